@@ -1,0 +1,116 @@
+/**
+ * The simulated kernel context `k`: the first parameter of every kernel function. It stands in
+ * for `current`, the per-CPU state, the global kernel objects and the trace sink.
+ */
+import type { Profile } from './profile'
+import type { TraceLog } from './trace'
+import type {
+  CallbackHead, File, FileOperations, FilesStruct, Inode, Task, WaitQueue,
+} from '../kernel/include/types'
+
+/**
+ * A scheduling point. Kernel code yields one of these *before* each access to shared state; the
+ * scheduler may switch threads there. `obj` names the object accessed (for partial-order
+ * reduction: two steps conflict when they touch the same object and one of them writes); '*'
+ * conflicts with everything. `enabled`, when present, tells whether the thread can proceed
+ * (a spinlock that is free, a wait queue that was woken).
+ */
+export interface Sched {
+  readonly obj: string
+  readonly w: boolean
+  readonly what: string
+  readonly enabled?: () => boolean
+}
+
+/** A kernel path that can be suspended between micro-steps. */
+export type KGen<R> = Generator<Sched, R, void>
+
+/** A delayed_work (struct delayed_work), reduced: pending flag and the jiffy it is due. */
+export interface DelayedWork {
+  readonly id: string
+  readonly name: string
+  pending: boolean
+  due: number
+  func: ((k: Kernel) => KGen<void>) & { kname?: string }
+}
+
+export interface RcuCallback {
+  readonly head: CallbackHead
+  readonly what: string
+  /** Grace-period number after which it may run. */
+  readonly gp: number
+}
+
+/** RCU state: readers, the current grace period and queued callbacks. */
+export interface RcuState {
+  /** Completed grace periods. */
+  completed: number
+  /** The grace period in progress: the readers it waits for. */
+  gp: { readonly seq: number; waitFor: Set<Task> } | null
+  callbacks: RcuCallback[]
+  /** Tasks sleeping in synchronize_rcu(), each waiting for a grace period number. */
+  syncWaiters: { task: Task; gp: number; wq: WaitQueue }[]
+}
+
+/** A sanitizer finding, as data. */
+export interface Violation {
+  readonly rule: string
+  readonly severity: 'violation' | 'note'
+  readonly message: string
+  readonly step: number
+  readonly tid: number
+  /** Ids of the objects involved. */
+  readonly objects: readonly string[]
+  /** Index in the trace of the event that reported it. */
+  readonly traceIndex: number
+}
+
+/** The simulated file system (the lab's small tree, or the replay oracle). */
+export interface Vfs {
+  lookup(path: string): Inode | null
+  create(path: string, kind: Inode['kind']): Inode | null
+  /** Every inode in the tree, for snapshots. */
+  all(): Iterable<Inode>
+}
+
+export interface Kernel {
+  readonly profile: Profile
+  /** The task running now; set by the scheduler on every resume. */
+  current: Task
+  readonly trace: TraceLog
+  /** Logical clock advanced by the scheduler's clock thread. */
+  jiffies: number
+  readonly tasks: Map<number, Task>
+  nextPid: number
+  /** Global llist of files whose final __fput waits for the kworker. */
+  delayed_fput_list: { first: File | null }
+  readonly delayed_fput_work: DelayedWork
+  readonly workqueue: DelayedWork[]
+  readonly rcu: RcuState
+  readonly vfs: Vfs
+  /** fs.nr_open */
+  sysctl_nr_open: number
+  /** fs.file-max and the current count. */
+  files_stat: { nr_files: number; max_files: number }
+  /** Character-device drivers by name, reached by opening /dev/NAME. */
+  readonly drivers: Map<string, FileOperations>
+  /** Memory slots of struct files: all ever allocated, and the free list (LIFO, as a slab). */
+  readonly filp_cache: { all: File[]; free: File[] }
+  /** Id counters for display names. */
+  readonly ids: Record<string, number>
+  /** Sanitizer: report a finding (never throws). */
+  report(rule: string, severity: 'violation' | 'note', message: string, objects?: readonly string[]): void
+  readonly violations: Violation[]
+  /** Sentinel of task_work_run at exit (work_exited). */
+  readonly work_exited: CallbackHead
+  /** Any files_struct ever created, for snapshots and invariants (freed ones removed). */
+  readonly all_files_structs: Set<FilesStruct>
+  /** Console output of printk. */
+  readonly printk: string[]
+}
+
+export function nextId(k: Kernel, kind: string): string {
+  const n = (k.ids[kind] ?? 0) + 1
+  k.ids[kind] = n
+  return `${kind}#${n}`
+}
