@@ -1,0 +1,267 @@
+/**
+ * The one contract between the renderer and its host (Electron main through the preload, or the
+ * browser host in renderer/web-host/). Every command is a named function with one channel and
+ * runtime argument checks; main runs those checks on every call, the preload runs them before
+ * sending, and the web host runs them too. The preload's API object is generated from this
+ * table (preload/bridge.ts), so adding a command here is the only edit needed on that side.
+ *
+ * Pure: no Electron, Node or DOM. Imports engine *types* only.
+ */
+import type { Snapshot } from '../main/engine/machine/snapshotTypes'
+import type { ProfileName } from '../main/engine/sim/profile'
+import { bool, int, nullable, obj, oneOf, str, type Check } from './checks'
+
+export type { Snapshot, ProfileName }
+
+// ---------------------------------------------------------------------------------------------
+// Data shapes
+// ---------------------------------------------------------------------------------------------
+
+export const MAX_TEXT = 8 * 1024 * 1024 // a lab or an strace log, as text
+export const MAX_NAME = 255
+export const MAX_LINE = 4096
+
+export type HostKind = 'electron' | 'web'
+export interface AppInfo { readonly host: HostKind; readonly version: string; readonly platform: string }
+
+export type Theme = 'dark' | 'light' | 'system'
+export interface Settings {
+  readonly theme: Theme
+  readonly panes: { readonly left: boolean; readonly right: boolean; readonly bottom: boolean }
+  readonly fontSize: number
+  readonly traceOn: boolean
+}
+export interface SettingsPatch {
+  theme?: Theme
+  panes?: { left: boolean; right: boolean; bottom: boolean }
+  fontSize?: number
+  traceOn?: boolean
+}
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'dark', panes: { left: true, right: true, bottom: true }, fontSize: 13, traceOn: true,
+}
+
+/** A text file the user opened (or a bundled lab). `handle` lets the host save it back in place. */
+export interface FileText { name: string; text: string; handle?: string }
+export interface SaveRequest { suggestedName: string; text: string; handle?: string }
+export interface SaveResult { readonly saved: boolean; readonly name: string | null; readonly handle: string | null }
+export interface LabEntry { readonly file: string; readonly title: string; readonly id: string }
+export interface RecentEntry { readonly id: string; readonly name: string }
+
+export type OpenKind = 'lab' | 'strace' | 'any'
+export type StepKind = 'micro' | 'over' | 'into'
+
+export interface Diagnostic {
+  readonly line: number
+  readonly col: number
+  readonly endLine: number
+  readonly endCol: number
+  readonly severity: 'error' | 'warning' | 'info'
+  readonly message: string
+}
+
+export interface SourceSpan { readonly line: number; readonly col: number; readonly endLine?: number; readonly endCol?: number }
+
+export interface TimelineMark {
+  readonly step: number
+  readonly kind: 'violation' | 'note' | 'syscall' | 'label'
+  readonly label: string
+}
+
+export interface ExerciseView {
+  readonly id: string
+  readonly kind: string
+  readonly points: number
+  readonly title: string
+  readonly prompt: string
+  readonly hasStarter: boolean
+  readonly results: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[] | null
+}
+
+export interface LabView {
+  readonly id: string
+  readonly title: string
+  readonly version: string
+  readonly profiles: readonly string[]
+  /** The lab's Markdown (rendered sanitized by the renderer). */
+  readonly markdown: string
+  readonly scenarios: readonly { readonly name: string; readonly title: string }[]
+  readonly exercises: readonly ExerciseView[]
+}
+
+export interface RunView {
+  readonly cursor: number
+  readonly total: number
+  readonly status: 'ready' | 'paused' | 'done' | 'blocked' | 'error' | 'budget'
+  readonly snapshot: Snapshot
+  /** The source position of the current thread's statement at the cursor, if any. */
+  readonly location: SourceSpan | null
+  /** Current thread's path: user statement, syscall, kernel functions (outermost first). */
+  readonly stack: readonly string[]
+  /** What the next micro-step will do. */
+  readonly next: string
+}
+
+export interface ExploreView {
+  readonly explored: number
+  readonly complete: boolean
+  readonly outcomes: readonly { readonly index: number; readonly summary: string; readonly violations: number; readonly schedule: string }[]
+}
+
+/**
+ * What a session request changed. Absent fields are unchanged; the renderer merges updates.
+ * `output` is terminal text (ANSI colours) produced by this request.
+ */
+export interface SessionUpdate {
+  readonly rev: number
+  readonly kind?: 'none' | 'lab' | 'strace'
+  readonly title?: string
+  readonly lab?: LabView | null
+  readonly scenario?: string | null
+  readonly source?: string
+  readonly sourceName?: string
+  readonly diagnostics?: readonly Diagnostic[]
+  readonly profile?: ProfileName
+  readonly run?: RunView | null
+  readonly marks?: readonly TimelineMark[]
+  readonly explore?: ExploreView | null
+  readonly output?: readonly string[]
+  readonly error?: string | null
+}
+
+export interface Completion { readonly start: number; readonly candidates: readonly string[] }
+export interface ViewRequest { from: number; to: number }
+export interface ExploreRequest { bound: number; maxRuns: number }
+export interface AnswerRequest { exercise: string; answer: string }
+
+export interface Progress { readonly what: string; readonly done: number; readonly total: number | null }
+
+export type MenuAction =
+  | 'open-lab' | 'open-strace' | 'save-lab' | 'save-lab-as' | 'export-submission' | 'show-labs'
+  | 'toggle-left' | 'toggle-right' | 'toggle-bottom' | 'presenter'
+  | 'theme-dark' | 'theme-light' | 'theme-system'
+  | 'run' | 'step' | 'step-into' | 'step-micro' | 'step-back' | 'reset' | 'explore' | 'cancel'
+export const MENU_ACTIONS: readonly MenuAction[] = [
+  'open-lab', 'open-strace', 'save-lab', 'save-lab-as', 'export-submission', 'show-labs',
+  'toggle-left', 'toggle-right', 'toggle-bottom', 'presenter',
+  'theme-dark', 'theme-light', 'theme-system',
+  'run', 'step', 'step-into', 'step-micro', 'step-back', 'reset', 'explore', 'cancel',
+]
+
+// ---------------------------------------------------------------------------------------------
+// Commands (renderer -> host) and events (host -> renderer)
+// ---------------------------------------------------------------------------------------------
+
+/** The session part: implemented by main/host/session.ts in both hosts (in a worker). */
+export interface SessionCommands {
+  sessionLoad(file: FileText): SessionUpdate
+  sessionEdit(source: string): SessionUpdate
+  sessionScenario(name: string): SessionUpdate
+  sessionProfile(profile: ProfileName): SessionUpdate
+  sessionRun(): SessionUpdate
+  sessionStep(kind: StepKind, count: number): SessionUpdate
+  sessionBack(count: number): SessionUpdate
+  sessionGoto(step: number): SessionUpdate
+  sessionReset(): SessionUpdate
+  sessionExplore(req: ExploreRequest): SessionUpdate
+  sessionOpenOutcome(index: number): SessionUpdate
+  sessionTerminal(line: string): SessionUpdate
+  sessionComplete(line: string): Completion
+  sessionView(req: ViewRequest): SessionUpdate
+  sessionAnswer(req: AnswerRequest): SessionUpdate
+  sessionSubmission(student: string): FileText | null
+}
+
+/** Everything the renderer can ask. Results arrive as promises. */
+export interface Commands extends SessionCommands {
+  getAppInfo(): AppInfo
+  getSettings(): Settings
+  setSettings(patch: SettingsPatch): Settings
+  listLabs(): LabEntry[]
+  readLab(file: string): FileText
+  openFile(kind: OpenKind): FileText | null
+  listRecent(): RecentEntry[]
+  openRecent(id: string): FileText | null
+  saveFile(req: SaveRequest): SaveResult
+  setDirty(dirty: boolean): boolean
+  draftSave(key: string, text: string): boolean
+  draftLoad(key: string): string | null
+  /** Stop a long request (run, explore): the engine worker is terminated and started again. */
+  sessionCancel(): boolean
+}
+
+export interface Events {
+  onMenu: MenuAction
+  onProgress: Progress
+  /** A file opened from outside the page (recent-labs menu, the OS). */
+  onFileOpened: FileText
+}
+
+type Checks<P extends readonly unknown[]> = { readonly [I in keyof P]: Check<P[I]> }
+interface CommandSpec<P extends readonly unknown[]> { readonly channel: string; readonly args: Checks<P> }
+type Contract = { readonly [K in keyof Commands]: CommandSpec<Parameters<Commands[K]>> }
+type EventContract = { readonly [K in keyof Events]: { readonly channel: string; readonly payload: Check<Events[K]> } }
+
+const fileText = obj({ name: str(MAX_NAME), text: str(MAX_TEXT) }, { handle: str(64, /^[\w-]+$/) })
+const profile = oneOf('6.5', '6.18')
+const panes = obj({ left: bool, right: bool, bottom: bool })
+
+/** The table: one entry per command, channel names `area:verb`. */
+export const CONTRACT = {
+  getAppInfo: { channel: 'app:info', args: [] },
+  getSettings: { channel: 'settings:get', args: [] },
+  setSettings: {
+    channel: 'settings:set',
+    args: [obj({}, { theme: oneOf('dark', 'light', 'system'), panes, fontSize: int(8, 40), traceOn: bool })],
+  },
+  listLabs: { channel: 'lab:list', args: [] },
+  readLab: { channel: 'lab:read', args: [str(MAX_NAME, /^[\w][\w.-]*\.(lab\.md|md)$/)] },
+  openFile: { channel: 'file:open', args: [oneOf('lab', 'strace', 'any')] },
+  listRecent: { channel: 'file:recent', args: [] },
+  openRecent: { channel: 'file:open-recent', args: [str(64, /^[\w-]+$/)] },
+  saveFile: {
+    channel: 'file:save',
+    args: [obj({ suggestedName: str(MAX_NAME), text: str(MAX_TEXT) }, { handle: str(64, /^[\w-]+$/) })],
+  },
+  setDirty: { channel: 'app:dirty', args: [bool] },
+  draftSave: { channel: 'draft:save', args: [str(200), str(MAX_TEXT)] },
+  draftLoad: { channel: 'draft:load', args: [str(200)] },
+  sessionLoad: { channel: 'session:load', args: [fileText] },
+  sessionEdit: { channel: 'session:edit', args: [str(MAX_TEXT)] },
+  sessionScenario: { channel: 'session:scenario', args: [str(200)] },
+  sessionProfile: { channel: 'session:profile', args: [profile] },
+  sessionRun: { channel: 'session:run', args: [] },
+  sessionStep: { channel: 'session:step', args: [oneOf('micro', 'over', 'into'), int(1, 1_000_000)] },
+  sessionBack: { channel: 'session:back', args: [int(1, 1_000_000_000)] },
+  sessionGoto: { channel: 'session:goto', args: [int(0, 1_000_000_000)] },
+  sessionReset: { channel: 'session:reset', args: [] },
+  sessionExplore: { channel: 'session:explore', args: [obj({ bound: int(0, 64), maxRuns: int(1, 10_000_000) })] },
+  sessionOpenOutcome: { channel: 'session:open-outcome', args: [int(0, 1_000_000)] },
+  sessionTerminal: { channel: 'session:terminal', args: [str(MAX_LINE)] },
+  sessionComplete: { channel: 'session:complete', args: [str(MAX_LINE)] },
+  sessionView: { channel: 'session:view', args: [obj({ from: int(0, 1 << 30), to: int(0, 1 << 30) })] },
+  sessionAnswer: { channel: 'session:answer', args: [obj({ exercise: str(200), answer: str(MAX_TEXT) })] },
+  sessionSubmission: { channel: 'session:submission', args: [str(200)] },
+  sessionCancel: { channel: 'session:cancel', args: [] },
+} as const satisfies Contract
+
+export const EVENTS = {
+  onMenu: { channel: 'menu:action', payload: oneOf(...MENU_ACTIONS) },
+  onProgress: { channel: 'session:progress', payload: obj({ what: str(200), done: int(0, Number.MAX_SAFE_INTEGER), total: nullable(int(0, Number.MAX_SAFE_INTEGER)) }) },
+  onFileOpened: { channel: 'file:opened', payload: fileText },
+} as const satisfies EventContract
+
+export type CommandName = keyof Commands
+export type EventName = keyof Events
+export const COMMAND_NAMES = Object.keys(CONTRACT) as CommandName[]
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[]
+export const SESSION_COMMANDS = COMMAND_NAMES.filter((n) => n.startsWith('session') && n !== 'sessionCancel') as (keyof SessionCommands)[]
+
+/** The API the renderer sees as `window.fdlab`: named functions, one per channel. */
+export type FdlabApi =
+  { readonly [K in CommandName]: (...args: Parameters<Commands[K]>) => Promise<Awaited<ReturnType<Commands[K]>>> } &
+  { readonly [E in EventName]: (listener: (payload: Events[E]) => void) => () => void }
+
+/** Implementations a host provides, one per command (sync or async). */
+export type Handlers = { readonly [K in CommandName]: (...args: Parameters<Commands[K]>) => ReturnType<Commands[K]> | Promise<ReturnType<Commands[K]>> }
+
