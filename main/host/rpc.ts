@@ -44,6 +44,8 @@ export class EngineClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   private readonly setup: { method: SessionMethod; args: readonly unknown[] }[] = []
   private restarting: Promise<void> | null = null
+  private crashes: number[] = []
+  private broken: string | null = null
   generation = 0
 
   constructor(private readonly spawn: () => WorkerLike, private readonly onProgress: (p: Progress) => void = () => {}) {
@@ -66,6 +68,14 @@ export class EngineClient {
     w.onExit((reason) => {
       if (gen !== this.generation) return
       this.failAll(new Error(`engine worker stopped: ${reason}`))
+      const now = Date.now()
+      this.crashes = [...this.crashes.filter((t) => now - t < 10_000), now]
+      if (this.crashes.length > 3) {
+        // Crash loop (a missing or broken worker file): stop respawning, say why on every call.
+        this.broken = reason
+        this.generation++
+        return
+      }
       void this.restart()
     })
     return w
@@ -107,6 +117,7 @@ export class EngineClient {
   async call(method: SessionMethod, args: readonly unknown[]): Promise<unknown> {
     if (!(SESSION_COMMANDS as readonly string[]).includes(method)) throw new Error(`not a session method: ${method}`)
     if (this.restarting) await this.restarting
+    if (this.broken) throw new Error(`the engine worker cannot start: ${this.broken}`)
     if (method === 'sessionLoad') this.setup.length = 0
     if (SETUP.has(method)) {
       // Only the latest edit/scenario/profile matters after the load.
