@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Records the fdlab strace corpus: real programs and small C probes run under `strace -f`, in a
+# scratch folder, then scrubbed and copied to test/fixtures/strace/.
+#
+#   scripts/strace-corpus/record.sh [OUTDIR]     (default: test/fixtures/strace)
+#
+# Needs strace, gcc, make, tar, gzip, python3, perl. Not part of `npm test`: the logs it writes
+# are committed, and test/strace/conformance.test.ts replays them. Re-run it on purpose (the
+# logs change with the kernel, libc and tool versions) and review the diff like code.
+#
+# Scrubbing: the scratch folder becomes /tmp/fdlab-corpus, the home folder /home/user, and the
+# host name "host"; nothing else of this machine should remain (the script checks).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${1:-$repo/test/fixtures/strace}
+mkdir -p "$out"
+
+work=$(mktemp -d /tmp/fdlab-rec.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bin" "$work/run" "$work/home" "$work/logs"
+host=$(uname -n)
+
+# A clean environment: no inherited fds above 2, a fixed PATH, no locale or home of this machine.
+run_clean() {
+  (
+    for p in /proc/self/fd/*; do
+      n=${p##*/}
+      case $n in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null || true ;; esac
+    done
+    cd "$work/run"
+    exec env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C TERM=dumb "$@" </dev/null >"$work/run/stdout" 2>"$work/run/stderr"
+  )
+}
+
+# trace NAME [strace options...] -- command...
+trace() {
+  local name=$1; shift
+  local opts=()
+  while [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  shift
+  run_clean strace "${opts[@]}" -o "$work/logs/$name.log" "$@" || true
+  echo "recorded $name"
+}
+
+# --- probes -------------------------------------------------------------------------------
+for c in "$here"/probes/*.c; do
+  n=$(basename "$c" .c)
+  gcc -O0 -Wall -pthread -o "$work/bin/$n" "$c"
+done
+cd "$work/run"
+for c in "$here"/probes/*.c; do
+  n=$(basename "$c" .c)
+  trace "probe-$n" -f -- "$work/bin/$n"
+done
+# the same probes in other output formats
+trace "probe-threads.yy-ttT" -f -yy -tt -T -- "$work/bin/threads"
+trace "probe-fd_kinds.yy" -f -yy -- "$work/bin/fd_kinds"
+trace "probe-exec_thread.comm" -f --decode-pids=comm -- "$work/bin/exec_thread"
+trace "probe-clone_files.ttt" -f -ttt -- "$work/bin/clone_files"
+trace "probe-dup_family.r" -r -- "$work/bin/dup_family"
+# strace writing to its stderr: `[pid N]` prefixes only while several processes are traced
+run_clean sh -c "strace -f \"$work/bin/fork_files\" 2>\"$work/logs/probe-fork_files.stderr.log\"" || true
+echo "recorded probe-fork_files.stderr"
+# -ff: one file per thread, replayed as one run with `fdlab replay --ff PREFIX`
+mkdir -p "$work/logs/ff-threads" "$work/logs/ff-pipeline"
+run_clean strace -ff -tt -T -o "$work/logs/ff-threads/trace" "$work/bin/threads" || true
+run_clean strace -ff -o "$work/logs/ff-pipeline/trace" sh -c 'ls -1 /usr | sort -r | head -3 > out' || true
+echo "recorded ff-threads ff-pipeline"
+
+# --- real programs ----------------------------------------------------------------------------
+cat > "$work/run/hello.c" <<'EOF'
+#include <stdio.h>
+int main(void) { puts("hello"); return 0; }
+EOF
+cat > "$work/run/Makefile" <<'EOF'
+all: a.txt b.txt c.txt
+	cat a.txt b.txt c.txt > all.txt
+%.txt:
+	echo $@ | tr a-z A-Z > $@
+clean:
+	rm -f a.txt b.txt c.txt all.txt
+EOF
+mkdir -p "$work/run/tree/sub"
+for i in 1 2 3; do echo "file $i" > "$work/run/tree/f$i"; echo "sub $i" > "$work/run/tree/sub/s$i"; done
+cat > "$work/run/threads.py" <<'EOF'
+import os, subprocess, threading
+def work(n):
+    for _ in range(5):
+        with open("tree/f1") as f:
+            f.read()
+ts = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+for t in ts: t.start()
+for t in ts: t.join()
+r, w = os.pipe()
+os.write(w, b"x"); os.close(w); os.read(r, 1); os.close(r)
+subprocess.run(["sort", "tree/f1", "tree/f2"], stdout=subprocess.PIPE, check=True)
+p = subprocess.Popen("ls tree | wc -l", shell=True, stdout=subprocess.PIPE)
+p.communicate()
+EOF
+
+trace sh-pipeline -f -- sh -c 'cat tree/f1 tree/f2 | sort | uniq -c > out 2>&1; wc -l < out; ls nonexistent 2>/dev/null || true'
+# inherited fds 7 and 10 (dash keeps its own fds at 10 and up: F_DUPFD from 10 skips the inherited one)
+run_clean bash -c "exec 7>\"$work/run/seven\" 10</dev/null; exec strace -f -o \"$work/logs/sh-inherited.log\" sh -c 'echo a >&7; cat </dev/null >out; exec 3<&0; echo b 2>&1 >&3'" || true
+echo "recorded sh-inherited"
+trace bash-redirs -f -- bash -c 'exec 3>redir.txt; echo one >&3; exec 3>&-; { echo a; echo b >&2; } 2>&1 | cat >/dev/null; diff <(ls tree) <(ls tree/sub) >/dev/null; cat <<EOT >heredoc.txt
+x
+EOT
+(sleep 0.01 &) ; wait; read l < heredoc.txt; echo "$l" > /dev/null'
+trace bash-yy -f -yy -- bash -c 'exec 4<tree/f1 5>&1; cat <&4 >&5; exec 4<&- 5>&-; echo x | tr x y >/dev/null'
+trace gcc -f -- gcc -O0 -o hello hello.c
+trace make-j2 -f -- make -j2 -s
+trace tar-gz -f -- sh -c 'tar czf tree.tgz tree && mkdir -p x && tar xzf tree.tgz -C x'
+trace python-threads -f -- /usr/bin/python3 -S -E threads.py
+trace perl-fork -f -- perl -e 'open(my $fh, "-|", "echo", "hi") or die; my @l = <$fh>; close $fh; pipe(my $r, my $w); my $pid = fork(); if ($pid == 0) { close $r; print $w "x"; exit 0 } close $w; my $x = <$r>; waitpid($pid, 0); open(my $o, ">", "perl.out"); print $o $x; close $o;'
+trace find-xargs -f -- sh -c 'find tree -type f | xargs wc -l > /dev/null'
+trace comm-pipeline -f --decode-pids=comm -tt -- sh -c 'ls tree | grep f | wc -l'
+trace stderr-killed -f -- sh -c 'sleep 5 & kill -9 $!; wait; true'
+trace cp-mv -f -- sh -c 'cp -r tree tree2 && mv tree2 tree3 && rm -r tree3'
+
+# --- scrub and copy ---------------------------------------------------------------------------
+scrub() {
+  sed -e "s#$work#/tmp/fdlab-corpus#g" \
+      -e "s#/root\\b#/home/user#g" \
+      -e "s#nodename=\"$host\"#nodename=\"host\"#g" \
+      -e "s#\"$host\\\\n\"#\"host\\\\n\"#g" \
+      -e "s#\"$host\"#\"host\"#g" "$1"
+}
+rm -rf "$out"/*.log "$out"/ff-*
+for f in "$work"/logs/*.log; do scrub "$f" > "$out/$(basename "$f")"; done
+for d in "$work"/logs/ff-*; do
+  n=$(basename "$d")
+  mkdir -p "$out/$n"
+  for f in "$d"/*; do scrub "$f" > "$out/$n/$(basename "$f")"; done
+done
+
+# nothing of this machine may remain
+bad=0
+for pat in "$work" "/tmp/fdlab-rec" "/root/" "/work/" "nodename=\"$host\"" "$(id -un)@"; do
+  if grep -rlF -- "$pat" "$out" >/dev/null 2>&1; then echo "scrub failed: '$pat' remains" >&2; bad=1; fi
+done
+du -sh "$out"
+exit $bad
