@@ -65,6 +65,22 @@ export interface Violation {
   readonly traceIndex: number
 }
 
+/** What kernel code may ask of the machine that runs it. */
+export interface ThreadServices {
+  /** Start a schedulable thread for @task running @body (user programs start in user mode). */
+  start(task: Task, body: (k: Kernel) => KGen<void>, kind: 'user' | 'kthread'): void
+  /** SIGKILL @task: it exits at its next return to user mode (or at once if it is sleeping). */
+  kill(task: Task): void
+}
+
+/** What the log says about the call being replayed. */
+export interface Oracle {
+  /** The call's result in the log: >= 0, or a negative errno. */
+  readonly ret: number
+  /** The kind of object a successful open/creation produced (from -y decorations or the call). */
+  readonly kind?: Inode['kind']
+}
+
 /** The simulated file system (the lab's small tree, or the replay oracle). */
 export interface Vfs {
   lookup(path: string): Inode | null
@@ -105,6 +121,13 @@ export interface Kernel {
   readonly work_exited: CallbackHead
   /** Any files_struct ever created, for snapshots and invariants (freed ones removed). */
   readonly all_files_structs: Set<FilesStruct>
+  /**
+   * Replay oracle (strace replay only): outcomes the fd table does not decide, taken from the log
+   * for the call being replayed. null in simulations.
+   */
+  oracle: Oracle | null
+  /** The machine's thread services, for fork/clone/exit/exec (machine/ implements them). */
+  readonly threads: ThreadServices
   /** Console output of printk. */
   readonly printk: string[]
 }

@@ -72,3 +72,5 @@ export function errnoByName(name: string): number | undefined {
 
 /** IS_ERR_VALUE for the negative-errno convention. */
 export const IS_ERR_VALUE = (x: number): boolean => x < 0 && x >= -4095
+export const EWOULDBLOCK = EAGAIN
+export const ENOIOCTLCMD = 515

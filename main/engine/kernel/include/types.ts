@@ -41,6 +41,7 @@ export interface FileOperations {
   readonly name: string
   /** SIM: the module owning f_op ("" for built-in); fops_get/fops_put are traced with a note. */
   readonly owner?: string
+  open?: (k: Kernel, inode: Inode, file: File) => KGen<number>
   flush?: (k: Kernel, file: File, id: FlOwner) => KGen<number>
   release?: (k: Kernel, inode: Inode, file: File) => KGen<number>
   fasync?: (k: Kernel, fd: number, file: File, on: number) => KGen<number>
@@ -248,6 +249,8 @@ export interface Task {
   preempt_count: number
   /** Nesting of rcu_read_lock(). */
   rcu_read_lock_nesting: number
+  /** SIM: read sections entered so far, so a grace period waits only for sections older than it. */
+  rcu_sections: number
   /** Hard/soft interrupt context (in_interrupt()). */
   irq_count: number
   /** Live struct fd values taken by this task (fdget/fdget_raw/fdget_pos) and not yet fdput. */
@@ -256,6 +259,8 @@ export interface Task {
   held: (SpinLock | Mutex)[]
   /** The wait queue this task sleeps on. */
   blocked_on: WaitQueue | null
+  /** SIM: a pending SIGKILL (exit_group, de_thread): the task exits at its next chance. */
+  sigkill: boolean
   /** vfork parent waiting for exec/exit. */
   vfork_done: WaitQueue | null
 }

@@ -1,0 +1,59 @@
+/**
+ * System call entry and the return to user space: where TWA_RESUME task work runs and where a
+ * struct fd or a lock still held is a bug.
+ * @kernel kernel/entry/common.c (syscall_exit_to_user_mode, exit_to_user_mode_loop),
+ *         include/linux/resume_user_mode.h resume_user_mode_work()
+ */
+import type { KGen, Kernel } from '../../sim/context'
+import { kfunc } from '../../sim/kfunc'
+import type { TraceArg } from '../../sim/trace'
+import { task_work_run } from './task_work'
+
+/**
+ * exit_to_user_mode_loop - run pending work before returning to user mode
+ * @kernel kernel/entry/common.c exit_to_user_mode_loop()
+ */
+export const exit_to_user_mode_loop = kfunc('exit_to_user_mode_loop', function* (k: Kernel): KGen<void> {
+  const t = k.current
+  while (t.notify_signal || t.notify_resume) {
+    if (t.notify_signal) {
+      // arch_do_signal_or_restart → get_signal(): clears TIF_NOTIFY_SIGNAL and runs task work
+      t.notify_signal = false
+      yield* task_work_run(k)
+    }
+    if (t.notify_resume) {
+      t.notify_resume = false // resume_user_mode_work: clear, barrier, run
+      yield* task_work_run(k)
+    }
+  }
+})
+
+/** Checks at the boundary (sanitizer rules V2 rule 1, V3, atomic context). */
+function checkReturnToUser(k: Kernel, what: string): void {
+  const t = k.current
+  for (const f of t.fds_live) {
+    const light = (f.flags & 1) === 0
+    k.report(light ? 'V2' : 'V3', 'violation',
+      `${t.comm}/${t.pid} returns to user space from ${what} with ${f.kind}(${f.fd}) not released (${light ? 'a borrowed reference outlives the syscall' : 'a counted reference leaks'})`,
+      [f.file?.id ?? '', t.id])
+  }
+  t.fds_live.length = 0 // reported once: a borrow is dead in user space, a leaked clone stays counted
+  if (t.preempt_count > 0) k.report('atomic', 'violation', `${t.comm}/${t.pid} returns to user space from ${what} holding ${t.held.map((l) => l.id).join(', ') || 'preemption disabled'}`, [t.id])
+  if (t.rcu_read_lock_nesting > 0) k.report('rcu', 'violation', `${t.comm}/${t.pid} returns to user space from ${what} inside an RCU read-side section`, [t.id])
+}
+
+/**
+ * do_syscall - one system call from user space: enter, run, return to user mode
+ * @kernel arch/x86/entry/syscall_64.c do_syscall_64(), kernel/entry/common.c syscall_exit_to_user_mode()
+ */
+export function* do_syscall(k: Kernel, name: string, args: readonly TraceArg[], body: KGen<number>): KGen<number> {
+  const t = k.current
+  t.in_kernel = true
+  if (k.trace.on) k.trace.emit({ e: 'sys_enter', name, args })
+  const ret = yield* body
+  checkReturnToUser(k, name)
+  if (k.trace.on) k.trace.emit({ e: 'sys_exit', name, ret, args })
+  yield* exit_to_user_mode_loop(k)
+  t.in_kernel = false
+  return ret
+}
