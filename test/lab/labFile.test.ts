@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { parseLab } from '../../main/engine/lab/labFile'
+import { release } from '../../main/engine/lab/release'
+import { parseCourse } from '../../main/engine/lab/course'
+
+const small = readFileSync(new URL('./fixtures/small.lab.md', import.meta.url), 'utf8')
+const errs = (text: string) => parseLab(text, 'x.lab.md').diagnostics.filter((d) => d.severity === 'error')
+const fm = (body: string) => `---\nid: t\ntitle: T\nversion: "1"\nkernel: "6.18"\nauthors: [A]\nlicense: MIT\n---\n${body}`
+
+describe('lab file format', () => {
+  it('parses front matter, scenarios, libs and exercises', () => {
+    const { lab, diagnostics } = parseLab(small, 'small.lab.md')
+    expect(diagnostics).toEqual([])
+    expect(lab.meta).toMatchObject({ id: 'small-close', version: '1.0', kernels: ['6.5', '6.18'], authors: ['Lab Author'], license: 'CC-BY-SA-4.0', edition: 'instructor' })
+    expect(lab.scenarios.map((s) => s.name)).toEqual(['open-close'])
+    expect(lab.scenarios[0]!.fenceLine).toBe(14)
+    expect(lab.scenarios[0]!.code.split('\n')[0]).toBe('process app {')
+    expect([...lab.libs.keys()]).toEqual(['dev'])
+    expect(lab.exercises.map((e) => [e.id, e.kind, e.points, e.tests.length])).toEqual([['first-fd', 'predict', 1, 0], ['safe-close', 'implement', 5, 2]])
+    const sc = lab.exercises[1]!
+    expect(sc.tests.map((t) => [t.testName, t.hidden, t.uses])).toEqual([['visible', false, ['dev']], ['secret', true, ['dev']]])
+    expect(sc.defines).toEqual(['my_close'])
+    expect(lab.exercises[0]!.solution!.code.trim()).toBe('3')
+  })
+
+  it('keeps version text as written and rejects mainline in files', () => {
+    const text = fm('').replace('version: "1"', 'version: 1.10').replace('kernel: "6.18"', 'kernel: mainline')
+    const { lab, diagnostics } = parseLab(text, 'x.lab.md')
+    expect(lab.meta.version).toBe('1.10')
+    expect(diagnostics).toContainEqual(expect.objectContaining({ code: 'profile', line: 5, message: expect.stringContaining('concrete version') }))
+  })
+
+  it('reports unknown profiles, missing keys and YAML errors with positions', () => {
+    expect(errs('---\nid: t\nkernel: "5.4"\n---\n')).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: 'profile', line: 3, message: expect.stringContaining("unknown profile '5.4'") }),
+      expect.objectContaining({ code: 'front-matter', message: expect.stringContaining("needs 'title'") }),
+    ]))
+    const y = errs('---\nid: [unclosed\n---\n')
+    expect(y[0]).toMatchObject({ code: 'yaml', line: 2 })
+    expect(errs('no front matter')[0]).toMatchObject({ code: 'front-matter', line: 1, col: 1 })
+    expect(errs('---\nid: x\n')[0]).toMatchObject({ code: 'front-matter', message: expect.stringContaining('no closing') })
+  })
+
+  it('reports several fence errors in one file, each with line and column', () => {
+    const text = fm([
+      '```c scenario=z frobnicate',
+      'process p {}',
+      '```',
+      '```c scenario=a',
+      'process p {}',
+      '```',
+      '```c scenario=a',
+      'process p {}',
+      '```',
+      '```python scenario=b',
+      '```',
+      '```c test=nope name=t',
+      '```',
+      '```c scenario=x kernel=7.0 expect=maybe',
+      '```',
+      '```c senario=typo',
+      '```',
+    ].join('\n'))
+    const ds = parseLab(text, 'x.lab.md').diagnostics
+    expect(ds.map((d) => [d.line, d.col, d.code, d.severity])).toEqual([
+      [9, 17, 'fence', 'error'],
+      [18, 4, 'fence', 'error'],
+      [22, 17, 'profile', 'error'],
+      [22, 28, 'fence', 'error'],
+      [24, 6, 'fence', 'warning'],
+      [15, 1, 'duplicate', 'error'],
+      [20, 1, 'exercise', 'error'],
+    ])
+  })
+
+  it('checks exercises: kind, solution, tests, predict fields', () => {
+    const text = fm([
+      '```yaml exercise=e1', 'kind: guess', 'prompt: x', '```',
+      '```yaml exercise=e2', 'kind: implement', 'prompt: write it', '```',
+      '```yaml exercise=e3', 'kind: predict', 'prompt: p', 'scenario: missing', '```',
+      '```text solution=e3', '4', '```',
+    ].join('\n'))
+    const ds = errs(text)
+    expect(ds).toEqual(expect.arrayContaining([
+      expect.objectContaining({ line: 10, col: 7, message: expect.stringContaining('kind is predict, provoke or implement') }),
+      expect.objectContaining({ message: expect.stringContaining('e2: needs a solution block') }),
+      expect.objectContaining({ message: expect.stringContaining('e2: a implement exercise needs at least one test') }),
+      expect.objectContaining({ message: expect.stringContaining('observe') }),
+      expect.objectContaining({ line: 20, message: expect.stringContaining("scenario 'missing' is not defined") }),
+    ]))
+  })
+})
+
+describe('release', () => {
+  it('removes solutions and hidden blocks and marks the student edition', () => {
+    const { lab } = parseLab(small, 'small.lab.md')
+    const out = release(lab)
+    expect(out).not.toContain('solution=')
+    expect(out).not.toContain('name=secret')
+    expect(out).toContain('name=visible')
+    expect(out).toContain('starter=safe-close')
+    expect(out).toContain('edition: student')
+    const again = parseLab(out, 'student.lab.md')
+    expect(again.diagnostics).toEqual([])
+    expect(again.lab.meta.edition).toBe('student')
+    expect(again.lab.exercises.map((e) => [e.id, e.solution, e.tests.map((t) => t.testName)])).toEqual([['first-fd', null, []], ['safe-close', null, ['visible']]])
+    // Idempotent, and the prose is kept byte for byte.
+    expect(release(again.lab)).toBe(out)
+    expect(out).toContain('An illustration that the engine ignores:\n\n```c\nstruct file *f = fget(fd);\n```')
+  })
+
+  it('keeps CRLF line endings', () => {
+    const { lab } = parseLab(small.replace(/\n/g, '\r\n'), 'small.lab.md')
+    const out = release(lab)
+    expect(out.includes('\r\n')).toBe(true)
+    expect(out.replace(/\r\n/g, '').includes('\n')).toBe(false)
+  })
+})
+
+describe('course index', () => {
+  it('lists labs in order with optional titles', () => {
+    const { course, diagnostics } = parseCourse('title: FDs\nlabs:\n  - file: 01-a.lab.md\n  - file: 02-b.lab.md\n    title: Binder\n', 'course.yaml')
+    expect(diagnostics).toEqual([])
+    expect(course).toEqual({ title: 'FDs', labs: [{ file: '01-a.lab.md', title: null }, { file: '02-b.lab.md', title: 'Binder' }] })
+  })
+  it('rejects paths outside the folder and duplicates', () => {
+    const { diagnostics } = parseCourse('title: X\nlabs: [../x.lab.md, a.lab.md, a.lab.md, notes.txt]\n', 'course.yaml')
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining('labs[0]'), expect.stringContaining('labs[2]: a.lab.md is listed twice'), expect.stringContaining('labs[3]'),
+    ])
+  })
+})
