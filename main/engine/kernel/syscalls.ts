@@ -24,6 +24,8 @@ import { flock_lock_inode, LOCK_NB, LOCK_UN, type Flock } from './fs/locks'
 import { fdget, fdput } from './fs/file'
 import { ksys_unshare } from './kernel/fork'
 import { do_prlimit } from './kernel/sys'
+import { kernel_wait4 } from './kernel/exit'
+import { do_mknodat, S_IFIFO } from './fs/namei'
 import { EBADF } from './include/errno'
 import { fput } from './fs/file_table'
 
@@ -108,6 +110,9 @@ export const SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   setrlimit: (k, a) => (a[1] && typeof a[1] === 'object' ? do_prlimit(k, k.current, int(a[0]), a[1] as Rlimit, null) : efault()),
   prlimit64: (k, a) => do_prlimit(k, int(a[0]) === 0 ? k.current : k.tasks.get(int(a[0])) ?? null, int(a[1]),
     a[2] && typeof a[2] === 'object' ? a[2] as Rlimit : null, a[3] && typeof a[3] === 'object' ? a[3] as Rlimit : null),
+  wait4: (k, a) => kernel_wait4(k, int(a[0]), ints(a[1])),
+  mknodat: (k, a) => (str(a[1]) === null ? efault() : do_mknodat(k, str(a[1])!, int(a[2]))),
+  mkfifo: (k, a) => (str(a[0]) === null ? efault() : do_mknodat(k, str(a[0])!, S_IFIFO | int(a[1]))),
   getpid: (k) => (function* () { return k.current.tgid })(),
   gettid: (k) => (function* () { return k.current.pid })(),
   getppid: (k) => (function* () { return k.current.real_parent?.tgid ?? 0 })(),

@@ -451,7 +451,6 @@ export class Machine {
     if (r.done) {
       th.done = true
       th.pending = null
-      if (th.task.state === 'zombie') th.task.state = 'dead'
     } else th.pending = r.value
     if (this.opts.checkInvariants && this.quiescent()) checkInvariants(this)
   }

@@ -7,7 +7,7 @@ import type { KGen, Kernel } from '../../sim/context'
 import { nextId } from '../../sim/context'
 import { kfunc } from '../../sim/kfunc'
 import type { File, FileOperations, Inode, PipeInodeInfo, ReadResult } from '../include/types'
-import { EAGAIN, EINVAL, EPIPE } from '../include/errno'
+import { EAGAIN, EINVAL, ENXIO, EPIPE } from '../include/errno'
 import { FMODE_OPENED, FMODE_STREAM, O_CLOEXEC, O_DIRECT, O_NONBLOCK, O_RDONLY, O_WRONLY, FMODE_READ, FMODE_WRITE } from '../include/flags'
 import { newWaitQueue, wait_event } from '../kernel/locking'
 import { alloc_empty_file, fput } from './file_table'
@@ -22,10 +22,23 @@ export function newPipe(k: Kernel): PipeInodeInfo {
 
 export const pipe_fops: FileOperations = {
   name: 'pipefifo_fops',
-  *open(_k, inode, file): KGen<number> {
+  /** fifo_open: a reader waits for a writer and a writer for a reader, unless O_NONBLOCK. */
+  *open(k, inode, file): KGen<number> {
     const pipe = inode.i_pipe!
-    if (file.f_mode & FMODE_READ) pipe.readers++
-    if (file.f_mode & FMODE_WRITE) pipe.writers++
+    yield { obj: pipe.id, w: true, what: `fifo_open ${inode.path}` }
+    const rd = (file.f_mode & FMODE_READ) !== 0
+    const wr = (file.f_mode & FMODE_WRITE) !== 0
+    if (rd) pipe.readers++
+    if (wr) pipe.writers++
+    if (rd && !wr && pipe.writers === 0 && !(file.f_flags & O_NONBLOCK)) {
+      const err = yield* wait_event(k, pipe.rd_wait, () => pipe.writers > 0, `fifo_open ${inode.path}: wait for a writer`, true)
+      if (err) { pipe.readers--; return err }
+    }
+    if (wr && !rd && pipe.readers === 0) {
+      if (file.f_flags & O_NONBLOCK) { pipe.writers--; return -ENXIO }
+      const err = yield* wait_event(k, pipe.wr_wait, () => pipe.readers > 0, `fifo_open ${inode.path}: wait for a reader`, true)
+      if (err) { pipe.writers--; return err }
+    }
     return 0
   },
   *read(k, file, count): KGen<number | ReadResult> {

@@ -6,6 +6,8 @@ import type { KGen, Kernel } from '../../sim/context'
 import { kfunc } from '../../sim/kfunc'
 import type { Task } from '../include/types'
 import { PF_EXITING } from '../include/flags'
+import { ECHILD } from '../include/errno'
+import { newWaitQueue, wait_event } from './locking'
 import { exit_files } from '../fs/file'
 import { exit_task_work, task_work_pending } from './task_work'
 
@@ -37,4 +39,25 @@ export const do_exit = kfunc('do_exit', function* (k: Kernel, code: number): KGe
   tsk.state = 'zombie'
   if (tsk.vfork_done) tsk.vfork_done = null // mm_release: wake the vfork parent
   if (k.trace.on) k.trace.emit({ e: 'task', op: 'exit', task: tsk.pid, detail: `exit code ${code}` })
+})
+
+/**
+ * kernel_wait4 - wait for a child to exit and reap it (wait4(2), waitpid(3))
+ * @kernel kernel/exit.c kernel_wait4()
+ * Returns: the child's pid, -ECHILD when there is no such child.
+ */
+export const kernel_wait4 = kfunc('kernel_wait4', function* (k: Kernel, upid: number, status: Int32Array | null): KGen<number> {
+  const me = k.current
+  const mine = (t: Task): boolean => t.real_parent !== null && t.real_parent.tgid === me.tgid && t.tgid === t.pid && (upid === -1 || t.pid === upid)
+  const children = [...k.tasks.values()].filter((t) => mine(t) && t.state !== 'dead')
+  if (children.length === 0) return -ECHILD
+  const zombie = (): Task | undefined => children.find((t) => t.state === 'zombie' && t.signal.nr_threads === 0)
+  const err = yield* wait_event(k, newWaitQueue(`${me.id}.wait_chldexit`), () => zombie() !== undefined, 'wait4: wait for a child', true)
+  if (err) return err
+  yield { obj: '*', w: true, what: 'release_task' }
+  const child = zombie()!
+  child.state = 'dead'
+  if (status) status[0] = (child.exit_code & 0xff) << 8
+  if (k.trace.on) k.trace.emit({ e: 'task', op: 'reap', task: child.pid, detail: `reaped by ${me.pid}` })
+  return child.pid
 })

@@ -1,0 +1,130 @@
+/**
+ * Printing a run: strace-style system calls and ftrace function_graph-style kernel paths.
+ */
+import type { TraceArg, TraceEvent } from '../sim/trace'
+import { ERRNO_NAMES, ERRNO_TEXT } from '../kernel/include/errno'
+import {
+  formatOpenFlags, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK, F_SETLKW,
+  F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_DUPFD_QUERY,
+} from '../kernel/include/flags'
+
+const FCNTL_NAMES: Record<number, string> = {
+  [F_DUPFD]: 'F_DUPFD', [F_DUPFD_CLOEXEC]: 'F_DUPFD_CLOEXEC', [F_GETFD]: 'F_GETFD', [F_SETFD]: 'F_SETFD',
+  [F_GETFL]: 'F_GETFL', [F_SETFL]: 'F_SETFL', [F_GETLK]: 'F_GETLK', [F_SETLK]: 'F_SETLK', [F_SETLKW]: 'F_SETLKW',
+  [F_OFD_GETLK]: 'F_OFD_GETLK', [F_OFD_SETLK]: 'F_OFD_SETLK', [F_OFD_SETLKW]: 'F_OFD_SETLKW', [F_DUPFD_QUERY]: 'F_DUPFD_QUERY',
+}
+
+function arg(a: TraceArg): string {
+  if (typeof a === 'string') return a === 'program' || a === 'obj' || a.startsWith('buf[') || a.startsWith('int[') ? a : JSON.stringify(a)
+  return String(a)
+}
+
+/** One strace line for a sys_exit event. */
+export function straceArgs(name: string, args: readonly TraceArg[]): string {
+  const a = args.map(arg)
+  switch (name) {
+    case 'open': return [a[0], formatOpenFlags(Number(args[1] ?? 0)), ...(Number(args[1]) & 0o100 ? [`0${Number(args[2] ?? 0).toString(8)}`] : [])].join(', ')
+    case 'openat': return [args[0] === -100 ? 'AT_FDCWD' : a[0], a[1], formatOpenFlags(Number(args[2] ?? 0)), ...(Number(args[2]) & 0o100 ? [`0${Number(args[3] ?? 0).toString(8)}`] : [])].join(', ')
+    case 'fcntl': return [a[0], FCNTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
+    default: return a.join(', ')
+  }
+}
+
+export function formatRet(ret: number): string {
+  if (ret < 0 && ret >= -4095) {
+    const n = -ret
+    return `-1 ${ERRNO_NAMES[n] ?? `E${n}`} (${ERRNO_TEXT[n] ?? 'Unknown error'})`
+  }
+  return String(ret)
+}
+
+export interface FormatOptions {
+  /** Include state events (fd slots, refcounts, task work) as comments. */
+  state?: boolean
+  /** Prefix lines with the micro-step number. */
+  steps?: boolean
+}
+
+/** strace -f style: one line per completed system call. */
+export function formatStrace(events: readonly TraceEvent[], opts: FormatOptions = {}): string[] {
+  const out: string[] = []
+  for (const e of events) {
+    if (e.e === 'sys_exit') {
+      const line = `[pid ${e.tid}] ${e.name}(${straceArgs(e.name, e.args)}) = ${formatRet(e.ret)}`
+      out.push(opts.steps ? `${String(e.step).padStart(5)}  ${line}` : line)
+    } else if (e.e === 'task' && e.op === 'exit') {
+      out.push(`${opts.steps ? `${String(e.step).padStart(5)}  ` : ''}[pid ${e.task}] +++ exited with ${e.detail.replace('exit code ', '')} +++`)
+    } else if (e.e === 'violation') {
+      out.push(`${opts.steps ? `${String(e.step).padStart(5)}  ` : ''}!!! ${e.severity} ${e.rule}: ${e.message}`)
+    }
+  }
+  return out
+}
+
+function stateText(e: TraceEvent): string | null {
+  switch (e.e) {
+    case 'fd': return `${e.files} fd[${e.fd}]: ${e.from ?? 'NULL'} -> ${e.to ?? 'NULL'}`
+    case 'bit': return e.map === 'next_fd' ? `${e.files} next_fd = ${e.value}` : e.map === 'max_fds' ? `${e.files} max_fds = ${e.value}` : `${e.files} ${e.map}[${e.index}] = ${e.value}`
+    case 'ref': return `${e.file} refcount ${e.from} -> ${e.to}`
+    case 'task_work': return `task_work ${e.op} ${e.fn}${e.obj ? `(${e.obj})` : ''} on ${e.task}`
+    case 'lock': return `${e.op} ${e.lock}`
+    case 'rcu': return `rcu ${e.op} ${e.what}`
+    case 'delayed_fput': return `delayed_fput_list ${e.op} ${e.file ?? ''}`.trim()
+    case 'task': return `task ${e.task} ${e.op}: ${e.detail}`
+    case 'note': return e.text
+    case 'printk': return `printk: ${e.text}`
+    default: return null
+  }
+}
+
+/**
+ * function_graph style: nested kernel calls per thread, leaf calls on one line, system calls
+ * as strace lines, violations marked `!!!`.
+ */
+export function formatFunctionGraph(events: readonly TraceEvent[], opts: FormatOptions = {}): string[] {
+  const out: string[] = []
+  const depth = new Map<number, number>()
+  const pad = (e: TraceEvent): string => `${String(e.step).padStart(5)}) ${String(e.tid).padStart(4)} | `
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!
+    const d = depth.get(e.tid) ?? 0
+    const ind = '  '.repeat(d)
+    switch (e.e) {
+      case 'enter': {
+        const next = events[i + 1]
+        if (next && next.e === 'exit' && next.fn === e.fn && next.tid === e.tid) {
+          out.push(`${pad(e)}${ind}${e.fn}(${e.args.map(arg).join(', ')}) = ${arg(next.ret)};`)
+          i++
+        } else {
+          out.push(`${pad(e)}${ind}${e.fn}(${e.args.map(arg).join(', ')}) {`)
+          depth.set(e.tid, d + 1)
+        }
+        break
+      }
+      case 'exit': {
+        const nd = Math.max(0, d - 1)
+        depth.set(e.tid, nd)
+        out.push(`${pad(e)}${'  '.repeat(nd)}} /* ${e.fn} = ${arg(e.ret)} */`)
+        break
+      }
+      case 'sys_enter':
+        out.push(`${pad(e)}${ind}=> ${e.name}(${straceArgs(e.name, e.args)})`)
+        break
+      case 'sys_exit':
+        out.push(`${pad(e)}${ind}<= ${e.name}(${straceArgs(e.name, e.args)}) = ${formatRet(e.ret)}`)
+        break
+      case 'violation':
+        out.push(`${pad(e)}${ind}!!! ${e.severity} ${e.rule}: ${e.message}`)
+        break
+      case 'user':
+        out.push(`${pad(e)}${ind}# ${e.what === 'label' ? `label ${e.text}` : e.text} (line ${e.line})`)
+        break
+      default:
+        if (opts.state !== false) {
+          const s = stateText(e)
+          if (s) out.push(`${pad(e)}${ind}/* ${s} */`)
+        }
+    }
+  }
+  return out
+}
