@@ -7,11 +7,12 @@
  *
  * Pure: no Electron, Node or DOM. Imports engine *types* only.
  */
-import type { Snapshot } from '../main/engine/machine/snapshotTypes'
+import type { Snapshot, FileView, FilesView, HolderView } from '../main/engine/machine/snapshotTypes'
 import type { ProfileName } from '../main/engine/sim/profile'
+import type { TraceEvent } from '../main/engine/sim/trace'
 import { bool, int, nullable, obj, oneOf, str, type Check } from './checks'
 
-export type { Snapshot, ProfileName }
+export type { Snapshot, FileView, FilesView, HolderView, ProfileName, TraceEvent }
 
 // ---------------------------------------------------------------------------------------------
 // Data shapes
@@ -100,6 +101,8 @@ export interface RunView {
   readonly stack: readonly string[]
   /** What the next micro-step will do. */
   readonly next: string
+  /** The trace events of the micro-step just taken (refcount from→to, slot changes...). */
+  readonly events: readonly TraceEvent[]
 }
 
 export interface ExploreView {
@@ -170,6 +173,8 @@ export interface SessionCommands {
   sessionView(req: ViewRequest): SessionUpdate
   sessionAnswer(req: AnswerRequest): SessionUpdate
   sessionSubmission(student: string): FileText | null
+  /** The lab file with the current edits spliced in (Save Lab). */
+  sessionLabFile(): FileText | null
 }
 
 /** Everything the renderer can ask. Results arrive as promises. */
@@ -242,6 +247,7 @@ export const CONTRACT = {
   sessionView: { channel: 'session:view', args: [obj({ from: int(0, 1 << 30), to: int(0, 1 << 30) })] },
   sessionAnswer: { channel: 'session:answer', args: [obj({ exercise: str(200), answer: str(MAX_TEXT) })] },
   sessionSubmission: { channel: 'session:submission', args: [str(200)] },
+  sessionLabFile: { channel: 'session:lab-file', args: [] },
   sessionCancel: { channel: 'session:cancel', args: [] },
 } as const satisfies Contract
 

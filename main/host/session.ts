@@ -51,6 +51,7 @@ export class Session implements SessionCommands {
   sessionView(_req: ViewRequest): SessionUpdate { return this.up({}) }
   sessionAnswer(_req: AnswerRequest): SessionUpdate { return this.up({ error: NOT_YET }) }
   sessionSubmission(_student: string): FileText | null { return null }
+  sessionLabFile(): FileText | null { return this.file }
 }
 
 export function createSession(deps: SessionDeps = {}): Session {

@@ -1,7 +1,31 @@
 import { createRoot } from 'react-dom/client'
+import './styles/app.css'
+import { App } from './App'
+import { connect } from './bridge/fdlab'
+import { store } from './state/store'
+import { actions, onMenuAction } from './state/actions'
+import { installShortcuts, installDrop } from './shortcuts'
 
-function App() {
-  return <main><h1>fdlab</h1></main>
+async function start(): Promise<void> {
+  const api = await connect()
+  const [info, settings] = await Promise.all([api.getAppInfo(), api.getSettings()])
+  store.setInfo(info)
+  store.ui({ settings })
+  api.onMenu(onMenuAction)
+  api.onProgress((p) => store.ui({ progress: { done: p.done, total: p.total } }))
+  api.onFileOpened((f) => void actions.loadFile(f))
+  installShortcuts(info.host)
+  installDrop()
+  createRoot(document.getElementById('root')!).render(<App />)
+  const params = new URLSearchParams(location.search)
+  const lab = params.get('lab')
+  if (lab) await actions.openBuiltin(lab)
+  else store.ui({ labsOpen: true })
 }
 
-createRoot(document.getElementById('root')!).render(<App />)
+start().catch((e: unknown) => {
+  const pre = document.createElement('pre')
+  pre.className = 'fatal'
+  pre.textContent = `fdlab could not start: ${e instanceof Error ? e.message : String(e)}`
+  document.body.replaceChildren(pre)
+})

@@ -1,0 +1,113 @@
+/**
+ * Lab Markdown rendered as React elements from marked's token stream: no HTML string ever reaches
+ * the DOM, so a shared lab file cannot inject script or markup. Raw HTML in the Markdown is shown
+ * as text; links open only for https (in Electron, the main process hands them to the system
+ * browser); images are not loaded (no remote content) and show their alt text.
+ */
+import { Lexer, type Token, type Tokens } from 'marked'
+import { Fragment, type ReactNode } from 'react'
+
+export function safeHref(href: string): string | null {
+  try {
+    const u = new URL(href)
+    return u.protocol === 'https:' && !u.username && !u.password ? u.href : null
+  } catch {
+    return null
+  }
+}
+
+function inline(tokens: readonly Token[] | undefined, key = ''): ReactNode[] {
+  return (tokens ?? []).map((t, i) => inlineToken(t, `${key}${i}`))
+}
+
+function inlineToken(t: Token, key: string): ReactNode {
+  switch (t.type) {
+    case 'text': {
+      const tt = t as Tokens.Text
+      return tt.tokens ? <Fragment key={key}>{inline(tt.tokens, key)}</Fragment> : <Fragment key={key}>{decode(tt.text)}</Fragment>
+    }
+    case 'escape': return <Fragment key={key}>{(t as Tokens.Escape).text}</Fragment>
+    case 'strong': return <strong key={key}>{inline((t as Tokens.Strong).tokens, key)}</strong>
+    case 'em': return <em key={key}>{inline((t as Tokens.Em).tokens, key)}</em>
+    case 'del': return <del key={key}>{inline((t as Tokens.Del).tokens, key)}</del>
+    case 'codespan': return <code key={key}>{decode((t as Tokens.Codespan).text)}</code>
+    case 'br': return <br key={key} />
+    case 'link': {
+      const l = t as Tokens.Link
+      const href = safeHref(l.href)
+      return href
+        ? <a key={key} href={href} target="_blank" rel="noopener noreferrer">{inline(l.tokens, key)}</a>
+        : <span key={key} className="md-link-disabled" title={`link not opened: ${l.href}`}>{inline(l.tokens, key)}</span>
+    }
+    case 'image': return <span key={key} className="md-image">[image: {(t as Tokens.Image).text}]</span>
+    case 'html': return <Fragment key={key}>{(t as Tokens.HTML).text}</Fragment>
+    default: return <Fragment key={key}>{'raw' in t ? String(t.raw) : ''}</Fragment>
+  }
+}
+
+/** marked leaves entities in text tokens; turn the common ones back into characters. */
+function decode(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _)
+}
+
+function block(t: Token, key: string, renderCode?: (lang: string, code: string, key: string) => ReactNode): ReactNode {
+  switch (t.type) {
+    case 'heading': {
+      const h = t as Tokens.Heading
+      const level = Math.min(6, Math.max(1, h.depth + 1)) // the pane's title is the h1
+      const Tag = `h${level}` as 'h2'
+      return <Tag key={key}>{inline(h.tokens, key)}</Tag>
+    }
+    case 'paragraph': return <p key={key}>{inline((t as Tokens.Paragraph).tokens, key)}</p>
+    case 'text': {
+      const tt = t as Tokens.Text
+      return <p key={key}>{tt.tokens ? inline(tt.tokens, key) : tt.text}</p>
+    }
+    case 'code': {
+      const c = t as Tokens.Code
+      const custom = renderCode?.(c.lang ?? '', c.text, key)
+      if (custom !== undefined) return custom
+      return <pre key={key} className="md-code"><code>{c.text}</code></pre>
+    }
+    case 'blockquote': return <blockquote key={key}>{blocks((t as Tokens.Blockquote).tokens, key, renderCode)}</blockquote>
+    case 'list': {
+      const l = t as Tokens.List
+      const items = l.items.map((it, i) => (
+        <li key={`${key}-${i}`}>
+          {it.task ? <input type="checkbox" checked={!!it.checked} readOnly aria-label={it.checked ? 'done' : 'not done'} /> : null}
+          {it.loose ? blocks(it.tokens, `${key}-${i}`, renderCode) : it.tokens.map((x, j) =>
+            x.type === 'text' ? <Fragment key={j}>{inline((x as Tokens.Text).tokens, `${key}-${i}-${j}`)}</Fragment> : block(x, `${key}-${i}-${j}`, renderCode))}
+        </li>
+      ))
+      return l.ordered ? <ol key={key} start={typeof l.start === 'number' ? l.start : undefined}>{items}</ol> : <ul key={key}>{items}</ul>
+    }
+    case 'table': {
+      const tb = t as Tokens.Table
+      return (
+        <table key={key} className="md-table">
+          <thead><tr>{tb.header.map((c, i) => <th key={i}>{inline(c.tokens, `${key}h${i}`)}</th>)}</tr></thead>
+          <tbody>{tb.rows.map((r, i) => <tr key={i}>{r.map((c, j) => <td key={j}>{inline(c.tokens, `${key}r${i}${j}`)}</td>)}</tr>)}</tbody>
+        </table>
+      )
+    }
+    case 'hr': return <hr key={key} />
+    case 'html': return <pre key={key} className="md-html">{(t as Tokens.HTML).text}</pre>
+    case 'space': return null
+    default: return <p key={key}>{'raw' in t ? String(t.raw) : ''}</p>
+  }
+}
+
+function blocks(tokens: readonly Token[], key: string, renderCode?: (lang: string, code: string, key: string) => ReactNode): ReactNode[] {
+  return tokens.map((t, i) => block(t, `${key}.${i}`, renderCode))
+}
+
+export interface MarkdownProps {
+  readonly source: string
+  /** Render a fenced block specially (scenario blocks as "open in editor" cards); undefined = default. */
+  readonly renderCode?: (lang: string, code: string, key: string) => ReactNode
+}
+
+export function Markdown({ source, renderCode }: MarkdownProps) {
+  const tokens = new Lexer({ gfm: true }).lex(source)
+  return <div className="markdown">{blocks(tokens, 'md', renderCode)}</div>
+}

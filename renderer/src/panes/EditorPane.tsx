@@ -1,0 +1,108 @@
+/**
+ * The scenario editor: Monaco with lab C, bundled locally. Typing sends the source to the session
+ * (debounced), which answers with diagnostics from the real parser and type checker; they become
+ * markers. While stepping, the current statement's line is highlighted and kept in view.
+ */
+import { useEffect, useRef, useState } from 'react'
+import Editor, { type OnMount } from '@monaco-editor/react'
+import { monaco } from '../monaco/setup'
+import { LABC } from '../monaco/labcLanguage'
+import { useAppState } from '../state/store'
+import { actions } from '../state/actions'
+
+type Ed = Parameters<OnMount>[0]
+const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info }
+
+export function EditorPane({ fontSize, presenter = false }: { fontSize: number; presenter?: boolean }) {
+  const source = useAppState((s) => s.session.source)
+  const sourceName = useAppState((s) => s.session.sourceName)
+  const diagnostics = useAppState((s) => s.session.diagnostics)
+  const run = useAppState((s) => s.session.run)
+  const theme = useAppState((s) => s.ui.settings.theme)
+  const editorRef = useRef<Ed | null>(null)
+  const decorations = useRef<ReturnType<Ed['createDecorationsCollection']> | null>(null)
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
+  const applying = useRef(false)
+  const [mounted, setMounted] = useState(0)
+
+  // A new lab or scenario: replace the text (not on every keystroke).
+  useEffect(() => {
+    const ed = editorRef.current
+    if (ed && ed.getValue() !== source) {
+      applying.current = true
+      ed.setValue(source)
+      applying.current = false
+    }
+  }, [source, mounted])
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel()
+    if (!model) return
+    monaco.editor.setModelMarkers(model, 'fdlab', diagnostics.map((d) => ({
+      startLineNumber: d.line, startColumn: d.col, endLineNumber: d.endLine, endColumn: Math.max(d.endCol, d.col + 1),
+      message: d.message, severity: SEVERITY[d.severity],
+    })))
+  }, [diagnostics, mounted])
+
+  const line = run?.location?.line ?? null
+  useEffect(() => {
+    const ed = editorRef.current
+    if (!ed) return
+    decorations.current ??= ed.createDecorationsCollection()
+    if (line === null) {
+      decorations.current.clear()
+      return
+    }
+    decorations.current.set([{
+      range: new monaco.Range(line, 1, line, 1),
+      options: { isWholeLine: true, className: 'current-step-line', linesDecorationsClassName: 'current-step-gutter', hoverMessage: { value: `step ${run?.cursor}: ${run?.next ?? ''}` } },
+    }])
+    ed.revealLineInCenterIfOutsideViewport(line)
+  }, [line, run?.cursor, run?.next, mounted])
+
+  const errors = diagnostics.filter((d) => d.severity === 'error').length
+  const dark = theme !== 'light' && !(theme === 'system' && window.matchMedia?.('(prefers-color-scheme: light)').matches)
+  return (
+    <div className="pane editor">
+      {!presenter ? (
+        <div className="tabs" role="presentation">
+          <span className="tab active"><span className="lang-badge">C</span> {sourceName}</span>
+          <span className="tabs-extra muted small">lab C</span>
+        </div>
+      ) : null}
+      <nav className="breadcrumbs" aria-label="current call path">
+        {(run?.stack ?? []).map((s, i, a) => <span key={i} className={i === a.length - 1 ? 'crumb last' : 'crumb'}>{s}</span>)}
+        {!run?.stack.length ? <span className="muted">not running</span> : null}
+      </nav>
+      <div className="editor-host">
+        <Editor
+          defaultLanguage={LABC}
+          defaultValue={source}
+          theme={dark ? 'fdlab-dark' : 'fdlab-light'}
+          options={{
+            fontSize, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, glyphMargin: false,
+            lineNumbersMinChars: 3, renderLineHighlight: 'none', tabSize: 2, ariaLabel: 'lab C scenario editor',
+            accessibilitySupport: 'auto', fixedOverflowWidgets: true,
+          }}
+          onMount={(ed) => {
+            editorRef.current = ed
+            decorations.current = ed.createDecorationsCollection()
+            setMounted((n) => n + 1)
+          }}
+          onChange={(value) => {
+            if (applying.current || value === undefined) return
+            if (timer.current) clearTimeout(timer.current)
+            timer.current = setTimeout(() => void actions.edit(value), 250)
+          }}
+        />
+      </div>
+      {!presenter ? (
+        <div className="editor-status small" aria-live="polite">
+          <span className={errors ? 'bad' : 'ok'} data-testid="problems">{errors ? `✖ ${errors} problem${errors > 1 ? 's' : ''}` : '✓ no problems'}</span>
+          {diagnostics[0] ? <span className="muted"> · line {diagnostics[0].line}: {diagnostics[0].message}</span> : null}
+          <span className="right muted">{run ? `call stack: ${run.stack.length} frames` : ''}</span>
+        </div>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,58 @@
+/** The left column: the lab's instructions (sanitized Markdown) and its exercises. */
+import { useAppState, store, type LeftTab } from '../state/store'
+import { Tabs } from '../components/Tabs'
+import { Markdown } from '../components/Markdown'
+import { ExercisesPane } from './ExercisesPane'
+import { actions } from '../state/actions'
+
+export function InstructionsPane() {
+  const lab = useAppState((s) => s.session.lab)
+  const kind = useAppState((s) => s.session.kind)
+  const title = useAppState((s) => s.session.title)
+  const tab = useAppState((s) => s.ui.leftTab)
+  const scenario = useAppState((s) => s.session.scenario)
+  const done = lab?.exercises.filter((e) => e.results?.length && e.results.every((r) => r.ok)).length ?? 0
+  const tabs: { id: LeftTab; title: React.ReactNode }[] = [
+    { id: 'instructions', title: 'Instructions' },
+    { id: 'exercises', title: <>Exercises <span className="count">{done}/{lab?.exercises.length ?? 0}</span></> },
+  ]
+  return (
+    <div className="pane instructions">
+      <Tabs label="lab" tabs={tabs} active={tab} onSelect={(leftTab) => store.ui({ leftTab })} />
+      <div className="pane-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
+        {kind === 'none' ? <Welcome /> : kind === 'strace' ? (
+          <div className="lab-text">
+            <h1>{title}</h1>
+            <p>An <code>strace -f</code> log replayed through the model. Step through it, or scrub the timeline: every process's fd table is on the right, each syscall's real result is checked against the model's.</p>
+          </div>
+        ) : tab === 'instructions' && lab ? (
+          <div className="lab-text">
+            <div className="eyebrow">{lab.id} · v{lab.version} · kernel {lab.profiles.join(', ') || '6.18'}</div>
+            <h1>{lab.title}</h1>
+            {lab.scenarios.length ? (
+              <nav className="scenarios" aria-label="scenarios">
+                {lab.scenarios.map((s) => (
+                  <button key={s.name} className={s.name === scenario ? 'chip active' : 'chip'} onClick={() => void actions.scenario(s.name)}
+                    aria-pressed={s.name === scenario}>{s.title || s.name}</button>
+                ))}
+              </nav>
+            ) : null}
+            <Markdown source={lab.markdown} />
+          </div>
+        ) : <ExercisesPane />}
+      </div>
+    </div>
+  )
+}
+
+function Welcome() {
+  return (
+    <div className="lab-text welcome">
+      <h1>fdlab</h1>
+      <p>A lab for the Linux kernel's file-descriptor machinery: open a lab, step through <code>close(2)</code> and watch the fd table, refcounts and task work change.</p>
+      <p><button className="primary" onClick={() => store.ui({ labsOpen: true })}>Browse the course labs</button></p>
+      <p><button onClick={() => void actions.open('lab')}>Open a lab file…</button> <button onClick={() => void actions.open('strace')}>Open an strace log…</button></p>
+      <p className="muted small">You can also drop a <code>.lab.md</code> file or an strace log on the window.</p>
+    </div>
+  )
+}

@@ -1,0 +1,109 @@
+/**
+ * The renderer's state: the session as the host last described it (merged updates), plus local
+ * view state. An external store read with useSyncExternalStore; no simulation logic here.
+ */
+import { useSyncExternalStore } from 'react'
+import type {
+  AppInfo, Diagnostic, ExploreView, LabView, ProfileName, RunView, SessionUpdate, Settings, TimelineMark,
+} from '../../../preload/contract'
+import { DEFAULT_SETTINGS } from '../../../preload/contract'
+
+export interface SessionState {
+  readonly rev: number
+  readonly kind: 'none' | 'lab' | 'strace'
+  readonly title: string
+  readonly lab: LabView | null
+  readonly scenario: string | null
+  readonly source: string
+  readonly sourceName: string
+  readonly diagnostics: readonly Diagnostic[]
+  readonly profile: ProfileName
+  readonly run: RunView | null
+  readonly marks: readonly TimelineMark[]
+  readonly explore: ExploreView | null
+  readonly error: string | null
+}
+
+export type LeftTab = 'instructions' | 'exercises'
+export type RightTab = 'state' | 'graph' | 'locks' | 'rcu'
+
+export interface UiState {
+  readonly settings: Settings
+  readonly presenter: boolean
+  readonly leftTab: LeftTab
+  readonly rightTab: RightTab
+  readonly labsOpen: boolean
+  /** What the host is doing now ("run", "explore"...), or null when idle. */
+  readonly busy: string | null
+  readonly progress: { readonly done: number; readonly total: number | null } | null
+  readonly dirty: boolean
+  readonly file: { readonly name: string; readonly handle: string | null } | null
+  readonly status: string
+}
+
+export interface AppState {
+  readonly info: AppInfo | null
+  readonly session: SessionState
+  readonly ui: UiState
+}
+
+export const EMPTY_SESSION: SessionState = {
+  rev: 0, kind: 'none', title: '', lab: null, scenario: null, source: '', sourceName: 'scenario.c', diagnostics: [],
+  profile: '6.18', run: null, marks: [], explore: null, error: null,
+}
+
+let state: AppState = {
+  info: null,
+  session: EMPTY_SESSION,
+  ui: {
+    settings: DEFAULT_SETTINGS, presenter: false, leftTab: 'instructions', rightTab: 'state', labsOpen: false,
+    busy: null, progress: null, dirty: false, file: null, status: '',
+  },
+}
+const listeners = new Set<() => void>()
+const outputListeners = new Set<(lines: readonly string[]) => void>()
+
+function emit(): void {
+  for (const l of listeners) l()
+}
+
+export const store = {
+  get: (): AppState => state,
+  subscribe(l: () => void): () => void {
+    listeners.add(l)
+    return () => void listeners.delete(l)
+  },
+  setInfo(info: AppInfo): void {
+    state = { ...state, info }
+    emit()
+  },
+  ui(patch: Partial<UiState>): void {
+    state = { ...state, ui: { ...state.ui, ...patch } }
+    emit()
+  },
+  /** Merge a host update; older revisions than what we have are ignored. */
+  apply(u: SessionUpdate): void {
+    if (u.output?.length) for (const l of outputListeners) l(u.output)
+    if (u.rev < state.session.rev) return
+    const { output: _o, ...rest } = u
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<SessionState>
+    state = { ...state, session: { ...state.session, ...defined } }
+    emit()
+  },
+  resetSession(): void {
+    state = { ...state, session: EMPTY_SESSION }
+    emit()
+  },
+  /** Terminal text produced by the host (the terminal pane writes it). */
+  onOutput(l: (lines: readonly string[]) => void): () => void {
+    outputListeners.add(l)
+    return () => void outputListeners.delete(l)
+  },
+  print(lines: readonly string[]): void {
+    for (const l of outputListeners) l(lines)
+  },
+}
+
+export function useAppState<T>(select: (s: AppState) => T): T {
+  return useSyncExternalStore(store.subscribe, () => select(store.get()))
+}
