@@ -304,6 +304,9 @@ export class Machine {
     if (task.sigkill) throw new ExitSignal(137)
     const th = this.byTid.get(task.pid)
     const targs = args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a)))
+    // The user-mode instruction that enters the kernel: a scheduling point at the boundary.
+    yield { obj: `user:${task.pid}`, w: false, what: `syscall ${name}` }
+    if (task.sigkill) throw new ExitSignal(137)
     let ret: number
     switch (name) {
       case 'fork': case 'vfork': case 'clone': case 'clone3': {

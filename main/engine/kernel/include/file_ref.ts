@@ -109,7 +109,8 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
       k.report('refcount', 'violation', `refcount underflow: ${f.id}.f_count went from ${from} to ${f.f_count.counter}`, [f.id])
       return false
     }
-    return f.f_count.counter === 0
+    if (f.f_count.counter === 0) { checkLightBorrowsAtLastPut(k, f); return true }
+    return false
   }
   if (close) {
     // file_ref_put_close: if the count reads ONEREF, one cmpxchg takes it straight to DEAD.
@@ -119,6 +120,7 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
       if (f.f_ref.refcnt === FILE_REF_ONEREF) {
         f.f_ref.refcnt = FILE_REF_DEAD
         emitRef(k, f, 1)
+        checkLightBorrowsAtLastPut(k, f)
         return true
       }
     }
@@ -132,15 +134,32 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
     yield { obj: f.id, w: true, what: `cmpxchg ${f.id}.f_ref NOREF->DEAD` }
     if (f.f_ref.refcnt !== FILE_REF_NOREF) return false // a racing get revived it
     f.f_ref.refcnt = FILE_REF_DEAD
+    checkLightBorrowsAtLastPut(k, f)
     return true
   }
   if (cnt >= FILE_REF_RELEASED) {
     f.f_ref.refcnt = FILE_REF_DEAD
-    k.report('refcount', 'violation', `imbalanced put on file reference count of ${f.id} (file_ref_put in the dead zone)`, [f.id])
+    k.report('refcount', 'violation', `refcount underflow: imbalanced put on the file reference count of ${f.id} (file_ref_put in the dead zone)`, [f.id])
     return false
   }
   f.f_ref.refcnt = FILE_REF_SATURATED
   return false
+}
+
+/**
+ * Sanitizer V2: the last reference of @f is gone while a light (borrowed, uncounted) fdget of it
+ * is still live: nothing counted keeps the file alive until that borrow's fdput.
+ */
+function checkLightBorrowsAtLastPut(k: Kernel, f: File): void {
+  for (const t of k.tasks.values()) {
+    for (const sfd of t.fds_live) {
+      if (sfd.file === f && !sfd.released && (sfd.flags & 1) === 0 && sfd.gen === f.gen) {
+        k.report('V2', 'violation',
+          `last reference of ${f.id} dropped while ${t.comm}/${t.pid} holds a light fdget borrow of fd ${sfd.fd} (${sfd.kind}): filp_close under a light fdget, nothing pins the file until fdput`,
+          [f.id, t.id])
+      }
+    }
+  }
 }
 
 /** SIM: a use of a struct file whose memory was freed (or reused) is a use-after-free. */

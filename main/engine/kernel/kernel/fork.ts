@@ -67,6 +67,9 @@ export const kernel_clone = kfunc('kernel_clone', function* (k: Kernel, args: Cl
   const parent = k.current
   if (flags & CLONE_THREAD && !(flags & CLONE_SIGHAND)) return -EINVAL
   if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return -EINVAL
+  if (flags & CLONE_FILES && parent.fds_live.some((f) => (f.flags & 1) === 0)) {
+    k.report('V2', 'violation', `clone(CLONE_FILES) by ${parent.comm}/${parent.pid} while it holds a light fdget borrow: the table becomes shared under it`, [parent.id])
+  }
   yield { obj: '*', w: true, what: 'copy_process' }
   const pid = args.pid ?? k.nextPid
   if (pid >= k.nextPid) k.nextPid = pid + 1

@@ -35,7 +35,8 @@ export type Expr =
   | { kind: 'index'; pos: Pos; obj: Expr; index: Expr; ty?: Ty }
   | { kind: 'member'; pos: Pos; obj: Expr; name: string; arrow: boolean; ty?: Ty }
   | { kind: 'cast'; pos: Pos; type: TypeSyntax; arg: Expr; ty?: Ty }
-  | { kind: 'sizeof'; pos: Pos; type: TypeSyntax; ty?: Ty }
+  /** sizeof(TYPE) or sizeof expr; `value` is filled in by the checker. */
+  | { kind: 'sizeof'; pos: Pos; type: TypeSyntax | null; arg: Expr | null; ty?: Ty; value?: bigint }
   | { kind: 'fork'; pos: Pos; body: Block; ty?: Ty }
   /** `{1, 2}` or `{ .l_type = F_WRLCK }`: `fields[i]` names the field of item i (null: positional). */
   | { kind: 'init'; pos: Pos; items: Expr[]; fields: (string | null)[]; ty?: Ty }

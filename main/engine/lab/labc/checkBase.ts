@@ -9,7 +9,7 @@ import type {
 } from './ast'
 import type { LabApi } from './api'
 import { constEval } from './consteval'
-import { resolveType, T, type Ty } from './types'
+import { resolveType, sizeOfTy, T, type Ty } from './types'
 
 export type Mode = 'kernel' | 'user' | 'any'
 
@@ -104,9 +104,14 @@ export class CheckerBase {
     return this.prog.consts.get(name) ?? this.api.constant(name)
   }
 
+  private sizing = new Set<string>()
   sizeofStruct = (name: string): number | undefined => {
     const s = this.prog.structs.get(name)
-    if (s) return Math.max(8, s.order.length * 8)
+    if (s) {
+      if (this.sizing.has(name)) return 8
+      this.sizing.add(name)
+      try { return Math.max(1, [...s.fields.values()].reduce((n, f) => n + sizeOfTy(f.ty, this.sizeofStruct), 0)) } finally { this.sizing.delete(name) }
+    }
     return this.api.isKernelStruct(name) ? 64 : undefined
   }
 
@@ -172,19 +177,22 @@ export class CheckerBase {
   }
 }
 
-/** Levenshtein distance, giving up above `max`. */
+/** Edit distance with transpositions (optimal string alignment), giving up above `max`. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1
+  let prev2: number[] = []
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
   for (let i = 1; i <= a.length; i++) {
     const cur = [i]
     let rowMin = i
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1)
       cur.push(v)
       rowMin = Math.min(rowMin, v)
     }
     if (rowMin > max) return max + 1
+    prev2 = prev
     prev = cur
   }
   return prev[b.length]!

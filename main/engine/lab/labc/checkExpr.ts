@@ -6,7 +6,7 @@ import type { Expr, FuncDef, Pos } from './ast'
 import type { ApiFn } from './api'
 import { CheckerBase, type Mode } from './checkBase'
 import {
-  arithTy, assignable, isCharPtr, isInt, isPtrLike, isScalar, T, tyToString, type Ty,
+  arithTy, assignable, isCharPtr, isInt, isPtrLike, isScalar, sizeOfTy, T, tyToString, type Ty,
 } from './types'
 
 const BUILTIN_NAMES: Record<string, { ty: Ty; mode: Mode; doc: string }> = {
@@ -122,7 +122,11 @@ export class ExprChecker extends CheckerBase {
         this.err(e.pos, 'type-mismatch', `cannot cast ${tyToString(from)} to ${tyToString(to)}`)
         return to
       }
-      case 'sizeof': this.resolveTy(e.type); return INT_SIZE_T
+      case 'sizeof': {
+        const t = e.type ? this.resolveTy(e.type) : this.expr(e.arg!)
+        e.value = BigInt(sizeOfTy(t, this.sizeofStruct))
+        return INT_SIZE_T
+      }
       case 'fork':
         if (!ctx.user) this.err(e.pos, 'wrong-context', 'fork { ... } is only allowed in process, thread and fork bodies')
         this.checkForkBody(e)
@@ -365,7 +369,7 @@ export class ExprChecker extends CheckerBase {
     const name = api.name
     if (name === 'kmalloc' || name === 'kzalloc') {
       const a0 = e.args[0]
-      if (a0 && a0.kind === 'sizeof' && a0.type.base.startsWith('struct ') && a0.type.ptr === 0) {
+      if (a0 && a0.kind === 'sizeof' && a0.type && a0.type.base.startsWith('struct ') && a0.type.ptr === 0) {
         const s = a0.type.base.slice(7)
         if (this.prog.structs.has(s) && !this.prog.structs.get(s)!.builtin) e.alloc = s
         else if (this.knownStruct(s)) this.err(a0.pos, 'unsupported', `struct ${s} is a kernel object: create it with the kernel API, not ${name}`)

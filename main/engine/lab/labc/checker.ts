@@ -100,7 +100,7 @@ class Checker extends ExprChecker {
           ty = { k: 'array', elem: ty, len: n === null ? 1 : Number(n) }
         }
         if (ty.k === 'void') this.err(f.pos, 'type-mismatch', `field '${f.name}' cannot be void`)
-        if (ty.k === 'struct' && ty.name === decl.name) this.err(f.pos, 'type-mismatch', `struct ${decl.name} cannot contain itself`)
+        if (ty.k === 'struct' && ty.name === decl.name) { this.err(f.pos, 'type-mismatch', `struct ${decl.name} cannot contain itself`); continue }
         if (s.fields.has(f.name)) { this.err(f.pos, 'redefined', `duplicate member '${f.name}'`); continue }
         f.ty = ty
         s.fields.set(f.name, { ty, index: s.order.length, pos: f.pos })

@@ -3,6 +3,7 @@
  * initializers. Evaluated at check time in 64-bit arithmetic.
  */
 import type { Expr } from './ast'
+import { INT_TYPES } from './types'
 
 export type ConstLookup = (name: string) => bigint | undefined
 
@@ -43,13 +44,16 @@ export function constEval(e: Expr, lookup: ConstLookup, sizeofStruct: (name: str
       case 'cond': return ev(e.test) !== 0n ? ev(e.then) : ev(e.else)
       case 'cast': return ev(e.arg)
       case 'sizeof': {
+        if (e.value !== undefined) return e.value
+        if (!e.type) return 'sizeof an expression is not a constant here'
         const b = e.type.base
         if (e.type.ptr > 0) return 8n
         if (b.startsWith('struct ')) {
           const n = sizeofStruct(b.slice(7))
           return n === undefined ? `unknown struct '${b.slice(7)}'` : BigInt(n)
         }
-        return 8n
+        const it = INT_TYPES[b]
+        return BigInt(it && it.k === 'int' ? it.bits / 8 : b === 'void' ? 1 : 8)
       }
       default: break
     }

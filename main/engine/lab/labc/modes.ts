@@ -23,6 +23,7 @@ export function inferModes(
   const info = new Map<FuncDef, Info>()
   const forced = new Map<FuncDef, Evidence>()
   const scan = (body: Parameters<typeof walkStmt>[0], inf: Info | null, locals: Set<string>): void => {
+    const callees = new Set<unknown>()
     walkStmt(body, {
       stmt: (s) => {
         if (s.kind === 'decl') locals.add(s.name)
@@ -30,6 +31,7 @@ export function inferModes(
       },
       expr: (e) => {
         if (e.kind === 'fork' && inf && !inf.user) inf.user = { what: 'forks', pos: e.pos }
+        if (e.kind === 'call' && e.callee.kind === 'name') callees.add(e.callee)
         if (e.kind === 'call' && e.callee.kind === 'name' && !locals.has(e.callee.name)) {
           const n = e.callee.name
           const f = funcs.get(n)
@@ -40,7 +42,7 @@ export function inferModes(
           if (a.context === 'user' && !inf.user) inf.user = { what: `calls ${n}()`, pos: e.pos }
           return
         }
-        if (e.kind === 'name' && !locals.has(e.name)) {
+        if (e.kind === 'name' && !locals.has(e.name) && !callees.has(e)) {
           const f = funcs.get(e.name)
           // A function named outside a call is a callback: kernel code.
           if (f && !forced.has(f)) forced.set(f, { what: 'is used as a callback', pos: e.pos })

@@ -621,9 +621,10 @@ class Parser {
           this.next()
           const type = this.type()
           this.expect(')')
-          return { kind: 'sizeof', pos, type }
+          return { kind: 'sizeof', pos, type, arg: null }
         }
-        this.fail('sizeof takes a type in lab C: sizeof(struct NAME)')
+        const arg = this.unary()
+        return { kind: 'sizeof', pos, type: null, arg }
       }
       return this.postfix(this.primary())
     } finally { this.depth-- }
@@ -633,10 +634,11 @@ class Parser {
     for (;;) {
       const pos = this.pos()
       if (this.accept('(')) { e = { kind: 'call', pos: e.pos, callee: e, args: this.args() }; continue }
-      if (this.accept('[')) { const index = this.expr(); this.expect(']'); e = { kind: 'index', pos, obj: e, index }; continue }
+      if (this.accept('[')) { const index = this.expr(); this.expect(']'); e = { kind: 'index', pos: e.pos, obj: e, index }; continue }
       if (this.is('->') || this.is('.')) {
         const arrow = this.next().text === '->'
-        e = { kind: 'member', pos, obj: e, name: this.ident('a field name'), arrow }
+        const npos = this.pos()
+        e = { kind: 'member', pos: npos, obj: e, name: this.ident('a field name'), arrow }
         continue
       }
       if (this.is('++') || this.is('--')) { e = { kind: 'incdec', pos, op: this.next().text as '++' | '--', prefix: false, target: e }; continue }

@@ -197,3 +197,15 @@ export function resolveType(
   }
   return t
 }
+
+/** sizeof, in bytes (SIM: kernel structs report 64; lab structs pack their fields without padding). */
+export function sizeOfTy(t: Ty, structSize: (name: string) => number | undefined): number {
+  switch (t.k) {
+    case 'int': return t.bits / 8
+    case 'ptr': case 'fn': case 'null': return 8
+    case 'array': return Math.max(0, t.len) * sizeOfTy(t.elem, structSize)
+    case 'struct': return structSize(t.name) ?? 64
+    case 'void': return 1
+    case 'err': return 8
+  }
+}

@@ -37,6 +37,7 @@ export function walkExpr(e: Expr, v: Visitor): void {
   v.expr?.(e)
   switch (e.kind) {
     case 'unary': case 'deref': case 'addr': case 'cast': walkExpr(e.arg, v); break
+    case 'sizeof': if (e.arg) walkExpr(e.arg, v); break
     case 'binary': case 'logical': walkExpr(e.left, v); walkExpr(e.right, v); break
     case 'assign': walkExpr(e.target, v); walkExpr(e.value, v); break
     case 'incdec': walkExpr(e.target, v); break
