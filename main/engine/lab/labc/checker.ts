@@ -198,7 +198,11 @@ class Checker extends ExprChecker {
     d.ty = ty
     d.slot = this.prog.globals.length
     this.prog.globals.push(d)
-    if (d.init) this.initializer(ty, d.init, true)
+    if (d.init) {
+      this.enterBody('kernel', `the initializer of ${d.name}`, null, false)
+      this.initializer(ty, d.init, true)
+      this.ctx = null
+    }
   }
 
   private arrayTy(d: VarDecl, elem: Ty): Ty {
