@@ -169,9 +169,11 @@ export class Machine {
   }
 
   /** Run a kernel generator to completion outside any schedule (boot-time setup). */
-  private runNow<R>(task: Task, g: KGen<R>): R {
+  private runNow<R>(task: Task, g: KGen<R>, quiet = false): R {
     const k = this.k
     const saved = k.current
+    const wasOn = k.trace.on
+    if (quiet) k.trace.on = false
     k.current = task
     try {
       for (;;) {
@@ -181,6 +183,7 @@ export class Machine {
       }
     } finally {
       k.current = saved
+      k.trace.on = wasOn
     }
   }
 
@@ -196,7 +199,8 @@ export class Machine {
     if (opts.stdio !== false) {
       const files = task.files
       for (let fd = 0; fd < 3; fd++) {
-        const f = fd === 0 ? this.runNow(task, this.ttyFile()) : this.runNow(task, get_file(k, this.tty!))
+        // Boot-time setup (the inherited terminal), not part of the run's trace.
+        const f = fd === 0 ? this.runNow(task, this.ttyFile(), true) : this.runNow(task, get_file(k, this.tty!), true)
         files.fdt.fd[fd] = f
         files.fdt.open_fds.set(fd)
       }

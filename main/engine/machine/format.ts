@@ -15,6 +15,7 @@ const FCNTL_NAMES: Record<number, string> = {
 }
 
 function arg(a: TraceArg): string {
+  if (typeof a === 'string' && /^[a-z_]+#\d+(\.\d+)?$/.test(a)) return a
   if (typeof a === 'string') return a === 'program' || a === 'obj' || a.startsWith('buf[') || a.startsWith('int[') ? a : JSON.stringify(a)
   return String(a)
 }
@@ -117,7 +118,7 @@ export function formatFunctionGraph(events: readonly TraceEvent[], opts: FormatO
         out.push(`${pad(e)}${ind}!!! ${e.severity} ${e.rule}: ${e.message}`)
         break
       case 'user':
-        out.push(`${pad(e)}${ind}# ${e.what === 'label' ? `label ${e.text}` : e.text} (line ${e.line})`)
+        out.push(`${pad(e)}${ind}# ${e.what === 'label' ? `label ${e.text}` : e.text}${e.line ? ` (line ${e.line})` : ''}`)
         break
       default:
         if (opts.state !== false) {

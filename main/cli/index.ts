@@ -1,0 +1,49 @@
+/**
+ * The `fdlab` command.
+ */
+import { processIo, type CliIo } from './io'
+import { shCommand } from './sh'
+import { PROFILE_NAMES, DEFAULT_PROFILE, VARIANT_NAMES } from '../engine'
+import { EXTRA_COMMANDS } from './commands'
+
+export const VERSION = '0.1.0'
+
+const HELP = `fdlab ${VERSION}: the Linux file-descriptor machinery, simulated step by step.
+
+usage: fdlab COMMAND [ARGS]
+
+commands:
+  sh        run system calls typed one per line and print them strace-style (--trace: kernel paths)
+${EXTRA_COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}\n`).join('')}  profiles  list the kernel profiles and historic variants
+
+Every command that runs the model takes --kernel 6.5|6.18|mainline (default ${DEFAULT_PROFILE}).
+Run 'fdlab COMMAND --help' for a command's options.`
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [cmd, ...rest] = argv
+  try {
+    switch (cmd) {
+      case undefined: case 'help': case '--help': case '-h':
+        io.out(HELP)
+        return cmd === undefined ? 2 : 0
+      case '--version': case 'version':
+        io.out(VERSION)
+        return 0
+      case 'profiles':
+        io.out(`profiles: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE}; 'mainline' = ${PROFILE_NAMES[PROFILE_NAMES.length - 1]})`)
+        io.out(`variants (off by default): ${VARIANT_NAMES.join(', ')}`)
+        return 0
+      case 'sh':
+        return shCommand(rest, io)
+      default: {
+        const c = EXTRA_COMMANDS.find((x) => x.name === cmd)
+        if (c) return await c.run(rest, io)
+        io.err(`fdlab: unknown command '${cmd}'\n\n${HELP}`)
+        return 2
+      }
+    }
+  } catch (e) {
+    io.err(`fdlab: internal error: ${(e as Error).stack ?? e}`)
+    return 3
+  }
+}
