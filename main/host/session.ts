@@ -1,59 +1,340 @@
 /**
- * The session: one open lab (or strace log) and its run, shared by both hosts (it runs inside the
- * engine worker). Interim version: it loads files and answers the terminal, and reports that the
- * engine is not wired yet; the engine-driven version replaces it once machine/ and lab/ land.
+ * The session: one open lab (or strace log), the scenario in the editor, and its run. Shared by
+ * both hosts: it runs inside the engine worker (worker_threads in Electron, a Web Worker in the
+ * browser). Pure apart from what the worker entry passes in; every kernel fact it reports comes
+ * from the engine (snapshots, trace events, formatters, the lab parser and lab C front end).
  */
 import type {
-  AnswerRequest, Completion, ExploreRequest, FileText, Progress, ProfileName, SessionCommands, SessionUpdate, StepKind, ViewRequest,
+  AnswerRequest, Completion, Diagnostic, ExploreRequest, FileText, LabView, Progress, ProfileName, RunView, SessionCommands,
+  SessionUpdate, StepKind, TimelineMark, ViewRequest,
 } from '../../preload/contract'
-import { labEntryFromText } from './labCatalog'
+import { parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
+import { frontEnd } from '../engine/lab/labc'
+import type { Diagnostic as EngineDiagnostic } from '../engine/lab/diagnostics'
+import type { TraceEvent } from '../engine/sim/trace'
+import { Timeline } from './timeline'
+import { C, completions, fdinfo, fdtLines, fileLines, helpText, lsFd, psLines, stepLines } from './terminal'
+import { isSyscallLine, parseShell } from './shellCommands'
+import { labView, looksLikeLab, scenarioKey, sourceFor, spliceLab, submission } from './labView'
 
 export interface SessionDeps {
   readonly progress?: (p: Progress) => void
+  /** Wall clock for submissions (the host's, never the engine's). */
+  readonly now?: () => Date
+  readonly appVersion?: string
 }
 
-const NOT_YET = 'the engine is not available in this build yet'
+const MAX_MARKS = 5000
 
 export class Session implements SessionCommands {
   private rev = 0
+  private kind: 'none' | 'lab' | 'strace' = 'none'
   private file: FileText | null = null
+  private lab: Lab | null = null
+  private scenario: string | null = null
+  private readonly edits = new Map<string, string>()
   private profile: ProfileName = '6.18'
+  private tl: Timeline | null = null
+  private graph = true
+  private marksKey = ''
 
   constructor(private readonly deps: SessionDeps = {}) {}
+
+  // -------------------------------------------------------------------------------------------
+  // Helpers
 
   private up(u: Omit<SessionUpdate, 'rev'>): SessionUpdate {
     return { rev: ++this.rev, ...u }
   }
 
+  private block(): LabBlock | null {
+    if (!this.lab || !this.scenario) return null
+    return this.lab.scenarios.find((b) => b.name === this.scenario) ?? null
+  }
+
+  private source(): string {
+    return this.edits.get(this.scenario ?? '') ?? (this.lab && this.scenario ? sourceFor(this.lab, this.scenario) : '')
+  }
+
+  private diagnostics(): Diagnostic[] {
+    if (!this.lab || !this.scenario) return []
+    const name = `${this.scenario}.c`
+    const libs = (this.block()?.uses ?? []).map((u) => this.lab!.libs.get(u)).filter((b): b is LabBlock => !!b)
+    const fe = frontEnd([...libs.map((b) => ({ code: b.code, file: `${b.name}.lib.c` })), { code: this.source(), file: name }], this.profile)
+    return fe.diagnostics.filter((d) => d.file === name).map(toDiag)
+  }
+
+  private timeline(): Timeline {
+    if (!this.tl) this.tl = new Timeline({ profile: this.profile, variants: this.lab?.meta.variants, setup: null })
+    return this.tl
+  }
+
+  private resetRun(): void {
+    this.tl = null
+    this.marksKey = ''
+  }
+
+  private runView(): RunView | null {
+    const tl = this.tl
+    if (!tl) return null
+    const v = tl.view()
+    const atEnd = tl.cursor === tl.total
+    const status: RunView['status'] = tl.total === 0 && !tl.ended ? 'ready'
+      : atEnd && tl.ended ? (tl.ended === 'schedule-mismatch' ? 'error' : tl.ended === 'paused' ? 'paused' : tl.ended) : 'paused'
+    return { cursor: tl.cursor, total: tl.total, status, snapshot: v.snapshot, location: v.location, stack: v.stack, next: v.next, events: v.events }
+  }
+
+  /** Timeline marks, recomputed when the known run grew (the machine is then at its end). */
+  private marks(): TimelineMark[] | undefined {
+    const tl = this.tl
+    if (!tl || tl.m.stepNo !== tl.total) return undefined
+    const key = `${tl.total}:${tl.m.k.trace.events.length}`
+    if (key === this.marksKey) return undefined
+    this.marksKey = key
+    const out: TimelineMark[] = []
+    for (const e of tl.m.k.trace.events) {
+      if (e.e === 'violation') out.push({ step: e.step, kind: e.severity, label: e.rule })
+      else if (e.e === 'user' && e.what === 'label') out.push({ step: e.step, kind: 'label', label: e.text })
+      else if (e.e === 'sys_exit' && out.length < MAX_MARKS) out.push({ step: e.step, kind: 'syscall', label: e.name })
+    }
+    return out
+  }
+
+  private state(output: string[] = [], extra: Omit<SessionUpdate, 'rev'> = {}): SessionUpdate {
+    const marks = this.marks()
+    return this.up({ run: this.runView(), ...(marks ? { marks } : {}), output, ...extra })
+  }
+
+  /** Trace events of micro-steps (from, to] (the machine is at `to`). */
+  private eventsSince(from: number): TraceEvent[] {
+    const evs = this.tl!.m.k.trace.events
+    let i = evs.length
+    while (i > 0 && evs[i - 1]!.step > from) i--
+    return evs.slice(i)
+  }
+
+  private notRunnable(): string | null {
+    if (this.kind === 'strace') return 'replaying strace logs needs the engine\'s strace replayer, which is not in this build yet'
+    if (this.kind === 'lab' && this.block()) return 'running lab C scenarios needs the lab C interpreter, which is not in this build yet; the terminal\'s interactive system calls run on the engine now'
+    return null
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Commands
+
   sessionLoad(file: FileText): SessionUpdate {
     this.file = file
-    const e = labEntryFromText(file.name, file.text)
-    return this.up({ kind: 'lab', title: e.title, source: '', diagnostics: [], run: null, output: [`loaded ${file.name}`] })
+    this.edits.clear()
+    this.resetRun()
+    if (!looksLikeLab(file)) {
+      this.kind = 'strace'
+      this.lab = null
+      this.scenario = null
+      const lines = file.text.split('\n').filter((l) => l.trim()).length
+      return this.up({ kind: 'strace', title: file.name, lab: null, scenario: null, source: file.text, sourceName: file.name, diagnostics: [],
+        run: null, marks: [], explore: null, error: null, output: [C.bold(`opened strace log ${file.name}`) + C.dim(` (${lines} lines)`)] })
+    }
+    const { lab, diagnostics } = parseLab(file.text, file.name)
+    this.kind = 'lab'
+    this.lab = lab
+    this.profile = lab.meta.kernels[0] ?? '6.18'
+    this.scenario = lab.scenarios[0]?.name ?? null
+    const errs = diagnostics.filter((d) => d.severity === 'error')
+    const output = [C.bold(`opened ${lab.meta.title || file.name}`) + C.dim(` · ${lab.scenarios.length} scenario(s), ${lab.exercises.length} exercise(s), kernel ${lab.meta.kernels.join(', ')}`)]
+    for (const d of diagnostics) output.push((d.severity === 'error' ? C.red : C.yellow)(`${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}`))
+    return this.up({
+      kind: 'lab', title: lab.meta.title || file.name, lab: labView(lab), scenario: this.scenario, source: this.source(),
+      sourceName: `${this.scenario ?? 'scenario'}.c`, diagnostics: this.diagnostics(), profile: this.profile, run: null, marks: [],
+      explore: null, error: errs.length ? `${errs.length} error(s) in the lab file` : null, output,
+    })
   }
-  sessionEdit(source: string): SessionUpdate { return this.up({ source }) }
-  sessionScenario(_name: string): SessionUpdate { return this.up({ error: NOT_YET }) }
+
+  sessionEdit(source: string): SessionUpdate {
+    if (this.kind !== 'lab' || !this.scenario) return this.up({ error: 'open a lab first' })
+    this.edits.set(this.scenario, source)
+    this.resetRun()
+    return this.up({ diagnostics: this.diagnostics(), run: null, marks: [], error: null })
+  }
+
+  sessionScenario(name: string): SessionUpdate {
+    if (!this.lab) return this.up({ error: 'open a lab first' })
+    const key = scenarioKey(this.lab, name)
+    if (!key) return this.up({ error: `no scenario or exercise '${name}' in this lab` })
+    this.scenario = key
+    this.resetRun()
+    return this.up({ scenario: key, source: this.source(), sourceName: `${key.replace(/^exercise:/, '')}.c`, diagnostics: this.diagnostics(), run: null, marks: [], error: null })
+  }
+
   sessionProfile(profile: ProfileName): SessionUpdate {
     this.profile = profile
-    return this.up({ profile })
+    this.resetRun()
+    return this.up({ profile, diagnostics: this.diagnostics(), run: null, marks: [], output: [C.dim(`kernel profile ${profile}`)] })
   }
-  sessionRun(): SessionUpdate { return this.up({ error: NOT_YET }) }
-  sessionStep(_kind: StepKind, _count: number): SessionUpdate { return this.up({ error: NOT_YET }) }
-  sessionBack(_count: number): SessionUpdate { return this.up({ error: NOT_YET }) }
-  sessionGoto(_step: number): SessionUpdate { return this.up({ error: NOT_YET }) }
-  sessionReset(): SessionUpdate { return this.up({ error: NOT_YET }) }
+
+  sessionRun(): SessionUpdate {
+    const why = this.notRunnable()
+    if (why && !this.tl) return this.up({ error: why, output: [C.yellow(why)] })
+    const tl = this.timeline()
+    const from = tl.cursor
+    const status = tl.run()
+    const lines = stepLines(this.eventsSince(from), false)
+    return this.state([...lines, C.dim(`run ${status} at step ${tl.cursor}`)], { error: null })
+  }
+
+  sessionStep(kind: StepKind, count: number): SessionUpdate {
+    const why = this.notRunnable()
+    if (why && !this.tl) return this.up({ error: why, output: [C.yellow(why)] })
+    const tl = this.timeline()
+    const from = tl.cursor
+    const n = tl.step(kind, count)
+    const out = n === 0 ? [C.dim(`step ${tl.cursor}: nothing left to run (${tl.ended ?? 'waiting'})`)] : stepLines(this.eventsSince(from), this.graph)
+    return this.state(out, { error: null })
+  }
+
+  sessionBack(count: number): SessionUpdate {
+    const tl = this.tl
+    if (!tl) return this.up({ error: 'nothing to step back from' })
+    tl.goto(tl.cursor - count)
+    return this.state([C.dim(`⟲ step ${tl.cursor}`)])
+  }
+
+  sessionGoto(step: number): SessionUpdate {
+    const tl = this.tl
+    if (!tl) return this.up({ error: 'nothing ran yet' })
+    if (step > tl.total) {
+      // Past the known run: run forward to it.
+      tl.goto(tl.total)
+      tl.step('micro', step - tl.total)
+    } else tl.goto(step)
+    return this.state([C.dim(`→ step ${tl.cursor}`)])
+  }
+
+  sessionReset(): SessionUpdate {
+    if (!this.tl) return this.up({ run: null, output: [C.dim('reset')] })
+    this.tl.goto(0)
+    return this.state([C.dim('⟲ step 0')])
+  }
+
   sessionExplore(_req: ExploreRequest): SessionUpdate {
-    this.deps.progress?.({ what: 'explore', done: 0, total: null })
-    return this.up({ error: NOT_YET })
+    const msg = 'exploring interleavings needs the engine\'s explorer, which is not in this build yet'
+    return this.up({ error: msg, output: [C.yellow(msg)] })
   }
-  sessionOpenOutcome(_index: number): SessionUpdate { return this.up({ error: NOT_YET }) }
-  sessionTerminal(line: string): SessionUpdate { return this.up({ output: [`${line}: ${NOT_YET}`] }) }
-  sessionComplete(_line: string): Completion { return { start: 0, candidates: [] } }
-  sessionView(_req: ViewRequest): SessionUpdate { return this.up({}) }
-  sessionAnswer(_req: AnswerRequest): SessionUpdate { return this.up({ error: NOT_YET }) }
-  sessionSubmission(_student: string): FileText | null { return null }
-  sessionLabFile(): FileText | null { return this.file }
+
+  sessionOpenOutcome(_index: number): SessionUpdate {
+    return this.up({ error: 'no exploration results' })
+  }
+
+  sessionView(req: ViewRequest): SessionUpdate {
+    if (!this.tl) return this.up({})
+    this.tl.setWindow(req.from, req.to)
+    return this.up({ run: this.runView() })
+  }
+
+  sessionAnswer(req: AnswerRequest): SessionUpdate {
+    const ex = this.lab?.exercises.find((e) => e.id === req.exercise)
+    if (!ex) return this.up({ error: `no exercise '${req.exercise}'` })
+    if (ex.kind === 'predict') this.edits.set(`exercise:${ex.id}`, req.answer)
+    const msg = 'running exercise tests needs the lab C interpreter, which is not in this build yet'
+    return this.up({ error: msg, output: [C.yellow(msg)] })
+  }
+
+  sessionSubmission(student: string): FileText | null {
+    if (!this.lab || !this.file) return null
+    return submission(this.lab, this.file, this.edits, student, this.deps.now?.() ?? new Date(), this.deps.appVersion ?? '0.1.0')
+  }
+
+  sessionLabFile(): FileText | null {
+    if (!this.file) return null
+    if (!this.lab) return this.file
+    return { name: this.file.name, text: spliceLab(this.lab, this.edits) }
+  }
+
+  sessionComplete(line: string): Completion {
+    const s = this.tl?.view().snapshot
+    return completions(line, s?.tasks.map((t) => t.pid) ?? [], s?.files.map((f) => f.id) ?? [])
+  }
+
+  sessionTerminal(line: string): SessionUpdate {
+    const w = line.trim().split(/\s+/)
+    const cmd = w[0] ?? ''
+    const n = (i: number, d: number) => {
+      const v = Number(w[i] ?? d)
+      return Number.isInteger(v) && v > 0 ? v : d
+    }
+    const snap = () => this.tl?.view().snapshot ?? this.timeline().view().snapshot
+    const say = (lines: string[]) => this.up({ output: lines })
+    switch (cmd) {
+      case '': return say([])
+      case 'help': case '?': return say(helpText())
+      case 'run': return this.sessionRun()
+      case 'step': case 'next': case 'n': return this.sessionStep('over', n(1, 1))
+      case 'stepi': case 's': return this.sessionStep('into', n(1, 1))
+      case 'micro': return this.sessionStep('micro', n(1, 1))
+      case 'back': case 'b': return this.sessionBack(n(1, 1))
+      case 'goto': return w[1] && /^\d+$/.test(w[1]) ? this.sessionGoto(Number(w[1])) : say([C.red('usage: goto N')])
+      case 'reset': return this.sessionReset()
+      case 'explore': return this.sessionExplore({ bound: 2, maxRuns: 100000 })
+      case 'clear': return say(['\x1b[2J\x1b[H'])
+      case 'trace':
+        if (w[1] === 'on' || w[1] === 'off') { this.graph = w[1] === 'on'; return say([C.dim(`function_graph lines ${w[1]}`)]) }
+        return say([C.red('usage: trace on|off')])
+      case 'ps': return say(psLines(snap()))
+      case 'ls': {
+        const m = /^\/proc\/(\d+)\/fd\/?$/.exec(w[w.length - 1] ?? '')
+        return m ? say(lsFd(this.wide(), Number(m[1]))) : say([C.red('usage: ls -l /proc/PID/fd')])
+      }
+      case 'cat': {
+        const m = /^\/proc\/(\d+)\/fdinfo\/(\d+)$/.exec(w[1] ?? '')
+        return m ? say(fdinfo(this.wide(), Number(m[1]), Number(m[2]))) : say([C.red('usage: cat /proc/PID/fdinfo/N')])
+      }
+      case 'fdt': return w[1] && /^\d+$/.test(w[1]) ? say(fdtLines(snap(), Number(w[1]))) : say([C.red('usage: fdt PID')])
+      case 'file': return w[1] ? say(fileLines(snap(), w[1])) : say([C.red('usage: file ID (e.g. file#3)')])
+      case 'why': return say(this.why(Number(w[1])))
+      default:
+        if (isSyscallLine(line)) return this.shell(line.trim())
+        return say([C.red(`${cmd}: unknown command`) + C.dim(' (type help)')])
+    }
+  }
+
+  /** A snapshot listing every fd of every table (for ls -l and fdinfo), built on demand. */
+  private wide() {
+    const m = this.timeline().machineAtCursor()
+    const max = Math.max(64, ...m.tables().map((t) => t.fdt.max_fds))
+    return m.snapshot({ window: [0, Math.min(max, 65536)] })
+  }
+
+  private why(step: number): string[] {
+    const tl = this.tl
+    if (!tl || !Number.isInteger(step)) return [C.red('usage: why N (a step with a finding)')]
+    const evs = tl.eventsUpTo(tl.total)
+    const v = evs.find((e) => e.e === 'violation' && e.step === step)
+    if (!v || v.e !== 'violation') return [C.red(`no finding at step ${step}`)]
+    const tid = v.tid
+    const lastUser = [...evs].reverse().find((e) => e.tid === tid && e.e === 'user' && e.step <= step)
+    const from = lastUser ? evs.indexOf(lastUser) : 0
+    const path = evs.slice(from).filter((e) => e.step <= step && e.tid === tid)
+    return [C.boldRed(`${v.severity}: ${v.rule}`), `  ${v.message}`, C.dim(`the path of thread ${tid} that led there:`), ...stepLines(path, true, 200)]
+  }
+
+  private shell(line: string): SessionUpdate {
+    const call = parseShell(line)
+    if (typeof call === 'string') return this.up({ output: [C.red(`${line.split(/\s+/)[0]}: ${call}`)] })
+    const tl = this.timeline()
+    const from = tl.cursor
+    tl.shell(line, call)
+    const out = stepLines(this.eventsSince(from), this.graph)
+    const extra = tl.lastInput()?.out
+    if (extra) out.push(C.dim(`  → ${extra}`))
+    return this.state(out)
+  }
+}
+
+function toDiag(d: EngineDiagnostic): Diagnostic {
+  return { line: d.line, col: d.col, endLine: d.line, endCol: d.col + 1, severity: d.severity, message: `${d.message} [${d.code}]` }
 }
 
 export function createSession(deps: SessionDeps = {}): Session {
   return new Session(deps)
 }
+
+export type { LabView }

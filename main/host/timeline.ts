@@ -1,0 +1,353 @@
+/**
+ * Time travel over one run of the engine. A run is data: how to build the machine (a fresh
+ * machine plus the scenario's processes), the schedule (the thread chosen at each micro-step)
+ * and the inputs typed at given steps (interactive system calls). Paused generators cannot be
+ * copied, so going back re-executes from the start (determinism makes that exact), and the views
+ * of recently visited steps are cached so that stepping back and forth is instant. Views are
+ * built on demand by the engine for the visible fd window only.
+ */
+import { createMachine, type Machine } from '../engine/machine/Machine'
+import type { RunStatus } from '../engine/machine/Machine'
+import type { Program } from '../engine/machine/user'
+import type { Variants } from '../engine/sim/profile'
+import type { Snapshot } from '../engine/machine/snapshotTypes'
+import type { TraceEvent } from '../engine/sim/trace'
+import type { KGen, Sched } from '../engine/sim/context'
+import type { ProfileName, SourceSpan, StepKind } from '../../preload/contract'
+import type { ShellCall } from './shellCommands'
+
+export interface RunSpec {
+  readonly profile: ProfileName
+  readonly variants?: Partial<Variants>
+  /** Spawn the scenario's processes on a fresh machine (null: an empty machine). */
+  readonly setup: ((m: Machine) => void) | null
+  /** Micro-step budget of one request (runaway lab code stops here). */
+  readonly budget?: number
+}
+
+/** One interactive system call, typed at micro-step `step`. */
+export interface ShellInput {
+  readonly step: number
+  readonly text: string
+  readonly call: ShellCall
+  /** Filled by the shell program when the call returns (pipe fds, bytes read). */
+  out?: string
+  done?: boolean
+}
+
+export interface StepView {
+  readonly snapshot: Snapshot
+  readonly events: readonly TraceEvent[]
+  readonly location: SourceSpan | null
+  readonly stack: readonly string[]
+  readonly next: string
+}
+
+const CACHE_MAX = 2048
+const PREFETCH = 128
+export const SHELL_COMM = 'sh'
+const WAIT = 'read command'
+
+/** Per-thread call stacks and statement positions, maintained from the trace incrementally. */
+class StackTracker {
+  private seen = 0
+  readonly stacks = new Map<number, string[]>()
+  readonly where = new Map<number, SourceSpan | null>()
+
+  consume(events: readonly TraceEvent[]): void {
+    for (; this.seen < events.length; this.seen++) {
+      const e = events[this.seen]!
+      const st = this.stacks.get(e.tid) ?? []
+      switch (e.e) {
+        case 'user':
+          st.length = 0
+          this.where.set(e.tid, e.line > 0 ? { line: e.line, col: e.col } : null)
+          break
+        case 'sys_enter': st.push(`${e.name}(${e.args.map((a) => (typeof a === 'string' ? JSON.stringify(a) : String(a))).join(', ')})`); break
+        case 'sys_exit': st.pop(); break
+        case 'enter': st.push(e.fn); break
+        case 'exit': st.pop(); break
+        default: break
+      }
+      this.stacks.set(e.tid, st)
+    }
+  }
+}
+
+export class Timeline {
+  m: Machine
+  private tracker = new StackTracker()
+  /** Known choices: schedule[i] is the thread that ran micro-step i+1. */
+  schedule: number[] = []
+  readonly inputs: ShellInput[] = []
+  cursor = 0
+  /** How the known part of the run ended, once it did. */
+  ended: RunStatus | null = null
+  window: [number, number] = [0, 64]
+  private cache = new Map<number, StepView>()
+  private shellTid: number | null = null
+  private shellSpawnStep: number | null = null
+
+  constructor(readonly spec: RunSpec) {
+    this.m = this.build()
+  }
+
+  get total(): number {
+    return this.schedule.length
+  }
+
+  get budget(): number {
+    return this.spec.budget ?? 2_000_000
+  }
+
+  private build(): Machine {
+    const m = createMachine({ profile: this.spec.profile, variants: this.spec.variants, trace: true })
+    this.spec.setup?.(m)
+    this.tracker = new StackTracker()
+    return m
+  }
+
+  /** The interactive shell process: runs the typed calls in order, waiting for the next one. */
+  private shellProgram(m: Machine): Program {
+    const inputs = this.inputs
+    return function* (u): KGen<number> {
+      for (let i = 0; ; i++) {
+        const wait: Sched = { obj: `user:${u.tid}`, w: false, what: WAIT, enabled: () => i < inputs.length && inputs[i]!.step <= m.stepNo }
+        yield wait
+        const inp = inputs[i]!
+        yield* u.stmt('stmt', inp.text, 0, 0)
+        const ret = yield* u.sys(inp.call.name, ...inp.call.args)
+        inp.done = true
+        if (inp.call.out === 'fds' && ret >= 0) inp.out = `[${Array.from(inp.call.args.find((a) => a instanceof Int32Array) as Int32Array).join(', ')}]`
+        else if (inp.call.name === 'read' && ret > 0) {
+          const buf = inp.call.args.find((a) => a instanceof Uint8Array) as Uint8Array
+          inp.out = JSON.stringify(new TextDecoder().decode(buf.subarray(0, ret)))
+        }
+      }
+    }
+  }
+
+  /** Apply the inputs due at the machine's current step (the shell is spawned when first needed). */
+  private applyInputs(m: Machine): void {
+    if (this.shellSpawnStep === m.stepNo && this.shellTid === null) this.spawnShell(m)
+  }
+
+  private spawnShell(m: Machine): void {
+    const task = m.spawnProcess({ comm: SHELL_COMM, program: this.shellProgram(m) })
+    this.shellTid = task.pid
+  }
+
+  /** Bring the machine to micro-step @n of the known schedule (n ≤ total). */
+  private seek(n: number): void {
+    if (this.m.stepNo > n) {
+      this.shellTid = null
+      this.m = this.build()
+    }
+    const m = this.m
+    while (m.stepNo < n) {
+      this.applyInputs(m)
+      m.step(this.schedule[m.stepNo]!)
+    }
+    this.applyInputs(m)
+    this.tracker.consume(m.k.trace.events)
+  }
+
+  private pickNext(): number | null {
+    const m = this.m
+    if (m.stepNo < this.schedule.length) return this.schedule[m.stepNo]!
+    const en = m.enabled()
+    if (!en.length) return null
+    return m.pick(en, 'sequential').tid
+  }
+
+  /** One micro-step from the machine's position; extends the schedule when past its end. */
+  private stepOnce(): boolean {
+    const m = this.m
+    this.applyInputs(m)
+    const tid = this.pickNext()
+    if (tid === null) {
+      this.ended = this.finalStatus()
+      return false
+    }
+    if (m.stepNo === this.schedule.length) this.schedule.push(tid)
+    m.step(tid)
+    return true
+  }
+
+  private finalStatus(): RunStatus {
+    const live = this.m.threads.filter((t) => !t.done && t.kind !== 'system' && t.tid !== this.shellTid)
+    return live.length ? 'blocked' : 'done'
+  }
+
+  /** Step forward from the cursor. `over`: to the current thread's next lab C statement; `into`: to the next kernel function entry or exit. */
+  step(kind: StepKind, count = 1): number {
+    this.seek(this.cursor)
+    const m = this.m
+    const start = m.stepNo
+    const limit = start + Math.min(this.budget, 1_000_000)
+    for (let c = 0; c < count; c++) {
+      const tid = this.pickNext()
+      if (tid === null) { this.ended = this.finalStatus(); break }
+      const from = m.k.trace.events.length
+      if (!this.stepOnce()) break
+      if (kind === 'micro') continue
+      for (;;) {
+        const evs = m.k.trace.events
+        let hit = false
+        for (let i = from; i < evs.length; i++) {
+          const e = evs[i]!
+          if (kind === 'into' && (e.e === 'enter' || e.e === 'exit' || e.e === 'sys_enter' || e.e === 'sys_exit')) hit = true
+          if (kind === 'over' && e.e === 'user' && e.tid === tid && e.step > start) hit = true
+        }
+        if (kind === 'over') {
+          // The statement starts at the micro-step that emitted its 'user' event: stop there.
+          const th = m.thread(tid)
+          if (hit || !th || th.done || (th.pending?.what === WAIT)) break
+        } else if (hit) break
+        if (m.stepNo >= limit) { this.ended = 'budget'; break }
+        if (!this.stepOnce()) break
+      }
+    }
+    this.cursor = m.stepNo
+    this.tracker.consume(m.k.trace.events)
+    return this.cursor - start
+  }
+
+  /** Run to the end (or the budget) with the default scheduler. */
+  run(): RunStatus {
+    this.seek(this.cursor)
+    const m = this.m
+    const limit = m.stepNo + this.budget
+    for (;;) {
+      if (m.stepNo >= limit) { this.ended = 'budget'; break }
+      if (!this.stepOnce()) break
+    }
+    this.cursor = m.stepNo
+    this.tracker.consume(m.k.trace.events)
+    return this.ended ?? 'paused'
+  }
+
+  goto(n: number): void {
+    const target = Math.max(0, Math.min(n, this.schedule.length))
+    this.cursor = target
+    if (!this.cache.has(target)) this.prefetch(target)
+  }
+
+  /** Fill the view cache for the steps just before @target, ending with the machine at @target. */
+  private prefetch(target: number): void {
+    const from = this.m.stepNo <= target && target - this.m.stepNo <= PREFETCH ? this.m.stepNo : Math.max(0, target - PREFETCH)
+    this.seek(from)
+    while (this.m.stepNo < target) {
+      this.put(this.m.stepNo, this.buildView())
+      this.stepOnce()
+    }
+    this.tracker.consume(this.m.k.trace.events)
+  }
+
+  /** Type an interactive system call at the cursor: the future after the cursor is discarded. */
+  shell(text: string, call: ShellCall): void {
+    this.truncate()
+    const m = this.m
+    if (this.shellTid === null) {
+      this.shellSpawnStep = m.stepNo
+      this.spawnShell(m)
+    }
+    const input: ShellInput = { step: m.stepNo, text, call }
+    this.inputs.push(input)
+    const tid = this.shellTid!
+    const limit = m.stepNo + 100_000
+    // Run the shell until the call returned and it waits for the next one (or it exits or blocks):
+    // its choices join the schedule.
+    while (m.stepNo < limit) {
+      const th = m.thread(tid)
+      if (!th || th.done || !m.isEnabled(th)) break
+      if (input.done && th.pending?.what === WAIT) break
+      this.schedule.push(tid)
+      m.step(tid)
+    }
+    this.cursor = m.stepNo
+    this.ended = null
+    this.tracker.consume(m.k.trace.events)
+  }
+
+  /** Drop everything after the cursor (an input changes history from here on). */
+  private truncate(): void {
+    this.seek(this.cursor)
+    this.schedule.length = this.cursor
+    // An input typed at the cursor step has not started there: it belongs to the future too.
+    while (this.inputs.length && this.inputs[this.inputs.length - 1]!.step >= this.cursor) this.inputs.pop()
+    if (this.shellSpawnStep !== null && this.shellSpawnStep > this.cursor) { this.shellSpawnStep = null }
+    for (const k of [...this.cache.keys()]) if (k > this.cursor) this.cache.delete(k)
+    this.ended = null
+  }
+
+  get shellPid(): number | null {
+    return this.shellTid
+  }
+
+  /** The last output of an input (pipe fds...), for the terminal. */
+  lastInput(): ShellInput | undefined {
+    return this.inputs[this.inputs.length - 1]
+  }
+
+  setWindow(from: number, to: number): void {
+    const w: [number, number] = [Math.max(0, from), Math.max(from + 1, Math.min(to, from + 4096))]
+    if (w[0] !== this.window[0] || w[1] !== this.window[1]) {
+      this.window = w
+      this.cache.clear()
+    }
+  }
+
+  private put(step: number, v: StepView): void {
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!)
+    this.cache.set(step, v)
+  }
+
+  private buildView(): StepView {
+    const m = this.m
+    this.tracker.consume(m.k.trace.events)
+    const snapshot = m.snapshot({ window: this.window })
+    const evs = m.k.trace.events
+    let i = evs.length
+    while (i > 0 && evs[i - 1]!.step === m.stepNo && m.stepNo > 0) i--
+    const events = evs.slice(i)
+    const tid = m.schedule[m.schedule.length - 1] ?? null
+    const th = tid !== null ? m.thread(tid) : undefined
+    const en = m.enabled()
+    const nextTid = m.stepNo < this.schedule.length ? this.schedule[m.stepNo]! : en.length ? m.pick(en, 'sequential').tid : null
+    const nextTh = nextTid !== null ? m.thread(nextTid) : undefined
+    return {
+      snapshot,
+      events,
+      location: tid !== null ? this.tracker.where.get(tid) ?? null : null,
+      stack: tid !== null && th ? [`${th.task.comm}:${tid}`, ...(this.tracker.stacks.get(tid) ?? [])] : [],
+      next: nextTh?.pending ? `${nextTh.task.comm}:${nextTh.tid} ${nextTh.pending.what}` : '',
+    }
+  }
+
+  /** The view at the cursor (cached, or built now). */
+  view(): StepView {
+    const hit = this.cache.get(this.cursor)
+    if (hit) {
+      this.cache.delete(this.cursor)
+      this.cache.set(this.cursor, hit)
+      return hit
+    }
+    this.seek(this.cursor)
+    const v = this.buildView()
+    this.put(this.cursor, v)
+    return v
+  }
+
+  /** The machine at the cursor (for terminal inspection). */
+  machineAtCursor(): Machine {
+    this.seek(this.cursor)
+    return this.m
+  }
+
+  /** Every trace event of the known run up to @upto (the machine is brought there). */
+  eventsUpTo(upto: number): readonly TraceEvent[] {
+    this.seek(Math.min(upto, this.schedule.length))
+    return this.m.k.trace.events
+  }
+}
