@@ -24,6 +24,7 @@ export const FILE_OPERATIONS: Readonly<Record<string, string>> = {
   read: 'ssize_t read(struct file *filp, char *buf, size_t count, loff_t *pos)',
   write: 'ssize_t write(struct file *filp, const char *buf, size_t count, loff_t *pos)',
   llseek: 'loff_t llseek(struct file *filp, loff_t offset, int whence)',
+  open: 'int open(struct inode *inode, struct file *filp)',
 }
 const HOOK_ALIASES: Readonly<Record<string, string>> = { ioctl: 'unlocked_ioctl' }
 

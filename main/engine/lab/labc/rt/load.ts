@@ -1,0 +1,85 @@
+/**
+ * Load a checked lab C program into a machine: kernel globals, drivers (file operations whose
+ * hooks run interpreted kernel code), processes (user programs) and kthreads. The machine then
+ * runs them under its scheduler.
+ */
+import type { Machine } from '../../../machine/Machine'
+import type { KGen, Kernel } from '../../../sim/context'
+import type { File, FileOperations, FlOwner, Inode } from '../../../kernel/include/types'
+import type { FuncDef } from '../ast'
+import type { Program } from '../checker'
+import { Interp, type InterpOptions, type RuntimeHooks } from './interp'
+import { KERNEL_IMPL } from './kapi'
+import { BUILTIN_IMPL, execImage, forkBody, SYSCALL_IMPL, threadBody } from './user'
+import { convert, IntRef, type Value } from './values'
+
+export const DEFAULT_LIMITS: InterpOptions = { maxStatements: 1_000_000, maxDepth: 200 }
+
+const hooks: RuntimeHooks = {
+  *call(rt, name, kind, args, _exprs, env, call) {
+    const api = rt.prog.api.fn(name)
+    const conv = args.map((v, i) => convert(v, api?.ty.params[i]))
+    const impl = kind === 'kernel' ? KERNEL_IMPL[name] : kind === 'syscall' ? SYSCALL_IMPL[name] : BUILTIN_IMPL[name]
+    if (!impl) return rt.err(env, call.pos, `'${name}' is not implemented by this engine`)
+    return yield* impl(rt, conv, env, call)
+  },
+  fork: forkBody,
+  thread: threadBody,
+  exec: execImage,
+}
+
+/** Load @prog into @m. `lineText` gives source lines for statement traces. */
+export function loadProgram(m: Machine, prog: Program, lineText: (file: string, line: number) => string, limits: Partial<InterpOptions> = {}): Interp {
+  const rt = new Interp(prog, m.k, hooks, { ...DEFAULT_LIMITS, ...limits }, lineText, (name) => {
+    if (!m.labels.has(name)) m.labels.set(name, m.stepNo)
+  })
+  rt.initGlobals()
+  for (const d of prog.drivers) m.registerDriver(d.name, fops(rt, d.name, d.hooks))
+  for (const p of prog.processes) {
+    const file = prog.fileOf.get(p) ?? ''
+    m.spawnProcess({
+      comm: p.name,
+      program: (u) => rt.userMain(p.body, { frame: new Array(p.frameSize ?? 0), th: { u, errno: 0n, depth: 0 }, file }),
+    })
+  }
+  for (const kt of prog.kthreads) {
+    const file = prog.fileOf.get(kt) ?? ''
+    m.spawnKthread(kt.name, function* (): KGen<void> {
+      yield* rt.body(kt.body, rt.kernelEnv(file, kt.frameSize ?? 0))
+    })
+  }
+  return rt
+}
+
+function fops(rt: Interp, name: string, hs: readonly FuncDef[]): FileOperations {
+  const hook = (op: string): FuncDef | undefined => hs.find((h) => (h.name === 'ioctl' ? 'unlocked_ioctl' : h.name) === op)
+  const run = function* (h: FuncDef, args: Value[]): KGen<number> {
+    const r = yield* rt.callLab(h, args, rt.kernelEnv(rt.fileOf(h), 0), h.pos)
+    return typeof r === 'bigint' ? Number(r) : 0
+  }
+  const pos = (p: { v: number }): IntRef => new IntRef(() => BigInt(p.v), (v) => { p.v = Number(v) }, 'pos')
+  const ops: { -readonly [K in keyof FileOperations]: FileOperations[K] } = { name: `${name}_fops`, owner: name }
+  const ioctl = hook('unlocked_ioctl')
+  if (ioctl) ops.unlocked_ioctl = (_k: Kernel, f: File, cmd: number, arg: number) => run(ioctl, [f, BigInt(cmd), BigInt(arg)])
+  const flush = hook('flush')
+  if (flush) ops.flush = (_k: Kernel, f: File, id: FlOwner) => run(flush, [f, id])
+  const release = hook('release')
+  if (release) ops.release = (_k: Kernel, inode: Inode, f: File) => run(release, [inode, f])
+  const open = hook('open')
+  if (open) ops.open = (_k: Kernel, inode: Inode, f: File) => run(open, [inode, f])
+  const fasync = hook('fasync')
+  if (fasync) ops.fasync = (_k: Kernel, fd: number, f: File, on: number) => run(fasync, [BigInt(fd), f, BigInt(on)])
+  const llseek = hook('llseek')
+  if (llseek) ops.llseek = (_k: Kernel, f: File, off: number, whence: number) => run(llseek, [f, BigInt(off), BigInt(whence)])
+  const read = hook('read')
+  if (read) {
+    ops.read = function* (_k: Kernel, f: File, count: number, p: { v: number }) {
+      const buf = new Uint8Array(count)
+      const n = yield* run(read, [f, buf, BigInt(count), pos(p)])
+      return n > 0 ? { n, data: buf.slice(0, Math.min(n, count)) } : n
+    }
+  }
+  const write = hook('write')
+  if (write) ops.write = (_k: Kernel, f: File, data: Uint8Array, p: { v: number }) => run(write, [f, data, BigInt(data.length), pos(p)])
+  return ops
+}

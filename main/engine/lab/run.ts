@@ -1,0 +1,129 @@
+/**
+ * Running lab C: compile sources for a profile, load them into a fresh machine, run it, and
+ * collect what happened (status, expectations, violations, observations, trace). Pure: the
+ * caller supplies the text; nothing touches the host.
+ */
+import type { Diagnostic } from './diagnostics'
+import { createMachine, type Machine, type RunOptions, type RunStatus, type SchedulePolicy } from '../machine/Machine'
+import type { TraceEvent } from '../sim/trace'
+import type { Violation } from '../sim/context'
+import type { ProfileName, Variants } from '../sim/profile'
+import { frontEnd, type Source } from './labc'
+import type { Program } from './labc/checker'
+import type { Interp, InterpOptions } from './labc/rt/interp'
+import { loadProgram } from './labc/rt/load'
+import { LabCError } from './labc/rt/values'
+
+export interface RunSpec {
+  readonly sources: readonly Source[]
+  readonly profile: ProfileName
+  readonly variants?: Partial<Variants>
+  readonly schedule?: readonly number[]
+  readonly policy?: SchedulePolicy
+  /** Micro-step budget of the machine (default 200000). */
+  readonly maxSteps?: number
+  readonly limits?: Partial<InterpOptions>
+  readonly trace?: boolean
+  readonly checkInvariants?: boolean
+}
+
+export interface RunOutcome {
+  /** Front-end diagnostics (errors mean nothing ran). */
+  readonly diagnostics: readonly Diagnostic[]
+  readonly ran: boolean
+  /** The machine's status, or 'error' when kernel-side lab C stopped the run. */
+  readonly status: RunStatus | 'error' | 'not-run'
+  readonly steps: number
+  readonly schedule: readonly number[]
+  readonly violations: readonly Violation[]
+  readonly expectFailures: readonly Diagnostic[]
+  /** Lab C run-time errors (user crashes, kernel oopses, budgets) as diagnostics. */
+  readonly runtimeErrors: readonly Diagnostic[]
+  readonly observations: ReadonlyMap<string, readonly (bigint | string)[]>
+  readonly output: string
+  readonly printk: readonly string[]
+  readonly events: readonly TraceEvent[]
+  readonly labels: ReadonlyMap<string, number>
+  readonly machine: Machine | null
+}
+
+/** Source line lookup for statement traces: lab-file line numbers → text. */
+export function lineIndex(sources: readonly Source[]): (file: string, line: number) => string {
+  const m = new Map<string, Map<number, string>>()
+  for (const s of sources) {
+    const lines = m.get(s.file) ?? new Map<number, string>()
+    s.code.split('\n').forEach((l, i) => lines.set((s.lineOffset ?? 0) + i + 1, l))
+    m.set(s.file, lines)
+  }
+  return (file, line) => (m.get(file)?.get(line) ?? '').trim()
+}
+
+export interface Instance { readonly machine: Machine; readonly rt: Interp; readonly program: Program }
+
+/**
+ * A fresh machine with the program loaded and not yet run: what an explorer re-creates for
+ * every schedule. Returns the diagnostics instead when the sources do not compile.
+ */
+export function instantiate(spec: RunSpec): { instance: Instance | null; diagnostics: readonly Diagnostic[] } {
+  const fe = frontEnd(spec.sources, spec.profile)
+  if (!fe.ok) return { instance: null, diagnostics: fe.diagnostics }
+  return { instance: load(fe.program, spec), diagnostics: fe.diagnostics }
+}
+
+/** Load an already checked program into a new machine (the fast path for repeated runs). */
+export function load(program: Program, spec: RunSpec): Instance {
+  const machine = createMachine({ profile: spec.profile, variants: spec.variants, trace: spec.trace ?? true, checkInvariants: spec.checkInvariants })
+  const rt = loadProgram(machine, program, lineIndex(spec.sources), spec.limits)
+  return { machine, rt, program }
+}
+
+/** Compile and run once. */
+export function runSources(spec: RunSpec): RunOutcome {
+  const { instance, diagnostics } = instantiate(spec)
+  if (!instance) return notRun(diagnostics)
+  return runInstance(instance, spec, diagnostics)
+}
+
+export function runInstance(inst: Instance, spec: RunSpec, diagnostics: readonly Diagnostic[] = []): RunOutcome {
+  const { machine, rt } = inst
+  const opts: RunOptions = { schedule: spec.schedule, policy: spec.policy, maxSteps: spec.maxSteps ?? 200_000 }
+  let status: RunOutcome['status']
+  const runtimeErrors: Diagnostic[] = []
+  try {
+    status = machine.run(opts).status
+  } catch (e) {
+    if (!(e instanceof LabCError)) throw e
+    status = 'error'
+    runtimeErrors.push(errorDiag(e))
+    if (machine.k.trace.on) machine.k.trace.emit({ e: 'note', text: `lab C ${e.kernel ? 'kernel ' : ''}error at ${e.pos.line}:${e.pos.col}: ${e.message}` })
+  }
+  for (const e of rt.userErrors) runtimeErrors.push(errorDiag(e))
+  if (status === 'budget') {
+    const at = rt.lastPos
+    runtimeErrors.push({
+      file: at?.file ?? '', line: at?.pos.line ?? 1, col: at?.pos.col ?? 1, severity: 'error', code: 'budget',
+      message: `step budget exhausted: ${opts.maxSteps} micro-steps (last lab C statement here; a loop that never ends, or a thread spinning?)`,
+    })
+  }
+  return {
+    diagnostics, ran: true, status, steps: machine.stepNo, schedule: [...machine.schedule], violations: [...machine.violations],
+    expectFailures: rt.expectFailures.map((f) => ({
+      file: f.file, line: f.pos.line, col: f.pos.col, severity: 'error' as const, code: 'expect' as const,
+      message: `expect failed: ${f.message ? `${f.message} (${f.text})` : f.text} [step ${f.step}, thread ${f.tid}]`,
+    })),
+    runtimeErrors, observations: rt.observations, output: rt.output, printk: [...machine.k.printk],
+    events: machine.k.trace.events, labels: machine.labels, machine,
+  }
+}
+
+function errorDiag(e: LabCError): Diagnostic {
+  const what = e.code === 'runtime' && e.kernel ? 'kernel oops: ' : ''
+  return { file: e.file, line: e.pos.line, col: e.pos.col, severity: 'error', code: e.code, message: what + e.message }
+}
+
+function notRun(diagnostics: readonly Diagnostic[]): RunOutcome {
+  return {
+    diagnostics, ran: false, status: 'not-run', steps: 0, schedule: [], violations: [], expectFailures: [], runtimeErrors: [],
+    observations: new Map(), output: '', printk: [], events: [], labels: new Map(), machine: null,
+  }
+}
