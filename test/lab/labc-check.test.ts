@@ -172,7 +172,7 @@ void cb(struct callback_head *h) { struct w *x = container_of(h, struct w, nope)
 process p { int a = 1; printf("%d %s\\n", a, a); exec("/bin/x") { a = 2; } }
 `)).toEqual([
       '3:8 arg-count driver d: unlocked_ioctl takes 3 parameters: long unlocked_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)',
-      "4:7 unknown-name 'mmap' is not a file operation lab C drivers support (unlocked_ioctl, flush, release, fasync, read, write, llseek, ioctl)",
+      "4:7 unknown-name 'mmap' is not a file operation lab C drivers support (unlocked_ioctl, flush, release, fasync, read, write, llseek, open, ioctl)",
       '6:7 redefined driver d defines flush twice',
       "8:76 unknown-field struct w has no member 'nope'",
       '8:108 unsupported struct file is a kernel object: create it with the kernel API, not kmalloc',
