@@ -1,0 +1,274 @@
+/**
+ * `fdlab replay LOG... [--json] [--trace] [--nofile N] [--kernel 6.5|6.18|mainline]`
+ * `fdlab replay --ff PREFIX ...`
+ *
+ * Replays `strace -f` logs through the model with the log as the oracle (main/engine/strace).
+ * Files are streamed in chunks, so logs of hundreds of MB replay in bounded memory.
+ * Exit status: 0 when nothing mismatches, 1 when something does, 2 when an input is unusable.
+ */
+import { createReadStream } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { StraceReader } from '../engine/strace/parse'
+import { Replayer, type ReplayRecord } from '../engine/strace/replay'
+import { EngineModel } from '../engine/strace/engineModel'
+import { resolveProfileName, UnknownProfileError } from '../engine/sim/profile'
+import { parseArgs } from './io'
+
+export interface ReplayIo {
+  out(s: string): void
+  err(s: string): void
+  /** Streams a file's text in chunks (default: node:fs, UTF-8, 1 MiB chunks). */
+  readFile?(path: string): AsyncIterable<string>
+  /** Names in a folder (for --ff PREFIX; default: node:fs). */
+  listDir?(dir: string): Promise<string[]>
+}
+
+const HELP = `usage: fdlab replay LOG... [options]
+       fdlab replay --ff PREFIX [options]
+
+Replays strace logs (strace -f -o LOG PROGRAM) through the fd model; the kernel's answers in the
+log are the oracle. Each LOG is one run; an -ff set (PREFIX.PID files) is one run.
+
+options:
+  --json            one JSON line per run on stdout
+  --trace           print the kernel path of each modelled call, function_graph-style
+  --nofile N        RLIMIT_NOFILE of the traced program (default: read from the log, else inferred)
+  --kernel K        kernel profile: 6.5, 6.18 or mainline (default 6.18)
+  --ff PREFIX       replay the -ff set PREFIX.* as one run (repeatable)
+  --filtered        the log was recorded with -e trace=... (checks unseen calls could change are unchecked)
+  --complete        the log is not filtered (default: detected)
+  --max-listed N    longest list of mismatches/undecided/unparsed kept per run (default 1000)
+
+exit status: 0 nothing mismatches, 1 something mismatches, 2 an input is unusable`
+
+async function* nodeReadFile(path: string): AsyncIterable<string> {
+  const s = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })
+  for await (const chunk of s) yield chunk as string
+}
+
+async function nodeListDir(dir: string): Promise<string[]> {
+  return readdir(dir)
+}
+
+interface RunOptions {
+  profile: string
+  trace: boolean
+  nofile: number | undefined
+  filtered: boolean | undefined
+  maxListed: number
+}
+
+export async function replayCommand(argv: readonly string[], io: ReplayIo): Promise<number> {
+  const { opts, pos, error } = parseArgs(argv, ['json', 'trace', 'help', 'filtered', 'complete', 'h'])
+  if (error) {
+    io.err(`fdlab replay: ${error}\n\n${HELP}`)
+    return 2
+  }
+  if (opts.has('help') || opts.has('h')) {
+    io.out(HELP)
+    return 0
+  }
+  const ff = opts.get('ff') ?? []
+  if (pos.length === 0 && ff.length === 0) {
+    io.err(`fdlab replay: no log given\n\n${HELP}`)
+    return 2
+  }
+  let profile: string
+  try {
+    profile = resolveProfileName(opts.get('kernel')?.at(-1) ?? '6.18')
+  } catch (e) {
+    if (e instanceof UnknownProfileError) {
+      io.err(`fdlab replay: ${e.message}`)
+      return 2
+    }
+    throw e
+  }
+  const nofileText = opts.get('nofile')?.at(-1)
+  const nofile = nofileText === undefined ? undefined : Number(nofileText)
+  if (nofile !== undefined && (!Number.isInteger(nofile) || nofile < 1 || nofile > 1 << 30)) {
+    io.err(`fdlab replay: --nofile needs a positive integer, not '${nofileText}'`)
+    return 2
+  }
+  const maxText = opts.get('max-listed')?.at(-1)
+  const maxListed = maxText === undefined ? 1000 : Number(maxText)
+  const run: RunOptions = {
+    profile, trace: opts.has('trace'), nofile,
+    filtered: opts.has('filtered') ? true : opts.has('complete') ? false : undefined,
+    maxListed: Number.isInteger(maxListed) && maxListed >= 0 ? maxListed : 1000,
+  }
+  const json = opts.has('json')
+  const readFile = io.readFile ?? nodeReadFile
+  const listDir = io.listDir ?? nodeListDir
+  let status = 0
+  const runs: { name: string; source: () => AsyncIterable<string>; orderUnknown: boolean }[] = []
+  for (const p of pos) runs.push({ name: p, source: () => readFile(p), orderUnknown: false })
+  for (const prefix of ff) {
+    let files: { pid: number; path: string }[]
+    try {
+      files = await ffFiles(prefix, listDir)
+    } catch (e) {
+      io.err(`fdlab replay: cannot list ${prefix}.*: ${(e as Error).message}`)
+      status = 2
+      continue
+    }
+    if (files.length === 0) {
+      io.err(`fdlab replay: no files ${prefix}.PID`)
+      status = 2
+      continue
+    }
+    const timed = await firstLinesTimed(files.map((f) => f.path), readFile)
+    runs.push({ name: prefix, source: () => mergeFf(files, readFile, timed), orderUnknown: !timed })
+  }
+  for (const r of runs) {
+    let rec: ReplayRecord
+    try {
+      rec = await replayOne(r.name, r.source(), run, r.orderUnknown, io)
+    } catch (e) {
+      io.err(`fdlab replay: ${r.name}: ${(e as Error).message}`)
+      status = 2
+      continue
+    }
+    const unusable = rec.syscalls === 0
+    if (json) io.out(JSON.stringify(rec))
+    else printHuman(rec, io)
+    if (unusable) {
+      io.err(`fdlab replay: ${r.name}: no system call lines: not an strace log?`)
+      status = 2
+    } else if (rec.mismatchCount > 0 && status === 0) status = 1
+  }
+  return status
+}
+
+async function replayOne(name: string, src: AsyncIterable<string>, o: RunOptions, orderUnknown: boolean, io: ReplayIo): Promise<ReplayRecord> {
+  const model = new EngineModel({ profile: o.profile, trace: o.trace })
+  const replayer = new Replayer(model, {
+    file: name, nofile: o.nofile, filtered: o.filtered, orderUnknown, maxListed: o.maxListed,
+    onTrace: o.trace ? (line, pid, call, trace) => {
+      io.out(`${name}:${line} [pid ${pid}] ${call}`)
+      for (const t of trace) io.out(`    ${t}`)
+    } : undefined,
+  })
+  const reader = new StraceReader({ onEvent: (e) => replayer.event(e) })
+  for await (const chunk of src) reader.push(chunk)
+  reader.end()
+  return replayer.finish(reader.lines)
+}
+
+function printHuman(r: ReplayRecord, io: ReplayIo): void {
+  const unsup = Object.entries(r.unsupported).sort((a, b) => b[1] - a[1])
+  io.out(`${r.file}: ${r.lines} lines, ${r.syscalls} system calls (${r.fdSyscalls} on fds), ${r.processes} processes, kernel ${r.kernel}${r.filtered ? ', filtered log' : ''}`)
+  io.out(`  checked ${r.checked} outcomes: ${r.mismatchCount} mismatch${r.mismatchCount === 1 ? '' : 'es'}, ${r.undecidedCount} undecided${r.filtered ? `, ${r.unchecked} unchecked` : ''}`)
+  if (r.inherited.length) io.out(`  inherited fds: ${r.inherited.map((i) => `${i.pid}:${i.fd}`).join(' ')}`)
+  if (r.inferred.length) io.out(`  inferred fds: ${r.inferred.map((i) => `${i.pid}:${i.fd}@${i.line}`).join(' ')}`)
+  if (unsup.length) io.out(`  not modelled: ${unsup.map(([n, c]) => `${n} ${c}`).join(', ')}`)
+  if (r.unparsedCount) io.out(`  unparsed lines: ${r.unparsedCount}${r.unparsed.length ? ` (first at line ${r.unparsed[0]!.line})` : ''}`)
+  for (const m of r.mismatches) io.out(`  MISMATCH line ${m.line} [pid ${m.pid}] ${m.call}\n    kernel: ${m.expected}   model: ${m.model}`)
+  for (const u of r.undecided.slice(0, 20)) io.out(`  undecided line ${u.line} [pid ${u.pid}] ${u.call}: ${u.reason}`)
+  if (r.undecided.length > 20) io.out(`  ... ${r.undecidedCount - 20} more undecided (--json lists them)`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// -ff sets
+
+async function ffFiles(prefix: string, listDir: (d: string) => Promise<string[]>): Promise<{ pid: number; path: string }[]> {
+  const dir = dirname(prefix)
+  const base = basename(prefix)
+  const out: { pid: number; path: string }[] = []
+  for (const n of await listDir(dir)) {
+    if (!n.startsWith(`${base}.`)) continue
+    const tail = n.slice(base.length + 1)
+    if (!/^\d+$/.test(tail)) continue
+    out.push({ pid: Number(tail), path: join(dir, n) })
+  }
+  return out.sort((a, b) => a.pid - b.pid)
+}
+
+const STAMP = /^\s*(\d+):(\d+):(\d+)(\.\d+)?\s|^\s*(\d+\.\d+)\s/
+
+/** Seconds of a line's timestamp (-t, -tt, -ttt, -r), or undefined. */
+function stampOf(line: string): number | undefined {
+  const m = STAMP.exec(line)
+  if (!m) return undefined
+  if (m[5] !== undefined) return Number(m[5])
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + (m[4] ? Number(m[4]) : 0)
+}
+
+async function firstLinesTimed(paths: string[], readFile: (p: string) => AsyncIterable<string>): Promise<boolean> {
+  for (const p of paths) {
+    for await (const chunk of readFile(p)) {
+      const nl = chunk.indexOf('\n')
+      const first = nl < 0 ? chunk : chunk.slice(0, nl)
+      if (stampOf(first) === undefined) return false
+      break
+    }
+  }
+  return true
+}
+
+/** Lines of a file, streamed. */
+async function* linesOf(path: string, readFile: (p: string) => AsyncIterable<string>): AsyncGenerator<string> {
+  let rest = ''
+  for await (const chunk of readFile(path)) {
+    const text = rest + chunk
+    let start = 0
+    let nl = text.indexOf('\n')
+    while (nl >= 0) {
+      yield text.slice(start, nl)
+      start = nl + 1
+      nl = text.indexOf('\n', start)
+    }
+    rest = text.slice(start)
+  }
+  if (rest) yield rest
+}
+
+/**
+ * An -ff set as one `-f`-style log: each line gets its file's pid as prefix. With timestamps the
+ * files are merged in time order; without, they follow one another in pid order (and the
+ * replayer is told that the interleaving is unknown).
+ */
+async function* mergeFf(files: { pid: number; path: string }[], readFile: (p: string) => AsyncIterable<string>, timed: boolean): AsyncGenerator<string> {
+  if (!timed) {
+    for (const f of files) {
+      const buf: string[] = []
+      for await (const l of linesOf(f.path, readFile)) {
+        buf.push(`${f.pid} ${l}\n`)
+        if (buf.length >= 4096) yield buf.splice(0).join('')
+      }
+      if (buf.length) yield buf.join('')
+    }
+    return
+  }
+  const its = files.map((f) => ({ pid: f.pid, it: linesOf(f.path, readFile), line: undefined as string | undefined, t: 0, done: false }))
+  for (const s of its) {
+    const r = await s.it.next()
+    if (r.done) s.done = true
+    else {
+      s.line = r.value
+      s.t = stampOf(r.value) ?? 0
+    }
+  }
+  const out: string[] = []
+  for (;;) {
+    let best: (typeof its)[number] | undefined
+    for (const s of its) if (!s.done && (!best || s.t < best.t)) best = s
+    if (!best) break
+    out.push(`${best.pid} ${best.line}\n`)
+    if (out.length >= 4096) yield out.splice(0).join('')
+    const r = await best.it.next()
+    if (r.done) best.done = true
+    else {
+      best.line = r.value
+      best.t = stampOf(r.value) ?? best.t
+    }
+  }
+  if (out.length) yield out.join('')
+}
+
+/** For main/cli/commands.ts: `{ name: 'replay', ... }`. */
+export const replayCliCommand = {
+  name: 'replay',
+  summary: 'replay strace -f logs through the model, the kernel as the oracle (--json, --trace)',
+  run: (argv: readonly string[], io: ReplayIo) => replayCommand(argv, io),
+}

@@ -1,0 +1,117 @@
+/**
+ * ReplayModel over the engine: a Machine in replay mode, driven call by call with syscallNow,
+ * cloneNow, exitNow and inheritFd. All kernel decisions are the engine's; this file only
+ * translates and answers the replayer's questions about table slots.
+ */
+import { createMachine, type Machine } from '../machine/Machine'
+import { formatFunctionGraph } from '../machine/format'
+import { SYSCALLS, type SysArg } from '../kernel/syscalls'
+import type { File, Task } from '../kernel/include/types'
+import { F_SETFD, FD_CLOEXEC, O_RDWR } from '../kernel/include/flags'
+import type { InheritOptions, ModelArg, ModelOracle, ReplayModel, SlotState } from './model'
+
+export interface EngineModelOptions {
+  /** '6.5', '6.18' or 'mainline' (default 6.18). */
+  profile?: string
+  /** Record kernel traces (for --trace). */
+  trace?: boolean
+}
+
+export class EngineModel implements ReplayModel {
+  readonly machine: Machine
+  readonly profile: string
+  /** Files installed with a guessed mode (inherited or inferred). */
+  private readonly guessed = new WeakSet<File>()
+  private traced = 0
+
+  constructor(opts: EngineModelOptions = {}) {
+    this.machine = createMachine({ profile: opts.profile ?? '6.18', replay: true, trace: opts.trace ?? false })
+    this.profile = this.machine.profile.name
+  }
+
+  private task(tid: number): Task | undefined {
+    const t = this.machine.k.tasks.get(tid)
+    return t && t.state !== 'dead' ? t : undefined
+  }
+
+  spawn(tid: number, comm: string, nofile: { cur: number; max: number }): void {
+    this.machine.createTask({ comm, pid: tid, stdio: false, nofile })
+  }
+
+  clone(tid: number, flags: number, childTid: number, pidfd?: Int32Array): number {
+    return this.machine.cloneNow(tid, flags, childTid, pidfd)
+  }
+
+  supports(name: string): boolean {
+    return name === 'execve' || name in SYSCALLS
+  }
+
+  syscall(tid: number, name: string, args: readonly ModelArg[], oracle: ModelOracle | null): number {
+    return this.machine.syscallNow(tid, name, args as readonly SysArg[], oracle)
+  }
+
+  exit(tid: number, code: number): void {
+    if (this.task(tid)) this.machine.exitNow(tid, code)
+  }
+
+  inherit(tid: number, fd: number, opts: InheritOptions): void {
+    const f = this.machine.inheritFd(tid, fd, { flags: opts.flags ?? O_RDWR, path: opts.path, kind: opts.kind })
+    if (opts.modeKnown === false) this.guessed.add(f)
+    if (opts.cloexec) this.machine.syscallNow(tid, 'fcntl', [fd, F_SETFD, FD_CLOEXEC], null)
+  }
+
+  slot(tid: number, fd: number): SlotState {
+    const files = this.task(tid)?.files
+    if (!files || fd < 0) return 'free'
+    const fdt = files.fdt
+    if (fd >= fdt.max_fds) return 'free'
+    if (fdt.fd[fd]) return 'open'
+    return fdt.open_fds.test(fd) ? 'reserved' : 'free'
+  }
+
+  cloexec(tid: number, fd: number): boolean {
+    const files = this.task(tid)?.files
+    if (!files || fd < 0 || fd >= files.fdt.max_fds) return false
+    return files.fdt.close_on_exec.test(fd)
+  }
+
+  file(tid: number, fd: number): { flags: number; modeKnown: boolean } | undefined {
+    const files = this.task(tid)?.files
+    if (!files || fd < 0 || fd >= files.fdt.max_fds) return undefined
+    const f = files.fdt.fd[fd]
+    if (!f) return undefined
+    return { flags: f.f_flags, modeKnown: !this.guessed.has(f) }
+  }
+
+  table(tid: number): { id: string; count: number } | undefined {
+    const files = this.task(tid)?.files
+    return files ? { id: files.id, count: files.count } : undefined
+  }
+
+  lowestFree(tid: number, start: number): number {
+    const files = this.task(tid)?.files
+    if (!files) return start
+    const fdt = files.fdt
+    let fd = start
+    while (fd < fdt.max_fds && fdt.open_fds.test(fd)) fd++
+    return fd
+  }
+
+  nofile(tid: number): { cur: number; max: number } {
+    const t = this.task(tid)
+    const r = t?.signal.rlim_nofile
+    return r ? { cur: r.rlim_cur, max: r.rlim_max } : { cur: 0, max: 0 }
+  }
+
+  drainTrace(): string[] {
+    const ev = this.machine.k.trace.events
+    if (ev.length === this.traced) return []
+    const out = formatFunctionGraph(ev.slice(this.traced))
+    this.traced = ev.length
+    if (ev.length > 100_000) {
+      ev.length = 0
+      this.traced = 0
+    }
+    return out
+  }
+}

@@ -1,0 +1,1462 @@
+/**
+ * Replay of real `strace -f` logs through the fd model, with the log as the oracle.
+ *
+ * The Replayer consumes the events of a StraceReader (parse.ts) one at a time, in bounded memory,
+ * and drives a ReplayModel (model.ts; the engine). Log side, it:
+ *  - builds the process tree from clone/clone3/fork/vfork results (CLONE_FILES shares the table,
+ *    CLONE_THREAD makes a thread), buffering a child's lines that appear before its parent's clone
+ *    has returned; ends tasks at `+++ exited/killed +++`; handles execve success and failure, also
+ *    from a non-leader thread (`superseded`);
+ *  - decodes every fd-table call and compares the model's outcome with the log's (`checked`);
+ *  - infers what the log shows but never created: fds a root process inherited (`inherited`),
+ *    fds from creators the log cannot show (io_uring, fd-returning ioctls, filtered logs:
+ *    `inferred`), RLIMIT_NOFILE when the log never reads it;
+ *  - classifies what the log cannot decide (`undecided`, `unchecked`), see below;
+ *  - counts every call the model does not cover, per name (`unsupported`), and the calls that
+ *    never touch an fd table (`ignored`).
+ *
+ * Order of overlapping calls. A call takes effect when its result line appears (for a split
+ * call, the `<... resumed>` line). Calls of other threads that overlap it in time (in flight
+ * on the same table, or finished after it started) may have taken effect in another order: when
+ * the model then disagrees with the log, the outcome is `undecided` (listed, never a mismatch)
+ * and the model is corrected to the log's outcome so that later calls are checked against the
+ * kernel's real state. A call never finished (killed, detached, end of log) is undecided too.
+ *
+ * Inherited fds. A root process starts with fds the log never shows being created. Each fd of
+ * a root table is "undetermined" until the log decides it: a successful use, or an allocation
+ * that skipped it, means it was open (it is installed in the model and listed in `inherited`);
+ * an allocation that returned it, or an unambiguous EBADF, means it was free. The decision is
+ * shared by every table copied from the root before either touched the fd.
+ *
+ * Filtered logs (`-e trace=...`, detected when none of the calls every libc process makes
+ * shows up, or forced with `filtered`): checks that unseen calls could affect are `unchecked`.
+ */
+import { argAt, arrayItems, intArg, intArray, parseFlagWord, parseQuoted, splitArgs, structField } from './parse'
+import type { ExitEvent, StraceEvent, SyscallEvent } from './parse'
+import type { ModelArg, ModelOracle, ReplayModel } from './model'
+import { errnoName, errnoNumber, isRestart } from './errnos'
+import { IntervalSet } from './intervals'
+import {
+  ALWAYS_CLOEXEC, CLONE_CALLS, CLONE_FLAGS, CREATE_FLAGS, CREATOR_CLOEXEC, FCNTL_CMDS, FCNTL_PATH_OK, FD_CREATORS,
+  FD_USERS, IGNORED, OPEN_FLAGS, TABLE_WRITERS, type FdNeed,
+} from './syscalls'
+import * as F from '../kernel/include/flags'
+
+const EBADF = 9
+const EMFILE = 24
+const EINVAL = 22
+const MAP_ANONYMOUS = 0x20
+/** Model tids for log tids that cannot be used as they are (0, or reused): above PID_MAX_LIMIT. */
+const SYNTHETIC_TID = 4_194_304
+/** RLIMIT_NOFILE the model uses while the log has not shown the real one (fs.nr_open's default). */
+export const UNKNOWN_NOFILE = 1 << 20
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+export interface Mismatch {
+  line: number
+  pid: number
+  call: string
+  /** The log's outcome (the kernel's answer). */
+  expected: string
+  /** The model's outcome. */
+  model: string
+}
+export interface Undecided extends Mismatch {
+  reason: string
+}
+
+/** One JSON line per log (`fdlab replay --json`). The first fields are the contract other tools rely on. */
+export interface ReplayRecord {
+  file: string
+  lines: number
+  syscalls: number
+  fdSyscalls: number
+  checked: number
+  mismatches: Mismatch[]
+  unparsed: { line: number; text: string }[]
+  unsupported: Record<string, number>
+  inherited: { pid: number; fd: number }[]
+  processes: number
+  undecided: Undecided[]
+  inferred: { line: number; pid: number; fd: number }[]
+  unchecked: number
+  ignored: Record<string, number>
+  filtered: boolean
+  kernel: string
+  /** Counts when a list was cut at `maxListed`. */
+  mismatchCount: number
+  undecidedCount: number
+  unparsedCount: number
+}
+
+export interface ReplayOptions {
+  /** Name printed in the record's `file` field. */
+  file: string
+  /** RLIMIT_NOFILE of the root processes (`--nofile N`); otherwise inferred from the log. */
+  nofile?: number
+  /** Force the filtered (true) or complete (false) reading; default: detect. */
+  filtered?: boolean
+  /** The interleaving of tasks is unknown (an `-ff` set without timestamps). */
+  orderUnknown?: boolean
+  /** Longest list kept for mismatches, undecided, unparsed, inferred (default 1000). */
+  maxListed?: number
+  /** Called for each modelled call with its kernel trace (`--trace`). */
+  onTrace?: (line: number, pid: number, call: string, trace: string[]) => void
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+/** The state of a root table the log has not shown: decided fd by fd, shared by its copies. */
+interface Origin {
+  pid: number
+  /** fd → was open. */
+  resolved: Map<number, boolean>
+  /** Whether undetermined fds are known not to be close-on-exec (after the root's first exec). */
+  cloexecKnown: boolean
+}
+
+interface Table {
+  id: string
+  origin: Origin | null
+  /** fds whose state this table has decided (touched, or resolved from the origin). */
+  known: IntervalSet
+  /** Table-writing calls in flight. */
+  inflight: number
+  /** Line of the last table-writing call that finished. */
+  lastModEnd: number
+  /** fds may appear without a visible creator (io_uring, fanotify, fd-returning ioctls). */
+  invisible: boolean
+  /** Results of ioctls and unknown calls that may be fds. */
+  suspects: Set<number> | null
+  /** close_range(CLOSE_RANGE_CLOEXEC) covered undetermined fds: their close-on-exec is unknown. */
+  cloexecFuzzy: boolean
+  users: number
+}
+
+interface Proc {
+  pid: number
+  limitKnown: boolean
+  tasks: Set<Task>
+}
+
+interface InFlight {
+  name: string
+  argsText: string
+  line: number
+  table: Table
+  writer: boolean
+  clone: boolean
+}
+
+interface Task {
+  tid: number
+  /** tid in the model (differs after an exec by a non-leader thread whose leader was gone). */
+  mtid: number
+  proc: Proc
+  table: Table
+  inflight: InFlight | null
+  /** Its first lines were held back until its parent's clone returned. */
+  reordered: boolean
+}
+
+/** Calls every process linked with a libc makes; a log without any of them is filtered. */
+const MARKERS: ReadonlySet<string> = new Set([
+  'brk', 'mmap', 'mprotect', 'munmap', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rt_sigaction',
+  'rt_sigprocmask', 'rseq', 'futex', 'exit_group',
+])
+
+/** An outcome held until the log is known to be filtered or not. */
+interface Held {
+  ok: boolean
+  overlap: boolean
+  line: number
+  pid: number
+  call: string
+  expected: string
+  model: string
+  what: string
+}
+
+type Handler = (r: Replayer, e: SyscallEvent, t: Task) => void
+
+function fmt(ret: number): string {
+  return ret >= 0 ? String(ret) : `-1 ${errnoName(-ret)}`
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export class Replayer {
+  private readonly model: ReplayModel
+  private readonly opts: ReplayOptions
+  private readonly maxListed: number
+  private readonly tasks = new Map<number, Task>()
+  private readonly tables = new Map<string, Table>()
+  private readonly buffered = new Map<number, StraceEvent[]>()
+  private bufferedCount = 0
+  private clonesInFlight = 0
+  private started = false
+  private sawMarker = false
+  private readonly usedMtids = new Set<number>()
+  /** Children created from a clone still in flight, by parent. */
+  private readonly speculated = new Map<Task, { child: number; pidfd: number }>()
+  private decided: 'complete' | 'filtered' | undefined
+  private held: Held[] = []
+  private filteredSeen = false
+  private processes = 0
+
+  // record
+  private syscalls = 0
+  private fdSyscalls = 0
+  private checked = 0
+  private unchecked = 0
+  private readonly mismatches: Mismatch[] = []
+  private mismatchCount = 0
+  private readonly undecided: Undecided[] = []
+  private undecidedCount = 0
+  private readonly unparsed: { line: number; text: string }[] = []
+  private unparsedCount = 0
+  private readonly unsupported: Record<string, number> = Object.create(null) as Record<string, number>
+  private readonly ignored: Record<string, number> = Object.create(null) as Record<string, number>
+  private readonly inherited: { pid: number; fd: number }[] = []
+  private readonly inferred: { line: number; pid: number; fd: number }[] = []
+
+  constructor(model: ReplayModel, opts: ReplayOptions) {
+    this.model = model
+    this.opts = opts
+    this.maxListed = opts.maxListed ?? 1000
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Events
+
+  /** Feed one event (in log order). Never throws on any input. */
+  event(e: StraceEvent): void {
+    try {
+      this.dispatch(e)
+    } catch (err) {
+      // A replay must go on: a model exception is reported as a mismatch of that line.
+      const line = 'line' in e ? e.line : 0
+      const pid = 'pid' in e ? e.pid : 0
+      this.mismatch({ line, pid, call: e.type === 'syscall' ? e.toString() : e.type, expected: '(log)', model: `model error: ${String(err instanceof Error ? err.message : err)}` })
+    }
+  }
+
+  private dispatch(e: StraceEvent): void {
+    switch (e.type) {
+      case 'unparsed':
+        this.unparsedCount++
+        if (this.unparsed.length < this.maxListed) this.unparsed.push({ line: e.line, text: e.text })
+        return
+      case 'alias': {
+        const t = this.tasks.get(e.from)
+        if (t && !this.tasks.has(e.to)) {
+          this.tasks.delete(e.from)
+          t.tid = e.to
+          if (t.proc.pid === e.from) t.proc.pid = e.to
+          this.tasks.set(e.to, t)
+        }
+        return
+      }
+      case 'info':
+      case 'signal':
+        return
+      case 'start':
+      case 'syscall':
+      case 'exit': {
+        const t = this.taskFor(e.pid, e)
+        if (!t) return
+        if (e.type === 'start') this.onStart(e.name, e.line, e.argsText, t)
+        else if (e.type === 'syscall') this.onSyscall(e, t)
+        else this.onExit(e, t)
+      }
+    }
+  }
+
+  /** The task of @pid; creates a root, or holds the event back while a clone is in flight. */
+  private taskFor(pid: number, e: StraceEvent): Task | undefined {
+    const t = this.tasks.get(pid)
+    if (t) return t
+    if (this.started && this.clonesInFlight > 0 && !this.buffered.has(pid)) {
+      const c = this.speculate(pid)
+      if (c) return c
+    }
+    if (this.started && (this.clonesInFlight > 0 || this.buffered.has(pid))) {
+      let list = this.buffered.get(pid)
+      if (!list) this.buffered.set(pid, (list = []))
+      list.push(e)
+      this.bufferedCount++
+      if (this.bufferedCount > 100_000) this.flushBuffered()
+      return undefined
+    }
+    return this.spawnRoot(pid)
+  }
+
+  private spawnRoot(pid: number): Task {
+    this.started = true
+    const nofile = this.opts.nofile
+    const mtid = this.mtidFor(pid)
+    this.model.spawn(mtid, 'root', nofile !== undefined ? { cur: nofile, max: nofile } : { cur: UNKNOWN_NOFILE, max: UNKNOWN_NOFILE })
+    const origin: Origin = { pid, resolved: new Map(), cloexecKnown: false }
+    const table = this.tableInfo(mtid, null)
+    table.origin = origin
+    const proc: Proc = { pid, limitKnown: nofile !== undefined, tasks: new Set() }
+    this.processes++
+    return this.addTask(pid, mtid, proc, table)
+  }
+
+  /** The model's tid for a log tid (a log without pid prefixes files everything under 0). */
+  private mtidFor(pid: number): number {
+    let m = pid
+    if (m <= 0 || this.usedMtids.has(m)) m = SYNTHETIC_TID + this.usedMtids.size
+    this.usedMtids.add(m)
+    return m
+  }
+
+  private addTask(tid: number, mtid: number, proc: Proc, table: Table): Task {
+    const t: Task = { tid, mtid, proc, table, inflight: null, reordered: false }
+    table.users++
+    proc.tasks.add(t)
+    this.tasks.set(tid, t)
+    return t
+  }
+
+  /** The Table for the model table of @mtid: existing, or a copy of @from. */
+  private tableInfo(mtid: number, from: Table | null): Table {
+    const id = this.model.table(mtid)?.id ?? `t${mtid}`
+    let t = this.tables.get(id)
+    if (t) return t
+    t = {
+      id, origin: from?.origin ?? null, known: from ? from.known.clone() : new IntervalSet(), inflight: 0, lastModEnd: 0,
+      invisible: from?.invisible ?? false, suspects: from?.suspects ? new Set(from.suspects) : null,
+      cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0,
+    }
+    this.tables.set(id, t)
+    return t
+  }
+
+  /** After a call that may have given @t a new table (exec, unshare, close_range UNSHARE). */
+  private refreshTable(t: Task): void {
+    const id = this.model.table(t.mtid)?.id
+    if (id === undefined || id === t.table.id) return
+    const next = this.tableInfo(t.mtid, t.table)
+    this.dropTableUser(t.table)
+    next.users++
+    t.table = next
+  }
+
+  private dropTableUser(tb: Table): void {
+    if (--tb.users <= 0) this.tables.delete(tb.id)
+  }
+
+  private flushBuffered(): void {
+    const pids = [...this.buffered.keys()]
+    for (const pid of pids) this.releaseBuffered(pid, true)
+  }
+
+  /** Replays the held-back events of @pid (now known, or a new root when @asRoot). */
+  private releaseBuffered(pid: number, asRoot: boolean): void {
+    const list = this.buffered.get(pid)
+    if (!list) return
+    this.buffered.delete(pid)
+    this.bufferedCount -= list.length
+    if (asRoot && !this.tasks.has(pid)) this.spawnRoot(pid)
+    const t = this.tasks.get(pid)
+    if (t) t.reordered = true
+    for (const e of list) this.event(e)
+    if (t) t.reordered = false
+  }
+
+  private onStart(name: string, line: number, argsText: string, t: Task): void {
+    const writer = TABLE_WRITERS.has(name)
+    const clone = CLONE_CALLS.has(name)
+    if (t.inflight) this.endInflight(t)
+    t.inflight = { name, line, table: t.table, writer, clone, argsText: clone ? argsText : '' }
+    if (writer) t.table.inflight++
+    if (clone) this.clonesInFlight++
+  }
+
+  private endInflight(t: Task): void {
+    const f = t.inflight
+    if (!f) return
+    t.inflight = null
+    if (f.writer) f.table.inflight--
+    if (f.clone) this.clonesInFlight--
+  }
+
+  private onExit(e: ExitEvent, t: Task): void {
+    if (e.how === 'superseded') return // the exec that follows ends the other threads
+    this.endTask(t, e.code ?? 128)
+    this.afterCloneSettled()
+  }
+
+  private endTask(t: Task, code: number): void {
+    this.endInflight(t)
+    this.model.exit(t.mtid, code)
+    this.tasks.delete(t.tid)
+    t.proc.tasks.delete(t)
+    this.dropTableUser(t.table)
+  }
+
+  /** When no clone is in flight, held-back pids can no longer be anyone's child: new roots. */
+  private afterCloneSettled(): void {
+    if (this.clonesInFlight === 0 && this.buffered.size > 0) this.flushBuffered()
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls
+
+  private onSyscall(e: SyscallEvent, t: Task): void {
+    this.syscalls++
+    if (e.startPid !== e.pid) {
+      const s = this.tasks.get(e.startPid)
+      if (s) this.endInflight(s)
+    }
+    this.endInflight(t)
+    const name = e.name
+    if (!this.sawMarker && MARKERS.has(name)) this.sawMarker = true
+    if (e.unfinished) {
+      if (TABLE_WRITERS.has(name) || CLONE_CALLS.has(name)) {
+        this.fdSyscalls++
+        this.undecide(e, t, '(never finished)', '-', 'the call was cut short (killed, detached or end of log): its effect is unknown')
+      }
+      this.afterCloneSettled()
+      return
+    }
+    if (e.ret === null && isRestart(e.errno)) {
+      // interrupted, to be restarted: no effect on the table
+      this.afterCloneSettled()
+      return
+    }
+    const h = HANDLERS.get(name)
+    if (h) h(this, e, t)
+    else if (FD_USERS[name]) this.genericUse(e, t, FD_USERS[name]!)
+    else if (FD_CREATORS.has(name)) this.foreignCreator(e, t)
+    else if (IGNORED.has(name)) this.ignored[name] = (this.ignored[name] ?? 0) + 1
+    else this.unsupportedCall(e, t)
+    if (TABLE_WRITERS.has(name)) t.table.lastModEnd = e.line
+    if (CLONE_CALLS.has(name)) this.afterCloneSettled()
+  }
+
+  private unsupportedCall(e: SyscallEvent, t: Task): void {
+    this.unsupported[e.name] = (this.unsupported[e.name] ?? 0) + 1
+    // a result that may be an fd (unknown calls, ioctls) is remembered, so that its first use is inferred
+    if (e.ret !== null && e.ret > 2 && e.ret < 1 << 20) {
+      const tb = t.table
+      ;(tb.suspects ??= new Set()).add(e.ret)
+      if (tb.suspects.size > 4096) tb.suspects.clear()
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Outcomes
+
+  /**
+   * Whether the log is filtered. Until a marker call shows up (or 2000 calls went by without
+   * one), outcomes are held and classified once it is known.
+   */
+  private filterState(): 'complete' | 'filtered' | 'unknown' {
+    if (this.opts.filtered !== undefined) return this.opts.filtered ? 'filtered' : 'complete'
+    if (this.decided) return this.decided
+    if (this.sawMarker) return this.decide('complete')
+    if (this.syscalls > 2000) return this.decide('filtered')
+    return 'unknown'
+  }
+
+  private decide(d: 'complete' | 'filtered'): 'complete' | 'filtered' {
+    this.decided = d
+    const held = this.held
+    this.held = []
+    for (const h of held) {
+      if (d === 'filtered') this.unchecked++
+      else this.record(h)
+    }
+    return d
+  }
+
+  private get filtered(): boolean {
+    const f = this.filterState() === 'filtered'
+    if (f) this.filteredSeen = true
+    return f
+  }
+
+  private overlapped(e: SyscallEvent, t: Task): boolean {
+    const tb = t.table
+    return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || (this.opts.orderUnknown === true && tb.users > 1)
+  }
+
+  private mismatch(m: Mismatch): void {
+    this.mismatchCount++
+    if (this.mismatches.length < this.maxListed) this.mismatches.push(m)
+  }
+
+  private undecide(e: SyscallEvent, t: Task, expected: string, model: string, reason: string): void {
+    this.undecidedCount++
+    if (this.undecided.length < this.maxListed) {
+      this.undecided.push({ line: e.line, pid: t.tid, call: e.toString(), expected, model, reason })
+    }
+  }
+
+  /**
+   * Records one decided outcome. Returns true when the model agreed. A disagreement is a
+   * mismatch, or undecided when overlapping calls could explain it, or unchecked in a filtered log.
+   */
+  private outcome(e: SyscallEvent, t: Task, ok: boolean, expected: string, model: string, what = ''): boolean {
+    const st = this.filterState()
+    if (st === 'filtered') {
+      this.filteredSeen = true
+      this.unchecked++
+      return ok
+    }
+    const h: Held = ok
+      ? { ok, overlap: false, line: e.line, pid: t.tid, call: '', expected, model, what }
+      : { ok, overlap: this.overlapped(e, t), line: e.line, pid: t.tid, call: e.toString(), expected, model, what }
+    if (st === 'unknown') {
+      this.held.push(h)
+      if (this.held.length > 10_000) this.decide('filtered')
+    } else this.record(h)
+    return ok
+  }
+
+  private record(h: Held): void {
+    if (h.ok) {
+      this.checked++
+      return
+    }
+    if (h.overlap) {
+      this.undecidedCount++
+      if (this.undecided.length < this.maxListed) {
+        this.undecided.push({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model, reason: `calls of other threads overlapped on this table${h.what ? ` (${h.what})` : ''}` })
+      }
+      return
+    }
+    this.checked++
+    this.mismatch({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model })
+  }
+
+  private logRet(e: SyscallEvent): number {
+    if (e.ret === null) return Number.NaN
+    if (e.ret >= 0) return e.ret
+    const n = errnoNumber(e.errno)
+    return n === undefined ? -1000 : -n
+  }
+
+  private trace(e: SyscallEvent, t: Task): void {
+    if (!this.opts.onTrace || !this.model.drainTrace) return
+    const lines = this.model.drainTrace()
+    if (lines.length) this.opts.onTrace(e.line, t.tid, e.toString(), lines)
+  }
+
+  /** Runs a model call; model exceptions become undefined (reported by the caller). */
+  private run(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], oracle: ModelOracle | null): number {
+    if (this.model.drainTrace) this.model.drainTrace() // set-up (inherited fds) is not part of the call's path
+    const r = this.model.syscall(t.mtid, name, args, oracle)
+    this.trace(e, t)
+    return r
+  }
+
+  /** A correction: makes the model's state match the log after a disagreement (not checked). */
+  private fix(t: Task, name: string, args: readonly ModelArg[]): number {
+    const r = this.model.syscall(t.mtid, name, args, null)
+    if (this.model.drainTrace) this.model.drainTrace()
+    return r
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Undetermined (inherited) fds
+
+  private undetermined(tb: Table, fd: number): boolean {
+    return tb.origin !== null && fd >= 0 && !tb.known.has(fd)
+  }
+
+  /** Decides fd in @t's table from log evidence (@open), or from the origin if it already knows. */
+  private resolve(t: Task, fd: number, open: boolean): void {
+    const tb = t.table
+    const o = tb.origin!
+    let v = o.resolved.get(fd)
+    if (v === undefined) {
+      v = open
+      o.resolved.set(fd, v)
+      if (v) this.inherited.push({ pid: o.pid, fd })
+    }
+    if (v && this.model.slot(t.mtid, fd) === 'free') this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false, path: `/inherited/${o.pid}/${fd}` })
+    tb.known.add(fd)
+  }
+
+  /** The origin already decided @fd (for another table): apply it here. Returns false if undecided. */
+  private materialize(t: Task, fd: number): boolean {
+    const tb = t.table
+    if (!this.undetermined(tb, fd)) return true
+    const v = tb.origin!.resolved.get(fd)
+    if (v === undefined) return false
+    this.resolve(t, fd, v)
+    return true
+  }
+
+  /** Before an allocation from @start that the log says returned @n: fds below were open, @n was free. */
+  private prepareAlloc(t: Task, start: number, n: number): void {
+    const tb = t.table
+    if (tb.origin === null || n < start) return
+    for (const [a, b] of tb.known.gaps(start, n + 1)) {
+      for (let fd = a; fd < b; fd++) this.resolve(t, fd, fd !== n)
+    }
+  }
+
+  /** Before an allocation the log says failed with EMFILE. */
+  private prepareEmfile(t: Task, start: number): void {
+    const tb = t.table
+    if (!t.proc.limitKnown) {
+      // the limit was never shown: the kernel's answer tells us it is at most the lowest free fd
+      const c = this.model.lowestFree(t.mtid, start)
+      this.setLimit(t, Math.max(c, start), false)
+      return
+    }
+    if (tb.origin === null) return
+    const lim = this.model.nofile(t.mtid).cur
+    if (lim - start > 1 << 16) return
+    for (const [a, b] of tb.known.gaps(start, lim)) for (let fd = a; fd < b; fd++) this.resolve(t, fd, true)
+  }
+
+  private setLimit(t: Task, cur: number, known: boolean): void {
+    const max = Math.max(cur, this.model.nofile(t.mtid).max)
+    this.model.syscall(t.mtid, 'prlimit64', [t.mtid, F.RLIMIT_NOFILE, { rlim_cur: cur, rlim_max: max }, null], { ret: 0 })
+    if (this.model.drainTrace) this.model.drainTrace()
+    if (known) t.proc.limitKnown = true
+  }
+
+  /**
+   * Before a call that uses @fd: decides an undetermined fd from the log's outcome. Returns false
+   * when the log cannot decide it (EBADF that a file mode could also explain).
+   */
+  private prepareUse(t: Task, fd: number, logBad: boolean, need: FdNeed): boolean {
+    const tb = t.table
+    if (!this.undetermined(tb, fd)) return true
+    if (this.materialize(t, fd)) return true
+    if (!logBad) {
+      this.resolve(t, fd, true)
+      return true
+    }
+    if (need === 'raw' || need === 'dirfd') {
+      this.resolve(t, fd, false)
+      return true
+    }
+    return false
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Checks
+
+  /**
+   * EBADF-or-not for one fd argument, decided from the model's table (open, reserved, free) and
+   * the open file's mode. Returns whether the model agreed.
+   */
+  useFd(e: SyscallEvent, t: Task, fd: number, need: FdNeed, logBad: boolean): boolean {
+    if (fd < 0 || fd > 0x7fffffff) {
+      // negative fds become huge unsigned ints: never open
+      return this.outcome(e, t, logBad, logBad ? 'EBADF' : 'ok', 'EBADF', `fd ${fd}`)
+    }
+    if (!this.prepareUse(t, fd, logBad, need)) {
+      this.undecide(e, t, 'EBADF', '?', `fd ${fd} was inherited and never shown: EBADF may come from its mode or from it being closed`)
+      return true
+    }
+    const st = this.model.slot(t.mtid, fd)
+    let modelBad = st !== 'open'
+    let modeUnknown = false
+    if (!modelBad && need !== 'raw' && need !== 'dirfd') {
+      const f = this.model.file(t.mtid, fd)
+      if (f) {
+        const acc = f.flags & F.O_ACCMODE
+        const path = (f.flags & F.O_PATH) !== 0
+        if (path) modelBad = true
+        else if (need === 'read' && acc === F.O_WRONLY) modelBad = true
+        else if (need === 'write' && acc === F.O_RDONLY) modelBad = true
+        modeUnknown = !f.modeKnown
+      }
+    }
+    if (modelBad === logBad) return this.outcome(e, t, true, '', '')
+    if (modelBad && !logBad) {
+      // the log used an fd the model does not have
+      if (st === 'reserved') {
+        this.undecide(e, t, 'ok', 'reserved', `fd ${fd} is reserved by an allocation in flight`)
+        return false
+      }
+      if (st === 'free' && this.mayBeInvisible(t, fd)) {
+        this.infer(e, t, fd)
+        return true
+      }
+      const agreed = this.outcome(e, t, false, 'ok', st === 'open' ? 'EBADF (mode)' : 'EBADF', `fd ${fd}`)
+      if (st === 'free') this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false })
+      return agreed
+    }
+    // the model has it open, the log says EBADF
+    if (modeUnknown) {
+      this.undecide(e, t, 'EBADF', 'ok', `fd ${fd} refers to a file of unknown mode (inherited or inferred)`)
+      return false
+    }
+    const agreed = this.outcome(e, t, false, 'EBADF', 'ok', `fd ${fd}`)
+    if (st === 'open') this.fix(t, 'close', [fd])
+    t.table.known.add(fd)
+    return agreed
+  }
+
+  private mayBeInvisible(t: Task, fd: number): boolean {
+    return this.filtered || t.table.invisible || (t.table.suspects?.has(fd) ?? false)
+  }
+
+  private infer(e: SyscallEvent, t: Task, fd: number): void {
+    this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false, path: `/inferred/${t.proc.pid}/${fd}` })
+    t.table.known.add(fd)
+    if (this.inferred.length < this.maxListed) this.inferred.push({ line: e.line, pid: t.tid, fd })
+  }
+
+  /** Compares one allocation and corrects the model to the log. */
+  private checkAlloc(e: SyscallEvent, t: Task, logFd: number, modelFd: number, opts: { flags?: number; cloexec?: boolean } = {}): boolean {
+    const ok = logFd === modelFd || (Number.isNaN(logFd) && modelFd < 0)
+    const agreed = this.outcome(e, t, ok, fmt(logFd), fmt(modelFd))
+    if (!ok) this.correctAlloc(t, logFd, modelFd, opts)
+    if (logFd >= 0) t.table.known.add(logFd)
+    return agreed
+  }
+
+  /** After a disagreement about a new fd, make the model hold the log's fd. */
+  private correctAlloc(t: Task, logFd: number, modelFd: number, opts: { flags?: number; cloexec?: boolean }): void {
+    if (modelFd >= 0 && logFd >= 0) {
+      const cloexec = this.model.cloexec(t.mtid, modelFd)
+      if (this.model.slot(t.mtid, logFd) === 'open') this.fix(t, 'close', [logFd])
+      if (this.fix(t, 'dup2', [modelFd, logFd]) === logFd) {
+        this.fix(t, 'close', [modelFd])
+        if (cloexec) this.fix(t, 'fcntl', [logFd, F.F_SETFD, F.FD_CLOEXEC])
+      }
+    } else if (modelFd >= 0) {
+      this.fix(t, 'close', [modelFd])
+    } else if (logFd >= 0) {
+      if (this.model.slot(t.mtid, logFd) === 'open') this.fix(t, 'close', [logFd])
+      this.model.inherit(t.mtid, logFd, { flags: opts.flags ?? F.O_RDWR, modeKnown: opts.flags !== undefined, cloexec: opts.cloexec ?? false })
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Handlers used by the table below
+
+  /** Calls that only use fds. */
+  genericUse(e: SyscallEvent, t: Task, uses: readonly { arg: number; need: FdNeed; path?: number; flags?: number }[]): void {
+    this.fdSyscalls++
+    const logBad = e.errno === 'EBADF'
+    const looked: { arg: number; need: FdNeed }[] = []
+    for (const u of uses) {
+      const fd = intArg(e.arg(u.arg))
+      if (fd === undefined) continue
+      if (u.need === 'dirfd') {
+        // a dirfd is looked at only for a relative path (or an empty one with AT_EMPTY_PATH)
+        if (fd === F.AT_FDCWD) continue
+        const p = parseQuoted(e.arg(u.path ?? u.arg + 1))
+        const flagText = u.flags !== undefined ? e.arg(u.flags) : undefined
+        const emptyOk = flagText !== undefined && flagText.includes('AT_EMPTY_PATH')
+        if (p && p.value.startsWith('/')) continue
+        if (p && p.value === '' && !emptyOk) continue
+      }
+      looked.push(u)
+    }
+    if (looked.length === 1 || !logBad) {
+      for (const u of looked) this.useFd(e, t, intArg(e.arg(u.arg))!, u.need, logBad)
+    } else if (looked.length > 1) this.someBad(e, t, looked)
+  }
+
+  /** EBADF from a call with several fds: at least one of them must be bad in the model. */
+  private someBad(e: SyscallEvent, t: Task, uses: readonly { arg: number; need: FdNeed }[]): void {
+    let anyBad = false
+    for (const u of uses) {
+      const fd = intArg(e.arg(u.arg))
+      if (fd === undefined) continue
+      if (fd < 0) { anyBad = true; continue }
+      if (this.undetermined(t.table, fd) && !this.materialize(t, fd)) { anyBad = true; continue }
+      if (this.model.slot(t.mtid, fd) !== 'open') anyBad = true
+      else {
+        const f = this.model.file(t.mtid, fd)
+        if (f && (!f.modeKnown || f.flags & F.O_PATH)) anyBad = true
+        else if (f && u.need === 'read' && (f.flags & F.O_ACCMODE) === F.O_WRONLY) anyBad = true
+        else if (f && u.need === 'write' && (f.flags & F.O_ACCMODE) === F.O_RDONLY) anyBad = true
+      }
+    }
+    this.outcome(e, t, anyBad, 'EBADF', 'ok')
+  }
+
+  /** A creator the model does not implement: the fd is installed where the log says, unchecked. */
+  foreignCreator(e: SyscallEvent, t: Task): void {
+    this.fdSyscalls++
+    this.unsupported[e.name] = (this.unsupported[e.name] ?? 0) + 1
+    if (e.name === 'io_uring_setup' || e.name === 'fanotify_init') t.table.invisible = true
+    if (e.name === 'pidfd_getfd') {
+      const pidfd = intArg(e.arg(0))
+      if (pidfd !== undefined) this.useFd(e, t, pidfd, 'any', e.errno === 'EBADF' && this.model.slot(t.mtid, pidfd) !== 'open')
+    }
+    const ret = e.ret
+    if (ret === null || ret < 0) return
+    if (this.undetermined(t.table, ret)) this.resolve(t, ret, false)
+    if (this.model.slot(t.mtid, ret) === 'open') this.fix(t, 'close', [ret])
+    let cloexec = ALWAYS_CLOEXEC.has(e.name)
+    const c = CREATOR_CLOEXEC[e.name]
+    if (c) {
+      const w = parseFlagWord(e.arg(c[0]), { ...CREATE_FLAGS, ...OPEN_FLAGS })
+      if (w && w.value & c[1]) cloexec = true
+    }
+    this.model.inherit(t.mtid, ret, { flags: F.O_RDWR, modeKnown: true, cloexec, kind: 'anon', path: `/anon/${e.name}` })
+    t.table.known.add(ret)
+  }
+
+  /** One-fd creators the model implements. */
+  create(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], start = 0, kind: ModelOracle['kind'] = 'anon', inputFd?: { fd: number; need: FdNeed }): void {
+    this.fdSyscalls++
+    const logFd = this.logRet(e)
+    if (Number.isNaN(logFd)) return
+    if (inputFd) {
+      const bad = e.errno === 'EBADF'
+      if (!this.prepareUse(t, inputFd.fd, bad, inputFd.need)) {
+        this.undecide(e, t, fmt(logFd), '?', `fd ${inputFd.fd} was inherited and never shown`)
+        return
+      }
+    }
+    if (logFd >= 0) this.prepareAlloc(t, start, logFd)
+    else if (logFd === -EMFILE) this.prepareEmfile(t, start)
+    const oracle: ModelOracle = { ret: logFd === -EMFILE || logFd === -EBADF ? 0 : logFd, kind: decorKind(e.retDecor) ?? kind }
+    const m = this.run(e, t, name, args, oracle)
+    this.checkAlloc(e, t, logFd, m)
+  }
+
+  /** dup2/dup3 and the rlimit they check. */
+  dup23(e: SyscallEvent, t: Task, three: boolean): void {
+    this.fdSyscalls++
+    const oldfd = intArg(e.arg(0))
+    const newfd = intArg(e.arg(1))
+    if (oldfd === undefined || newfd === undefined) return this.undecodable(e, t)
+    const flags = three ? (parseFlagWord(e.arg(2), OPEN_FLAGS)?.value ?? 0) : 0
+    const logRet = this.logRet(e)
+    const logBad = logRet === -EBADF
+    if (oldfd >= 0 && !this.prepareUse(t, oldfd, logBad && (newfd < 0 || oldfd === newfd || !this.newfdBeyondLimit(t, newfd)), 'raw')) {
+      this.undecide(e, t, fmt(logRet), '?', `fd ${oldfd} was inherited and never shown`)
+      return
+    }
+    if (!three && oldfd === newfd && newfd >= 0 && this.undetermined(t.table, newfd) && !this.materialize(t, newfd)) {
+      this.resolve(t, newfd, !logBad)
+    }
+    // EBADF with an open oldfd: newfd is at or above RLIMIT_NOFILE
+    if (logBad && !t.proc.limitKnown && newfd >= 0 && oldfd !== newfd && this.model.slot(t.mtid, oldfd) === 'open') {
+      this.setLimit(t, newfd, false)
+    }
+    const wasOpen = newfd >= 0 && this.model.slot(t.mtid, newfd) === 'open'
+    const m = this.run(e, t, three ? 'dup3' : 'dup2', three ? [oldfd, newfd, flags] : [oldfd, newfd], null)
+    const ok = m === logRet
+    this.outcome(e, t, ok, fmt(logRet), fmt(m))
+    if (!ok) {
+      // correct: the log's target must hold oldfd's file, or be untouched
+      if (logRet >= 0 && m < 0) {
+        if (this.model.slot(t.mtid, oldfd) !== 'open') this.model.inherit(t.mtid, oldfd, { modeKnown: false })
+        this.fix(t, 'dup2', [oldfd, newfd])
+      } else if (logRet < 0 && m >= 0 && m !== oldfd && !wasOpen) {
+        this.fix(t, 'close', [m])
+      }
+    }
+    if (newfd >= 0 && logRet >= 0) t.table.known.add(newfd)
+  }
+
+  private newfdBeyondLimit(t: Task, newfd: number): boolean {
+    return newfd >= this.model.nofile(t.mtid).cur
+  }
+
+  close(e: SyscallEvent, t: Task): void {
+    this.fdSyscalls++
+    const fd = intArg(e.arg(0))
+    if (fd === undefined) return this.undecodable(e, t)
+    const logRet = this.logRet(e)
+    const logBad = logRet === -EBADF
+    if (fd >= 0 && fd <= 0x7fffffff && this.undetermined(t.table, fd) && !this.materialize(t, fd)) this.resolve(t, fd, !logBad)
+    const st = fd >= 0 && fd <= 0x7fffffff ? this.model.slot(t.mtid, fd) : 'free'
+    if (st === 'free' && !logBad && this.mayBeInvisible(t, fd)) this.infer(e, t, fd)
+    const m = this.run(e, t, 'close', [fd >>> 0], null)
+    // close always detaches the fd, whatever a flush returns: compare closed-or-EBADF
+    const ok = (m === -EBADF) === logBad
+    this.outcome(e, t, ok, fmt(logRet), fmt(m), `fd ${fd}`)
+    if (!ok && fd >= 0 && this.model.slot(t.mtid, fd) === 'open') this.fix(t, 'close', [fd])
+    if (fd >= 0) t.table.known.add(fd)
+  }
+
+  closeRange(e: SyscallEvent, t: Task): void {
+    this.fdSyscalls++
+    const a = intArg(e.arg(0))
+    const b = intArg(e.arg(1))
+    const flags = parseFlagWord(e.arg(2), { CLOSE_RANGE_UNSHARE: F.CLOSE_RANGE_UNSHARE, CLOSE_RANGE_CLOEXEC: F.CLOSE_RANGE_CLOEXEC })?.value
+    if (a === undefined || b === undefined || flags === undefined) return this.undecodable(e, t)
+    const logRet = this.logRet(e)
+    const lo = a >>> 0
+    const hi = b >>> 0
+    const m = this.run(e, t, 'close_range', [lo, hi, flags], null)
+    this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
+    if (m === 0) {
+      this.refreshTable(t)
+      const tb = t.table
+      if (tb.origin !== null && lo <= hi) {
+        if (flags & F.CLOSE_RANGE_CLOEXEC) {
+          if (tb.known.gaps(lo, Math.min(hi, 0x7fffffff) + 1).length > 0) tb.cloexecFuzzy = true
+        } else tb.known.addRange(lo, Math.min(hi, 0x7fffffff) + 1)
+      }
+    }
+  }
+
+  fcntl(e: SyscallEvent, t: Task): void {
+    this.fdSyscalls++
+    const fd = intArg(e.arg(0))
+    const cmdText = e.arg(1)
+    const cmd = cmdText === undefined ? undefined : (FCNTL_CMDS[cmdText] ?? intArg(cmdText))
+    if (fd === undefined || cmd === undefined) return this.undecodable(e, t)
+    const logRet = this.logRet(e)
+    const logBad = logRet === -EBADF
+    const need: FdNeed = FCNTL_PATH_OK.has(cmd) ? 'raw' : 'any'
+    if (cmd === F.F_DUPFD || cmd === F.F_DUPFD_CLOEXEC) {
+      const from = intArg(e.arg(2)) ?? 0
+      if (!this.prepareUse(t, fd, logBad, 'raw')) {
+        this.undecide(e, t, fmt(logRet), '?', `fd ${fd} was inherited and never shown`)
+        return
+      }
+      const fromU = from < 0 ? 0xffffffff : from
+      if (logRet === -EINVAL && !t.proc.limitKnown && this.model.slot(t.mtid, fd) === 'open') this.setLimit(t, Math.min(fromU, UNKNOWN_NOFILE), false)
+      if (logRet >= 0) this.prepareAlloc(t, fromU, logRet)
+      else if (logRet === -EMFILE) this.prepareEmfile(t, fromU)
+      const m = this.run(e, t, 'fcntl', [fd, cmd, from], null)
+      this.checkAlloc(e, t, logRet, m)
+      return
+    }
+    if (cmd === F.F_GETFD || cmd === F.F_SETFD || cmd === F.F_DUPFD_QUERY) {
+      if (!this.prepareUse(t, fd, logBad, 'raw')) return
+      if (cmd === F.F_GETFD && this.undetermined(t.table, fd)) this.resolve(t, fd, !logBad)
+      if (cmd === F.F_DUPFD_QUERY) {
+        const other = intArg(e.arg(2))
+        if (other !== undefined && other >= 0 && this.undetermined(t.table, other)) {
+          if (!this.materialize(t, other) && logRet !== -EBADF) this.resolve(t, other, true)
+        }
+      }
+      const arg = cmd === F.F_GETFD ? 0 : (parseFlagWord(e.arg(2), { FD_CLOEXEC: F.FD_CLOEXEC })?.value ?? 0)
+      const m = this.run(e, t, 'fcntl', [fd, cmd, arg], null)
+      const ok = m === logRet
+      this.outcome(e, t, ok, fmt(logRet), fmt(m), cmd === F.F_GETFD ? 'FD_CLOEXEC' : '')
+      if (!ok && cmd === F.F_GETFD && logRet >= 0 && m >= 0) this.fix(t, 'fcntl', [fd, F.F_SETFD, logRet])
+      else if (!ok && m === -EBADF && logRet >= 0) this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: cmd === F.F_GETFD && logRet === 1 })
+      return
+    }
+    // other commands: the fd must be open (and not O_PATH unless allowed); the rest is decided elsewhere
+    this.useFd(e, t, fd, need, logBad)
+  }
+
+  ioctl(e: SyscallEvent, t: Task): void {
+    const req = e.arg(1)
+    const fd = intArg(e.arg(0))
+    if (fd === undefined) return this.undecodable(e, t)
+    if (req === 'FIOCLEX' || req === 'FIONCLEX') {
+      this.fdSyscalls++
+      const logRet = this.logRet(e)
+      if (!this.prepareUse(t, fd, logRet === -EBADF, 'raw')) return
+      const m = this.run(e, t, 'ioctl', [fd, req === 'FIOCLEX' ? F.FIOCLEX : F.FIONCLEX, 0], null)
+      this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
+      return
+    }
+    this.fdSyscalls++
+    this.unsupported['ioctl'] = (this.unsupported['ioctl'] ?? 0) + 1
+    this.useFd(e, t, fd, 'any', e.errno === 'EBADF')
+    if (e.ret !== null && e.ret > 2) {
+      ;(t.table.suspects ??= new Set()).add(e.ret)
+    }
+  }
+
+  /** pipe/pipe2/socketpair: two fds in an array argument. */
+  pair(e: SyscallEvent, t: Task, name: 'pipe2' | 'socketpair'): void {
+    this.fdSyscalls++
+    const logRet = this.logRet(e)
+    const arrIdx = name === 'pipe2' ? 0 : 3
+    const fds = intArray(e.arg(arrIdx))
+    let args: ModelArg[]
+    const out = new Int32Array(2)
+    if (name === 'pipe2') {
+      const flags = e.name === 'pipe' ? 0 : (parseFlagWord(e.arg(1), { ...OPEN_FLAGS, ...CREATE_FLAGS })?.value ?? 0)
+      args = [out, flags]
+    } else {
+      const dom = parseFlagWord(e.arg(0), DOMAINS)?.value ?? 1
+      const type = parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 1
+      const proto = intArg(e.arg(2)) ?? 0
+      args = [dom, type, proto, out]
+    }
+    if (logRet === 0 && fds && fds.length === 2) {
+      this.prepareAlloc(t, 0, fds[0]!)
+      t.table.known.add(fds[0]!)
+      this.prepareAlloc2(t, fds[0]!, fds[1]!)
+    } else if (logRet === -EMFILE) this.prepareEmfile(t, 0)
+    const oracleRet = logRet === -EMFILE ? 0 : logRet
+    const m = this.run(e, t, name, args, { ret: oracleRet, kind: name === 'pipe2' ? 'pipe' : 'sock' })
+    if (logRet === 0 && fds && fds.length === 2) {
+      if (m !== 0) {
+        this.outcome(e, t, false, `[${fds[0]}, ${fds[1]}]`, fmt(m))
+        this.correctAlloc(t, fds[0]!, -1, { flags: name === 'pipe2' ? F.O_RDONLY : F.O_RDWR })
+        this.correctAlloc(t, fds[1]!, -1, { flags: name === 'pipe2' ? F.O_WRONLY : F.O_RDWR })
+      } else {
+        this.checkAlloc(e, t, fds[0]!, out[0]!)
+        this.checkAlloc(e, t, fds[1]!, out[1]!)
+      }
+    } else {
+      this.outcome(e, t, m === logRet, fmt(logRet), m === 0 ? `[${out[0]}, ${out[1]}]` : fmt(m))
+      if (m === 0 && logRet !== 0) {
+        this.fix(t, 'close', [out[0]!])
+        this.fix(t, 'close', [out[1]!])
+      }
+    }
+  }
+
+  /** The second fd of a pair: lowest free with the first one taken. */
+  private prepareAlloc2(t: Task, first: number, n: number): void {
+    const tb = t.table
+    if (tb.origin === null) return
+    for (const [a, b] of tb.known.gaps(0, n + 1)) {
+      for (let fd = a; fd < b; fd++) if (fd !== first) this.resolve(t, fd, fd !== n)
+    }
+  }
+
+  /** recvmsg/recvmmsg: fds arriving with SCM_RIGHTS are allocated in the receiver. */
+  recvmsg(e: SyscallEvent, t: Task): void {
+    this.fdSyscalls++
+    const fd = intArg(e.arg(0))
+    if (fd === undefined) return this.undecodable(e, t)
+    const logRet = this.logRet(e)
+    this.useFd(e, t, fd, 'any', logRet === -EBADF)
+    if (logRet < 0) return
+    const msg = e.arg(1)
+    const got = scmRights(msg)
+    if (got.length === 0) return
+    const flags = e.arg(2) ?? ''
+    const cloexec = flags.includes('MSG_CMSG_CLOEXEC')
+    for (let i = 0; i < got.length; i++) {
+      this.prepareAlloc(t, 0, got[i]!)
+      t.table.known.add(got[i]!)
+    }
+    const out = new Int32Array(got.length)
+    if (this.model.supports('recvmsg_scm')) {
+      const m = this.run(e, t, 'recvmsg_scm', [fd, got.length, cloexec ? 1 : 0, out], { ret: logRet, kind: 'reg' })
+      if (m < 0) {
+        this.outcome(e, t, false, `[${got.join(', ')}]`, fmt(m))
+        for (const g of got) this.correctAlloc(t, g, -1, { flags: F.O_RDWR, cloexec })
+        return
+      }
+      for (let i = 0; i < got.length; i++) this.checkAlloc(e, t, got[i]!, out[i]!, { cloexec })
+    } else {
+      this.unsupported['recvmsg(SCM_RIGHTS)'] = (this.unsupported['recvmsg(SCM_RIGHTS)'] ?? 0) + 1
+      for (const g of got) this.correctAlloc(t, g, -1, { flags: F.O_RDWR, cloexec })
+    }
+  }
+
+  sendmsg(e: SyscallEvent, t: Task): void {
+    this.genericUse(e, t, FD_USERS['sendmsg']!)
+    if (e.errno === 'EBADF') return
+    // the fds passed must be open in the sender (scm_fp_copy uses fget_raw)
+    for (const fd of scmRights(e.arg(1))) this.useFd(e, t, fd, 'raw', false)
+  }
+
+  mmap(e: SyscallEvent, t: Task): void {
+    const flags = e.arg(3) ?? ''
+    const fd = intArg(e.arg(4))
+    if (flags.includes('MAP_ANONYMOUS') || (parseFlagWord(flags, {})?.value ?? 0) & MAP_ANONYMOUS || fd === undefined || fd === -1) {
+      this.ignored[e.name] = (this.ignored[e.name] ?? 0) + 1
+      return
+    }
+    this.fdSyscalls++
+    this.useFd(e, t, fd, 'any', e.errno === 'EBADF')
+  }
+
+  open(e: SyscallEvent, t: Task): void {
+    const name = e.name
+    let dirfd = F.AT_FDCWD
+    let pathArg: string | undefined
+    let flags = 0
+    let mode = 0
+    if (name === 'open') {
+      pathArg = e.arg(0)
+      flags = parseFlagWord(e.arg(1), OPEN_FLAGS)?.value ?? 0
+      mode = intArg(e.arg(2)) ?? 0
+    } else if (name === 'creat') {
+      pathArg = e.arg(0)
+      flags = F.O_CREAT | F.O_WRONLY | F.O_TRUNC
+      mode = intArg(e.arg(1)) ?? 0
+    } else {
+      dirfd = intArg(e.arg(0)) ?? F.AT_FDCWD
+      pathArg = e.arg(1)
+      if (name === 'openat2') {
+        const how = e.arg(2)
+        flags = parseFlagWord(structField(how, 'flags'), OPEN_FLAGS)?.value ?? 0
+        mode = intArg(structField(how, 'mode')) ?? 0
+      } else {
+        flags = parseFlagWord(e.arg(2), OPEN_FLAGS)?.value ?? 0
+        mode = intArg(e.arg(3)) ?? 0
+      }
+    }
+    const path = parseQuoted(pathArg)?.value ?? ''
+    const logRet = this.logRet(e)
+    // the dirfd is looked at during the path walk, after the fd is reserved
+    if (dirfd !== F.AT_FDCWD && !path.startsWith('/') && path !== '') {
+      if (!this.prepareUse(t, dirfd, logRet === -EBADF, 'dirfd')) return
+    }
+    const kind = decorKind(e.retDecor) ?? (flags & F.O_DIRECTORY ? 'dir' : 'reg')
+    const modelName = name === 'creat' ? 'creat' : name === 'open' ? 'open' : 'openat'
+    const args: ModelArg[] = modelName === 'creat' ? [path, mode] : modelName === 'open' ? [path, flags, mode] : [F.AT_FDCWD, path, flags, mode]
+    if (!Number.isNaN(logRet) && logRet === -EBADF && dirfd !== F.AT_FDCWD) {
+      // EBADF from the dirfd: the walk failed after the reservation
+      this.fdSyscalls++
+      this.prepareAlloc(t, 0, this.model.lowestFree(t.mtid, 0))
+      const m = this.run(e, t, modelName, args, { ret: -EBADF, kind })
+      this.useFd(e, t, dirfd, 'dirfd', true)
+      if (m >= 0) this.fix(t, 'close', [m])
+      return
+    }
+    this.create(e, t, modelName, args, 0, kind)
+  }
+
+  undecodable(e: SyscallEvent, _t: Task): void {
+    this.unsupported[`${e.name}(undecoded)`] = (this.unsupported[`${e.name}(undecoded)`] ?? 0) + 1
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Process calls
+
+  clone(e: SyscallEvent, t: Task): void {
+    this.fdSyscalls++
+    const ret = e.ret
+    const spec = this.speculated.get(t)
+    this.speculated.delete(t)
+    if (ret === null || ret < 0) return
+    const { flags, pidfdLog } = cloneArgs(e.name, e.argsText)
+    const child = ret
+    const wantPidfd = (flags & F.CLONE_PIDFD) !== 0 && pidfdLog !== undefined
+    if (spec && spec.child === child) {
+      // created when its first line appeared: only the pidfd is left to compare
+      if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, spec.pidfd, { cloexec: true })
+      return
+    }
+    if (this.tasks.has(child)) return // a pid seen before its clone (already spawned as a root): keep it
+    if (wantPidfd) this.prepareAlloc(t, 0, pidfdLog!)
+    const r = this.spawnChild(t, flags, child, wantPidfd)
+    if (this.opts.onTrace) this.trace(e, t)
+    if (r.ret < 0) {
+      this.outcome(e, t, false, String(child), fmt(r.ret))
+      this.spawnRoot(child)
+    } else if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, r.pidfd, { cloexec: true })
+    this.releaseBuffered(child, false)
+  }
+
+  /** Creates the child task in the model and the replayer. */
+  private spawnChild(t: Task, flags: number, child: number, wantPidfd: boolean): { ret: number; pidfd: number } {
+    const pidfd = new Int32Array(1).fill(-1)
+    if (this.model.drainTrace && !this.opts.onTrace) this.model.drainTrace()
+    const childM = this.mtidFor(child)
+    const r = this.model.clone(t.mtid, flags, childM, wantPidfd ? pidfd : undefined)
+    if (r < 0) return { ret: r, pidfd: -1 }
+    const thread = (flags & F.CLONE_THREAD) !== 0
+    const proc: Proc = thread ? t.proc : { pid: child, limitKnown: t.proc.limitKnown, tasks: new Set() }
+    if (!thread) this.processes++
+    const table = this.model.table(childM)?.id === t.table.id ? t.table : this.tableInfo(childM, t.table)
+    this.addTask(child, childM, proc, table)
+    return { ret: r, pidfd: pidfd[0]! }
+  }
+
+  /**
+   * A pid nobody created yet shows up while exactly one clone is in flight: it is that clone's
+   * child (strace prints a child's first lines before its parent's clone returns). It is created
+   * now, with the flags the clone's first line shows, so that its calls keep their place in the
+   * log's order. Returns undefined when the parent cannot be told.
+   */
+  private speculate(pid: number): Task | undefined {
+    if (this.clonesInFlight !== 1) return undefined
+    let parent: Task | undefined
+    for (const t of this.tasks.values()) if (t.inflight?.clone) parent = t
+    if (!parent || !parent.inflight || this.speculated.has(parent)) return undefined
+    const { flags } = cloneArgs(parent.inflight.name, parent.inflight.argsText)
+    if (parent.inflight.name === 'clone' && !/flags=/.test(parent.inflight.argsText)) return undefined
+    const r = this.spawnChild(parent, flags, pid, (flags & F.CLONE_PIDFD) !== 0)
+    if (r.ret < 0) return undefined
+    this.speculated.set(parent, { child: pid, pidfd: r.pidfd })
+    return this.tasks.get(pid)
+  }
+
+  execve(e: SyscallEvent, t: Task): void {
+    this.fdSyscalls++
+    const ret = this.logRet(e)
+    if (ret !== 0) {
+      if (e.name === 'execveat' && ret === -EBADF) this.genericUse(e, t, FD_USERS['execveat']!)
+      return // a failed exec closes nothing
+    }
+    // de_thread: the other threads of the process are gone
+    for (const o of [...t.proc.tasks]) if (o !== t && o.tid !== e.startPid && o.tid !== t.proc.pid) this.endTask(o, 0)
+    let execer = t
+    if (e.startPid !== e.pid) {
+      const s = this.tasks.get(e.startPid)
+      if (s && s !== t) {
+        if (this.model.table(t.mtid) === undefined) {
+          // the leader was gone: the thread takes its pid
+          this.endTask(t, 0)
+          this.tasks.delete(s.tid)
+          s.tid = t.tid
+          this.tasks.set(s.tid, s)
+          execer = s
+        } else this.endTask(s, 0)
+      }
+    }
+    const before = execer.table
+    if (before.origin !== null && (!before.origin.cloexecKnown || before.cloexecFuzzy)) {
+      for (const [fd, v] of before.origin.resolved) if (v && this.undetermined(before, fd)) this.resolve(execer, fd, true)
+    }
+    const path = parseQuoted(e.arg(e.name === 'execveat' ? 1 : 0))?.value ?? ''
+    const m = this.run(e, execer, 'execve', [path], { ret: 0 })
+    this.outcome(e, execer, m === 0, '0', fmt(m))
+    this.refreshTable(execer)
+    const tb = execer.table
+    if (tb.origin !== null && (!tb.origin.cloexecKnown || tb.cloexecFuzzy)) {
+      // undetermined fds that were close-on-exec are gone, the others stay: a fresh unknown
+      tb.origin = { pid: execer.proc.pid, resolved: new Map(), cloexecKnown: true }
+      tb.cloexecFuzzy = false
+    }
+  }
+
+  unshare(e: SyscallEvent, t: Task): void {
+    const flags = parseFlagWord(e.arg(0), CLONE_FLAGS)?.value ?? 0
+    if (!(flags & F.CLONE_FILES)) {
+      this.ignored['unshare'] = (this.ignored['unshare'] ?? 0) + 1
+      return
+    }
+    this.fdSyscalls++
+    const logRet = this.logRet(e)
+    if (logRet !== 0) return // refused for reasons outside the table (EPERM, EINVAL for other flags)
+    const m = this.run(e, t, 'unshare', [F.CLONE_FILES], null)
+    this.outcome(e, t, m === 0, '0', fmt(m))
+    this.refreshTable(t)
+  }
+
+  /** setrlimit/prlimit64/getrlimit for RLIMIT_NOFILE. */
+  rlimit(e: SyscallEvent, t: Task): void {
+    const name = e.name
+    const resIdx = name === 'prlimit64' ? 1 : 0
+    if (e.arg(resIdx) !== 'RLIMIT_NOFILE') {
+      this.ignored[name] = (this.ignored[name] ?? 0) + 1
+      return
+    }
+    this.fdSyscalls++
+    if (e.ret !== 0) return
+    let target = t
+    if (name === 'prlimit64') {
+      const pid = intArg(e.arg(0)) ?? 0
+      if (pid !== 0 && pid !== t.proc.pid) {
+        const o = this.tasks.get(pid)
+        if (!o) return
+        target = o
+      }
+    }
+    const newArg = name === 'getrlimit' ? undefined : e.arg(resIdx + 1)
+    const oldArg = name === 'prlimit64' ? e.arg(3) : name === 'getrlimit' ? e.arg(1) : undefined
+    const old = parseRlimit(oldArg)
+    if (old) {
+      if (target.proc.limitKnown) {
+        const have = this.model.nofile(target.mtid)
+        this.outcome(e, t, have.cur === old.rlim_cur, `rlim_cur=${old.rlim_cur}`, `rlim_cur=${have.cur}`)
+      } else this.setLimit(target, Math.min(old.rlim_cur, UNKNOWN_NOFILE), true)
+    }
+    const nw = parseRlimit(newArg)
+    if (nw) this.setLimit(target, Math.min(nw.rlim_cur, UNKNOWN_NOFILE), true)
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Ends the replay (pending calls were already flushed by the reader) and builds the record. */
+  finish(lines: number): ReplayRecord {
+    this.flushBuffered()
+    if (this.filterState() === 'unknown') this.decide('filtered')
+    if (this.decided === 'filtered') this.filteredSeen = true
+    return {
+      file: this.opts.file,
+      lines,
+      syscalls: this.syscalls,
+      fdSyscalls: this.fdSyscalls,
+      checked: this.checked,
+      mismatches: this.mismatches,
+      unparsed: this.unparsed,
+      unsupported: { ...this.unsupported },
+      inherited: this.inherited,
+      processes: this.processes,
+      undecided: this.undecided,
+      inferred: this.inferred,
+      unchecked: this.unchecked,
+      ignored: { ...this.ignored },
+      filtered: this.filteredSeen,
+      kernel: this.model.profile,
+      mismatchCount: this.mismatchCount,
+      undecidedCount: this.undecidedCount,
+      unparsedCount: this.unparsedCount,
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding helpers
+
+const DOMAINS: Readonly<Record<string, number>> = { AF_UNIX: 1, AF_LOCAL: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17 }
+const SIGNALS: Readonly<Record<string, number>> = {
+  SIGCHLD: 17, SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
+}
+
+/** CLONE_* flags (and the pidfd, from the part printed at exit) of a clone-family call. */
+function cloneArgs(name: string, argsText: string): { flags: number; pidfdLog: number | undefined } {
+  let flags = 0
+  let pidfdLog: number | undefined
+  if (name === 'fork') flags = 17
+  else if (name === 'vfork') flags = F.CLONE_VFORK | F.CLONE_VM | 17
+  else if (name === 'clone3') {
+    const a0 = argAt(argsText, 0) ?? ''
+    const arrow = a0.indexOf('=>')
+    const inArgs = arrow >= 0 ? a0.slice(0, arrow) : a0
+    flags = parseFlagWord(structField(inArgs.trim(), 'flags'), CLONE_FLAGS)?.value ?? 0
+    if (arrow >= 0) pidfdLog = intArray(structField(a0.slice(arrow + 2).trim(), 'pidfd'))?.[0]
+  } else {
+    for (const a of splitArgs(argsText)) {
+      if (a.startsWith('flags=')) flags = parseFlagWord(a.slice(6), { ...CLONE_FLAGS, ...SIGNALS })?.value ?? 0
+      else if (a.startsWith('parent_tid=')) pidfdLog = intArray(a.slice(11))?.[0]
+    }
+    if (!(flags & F.CLONE_PIDFD)) pidfdLog = undefined
+  }
+  return { flags, pidfdLog }
+}
+
+/** fds in the SCM_RIGHTS control messages of a msghdr. */
+function scmRights(msg: string | undefined): number[] {
+  if (!msg || !msg.includes('SCM_RIGHTS')) return []
+  const ctl = structField(msg, 'msg_control')
+  const out: number[] = []
+  for (const c of arrayItems(ctl) ?? []) {
+    if (structField(c, 'cmsg_type') !== 'SCM_RIGHTS') continue
+    for (const v of intArray(structField(c, 'cmsg_data')) ?? []) out.push(v)
+  }
+  return out
+}
+
+/** `{rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}` */
+function parseRlimit(text: string | undefined): { rlim_cur: number; rlim_max: number } | undefined {
+  if (!text || text === 'NULL' || !text.startsWith('{')) return undefined
+  const cur = rlimValue(structField(text, 'rlim_cur'))
+  const max = rlimValue(structField(text, 'rlim_max'))
+  if (cur === undefined || max === undefined) return undefined
+  return { rlim_cur: cur, rlim_max: max }
+}
+
+function rlimValue(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  if (v.includes('INFINITY')) return UNKNOWN_NOFILE
+  let prod = 1
+  for (const p of v.split('*')) {
+    const n = intArg(p.trim())
+    if (n === undefined) return undefined
+    prod *= n
+  }
+  return prod
+}
+
+/** The kind of object from a `-y` decoration. */
+function decorKind(d: string | undefined): ModelOracle['kind'] | undefined {
+  if (!d) return undefined
+  if (d.startsWith('pipe:')) return 'pipe'
+  if (d.startsWith('socket:') || /^(UNIX|TCP|UDP|TCPv6|UDPv6|NETLINK|UNIX-STREAM|UNIX-DGRAM|UNIX-SEQPACKET)\b/.test(d)) return 'sock'
+  if (d.startsWith('anon_inode:')) return 'anon'
+  if (d.endsWith('>') && d.includes('<char ')) return 'chr'
+  if (d.startsWith('/')) return d.includes('<char ') ? 'chr' : 'reg'
+  return undefined
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch table
+
+const HANDLERS = new Map<string, Handler>([
+  ['open', (r, e, t) => r.open(e, t)],
+  ['openat', (r, e, t) => r.open(e, t)],
+  ['openat2', (r, e, t) => r.open(e, t)],
+  ['creat', (r, e, t) => r.open(e, t)],
+  ['close', (r, e, t) => r.close(e, t)],
+  ['close_range', (r, e, t) => r.closeRange(e, t)],
+  ['dup', (r, e, t) => {
+    const fd = intArg(e.arg(0))
+    if (fd === undefined) return r.undecodable(e, t)
+    if (fd < 0 || fd > 0x7fffffff) {
+      r.useFd(e, t, fd, 'raw', e.errno === 'EBADF')
+      return
+    }
+    r.create(e, t, 'dup', [fd], 0, 'anon', { fd, need: 'raw' })
+  }],
+  ['dup2', (r, e, t) => r.dup23(e, t, false)],
+  ['dup3', (r, e, t) => r.dup23(e, t, true)],
+  ['fcntl', (r, e, t) => r.fcntl(e, t)],
+  ['fcntl64', (r, e, t) => r.fcntl(e, t)],
+  ['ioctl', (r, e, t) => r.ioctl(e, t)],
+  ['pipe', (r, e, t) => r.pair(e, t, 'pipe2')],
+  ['pipe2', (r, e, t) => r.pair(e, t, 'pipe2')],
+  ['socketpair', (r, e, t) => r.pair(e, t, 'socketpair')],
+  ['socket', (r, e, t) => {
+    const dom = parseFlagWord(e.arg(0), DOMAINS)?.value ?? 1
+    const type = parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 1
+    r.create(e, t, 'socket', [dom, type, intArg(e.arg(2)) ?? 0], 0, 'sock')
+  }],
+  ['accept', (r, e, t) => {
+    const fd = intArg(e.arg(0))
+    if (fd === undefined) return r.undecodable(e, t)
+    r.create(e, t, 'accept4', [fd, 0], 0, 'sock', { fd, need: 'any' })
+  }],
+  ['accept4', (r, e, t) => {
+    const fd = intArg(e.arg(0))
+    if (fd === undefined) return r.undecodable(e, t)
+    r.create(e, t, 'accept4', [fd, parseFlagWord(e.arg(3), CREATE_FLAGS)?.value ?? 0], 0, 'sock', { fd, need: 'any' })
+  }],
+  ['eventfd', (r, e, t) => r.create(e, t, 'eventfd2', [intArg(e.arg(0)) ?? 0, 0])],
+  ['eventfd2', (r, e, t) => r.create(e, t, 'eventfd2', [intArg(e.arg(0)) ?? 0, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
+  ['epoll_create', (r, e, t) => r.create(e, t, 'epoll_create', [intArg(e.arg(0)) ?? 1])],
+  ['epoll_create1', (r, e, t) => r.create(e, t, 'epoll_create1', [parseFlagWord(e.arg(0), CREATE_FLAGS)?.value ?? 0])],
+  ['memfd_create', (r, e, t) => r.create(e, t, 'memfd_create', [parseQuoted(e.arg(0))?.value ?? '', parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
+  ['timerfd_create', (r, e, t) => {
+    const clk = e.arg(0) === 'CLOCK_REALTIME' ? 0 : 1
+    r.create(e, t, 'timerfd_create', [clk, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])
+  }],
+  ['signalfd', (r, e, t) => signalfd(r, e, t, 0)],
+  ['signalfd4', (r, e, t) => signalfd(r, e, t, parseFlagWord(e.arg(3), CREATE_FLAGS)?.value ?? 0)],
+  ['inotify_init', (r, e, t) => r.create(e, t, 'inotify_init1', [0])],
+  ['inotify_init1', (r, e, t) => r.create(e, t, 'inotify_init1', [parseFlagWord(e.arg(0), CREATE_FLAGS)?.value ?? 0])],
+  ['pidfd_open', (r, e, t) => r.create(e, t, 'pidfd_open', [intArg(e.arg(0)) ?? 0, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
+  ['recvmsg', (r, e, t) => r.recvmsg(e, t)],
+  ['sendmsg', (r, e, t) => r.sendmsg(e, t)],
+  ['mmap', (r, e, t) => r.mmap(e, t)],
+  ['clone', (r, e, t) => r.clone(e, t)],
+  ['clone3', (r, e, t) => r.clone(e, t)],
+  ['fork', (r, e, t) => r.clone(e, t)],
+  ['vfork', (r, e, t) => r.clone(e, t)],
+  ['execve', (r, e, t) => r.execve(e, t)],
+  ['execveat', (r, e, t) => r.execve(e, t)],
+  ['unshare', (r, e, t) => r.unshare(e, t)],
+  ['setrlimit', (r, e, t) => r.rlimit(e, t)],
+  ['getrlimit', (r, e, t) => r.rlimit(e, t)],
+  ['prlimit64', (r, e, t) => r.rlimit(e, t)],
+])
+
+function signalfd(r: Replayer, e: SyscallEvent, t: Task, flags: number): void {
+  const fd = intArg(e.arg(0))
+  if (fd === undefined) return r.undecodable(e, t)
+  if (fd === -1) {
+    r.create(e, t, 'signalfd4', [-1, flags])
+    return
+  }
+  // an existing signalfd is updated and returned
+  r.genericUse(e, t, [{ arg: 0, need: 'any' }])
+}
+
+/** Replays a whole log given as events (tests, small logs). */
+export function replayEvents(model: ReplayModel, events: Iterable<StraceEvent>, opts: ReplayOptions, lines: number): ReplayRecord {
+  const r = new Replayer(model, opts)
+  for (const e of events) r.event(e)
+  return r.finish(lines)
+}
