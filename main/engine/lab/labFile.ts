@@ -16,6 +16,7 @@
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml'
 import type { Diagnostic, DiagCode } from './diagnostics'
 import { fences, frontMatter, parseInfo, splitLines, type InfoAttr } from './markdown'
+import { parseSchedule } from './schedule'
 import { PROFILE_NAMES, VARIANT_NAMES, type ProfileName, type Variants } from '../sim/profile'
 
 export type BlockRole = 'scenario' | 'lib' | 'exercise' | 'starter' | 'solution' | 'test'
@@ -60,7 +61,7 @@ export interface LabBlock {
   /** Check every interleaving (the explorer), not only the default schedule. */
   readonly explore: boolean
   readonly bound: number | null
-  /** A stored schedule to run (comma-separated thread ids). */
+  /** A stored schedule to run (schedule=100*3,101,...). */
   readonly schedule: readonly number[] | null
   readonly title: string
 }
@@ -325,9 +326,9 @@ function block(open: number, close: number, code: string, lang: string, langCol:
   let schedule: number[] | null = null
   const sa = get('schedule')
   if (sa) {
-    const parts = (sa.value ?? '').split(',').filter(Boolean)
-    if (!parts.length || parts.some((p) => !/^\d+$/.test(p))) { d(open, sa.col, 'fence', 'schedule= is a comma-separated list of thread ids'); ok = false }
-    else schedule = parts.map(Number)
+    const r = parseSchedule(sa.value ?? '')
+    if (typeof r === 'string') { d(open, sa.col, 'fence', `schedule=: ${r}`); ok = false }
+    else schedule = r
   }
   const testName = r === 'test' ? get('name')?.value ?? '' : role.value
   if (r === 'test' && (!testName || !NAME_RE.test(testName))) { d(open, get('name')?.col ?? role.col, 'fence', 'a test block needs name=NAME'); ok = false }

@@ -9,6 +9,7 @@ import { blockKernels, type Exercise, type Lab, type LabBlock } from './labFile'
 import type { Source } from './labc'
 import { runSources, type RunOutcome, type RunSpec } from './run'
 import type { SchedulePolicy } from '../machine/Machine'
+import { formatSchedule } from './schedule'
 
 /** Searches interleavings for one that satisfies @want (the engine's explorer plugs in here). */
 export type Explorer = (spec: RunSpec, opts: { bound: number | null; want: (o: RunOutcome) => boolean }) => ExploreResult
@@ -115,7 +116,7 @@ export function runBlock(lab: Lab, block: LabBlock, profile: ProfileName, opts: 
     const r = opts.explorer(spec, { bound: block.bound, want })
     const explored = { runs: r.runs, complete: r.complete }
     if (searchCounterexample) {
-      if (r.witness) return { block, profile, pass: false, reasons: [`an interleaving fails (schedule ${r.witness.schedule.join(',')}):`, ...judge(block, r.witness)], outcome: r.witness, explored }
+      if (r.witness) return { block, profile, pass: false, reasons: [`an interleaving fails (schedule ${formatSchedule(r.witness.schedule)}):`, ...judge(block, r.witness)], outcome: r.witness, explored }
       const base = runSources(spec)
       const reasons = r.complete ? judge(block, base) : [`exploration stopped after ${r.runs} runs without covering every interleaving`]
       return { block, profile, pass: reasons.length === 0, reasons, outcome: base, explored }
