@@ -137,6 +137,14 @@ export interface ViewRequest { from: number; to: number }
 export interface ExploreRequest { bound: number; maxRuns: number }
 export interface AnswerRequest { exercise: string; answer: string }
 
+/** Names the editor offers for completion and hover, for the session's kernel profile. */
+export interface LanguageInfo {
+  readonly profile: ProfileName
+  readonly functions: readonly { readonly name: string; readonly kind: 'kernel' | 'syscall' | 'builtin'; readonly proto: string; readonly doc: string }[]
+  readonly constants: readonly { readonly name: string; readonly value: string }[]
+  readonly fields: readonly { readonly struct: string; readonly name: string; readonly doc: string }[]
+}
+
 export interface Progress { readonly what: string; readonly done: number; readonly total: number | null }
 
 export type MenuAction =
@@ -175,6 +183,8 @@ export interface SessionCommands {
   sessionSubmission(student: string): FileText | null
   /** The lab file with the current edits spliced in (Save Lab). */
   sessionLabFile(): FileText | null
+  /** Completion and hover data for the editor (the lab C API of the current profile). */
+  sessionLanguage(): LanguageInfo
 }
 
 /** Everything the renderer can ask. Results arrive as promises. */
@@ -248,6 +258,7 @@ export const CONTRACT = {
   sessionAnswer: { channel: 'session:answer', args: [obj({ exercise: str(200), answer: str(MAX_TEXT) })] },
   sessionSubmission: { channel: 'session:submission', args: [str(200)] },
   sessionLabFile: { channel: 'session:lab-file', args: [] },
+  sessionLanguage: { channel: 'session:language', args: [] },
   sessionCancel: { channel: 'session:cancel', args: [] },
 } as const satisfies Contract
 

@@ -5,11 +5,12 @@
  * from the engine (snapshots, trace events, formatters, the lab parser and lab C front end).
  */
 import type {
-  AnswerRequest, Completion, Diagnostic, ExploreRequest, FileText, LabView, Progress, ProfileName, RunView, SessionCommands,
+  AnswerRequest, Completion, Diagnostic, ExploreRequest, FileText, LabView, LanguageInfo, Progress, ProfileName, RunView, SessionCommands,
   SessionUpdate, StepKind, TimelineMark, ViewRequest,
 } from '../../preload/contract'
 import { parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
 import { frontEnd } from '../engine/lab/labc'
+import { getApi, KERNEL_STRUCTS } from '../engine/lab/labc/api'
 import type { Diagnostic as EngineDiagnostic } from '../engine/lab/diagnostics'
 import type { TraceEvent } from '../engine/sim/trace'
 import { Timeline } from './timeline'
@@ -247,6 +248,18 @@ export class Session implements SessionCommands {
     if (!this.file) return null
     if (!this.lab) return this.file
     return { name: this.file.name, text: spliceLab(this.lab, this.edits) }
+  }
+
+  sessionLanguage(): LanguageInfo {
+    const api = getApi(this.profile)
+    const functions = api.all()
+      .filter((f) => api.fn(f.name) === f)
+      .map((f) => ({ name: f.name, kind: f.kind, proto: f.proto, doc: f.doc }))
+    const constants = [...api.constants()].map(([name, v]) => ({ name, value: v < 0n || v > 9n ? `${v} (0x${(v < 0n ? -v : v).toString(16)})` : String(v) }))
+    const fields = KERNEL_STRUCTS.flatMap((st) => [...(api.structFields(st) ?? new Map())]
+      .filter(([n]) => api.field(st, n))
+      .map(([name, d]) => ({ struct: st, name, doc: d.doc })))
+    return { profile: this.profile, functions, constants, fields }
   }
 
   sessionComplete(line: string): Completion {

@@ -26,7 +26,7 @@ export function Timeline() {
     <div className="timeline" aria-label="timeline">
       <div className="counter" aria-live="polite">
         <b data-testid="cursor">{run ? cursor : '–'}</b> <span className="muted">/ <span data-testid="total">{run?.total ?? '–'}</span></span>
-        <div className="muted small">{run ? `${run.status}${run.next ? ` · next: ${run.next}` : ''}` : 'not started'}</div>
+        <div className="muted small" title={run?.next ?? undefined}>{run ? `${run.status}${run.next ? ` · next: ${run.next}` : ''}` : 'not started'}</div>
       </div>
       <div className="track">
         <div className="marks" aria-hidden="true">

@@ -7,6 +7,8 @@ import { useEffect, useRef, useState } from 'react'
 import Editor, { type OnMount } from '@monaco-editor/react'
 import { monaco } from '../monaco/setup'
 import { LABC } from '../monaco/labcLanguage'
+import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
+import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
 import { actions } from '../state/actions'
 
@@ -19,11 +21,19 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
   const diagnostics = useAppState((s) => s.session.diagnostics)
   const run = useAppState((s) => s.session.run)
   const theme = useAppState((s) => s.ui.settings.theme)
+  const profile = useAppState((s) => s.session.profile)
+  const kind = useAppState((s) => s.session.kind)
   const editorRef = useRef<Ed | null>(null)
   const decorations = useRef<ReturnType<Ed['createDecorationsCollection']> | null>(null)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const applying = useRef(false)
   const [mounted, setMounted] = useState(0)
+
+  // Completion and hover data for the lab's kernel profile.
+  useEffect(() => {
+    registerLabcDocs(monaco)
+    fdlab().sessionLanguage().then(setLanguageInfo, () => undefined)
+  }, [profile, kind])
 
   // A new lab or scenario: replace the text (not on every keystroke).
   useEffect(() => {
@@ -76,13 +86,13 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
       </nav>
       <div className="editor-host">
         <Editor
-          defaultLanguage={LABC}
+          language={kind === 'strace' ? 'plaintext' : LABC}
           defaultValue={source}
           theme={dark ? 'fdlab-dark' : 'fdlab-light'}
           options={{
             fontSize, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, glyphMargin: false,
             lineNumbersMinChars: 3, renderLineHighlight: 'none', tabSize: 2, ariaLabel: 'lab C scenario editor',
-            accessibilitySupport: 'auto', fixedOverflowWidgets: true,
+            accessibilitySupport: 'auto', fixedOverflowWidgets: true, readOnly: kind === 'strace',
           }}
           onMount={(ed) => {
             editorRef.current = ed

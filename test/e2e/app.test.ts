@@ -1,0 +1,139 @@
+// End to end in real Chromium against the built renderer and the browser host (`npm run web`'s
+// server code): the engine runs in the page's Web Worker. Every request leaving the origin is
+// aborted and fails the test, as do CSP violations, console errors and page errors.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { ROOT, assertClean, openApp, type Harness } from './helpers/browser'
+
+const SHOTS = join(ROOT, 'docs/screenshots')
+let h: Harness
+let page: Page
+
+const norm = (s: string) => s.replace(/\u00a0/g, ' ')
+const termText = async () => norm(await page.locator('.xterm-rows').innerText())
+async function typeInTerminal(line: string): Promise<void> {
+  await page.locator('.term-host .xterm').click()
+  await page.keyboard.type(line)
+  await page.keyboard.press('Enter')
+}
+const refcount = (id: string) => page.locator(`[data-testid="count-${id}"] b`)
+const fdRow = (fd: number) => page.locator(`.fdtable tr[data-fd="${fd}"]`)
+const cursor = () => page.locator('[data-testid="cursor"]').innerText()
+/** Click a toolbar button and wait until the host's answer moved the cursor. */
+async function clickStep(name: RegExp): Promise<number> {
+  const before = await cursor()
+  await page.getByRole('button', { name }).click()
+  await expect.poll(cursor).not.toBe(before)
+  return Number(await cursor())
+}
+
+beforeAll(async () => {
+  const labs = mkdtempSync(join(tmpdir(), 'fdlab-e2e-labs-'))
+  copyFileSync(join(ROOT, 'test/main/fixtures/mini.lab.md'), join(labs, '01-mini.lab.md'))
+  mkdirSync(SHOTS, { recursive: true })
+  h = await openApp({ labsDir: labs })
+  page = h.page
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+describe('fdlab in Chromium (browser host)', () => {
+  it('starts with the course list and opens a lab; its Markdown is rendered, never executed', async () => {
+    await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
+    await page.locator('[data-lab="01-mini.lab.md"]').click()
+    await page.getByRole('heading', { name: 'Mini close lab' }).waitFor()
+    await expect.poll(() => page.locator('.lab-text').innerText()).toContain('Closing a file')
+    // The lab file ends with a <script> element: shown as text, never a DOM script.
+    expect(await page.locator('.lab-text script').count()).toBe(0)
+    expect(await page.locator('.lab-text').innerText()).toContain('<script>alert("x")</script>')
+    expect(norm(await page.locator('.editor .view-lines').innerText())).toContain('process app {')
+    await page.screenshot({ path: join(SHOTS, 'lab-opened.png') })
+  })
+
+  it('highlights lab C and shows a diagnostic for a syntax error', async () => {
+    // One line each: Monaco auto-indents and auto-closes braces on multi-line input.
+    await page.locator('.editor .view-lines').click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.insertText('process app { int fd = open("/tmp/a", O_RDWR  close(fd); }')
+    await page.locator('.editor .squiggly-error').first().waitFor({ timeout: 15000 })
+    await expect.poll(() => page.locator('[data-testid="problems"]').innerText()).toMatch(/problem/)
+    expect(await page.locator('.editor .mtk1, .editor [class*="mtk"]').count()).toBeGreaterThan(3)
+    await page.screenshot({ path: join(SHOTS, 'diagnostic.png') })
+    await page.keyboard.press('Control+A')
+    await page.keyboard.insertText('process app { int fd = open("/tmp/a", O_RDWR | O_CREAT, 0644); close(fd); }')
+    await expect.poll(() => page.locator('[data-testid="problems"]').innerText(), { timeout: 15000 }).toMatch(/no problems/)
+  })
+
+  it('runs system calls typed in the terminal; the fd table and refcounts change', async () => {
+    await typeInTerminal('trace off')
+    await typeInTerminal('open /tmp/a O_RDWR|O_CREAT 0644')
+    await expect.poll(termText, { timeout: 15000 }).toMatch(/open\("\/tmp\/a", O_RDWR\|O_CREAT, 0644\) = 3/)
+    await fdRow(3).waitFor()
+    expect(await fdRow(3).innerText()).toContain('/tmp/a')
+    expect(await refcount('file#2').innerText()).toBe('1')
+    await typeInTerminal('dup 3')
+    await expect.poll(termText).toMatch(/dup\(3\) = 4/)
+    await expect.poll(() => refcount('file#2').innerText()).toBe('2')
+    await typeInTerminal('ls -l /proc/100/fd')
+    await expect.poll(termText).toMatch(/4 -> \/tmp\/a \[file#2\]/)
+    await page.screenshot({ path: join(SHOTS, 'terminal-and-panes.png') })
+  })
+
+  it('steps back and forward through the micro-steps', async () => {
+    const end = Number(await cursor())
+    expect(end).toBeGreaterThan(10)
+    expect(await clickStep(/Step back/)).toBe(end - 1)
+    // Back to before dup's get_file: the refcount is 1 again.
+    for (let i = 0; i < 12 && (await refcount('file#2').innerText()) !== '1'; i++) await clickStep(/Step back/)
+    expect(await refcount('file#2').innerText()).toBe('1')
+    const back = Number(await cursor())
+    expect(await clickStep(/^µ$/)).toBe(back + 1)
+    await expect.poll(() => refcount('file#2').innerText()).toBe('2')
+    // The scrubber jumps anywhere on the run.
+    await page.locator('.timeline input[type="range"]').fill('0')
+    await expect.poll(cursor).toBe('0')
+    await expect.poll(() => fdRow(3).count()).toBe(0)
+    await page.locator('.timeline input[type="range"]').fill(String(end))
+    await expect.poll(cursor).toBe(String(end))
+    await expect.poll(() => refcount('file#2').innerText()).toBe('2')
+  })
+
+  it('opens an strace log through the file picker', async () => {
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await (await chooser).setFiles({ name: 'cat.strace', mimeType: 'text/plain', buffer: Buffer.from('4242 openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3\n4242 close(3) = 0\n') })
+    await expect.poll(termText).toMatch(/opened strace log cat\.strace \(2 lines\)/)
+    expect(norm(await page.locator('.editor .view-lines').innerText())).toContain('openat(AT_FDCWD')
+  })
+
+  it('presenter mode: large type, stepping from the keyboard', async () => {
+    await page.locator('[data-lab]').count()
+    await page.goto(h.server.url + '?lab=01-mini.lab.md')
+    await page.getByRole('heading', { name: 'Mini close lab' }).waitFor()
+    await typeInTerminal('open /tmp/p O_RDWR|O_CREAT')
+    await expect.poll(termText, { timeout: 15000 }).toMatch(/= 3/)
+    await page.getByRole('button', { name: /Present/ }).click()
+    await page.locator('[data-testid="presenter"]').waitFor()
+    const before = await page.locator('.big-counter b').innerText()
+    await page.keyboard.press('PageUp')
+    await expect.poll(() => page.locator('.big-counter b').innerText()).toBe(String(Number(before) - 1))
+    await page.screenshot({ path: join(SHOTS, 'presenter.png') })
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="presenter"]').waitFor({ state: 'detached' })
+  })
+
+  it('light theme', async () => {
+    await page.getByRole('button', { name: /switch to light theme/ }).click()
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
+    await page.screenshot({ path: join(SHOTS, 'light-theme.png') })
+    await page.getByRole('button', { name: /switch to dark theme/ }).click()
+  })
+
+  it('made no external request, no CSP violation, no console or page error', async () => {
+    assertClean(h, await h.cspViolations())
+  })
+})

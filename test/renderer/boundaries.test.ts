@@ -1,0 +1,38 @@
+// The renderer imports engine and host code as types only; the one exception is the browser
+// host (renderer/web-host/), which bundles the engine into its Web Worker.
+import { describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+const ROOT = join(import.meta.dirname, '../..')
+function walk(dir: string, out: string[] = []): string[] {
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n)
+    if (statSync(p).isDirectory()) walk(p, out)
+    else if (/\.(ts|tsx)$/.test(n)) out.push(p)
+  }
+  return out
+}
+
+describe('renderer import boundary', () => {
+  it('renderer/src imports nothing from main/ at run time, and nothing from electron', () => {
+    const bad: string[] = []
+    for (const f of walk(join(ROOT, 'renderer/src'))) {
+      const src = readFileSync(f, 'utf8')
+      for (const m of src.matchAll(/^\s*import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+        const isType = !!m[1]
+        const spec = m[2]!
+        if (/(^|\/)main\//.test(spec) && !isType) bad.push(`${relative(ROOT, f)}: ${spec}`)
+        if (spec === 'electron') bad.push(`${relative(ROOT, f)}: electron`)
+      }
+      for (const m of src.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        if (/(^|\/)main\//.test(m[1]!)) bad.push(`${relative(ROOT, f)}: dynamic ${m[1]}`)
+      }
+    }
+    expect(bad).toEqual([])
+  })
+  it('the engine reaches the browser only through renderer/web-host/worker.ts', () => {
+    const importers = walk(join(ROOT, 'renderer/web-host')).filter((f) => /from\s+['"][^'"]*main\/host\/session['"]/.test(readFileSync(f, 'utf8')))
+    expect(importers.map((f) => relative(ROOT, f))).toEqual(['renderer/web-host/worker.ts'])
+  })
+})
