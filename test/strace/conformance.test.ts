@@ -1,0 +1,95 @@
+/**
+ * Conformance: every log of the committed corpus (recorded with strace on a real 6.18 kernel by
+ * scripts/strace-corpus/record.sh) replays through the engine with zero mismatches. The kernel
+ * is the oracle: a mismatch here means the model is wrong (or the replayer misreads the log).
+ */
+import { describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { replayCommand } from '../../main/cli/replay'
+import { FIXTURES, fixtureFfSets, fixtureLogs, readFixture, replayText } from './helpers'
+
+const logs = fixtureLogs()
+
+describe('the corpus', () => {
+  it('has logs of probes and of real programs in every recorded format', () => {
+    expect(logs.length).toBeGreaterThanOrEqual(30)
+    for (const want of ['probe-lowest_fd.log', 'probe-threads.yy-ttT.log', 'probe-exec_thread.comm.log', 'probe-fork_files.stderr.log', 'gcc.log', 'make-j2.log', 'python-threads.log', 'sh-inherited.log']) {
+      expect(logs).toContain(want)
+    }
+    expect(fixtureFfSets()).toEqual(['ff-pipeline', 'ff-threads'])
+  })
+})
+
+for (const profile of ['6.18', '6.5']) {
+  describe(`every corpus log replays with zero mismatches (kernel ${profile})`, () => {
+    for (const name of logs) {
+      it(name, () => {
+        const r = replayText(readFixture(name), { file: name, profile })
+        const detail = r.mismatches.map((m) => `line ${m.line} [${m.pid}] ${m.call}: kernel ${m.expected}, model ${m.model}`).join('\n')
+        expect(detail).toBe('')
+        expect(r.mismatchCount).toBe(0)
+        expect(r.unparsed).toEqual([])
+        expect(r.filtered).toBe(false)
+        expect(r.syscalls).toBeGreaterThan(40)
+        // most of what the log decides is checked, not waved through as undecided
+        expect(r.checked).toBeGreaterThan(10)
+        expect(r.undecidedCount).toBeLessThan(Math.max(5, r.checked / 5))
+        expect(r.processes).toBeGreaterThanOrEqual(1)
+      })
+    }
+  })
+}
+
+describe('-ff sets replay as one run each', () => {
+  for (const set of fixtureFfSets()) {
+    it(set, async () => {
+      const out: string[] = []
+      const code = await replayCommand(['--json', '--ff', join(FIXTURES, set, 'trace')], { out: (s) => out.push(s), err: (s) => out.push(`ERR ${s}`) })
+      expect(out).toHaveLength(1)
+      const r = JSON.parse(out[0]!)
+      expect(r.mismatches).toEqual([])
+      expect(r.unparsed).toEqual([])
+      expect(r.checked).toBeGreaterThan(50)
+      expect(code).toBe(0)
+    })
+  }
+})
+
+describe('what the corpus shows', () => {
+  it('the probes start from fds 0-2 inherited from the recorder', () => {
+    const r = replayText(readFixture('probe-lowest_fd.log'))
+    expect(r.inherited.map((i) => i.fd)).toEqual([0, 1, 2])
+    expect(r.processes).toBe(1)
+  })
+  it('fds inherited beyond 0-2 are found from their use and from allocations that skip them', () => {
+    // the shell runs with fds 7 and 10 open; dash's fcntl(1, F_DUPFD, 10) returns 11
+    const r = replayText(readFixture('sh-inherited.log'))
+    expect(r.inherited.map((i) => i.fd).sort((a, b) => a - b)).toEqual([0, 1, 2, 7, 10])
+  })
+  it('process trees: forks, vforks, threads and clone(CLONE_FILES)', () => {
+    expect(replayText(readFixture('probe-clone_files.log')).processes).toBe(5)
+    expect(replayText(readFixture('make-j2.log')).processes).toBeGreaterThan(5)
+    expect(replayText(readFixture('probe-threads.log')).processes).toBe(1)
+  })
+  it('the fd kinds probe checks every creator, SCM_RIGHTS and CLONE_PIDFD', () => {
+    const r = replayText(readFixture('probe-fd_kinds.log'))
+    expect(r.checked).toBeGreaterThan(50)
+    const c = replayText(readFixture('probe-clone3_pidfd.log'))
+    expect(c.mismatches).toEqual([])
+    expect(c.checked).toBeGreaterThan(20)
+  })
+  it('the same run in different formats gives the same checks', () => {
+    const a = replayText(readFixture('probe-clone_files.log'))
+    const b = replayText(readFixture('probe-clone_files.ttt.log'))
+    expect(b.checked).toBe(a.checked)
+    const c = replayText(readFixture('probe-dup_family.log'))
+    const d = replayText(readFixture('probe-dup_family.r.log'))
+    expect(d.checked).toBe(c.checked)
+  })
+  it('replay does not depend on how the text is chunked', () => {
+    const text = readFixture('probe-threads.yy-ttT.log')
+    const whole = replayText(text)
+    const chunked = replayText(text, { chunk: 97 })
+    expect(chunked).toEqual(whole)
+  })
+})
