@@ -24,7 +24,7 @@ import { ErrPtr, LabStruct, truthy, type Value } from './values'
 
 export type Impl = (rt: Interp, a: Value[], env: Env, call: Extract<Expr, { kind: 'call' }>) => KGen<Value>
 
-const num = (v: Value): number => Number(v as bigint)
+const num = (v: Value): number => Number(BigInt.asIntN(64, v as bigint))
 const big = (n: number | boolean): bigint => BigInt(typeof n === 'boolean' ? (n ? 1 : 0) : n)
 const where = (rt: Interp, env: Env, call: Extract<Expr, { kind: 'call' }>): string => `lab C ${rt.lineText(env.file, call.pos.line).trim().slice(0, 50)} (${call.pos.line}:${call.pos.col})`
 

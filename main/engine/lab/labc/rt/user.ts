@@ -18,7 +18,7 @@ import type { Env, Interp } from './interp'
 import type { Impl } from './kapi'
 import { copyValue, IntRef, LabStruct, type Value } from './values'
 
-const num = (v: Value): number => Number(v as bigint)
+const num = (v: Value): number => Number(BigInt.asIntN(64, v as bigint))
 const big = (n: number | boolean): bigint => BigInt(typeof n === 'boolean' ? (n ? 1 : 0) : n)
 
 /** A thread created by `thread NAME { }`: CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, as pthread_create. */
