@@ -237,7 +237,7 @@ driver d { long ioctl(struct file *f, unsigned int c, unsigned long a) { return 
 process p { int fd = open("/dev/d", O_RDWR); observe("r", ioctl(fd, -1, -1)); }`)
     clean(o)
     expect(obs(o, 'r')).toEqual(['1'])
-    const args = o.events.filter((e) => e.e === 'enter' && (e.fn === 'file_close_fd' || e.fn === 'sys_ioctl')).map((e) => (e as { args: unknown[] }).args)
+    const args = o.events.filter((e) => e.e === 'enter' && (e.fn === 'file_close_fd' || e.fn === 'sys_ioctl')).map((e) => (e as unknown as { args: unknown[] }).args)
     expect(args).toEqual([[3, 4294967295, -1], [4294967295]])
   })
 
