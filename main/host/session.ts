@@ -5,15 +5,18 @@
  * from the engine (snapshots, trace events, formatters, the lab parser and lab C front end).
  */
 import type {
-  AnswerRequest, Completion, Diagnostic, ExploreRequest, FileText, LabView, LanguageInfo, Progress, ProfileName, RunView, SessionCommands,
+  AnswerRequest, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, LabView, LanguageInfo, Progress, ProfileName, RunView, SessionCommands,
   SessionUpdate, StepKind, TimelineMark, ViewRequest,
 } from '../../preload/contract'
-import { parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
-import { frontEnd } from '../engine/lab/labc'
+import { parseLab, type Lab } from '../engine/lab/labFile'
 import { getApi, KERNEL_STRUCTS } from '../engine/lab/labc/api'
 import type { Diagnostic as EngineDiagnostic } from '../engine/lab/diagnostics'
 import type { TraceEvent } from '../engine/sim/trace'
+import type { Interp } from '../engine/lab/labc/rt/interp'
+import { judgeExercise } from '../engine/lab/labRun'
+import { explore, encodeSchedule } from '../engine/machine/explorer'
 import { Timeline } from './timeline'
+import { compile, createFor, explorerFactory, isLabStopError, labExplorer, type Compiled } from './labScenario'
 import { C, completions, fdinfo, fdtLines, fileLines, helpText, lsFd, psLines, stepLines } from './terminal'
 import { isSyscallLine, parseShell } from './shellCommands'
 import { labView, looksLikeLab, scenarioKey, sourceFor, spliceLab, submission } from './labView'
@@ -38,6 +41,12 @@ export class Session implements SessionCommands {
   private tl: Timeline | null = null
   private graph = true
   private marksKey = ''
+  private compiled: { key: string; c: Compiled } | null = null
+  /** The lab C runtime of the timeline's current machine (expect failures, errors, output). */
+  private rt: Interp | null = null
+  private rtSeen = { rt: null as Interp | null, errors: 0, output: 0 }
+  private explored: { schedule: number[]; summary: string }[] = []
+  private readonly results = new Map<string, ExerciseView['results']>()
 
   constructor(private readonly deps: SessionDeps = {}) {}
 
@@ -48,9 +57,17 @@ export class Session implements SessionCommands {
     return { rev: ++this.rev, ...u }
   }
 
-  private block(): LabBlock | null {
+  private editorFile(): string {
+    return `${(this.scenario ?? 'scenario').replace(/^exercise:/, '')}.c`
+  }
+
+  /** The editor's text compiled with what it runs with (cached per scenario, profile and text). */
+  private compile(): Compiled | null {
     if (!this.lab || !this.scenario) return null
-    return this.lab.scenarios.find((b) => b.name === this.scenario) ?? null
+    const source = this.source()
+    const key = `${this.scenario}\u0000${this.profile}\u0000${source}`
+    if (this.compiled?.key !== key) this.compiled = { key, c: compile(this.lab, this.scenario, source, this.editorFile(), this.profile) }
+    return this.compiled.c
   }
 
   private source(): string {
@@ -58,20 +75,38 @@ export class Session implements SessionCommands {
   }
 
   private diagnostics(): Diagnostic[] {
-    if (!this.lab || !this.scenario) return []
-    const name = `${this.scenario}.c`
-    const libs = (this.block()?.uses ?? []).map((u) => this.lab!.libs.get(u)).filter((b): b is LabBlock => !!b)
-    const fe = frontEnd([...libs.map((b) => ({ code: b.code, file: `${b.name}.lib.c` })), { code: this.source(), file: name }], this.profile)
-    return fe.diagnostics.filter((d) => d.file === name).map(toDiag)
+    return (this.compile()?.editor ?? []).map(toDiag)
   }
 
   private timeline(): Timeline {
-    if (!this.tl) this.tl = new Timeline({ profile: this.profile, variants: this.lab?.meta.variants, setup: null })
+    if (this.tl) return this.tl
+    const c = this.compile()
+    const budget = 1_000_000
+    this.tl = c?.program && c.runs !== undefined && (c.runs || !this.scenario?.startsWith('exercise:'))
+      ? new Timeline({ profile: this.profile, variants: c.variants, create: createFor(c, this.profile, (rt) => { this.rt = rt }), isStopError: isLabStopError, budget })
+      : new Timeline({ profile: this.profile, variants: this.lab?.meta.variants, budget })
     return this.tl
+  }
+
+  /** Lab C findings produced by micro-steps (from, to]: failed expects, crashes, printf output. */
+  private labLines(from: number, to: number): string[] {
+    const rt = this.rt
+    const out: string[] = []
+    if (!rt) return out
+    for (const f of rt.expectFailures) {
+      if (f.step > from && f.step <= to) out.push(C.boldRed(`✖ ${f.file}:${f.pos.line}:${f.pos.col}: expect failed: ${f.message ? `${f.message} (${f.text})` : f.text} [step ${f.step}, thread ${f.tid}]`))
+    }
+    if (this.rtSeen.rt !== rt) this.rtSeen = { rt, errors: 0, output: 0 }
+    for (const e of rt.userErrors.slice(this.rtSeen.errors)) out.push(C.boldRed(`✖ ${e.file}:${e.pos.line}:${e.pos.col}: ${e.message} (the thread crashed)`))
+    if (rt.output.length > this.rtSeen.output) out.push(...rt.output.slice(this.rtSeen.output).replace(/\n$/, '').split('\n'))
+    this.rtSeen = { rt, errors: rt.userErrors.length, output: rt.output.length }
+    if (this.tl?.error && to === this.tl.total) out.push(C.boldRed(`✖ the run stopped: ${this.tl.error}`))
+    return out
   }
 
   private resetRun(): void {
     this.tl = null
+    this.rt = null
     this.marksKey = ''
   }
 
@@ -81,7 +116,7 @@ export class Session implements SessionCommands {
     const v = tl.view()
     const atEnd = tl.cursor === tl.total
     const status: RunView['status'] = tl.total === 0 && !tl.ended ? 'ready'
-      : atEnd && tl.ended ? (tl.ended === 'schedule-mismatch' ? 'error' : tl.ended === 'paused' ? 'paused' : tl.ended) : 'paused'
+      : atEnd && tl.ended ? (tl.ended === 'schedule-mismatch' ? 'error' : tl.ended) : 'paused'
     return { cursor: tl.cursor, total: tl.total, status, snapshot: v.snapshot, location: v.location, stack: v.stack, next: v.next, events: v.events }
   }
 
@@ -115,8 +150,13 @@ export class Session implements SessionCommands {
   }
 
   private notRunnable(): string | null {
-    if (this.kind === 'strace') return 'replaying strace logs needs the engine\'s strace replayer, which is not in this build yet'
-    if (this.kind === 'lab' && this.block()) return 'running lab C scenarios needs the lab C interpreter, which is not in this build yet; the terminal\'s interactive system calls run on the engine now'
+    if (this.kind === 'strace') return 'replaying strace logs in the app is not wired to the engine\'s replayer yet (use `fdlab replay`)'
+    if (this.kind !== 'lab' || !this.scenario) return null
+    const c = this.compile()
+    if (!c) return null
+    if (this.scenario.startsWith('exercise:') && !c.runs) return 'nothing to run for this exercise: write your answer, then press Run tests'
+    const errs = [...c.editor.filter((d) => d.severity === 'error'), ...c.elsewhere]
+    if (errs.length) return `fix the ${errs.length} error(s) first: ${errs.slice(0, 3).map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`).join('; ')}`
     return null
   }
 
@@ -126,6 +166,9 @@ export class Session implements SessionCommands {
   sessionLoad(file: FileText): SessionUpdate {
     this.file = file
     this.edits.clear()
+    this.results.clear()
+    this.explored = []
+    this.compiled = null
     this.resetRun()
     if (!looksLikeLab(file)) {
       this.kind = 'strace'
@@ -144,7 +187,7 @@ export class Session implements SessionCommands {
     const output = [C.bold(`opened ${lab.meta.title || file.name}`) + C.dim(` · ${lab.scenarios.length} scenario(s), ${lab.exercises.length} exercise(s), kernel ${lab.meta.kernels.join(', ')}`)]
     for (const d of diagnostics) output.push((d.severity === 'error' ? C.red : C.yellow)(`${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}`))
     return this.up({
-      kind: 'lab', title: lab.meta.title || file.name, lab: labView(lab), scenario: this.scenario, source: this.source(),
+      kind: 'lab', title: lab.meta.title || file.name, lab: this.view(), scenario: this.scenario, source: this.source(),
       sourceName: `${this.scenario ?? 'scenario'}.c`, diagnostics: this.diagnostics(), profile: this.profile, run: null, marks: [],
       explore: null, error: errs.length ? `${errs.length} error(s) in the lab file` : null, output,
     })
@@ -178,8 +221,9 @@ export class Session implements SessionCommands {
     const tl = this.timeline()
     const from = tl.cursor
     const status = tl.run()
-    const lines = stepLines(this.eventsSince(from), false)
-    return this.state([...lines, C.dim(`run ${status} at step ${tl.cursor}`)], { error: null })
+    const lines = [...stepLines(this.eventsSince(from), false), ...this.labLines(from, tl.cursor)]
+    const v = tl.view().snapshot.violations.filter((x) => x.severity === 'violation').length
+    return this.state([...lines, (v ? C.boldRed : C.dim)(`run ${status} at step ${tl.cursor}${v ? ` · ${v} violation(s): type why N` : ''}`)], { error: null })
   }
 
   sessionStep(kind: StepKind, count: number): SessionUpdate {
@@ -188,7 +232,7 @@ export class Session implements SessionCommands {
     const tl = this.timeline()
     const from = tl.cursor
     const n = tl.step(kind, count)
-    const out = n === 0 ? [C.dim(`step ${tl.cursor}: nothing left to run (${tl.ended ?? 'waiting'})`)] : stepLines(this.eventsSince(from), this.graph)
+    const out = n === 0 ? [C.dim(`step ${tl.cursor}: nothing left to run (${tl.ended ?? 'waiting'})`)] : [...stepLines(this.eventsSince(from), this.graph), ...this.labLines(from, tl.cursor)]
     return this.state(out, { error: null })
   }
 
@@ -216,13 +260,42 @@ export class Session implements SessionCommands {
     return this.state([C.dim('⟲ step 0')])
   }
 
-  sessionExplore(_req: ExploreRequest): SessionUpdate {
-    const msg = 'exploring interleavings needs the engine\'s explorer, which is not in this build yet'
-    return this.up({ error: msg, output: [C.yellow(msg)] })
+  sessionExplore(req: ExploreRequest): SessionUpdate {
+    const why = this.notRunnable() ?? (this.kind !== 'lab' ? 'open a lab scenario to explore its interleavings' : null)
+    if (why) return this.up({ error: why, output: [C.yellow(why)] })
+    const c = this.compile()!
+    const r = explore(explorerFactory(c, this.profile), {
+      bound: req.bound, maxRuns: req.maxRuns, progressEvery: 250,
+      onProgress: (p) => this.deps.progress?.({ what: 'explore', done: p.runs, total: null }),
+    })
+    this.explored = [
+      ...r.violations.map((v) => ({ schedule: v.schedule, summary: `✖ ${v.rule}: ${v.message}` })),
+      ...r.outcomes.map((o) => ({
+        schedule: o.schedule,
+        summary: `${o.status}: ${o.threads.map((t) => `${t.comm}/${t.tid} ${t.results.join(' ') || '—'}`).join(' · ')}${o.violations.length ? ` · ${o.violations.length} violation(s)` : ''}`,
+      })),
+    ]
+    const view: ExploreView = {
+      explored: r.runs, complete: r.complete,
+      outcomes: this.explored.map((e, index) => ({ index, summary: e.summary, violations: e.summary.startsWith('✖') ? 1 : 0, schedule: encodeSchedule(e.schedule) })),
+    }
+    const out = [
+      C.bold(`explored ${r.runs} interleaving(s)${r.complete ? '' : ` (stopped: ${r.stoppedBy})`} with preemption bound ${req.bound}: ${r.outcomes.length} outcome(s), ${r.violations.length} violation(s)`),
+      ...this.explored.map((e, i) => `  [${i}] ${e.summary.startsWith('✖') ? C.red(e.summary) : e.summary}  ${C.dim(encodeSchedule(e.schedule))}`),
+      C.dim('open one with: outcome N'),
+    ]
+    return this.up({ explore: view, output: out, error: null })
   }
 
-  sessionOpenOutcome(_index: number): SessionUpdate {
-    return this.up({ error: 'no exploration results' })
+  sessionOpenOutcome(index: number): SessionUpdate {
+    const e = this.explored[index]
+    const c = this.compile()
+    if (!e || !c?.program) return this.up({ error: `no explored outcome ${index}` })
+    this.resetRun()
+    this.tl = new Timeline({ profile: this.profile, variants: c.variants, create: createFor(c, this.profile, (rt) => { this.rt = rt }), isStopError: isLabStopError, schedule: e.schedule })
+    this.tl.run()
+    this.tl.goto(0)
+    return this.state([C.bold(`outcome [${index}]: ${e.summary}`), C.dim(`schedule ${encodeSchedule(e.schedule)} · step through it, or scrub the timeline`)], { error: null })
   }
 
   sessionView(req: ViewRequest): SessionUpdate {
@@ -232,11 +305,32 @@ export class Session implements SessionCommands {
   }
 
   sessionAnswer(req: AnswerRequest): SessionUpdate {
-    const ex = this.lab?.exercises.find((e) => e.id === req.exercise)
-    if (!ex) return this.up({ error: `no exercise '${req.exercise}'` })
-    if (ex.kind === 'predict') this.edits.set(`exercise:${ex.id}`, req.answer)
-    const msg = 'running exercise tests needs the lab C interpreter, which is not in this build yet'
-    return this.up({ error: msg, output: [C.yellow(msg)] })
+    const lab = this.lab
+    const ex = lab?.exercises.find((e) => e.id === req.exercise)
+    if (!lab || !ex) return this.up({ error: `no exercise '${req.exercise}'` })
+    this.edits.set(`exercise:${ex.id}`, req.answer)
+    const r = judgeExercise(lab, ex, req.answer, { explorer: labExplorer }, { file: `${ex.id}.c`, lineOffset: 0 })
+    const visible = r.tests.filter((t) => !t.hidden)
+    const multi = new Set(r.tests.map((t) => t.profile)).size > 1
+    const results = [
+      ...r.problems.map((p) => ({ name: ex.kind === 'predict' ? 'your prediction' : 'your answer', ok: false, message: p })),
+      ...(ex.kind === 'predict'
+        ? (r.problems.length ? [] : [{ name: 'your prediction', ok: true, message: '' }])
+        : visible.map((t) => ({ name: `${t.block.testName}${multi ? ` [${t.profile}]` : ''}`, ok: t.pass, message: t.reasons.join('; ') }))),
+    ]
+    this.results.set(ex.id, results)
+    const hidden = r.tests.length - visible.length
+    const out = [
+      C.bold(`exercise ${ex.id}: ${results.filter((x) => x.ok).length} of ${results.length} check(s) pass${hidden ? C.dim(` (+ ${hidden} hidden test run(s) when graded)`) : ''}`),
+      ...results.map((x) => (x.ok ? C.green(`  ✓ ${x.name}`) : C.red(`  ✖ ${x.name}: ${x.message}`))),
+    ]
+    return this.up({ lab: this.view(), output: out, error: null })
+  }
+
+  private view(): LabView | null {
+    if (!this.lab) return null
+    const v = labView(this.lab)
+    return { ...v, exercises: v.exercises.map((e) => ({ ...e, results: this.results.get(e.id) ?? null })) }
   }
 
   sessionSubmission(student: string): FileText | null {
@@ -286,7 +380,8 @@ export class Session implements SessionCommands {
       case 'back': case 'b': return this.sessionBack(n(1, 1))
       case 'goto': return w[1] && /^\d+$/.test(w[1]) ? this.sessionGoto(Number(w[1])) : say([C.red('usage: goto N')])
       case 'reset': return this.sessionReset()
-      case 'explore': return this.sessionExplore({ bound: 2, maxRuns: 100000 })
+      case 'explore': return this.sessionExplore({ bound: w[1] && /^\d+$/.test(w[1]) ? Number(w[1]) : 2, maxRuns: 100000 })
+      case 'outcome': return w[1] && /^\d+$/.test(w[1]) ? this.sessionOpenOutcome(Number(w[1])) : say([C.red('usage: outcome N (after explore)')])
       case 'clear': return say(['\x1b[2J\x1b[H'])
       case 'trace':
         if (w[1] === 'on' || w[1] === 'off') { this.graph = w[1] === 'on'; return say([C.dim(`function_graph lines ${w[1]}`)]) }

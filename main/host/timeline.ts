@@ -14,15 +14,32 @@ import type { Snapshot } from '../engine/machine/snapshotTypes'
 import type { TraceEvent } from '../engine/sim/trace'
 import type { KGen, Sched } from '../engine/sim/context'
 import type { ProfileName, SourceSpan, StepKind } from '../../preload/contract'
+import { endOfRunChecks } from '../engine/machine/sanitizer'
 import type { ShellCall } from './shellCommands'
+
+/** Where a thread's lab C code is (file and position), read after each micro-step. */
+export type PosProbe = () => { readonly file: string; readonly line: number; readonly col: number } | null
+
+/** What loading a scenario into a machine gives back. */
+export interface Loaded {
+  readonly probe?: PosProbe
+  /** The file name of the editor's source: positions in it are highlighted. */
+  readonly editorFile?: string
+}
+
+export type EndStatus = RunStatus | 'error'
 
 export interface RunSpec {
   readonly profile: ProfileName
   readonly variants?: Partial<Variants>
-  /** Spawn the scenario's processes on a fresh machine (null: an empty machine). */
-  readonly setup: ((m: Machine) => void) | null
+  /** A fresh machine with the scenario loaded (absent: an empty machine). */
+  readonly create?: () => { readonly machine: Machine; readonly loaded: Loaded }
   /** Micro-step budget of one request (runaway lab code stops here). */
   readonly budget?: number
+  /** A known schedule to follow (an explorer outcome, a stored schedule). */
+  readonly schedule?: readonly number[]
+  /** Errors that stop a run (lab C kernel errors): the message is kept, the run ends 'error'. */
+  readonly isStopError?: (e: unknown) => boolean
 }
 
 /** One interactive system call, typed at micro-step `step`. */
@@ -53,6 +70,18 @@ class StackTracker {
   private seen = 0
   readonly stacks = new Map<number, string[]>()
   readonly where = new Map<number, SourceSpan | null>()
+  /** Lab C positions from the probe: thread → file and position, and the step it moved at. */
+  readonly lab = new Map<number, { file: string; line: number; col: number; step: number }>()
+
+  at(step: number, tid: number, p: { file: string; line: number; col: number }): void {
+    const cur = this.lab.get(tid)
+    if (!cur || cur.file !== p.file || cur.line !== p.line || cur.col !== p.col) this.lab.set(tid, { ...p, step })
+  }
+
+  /** Whether @tid's lab C statement changed at micro-step @step (a kernel-side statement boundary). */
+  movedAt(step: number, tid: number): boolean {
+    return this.lab.get(tid)?.step === step
+  }
 
   consume(events: readonly TraceEvent[]): void {
     for (; this.seen < events.length; this.seen++) {
@@ -82,7 +111,11 @@ export class Timeline {
   readonly inputs: ShellInput[] = []
   cursor = 0
   /** How the known part of the run ended, once it did. */
-  ended: RunStatus | null = null
+  ended: EndStatus | null = null
+  /** The error that stopped the run (lab C kernel error), if any. */
+  error: string | null = null
+  private loaded: Loaded = {}
+  private endChecked = false
   window: [number, number] = [0, 64]
   private cache = new Map<number, StepView>()
   private shellTid: number | null = null
@@ -90,6 +123,7 @@ export class Timeline {
 
   constructor(readonly spec: RunSpec) {
     this.m = this.build()
+    if (spec.schedule) this.schedule = [...spec.schedule]
   }
 
   get total(): number {
@@ -101,10 +135,45 @@ export class Timeline {
   }
 
   private build(): Machine {
-    const m = createMachine({ profile: this.spec.profile, variants: this.spec.variants, trace: true })
-    this.spec.setup?.(m)
+    let m: Machine
+    if (this.spec.create) {
+      const r = this.spec.create()
+      m = r.machine
+      this.loaded = r.loaded
+    } else {
+      m = createMachine({ profile: this.spec.profile, variants: this.spec.variants, trace: true })
+      this.loaded = {}
+    }
     this.tracker = new StackTracker()
+    this.endChecked = false
     return m
+  }
+
+  /** One micro-step of @tid, with the lab C position probe and stop errors handled. */
+  private doStep(tid: number): void {
+    const m = this.m
+    try {
+      m.step(tid)
+    } catch (e) {
+      if (!this.spec.isStopError?.(e)) throw e
+      this.error = e instanceof Error ? e.message : String(e)
+      this.ended = 'error'
+      this.schedule.length = m.stepNo
+      return
+    }
+    const p = this.loaded.probe?.()
+    if (p) this.tracker.at(m.stepNo, tid, p)
+  }
+
+  /** The end-of-run sanitizer checks (leaks at exit), once per machine, when every task is gone. */
+  private finishRun(): void {
+    const m = this.m
+    if (this.endChecked) return
+    const live = m.threads.some((t) => !t.done && t.kind !== 'system')
+    if (!live) {
+      this.endChecked = true
+      endOfRunChecks(m)
+    }
   }
 
   /** The interactive shell process: runs the typed calls in order, waiting for the next one. */
@@ -146,15 +215,23 @@ export class Timeline {
     const m = this.m
     while (m.stepNo < n) {
       this.applyInputs(m)
-      m.step(this.schedule[m.stepNo]!)
+      this.doStep(this.schedule[m.stepNo]!)
     }
     this.applyInputs(m)
+    if (n === this.schedule.length && (this.ended === 'done' || this.ended === 'blocked')) this.finishRun()
     this.tracker.consume(m.k.trace.events)
   }
 
   private pickNext(): number | null {
     const m = this.m
-    if (m.stepNo < this.schedule.length) return this.schedule[m.stepNo]!
+    if (this.ended === 'error' && m.stepNo >= this.schedule.length) return null
+    if (m.stepNo < this.schedule.length) {
+      const want = this.schedule[m.stepNo]!
+      const th = m.thread(want)
+      if (th && m.isEnabled(th)) return want
+      // A stored schedule that no longer fits (the source changed): follow the policy from here.
+      this.schedule.length = m.stepNo
+    }
     const en = m.enabled()
     if (!en.length) return null
     return m.pick(en, 'sequential').tid
@@ -166,12 +243,15 @@ export class Timeline {
     this.applyInputs(m)
     const tid = this.pickNext()
     if (tid === null) {
-      this.ended = this.finalStatus()
+      if (this.ended !== 'error') {
+        this.ended = this.finalStatus()
+        this.finishRun()
+      }
       return false
     }
     if (m.stepNo === this.schedule.length) this.schedule.push(tid)
-    m.step(tid)
-    return true
+    this.doStep(tid)
+    return this.ended !== 'error'
   }
 
   private finalStatus(): RunStatus {
@@ -187,8 +267,9 @@ export class Timeline {
     const limit = start + Math.min(this.budget, 1_000_000)
     for (let c = 0; c < count; c++) {
       const tid = this.pickNext()
-      if (tid === null) { this.ended = this.finalStatus(); break }
+      if (tid === null) { this.stepOnce(); break }
       const from = m.k.trace.events.length
+      const before = this.tracker.lab.get(tid)
       if (!this.stepOnce()) break
       if (kind === 'micro') continue
       for (;;) {
@@ -200,9 +281,11 @@ export class Timeline {
           if (kind === 'over' && e.e === 'user' && e.tid === tid && e.step > start) hit = true
         }
         if (kind === 'over') {
-          // The statement starts at the micro-step that emitted its 'user' event: stop there.
+          // Lab C code: stop when the thread reached another statement (the probe saw it move);
+          // the shell has no probe: stop at its next statement's 'user' event.
           const th = m.thread(tid)
-          if (hit || !th || th.done || (th.pending?.what === WAIT)) break
+          const moved = this.loaded.probe ? this.tracker.movedAt(m.stepNo, tid) && !this.sameStatement(tid, before) : hit
+          if (moved || !th || th.done || (th.pending?.what === WAIT)) break
         } else if (hit) break
         if (m.stepNo >= limit) { this.ended = 'budget'; break }
         if (!this.stepOnce()) break
@@ -213,8 +296,13 @@ export class Timeline {
     return this.cursor - start
   }
 
+  private sameStatement(tid: number, before: { file: string; line: number; col: number } | undefined): boolean {
+    const now = this.tracker.lab.get(tid)
+    return !!before && !!now && before.file === now.file && before.line === now.line && before.col === now.col
+  }
+
   /** Run to the end (or the budget) with the default scheduler. */
-  run(): RunStatus {
+  run(): EndStatus {
     this.seek(this.cursor)
     const m = this.m
     const limit = m.stepNo + this.budget
@@ -263,7 +351,7 @@ export class Timeline {
       if (!th || th.done || !m.isEnabled(th)) break
       if (input.done && th.pending?.what === WAIT) break
       this.schedule.push(tid)
-      m.step(tid)
+      this.doStep(tid)
     }
     this.cursor = m.stepNo
     this.ended = null
@@ -316,10 +404,14 @@ export class Timeline {
     const en = m.enabled()
     const nextTid = m.stepNo < this.schedule.length ? this.schedule[m.stepNo]! : en.length ? m.pick(en, 'sequential').tid : null
     const nextTh = nextTid !== null ? m.thread(nextTid) : undefined
+    const lab = tid !== null ? this.tracker.lab.get(tid) : undefined
+    const editor = this.loaded.editorFile
+    const location = lab && editor ? (lab.file === editor ? { line: lab.line, col: lab.col } : null)
+      : tid !== null ? this.tracker.where.get(tid) ?? null : null
     return {
       snapshot,
       events,
-      location: tid !== null ? this.tracker.where.get(tid) ?? null : null,
+      location,
       stack: tid !== null && th ? [`${th.task.comm}:${tid}`, ...(this.tracker.stacks.get(tid) ?? [])] : [],
       next: nextTh?.pending ? `${nextTh.task.comm}:${nextTh.tid} ${nextTh.pending.what}` : '',
     }

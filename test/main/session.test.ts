@@ -195,3 +195,94 @@ describe('labs', () => {
     expect(out(u)[0]).toMatch(/opened strace log ls\.strace \(1 lines\)/)
   })
 })
+
+describe('lab C scenarios on the engine', () => {
+  const load = () => {
+    const s = createSession()
+    s.sessionLoad({ name: 'mini.lab.md', text: LAB })
+    s.sessionTerminal('trace off')
+    return s
+  }
+  it('steps over lab C statements, highlighting each line of the editor in turn', () => {
+    const s = load()
+    const lines: number[] = []
+    for (let i = 0; i < 6; i++) lines.push(s.sessionStep('over', 1).run!.location!.line)
+    expect(lines).toEqual([2, 3, 4, 5, 6, 7])
+  })
+  it('runs to the end: strace lines, the fd table on the way, no findings', () => {
+    const s = load()
+    const r = s.sessionRun()
+    expect(out(r).join('\n')).toMatch(/\[pid 100\] open\("\/tmp\/a", O_RDWR\|O_CREAT, 0644\) = 3[\s\S]*close\(3\) = 0/)
+    expect(r.run!.status).toBe('done')
+    expect(r.run!.snapshot.violations).toEqual([])
+    expect(r.marks!.filter((m) => m.kind === 'label').map((m) => m.label)).toEqual(['after_open'])
+    const label = r.marks!.find((m) => m.kind === 'label')!
+    const at = s.sessionGoto(label.step)
+    expect(slots(at.run!.snapshot)).toContain('3:file#2')
+  })
+  it('explores the scenario and opens an outcome as a run', () => {
+    const s = load()
+    const e = s.sessionExplore({ bound: 0, maxRuns: 200 })
+    expect(e.explore!.explored).toBeGreaterThan(0)
+    expect(e.explore!.outcomes.length).toBeGreaterThan(0)
+    expect(e.explore!.outcomes[0]!.schedule).toMatch(/^v1:/)
+    const o = s.sessionOpenOutcome(e.explore!.outcomes.length - 1)
+    expect(o.run!.cursor).toBe(0)
+    expect(o.run!.total).toBeGreaterThan(10)
+  })
+  it('judges exercises: a prediction, and an implementation against its public tests', () => {
+    const s = load()
+    const right = s.sessionAnswer({ exercise: 'first-fd', answer: '3' })
+    expect(right.lab!.exercises[0]!.results).toEqual([{ name: 'your prediction', ok: true, message: '' }])
+    const wrong = s.sessionAnswer({ exercise: 'first-fd', answer: '4' })
+    expect(wrong.lab!.exercises[0]!.results![0]!.ok).toBe(false)
+    const impl = s.sessionAnswer({ exercise: 'safe-close', answer: 'int my_close(unsigned int fd) {\n  return close_fd(fd);\n}\n' })
+    const res = impl.lab!.exercises[1]!.results!
+    expect(res.map((r) => r.name)).toEqual(['visible [6.5]', 'visible [6.18]'])
+    expect(res.every((r) => r.ok)).toBe(true)
+    expect(out(impl).join('\n')).toMatch(/hidden test/)
+    const missing = s.sessionAnswer({ exercise: 'safe-close', answer: 'int other(void) { return 0; }\n' })
+    expect(missing.lab!.exercises[1]!.results![0]).toMatchObject({ ok: false, message: 'the answer must define my_close()' })
+  })
+  it('runs the exercise answer in the editor with its public test', () => {
+    const s = load()
+    s.sessionScenario('safe-close')
+    const r = s.sessionRun()
+    expect(out(r).join('\n')).toMatch(/ioctl\(3, 16385, 7\) = -1 EBADF/)
+  })
+  it('a run that breaks a kernel rule shows the violation, marks it and explains it', () => {
+    const s = load()
+    const naive = [
+      'driver dev {',
+      '  long ioctl(struct file *filp, unsigned int cmd, unsigned long arg) {',
+      '    return close_fd(arg);',
+      '  }',
+      '}',
+      'process app {',
+      '  int b = open("/dev/dev", O_RDWR);',
+      '  ioctl(b, 1, b);',
+      '}',
+    ].join('\n')
+    expect(s.sessionEdit(naive).diagnostics).toEqual([])
+    const r = s.sessionRun()
+    const v = r.run!.snapshot.violations.filter((x) => x.severity === 'violation')
+    expect(v.length).toBeGreaterThan(0)
+    const mark = r.marks!.find((m) => m.kind === 'violation')!
+    expect(mark.step).toBe(v[0]!.step)
+    expect(out(r).join('\n')).toMatch(/!!! violation/)
+    const why = s.sessionTerminal(`why ${mark.step}`).output!.map(strip)
+    expect(why[0]).toMatch(/^violation: /)
+    expect(why.join('\n')).toMatch(/close_fd|file_close_fd|filp_close/)
+    // At the step of the finding, the kernel code of the driver is the current line.
+    const at = s.sessionGoto(mark.step)
+    expect(at.run!.location?.line).toBe(3)
+  })
+  it('does not run code with errors, and says why', () => {
+    const s = load()
+    s.sessionEdit('process app { frobnicate(); }\n')
+    const r = s.sessionRun()
+    expect(r.error).toMatch(/fix the 1 error/)
+    expect(r.run).toBeUndefined()
+  })
+})
+

@@ -1,0 +1,111 @@
+/**
+ * The session's bridge to lab C: which sources make up what is in the editor (a scenario, or an
+ * exercise answer with the test that exercises it), compiling them with the lab C front end, and
+ * loading the program into a machine for the timeline. The editor's text is its own file, so
+ * diagnostics and positions in it are in editor lines. Running and judging are the engine's
+ * (engine/lab/run.ts, labRun.ts); this only assembles inputs.
+ */
+import type { Lab, LabBlock } from '../engine/lab/labFile'
+import type { ProfileName, Variants } from '../engine/sim/profile'
+import type { Diagnostic } from '../engine/lab/diagnostics'
+import { frontEnd, type Source } from '../engine/lab/labc'
+import type { Program } from '../engine/lab/labc/checker'
+import { load, runSources, instantiate, type RunOutcome, type RunSpec as LabRunSpec } from '../engine/lab/run'
+import type { Explorer } from '../engine/lab/labRun'
+import { explore } from '../engine/machine/explorer'
+import type { Machine } from '../engine/machine/Machine'
+import type { Interp } from '../engine/lab/labc/rt/interp'
+import { LabCError } from '../engine/lab/labc/rt/values'
+import type { Loaded } from './timeline'
+
+export interface Compiled {
+  readonly editorFile: string
+  readonly sources: readonly Source[]
+  /** Diagnostics in the editor's text. */
+  readonly editor: readonly Diagnostic[]
+  /** Errors elsewhere (a lib or test block of the lab) that keep it from running. */
+  readonly elsewhere: readonly Diagnostic[]
+  readonly program: Program | null
+  readonly variants: Partial<Variants>
+  /** What runs: a scenario, or the exercise test that the answer is run against. */
+  readonly runs: LabBlock | null
+}
+
+const libsOf = (lab: Lab, uses: readonly string[]): Source[] =>
+  [...new Set(uses)].map((u) => lab.libs.get(u)).filter((b): b is LabBlock => !!b)
+    .map((b) => ({ code: b.code, file: lab.file, lineOffset: b.fenceLine }))
+
+/** The sources for editor key @key (a scenario name or `exercise:ID`) with @source as the editor's text. */
+export function sourcesFor(lab: Lab, key: string, source: string, editorFile: string): { sources: Source[]; runs: LabBlock | null } {
+  const editor: Source = { code: source, file: editorFile, lineOffset: 0 }
+  if (!key.startsWith('exercise:')) {
+    const block = lab.scenarios.find((s) => s.name === key) ?? null
+    return { sources: [...libsOf(lab, block?.uses ?? []), editor], runs: block }
+  }
+  const ex = lab.exercises.find((e) => e.id === key.slice(9))
+  if (!ex || ex.kind === 'predict') return { sources: [editor], runs: null }
+  const test = ex.tests.find((t) => !t.hidden) ?? null
+  const uses = [...(ex.starter?.uses ?? []), ...(test?.uses ?? [])]
+  const tail = test && test.code.trim() ? [{ code: test.code, file: lab.file, lineOffset: test.fenceLine }] : []
+  return { sources: [...libsOf(lab, uses), editor, ...tail], runs: test }
+}
+
+export function compile(lab: Lab, key: string, source: string, editorFile: string, profile: ProfileName): Compiled {
+  const { sources, runs } = sourcesFor(lab, key, source, editorFile)
+  const fe = frontEnd(sources, profile)
+  return {
+    editorFile, sources, runs,
+    editor: fe.diagnostics.filter((d) => d.file === editorFile),
+    elsewhere: fe.diagnostics.filter((d) => d.file !== editorFile && d.severity === 'error'),
+    program: fe.ok ? fe.program : null,
+    variants: { ...lab.meta.variants, ...(runs?.variants ?? {}) },
+  }
+}
+
+/**
+ * A machine factory for the timeline: a fresh machine with the compiled program loaded (nothing
+ * is compiled again), and a probe that reports where lab C code is after each micro-step.
+ */
+export function createFor(c: Compiled, profile: ProfileName, onLoad?: (rt: Interp) => void): () => { machine: Machine; loaded: Loaded } {
+  return () => {
+    const { machine, rt } = load(c.program!, { sources: c.sources, profile, variants: c.variants, trace: true })
+    onLoad?.(rt)
+    let seen: Interp['lastPos'] = rt.lastPos
+    return {
+      machine,
+      loaded: {
+        editorFile: c.editorFile,
+        probe: () => {
+          const p = rt.lastPos
+          if (p === seen || !p) return null
+          seen = p
+          return { file: p.file, line: p.pos.line, col: p.pos.col }
+        },
+      },
+    }
+  }
+}
+
+/** Fresh machines for the explorer (tracing off: it only needs outcomes). */
+export function explorerFactory(c: Compiled, profile: ProfileName): () => Machine {
+  return () => load(c.program!, { sources: c.sources, profile, variants: c.variants, trace: false }).machine
+}
+
+export const isLabStopError = (e: unknown): boolean => e instanceof LabCError
+
+/**
+ * An explorer for judging exercises with `explore` blocks: enumerate the scenario's outcomes
+ * with the engine's explorer, then re-run each outcome's shortest schedule and judge it.
+ */
+export const labExplorer: Explorer = (spec: LabRunSpec, opts) => {
+  const { instance } = instantiate(spec)
+  if (!instance) return { runs: 0, complete: true, witness: null }
+  const program = instance.program
+  const r = explore(() => load(program, { ...spec, trace: false }).machine, { bound: opts.bound ?? undefined, maxRuns: 20_000 })
+  const candidates = [...r.violations.map((v) => v.schedule), ...r.outcomes.map((o) => o.schedule)].sort((a, b) => a.length - b.length)
+  for (const schedule of candidates) {
+    const o: RunOutcome = runSources({ ...spec, schedule })
+    if (opts.want(o)) return { runs: r.runs, complete: r.complete, witness: o }
+  }
+  return { runs: r.runs, complete: r.complete, witness: null }
+}
