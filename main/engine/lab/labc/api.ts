@@ -5,13 +5,13 @@
  * - lab builtins (expectation queries, printf/printk, kmalloc, string helpers).
  *
  * Signatures are written as C prototypes and parsed by the lab C parser, so the table reads like
- * a header file. This is the provisional table the checker was written against; `fromRegistry`
- * (below) merges the engine's kernel API registry and syscall list when they are present.
+ * a header file. build() merges them with the engine's kernel API registry (kernel/api.ts).
  */
 import type { Diagnostic } from '../diagnostics'
 import * as errno from '../../kernel/include/errno'
 import * as flags from '../../kernel/include/flags'
 import { PROFILE_NAMES, type ProfileName } from '../../sim/profile'
+import { KERNEL_API, SYSCALL_API, type ApiType } from '../../kernel/api'
 import { parseUnit } from './parser'
 import { resolveType, T, type Ty } from './types'
 
@@ -31,6 +31,9 @@ export interface ApiFn {
   readonly doc: string
   /** Profiles where the name exists; null: all. */
   readonly profiles: readonly ProfileName[] | null
+  /** The kernel source that defines it (from the engine's registry), and its context rule. */
+  readonly source?: string
+  readonly contextDoc?: string
 }
 
 export interface FieldDef {
@@ -262,43 +265,51 @@ export interface LabApi {
 
 let tables: { fns: ApiFn[]; consts: Map<string, bigint>; fields: Map<string, Map<string, FieldDef>> } | null = null
 
-/** Merge hook for the engine's registry (set by the interpreter glue once it exists). */
-export interface ExternalApi {
-  readonly kernel: readonly { name: string; proto: string; doc: string; profiles: readonly ProfileName[] | null }[]
-  readonly syscalls: readonly { name: string; proto: string; doc: string; minArgs?: number }[]
-}
-let external: ExternalApi | null = null
 
-/** Replace the provisional kernel API and syscall rows with the engine's registry. */
-export function setExternalApi(api: ExternalApi | null): void {
-  external = api
-  tables = null
+/** A registry type as a C type (the registry's `callback` is a struct callback_head *). */
+function cType(t: ApiType): string {
+  return t === 'callback' ? 'struct callback_head *' : t
 }
 
+/**
+ * The table: the engine's kernel API registry (docs, profiles, kernel sources, and the entries
+ * this file has no row for) merged with the rows above, whose C signatures follow the kernel's
+ * own (init_task_work + task_work_add, call_rcu(head, func), INIT_DELAYED_WORK + a delayed_work).
+ */
 function build(): NonNullable<typeof tables> {
   const fns: ApiFn[] = []
-  const seen = new Set<string>()
-  const push = (proto: string, kind: ApiKind, context: ApiContext, doc: string, profiles: readonly ProfileName[] | null, minArgs?: number): void => {
-    const p = parseProto(proto)
-    const key = `${kind}:${p.name}:${(profiles ?? PROFILE_NAMES).join(',')}`
-    if (seen.has(key)) return
-    seen.add(key)
-    fns.push({ name: p.name, kind, context, ty: p.ty, paramNames: p.paramNames, minArgs: minArgs ?? p.ty.params.length, proto, doc, profiles })
+  const push = (proto: string, kind: ApiKind, context: ApiContext, doc: string, profiles: readonly ProfileName[] | null, minArgs?: number, extra: Partial<ApiFn> = {}): void => {
+    let p: ReturnType<typeof parseProto>
+    try { p = parseProto(proto) } catch { return } // a registry type lab C cannot spell (struct rlimit *)
+    fns.push({ name: p.name, kind, context, ty: p.ty, paramNames: p.paramNames, minArgs: minArgs ?? p.ty.params.length, proto, doc, profiles, ...extra })
   }
-  const builtinNames = new Set(BUILTIN_ROWS.map((r) => parseProto(r[0]).name))
-  if (external) {
-    for (const r of external.kernel) if (!builtinNames.has(r.name)) push(r.proto, 'kernel', 'kernel', r.doc, r.profiles)
-    for (const r of external.syscalls) if (!builtinNames.has(r.name)) push(r.proto, 'syscall', 'user', r.doc, null, r.minArgs)
-  }
-  // Provisional rows fill what the registry does not (yet) provide.
-  const have = new Set(fns.map((f) => `${f.kind}:${f.name}`))
+  const reg = new Map(Object.values(KERNEL_API).map((e) => [e.name, e]))
+  const mine = new Set<string>()
   for (const [proto, doc, profiles] of KERNEL_ROWS) {
     const name = parseProto(proto).name
-    if (!have.has(`kernel:${name}`)) push(proto, 'kernel', 'kernel', doc, profiles ?? null)
+    mine.add(name)
+    const r = reg.get(name)
+    push(proto, 'kernel', 'kernel', r?.doc ?? doc, r?.profiles ?? profiles ?? null, undefined, { source: r?.kernel, contextDoc: r?.context })
   }
+  for (const r of reg.values()) {
+    if (mine.has(r.name) || r.name === 'printk') continue
+    const variadic = r.params.some((q) => q.type === '...')
+    const params = r.params.filter((q) => q.type !== '...').map((q) => `${cType(q.type)} ${q.name}`)
+    const proto = `${cType(r.ret)} ${r.name}(${params.length ? params.join(', ') : 'void'}${variadic ? ', ...' : ''})`
+    push(proto, 'kernel', 'kernel', r.doc, r.profiles ?? null, undefined, { source: r.kernel, contextDoc: r.context })
+  }
+  const mySys = new Set<string>()
   for (const [proto, doc, minArgs] of SYSCALL_ROWS) {
     const name = parseProto(proto).name
-    if (!have.has(`syscall:${name}`)) push(proto, 'syscall', 'user', doc, null, minArgs)
+    mySys.add(name)
+    push(proto, 'syscall', 'user', SYSCALL_API[name]?.doc ?? doc, null, minArgs)
+  }
+  for (const [name, r] of Object.entries(SYSCALL_API)) {
+    // execve and wait4 are lab C's exec { } and waitpid(); the rest pass through as written.
+    if (mySys.has(name) || name === 'execve' || name === 'wait4') continue
+    const params = r.params.map((q) => q.replace(/\?$/, '').replace(/(\w+)\[\d*\]$/, '*$1'))
+    const min = r.params.filter((q) => !q.endsWith('?')).length
+    push(`long ${name}(${params.length ? params.join(', ') : 'void'})`, 'syscall', 'user', r.doc, null, min)
   }
   for (const [proto, doc, context, minArgs] of BUILTIN_ROWS) push(proto, 'builtin', context, doc, null, minArgs)
   return { fns, consts: buildConstants(), fields: fieldsTable() }
