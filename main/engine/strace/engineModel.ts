@@ -52,6 +52,11 @@ export class EngineModel implements ReplayModel {
 
   exit(tid: number, code: number): void {
     if (this.task(tid)) this.machine.exitNow(tid, code)
+    // A replay never runs the parent's wait4: the task is reaped at once, as wait4 would have
+    // (otherwise every process of a long log stays in k.tasks, and the sanitizer's per-fput scans
+    // over all tasks make the replay quadratic).
+    const t = this.machine.k.tasks.get(tid)
+    if (t && (t.state === 'zombie' || t.state === 'dead')) this.machine.k.tasks.delete(tid)
   }
 
   inherit(tid: number, fd: number, opts: InheritOptions): void {

@@ -199,7 +199,9 @@ export class Replayer {
   private clonesInFlight = 0
   private started = false
   private sawMarker = false
+  /** Model tids of live tasks. */
   private readonly usedMtids = new Set<number>()
+  private synthetic = 0
   /** Children created from a clone still in flight, by parent. */
   private readonly speculated = new Map<Task, { child: number; pidfd: number }>()
   private decided: 'complete' | 'filtered' | undefined
@@ -310,7 +312,9 @@ export class Replayer {
   /** The model's tid for a log tid (a log without pid prefixes files everything under 0). */
   private mtidFor(pid: number): number {
     let m = pid
-    if (m <= 0 || this.usedMtids.has(m)) m = SYNTHETIC_TID + this.usedMtids.size
+    if (m <= 0 || this.usedMtids.has(m)) {
+      m = SYNTHETIC_TID + this.synthetic++
+    }
     this.usedMtids.add(m)
     return m
   }
@@ -395,6 +399,7 @@ export class Replayer {
   private endTask(t: Task, code: number): void {
     this.endInflight(t)
     this.model.exit(t.mtid, code)
+    this.usedMtids.delete(t.mtid)
     this.tasks.delete(t.tid)
     t.proc.tasks.delete(t)
     this.dropTableUser(t.table)
@@ -799,7 +804,7 @@ export class Replayer {
     let cloexec = ALWAYS_CLOEXEC.has(e.name)
     const c = CREATOR_CLOEXEC[e.name]
     if (c) {
-      const w = parseFlagWord(e.arg(c[0]), { ...CREATE_FLAGS, ...OPEN_FLAGS })
+      const w = parseFlagWord(e.arg(c[0]), OPEN_AND_CREATE_FLAGS)
       if (w && w.value & c[1]) cloexec = true
     }
     this.model.inherit(t.mtid, ret, { flags: F.O_RDWR, modeKnown: true, cloexec, kind: 'anon', path: `/anon/${e.name}` })
@@ -977,7 +982,7 @@ export class Replayer {
     let args: ModelArg[]
     const out = new Int32Array(2)
     if (name === 'pipe2') {
-      const flags = e.name === 'pipe' ? 0 : (parseFlagWord(e.arg(1), { ...OPEN_FLAGS, ...CREATE_FLAGS })?.value ?? 0)
+      const flags = e.name === 'pipe' ? 0 : (parseFlagWord(e.arg(1), OPEN_AND_CREATE_FLAGS)?.value ?? 0)
       args = [out, flags]
     } else {
       const dom = parseFlagWord(e.arg(0), DOMAINS)?.value ?? 1
@@ -1306,6 +1311,9 @@ const SIGNALS: Readonly<Record<string, number>> = {
   SIGCHLD: 17, SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
 }
 
+const OPEN_AND_CREATE_FLAGS: Readonly<Record<string, number>> = { ...CREATE_FLAGS, ...OPEN_FLAGS }
+const CLONE_AND_SIGNALS: Readonly<Record<string, number>> = { ...CLONE_FLAGS, ...SIGNALS }
+
 /** CLONE_* flags (and the pidfd, from the part printed at exit) of a clone-family call. */
 function cloneArgs(name: string, argsText: string): { flags: number; pidfdLog: number | undefined } {
   let flags = 0
@@ -1320,7 +1328,7 @@ function cloneArgs(name: string, argsText: string): { flags: number; pidfdLog: n
     if (arrow >= 0) pidfdLog = intArray(structField(a0.slice(arrow + 2).trim(), 'pidfd'))?.[0]
   } else {
     for (const a of splitArgs(argsText)) {
-      if (a.startsWith('flags=')) flags = parseFlagWord(a.slice(6), { ...CLONE_FLAGS, ...SIGNALS })?.value ?? 0
+      if (a.startsWith('flags=')) flags = parseFlagWord(a.slice(6), CLONE_AND_SIGNALS)?.value ?? 0
       else if (a.startsWith('parent_tid=')) pidfdLog = intArray(a.slice(11))?.[0]
     }
     if (!(flags & F.CLONE_PIDFD)) pidfdLog = undefined

@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// Benchmark of `fdlab replay`: generates a multi-million-line `strace -f` log in a temporary
+// folder, replays it through the real engine (streaming, as the CLI does) and prints lines/s and
+// peak memory. Run twice at different sizes to see that memory stays flat in the log's size.
+//
+//   node scripts/bench-replay.mjs [--lines N] [--sizes N,M,...] [--keep]
+//
+// The log imitates a busy shell: processes that fork, build pipelines with pipe2/dup2/close,
+// exec, open and read files, mmap them, use threads that overlap, and exit. About a third of the
+// lines are fd-table calls the engine runs; the rest are the usual libc noise.
+import { build } from 'esbuild'
+import { mkdtempSync, rmSync, createWriteStream, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve, dirname } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const argv = process.argv.slice(2)
+const opt = (name, def) => {
+  const i = argv.indexOf(`--${name}`)
+  return i >= 0 ? argv[i + 1] : def
+}
+const sizes = (opt('sizes', undefined) ?? opt('lines', '1000000,4000000')).split(',').map(Number)
+const keep = argv.includes('--keep')
+
+const dir = mkdtempSync(join(tmpdir(), 'fdlab-bench-'))
+try {
+  // bundle the replay CLI (TypeScript) for Node
+  const entry = join(dir, 'bench-entry.mjs')
+  await build({
+    stdin: {
+      contents: `export { replayCommand } from ${JSON.stringify(join(root, 'main/cli/replay.ts'))}\n` +
+      `export { StraceReader } from ${JSON.stringify(join(root, 'main/engine/strace/parse.ts'))}`,
+      resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts',
+    },
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: entry, logLevel: 'warning',
+  })
+  const { replayCommand, StraceReader } = await import(pathToFileURL(entry).href)
+
+  console.log(`node ${process.version}, ${process.arch}`)
+  for (const n of sizes) {
+    const path = join(dir, `bench-${n}.log`)
+    const t0 = performance.now()
+    const lines = await generate(path, n)
+    const gen = (performance.now() - t0) / 1000
+    const mb = statSync(path).size / 1e6
+    // the parser alone (streaming read + line parsing + unfinished/resumed merging)
+    {
+      const { createReadStream } = await import('node:fs')
+      const reader = new StraceReader({ onEvent: () => {} })
+      const tp = performance.now()
+      for await (const c of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) reader.push(c)
+      reader.end()
+      const ps = (performance.now() - tp) / 1000
+      console.log(`${lines.toLocaleString('en')} lines: parse only ${ps.toFixed(2)} s = ${Math.round(lines / ps).toLocaleString('en')} lines/s`)
+    }
+    globalThis.gc?.()
+    const base = process.memoryUsage()
+    let peakRss = base.rss
+    let peakHeap = base.heapUsed
+    const timer = setInterval(() => {
+      const m = process.memoryUsage()
+      if (m.rss > peakRss) peakRss = m.rss
+      if (m.heapUsed > peakHeap) peakHeap = m.heapUsed
+    }, 20)
+    const out = []
+    const t1 = performance.now()
+    const code = await replayCommand(['--json', path], { out: (s) => out.push(s), err: (s) => out.push(s) })
+    const secs = (performance.now() - t1) / 1000
+    clearInterval(timer)
+    const m = process.memoryUsage()
+    peakRss = Math.max(peakRss, m.rss)
+    peakHeap = Math.max(peakHeap, m.heapUsed)
+    const rec = JSON.parse(out[0])
+    console.log(`${lines.toLocaleString('en')} lines (${mb.toFixed(0)} MB, generated in ${gen.toFixed(1)} s): ` +
+      `replayed in ${secs.toFixed(2)} s = ${Math.round(lines / secs).toLocaleString('en')} lines/s, ` +
+      `${Math.round(mb / secs)} MB/s; peak RSS ${(peakRss / 1e6).toFixed(0)} MB (start ${(base.rss / 1e6).toFixed(0)} MB), ` +
+      `peak heap ${(peakHeap / 1e6).toFixed(0)} MB`)
+    console.log(`  exit ${code}: ${rec.syscalls.toLocaleString('en')} syscalls, ${rec.fdSyscalls.toLocaleString('en')} on fds, ` +
+      `${rec.checked.toLocaleString('en')} checked, ${rec.mismatchCount} mismatches, ${rec.undecidedCount} undecided, ${rec.processes.toLocaleString('en')} processes`)
+    if (!keep) rmSync(path)
+  }
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true })
+  else console.log(`kept ${dir}`)
+}
+
+/** Writes a log of about @n lines; returns the number written. Deterministic. */
+async function generate(path, n) {
+  const ws = createWriteStream(path, { highWaterMark: 1 << 20 })
+  let lines = 0
+  let buf = []
+  const emit = (s) => {
+    buf.push(s)
+    lines++
+  }
+  const flush = async () => {
+    if (buf.length === 0) return
+    const chunk = buf.join('\n') + '\n'
+    buf = []
+    if (!ws.write(chunk)) await new Promise((r) => ws.once('drain', r))
+  }
+  const sh = 1000
+  let pid = 1001
+  emit(`${sh}  execve("/bin/sh", ["sh", "-c", "bench"], 0x7ffc /* 20 vars */) = 0`)
+  emit(`${sh}  brk(NULL)                         = 0x55d1c0a3f000`)
+  emit(`${sh}  close_range(3, 4294967295, 0)     = 0`)
+  let iter = 0
+  while (lines < n) {
+    iter++
+    const a = pid++
+    const b = pid++
+    const th = pid++
+    // the shell: a pipeline a | b
+    emit(`${sh}  pipe2([3, 4], 0)                  = 0`)
+    emit(`${sh}  clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f4e) = ${a}`)
+    emit(`${a}  set_robust_list(0x7f4ea, 24 <unfinished ...>`)
+    emit(`${sh}  clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>`)
+    emit(`${a}  <... set_robust_list resumed>)    = 0`)
+    emit(`${sh}  <... clone resumed>, child_tidptr=0x7f4e) = ${b}`)
+    emit(`${sh}  close(3)                          = 0`)
+    emit(`${sh}  close(4)                          = 0`)
+    emit(`${sh}  wait4(-1,  <unfinished ...>`)
+    // child a: writer
+    emit(`${a}  close(3)                          = 0`)
+    emit(`${a}  dup2(4, 1)                        = 1`)
+    emit(`${a}  close(4)                          = 0`)
+    emit(`${a}  execve("/usr/bin/cat", ["cat", "input.txt"], 0x55d1 /* 20 vars */) = 0`)
+    emit(`${a}  brk(NULL)                         = 0x5601a2b4c000`)
+    emit(`${a}  mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1c2d3e4000`)
+    emit(`${a}  access("/etc/ld.so.preload", R_OK) = -1 ENOENT (No such file or directory)`)
+    emit(`${a}  openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3`)
+    emit(`${a}  newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=38759, ...}, AT_EMPTY_PATH) = 0`)
+    emit(`${a}  mmap(NULL, 38759, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f1c2d3da000`)
+    emit(`${a}  close(3)                          = 0`)
+    emit(`${a}  openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3`)
+    emit(`${a}  read(3, "\\177ELF\\2\\1\\1\\3\\0\\0\\0\\0\\0\\0\\0\\0\\3\\0>\\0\\1\\0\\0\\0\\20t\\2\\0\\0\\0\\0\\0"..., 832) = 832`)
+    emit(`${a}  pread64(3, "\\6\\0\\0\\0\\4\\0\\0\\0@\\0\\0\\0\\0\\0\\0\\0@\\0\\0\\0\\0\\0\\0\\0@\\0\\0\\0\\0\\0\\0\\0"..., 784, 64) = 784`)
+    emit(`${a}  mmap(NULL, 1974096, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7f1c2d1f8000`)
+    emit(`${a}  mprotect(0x7f1c2d21e000, 1761280, PROT_NONE) = 0`)
+    emit(`${a}  close(3)                          = 0`)
+    emit(`${a}  arch_prctl(ARCH_SET_FS, 0x7f1c2d1f7740) = 0`)
+    emit(`${a}  set_tid_address(0x7f1c2d1f7a10)   = ${a}`)
+    emit(`${a}  rt_sigaction(SIGPIPE, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=SA_RESTORER, sa_restorer=0x7f1c}, NULL, 8) = 0`)
+    emit(`${a}  openat(AT_FDCWD, "input.txt", O_RDONLY) = 3`)
+    emit(`${a}  fstat(3, {st_mode=S_IFREG|0644, st_size=13, ...}) = 0`)
+    emit(`${a}  fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0`)
+    emit(`${a}  read(3, "hello, world\\n", 131072) = 13`)
+    emit(`${a}  write(1, "hello, world\\n", 13) = 13`)
+    emit(`${a}  read(3, "", 131072)               = 0`)
+    emit(`${a}  close(3)                          = 0`)
+    emit(`${a}  close(1)                          = 0`)
+    emit(`${a}  close(2)                          = 0`)
+    emit(`${a}  exit_group(0)                     = ?`)
+    emit(`${a}  +++ exited with 0 +++`)
+    // child b: reader with a worker thread whose calls overlap
+    emit(`${b}  dup2(3, 0)                        = 0`)
+    emit(`${b}  close(3)                          = 0`)
+    emit(`${b}  close(4)                          = 0`)
+    emit(`${b}  execve("/usr/bin/wc", ["wc", "-l"], 0x55d1 /* 20 vars */) = 0`)
+    emit(`${b}  brk(NULL)                         = 0x55e0c1a2b000`)
+    emit(`${b}  openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3`)
+    emit(`${b}  close(3)                          = 0`)
+    emit(`${b}  clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f, parent_tid=0x7f, exit_signal=0, stack=0x7f, stack_size=0x7fff80, tls=0x7f} => {parent_tid=[${th}]}, 88) = ${th}`)
+    emit(`${th}  openat(AT_FDCWD, "/proc/self/status", O_RDONLY <unfinished ...>`)
+    emit(`${b}  read(0,  <unfinished ...>`)
+    emit(`${th}  <... openat resumed>)             = 3`)
+    emit(`${th}  read(3, "Name:\\twc\\nUmask:\\t0022\\nState:\\tR (running)"..., 1024) = 1024`)
+    emit(`${b}  <... read resumed>"hello, world\\n", 16384) = 13`)
+    emit(`${th}  fcntl(3, F_GETFD)                 = 0`)
+    emit(`${th}  close(3)                          = 0`)
+    emit(`${th}  exit(0)                           = ?`)
+    emit(`${th}  +++ exited with 0 +++`)
+    emit(`${b}  read(0, "", 16384)                = 0`)
+    emit(`${b}  fcntl(0, F_DUPFD_CLOEXEC, 3)      = 3`)
+    emit(`${b}  ioctl(3, TCGETS, 0x7ffd)          = -1 ENOTTY (Inappropriate ioctl for device)`)
+    emit(`${b}  close(3)                          = 0`)
+    emit(`${b}  write(1, "1\\n", 2)                = 2`)
+    emit(`${b}  close(0)                          = 0`)
+    emit(`${b}  close(1)                          = 0`)
+    emit(`${b}  exit_group(0)                     = ?`)
+    emit(`${b}  +++ exited with 0 +++`)
+    emit(`${sh}  <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = ${a}`)
+    emit(`${sh}  --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=${a}, si_uid=1000, si_status=0, si_utime=0, si_stime=0} ---`)
+    emit(`${sh}  wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = ${b}`)
+    emit(`${sh}  rt_sigreturn({mask=[]})           = ${b}`)
+    if (pid > 4_000_000) pid = 1001
+    if (buf.length > 20000) await flush()
+  }
+  emit(`${sh}  exit_group(0)                     = ?`)
+  emit(`${sh}  +++ exited with 0 +++`)
+  await flush()
+  await new Promise((r) => ws.end(r))
+  return lines
+}
