@@ -134,6 +134,8 @@ interface Table {
   /** close_range(CLOSE_RANGE_CLOEXEC) covered undetermined fds: their close-on-exec is unknown. */
   cloexecFuzzy: boolean
   users: number
+  /** More than one task used it at some time (its tasks' calls may interleave). */
+  shared: boolean
 }
 
 interface Proc {
@@ -164,8 +166,8 @@ interface Task {
 
 /** Calls every process linked with a libc makes; a log without any of them is filtered. */
 const MARKERS: ReadonlySet<string> = new Set([
-  'brk', 'mmap', 'mprotect', 'munmap', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rt_sigaction',
-  'rt_sigprocmask', 'rseq', 'futex', 'exit_group',
+  // none of them is in strace's %file, %desc, %network, %process, %signal or %ipc classes
+  'brk', 'mprotect', 'munmap', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'futex',
 ])
 
 /** An outcome held until the log is known to be filtered or not. */
@@ -222,7 +224,9 @@ export class Replayer {
   private unparsedCount = 0
   private readonly unsupported: Record<string, number> = Object.create(null) as Record<string, number>
   private readonly ignored: Record<string, number> = Object.create(null) as Record<string, number>
-  private readonly inherited: { pid: number; fd: number }[] = []
+  private readonly inherited: { pid: number; fd: number; line: number; by: number }[] = []
+  /** Line of the event being replayed. */
+  private line = 0
   private readonly inferred: { line: number; pid: number; fd: number }[] = []
 
   constructor(model: ReplayModel, opts: ReplayOptions) {
@@ -321,7 +325,7 @@ export class Replayer {
 
   private addTask(tid: number, mtid: number, proc: Proc, table: Table): Task {
     const t: Task = { tid, mtid, proc, table, inflight: null, reordered: false }
-    table.users++
+    if (++table.users > 1) table.shared = true
     proc.tasks.add(t)
     this.tasks.set(tid, t)
     return t
@@ -335,7 +339,7 @@ export class Replayer {
     t = {
       id, origin: from?.origin ?? null, known: from ? from.known.clone() : new IntervalSet(), inflight: 0, lastModEnd: 0,
       invisible: from?.invisible ?? false, suspects: from?.suspects ? new Set(from.suspects) : null,
-      cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0,
+      cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0, shared: false,
     }
     this.tables.set(id, t)
     return t
@@ -347,7 +351,7 @@ export class Replayer {
     if (id === undefined || id === t.table.id) return
     const next = this.tableInfo(t.mtid, t.table)
     this.dropTableUser(t.table)
-    next.users++
+    if (++next.users > 1) next.shared = true
     t.table = next
   }
 
@@ -415,6 +419,7 @@ export class Replayer {
 
   private onSyscall(e: SyscallEvent, t: Task): void {
     this.syscalls++
+    this.line = e.line
     if (e.startPid !== e.pid) {
       const s = this.tasks.get(e.startPid)
       if (s) this.endInflight(s)
@@ -489,7 +494,7 @@ export class Replayer {
 
   private overlapped(e: SyscallEvent, t: Task): boolean {
     const tb = t.table
-    return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || (this.opts.orderUnknown === true && tb.users > 1)
+    return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || (this.opts.orderUnknown === true && tb.shared)
   }
 
   private mismatch(m: Mismatch): void {
@@ -584,7 +589,7 @@ export class Replayer {
     if (v === undefined) {
       v = open
       o.resolved.set(fd, v)
-      if (v) this.inherited.push({ pid: o.pid, fd })
+      if (v) this.inherited.push({ pid: o.pid, fd, line: this.line, by: t.tid })
     }
     if (v && this.model.slot(t.mtid, fd) === 'free') this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false, path: `/inherited/${o.pid}/${fd}` })
     tb.known.add(fd)
@@ -1279,6 +1284,14 @@ export class Replayer {
     this.flushBuffered()
     if (this.filterState() === 'unknown') this.decide('filtered')
     if (this.decided === 'filtered') this.filteredSeen = true
+    // In a filtered log an fd beyond 0-2 that shows up unannounced may come from a call that was
+    // filtered out as well as from the parent: it is reported as inferred, not inherited.
+    const inherited: { pid: number; fd: number }[] = []
+    for (const i of this.inherited) {
+      if (this.filteredSeen && i.fd > 2) {
+        if (this.inferred.length < this.maxListed) this.inferred.push({ line: i.line, pid: i.by, fd: i.fd })
+      } else inherited.push({ pid: i.pid, fd: i.fd })
+    }
     return {
       file: this.opts.file,
       lines,
@@ -1288,7 +1301,7 @@ export class Replayer {
       mismatches: this.mismatches,
       unparsed: this.unparsed,
       unsupported: { ...this.unsupported },
-      inherited: this.inherited,
+      inherited,
       processes: this.processes,
       undecided: this.undecided,
       inferred: this.inferred,

@@ -54,7 +54,7 @@ export const FD_USERS: Readonly<Record<string, readonly FdUse[]>> = {
   copy_file_range: [u(0, 'read'), u(2, 'write')],
   bind: [u(0)], listen: [u(0)], connect: [u(0)], getsockname: [u(0)], getpeername: [u(0)], shutdown: [u(0)],
   setsockopt: [u(0)], getsockopt: [u(0)], sendto: [u(0)], recvfrom: [u(0)], sendmsg: [u(0)], sendmmsg: [u(0)],
-  epoll_wait: [u(0)], epoll_pwait: [u(0)], epoll_pwait2: [u(0)],
+  epoll_wait: [u(0)], epoll_pwait: [u(0)], epoll_pwait2: [u(0)], epoll_ctl: [u(0), u(2)],
   inotify_add_watch: [u(0)], inotify_rm_watch: [u(0)],
   timerfd_settime: [u(0)], timerfd_gettime: [u(0)],
   pidfd_send_signal: [u(0)],
@@ -64,7 +64,7 @@ export const FD_USERS: Readonly<Record<string, readonly FdUse[]>> = {
   mq_timedsend: [u(0)], mq_timedreceive: [u(0)], mq_notify: [u(0)], mq_getsetattr: [u(0)],
   quotactl_fd: [u(0)], fsconfig: [u(0)], mount_setattr: [d(0, 1)], move_mount: [d(0, 1), d(2, 3)],
   landlock_add_rule: [u(0)], landlock_restrict_self: [u(0)],
-  fchmod_fd: [u(0)], file_getattr: [d(0, 1)], file_setattr: [d(0, 1)],
+  file_getattr: [d(0, 1)], file_setattr: [d(0, 1)],
 }
 
 /**
