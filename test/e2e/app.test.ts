@@ -19,6 +19,15 @@ async function typeInTerminal(line: string): Promise<void> {
   await page.keyboard.type(line)
   await page.keyboard.press('Enter')
 }
+/** The text of the editor line under the current-step decoration. */
+async function currentLineText(): Promise<string> {
+  return norm(await page.evaluate(() => {
+    const deco = document.querySelector('.editor .current-step-line')
+    const top = (deco?.parentElement as HTMLElement | null)?.style.top
+    const line = [...document.querySelectorAll<HTMLElement>('.editor .view-line')].find((l) => l.style.top === top)
+    return line?.innerText ?? ''
+  }))
+}
 const refcount = (id: string) => page.locator(`[data-testid="count-${id}"] b`)
 const fdRow = (fd: number) => page.locator(`.fdtable tr[data-fd="${fd}"]`)
 const cursor = () => page.locator('[data-testid="cursor"]').innerText()
@@ -68,7 +77,36 @@ describe('fdlab in Chromium (browser host)', () => {
     await expect.poll(() => page.locator('[data-testid="problems"]').innerText(), { timeout: 15000 }).toMatch(/no problems/)
   })
 
+  it('runs the lab scenario, steps over its statements with the current line highlighted, steps back', async () => {
+    await page.goto(h.server.url + '?lab=01-mini.lab.md')
+    await page.getByRole('heading', { name: 'Mini close lab' }).waitFor()
+    await page.getByRole('button', { name: /Run/ }).first().click()
+    await expect.poll(termText, { timeout: 20000 }).toMatch(/open\("\/tmp\/a", O_RDWR\|O_CREAT, 0644\) = 3/)
+    await expect.poll(termText).toMatch(/run done at step \d+/)
+    expect(await cursor()).toBe(await page.locator('[data-testid="total"]').innerText())
+    await page.getByRole('button', { name: /Reset/ }).click()
+    await expect.poll(cursor).toBe('0')
+    const seen: string[] = []
+    for (let i = 0; i < 3; i++) {
+      await clickStep(/^Step ▸/)
+      await page.locator('.editor .current-step-line').waitFor()
+      seen.push(await currentLineText())
+    }
+    expect(seen[0]).toContain('int fd = open("/tmp/a"')
+    expect(seen[1]).toContain('expect(fd == 3')
+    // After the open statement ran, fd 3 is in the table with one reference.
+    await fdRow(3).waitFor()
+    expect(await refcount('file#2').innerText()).toBe('1')
+    await page.screenshot({ path: join(SHOTS, 'stepping.png') })
+    const c = Number(await cursor())
+    expect(await clickStep(/Step back/)).toBe(c - 1)
+  })
+
   it('runs system calls typed in the terminal; the fd table and refcounts change', async () => {
+    // A fresh page without a lab: the calls run in a live process on an empty machine.
+    await page.goto(h.server.url)
+    await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
+    await page.keyboard.press('Escape')
     await typeInTerminal('trace off')
     await typeInTerminal('open /tmp/a O_RDWR|O_CREAT 0644')
     await expect.poll(termText, { timeout: 15000 }).toMatch(/open\("\/tmp\/a", O_RDWR\|O_CREAT, 0644\) = 3/)

@@ -13,6 +13,7 @@ export function Toolbar() {
   const theme = useAppState((s) => s.ui.settings.theme)
   const dirty = useAppState((s) => s.ui.dirty)
   const loaded = kind !== 'none'
+  const canStep = loaded || !!run
   const atStart = !run || run.cursor === 0
   const atEnd = !!run && (run.status === 'done' || run.status === 'blocked' || run.status === 'error' || run.status === 'budget')
   return (
@@ -31,11 +32,11 @@ export function Toolbar() {
       <span className="spacer" />
       <div className="run-buttons">
         <button className="primary" disabled={!loaded || !!busy} onClick={() => void actions.run()} title="Run to the end (F5)">▶ Run <kbd>F5</kbd></button>
-        <button disabled={!loaded || !!busy || atStart} onClick={() => void actions.back(1)} title="Step back (Shift+F10)">◂ Step back <kbd>⇧F10</kbd></button>
-        <button disabled={!loaded || !!busy || atEnd} onClick={() => void actions.step('over')} title="Step over: next lab C statement (F10)">Step ▸ <kbd>F10</kbd></button>
-        <button disabled={!loaded || !!busy || atEnd} onClick={() => void actions.step('into')} title="Step into the next kernel function (F11)">Into</button>
-        <button disabled={!loaded || !!busy || atEnd} onClick={() => void actions.step('micro')} title="One micro-step (Alt+F10)">µ</button>
-        <button disabled={!loaded || !!busy} onClick={() => void actions.reset()} title="Back to step 0">↺ Reset</button>
+        <button disabled={!canStep || !!busy || atStart} onClick={() => void actions.back(1)} title="Step back (Shift+F10)">◂ Step back <kbd>⇧F10</kbd></button>
+        <button disabled={!canStep || !!busy || atEnd} onClick={() => void actions.step('over')} title="Step over: next lab C statement (F10)">Step ▸ <kbd>F10</kbd></button>
+        <button disabled={!canStep || !!busy || atEnd} onClick={() => void actions.step('into')} title="Step into the next kernel function (F11)">Into</button>
+        <button disabled={!canStep || !!busy || atEnd} onClick={() => void actions.step('micro')} title="One micro-step (Alt+F10)">µ</button>
+        <button disabled={!canStep || !!busy} onClick={() => void actions.reset()} title="Back to step 0">↺ Reset</button>
         <button disabled={!loaded || !!busy} onClick={() => void actions.explore()} title="Explore every interleaving">Explore ⚡</button>
         {busy ? <button className="danger" onClick={() => void actions.cancel()} title="Cancel (Ctrl+.)">■ Cancel {busy}</button> : null}
       </div>

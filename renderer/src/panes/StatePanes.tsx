@@ -9,6 +9,7 @@ import { ThreadsPane } from './ThreadsPane'
 import { GraphPane } from './GraphPane'
 import { LocksPane } from './LocksPane'
 import { RcuPane } from './RcuPane'
+import { ExplorePane } from './ExplorePane'
 
 const TABS: { id: RightTab; title: string }[] = [
   { id: 'state', title: 'State' }, { id: 'graph', title: 'Object graph' }, { id: 'locks', title: 'Locks' }, { id: 'rcu', title: 'RCU' },
@@ -23,6 +24,7 @@ export function StatePanes() {
       <Tabs label="state panes" tabs={TABS} active={tab} onSelect={(rightTab) => store.ui({ rightTab })}
         extra={<span className="legend small"><span className="swatch step" /> this step</span>} />
       <div className="pane-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
+        <ExplorePane />
         {!snap ? <p className="empty">Open a lab and press <kbd>Run</kbd> or <kbd>Step</kbd> to see the kernel objects.</p>
           : tab === 'state' ? (
             <>
