@@ -20,7 +20,7 @@ export interface FrontEndResult {
 
 export function frontEnd(sources: readonly Source[], profile: ProfileName): FrontEndResult {
   const diags: Diagnostic[] = []
-  const units = sources.map((s) => parseUnit(s.code, s.file, diags, { lineOffset: s.lineOffset ?? 0 }))
+  const units = sources.map((s) => parseUnit(s.code, s.file, diags, { lineOffset: s.lineOffset ?? 0, profile }))
   const program = checkProgram(units, getApi(profile), diags)
   const sorted = sortDiagnostics(diags)
   return { program, units, diagnostics: sorted, ok: !sorted.some((d) => d.severity === 'error') }

@@ -90,7 +90,7 @@ export function lex(src: string, file: string, lineOffset: number, diags: Diagno
         while (i < src.length && src[i] !== '\n') adv(1)
         continue
       }
-      err(l, cc, word ? `unsupported preprocessor directive '#${word}' (only #define NAME value)` : "stray '#'")
+      err(l, cc, word ? `unsupported preprocessor directive '#${word}' (lab C has #define NAME value, #include lines, and #if/#ifdef/#elif/#else/#endif)` : "stray '#'")
       while (i < src.length && src[i] !== '\n') adv(1)
       continue
     }

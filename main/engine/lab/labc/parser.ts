@@ -9,6 +9,8 @@ import type {
 } from './ast'
 import { lex, type Token } from './lexer'
 import { INT_TYPES, TYPE_WORDS } from './types'
+import { preprocess } from './preprocess'
+import { DEFAULT_PROFILE, type ProfileName } from '../../sim/profile'
 
 class ParseError extends Error {}
 
@@ -24,10 +26,13 @@ const MAX_DEPTH = 200
 export interface ParseOptions {
   /** Lines before the block in the lab file (positions are reported in the lab file). */
   readonly lineOffset?: number
+  /** The kernel profile #if LINUX_VERSION_CODE conditions are evaluated for (default 6.18). */
+  readonly profile?: ProfileName
 }
 
 export function parseUnit(src: string, file: string, diags: Diagnostic[], opts: ParseOptions = {}): Unit {
-  const p = new Parser(src, file, opts.lineOffset ?? 0, diags)
+  const text = preprocess(src, file, opts.lineOffset ?? 0, opts.profile ?? DEFAULT_PROFILE, diags)
+  const p = new Parser(text, file, opts.lineOffset ?? 0, diags)
   return { file, decls: p.unit() }
 }
 
