@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { checkCommand, releaseCommand, runCommand } from '../../main/cli/lab'
+import { formatSchedule, parseSchedule } from '../../main/engine/lab/schedule'
+
+const binder = readFileSync(new URL('./fixtures/binder.lab.md', import.meta.url), 'utf8')
+const small = readFileSync(new URL('./fixtures/small.lab.md', import.meta.url), 'utf8')
+const dir = mkdtempSync(join(tmpdir(), 'fdlab-cli-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function io() {
+  const out: string[] = []
+  const err: string[] = []
+  return { io: { out: (s: string) => { out.push(s) }, err: (s: string) => { err.push(s) } }, out, err, text: () => out.join('\n') }
+}
+
+describe('fdlab check / run / release', () => {
+  const course = join(dir, 'course')
+  mkdirSync(course)
+  writeFileSync(join(course, '02-binder.lab.md'), binder)
+  writeFileSync(join(course, '01-small.lab.md'), small)
+  writeFileSync(join(course, 'course.yaml'), 'title: T\nlabs:\n  - file: 02-binder.lab.md\n')
+
+  it('check passes a good lab and exits 0', () => {
+    const c = io()
+    expect(checkCommand([join(course, '02-binder.lab.md')], c.io)).toBe(0)
+    expect(c.text()).toMatch(/passed: 16 of 16 runs passed in 1 lab$/)
+    expect(c.text()).toContain('ok    ')
+  })
+
+  it('check fails a lab whose solution fails a hidden test, printing the trace and schedule', () => {
+    const c = io()
+    expect(checkCommand([join(course, '01-small.lab.md')], c.io)).toBe(1)
+    const t = c.text()
+    expect(t).toContain('FAIL  ' + join(course, '01-small.lab.md') + ': exercise safe-close test secret (hidden) [6.5]')
+    expect(t).toMatch(/\[pid 100\] ioctl\(3, 16385, 3\) = 0/)
+    expect(t).toMatch(/schedule: 100\*\d+/)
+    expect(t).toMatch(/FAILED: 6 of 8 runs passed/)
+  })
+
+  it('a folder means its course.yaml order; --kernel narrows to one profile; unknown profiles are errors', () => {
+    const c = io()
+    expect(checkCommand([course, '--kernel', 'mainline', '--quiet'], c.io)).toBe(0)
+    expect(c.text()).toBe('passed: 8 of 8 runs passed in 1 lab')
+    const bad = io()
+    expect(checkCommand([course, '--kernel', '5.4'], bad.io)).toBe(2)
+    expect(bad.err.join('\n')).toContain("unknown kernel profile '5.4'")
+    const none = io()
+    expect(checkCommand([join(dir, 'nope')], none.io)).toBe(2)
+  })
+
+  it('check reports lab-file errors with file, line and column', () => {
+    const f = join(dir, 'broken.lab.md')
+    writeFileSync(f, binder.replace('return close_fd(fd);', 'return close_fd(fd, 1);'))
+    const c = io()
+    expect(checkCommand([f], c.io)).toBe(1)
+    expect(c.text()).toContain(`FAIL  ${f}: scenario naive [6.5] not-run, 0 steps\n      25:40: 'close_fd' takes 1 argument, got 2`)
+    expect(c.text()).toMatch(/FAILED: 14 of 16 runs passed/)
+  })
+
+  it('run prints strace lines (and function_graph with --trace), and replays a printed schedule', () => {
+    const f = join(course, '02-binder.lab.md')
+    const a = io()
+    expect(runCommand([f, '--scenario', 'naive', '--kernel', '6.18'], a.io)).toBe(0)
+    const t = a.text()
+    expect(t).toContain('[pid 100] ioctl(3, 0, 3) = 0')
+    expect(t).toContain('violation V2 at step')
+    const sched = /schedule: (\S+)/.exec(t)![1]!
+    const b = io()
+    expect(runCommand([f, '--scenario', 'naive', '--kernel', '6.18', '--schedule', sched, '--trace'], b.io)).toBe(0)
+    expect(b.text()).toContain('binder_deferred_fd_close'.slice(0, 0) + 'naive_fops.unlocked_ioctl(')
+    expect(b.text()).toContain(`schedule: ${sched}`)
+    const c = io()
+    expect(runCommand([f, '--scenario', 'deferred/own-fd', '--kernel', '6.5'], c.io)).toBe(0)
+    expect(c.text()).toContain('expectation pass: met')
+    const d = io()
+    expect(runCommand([f, '--scenario', 'missing'], d.io)).toBe(2)
+    expect(d.err.join()).toContain("no scenario or EXERCISE/TEST named 'missing'")
+    const e = io()
+    expect(runCommand([f, '--schedule', 'x,y'], e.io)).toBe(2)
+  })
+
+  it('release writes the student edition of each lab of a folder, and copies course.yaml', () => {
+    const out = join(dir, 'student')
+    const c = io()
+    expect(releaseCommand([course, '-o', out], c.io)).toBe(0)
+    expect(readdirSync(out).sort()).toEqual(['02-binder.lab.md', 'course.yaml'])
+    const s = readFileSync(join(out, '02-binder.lab.md'), 'utf8')
+    expect(s).not.toContain('solution=')
+    expect(s).not.toContain('hidden')
+    expect(s).toContain('name=other-fd')
+    expect(s).toContain('edition: student')
+    expect(c.text()).toContain('(5 blocks removed, 2 visible tests kept)')
+    const again = io()
+    expect(checkCommand([join(out, '02-binder.lab.md'), '--quiet'], again.io)).toBe(0)
+    const self = io()
+    expect(releaseCommand([join(course, '02-binder.lab.md'), '-o', course], self.io)).toBe(2)
+  })
+})
+
+describe('schedules as text', () => {
+  it('round-trips runs of one thread', () => {
+    const s = [100, 100, 100, 101, 10, 10, 100]
+    expect(formatSchedule(s)).toBe('100*3,101,10*2,100')
+    expect(parseSchedule(formatSchedule(s))).toEqual(s)
+    expect(parseSchedule('100 100\n101')).toEqual([100, 100, 101])
+    expect(parseSchedule('{"format":1,"schedule":[5,6]}')).toEqual([5, 6])
+    expect(parseSchedule('1,a')).toMatch(/list of thread ids/)
+  })
+})
