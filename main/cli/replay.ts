@@ -9,7 +9,7 @@
 import { createReadStream } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { StraceReader } from '../engine/strace/parse'
+import { StraceReader, findCallClose, parseLine } from '../engine/strace/parse'
 import { Replayer, type ReplayRecord } from '../engine/strace/replay'
 import { EngineModel } from '../engine/strace/engineModel'
 import { resolveProfileName, UnknownProfileError } from '../engine/sim/profile'
@@ -225,7 +225,10 @@ async function* linesOf(path: string, readFile: (p: string) => AsyncIterable<str
 
 /**
  * An -ff set as one `-f`-style log: each line gets its file's pid as prefix. With timestamps the
- * files are merged in time order; without, they follow one another in pid order (and the
+ * files are merged in time order, and a call that other threads' lines fall inside of (from its
+ * start to its end: start + `-T` duration, or else the next line of its own file) is split into
+ * `<unfinished ...>` and `<... resumed>` lines, as `strace -f` prints it, so that the replayer
+ * sees the overlap. Without timestamps the files follow one another in pid order (and the
  * replayer is told that the interleaving is unknown).
  */
 async function* mergeFf(files: { pid: number; path: string }[], readFile: (p: string) => AsyncIterable<string>, timed: boolean): AsyncGenerator<string> {
@@ -240,28 +243,53 @@ async function* mergeFf(files: { pid: number; path: string }[], readFile: (p: st
     }
     return
   }
-  const its = files.map((f) => ({ pid: f.pid, it: linesOf(f.path, readFile), line: undefined as string | undefined, t: 0, done: false }))
-  for (const s of its) {
-    const r = await s.it.next()
-    if (r.done) s.done = true
-    else {
-      s.line = r.value
-      s.t = stampOf(r.value) ?? 0
-    }
+  interface Src { pid: number; it: AsyncGenerator<string>; line: string | undefined; t: number; next: string | undefined; nextT: number }
+  const srcs: Src[] = []
+  for (const f of files) {
+    const it = linesOf(f.path, readFile)
+    const a = await it.next()
+    const b = a.done ? undefined : await it.next()
+    const line = a.done ? undefined : a.value
+    const next = b && !b.done ? b.value : undefined
+    srcs.push({ pid: f.pid, it, line, t: line ? (stampOf(line) ?? 0) : Infinity, next, nextT: next ? (stampOf(next) ?? Infinity) : Infinity })
   }
+  const ends: { t: number; text: string }[] = []
   const out: string[] = []
   for (;;) {
-    let best: (typeof its)[number] | undefined
-    for (const s of its) if (!s.done && (!best || s.t < best.t)) best = s
-    if (!best) break
-    out.push(`${best.pid} ${best.line}\n`)
+    let best: Src | undefined
+    for (const s of srcs) if (s.line !== undefined && (!best || s.t < best.t)) best = s
+    let endIdx = -1
+    for (let i = 0; i < ends.length; i++) if (endIdx < 0 || ends[i]!.t < ends[endIdx]!.t) endIdx = i
+    if (endIdx >= 0 && (!best || ends[endIdx]!.t <= best.t)) {
+      out.push(ends[endIdx]!.text)
+      ends.splice(endIdx, 1)
+    } else if (best) {
+      const line = best.line!
+      const t = best.t
+      // advance this file
+      best.line = best.next
+      best.t = best.nextT
+      const n = best.line === undefined ? undefined : await best.it.next()
+      best.next = n && !n.done ? n.value : undefined
+      best.nextT = best.next ? (stampOf(best.next) ?? best.t) : Infinity
+      const r = parseLine(line, 0)
+      let split = false
+      if (r.kind === 'call' && r.phase === 'whole') {
+        const end = r.duration !== undefined ? t + r.duration : best.t === Infinity ? t : best.t
+        let nextMin = Infinity
+        for (const s of srcs) if (s !== best && s.line !== undefined && s.t < nextMin) nextMin = s.t
+        for (const e of ends) if (e.t < nextMin) nextMin = e.t
+        const open = line.indexOf(`${r.name}(`)
+        const close = open < 0 ? -1 : findCallClose(line, open + r.name.length + 1, line.length)
+        if (nextMin <= end && close > 0) {
+          out.push(`${best.pid} ${line.slice(0, close)} <unfinished ...>\n`)
+          ends.push({ t: end, text: `${best.pid} <... ${r.name} resumed>${line.slice(close)}\n` })
+          split = true
+        }
+      }
+      if (!split) out.push(`${best.pid} ${line}\n`)
+    } else break
     if (out.length >= 4096) yield out.splice(0).join('')
-    const r = await best.it.next()
-    if (r.done) best.done = true
-    else {
-      best.line = r.value
-      best.t = stampOf(r.value) ?? best.t
-    }
   }
   if (out.length) yield out.join('')
 }

@@ -67,7 +67,10 @@ echo "recorded probe-fork_files.stderr"
 mkdir -p "$work/logs/ff-threads" "$work/logs/ff-pipeline"
 run_clean strace -ff -tt -T -o "$work/logs/ff-threads/trace" "$work/bin/threads" || true
 run_clean strace -ff -o "$work/logs/ff-pipeline/trace" sh -c 'ls -1 /usr | sort -r | head -3 > out' || true
-echo "recorded ff-threads ff-pipeline"
+# without timestamps the threads' interleaving is unknown: disagreements are undecided
+mkdir -p "$work/logs/ff-untimed-threads"
+run_clean strace -ff -o "$work/logs/ff-untimed-threads/trace" "$work/bin/threads" || true
+echo "recorded ff-threads ff-pipeline ff-untimed-threads"
 
 # --- real programs ----------------------------------------------------------------------------
 cat > "$work/run/hello.c" <<'EOF'
@@ -117,6 +120,29 @@ trace perl-fork -f -- perl -e 'open(my $fh, "-|", "echo", "hi") or die; my @l = 
 trace find-xargs -f -- sh -c 'find tree -type f | xargs wc -l > /dev/null'
 trace comm-pipeline -f --decode-pids=comm -tt -- sh -c 'ls tree | grep f | wc -l'
 trace stderr-killed -f -- sh -c 'sleep 5 & kill -9 $!; wait; true'
+cat > "$work/run/mp.py" <<'EOF'
+import multiprocessing as mp, concurrent.futures as cf
+def sq(x): return x * x
+if __name__ == "__main__":
+    with mp.get_context("forkserver").Pool(2) as p:
+        p.map(sq, range(4))
+    with cf.ThreadPoolExecutor(3) as ex:
+        list(ex.map(lambda i: open("tree/f1").read(), range(6)))
+EOF
+trace python-multiprocessing -f -- /usr/bin/python3 -S -E mp.py
+if command -v node >/dev/null; then
+  trace node-libuv -f -- node -e "const fs = require('fs'); fs.readFileSync('tree/f1'); require('child_process').execSync('ls tree | wc -l'); fs.promises.readFile('tree/f2').then(() => {})"
+fi
+seq 1 200000 > "$work/run/numbers"
+trace xz-threads -f -- sh -c 'xz -T2 -k -f numbers && xz -d -c numbers.xz | sort -r --parallel=2 -S 1M | head -1'
+trace git-commit -f -- sh -c 'git init -q repo && cd repo && echo x > a && git add a && git -c user.name=u -c user.email=u@example.invalid commit -qm m && git log --oneline | cat'
+trace awk-pipes -f -- awk 'BEGIN { print "b\na" | "sort"; close("sort"); while (("ls tree" | getline l) > 0) n++ }'
+trace bash-coproc -f -- bash -c 'coproc cat; echo hi >&${COPROC[1]}; exec {COPROC[1]}>&-; read l <&${COPROC[0]}; wait'
+trace perl-socket -f -- perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0") or die; my $p = $s->sockport; if (fork() == 0) { my $c = IO::Socket::INET->new("127.0.0.1:$p"); print $c "hi\n"; exit } my $a = $s->accept; my $l = <$a>; wait'
+trace openssl-pipe -f -- sh -c 'openssl genrsa 512 2>/dev/null | openssl rsa -pubout >/dev/null 2>&1'
+# filtered logs: checks that unseen calls could change are unchecked
+trace filtered-file-desc -f -e trace=%file,%desc -- sh -c 'cat tree/f1 | wc -l'
+trace filtered-open-close -f -e trace=openat,close,dup2 -- sh -c 'cat tree/f1 | wc -l'
 trace cp-mv -f -- sh -c 'cp -r tree tree2 && mv tree2 tree3 && rm -r tree3'
 
 # --- scrub and copy ---------------------------------------------------------------------------
