@@ -16,6 +16,7 @@ import type { Interp } from '../engine/lab/labc/rt/interp'
 import { judgeExercise } from '../engine/lab/labRun'
 import { explore, encodeSchedule } from '../engine/machine/explorer'
 import { Timeline } from './timeline'
+import { ReplayTimeline } from './replayTimeline'
 import { compile, createFor, explorerFactory, isLabStopError, labExplorer, type Compiled } from './labScenario'
 import { C, completions, fdinfo, fdtLines, fileLines, helpText, lsFd, psLines, stepLines } from './terminal'
 import { isSyscallLine, parseShell } from './shellCommands'
@@ -38,7 +39,7 @@ export class Session implements SessionCommands {
   private scenario: string | null = null
   private readonly edits = new Map<string, string>()
   private profile: ProfileName = '6.18'
-  private tl: Timeline | null = null
+  private tl: Timeline | ReplayTimeline | null = null
   private graph = true
   private marksKey = ''
   private compiled: { key: string; c: Compiled } | null = null
@@ -78,14 +79,30 @@ export class Session implements SessionCommands {
     return (this.compile()?.editor ?? []).map(toDiag)
   }
 
-  private timeline(): Timeline {
+  private timeline(): Timeline | ReplayTimeline {
     if (this.tl) return this.tl
+    if (this.kind === 'strace' && this.file) return (this.tl = new ReplayTimeline(this.file.text, this.file.name, this.profile))
     const c = this.compile()
     const budget = 1_000_000
     this.tl = c?.program && c.runs !== undefined && (c.runs || !this.scenario?.startsWith('exercise:'))
       ? new Timeline({ profile: this.profile, variants: c.variants, create: createFor(c, this.profile, (rt) => { this.rt = rt }), isStopError: isLabStopError, budget })
       : new Timeline({ profile: this.profile, variants: this.lab?.meta.variants, budget })
     return this.tl
+  }
+
+  /** What a forward move from @from printed: log lines for a replay, trace lines for a run. */
+  private forward(from: number, graph: boolean): string[] {
+    const tl = this.tl!
+    if (tl instanceof ReplayTimeline) {
+      const lines = tl.lines(from, tl.cursor)
+      const shown = lines.length > 400 ? lines.slice(-400) : lines
+      return [
+        ...(lines.length > 400 ? [C.dim(`… ${lines.length - 400} earlier lines`)] : []),
+        ...shown.flatMap((l) => [l.text, ...(l.mismatch ? [C.boldRed(`       ${l.mismatch}`)] : [])]),
+        ...(graph && tl.cursor - from <= 20 ? stepLines(this.eventsSince(from), true, 200).map((x) => C.dim(x)) : []),
+      ]
+    }
+    return [...stepLines(this.eventsSince(from), graph), ...this.labLines(from, tl.cursor)]
   }
 
   /** Lab C findings produced by micro-steps (from, to]: failed expects, crashes, printf output. */
@@ -123,6 +140,7 @@ export class Session implements SessionCommands {
   /** Timeline marks, recomputed when the known run grew (the machine is then at its end). */
   private marks(): TimelineMark[] | undefined {
     const tl = this.tl
+    if (tl instanceof ReplayTimeline) return tl.marks() ?? undefined
     if (!tl || tl.m.stepNo !== tl.total) return undefined
     const key = `${tl.total}:${tl.m.k.trace.events.length}`
     if (key === this.marksKey) return undefined
@@ -150,7 +168,6 @@ export class Session implements SessionCommands {
   }
 
   private notRunnable(): string | null {
-    if (this.kind === 'strace') return 'replaying strace logs in the app is not wired to the engine\'s replayer yet (use `fdlab replay`)'
     if (this.kind !== 'lab' || !this.scenario) return null
     const c = this.compile()
     if (!c) return null
@@ -174,9 +191,16 @@ export class Session implements SessionCommands {
       this.kind = 'strace'
       this.lab = null
       this.scenario = null
-      const lines = file.text.split('\n').filter((l) => l.trim()).length
-      return this.up({ kind: 'strace', title: file.name, lab: null, scenario: null, source: file.text, sourceName: file.name, diagnostics: [],
-        run: null, marks: [], explore: null, error: null, output: [C.bold(`opened strace log ${file.name}`) + C.dim(` (${lines} lines)`)] })
+      const tl = new ReplayTimeline(file.text, file.name, this.profile)
+      this.tl = tl
+      const r = tl.record
+      const summary = `${r.syscalls} system call(s) in ${r.processes} process(es), ${r.checked} outcome(s) checked against the model: `
+        + `${r.mismatchCount} mismatch(es), ${r.undecidedCount} undecided, ${r.inferred.length} inferred fd(s)`
+      return this.up({
+        kind: 'strace', title: file.name, lab: null, scenario: null, source: file.text, sourceName: file.name, diagnostics: [],
+        run: this.runView(), marks: tl.marks() ?? [], explore: null, error: null,
+        output: [C.bold(`opened strace log ${file.name}`) + C.dim(` (${tl.total} events, kernel ${this.profile})`), (r.mismatchCount ? C.red : C.green)(summary)],
+      })
     }
     const { lab, diagnostics } = parseLab(file.text, file.name)
     this.kind = 'lab'
@@ -212,6 +236,10 @@ export class Session implements SessionCommands {
   sessionProfile(profile: ProfileName): SessionUpdate {
     this.profile = profile
     this.resetRun()
+    if (this.kind === 'strace' && this.file) {
+      const tl = (this.tl = new ReplayTimeline(this.file.text, this.file.name, profile))
+      return this.up({ profile, run: this.runView(), marks: tl.marks() ?? [], output: [C.dim(`kernel profile ${profile}: ${tl.record.mismatchCount} mismatch(es)`)] })
+    }
     return this.up({ profile, diagnostics: this.diagnostics(), run: null, marks: [], output: [C.dim(`kernel profile ${profile}`)] })
   }
 
@@ -221,7 +249,7 @@ export class Session implements SessionCommands {
     const tl = this.timeline()
     const from = tl.cursor
     const status = tl.run()
-    const lines = [...stepLines(this.eventsSince(from), false), ...this.labLines(from, tl.cursor)]
+    const lines = this.forward(from, false)
     const v = tl.view().snapshot.violations.filter((x) => x.severity === 'violation').length
     return this.state([...lines, (v ? C.boldRed : C.dim)(`run ${status} at step ${tl.cursor}${v ? ` · ${v} violation(s): type why N` : ''}`)], { error: null })
   }
@@ -232,7 +260,7 @@ export class Session implements SessionCommands {
     const tl = this.timeline()
     const from = tl.cursor
     const n = tl.step(kind, count)
-    const out = n === 0 ? [C.dim(`step ${tl.cursor}: nothing left to run (${tl.ended ?? 'waiting'})`)] : [...stepLines(this.eventsSince(from), this.graph), ...this.labLines(from, tl.cursor)]
+    const out = n === 0 ? [C.dim(`step ${tl.cursor}: nothing left to run (${tl.ended ?? 'waiting'})`)] : this.forward(from, this.graph)
     return this.state(out, { error: null })
   }
 
@@ -413,6 +441,7 @@ export class Session implements SessionCommands {
 
   private why(step: number): string[] {
     const tl = this.tl
+    if (tl instanceof ReplayTimeline) return tl.lines(Math.max(0, step - 1), step).flatMap((l) => [l.text, l.mismatch ?? C.dim('the model agrees with the kernel here')])
     if (!tl || !Number.isInteger(step)) return [C.red('usage: why N (a step with a finding)')]
     const evs = tl.eventsUpTo(tl.total)
     const v = evs.find((e) => e.e === 'violation' && e.step === step)
@@ -428,6 +457,7 @@ export class Session implements SessionCommands {
     const call = parseShell(line)
     if (typeof call === 'string') return this.up({ output: [C.red(`${line.split(/\s+/)[0]}: ${call}`)] })
     const tl = this.timeline()
+    if (tl instanceof ReplayTimeline) return this.up({ output: [C.yellow('a replayed log cannot take new system calls: open a lab, or start without one')] })
     const from = tl.cursor
     tl.shell(line, call)
     const out = stepLines(this.eventsSince(from), this.graph)

@@ -2,7 +2,7 @@
 // server code): the engine runs in the page's Web Worker. Every request leaving the origin is
 // aborted and fails the test, as do CSP violations, console errors and page errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -140,12 +140,20 @@ describe('fdlab in Chromium (browser host)', () => {
     await expect.poll(() => refcount('file#2').innerText()).toBe('2')
   })
 
-  it('opens an strace log through the file picker', async () => {
+  it('opens an strace log through the file picker and scrubs through its fd tables', async () => {
     const chooser = page.waitForEvent('filechooser')
     await page.getByRole('button', { name: 'Open', exact: true }).click()
-    await (await chooser).setFiles({ name: 'cat.strace', mimeType: 'text/plain', buffer: Buffer.from('4242 openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3\n4242 close(3) = 0\n') })
-    await expect.poll(termText).toMatch(/opened strace log cat\.strace \(2 lines\)/)
+    const log = readFileSync(join(ROOT, 'test/main/fixtures/demo.strace.log'))
+    await (await chooser).setFiles({ name: 'demo.strace.log', mimeType: 'text/plain', buffer: log })
+    await expect.poll(termText).toMatch(/opened strace log demo\.strace\.log \(15 events/)
+    await expect.poll(termText).toMatch(/7 outcome\(s\) checked against the model: 0 mismatch/)
     expect(norm(await page.locator('.editor .view-lines').innerText())).toContain('openat(AT_FDCWD')
+    await page.locator('.timeline input[type="range"]').fill('5')
+    await expect.poll(cursor).toBe('5')
+    await fdRow(10).waitFor()
+    await page.locator('.editor .current-step-line').waitFor()
+    expect(await currentLineText()).toContain('dup2(3, 10)')
+    await page.screenshot({ path: join(SHOTS, 'strace-replay.png') })
   })
 
   it('presenter mode: large type, stepping from the keyboard', async () => {

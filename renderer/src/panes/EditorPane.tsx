@@ -76,8 +76,8 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
     <div className="pane editor">
       {!presenter ? (
         <div className="tabs" role="presentation">
-          <span className="tab active"><span className="lang-badge">C</span> {sourceName}</span>
-          <span className="tabs-extra muted small">lab C</span>
+          <span className="tab active">{kind === 'strace' ? null : <span className="lang-badge">C</span>} {sourceName}</span>
+          <span className="tabs-extra muted small">{kind === 'strace' ? 'strace -f log (read-only)' : 'lab C'}</span>
         </div>
       ) : null}
       <nav className="breadcrumbs" aria-label="current call path">
