@@ -15,12 +15,19 @@
  *  - counts every call the model does not cover, per name (`unsupported`), and the calls that
  *    never touch an fd table (`ignored`).
  *
- * Order of overlapping calls. A call takes effect when its result line appears (for a split
- * call, the `<... resumed>` line). Calls of other threads that overlap it in time (in flight
- * on the same table, or finished after it started) may have taken effect in another order: when
- * the model then disagrees with the log, the outcome is `undecided` (listed, never a mismatch)
- * and the model is corrected to the log's outcome so that later calls are checked against the
- * kernel's real state. A call never finished (killed, detached, end of log) is undecided too.
+ * Order of overlapping calls. A call takes effect somewhere between its first line and its
+ * result line (for a split call, `<unfinished ...>` to `<... resumed>`). While fd-table calls of
+ * threads sharing a table overlap, the finished calls on that table are held (a "window"); when
+ * none is in flight any more, a depth-first search looks for an order that keeps every call
+ * inside its lines (a call that ended before another started stays first) and gives every
+ * logged result, judging by which fds are in use (closeWindow, predict). The calls then run
+ * through the model in that order and are checked as usual: a disagreement is a mismatch. If no
+ * such order is found (a clone, exec or exit closed the window while a call was still in flight,
+ * or the search ran out of budget), they run in the order they finished and a disagreement is
+ * `undecided` (listed, never a mismatch). Outside windows, a call that overlaps another
+ * table-writing call of its table is judged the same way. After a disagreement the model is
+ * corrected to the log's outcome, so that later calls are checked against the kernel's real
+ * state. A call never finished (killed, detached, end of log) is undecided.
  *
  * Inherited fds. A root process starts with fds the log never shows being created. Each fd of
  * a root table is "undetermined" until the log decides it: a successful use, or an allocation
@@ -89,6 +96,8 @@ export interface ReplayRecord {
   mismatchCount: number
   undecidedCount: number
   unparsedCount: number
+  /** Groups of overlapping calls of threads sharing a table, and how many were replayed in an order the log allows. */
+  overlapWindows: { total: number; ordered: number }
 }
 
 export interface ReplayOptions {
@@ -136,6 +145,16 @@ interface Table {
   users: number
   /** More than one task used it at some time (its tasks' calls may interleave). */
   shared: boolean
+  /** Calls held while table-writing calls of its threads overlap (null: no window open). */
+  win: Queued[] | null
+  /** Window-writing calls in flight. */
+  winWriters: number
+}
+
+/** A finished call held in a window. */
+interface Queued {
+  e: SyscallEvent
+  t: Task
 }
 
 interface Proc {
@@ -145,6 +164,8 @@ interface Proc {
 }
 
 interface InFlight {
+  /** Counts toward its table's window. */
+  win: boolean
   name: string
   argsText: string
   line: number
@@ -174,6 +195,7 @@ const MARKERS: ReadonlySet<string> = new Set([
 interface Held {
   ok: boolean
   overlap: boolean
+  unordered: boolean
   line: number
   pid: number
   call: string
@@ -203,6 +225,11 @@ export class Replayer {
   private sawMarker = false
   /** Model tids of live tasks. */
   private readonly usedMtids = new Set<number>()
+  /** While a window's calls are replayed: in an order the log allows, or in completion order. */
+  private windowMode: 'none' | 'ordered' | 'unordered' = 'none'
+  /** Windows replayed, and for how many an order the log allows was found. */
+  windows = 0
+  windowsOrdered = 0
   private synthetic = 0
   /** Children created from a clone still in flight, by parent. */
   private readonly speculated = new Map<Task, { child: number; pidfd: number }>()
@@ -339,7 +366,7 @@ export class Replayer {
     t = {
       id, origin: from?.origin ?? null, known: from ? from.known.clone() : new IntervalSet(), inflight: 0, lastModEnd: 0,
       invisible: from?.invisible ?? false, suspects: from?.suspects ? new Set(from.suspects) : null,
-      cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0, shared: false,
+      cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0, shared: false, win: null, winWriters: 0,
     }
     this.tables.set(id, t)
     return t
@@ -381,9 +408,14 @@ export class Replayer {
     const writer = TABLE_WRITERS.has(name)
     const clone = CLONE_CALLS.has(name)
     if (t.inflight) this.endInflight(t)
-    t.inflight = { name, line, table: t.table, writer, clone, argsText: clone ? argsText : '' }
+    const win = WINDOW_WRITERS.has(name)
+    t.inflight = { win, name, line, table: t.table, writer, clone, argsText: clone ? argsText : '' }
     if (writer) t.table.inflight++
     if (clone) this.clonesInFlight++
+    if (win) {
+      t.table.winWriters++
+      t.table.win ??= []
+    }
   }
 
   private endInflight(t: Task): void {
@@ -392,10 +424,13 @@ export class Replayer {
     t.inflight = null
     if (f.writer) f.table.inflight--
     if (f.clone) this.clonesInFlight--
+    if (f.win) f.table.winWriters--
   }
 
   private onExit(e: ExitEvent, t: Task): void {
     if (e.how === 'superseded') return // the exec that follows ends the other threads
+    this.endInflight(t)
+    if (t.table.win !== null) this.closeWindow(t.table)
     this.endTask(t, e.code ?? 128)
     this.afterCloneSettled()
   }
@@ -432,14 +467,32 @@ export class Replayer {
         this.fdSyscalls++
         this.undecide(e, t, '(never finished)', '-', 'the call was cut short (killed, detached or end of log): its effect is unknown')
       }
+      if (t.table.win !== null && t.table.winWriters === 0) this.closeWindow(t.table)
       this.afterCloneSettled()
       return
     }
+    const tb = t.table
     if (e.ret === null && isRestart(e.errno)) {
       // interrupted, to be restarted: no effect on the table
+      if (tb.win !== null && tb.winWriters === 0) this.closeWindow(tb)
       this.afterCloneSettled()
       return
     }
+    if (tb.win !== null) {
+      if (WINDOW_WRITERS.has(name) || FD_USERS[name] !== undefined || name === 'mmap') {
+        tb.win.push({ e, t })
+        this.syscalls-- // counted when it is replayed
+        if (tb.winWriters === 0 || tb.win.length > MAX_WINDOW) this.closeWindow(tb)
+        return
+      }
+      if (TABLE_WRITERS.has(name) || CLONE_CALLS.has(name)) this.closeWindow(tb)
+    }
+    this.dispatchCall(e, t)
+    if (tb.win !== null && tb.winWriters === 0) this.closeWindow(tb)
+  }
+
+  private dispatchCall(e: SyscallEvent, t: Task): void {
+    const name = e.name
     const h = HANDLERS.get(name)
     if (h) h(this, e, t)
     else if (FD_USERS[name]) this.genericUse(e, t, FD_USERS[name]!)
@@ -493,6 +546,8 @@ export class Replayer {
   }
 
   private overlapped(e: SyscallEvent, t: Task): boolean {
+    if (this.windowMode === 'ordered') return false
+    if (this.windowMode === 'unordered') return true
     const tb = t.table
     return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || (this.opts.orderUnknown === true && tb.shared)
   }
@@ -521,8 +576,8 @@ export class Replayer {
       return ok
     }
     const h: Held = ok
-      ? { ok, overlap: false, line: e.line, pid: t.tid, call: '', expected, model, what }
-      : { ok, overlap: this.overlapped(e, t), line: e.line, pid: t.tid, call: e.toString(), expected, model, what }
+      ? { ok, overlap: false, line: e.line, pid: t.tid, call: '', expected, model, what, unordered: false }
+      : { ok, overlap: this.overlapped(e, t), line: e.line, pid: t.tid, call: e.toString(), expected, model, what, unordered: this.windowMode === 'unordered' }
     if (st === 'unknown') {
       this.held.push(h)
       if (this.held.length > 10_000) this.decide('filtered')
@@ -538,7 +593,10 @@ export class Replayer {
     if (h.overlap) {
       this.undecidedCount++
       if (this.undecided.length < this.maxListed) {
-        this.undecided.push({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model, reason: `calls of other threads overlapped on this table${h.what ? ` (${h.what})` : ''}` })
+        const why = h.unordered
+          ? 'calls of other threads overlapped on this table and no order of them gives every logged result'
+          : 'calls of other threads overlapped on this table'
+        this.undecided.push({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model, reason: `${why}${h.what ? ` (${h.what})` : ''}` })
       }
       return
     }
@@ -1160,6 +1218,7 @@ export class Replayer {
 
   /** Creates the child task in the model and the replayer. */
   private spawnChild(t: Task, flags: number, child: number, wantPidfd: boolean): { ret: number; pidfd: number } {
+    if (t.table.win !== null) this.closeWindow(t.table)
     const pidfd = new Int32Array(1).fill(-1)
     if (this.model.drainTrace && !this.opts.onTrace) this.model.drainTrace()
     const childM = this.mtidFor(child)
@@ -1279,9 +1338,89 @@ export class Replayer {
 
   // -------------------------------------------------------------------------------------------
 
+  // -------------------------------------------------------------------------------------------
+  // Windows of overlapping calls
+
+  /**
+   * Replays the calls held while table-writing calls of several threads overlapped. They may
+   * have taken effect in any order that keeps each call between its first and its last line (a
+   * call that ended before another started comes first). A depth-first search over those
+   * orders, on fd occupancy alone, looks for one in which every call gets the result the log
+   * shows; the calls are then replayed through the model in that order and checked as usual. If
+   * no such order is found within the search budget, they are replayed in the order they
+   * finished and a disagreement is undecided.
+   */
+  private closeWindow(tb: Table): void {
+    const q = tb.win
+    tb.win = null
+    if (!q || q.length === 0) return
+    this.windows++
+    const order = q.length > 1 ? this.findOrder(q) : [0]
+    if (order) this.windowsOrdered++
+    const prev = this.windowMode
+    this.windowMode = order ? 'ordered' : 'unordered'
+    try {
+      for (const i of order ?? q.map((_, k) => k)) {
+        const { e, t } = q[i]!
+        if (!this.tasks.has(t.tid) || this.tasks.get(t.tid) !== t) continue
+        this.syscalls++
+        this.line = e.line
+        this.dispatchCall(e, t)
+      }
+    } finally {
+      this.windowMode = prev
+    }
+  }
+
+  private findOrder(q: Queued[]): number[] | null {
+    const n = q.length
+    const mtid = q[0]!.t.mtid
+    const tb = q[0]!.t.table
+    const overlay = new Map<number, boolean>()
+    const occ = (fd: number): boolean | undefined => {
+      const o = overlay.get(fd)
+      if (o !== undefined) return o
+      if (this.undetermined(tb, fd) && tb.origin!.resolved.get(fd) === undefined) return undefined
+      if (this.undetermined(tb, fd)) return tb.origin!.resolved.get(fd)
+      return this.model.slot(mtid, fd) !== 'free'
+    }
+    const preds: number[][] = q.map(() => [])
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) if (q[j]!.e.line < q[i]!.e.startLine) preds[i]!.push(j)
+    }
+    const done = new Array<boolean>(n).fill(false)
+    const order: number[] = []
+    let budget = 20_000
+    const dfs = (): boolean => {
+      if (order.length === n) return true
+      for (let i = 0; i < n; i++) {
+        if (done[i] || preds[i]!.some((j) => !done[j])) continue
+        if (--budget < 0) return false
+        const changes = predict(q[i]!.e, occ)
+        if (changes === null) continue
+        const saved = changes.map(([fd]) => [fd, overlay.get(fd)] as const)
+        for (const [fd, v] of changes) overlay.set(fd, v)
+        done[i] = true
+        order.push(i)
+        if (dfs()) return true
+        order.pop()
+        done[i] = false
+        for (const [fd, v] of saved) {
+          if (v === undefined) overlay.delete(fd)
+          else overlay.set(fd, v)
+        }
+        if (budget < 0) return false
+      }
+      return false
+    }
+    return dfs() ? order : null
+  }
+
+
   /** Ends the replay (pending calls were already flushed by the reader) and builds the record. */
   finish(lines: number): ReplayRecord {
     this.flushBuffered()
+    for (const tb of [...this.tables.values()]) if (tb.win !== null) this.closeWindow(tb)
     if (this.filterState() === 'unknown') this.decide('filtered')
     if (this.decided === 'filtered') this.filteredSeen = true
     // In a filtered log an fd beyond 0-2 that shows up unannounced may come from a call that was
@@ -1312,6 +1451,7 @@ export class Replayer {
       mismatchCount: this.mismatchCount,
       undecidedCount: this.undecidedCount,
       unparsedCount: this.unparsedCount,
+      overlapWindows: { total: this.windows, ordered: this.windowsOrdered },
     }
   }
 }
@@ -1391,6 +1531,130 @@ function decorKind(d: string | undefined): ModelOracle['kind'] | undefined {
   if (d.endsWith('>') && d.includes('<char ')) return 'chr'
   if (d.startsWith('/')) return d.includes('<char ') ? 'chr' : 'reg'
   return undefined
+}
+
+// ---------------------------------------------------------------------------------------------
+// Occupancy predictions for ordering a window (never used as the checked outcome)
+
+/** Calls whose effect on which fds are in use the ordering search understands. */
+const WINDOW_WRITERS: ReadonlySet<string> = new Set([
+  'open', 'openat', 'openat2', 'creat', 'dup', 'dup2', 'dup3', 'close', 'fcntl', 'fcntl64', 'pipe', 'pipe2',
+  'socketpair', 'socket', 'accept', 'accept4', 'eventfd', 'eventfd2', 'epoll_create', 'epoll_create1', 'memfd_create',
+  'timerfd_create', 'signalfd', 'signalfd4', 'inotify_init', 'inotify_init1', 'pidfd_open', 'recvmsg', 'ioctl',
+])
+const MAX_WINDOW = 256
+
+type Occ = (fd: number) => boolean | undefined
+
+/** Lowest-free allocation from @start that the log says returned @n: the fds it implies. */
+function allocTo(occ: Occ, start: number, n: number, out: [number, boolean][], taken: Set<number>): boolean {
+  if (n < start || n - start > 1 << 16) return false
+  for (let fd = start; fd < n; fd++) {
+    if (taken.has(fd)) continue
+    const o = occ(fd)
+    if (o === false) return false
+    if (o === undefined) out.push([fd, true])
+  }
+  if (occ(n) === true || taken.has(n)) return false
+  out.push([n, true])
+  taken.add(n)
+  return true
+}
+
+/**
+ * Whether @e's logged result is possible with fd occupancy @occ, and the occupancy changes it
+ * makes; null if impossible. Only the fd numbers matter here (modes, limits and close-on-exec
+ * flags are left to the model).
+ */
+function predict(e: SyscallEvent, occ: Occ): [number, boolean][] | null {
+  const out: [number, boolean][] = []
+  const taken = new Set<number>()
+  const ok = e.ret !== null && e.ret >= 0 && !e.errno
+  const bad = e.errno === 'EBADF'
+  const use = (fd: number | undefined): boolean => {
+    if (fd === undefined || fd < 0) return true
+    if (ok) return occ(fd) !== false
+    return true
+  }
+  const name = e.name
+  switch (name) {
+    case 'close': {
+      const fd = intArg(e.arg(0))
+      if (fd === undefined) return out
+      if (bad) return occ(fd) === true ? null : out
+      if (occ(fd) === false) return null
+      out.push([fd, false])
+      return out
+    }
+    case 'dup2':
+    case 'dup3': {
+      const o = intArg(e.arg(0))
+      const n = intArg(e.arg(1))
+      if (o === undefined || n === undefined) return out
+      if (!ok) return out
+      if (occ(o) === false) return null
+      out.push([n, true])
+      return out
+    }
+    case 'fcntl':
+    case 'fcntl64': {
+      const fd = intArg(e.arg(0))
+      const cmd = e.arg(1)
+      if (cmd === 'F_DUPFD' || cmd === 'F_DUPFD_CLOEXEC') {
+        if (!ok) return use(fd) ? out : null
+        if (fd !== undefined && occ(fd) === false) return null
+        return allocTo(occ, intArg(e.arg(2)) ?? 0, e.ret!, out, taken) ? out : null
+      }
+      if (bad && (cmd === 'F_GETFD' || cmd === 'F_SETFD')) return fd !== undefined && occ(fd) === true ? null : out
+      return use(fd) ? out : null
+    }
+    case 'pipe':
+    case 'pipe2':
+    case 'socketpair': {
+      if (!ok) return out
+      const fds = intArray(e.arg(name === 'socketpair' ? 3 : 0))
+      if (!fds || fds.length !== 2) return out
+      return allocTo(occ, 0, fds[0]!, out, taken) && allocTo(occ, 0, fds[1]!, out, taken) ? out : null
+    }
+    case 'recvmsg': {
+      if (!use(intArg(e.arg(0)))) return null
+      if (!ok) return out
+      for (const fd of scmRights(e.arg(1))) if (!allocTo(occ, 0, fd, out, taken)) return null
+      return out
+    }
+    case 'ioctl':
+    case 'signalfd':
+    case 'signalfd4': {
+      const fd = intArg(e.arg(0))
+      if (fd === -1) return ok ? (allocTo(occ, 0, e.ret!, out, taken) ? out : null) : out
+      return use(fd) ? out : null
+    }
+    case 'mmap': {
+      const flags = e.arg(3) ?? ''
+      return flags.includes('MAP_ANONYMOUS') || use(intArg(e.arg(4))) ? out : null
+    }
+    case 'accept':
+    case 'accept4':
+    case 'dup': {
+      if (!use(intArg(e.arg(0)))) return null
+      if (!ok) return out
+      return allocTo(occ, 0, e.ret!, out, taken) ? out : null
+    }
+    default: {
+      if (WINDOW_WRITERS.has(name)) {
+        // one-fd creators: open*, creat, socket, eventfd, epoll_create, memfd, timerfd, inotify, pidfd_open
+        if (!ok) return out
+        return allocTo(occ, 0, e.ret!, out, taken) ? out : null
+      }
+      const uses = FD_USERS[name]
+      if (!uses) return out
+      for (const u of uses) {
+        if (u.need === 'dirfd') continue
+        if (!use(intArg(e.arg(u.arg)))) return null
+      }
+      return out
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
