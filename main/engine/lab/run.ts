@@ -92,10 +92,19 @@ export function runInstance(inst: Instance, spec: RunSpec, diagnostics: readonly
   try {
     status = machine.run(opts).status
   } catch (e) {
-    if (!(e instanceof LabCError)) throw e
     status = 'error'
-    runtimeErrors.push(errorDiag(e))
-    if (machine.k.trace.on) machine.k.trace.emit({ e: 'note', text: `lab C ${e.kernel ? 'kernel ' : ''}error at ${e.pos.line}:${e.pos.col}: ${e.message}` })
+    if (e instanceof LabCError) {
+      runtimeErrors.push(errorDiag(e))
+      if (machine.k.trace.on) machine.k.trace.emit({ e: 'note', text: `lab C ${e.kernel ? 'kernel ' : ''}error at ${e.pos.line}:${e.pos.col}: ${e.message}` })
+    } else {
+      // The model itself failed (a simulator bug, or lab C reaching a state the model does not
+      // cover): report it at the last lab C statement instead of crashing the host.
+      const at = rt.lastPos
+      runtimeErrors.push({
+        file: at?.file ?? '', line: at?.pos.line ?? 1, col: at?.pos.col ?? 1, severity: 'error', code: 'engine',
+        message: `the simulator stopped: ${e instanceof Error ? e.message : String(e)}`,
+      })
+    }
   }
   for (const e of rt.userErrors) runtimeErrors.push(errorDiag(e))
   if (status === 'budget') {

@@ -305,7 +305,7 @@ export class ExprChecker extends CheckerBase {
   private call(e: Extract<Expr, { kind: 'call' }>): Ty {
     const ctx = this.ctx!
     const c = e.callee
-    if (c.kind === 'name' && !this.lookupLocal(c.name)) {
+    if (c.kind === 'name' && !this.lookupLocal(c.name) && !this.prog.globals.some((g) => g.name === c.name)) {
       const name = c.name
       const f = this.prog.funcs.get(name)
       if (f) {

@@ -54,6 +54,18 @@ function* pure<T>(v: T): KGen<T> {
   return v
 }
 
+/** API functions that work on current->files: a kernel thread has none, and the kernel oopses. */
+const NEEDS_FILES = new Set([
+  'fdget', 'fdget_raw', 'fdget_pos', 'fget', 'fget_raw', 'close_fd', 'file_close_fd', 'close_fd_get_file', 'fd_install',
+  'get_unused_fd_flags', 'put_unused_fd', 'set_close_on_exec', 'get_close_on_exec', 'binder_deferred_fd_close',
+])
+
+export function needsFiles(rt: Interp, name: string, env: Env, call: Extract<Expr, { kind: 'call' }>): void {
+  if (NEEDS_FILES.has(name) && !rt.k.current.files) {
+    rt.err(env, call.pos, `${name}: current->files is NULL (${rt.k.current.comm} is ${rt.k.current.flags & 0x00200000 ? 'a kernel thread' : 'exiting'} and has no fd table)`)
+  }
+}
+
 export const KERNEL_IMPL: Readonly<Record<string, Impl>> = {
   *fdget(rt, a) { return yield* fdget(rt.k, num(a[0]!)) },
   *fdget_raw(rt, a) { return yield* fdget_raw(rt.k, num(a[0]!)) },

@@ -9,7 +9,7 @@ import type { File, FileOperations, FlOwner, Inode } from '../../../kernel/inclu
 import type { FuncDef } from '../ast'
 import type { Program } from '../checker'
 import { Interp, type InterpOptions, type RuntimeHooks } from './interp'
-import { KERNEL_IMPL, type Impl } from './kapi'
+import { KERNEL_IMPL, needsFiles, type Impl } from './kapi'
 import { KERNEL_API } from '../../../kernel/api'
 import { BUILTIN_IMPL, execImage, forkBody, SYSCALL_IMPL, threadBody } from './user'
 import { convert, IntRef, type Value } from './values'
@@ -22,6 +22,7 @@ const hooks: RuntimeHooks = {
     const conv = args.map((v, i) => convert(v, api?.ty.params[i]))
     const impl = kind === 'kernel' ? KERNEL_IMPL[name] ?? registryImpl(name) : kind === 'syscall' ? SYSCALL_IMPL[name] ?? passThrough(name) : BUILTIN_IMPL[name]
     if (!impl) return rt.err(env, call.pos, `'${name}' is not implemented by this engine`)
+    if (kind === 'kernel') needsFiles(rt, name, env, call)
     return yield* impl(rt, conv, env, call)
   },
   fork: forkBody,
