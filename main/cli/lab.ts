@@ -23,7 +23,7 @@ Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors.`
 export const RUN_HELP = `usage: fdlab run LAB|DIR [--scenario NAME]... [--trace] [--schedule S] [--kernel 6.5|6.18|mainline]
 Runs scenarios (all of them, or each NAME; EXERCISE/TEST runs a test against the solution) and
 prints the system calls strace-style; --trace adds the kernel paths function_graph-style.
---schedule replays thread choices: "100*46,10,11" (as printed after a run) or a file holding them.
+--schedule replays thread choices: "v1:100*46,10,11" (as printed after a run) or a file holding them.
 Exit status: 0 when every run meets its block's expectation, 1 otherwise.`
 
 export const RELEASE_HELP = `usage: fdlab release LAB|DIR -o OUTDIR
@@ -178,7 +178,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
   const s = opts.get('schedule')?.[0]
   if (s !== undefined) {
     let text = s
-    if (!/^[\d,*\s]+$/.test(s) && existsSync(s)) text = readFileSync(s, 'utf8')
+    if (!/^(v\d+:)?[\d,*\s]*$/.test(s) && existsSync(s)) text = readFileSync(s, 'utf8')
     const r = parseSchedule(text)
     if (typeof r === 'string') { io.err(`fdlab run: --schedule: ${r}`); return 2 }
     schedule = r

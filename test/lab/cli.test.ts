@@ -36,7 +36,7 @@ describe('fdlab check / run / release', () => {
     const t = c.text()
     expect(t).toContain('FAIL  ' + join(course, '01-small.lab.md') + ': exercise safe-close test secret (hidden) [6.5]')
     expect(t).toMatch(/\[pid 100\] ioctl\(3, 16385, 3\) = 0/)
-    expect(t).toMatch(/schedule: 100\*\d+/)
+    expect(t).toMatch(/schedule: v1:100\*\d+/)
     expect(t).toMatch(/FAILED: 6 of 8 runs passed/)
   })
 
@@ -103,8 +103,10 @@ describe('fdlab check / run / release', () => {
 describe('schedules as text', () => {
   it('round-trips runs of one thread', () => {
     const s = [100, 100, 100, 101, 10, 10, 100]
-    expect(formatSchedule(s)).toBe('100*3,101,10*2,100')
+    expect(formatSchedule(s)).toBe('v1:100*3,101,10*2,100')
     expect(parseSchedule(formatSchedule(s))).toEqual(s)
+    expect(parseSchedule('100*3,101,10*2,100')).toEqual(s)
+    expect(parseSchedule('v2:100')).toMatch(/format v2 is not supported/)
     expect(parseSchedule('100 100\n101')).toEqual([100, 100, 101])
     expect(parseSchedule('{"format":1,"schedule":[5,6]}')).toEqual([5, 6])
     expect(parseSchedule('1,a')).toMatch(/list of thread ids/)

@@ -61,7 +61,7 @@ export interface LabBlock {
   /** Check every interleaving (the explorer), not only the default schedule. */
   readonly explore: boolean
   readonly bound: number | null
-  /** A stored schedule to run (schedule=100*3,101,...). */
+  /** A stored schedule to run (schedule=v1:100*3,101,...). */
   readonly schedule: readonly number[] | null
   readonly title: string
 }

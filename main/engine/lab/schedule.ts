@@ -1,9 +1,11 @@
 /**
- * Schedules as text: the thread chosen at each micro-step, with runs of one thread written
- * TID*N ("100*46,10,11"). Also accepts plain lists and JSON ({ "schedule": [ids] }).
+ * Schedules as text: the schedule-format version, then the thread chosen at each micro-step, with
+ * runs of one thread written TID*N ("v1:100*46,10,11"), as the explorer writes them. Also accepts
+ * the list without the version, plain lists, and JSON ({ "format": 1, "schedule": [ids] }).
  */
+import { SCHEDULE_FORMAT } from '../machine/Machine'
 
-/** A schedule as printed: runs of one thread as TID*N ("100*46,10,11"). */
+/** A schedule as printed: "v1:100*46,10,11". */
 export function formatSchedule(s: readonly number[]): string {
   const out: string[] = []
   for (let i = 0; i < s.length;) {
@@ -12,15 +14,23 @@ export function formatSchedule(s: readonly number[]): string {
     out.push(j - i > 1 ? `${s[i]}*${j - i}` : String(s[i]))
     i = j
   }
-  return out.join(',')
+  return `v${SCHEDULE_FORMAT}:${out.join(',')}`
 }
 
 /** Parse a schedule: "100*3,101", "100,100,100,101", whitespace-separated, or JSON { schedule }. */
 export function parseSchedule(text: string): number[] | string {
-  const t = text.trim()
+  let t = text.trim()
+  const v = /^v(\d+):/.exec(t)
+  if (v) {
+    if (Number(v[1]) !== SCHEDULE_FORMAT) return `schedule format v${v[1]} is not supported (this fdlab reads v${SCHEDULE_FORMAT})`
+    t = t.slice(v[0].length)
+    if (t === '') return []
+  }
   if (t.startsWith('{') || t.startsWith('[')) {
     try {
       const j = JSON.parse(t) as unknown
+      const fmt = Array.isArray(j) ? SCHEDULE_FORMAT : (j as { format?: unknown }).format ?? SCHEDULE_FORMAT
+      if (fmt !== SCHEDULE_FORMAT) return `schedule format ${String(fmt)} is not supported (this fdlab reads ${SCHEDULE_FORMAT})`
       const arr = Array.isArray(j) ? j : (j as { schedule?: unknown }).schedule
       if (Array.isArray(arr) && arr.every((x) => Number.isInteger(x) && x >= 0)) return arr as number[]
     } catch { /* fall through */ }
