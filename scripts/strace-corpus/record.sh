@@ -8,8 +8,9 @@
 # are committed, and test/strace/conformance.test.ts replays them. Re-run it on purpose (the
 # logs change with the kernel, libc and tool versions) and review the diff like code.
 #
-# Scrubbing: the scratch folder becomes /tmp/fdlab-corpus, the home folder /home/user, and the
-# host name "host"; nothing else of this machine should remain (the script checks).
+# Scrubbing: the scratch folder becomes /tmp/fdlab-corpus, the recorder's home folder /home/user,
+# and the host name "host"; nothing else of this machine should remain (the script checks for
+# the home folder, the repository's location, the host and user names).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +22,7 @@ work=$(mktemp -d /tmp/fdlab-rec.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin" "$work/run" "$work/home" "$work/logs"
 host=$(uname -n)
+home_dir=${HOME:-/nonexistent}
 
 # A clean environment: no inherited fds above 2, a fixed PATH, no locale or home of this machine.
 run_clean() {
@@ -148,7 +150,7 @@ trace cp-mv -f -- sh -c 'cp -r tree tree2 && mv tree2 tree3 && rm -r tree3'
 # --- scrub and copy ---------------------------------------------------------------------------
 scrub() {
   sed -e "s#$work#/tmp/fdlab-corpus#g" \
-      -e "s#/root\\b#/home/user#g" \
+      -e "s#$home_dir\\b#/home/user#g" \
       -e "s#nodename=\"$host\"#nodename=\"host\"#g" \
       -e "s#\"$host\\\\n\"#\"host\\\\n\"#g" \
       -e "s#\"$host\"#\"host\"#g" "$1"
@@ -163,7 +165,7 @@ done
 
 # nothing of this machine may remain
 bad=0
-for pat in "$work" "/tmp/fdlab-rec" "/root/" "/work/" "nodename=\"$host\"" "$(id -un)@"; do
+for pat in "$work" "/tmp/fdlab-rec" "$home_dir/" "$repo" "nodename=\"$host\"" "$(id -un)@"; do
   if grep -rlF -- "$pat" "$out" >/dev/null 2>&1; then echo "scrub failed: '$pat' remains" >&2; bad=1; fi
 done
 du -sh "$out"
