@@ -61,6 +61,9 @@ describe('lab file format', () => {
       '```',
       '```c senario=typo',
       '```',
+      '```c scenario=u uses=nolib',
+      'process p {}',
+      '```',
     ].join('\n'))
     const ds = parseLab(text, 'x.lab.md').diagnostics
     expect(ds.map((d) => [d.line, d.col, d.code, d.severity])).toEqual([
@@ -70,6 +73,7 @@ describe('lab file format', () => {
       [22, 28, 'fence', 'error'],
       [24, 6, 'fence', 'warning'],
       [15, 1, 'duplicate', 'error'],
+      [26, 1, 'block', 'error'],
       [20, 1, 'exercise', 'error'],
     ])
   })

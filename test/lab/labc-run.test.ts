@@ -288,3 +288,17 @@ process p { int fd = open("/dev/d", O_RDWR); observe("r", ioctl(fd, -1, -1)); }`
     expect(ev.slice(enter + 1, exit).some((e) => e.tid !== closer && e.e !== 'user')).toBe(true)
   })
 })
+
+describe('user functions', () => {
+  it('may fork and start threads (they are user code)', () => {
+    const o = run(`int spawn(int fd) {
+  int pid = fork { close(fd); };
+  thread t { observe("tid", gettid() > 100); }
+  join(t);
+  return pid;
+}
+process p { int fd = open("/tmp/s", O_RDWR | O_CREAT, 0600); int c = spawn(fd); waitpid(c, NULL, 0); observe("child", c > 100); }`)
+    clean(o)
+    expect([obs(o, 'tid'), obs(o, 'child')]).toEqual([['1'], ['1']])
+  })
+})

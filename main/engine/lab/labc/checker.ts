@@ -270,7 +270,7 @@ class Checker extends ExprChecker {
   private funcBody(f: FuncDef): void {
     const ret = f.ty && f.ty.k === 'fn' ? f.ty.ret : T.err
     const mode = f.mode ?? 'any'
-    const ctx = this.enterBody(mode, `function ${f.name}`, ret, false)
+    const ctx = this.enterBody(mode, `function ${f.name}`, ret, mode === 'user')
     for (const q of f.params) {
       let t = q.ty ?? T.err
       if (t.k === 'void') { this.err(q.pos, 'type-mismatch', `parameter '${q.name}' cannot be void`); t = T.err }
