@@ -129,9 +129,23 @@ describe('course index', () => {
     expect(course).toEqual({ title: 'FDs', labs: [{ file: '01-a.lab.md', title: null }, { file: '02-b.lab.md', title: 'Binder' }] })
   })
   it('rejects paths outside the folder and duplicates', () => {
-    const { diagnostics } = parseCourse('title: X\nlabs: [../x.lab.md, a.lab.md, a.lab.md, notes.txt]\n', 'course.yaml')
-    expect(diagnostics.map((d) => d.message)).toEqual([
-      expect.stringContaining('labs[0]'), expect.stringContaining('labs[2]: a.lab.md is listed twice'), expect.stringContaining('labs[3]'),
+    const { diagnostics } = parseCourse('title: X\nlabs:\n  - ../x.lab.md\n  - a.lab.md\n  - a.lab.md\n  - file: notes.txt\n', 'course.yaml')
+    expect(diagnostics.map((d) => [d.line, d.col, d.message])).toEqual([
+      [3, 5, expect.stringContaining('labs[0]')], [5, 5, 'labs[2]: a.lab.md is listed twice'], [6, 5, expect.stringContaining('labs[3]')],
     ])
+    expect(parseCourse('labs: 3\n', 'c.yaml').diagnostics.map((d) => [d.line, d.col])).toEqual([[1, 1], [1, 7]])
+  })
+})
+
+describe('predict exercises with choices', () => {
+  it('the solution must be one of the choices', () => {
+    const text = `---\nid: t\ntitle: T\nversion: "1"\nkernel: "6.18"\nauthors: [A]\nlicense: MIT\n---\n` + [
+      '```c scenario=s', 'process p { observe("k", 1); }', '```',
+      '```yaml exercise=e', 'kind: predict', 'prompt: which?', 'observe: k', 'scenario: s', 'choices: [task work, delayed list]', '```',
+      '```text solution=e', 'inline', '```',
+    ].join('\n')
+    const ds = parseLab(text, 'c.lab.md').diagnostics
+    expect(ds.map((d) => [d.line, d.message])).toEqual([[20, 'exercise e: the solution "inline" is not one of the choices']])
+    expect(parseLab(text.replace('\ninline\n', '\n Task  Work\n'), 'c.lab.md').diagnostics).toEqual([])
   })
 })

@@ -8,7 +8,7 @@
  *     - file: 02-binder.lab.md
  *       title: Binder's deferred close      # optional: overrides the lab's own title in menus
  */
-import { LineCounter, parseDocument } from 'yaml'
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml'
 import type { Diagnostic } from './diagnostics'
 
 export const COURSE_INDEX = 'course.yaml'
@@ -23,21 +23,29 @@ export function parseCourse(text: string, file: string): { course: Course; diagn
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true })
   for (const e of doc.errors) err(e.linePos?.[0]?.line ?? 1, e.linePos?.[0]?.col ?? 1, e.message.split('\n')[0]!)
   if (doc.errors.length) return { course: { title: '', labs: [] }, diagnostics: diags }
-  const js = doc.toJSON() as unknown
-  if (!js || typeof js !== 'object' || Array.isArray(js)) { err(1, 1, 'a course index is a mapping with title and labs'); return { course: { title: '', labs: [] }, diagnostics: diags } }
-  const o = js as Record<string, unknown>
-  const title = typeof o.title === 'string' ? o.title : ''
-  if (!title) err(1, 1, "the course index needs a 'title'")
+  const at = (n: YamlNode | null | undefined): [number, number] => {
+    const p = lc.linePos(n?.range?.[0] ?? 0)
+    return [p.line, p.col]
+  }
+  const root = doc.contents
+  if (!isMap(root)) { err(1, 1, 'a course index is a mapping with title and labs'); return { course: { title: '', labs: [] }, diagnostics: diags } }
+  const node = (k: string): YamlNode | null => (root.items.find((p) => isScalar(p.key) && p.key.value === k)?.value as YamlNode | undefined) ?? null
+  const tn = node('title')
+  const title = isScalar(tn) && typeof tn.value === 'string' ? tn.value : ''
+  if (!title) err(...(tn ? at(tn) : [1, 1] as [number, number]), "the course index needs a 'title' (a string)")
   const labs: CourseEntry[] = []
-  if (!Array.isArray(o.labs)) err(1, 1, "the course index needs 'labs', a list of { file, title? }")
+  const ln = node('labs')
+  if (!isSeq(ln)) err(...(ln ? at(ln) : [1, 1] as [number, number]), "the course index needs 'labs', a list of { file, title? }")
   else {
-    for (const [i, x] of o.labs.entries()) {
-      const e = typeof x === 'string' ? { file: x } : x as Record<string, unknown>
-      if (!e || typeof e !== 'object' || typeof e.file !== 'string' || !e.file.endsWith('.lab.md') || e.file.includes('..') || e.file.startsWith('/')) {
-        err(1, 1, `labs[${i}]: file must be a *.lab.md name inside the course folder`)
+    for (const [i, item] of ln.items.entries()) {
+      const x = (item as YamlNode).toJSON() as unknown
+      const e = typeof x === 'string' ? { file: x } : x as Record<string, unknown> | null
+      const [l, c] = at(item as YamlNode)
+      if (!e || typeof e !== 'object' || typeof e.file !== 'string' || !e.file.endsWith('.lab.md') || e.file.includes('..') || e.file.includes('/') || e.file.includes('\\')) {
+        err(l, c, `labs[${i}]: file must be a *.lab.md name inside the course folder`)
         continue
       }
-      if (labs.some((l) => l.file === e.file)) { err(1, 1, `labs[${i}]: ${e.file} is listed twice`); continue }
+      if (labs.some((q) => q.file === e.file)) { err(l, c, `labs[${i}]: ${e.file} is listed twice`); continue }
       labs.push({ file: e.file, title: typeof e.title === 'string' ? e.title : null })
     }
   }

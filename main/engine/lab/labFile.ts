@@ -405,6 +405,10 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
     if (scenario && !scenarios.some((s) => s.name === scenario)) err(node('scenario'), `scenario '${scenario}' is not defined in this lab`)
     if (!scenario && !tests.length) err(null, 'a predict exercise needs scenario: NAME or a test block that computes the answer')
     if (solution && solution.lang !== 'text') { d(solution.fenceLine, 1, 'exercise', `exercise ${id}: the solution of a predict exercise is a text block (the answer)`); ok = false }
+    if (solution && choices.length && !choices.some((c) => normalizeAnswer(c) === normalizeAnswer(solution.code))) {
+      d(solution.fenceLine + 1, 1, 'exercise', `exercise ${id}: the solution ${JSON.stringify(solution.code.trim())} is not one of the choices`)
+      ok = false
+    }
   } else if (kind === 'implement' || kind === 'provoke') {
     if (!tests.length && meta.edition === 'instructor') err(null, `a ${kind} exercise needs at least one test block`)
     if (solution && solution.lang === 'text') { d(solution.fenceLine, 1, 'exercise', `exercise ${id}: the solution of a ${kind} exercise is lab C code`); ok = false }
@@ -414,6 +418,17 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
     id, kind: kind as ExerciseKind, points: points as number, title: sval('title') ?? id, prompt, observe, scenario, choices, defines,
     header: h, starter, solution, tests,
   }
+}
+
+/** Normalize a predicted value for comparison: trimmed, integers compared as numbers. */
+export function normalizeAnswer(s: string): string {
+  const t = s.trim()
+  if (/^[-+]?(0x[0-9a-f]+|\d+)$/i.test(t)) {
+    const neg = t.startsWith('-')
+    const v = BigInt(t.replace(/^[-+]/, ''))
+    return (neg ? -v : v).toString()
+  }
+  return t.replace(/\s+/g, ' ').toLowerCase()
 }
 
 /** Profiles a block runs under: its kernel= attribute, else the lab's. */

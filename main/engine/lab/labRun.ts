@@ -5,7 +5,9 @@
  */
 import type { Diagnostic } from './diagnostics'
 import type { ProfileName, Variants } from '../sim/profile'
-import { blockKernels, type Exercise, type Lab, type LabBlock } from './labFile'
+import { blockKernels, normalizeAnswer, type Exercise, type Lab, type LabBlock } from './labFile'
+
+export { normalizeAnswer }
 import type { Source } from './labc'
 import { runSources, type RunOutcome, type RunSpec } from './run'
 import type { SchedulePolicy } from '../machine/Machine'
@@ -141,13 +143,6 @@ export interface ExerciseResult {
   readonly problems: readonly string[]
   /** predict: the value the engine computed, per profile. */
   readonly expected: ReadonlyMap<ProfileName, string>
-}
-
-/** Normalize a predicted value for comparison: trimmed, integers compared as numbers. */
-export function normalizeAnswer(s: string): string {
-  const t = s.trim()
-  if (/^[-+]?(0x[0-9a-f]+|\d+)$/i.test(t)) return BigInt(t.replace(/^\+/, '')).toString()
-  return t.replace(/\s+/g, ' ').toLowerCase()
 }
 
 /**
