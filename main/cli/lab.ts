@@ -99,7 +99,7 @@ function traceLines(o: RunOutcome, full: boolean): string[] {
 
 function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolean, verbose: boolean): void {
   const o = r.outcome
-  const ex = r.explored ? ` [${r.explored.runs} interleavings${r.explored.complete ? '' : ', incomplete'}]` : ''
+  const ex = r.explored ? ` [${r.explored.runs} interleavings${r.explored.complete ? '' : ', incomplete'}]` : r.note ? ` (${r.note})` : ''
   if (r.pass) {
     if (verbose) io.out(`ok    ${label} [${r.profile}] ${o.status}, ${o.steps} steps${ex}`)
     return

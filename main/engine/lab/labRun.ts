@@ -44,6 +44,8 @@ export interface BlockResult {
   /** The run shown for it: the failing or witnessing interleaving when one was searched for. */
   readonly outcome: RunOutcome
   readonly explored: { readonly runs: number; readonly complete: boolean } | null
+  /** Said about the run (an explore block checked on the default schedule only...). */
+  readonly note?: string
 }
 
 /** The lab C sources of a block: its libs (uses=), the answer (for tests), then the block. */
@@ -129,7 +131,8 @@ export function runBlock(lab: Lab, block: LabBlock, profile: ProfileName, opts: 
   }
   const outcome = runSources(spec)
   const reasons = judge(block, outcome)
-  return { block, profile, pass: reasons.length === 0, reasons, outcome, explored: null }
+  const note = block.explore && !opts.schedule ? 'explore: no explorer available here, checked on the default schedule only' : undefined
+  return { block, profile, pass: reasons.length === 0, reasons, outcome, explored: null, note }
 }
 
 export interface TestResult extends BlockResult { readonly hidden: boolean }
