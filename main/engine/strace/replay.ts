@@ -149,6 +149,11 @@ interface Table {
   win: Queued[] | null
   /** Window-writing calls in flight. */
   winWriters: number
+  /**
+   * Copied (fork, unshare) while table-writing calls of other threads were in flight: the copy
+   * may hold their effects or not, so a disagreement in it is undecided.
+   */
+  copyUncertain: boolean
 }
 
 /** A finished call held in a window. */
@@ -160,6 +165,8 @@ interface Queued {
 interface Proc {
   pid: number
   limitKnown: boolean
+  /** The model's limit was lowered from a failure the limit explains (EMFILE, EBADF, EINVAL), not read. */
+  limitInferred: boolean
   tasks: Set<Task>
 }
 
@@ -273,7 +280,8 @@ export class Replayer {
       // A replay must go on: a model exception is reported as a mismatch of that line.
       const line = 'line' in e ? e.line : 0
       const pid = 'pid' in e ? e.pid : 0
-      this.mismatch({ line, pid, call: e.type === 'syscall' ? e.toString() : e.type, expected: '(log)', model: `model error: ${String(err instanceof Error ? err.message : err)}` })
+      const expected = e.type === 'syscall' ? (e.errno ? `${e.retText} ${e.errno}` : e.retText || '?') : e.type
+      this.mismatch({ line, pid, call: e.type === 'syscall' ? e.toString() : e.type, expected, model: `model error: ${String(err instanceof Error ? err.message : err)}` })
     }
   }
 
@@ -335,7 +343,7 @@ export class Replayer {
     const origin: Origin = { pid, resolved: new Map(), cloexecKnown: false }
     const table = this.tableInfo(mtid, null)
     table.origin = origin
-    const proc: Proc = { pid, limitKnown: nofile !== undefined, tasks: new Set() }
+    const proc: Proc = { pid, limitKnown: nofile !== undefined, limitInferred: false, tasks: new Set() }
     this.processes++
     return this.addTask(pid, mtid, proc, table)
   }
@@ -367,6 +375,7 @@ export class Replayer {
       id, origin: from?.origin ?? null, known: from ? from.known.clone() : new IntervalSet(), inflight: 0, lastModEnd: 0,
       invisible: from?.invisible ?? false, suspects: from?.suspects ? new Set(from.suspects) : null,
       cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0, shared: false, win: null, winWriters: 0,
+      copyUncertain: from ? from.copyUncertain || from.winWriters > 0 : false,
     }
     this.tables.set(id, t)
     return t
@@ -546,10 +555,11 @@ export class Replayer {
   }
 
   private overlapped(e: SyscallEvent, t: Task): boolean {
+    if (t.table.copyUncertain) return true
     if (this.windowMode === 'ordered') return false
     if (this.windowMode === 'unordered') return true
     const tb = t.table
-    return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || (this.opts.orderUnknown === true && tb.shared)
+    return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || tb.copyUncertain || (this.opts.orderUnknown === true && tb.shared)
   }
 
   private mismatch(m: Mismatch): void {
@@ -673,12 +683,12 @@ export class Replayer {
   }
 
   /** Before an allocation the log says failed with EMFILE. */
-  private prepareEmfile(t: Task, start: number): void {
+  private prepareEmfile(e: SyscallEvent, t: Task, start: number): void {
     const tb = t.table
     if (!t.proc.limitKnown) {
       // the limit was never shown: the kernel's answer tells us it is at most the lowest free fd
       const c = this.model.lowestFree(t.mtid, start)
-      this.setLimit(t, Math.max(c, start), false)
+      this.inferLimitAtMost(e, t, Math.max(c, start))
       return
     }
     if (tb.origin === null) return
@@ -687,11 +697,33 @@ export class Replayer {
     for (const [a, b] of tb.known.gaps(start, lim)) for (let fd = a; fd < b; fd++) this.resolve(t, fd, true)
   }
 
+  /**
+   * The limit was never shown, and a failure says that @x is at or above it. Not inferred while
+   * calls of other threads overlap (another thread's close explains an EBADF as well).
+   */
+  private inferLimitAtMost(e: SyscallEvent, t: Task, x: number): void {
+    if (t.proc.limitKnown || this.overlapped(e, t)) return
+    if (this.model.nofile(t.mtid).cur <= x) return
+    this.setLimit(t, x, false)
+    t.proc.limitInferred = true
+  }
+
+  /** A success needs RLIMIT_NOFILE above @x: an inferred limit that says otherwise was wrong. */
+  private needLimitAbove(t: Task, x: number): void {
+    if (!t.proc.limitInferred || t.proc.limitKnown) return
+    if (this.model.nofile(t.mtid).cur > x) return
+    this.setLimit(t, UNKNOWN_NOFILE, false)
+    t.proc.limitInferred = false
+  }
+
   private setLimit(t: Task, cur: number, known: boolean): void {
     const max = Math.max(cur, this.model.nofile(t.mtid).max)
     this.model.syscall(t.mtid, 'prlimit64', [t.mtid, F.RLIMIT_NOFILE, { rlim_cur: cur, rlim_max: max }, null], { ret: 0 })
     if (this.model.drainTrace) this.model.drainTrace()
-    if (known) t.proc.limitKnown = true
+    if (known) {
+      t.proc.limitKnown = true
+      t.proc.limitInferred = false
+    }
   }
 
   /**
@@ -886,8 +918,10 @@ export class Replayer {
         return
       }
     }
-    if (logFd >= 0) this.prepareAlloc(t, start, logFd)
-    else if (logFd === -EMFILE) this.prepareEmfile(t, start)
+    if (logFd >= 0) {
+      this.needLimitAbove(t, logFd)
+      this.prepareAlloc(t, start, logFd)
+    } else if (logFd === -EMFILE) this.prepareEmfile(e, t, start)
     const oracle: ModelOracle = { ret: logFd === -EMFILE || logFd === -EBADF ? 0 : logFd, kind: decorKind(e.retDecor) ?? kind }
     const m = this.run(e, t, name, args, oracle)
     this.checkAlloc(e, t, logFd, m)
@@ -910,9 +944,8 @@ export class Replayer {
       this.resolve(t, newfd, !logBad)
     }
     // EBADF with an open oldfd: newfd is at or above RLIMIT_NOFILE
-    if (logBad && !t.proc.limitKnown && newfd >= 0 && oldfd !== newfd && this.model.slot(t.mtid, oldfd) === 'open') {
-      this.setLimit(t, newfd, false)
-    }
+    if (logBad && newfd >= 0 && oldfd !== newfd && this.model.slot(t.mtid, oldfd) === 'open') this.inferLimitAtMost(e, t, newfd)
+    if (logRet >= 0 && newfd >= 0) this.needLimitAbove(t, newfd)
     const wasOpen = newfd >= 0 && this.model.slot(t.mtid, newfd) === 'open'
     const m = this.run(e, t, three ? 'dup3' : 'dup2', three ? [oldfd, newfd, flags] : [oldfd, newfd], null)
     const ok = m === logRet
@@ -988,9 +1021,12 @@ export class Replayer {
         return
       }
       const fromU = from < 0 ? 0xffffffff : from
-      if (logRet === -EINVAL && !t.proc.limitKnown && this.model.slot(t.mtid, fd) === 'open') this.setLimit(t, Math.min(fromU, UNKNOWN_NOFILE), false)
-      if (logRet >= 0) this.prepareAlloc(t, fromU, logRet)
-      else if (logRet === -EMFILE) this.prepareEmfile(t, fromU)
+      if (logRet === -EINVAL && this.model.slot(t.mtid, fd) === 'open') this.inferLimitAtMost(e, t, Math.min(fromU, UNKNOWN_NOFILE))
+      if (logRet >= 0) {
+        this.needLimitAbove(t, logRet)
+        this.prepareAlloc(t, fromU, logRet)
+      }
+      else if (logRet === -EMFILE) this.prepareEmfile(e, t, fromU)
       const m = this.run(e, t, 'fcntl', [fd, cmd, from], null)
       this.checkAlloc(e, t, logRet, m)
       return
@@ -1057,7 +1093,7 @@ export class Replayer {
       this.prepareAlloc(t, 0, fds[0]!)
       t.table.known.add(fds[0]!)
       this.prepareAlloc2(t, fds[0]!, fds[1]!)
-    } else if (logRet === -EMFILE) this.prepareEmfile(t, 0)
+    } else if (logRet === -EMFILE) this.prepareEmfile(e, t, 0)
     const oracleRet = logRet === -EMFILE ? 0 : logRet
     const m = this.run(e, t, name, args, { ret: oracleRet, kind: name === 'pipe2' ? 'pipe' : 'sock' })
     if (logRet === 0 && fds && fds.length === 2) {
@@ -1207,7 +1243,7 @@ export class Replayer {
     }
     if (this.tasks.has(child)) return // a pid seen before its clone (already spawned as a root): keep it
     if (wantPidfd) this.prepareAlloc(t, 0, pidfdLog!)
-    const r = this.spawnChild(t, flags, child, wantPidfd)
+    const r = this.spawnChild(t, flags, child, wantPidfd, e.startLine)
     if (this.opts.onTrace) this.trace(e, t)
     if (r.ret < 0) {
       this.outcome(e, t, false, String(child), fmt(r.ret))
@@ -1217,17 +1253,21 @@ export class Replayer {
   }
 
   /** Creates the child task in the model and the replayer. */
-  private spawnChild(t: Task, flags: number, child: number, wantPidfd: boolean): { ret: number; pidfd: number } {
+  private spawnChild(t: Task, flags: number, child: number, wantPidfd: boolean, cloneStart: number): { ret: number; pidfd: number } {
     if (t.table.win !== null) this.closeWindow(t.table)
+    // the copy happened somewhere inside the clone: calls of other threads that ended or were
+    // in flight meanwhile may be in it or not
+    const unsure = t.table.winWriters > 0 || t.table.lastModEnd > cloneStart
     const pidfd = new Int32Array(1).fill(-1)
     if (this.model.drainTrace && !this.opts.onTrace) this.model.drainTrace()
     const childM = this.mtidFor(child)
     const r = this.model.clone(t.mtid, flags, childM, wantPidfd ? pidfd : undefined)
     if (r < 0) return { ret: r, pidfd: -1 }
     const thread = (flags & F.CLONE_THREAD) !== 0
-    const proc: Proc = thread ? t.proc : { pid: child, limitKnown: t.proc.limitKnown, tasks: new Set() }
+    const proc: Proc = thread ? t.proc : { pid: child, limitKnown: t.proc.limitKnown, limitInferred: t.proc.limitInferred, tasks: new Set() }
     if (!thread) this.processes++
     const table = this.model.table(childM)?.id === t.table.id ? t.table : this.tableInfo(childM, t.table)
+    if (table !== t.table && unsure) table.copyUncertain = true
     this.addTask(child, childM, proc, table)
     return { ret: r, pidfd: pidfd[0]! }
   }
@@ -1245,7 +1285,7 @@ export class Replayer {
     if (!parent || !parent.inflight || this.speculated.has(parent)) return undefined
     const { flags } = cloneArgs(parent.inflight.name, parent.inflight.argsText)
     if (parent.inflight.name === 'clone' && !/flags=/.test(parent.inflight.argsText)) return undefined
-    const r = this.spawnChild(parent, flags, pid, (flags & F.CLONE_PIDFD) !== 0)
+    const r = this.spawnChild(parent, flags, pid, (flags & F.CLONE_PIDFD) !== 0, parent.inflight.line)
     if (r.ret < 0) return undefined
     this.speculated.set(parent, { child: pid, pidfd: r.pidfd })
     return this.tasks.get(pid)
@@ -1348,17 +1388,21 @@ export class Replayer {
    * orders, on fd occupancy alone, looks for one in which every call gets the result the log
    * shows; the calls are then replayed through the model in that order and checked as usual. If
    * no such order is found within the search budget, they are replayed in the order they
-   * finished and a disagreement is undecided.
+   * finished and a disagreement is undecided. So is a disagreement in a window closed while
+   * some of its calls were still in flight (their effects may belong before the held calls).
    */
   private closeWindow(tb: Table): void {
     const q = tb.win
-    tb.win = null
+    // Closed while calls are still in flight (a clone, exec or exit of a thread, a full window):
+    // their effects may belong before some of the held calls, so the order found is only a guess.
+    const partial = tb.winWriters > 0
+    tb.win = partial ? [] : null
     if (!q || q.length === 0) return
     this.windows++
     const order = q.length > 1 ? this.findOrder(q) : [0]
-    if (order) this.windowsOrdered++
+    if (order && !partial) this.windowsOrdered++
     const prev = this.windowMode
-    this.windowMode = order ? 'ordered' : 'unordered'
+    this.windowMode = order && !partial ? 'ordered' : 'unordered'
     try {
       for (const i of order ?? q.map((_, k) => k)) {
         const { e, t } = q[i]!
@@ -1376,13 +1420,21 @@ export class Replayer {
     const n = q.length
     const mtid = q[0]!.t.mtid
     const tb = q[0]!.t.table
-    const overlay = new Map<number, boolean>()
-    const occ = (fd: number): boolean | undefined => {
-      const o = overlay.get(fd)
-      if (o !== undefined) return o
-      if (this.undetermined(tb, fd) && tb.origin!.resolved.get(fd) === undefined) return undefined
-      if (this.undetermined(tb, fd)) return tb.origin!.resolved.get(fd)
-      return this.model.slot(mtid, fd) !== 'free'
+    const model = this.model
+    const overlay = new Map<number, number | false>()
+    const probe: Probe = {
+      slot: (fd: number): Slot => {
+        const o = overlay.get(fd)
+        if (o !== undefined) return o
+        if (fd < 0) return false
+        if (this.undetermined(tb, fd)) {
+          const v = tb.origin!.resolved.get(fd)
+          return v === undefined ? undefined : v ? MODE_UNKNOWN : false
+        }
+        if (model.slot(mtid, fd) === 'free') return false
+        const f = model.file(mtid, fd)
+        return f && f.modeKnown ? f.flags & OPEN_MODE_MASK : MODE_UNKNOWN
+      },
     }
     const preds: number[][] = q.map(() => [])
     for (let i = 0; i < n; i++) {
@@ -1396,7 +1448,7 @@ export class Replayer {
       for (let i = 0; i < n; i++) {
         if (done[i] || preds[i]!.some((j) => !done[j])) continue
         if (--budget < 0) return false
-        const changes = predict(q[i]!.e, occ)
+        const changes = predict(q[i]!.e, probe)
         if (changes === null) continue
         const saved = changes.map(([fd]) => [fd, overlay.get(fd)] as const)
         for (const [fd, v] of changes) overlay.set(fd, v)
@@ -1415,7 +1467,6 @@ export class Replayer {
     }
     return dfs() ? order : null
   }
-
 
   /** Ends the replay (pending calls were already flushed by the reader) and builds the record. */
   finish(lines: number): ReplayRecord {
@@ -1544,45 +1595,80 @@ const WINDOW_WRITERS: ReadonlySet<string> = new Set([
 ])
 const MAX_WINDOW = 256
 
-type Occ = (fd: number) => boolean | undefined
+/**
+ * A slot as the ordering search sees it: false when free, else the open file's f_flags access
+ * bits (O_ACCMODE and O_PATH), or MODE_UNKNOWN; undefined for an inherited fd the log has not
+ * decided.
+ */
+type Slot = number | false | undefined
+const MODE_UNKNOWN = -1
 
-/** Lowest-free allocation from @start that the log says returned @n: the fds it implies. */
-function allocTo(occ: Occ, start: number, n: number, out: [number, boolean][], taken: Set<number>): boolean {
+/** What the ordering search may ask about the table while it tries an order. */
+interface Probe {
+  slot(fd: number): Slot
+}
+
+/** Whether a file opened with @mode allows a call that needs @need (fdget, FMODE_READ, ...). */
+function modeAllows(mode: number, need: FdNeed): boolean {
+  if (mode === MODE_UNKNOWN || need === 'raw' || need === 'dirfd') return true
+  if (mode & F.O_PATH) return false
+  const acc = mode & F.O_ACCMODE
+  if (need === 'read') return acc !== F.O_WRONLY
+  if (need === 'write') return acc !== F.O_RDONLY
+  return true
+}
+
+type Change = [number, number | false]
+
+/** Lowest-free allocation from @start that the log says returned @n, of a file with @mode. */
+function allocTo(p: Probe, start: number, n: number, mode: number, out: Change[], taken: Set<number>): boolean {
   if (n < start || n - start > 1 << 16) return false
   for (let fd = start; fd < n; fd++) {
     if (taken.has(fd)) continue
-    const o = occ(fd)
+    const o = p.slot(fd)
     if (o === false) return false
-    if (o === undefined) out.push([fd, true])
+    if (o === undefined) out.push([fd, MODE_UNKNOWN]) // an inherited fd: it must have been open
   }
-  if (occ(n) === true || taken.has(n)) return false
-  out.push([n, true])
+  if (taken.has(n)) return false
+  const o = p.slot(n)
+  if (o !== false && o !== undefined) return false
+  out.push([n, mode])
   taken.add(n)
   return true
 }
 
+const OPEN_MODE_MASK = F.O_ACCMODE | F.O_PATH
+
 /**
- * Whether @e's logged result is possible with fd occupancy @occ, and the occupancy changes it
- * makes; null if impossible. Only the fd numbers matter here (modes, limits and close-on-exec
- * flags are left to the model).
+ * Whether @e's logged result is possible in the slots @p shows, and the changes it makes; null
+ * if impossible. Only fd numbers and access modes matter here (limits and close-on-exec flags
+ * are left to the model, which checks every call of the order found).
  */
-function predict(e: SyscallEvent, occ: Occ): [number, boolean][] | null {
-  const out: [number, boolean][] = []
+function predict(e: SyscallEvent, p: Probe): Change[] | null {
+  const out: Change[] = []
   const taken = new Set<number>()
   const ok = e.ret !== null && e.ret >= 0 && !e.errno
   const bad = e.errno === 'EBADF'
-  const use = (fd: number | undefined): boolean => {
+  const modeOf = (fd: number | undefined): number => {
+    if (fd === undefined) return MODE_UNKNOWN
+    const o = p.slot(fd)
+    return typeof o === 'number' ? o : MODE_UNKNOWN
+  }
+  const use = (fd: number | undefined, need: FdNeed = 'any'): boolean => {
     if (fd === undefined || fd < 0) return true
-    if (ok) return occ(fd) !== false
-    return true
+    const o = p.slot(fd)
+    if (ok) return o !== false && (o === undefined || modeAllows(o, need))
+    if (bad) return o === false || o === undefined || !modeAllows(o, need) || o === MODE_UNKNOWN
+    return o !== false
   }
   const name = e.name
   switch (name) {
     case 'close': {
       const fd = intArg(e.arg(0))
       if (fd === undefined) return out
-      if (bad) return occ(fd) === true ? null : out
-      if (occ(fd) === false) return null
+      const o = p.slot(fd)
+      if (bad) return o === false || o === undefined ? out : null
+      if (o === false) return null
       out.push([fd, false])
       return out
     }
@@ -1592,8 +1678,8 @@ function predict(e: SyscallEvent, occ: Occ): [number, boolean][] | null {
       const n = intArg(e.arg(1))
       if (o === undefined || n === undefined) return out
       if (!ok) return out
-      if (occ(o) === false) return null
-      out.push([n, true])
+      if (p.slot(o) === false) return null
+      out.push([n, modeOf(o)])
       return out
     }
     case 'fcntl':
@@ -1601,12 +1687,19 @@ function predict(e: SyscallEvent, occ: Occ): [number, boolean][] | null {
       const fd = intArg(e.arg(0))
       const cmd = e.arg(1)
       if (cmd === 'F_DUPFD' || cmd === 'F_DUPFD_CLOEXEC') {
-        if (!ok) return use(fd) ? out : null
-        if (fd !== undefined && occ(fd) === false) return null
-        return allocTo(occ, intArg(e.arg(2)) ?? 0, e.ret!, out, taken) ? out : null
+        if (!ok) {
+          if (!bad || fd === undefined) return out
+          const o = p.slot(fd)
+          return o === false || o === undefined ? out : null
+        }
+        if (fd !== undefined && p.slot(fd) === false) return null
+        return allocTo(p, intArg(e.arg(2)) ?? 0, e.ret!, modeOf(fd), out, taken) ? out : null
       }
-      if (bad && (cmd === 'F_GETFD' || cmd === 'F_SETFD')) return fd !== undefined && occ(fd) === true ? null : out
-      return use(fd) ? out : null
+      if (bad && (cmd === 'F_GETFD' || cmd === 'F_SETFD')) {
+        const o = fd === undefined ? undefined : p.slot(fd)
+        return o === false || o === undefined ? out : null
+      }
+      return use(fd, cmd === 'F_GETFL' || cmd === 'F_GETFD' || cmd === 'F_SETFD' || cmd === 'F_DUPFD_QUERY' || cmd === 'F_CREATED_QUERY' ? 'raw' : 'any') ? out : null
     }
     case 'pipe':
     case 'pipe2':
@@ -1614,44 +1707,61 @@ function predict(e: SyscallEvent, occ: Occ): [number, boolean][] | null {
       if (!ok) return out
       const fds = intArray(e.arg(name === 'socketpair' ? 3 : 0))
       if (!fds || fds.length !== 2) return out
-      return allocTo(occ, 0, fds[0]!, out, taken) && allocTo(occ, 0, fds[1]!, out, taken) ? out : null
+      const pipe = name !== 'socketpair'
+      return allocTo(p, 0, fds[0]!, pipe ? F.O_RDONLY : F.O_RDWR, out, taken) && allocTo(p, 0, fds[1]!, pipe ? F.O_WRONLY : F.O_RDWR, out, taken) ? out : null
     }
     case 'recvmsg': {
       if (!use(intArg(e.arg(0)))) return null
       if (!ok) return out
-      for (const fd of scmRights(e.arg(1))) if (!allocTo(occ, 0, fd, out, taken)) return null
+      for (const fd of scmRights(e.arg(1))) if (!allocTo(p, 0, fd, MODE_UNKNOWN, out, taken)) return null
       return out
     }
     case 'ioctl':
     case 'signalfd':
     case 'signalfd4': {
       const fd = intArg(e.arg(0))
-      if (fd === -1) return ok ? (allocTo(occ, 0, e.ret!, out, taken) ? out : null) : out
-      return use(fd) ? out : null
+      if (fd === -1) return ok ? (allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null) : out
+      return use(fd, name === 'ioctl' && (e.arg(1) === 'FIOCLEX' || e.arg(1) === 'FIONCLEX') ? 'raw' : 'any') ? out : null
     }
     case 'mmap': {
       const flags = e.arg(3) ?? ''
       return flags.includes('MAP_ANONYMOUS') || use(intArg(e.arg(4))) ? out : null
     }
-    case 'accept':
-    case 'accept4':
     case 'dup': {
+      const fd = intArg(e.arg(0))
+      if (!use(fd, 'raw')) return null
+      if (!ok) return out
+      return allocTo(p, 0, e.ret!, modeOf(fd), out, taken) ? out : null
+    }
+    case 'accept':
+    case 'accept4': {
       if (!use(intArg(e.arg(0)))) return null
       if (!ok) return out
-      return allocTo(occ, 0, e.ret!, out, taken) ? out : null
+      return allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null
+    }
+    case 'open':
+    case 'openat':
+    case 'openat2':
+    case 'creat': {
+      if (!ok) return out
+      let mode = F.O_WRONLY
+      if (name !== 'creat') {
+        const w = name === 'openat2' ? structField(e.arg(2), 'flags') : e.arg(name === 'open' ? 1 : 2)
+        mode = (parseFlagWord(w, OPEN_FLAGS)?.value ?? 0) & OPEN_MODE_MASK
+      }
+      return allocTo(p, 0, e.ret!, mode, out, taken) ? out : null
     }
     default: {
       if (WINDOW_WRITERS.has(name)) {
-        // one-fd creators: open*, creat, socket, eventfd, epoll_create, memfd, timerfd, inotify, pidfd_open
+        // the other one-fd creators: socket, eventfd, epoll_create, memfd, timerfd, inotify, pidfd_open
         if (!ok) return out
-        return allocTo(occ, 0, e.ret!, out, taken) ? out : null
+        return allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null
       }
       const uses = FD_USERS[name]
       if (!uses) return out
-      for (const u of uses) {
-        if (u.need === 'dirfd') continue
-        if (!use(intArg(e.arg(u.arg)))) return null
-      }
+      const fds = uses.filter((u) => u.need !== 'dirfd')
+      if (bad && fds.length > 1) return fds.some((u) => use(intArg(e.arg(u.arg)), u.need)) ? out : null
+      for (const u of fds) if (!use(intArg(e.arg(u.arg)), u.need)) return null
       return out
     }
   }
