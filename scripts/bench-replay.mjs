@@ -3,7 +3,7 @@
 // folder, replays it through the real engine (streaming, as the CLI does) and prints lines/s and
 // peak memory. Run twice at different sizes to see that memory stays flat in the log's size.
 //
-//   node scripts/bench-replay.mjs [--lines N] [--sizes N,M,...] [--keep]
+//   node [--expose-gc] scripts/bench-replay.mjs [--lines N] [--sizes N,M,...] [--keep]
 //
 // The log imitates a busy shell: processes that fork, build pipelines with pipe2/dup2/close,
 // exec, open and read files, mmap them, use threads that overlap, and exit. About a third of the
@@ -71,11 +71,13 @@ try {
     const m = process.memoryUsage()
     peakRss = Math.max(peakRss, m.rss)
     peakHeap = Math.max(peakHeap, m.heapUsed)
+    globalThis.gc?.()
+    const after = process.memoryUsage().heapUsed
     const rec = JSON.parse(out[0])
     console.log(`${lines.toLocaleString('en')} lines (${mb.toFixed(0)} MB, generated in ${gen.toFixed(1)} s): ` +
       `replayed in ${secs.toFixed(2)} s = ${Math.round(lines / secs).toLocaleString('en')} lines/s, ` +
       `${Math.round(mb / secs)} MB/s; peak RSS ${(peakRss / 1e6).toFixed(0)} MB (start ${(base.rss / 1e6).toFixed(0)} MB), ` +
-      `peak heap ${(peakHeap / 1e6).toFixed(0)} MB`)
+      `peak heap ${(peakHeap / 1e6).toFixed(0)} MB${globalThis.gc ? `, heap after GC ${(after / 1e6).toFixed(0)} MB` : ''}`)
     console.log(`  exit ${code}: ${rec.syscalls.toLocaleString('en')} syscalls, ${rec.fdSyscalls.toLocaleString('en')} on fds, ` +
       `${rec.checked.toLocaleString('en')} checked, ${rec.mismatchCount} mismatches, ${rec.undecidedCount} undecided, ${rec.processes.toLocaleString('en')} processes`)
     if (!keep) rmSync(path)
