@@ -232,6 +232,17 @@ describe('what the log cannot decide', () => {
     const seq = run(log(...pre, '100   openat(AT_FDCWD, "b", O_RDONLY) = 4'))
     expect(seq.mismatchCount).toBe(1)
   })
+  it('with orderWindows off, every call runs at its result line and overlaps are undecided', () => {
+    const pre = ['100   clone3({flags=CLONE_VM|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, exit_signal=0} => {parent_tid=[101]}, 88) = 101']
+    const r = run(log(...pre,
+      '101   openat(AT_FDCWD, "a", O_RDONLY <unfinished ...>',
+      '100   openat(AT_FDCWD, "b", O_RDONLY) = 4',
+      '101   <... openat resumed>) = 3',
+    ), { orderWindows: false })
+    expect(r.mismatches).toEqual([])
+    expect(r.undecided.map((u) => u.line)).toEqual([6])
+    expect(r.overlapWindows.total).toBe(0)
+  })
   it('overlapping calls that no order explains are undecided, never mismatches', () => {
     const pre = ['100   clone3({flags=CLONE_VM|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, exit_signal=0} => {parent_tid=[101]}, 88) = 101']
     const r = run(log(...pre,

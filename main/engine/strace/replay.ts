@@ -111,6 +111,13 @@ export interface ReplayOptions {
   orderUnknown?: boolean
   /** Longest list kept for mismatches, undecided, unparsed, inferred (default 1000). */
   maxListed?: number
+  /**
+   * Hold the calls of threads whose table-writing calls overlap and replay them in an order the
+   * log allows (default true). With false every call runs when its result line is read, so the
+   * model's state after event N always includes event N (for stepping through a log), and a
+   * disagreement under overlap is undecided.
+   */
+  orderWindows?: boolean
   /** Called for each modelled call with its kernel trace (`--trace`). */
   onTrace?: (line: number, pid: number, call: string, trace: string[]) => void
 }
@@ -417,7 +424,7 @@ export class Replayer {
     const writer = TABLE_WRITERS.has(name)
     const clone = CLONE_CALLS.has(name)
     if (t.inflight) this.endInflight(t)
-    const win = WINDOW_WRITERS.has(name)
+    const win = this.opts.orderWindows !== false && WINDOW_WRITERS.has(name)
     t.inflight = { win, name, line, table: t.table, writer, clone, argsText: clone ? argsText : '' }
     if (writer) t.table.inflight++
     if (clone) this.clonesInFlight++
