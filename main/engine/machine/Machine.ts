@@ -250,7 +250,7 @@ export class Machine {
     if (this.opts.replay && kind !== 'system') return
     const k = this.k
     const gen = (function* (): KGen<void> {
-      yield { obj: task.id, w: false, what: 'start' }
+      yield { obj: `start:${task.pid}`, w: false, what: 'start' }
       yield* body(k)
     })()
     const th: Thread = { tid: task.pid, task, kind, gen, pending: null, done: false, results: [] }
@@ -407,7 +407,7 @@ export class Machine {
     }, 'system')
     this.startThread(tick, function* (kk) {
       for (;;) {
-        yield { obj: 'jiffies', w: true, what: 'tick: jiffies++', enabled: () => kk.workqueue.some((w) => w.pending && w.due > kk.jiffies) }
+        yield { obj: 'workqueue', w: true, what: 'tick: jiffies++', enabled: () => kk.workqueue.some((w) => w.pending && w.due > kk.jiffies) }
         kk.jiffies++
       }
     }, 'system')

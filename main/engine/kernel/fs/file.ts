@@ -130,8 +130,10 @@ export const expand_files = kfunc('expand_files', function* (k: Kernel, files: F
       continue
     }
     if (k.profile.find_next_fd_fast_path && nr >= k.sysctl_nr_open) return -EMFILE
+    yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = true` }
     files.resize_in_progress = true
     const r = yield* expand_fdtable(k, files, nr)
+    yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = false` }
     files.resize_in_progress = false
     return r
   }

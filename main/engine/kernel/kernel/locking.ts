@@ -140,7 +140,8 @@ export function* wait_event(k: Kernel, wq: WaitQueue, cond: () => boolean, what:
   me.blocked_on = wq
   if (k.trace.on) k.trace.emit({ e: 'task', op: 'block', task: me.pid, detail: what })
   const ready = interruptible ? () => cond() || me.sigkill : cond
-  yield { obj: wq.id, w: true, what: `sleep: ${what}`, enabled: ready }
+  // The condition may read any object: for partial-order reduction this step conflicts with all.
+  yield { obj: '*', w: true, what: `sleep: ${what}`, enabled: ready }
   me.blocked_on = null
   const i = wq.waiters.indexOf(me)
   if (i >= 0) wq.waiters.splice(i, 1)

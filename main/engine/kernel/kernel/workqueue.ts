@@ -12,7 +12,7 @@ import { wait_event, newWaitQueue } from './locking'
  * @kernel include/linux/workqueue.h schedule_delayed_work()
  */
 export const schedule_delayed_work = kfunc('schedule_delayed_work', function* (k: Kernel, dwork: DelayedWork, delay: number): KGen<boolean> {
-  yield { obj: dwork.id, w: true, what: `schedule_delayed_work ${dwork.name}` }
+  yield { obj: 'workqueue', w: true, what: `schedule_delayed_work ${dwork.name}` }
   if (dwork.pending) return false
   dwork.pending = true
   dwork.due = k.jiffies + delay
@@ -25,7 +25,7 @@ export const schedule_delayed_work = kfunc('schedule_delayed_work', function* (k
  * SIM: waits until the kworker has run it (the kworker runs it at once when flushed).
  */
 export const flush_delayed_work = kfunc('flush_delayed_work', function* (k: Kernel, dwork: DelayedWork): KGen<boolean> {
-  yield { obj: dwork.id, w: true, what: `flush_delayed_work ${dwork.name}` }
+  yield { obj: 'workqueue', w: true, what: `flush_delayed_work ${dwork.name}` }
   if (!dwork.pending) return false
   dwork.due = Math.min(dwork.due, k.jiffies)
   yield* wait_event(k, newWaitQueue(`${dwork.id}.flush`), () => !dwork.pending, `flush_delayed_work(${dwork.name})`)
