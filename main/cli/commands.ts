@@ -1,5 +1,7 @@
-/** Commands contributed by other parts of the CLI (replay, labs, explore, grade). */
+/** Commands contributed by other parts of the CLI (replay, labs, explore). */
 import type { CliIo } from './io'
+import { replayCliCommand } from './replay'
+import { checkCommand, runCommand, releaseCommand, CHECK_HELP, RUN_HELP, RELEASE_HELP } from './lab'
 
 export interface CliCommand {
   readonly name: string
@@ -7,4 +9,14 @@ export interface CliCommand {
   run(argv: readonly string[], io: CliIo): number | Promise<number>
 }
 
-export const EXTRA_COMMANDS: readonly CliCommand[] = []
+const withHelp = (help: string, f: (argv: readonly string[], io: CliIo) => number) => (argv: readonly string[], io: CliIo): number => {
+  if (argv.includes('--help') || argv.includes('-h')) { io.out(help); return 0 }
+  return f(argv, io)
+}
+
+export const EXTRA_COMMANDS: readonly CliCommand[] = [
+  { name: 'check', summary: 'parse, type-check and run every scenario and exercise test of labs (CI for lab authors)', run: withHelp(CHECK_HELP, checkCommand) },
+  { name: 'run', summary: 'run a lab scenario, strace-style (--trace: kernel paths; --schedule: replay one)', run: withHelp(RUN_HELP, runCommand) },
+  { name: 'release', summary: 'write the student edition of labs (hidden tests and solutions removed)', run: withHelp(RELEASE_HELP, releaseCommand) },
+  replayCliCommand,
+]

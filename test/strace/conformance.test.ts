@@ -14,11 +14,7 @@ const logs = fixtureLogs()
  * Logs on which the engine is known to disagree with the kernel, with the reason. They are
  * expected to fail (it.fails): when the engine is fixed, the test reports it and the entry goes.
  */
-const KNOWN_ENGINE_ISSUES: Record<string, string> = {
-  'probe-threads_grow.log':
-    'expand_fdtable on a table shared by threads (files->count > 1) calls synchronize_rcu; syscallNow in replay mode has no ' +
-    'grace-period thread, so it throws "setup blocked at sleep: synchronize_rcu" and leaves resize_in_progress set (later calls: "resize of files#1")',
-}
+const KNOWN_ENGINE_ISSUES: Record<string, string> = {}
 
 describe('the corpus', () => {
   it('has logs of probes and of real programs in every recorded format', () => {

@@ -131,6 +131,7 @@ export class Machine {
       violations,
       work_exited: { next: null, func: null, container: null },
       all_files_structs: new Set(),
+      live_fds: new Set(),
       oracle: null,
       threads: {
         start: (task, body, kind) => m.startThread(task, body, kind === 'kthread' ? 'kthread' : 'user'),
@@ -179,12 +180,50 @@ export class Machine {
       for (;;) {
         const r = g.next()
         if (r.done) return r.value
-        if (r.value.enabled && !r.value.enabled()) throw new Error(`setup blocked at ${r.value.what}`)
+        if (r.value.enabled && !r.value.enabled()) {
+          // Synchronous mode (setup, replay): let time pass for the waiter: grace periods end,
+          // due work runs. Anything else that blocks cannot make progress here.
+          this.settleNow()
+          if (!r.value.enabled()) throw new Error(`blocked at ${r.value.what}`)
+        }
       }
     } finally {
       k.current = saved
       k.trace.on = wasOn
     }
+  }
+
+  /**
+   * Synchronous mode only: end pending RCU grace periods (no other task runs, so only the current
+   * task's own read sections could hold one) and run their callbacks.
+   */
+  private settleNow(): void {
+    const k = this.k
+    const rcu = k.rcu
+    const readers = [...k.tasks.values()].filter((t) => t.rcu_read_lock_nesting > 0 && t !== k.current)
+    if (readers.length) return
+    const target = Math.max(rcu.completed, ...rcu.syncWaiters.map((w) => w.gp), ...rcu.callbacks.map((c) => c.gp))
+    if (target > rcu.completed) {
+      rcu.gp = null
+      rcu.completed = target
+      if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'gp_end', what: `gp ${target} (synchronous)` })
+      rcu.syncWaiters = []
+      const cbs = rcu.callbacks.splice(0)
+      const cur = k.current
+      for (const cb of cbs) {
+        cur.irq_count++
+        try {
+          const g = cb.head.func ? cb.head.func(k, cb.head) : null
+          if (g) for (let r = g.next(); !r.done; r = g.next()) { /* callbacks do not block */ }
+        } finally { cur.irq_count-- }
+      }
+    }
+  }
+
+  /** Replay: forget an exited task (reaped by its parent). */
+  reapNow(tid: number): void {
+    const t = this.k.tasks.get(tid)
+    if (t && t.state !== 'running') { t.state = 'dead'; this.k.tasks.delete(tid) }
   }
 
   /** A new task with its own files_struct; fds 0-2 on /dev/pts/0 unless `stdio` is false. */
@@ -524,13 +563,16 @@ export class Machine {
     if (!task) throw new Error(`no task ${tid}`)
     const k = this.k
     k.oracle = oracle
+    const saved = k.current
     try {
       const targs = args.map(traceArg) as TraceArg[]
       const h = SYSCALLS[name]
+      k.current = task // handlers may read current while building their generator
       const body = name === 'execve' ? sys_execve(k, String(args[0])) : h ? h(k, args) : (function* () { return -ENOSYS })()
       return this.runNow(task, do_syscall(k, name, targs, body))
     } finally {
       k.oracle = null
+      k.current = saved
     }
   }
 

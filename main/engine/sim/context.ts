@@ -119,6 +119,8 @@ export interface Kernel {
   readonly violations: Violation[]
   /** Sentinel of task_work_run at exit (work_exited). */
   readonly work_exited: CallbackHead
+  /** Every live struct fd of every task (sanitizer checks walk this, not every task). */
+  readonly live_fds: Set<import('../kernel/include/types').StructFd>
   /** Any files_struct ever created, for snapshots and invariants (freed ones removed). */
   readonly all_files_structs: Set<FilesStruct>
   /**

@@ -56,7 +56,7 @@ export class EngineModel implements ReplayModel {
     // (otherwise every process of a long log stays in k.tasks, and the sanitizer's per-fput scans
     // over all tasks make the replay quadratic).
     const t = this.machine.k.tasks.get(tid)
-    if (t && (t.state === 'zombie' || t.state === 'dead')) this.machine.k.tasks.delete(tid)
+    if (t && (t.state === 'zombie' || t.state === 'dead')) this.machine.reapNow(tid)
   }
 
   inherit(tid: number, fd: number, opts: InheritOptions): void {

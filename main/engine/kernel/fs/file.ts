@@ -482,7 +482,7 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
     if (file) flags = FDPUT_FPUT
   }
   const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd, kind, owner: task, released: false }
-  if (file) task.fds_live.push(f)
+  if (file) { task.fds_live.push(f); k.live_fds.add(f) }
   return f
 })
 
@@ -557,6 +557,7 @@ function* fdputCommon(k: Kernel, f: StructFd, who: string): KGen<void> {
     k.report('V3', 'violation', `${who} does not match ${f.kind} (${f.id})`, [f.file.id])
   }
   f.released = true
+  k.live_fds.delete(f)
   const live = f.owner.fds_live
   const i = live.indexOf(f)
   if (i >= 0) live.splice(i, 1)

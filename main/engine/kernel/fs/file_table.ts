@@ -277,8 +277,10 @@ export const file_free_rcu = kfunc('file_free_rcu', function* (k: Kernel, head: 
 
 /** Sanitizer V1: the memory goes while a struct fd still points at it. */
 function checkLiveBorrowsAtFree(k: Kernel, file: File): void {
-  for (const t of k.tasks.values()) {
-    for (const fd of t.fds_live) {
+  if (k.live_fds.size === 0) return
+  for (const fd of k.live_fds) {
+    const t = fd.owner
+    {
       if (fd.file === file && !fd.released && fd.gen === file.gen) {
         k.report('use-after-free', 'violation',
           `${file.id} freed while ${t.comm}/${t.pid} still holds a ${fd.flags & 1 ? 'cloned' : 'light (borrowed)'} ${fd.kind} reference from fd ${fd.fd} (V1)`, [file.id, t.id])

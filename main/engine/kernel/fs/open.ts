@@ -178,7 +178,7 @@ export const do_filp_open = kfunc('do_filp_open', function* (k: Kernel, dfd: num
  */
 export const do_sys_openat2 = kfunc('do_sys_openat2', function* (k: Kernel, dfd: number, filename: string, flags: number, mode: number): KGen<number> {
   void mode
-  if (flags & ~VALID_OPEN_FLAGS) return -EINVAL // build_open_flags (SIM: unknown bits rejected)
+  flags &= VALID_OPEN_FLAGS // build_open_how: open(2)/openat(2) ignore unknown bits (openat2 rejects them)
   if (typeof filename !== 'string') return -EINVAL
   if (filename === '') return -ENOENT
   const fd = yield* get_unused_fd_flags(k, flags)

@@ -151,8 +151,10 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
  * is still live: nothing counted keeps the file alive until that borrow's fdput.
  */
 function checkLightBorrowsAtLastPut(k: Kernel, f: File): void {
-  for (const t of k.tasks.values()) {
-    for (const sfd of t.fds_live) {
+  if (k.live_fds.size === 0) return
+  for (const sfd of k.live_fds) {
+    const t = sfd.owner
+    {
       if (sfd.file === f && !sfd.released && (sfd.flags & 1) === 0 && sfd.gen === f.gen) {
         k.report('V2', 'violation',
           `last reference of ${f.id} dropped while ${t.comm}/${t.pid} holds a light fdget borrow of fd ${sfd.fd} (${sfd.kind}): filp_close under a light fdget, nothing pins the file until fdput`,

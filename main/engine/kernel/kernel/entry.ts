@@ -37,6 +37,7 @@ function checkReturnToUser(k: Kernel, what: string): void {
       `${t.comm}/${t.pid} returns to user space from ${what} with ${f.kind}(${f.fd}) not released (${light ? 'a borrowed reference outlives the syscall' : 'a counted reference leaks'})`,
       [f.file?.id ?? '', t.id])
   }
+  for (const f of t.fds_live) k.live_fds.delete(f)
   t.fds_live.length = 0 // reported once: a borrow is dead in user space, a leaked clone stays counted
   if (t.preempt_count > 0) k.report('atomic', 'violation', `${t.comm}/${t.pid} returns to user space from ${what} holding ${t.held.map((l) => l.id).join(', ') || 'preemption disabled'}`, [t.id])
   if (t.rcu_read_lock_nesting > 0) k.report('rcu', 'violation', `${t.comm}/${t.pid} returns to user space from ${what} inside an RCU read-side section`, [t.id])
