@@ -13,7 +13,7 @@ import {
   EPOLL_CTL_ADD, EPOLL_CTL_DEL, O_PATH, RLIMIT_NOFILE,
 } from '../../main/engine/kernel/include/flags'
 import { EBADF, EINVAL, EMFILE, EAGAIN, ENOENT, EBUSY } from '../../main/engine/kernel/include/errno'
-import type { Program } from '../../main/engine'
+import type { Program, UserApi } from '../../main/engine'
 
 const THREAD = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
 const lock = (type = F_WRLCK, start = 0, len = 10): Flock => ({ l_type: type, l_whence: SEEK_SET, l_start: start, l_len: len, l_pid: 0 })
@@ -65,7 +65,7 @@ describe('§2.5 table growth', () => {
     let child = 0
     const { m } = runProcess(function* (sys) {
       yield* sys('dup2', 0, 300)
-      yield* sys('fork', function* (u) { child = u.task.files!.fdt.max_fds } as Program)
+      yield* sys('fork', function* (u: UserApi) { child = u.task.files!.fdt.max_fds } as Program)
     })
     expect(child).toBe(512)
     expect(m.violations).toEqual([])
@@ -234,7 +234,7 @@ describe('§13.9-10 close_range', () => {
       for (const p of ['/tmp/a', '/tmp/b', '/tmp/c']) yield* sys('open', p, O.CREAT | O.RDWR, 0o644)
       yield* sys('close_range', 3, 5, 0)
     })
-    const freed = m.k.trace.events.filter((e) => e.e === 'enter' && e.fn === '__fput').map((e) => (e as { args: unknown[] }).args[0])
+    const freed = m.k.trace.events.filter((e) => e.e === 'enter' && e.fn === '__fput').map((e) => (e as unknown as { args: unknown[] }).args[0])
     const ids = [3, 4, 5].map((fd) => `file#${fd - 1}`)
     expect(freed.slice(0, 3)).toEqual([...ids].reverse())
   })
@@ -247,7 +247,7 @@ describe('§13.11 fork', () => {
       yield* sys('open', '/tmp/f', O.CREAT | O.RDWR, 0o644)
       yield* sys('open', '/tmp/f', O.RDWR | O.CLOEXEC)
       yield* sys('fcntl', 3, F_SETLK, lock())
-      yield* sys('fork', function* (u) {
+      yield* sys('fork', function* (u: UserApi) {
         out.push(yield* u.sys('fcntl', 4, F_GETFD))
         out.push(yield* u.sys('lseek', 3, 100, SEEK_SET))
         out.push(yield* u.sys('fcntl', 3, F_SETLK, lock()))
@@ -268,7 +268,7 @@ describe('§13.12-13 threads sharing a table', () => {
     runProcess(function* (sys) {
       yield* sys('open', '/tmp/a', O.CREAT | O.RDWR, 0o644)
       yield* sys('close', 3)
-      yield* sys('clone', { flags: THREAD, program: function* (u) { out.push(yield* u.sys('read', 3, new Uint8Array(1))) } })
+      yield* sys('clone', { flags: THREAD, program: function* (u: UserApi) { out.push(yield* u.sys('read', 3, new Uint8Array(1))) } })
     })
     expect(out).toEqual([-EBADF])
   })
@@ -276,9 +276,9 @@ describe('§13.12-13 threads sharing a table', () => {
     const m = createMachine({ checkInvariants: true })
     const fds = new Int32Array(2)
     const out: number[] = []
-    m.spawnProcess({ comm: 'app', program: function* (u) {
+    m.spawnProcess({ comm: 'app', program: function* (u: UserApi) {
       yield* u.sys('pipe', fds)
-      yield* u.sys('clone', { flags: THREAD, program: function* (t) { out.push(yield* t.sys('read', fds[0]!, new Uint8Array(1))) } })
+      yield* u.sys('clone', { flags: THREAD, program: function* (t: UserApi) { out.push(yield* t.sys('read', fds[0]!, new Uint8Array(1))) } })
       // let the reader block first
       for (let i = 0; i < 3; i++) yield* u.stmt('stmt', 'spin', 0, 0)
       out.push(yield* u.sys('close', fds[0]!))
@@ -299,7 +299,7 @@ describe('§13.14 execve', () => {
       yield* sys('open', '/tmp/l', O.CREAT | O.RDWR, 0o644)
       yield* sys('open', '/tmp/c', O.CREAT | O.RDWR | O.CLOEXEC, 0o644)
       yield* sys('fcntl', 3, F_SETLK, lock())
-      yield* sys('execve', '/bin/true', function* (u) {
+      yield* sys('execve', '/bin/true', function* (u: UserApi) {
         out.push(yield* u.sys('fcntl', 3, F_GETFD))
         out.push(yield* u.sys('fcntl', 4, F_GETFD))
         out.push(u.k.vfs.lookup('/tmp/l')!.i_flctx!.flc_posix.length)
@@ -322,8 +322,8 @@ describe('§13.14 execve', () => {
       runProcess(function* (sys) {
         yield* sys('open', '/tmp/l', O.CREAT | O.RDWR, 0o644)
         yield* sys('fcntl', 3, F_SETLK, lock())
-        yield* sys('clone', { flags: THREAD, program: function* (t) { for (;;) yield* t.stmt('stmt', 'loop', 0, 0) } })
-        yield* sys('execve', '/bin/true', function* (u) { held = u.k.vfs.lookup('/tmp/l')!.i_flctx!.flc_posix.length } as Program)
+        yield* sys('clone', { flags: THREAD, program: function* (t: UserApi) { for (;;) yield* t.stmt('stmt', 'loop', 0, 0) } })
+        yield* sys('execve', '/bin/true', function* (u: UserApi) { held = u.k.vfs.lookup('/tmp/l')!.i_flctx!.flc_posix.length } as Program)
       }, { variants: { exec_unshare_before_de_thread: variant } })
       return held
     }
@@ -365,7 +365,7 @@ describe('§4 task work and delayed fput', () => {
   it('a kthread\'s last fput goes to the delayed list and runs in the kworker after a jiffy', () => {
     const m = createMachine({ checkInvariants: true })
     let file: ReturnType<typeof fileAt> = null
-    m.spawnProcess({ comm: 'app', program: function* (u) {
+    m.spawnProcess({ comm: 'app', program: function* (u: UserApi) {
       yield* u.sys('open', '/tmp/k', O.CREAT | O.RDWR, 0o644)
       file = u.task.files!.fdt.fd[3]!
       const { get_file } = yield* importFileRef()
@@ -410,7 +410,7 @@ describe('§5 fdget: light when the table is not shared, counted when it is', ()
       const f1 = yield* fdget(u.k, 3)
       seen.push({ light: (f1.flags & 1) === 0, refs: file_count(u.k, f1.file!) })
       yield* fdput(u.k, f1)
-      yield* sys('clone', { flags: THREAD, program: function* (t) { for (let i = 0; i < 2; i++) yield* t.stmt('stmt', 'x', 0, 0) } })
+      yield* sys('clone', { flags: THREAD, program: function* (t: UserApi) { for (let i = 0; i < 2; i++) yield* t.stmt('stmt', 'x', 0, 0) } })
       const f2 = yield* fdget(u.k, 3)
       seen.push({ light: (f2.flags & 1) === 0, refs: file_count(u.k, f2.file!) })
       yield* fdput(u.k, f2)
@@ -440,14 +440,14 @@ describe('reserved fds', () => {
   it('while a thread is blocked in open(FIFO) with fd 3 reserved: close(3) is EBADF, dup2 onto 3 is EBUSY, a fork child sees 3 free', () => {
     const m = createMachine({ checkInvariants: true })
     const out: Record<string, number> = {}
-    m.spawnProcess({ comm: 'app', program: function* (u) {
+    m.spawnProcess({ comm: 'app', program: function* (u: UserApi) {
       yield* u.sys('mkfifo', '/tmp/fifo', 0o644)
-      yield* u.sys('clone', { flags: THREAD, program: function* (t) { out.reader = yield* t.sys('open', '/tmp/fifo', O.RDONLY) } })
+      yield* u.sys('clone', { flags: THREAD, program: function* (t: UserApi) { out.reader = yield* t.sys('open', '/tmp/fifo', O.RDONLY) } })
       for (let i = 0; i < 200 && !(u.task.files!.fdt.open_fds.test(3) && !u.task.files!.fdt.fd[3]); i++) yield* u.stmt('stmt', 'wait', 0, 0)
       out.close = yield* u.sys('close', 3)
       out.dup2 = yield* u.sys('dup2', 0, 3)
       out.open = yield* u.sys('open', '/tmp/x', O.CREAT | O.RDWR, 0o644)
-      yield* u.sys('fork', function* (c) { out.child = yield* c.sys('open', '/tmp/x', O.RDWR) } as Program)
+      yield* u.sys('fork', function* (c: UserApi) { out.child = yield* c.sys('open', '/tmp/x', O.RDWR) } as Program)
       out.writer = yield* u.sys('open', '/tmp/fifo', O.WRONLY)
       return 0
     } })
