@@ -80,6 +80,9 @@ describe('fdlab check / run / release', () => {
     expect(d.err.join()).toContain("no scenario or EXERCISE/TEST named 'missing'")
     const e = io()
     expect(runCommand([f, '--schedule', 'x,y'], e.io)).toBe(2)
+    const g = io()
+    expect(runCommand([f, '--scenario', 'naive', '--kernel', '6.18', '--schedule', 'v1:100*3,555'], g.io)).toBe(1)
+    expect(g.text()).toContain('the schedule does not fit this program: the thread it names cannot run at micro-step 4')
   })
 
   it('release writes the student edition of each lab of a folder, and copies course.yaml', () => {

@@ -80,6 +80,7 @@ export function judge(block: LabBlock, o: RunOutcome): string[] {
   const viol = o.violations.filter((v) => v.severity === 'violation')
   const crashed = o.runtimeErrors.length > 0
   const expectFailed = o.expectFailures.length > 0
+  if (o.status === 'schedule-mismatch') reasons.push(`the schedule does not fit this program: the thread it names cannot run at micro-step ${o.steps + 1}`)
   if (o.status === 'budget') reasons.push(...o.runtimeErrors.map((d) => `${d.line}:${d.col}: ${d.message}`))
   if (block.expect !== 'fail') {
     for (const d of [...o.runtimeErrors.filter((d) => d.code !== 'budget'), ...o.expectFailures]) reasons.push(`${d.line}:${d.col}: ${d.message}`)
