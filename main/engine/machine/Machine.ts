@@ -346,7 +346,7 @@ export class Machine {
     const k = this.k
     if (task.sigkill) throw new ExitSignal(137)
     const th = this.byTid.get(task.pid)
-    const targs = args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a)))
+    const targs = k.trace.on ? args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a))) : []
     // The user-mode instruction that enters the kernel: a scheduling point at the boundary.
     yield { obj: `user:${task.pid}`, w: false, what: `syscall ${name}` }
     if (task.sigkill) throw new ExitSignal(137)
@@ -530,16 +530,24 @@ export class Machine {
     let i = 0
     for (;;) {
       if (opts.until !== undefined && this.stepNo >= opts.until) return this.result('paused')
-      const en = this.enabled()
-      if (en.length === 0) break
-      if (this.stepNo >= maxSteps) return this.result('budget')
+      if (this.stepNo >= maxSteps) {
+        if (this.enabled().length === 0) break
+        return this.result('budget')
+      }
       let th: Thread
+      const last = this.last
       if (sched && i < sched.length) {
         const want = sched[i++]!
-        const t = en.find((x) => x.tid === want)
-        if (!t) return this.result('schedule-mismatch')
+        const t = this.byTid.get(want)
+        if (!t || !this.isEnabled(t)) return this.result('schedule-mismatch')
         th = t
-      } else th = this.pick(en, policy)
+      } else if (policy === 'sequential' && last !== null && last.kind !== 'system' && this.isEnabled(last)) {
+        th = last // the policy keeps the running thread: no need to look at the others
+      } else {
+        const en = this.enabled()
+        if (en.length === 0) break
+        th = this.pick(en, policy)
+      }
       this.step(th.tid)
     }
     const live = this.threads.some((t) => !t.done && t.kind !== 'system')

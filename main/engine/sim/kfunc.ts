@@ -27,13 +27,15 @@ export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => KGen<R>)
 
 /** Define a traced kernel function (generator form). */
 export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => KGen<R>): KFunc<A, R> {
-  const fn = function* (k: Kernel, ...args: A): KGen<R> {
+  const traced = function* (k: Kernel, args: A): KGen<R> {
     const t = k.trace
-    if (t.on) t.emit({ e: 'enter', fn: name, args: args.map(traceArg) })
+    t.emit({ e: 'enter', fn: name, args: args.map(traceArg) })
     const r = yield* body(k, ...args)
-    if (t.on) t.emit({ e: 'exit', fn: name, ret: traceArg(r) })
+    t.emit({ e: 'exit', fn: name, ret: traceArg(r) })
     return r
   }
+  // With tracing off the body's own generator is returned: no wrapper frame on the hot path.
+  const fn = (k: Kernel, ...args: A): KGen<R> => (k.trace.on ? traced(k, args) : body(k, ...args))
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
   return fn as KFunc<A, R>

@@ -64,9 +64,13 @@ export class TraceLog {
 
   emit(ev: TraceInput): void {
     if (!this.on) return
-    const full = { ...ev, seq: this.seq++, step: this.step, tid: this.tid } as TraceEvent
-    this.events.push(full)
-    if (this.listener) this.listener(full)
+    // The input is a fresh literal at every call site: complete it in place (no second object).
+    const full = ev as { seq: number; step: number; tid: number } & TraceInput
+    full.seq = this.seq++
+    full.step = this.step
+    full.tid = this.tid
+    this.events.push(full as TraceEvent)
+    if (this.listener) this.listener(full as TraceEvent)
   }
 
   get length(): number {

@@ -45,6 +45,12 @@ export interface InterpOptions {
   readonly maxStatements: number
   /** Nested lab C function calls per thread. */
   readonly maxDepth: number
+  /**
+   * Keep going after a kernel-side lab C error (the explorer's quiet runs): the kernel entry
+   * point returns -EFAULT (or ends the kthread) and the error is recorded, so the search can
+   * continue and the outcome differs. Normal runs stop at the error instead.
+   */
+  readonly containKernelErrors?: boolean
 }
 
 class Ret { constructor(readonly value: Value) {} }
@@ -60,6 +66,8 @@ export class Interp {
   readonly expectFailures: ExpectFailure[] = []
   /** Run-time errors of user code (each ended its thread, as a crash would). */
   readonly userErrors: LabCError[] = []
+  /** Kernel-side errors contained by `containKernelErrors`. */
+  readonly kernelErrors: LabCError[] = []
   readonly containers: Containers = new WeakMap()
   output = ''
   statements = 0
@@ -734,6 +742,19 @@ export class Interp {
     if (!f.driver) return undefined
     const d = this.prog.drivers.find((x) => x.name === f.driver)
     return d ? this.prog.fileOf.get(d) : undefined
+  }
+
+  /** Run kernel code entered from the engine (a hook, a callback, a kthread body). */
+  *kernelEntry<R>(g: KGen<R>, onError: R): KGen<R> {
+    try {
+      return yield* g
+    } catch (e) {
+      if (e instanceof LabCError && e.kernel && this.opts.containKernelErrors) {
+        this.kernelErrors.push(e)
+        return onError
+      }
+      throw e
+    }
   }
 
   /** A kernel entry into lab code (hook, callback, kthread): a fresh kernel-mode thread state. */

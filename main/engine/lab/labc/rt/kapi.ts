@@ -39,7 +39,7 @@ export function callbackFor(rt: Interp, f: FuncDef): CallbackFn {
   const cached = rt.callbacks.get(f)
   if (cached) return cached as CallbackFn
   const fn = function* (_k: Kernel, head: CallbackHead): KGen<void> {
-    yield* rt.callLab(f, [head], rt.kernelEnv(rt.fileOf(f), 0), f.pos)
+    yield* rt.kernelEntry(rt.callLab(f, [head], rt.kernelEnv(rt.fileOf(f), 0), f.pos), null)
   }
   Object.defineProperty(fn, 'name', { value: f.name })
   Object.defineProperty(fn, 'kname', { value: f.name })
@@ -128,7 +128,7 @@ export const KERNEL_IMPL: Readonly<Record<string, Impl>> = {
     if (!dw) return rt.err(env, call.pos, 'INIT_DELAYED_WORK(NULL, ...)')
     const f = a[1] as FuncDef | null
     const fn = function* (): KGen<void> {
-      if (f) yield* rt.callLab(f, [dw], rt.kernelEnv(rt.fileOf(f), 0), f.pos)
+      if (f) yield* rt.kernelEntry(rt.callLab(f, [dw], rt.kernelEnv(rt.fileOf(f), 0), f.pos), null)
     }
     Object.defineProperty(fn, 'kname', { value: f?.name ?? 'work' })
     dw.func = fn

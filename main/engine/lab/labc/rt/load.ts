@@ -70,7 +70,7 @@ export function loadProgram(m: Machine, prog: Program, lineText: (file: string, 
   for (const kt of prog.kthreads) {
     const file = prog.fileOf.get(kt) ?? ''
     m.spawnKthread(kt.name, function* (): KGen<void> {
-      yield* rt.body(kt.body, rt.kernelEnv(file, kt.frameSize ?? 0))
+      yield* rt.kernelEntry(rt.body(kt.body, rt.kernelEnv(file, kt.frameSize ?? 0)), 0)
     })
   }
   return rt
@@ -79,7 +79,7 @@ export function loadProgram(m: Machine, prog: Program, lineText: (file: string, 
 function fops(rt: Interp, name: string, hs: readonly FuncDef[]): FileOperations {
   const hook = (op: string): FuncDef | undefined => hs.find((h) => (h.name === 'ioctl' ? 'unlocked_ioctl' : h.name) === op)
   const run = function* (h: FuncDef, args: Value[]): KGen<number> {
-    const r = yield* rt.callLab(h, args, rt.kernelEnv(rt.fileOf(h), 0), h.pos)
+    const r = yield* rt.kernelEntry(rt.callLab(h, args, rt.kernelEnv(rt.fileOf(h), 0), h.pos), -14n)
     return typeof r === 'bigint' ? Number(r) : 0
   }
   const pos = (p: { v: number }): IntRef => new IntRef(() => BigInt(p.v), (v) => { p.v = Number(v) }, 'pos')
