@@ -106,7 +106,7 @@ export function runInstance(inst: Instance, spec: RunSpec, diagnostics: readonly
       })
     }
   }
-  for (const e of rt.userErrors) runtimeErrors.push(errorDiag(e))
+  for (const e of [...rt.userErrors, ...rt.kernelErrors]) runtimeErrors.push(errorDiag(e))
   if (status === 'budget') {
     const at = rt.lastPos
     runtimeErrors.push({
