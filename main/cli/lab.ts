@@ -13,6 +13,7 @@ import { checkLab, runBlock, profilesOf, type BlockResult, type BlockRunOptions,
 import type { RunOutcome } from '../engine/lab/run'
 import { formatFunctionGraph, formatStrace } from '../engine/machine/format'
 import { formatSchedule, parseSchedule } from '../engine/lab/schedule'
+import { labExplorer } from '../engine/lab/explore'
 import { parseArgs, type CliIo } from './io'
 
 export const CHECK_HELP = `usage: fdlab check [--kernel 6.5|6.18|mainline] [--trace] [--quiet] LAB|DIR...
@@ -30,8 +31,8 @@ export const RELEASE_HELP = `usage: fdlab release LAB|DIR -o OUTDIR
 Writes the student edition of each lab to OUTDIR: solutions and hidden blocks removed,
 'edition: student' in the front matter. A course folder's course.yaml is copied too.`
 
-/** Optional explorer for scenarios marked `explore` (wired by the CLI entry when available). */
-let explorer: Explorer | undefined
+/** The explorer for blocks marked `explore` (replaceable, e.g. with progress reporting). */
+let explorer: Explorer | undefined = labExplorer()
 export function setLabExplorer(e: Explorer | undefined): void {
   explorer = e
 }

@@ -23,10 +23,18 @@ export function labExplorer(opts: LabExplorerOptions = {}): Explorer {
 export function exploreSpec(spec: RunSpec, bound: number | null, want: (o: RunOutcome) => boolean, opts: LabExplorerOptions = {}): ExploreResult {
   const fe = frontEnd(spec.sources, spec.profile)
   if (!fe.ok) return { runs: 0, complete: true, witness: null }
-  const quiet: RunSpec = { ...spec, trace: false }
-  const r = explore(() => load(fe.program, quiet).machine, {
-    bound: bound ?? undefined, maxRuns: opts.maxRuns, maxSteps: spec.maxSteps, onProgress: opts.onProgress, shouldStop: opts.shouldStop,
-  })
+  // Quiet runs keep going past a kernel-side lab C error, so that the search covers every schedule;
+  // the witness is then replayed normally (where such an error stops the run and fails it).
+  const quiet: RunSpec = { ...spec, trace: false, limits: { ...spec.limits, containKernelErrors: true } }
+  let r: ReturnType<typeof explore>
+  try {
+    r = explore(() => load(fe.program, quiet).machine, {
+      bound: bound ?? undefined, maxRuns: opts.maxRuns, maxSteps: spec.maxSteps, onProgress: opts.onProgress, shouldStop: opts.shouldStop,
+    })
+  } catch {
+    // The model failed on some schedule: report an incomplete search rather than crash.
+    return { runs: 0, complete: false, witness: null }
+  }
   const schedules = [...r.outcomes.map((o) => o.schedule), ...r.violations.map((v) => v.schedule)]
     .sort((a, b) => a.length - b.length)
   const seen = new Set<string>()
