@@ -114,6 +114,16 @@ describe('release', () => {
     expect(out).toContain('An illustration that the engine ignores:\n\n```c\nstruct file *f = fget(fd);\n```')
   })
 
+  it('a predict exercise whose scenario is hidden still parses in the student edition', () => {
+    const text = small.replace('```c scenario=open-close', '```c scenario=open-close hidden')
+    const { lab, diagnostics } = parseLab(text, 'h.lab.md')
+    expect(diagnostics).toEqual([])
+    const out = parseLab(release(lab), 'h.lab.md')
+    expect(out.diagnostics).toEqual([])
+    expect(out.lab.scenarios).toEqual([])
+    expect(out.lab.exercises[0]!.scenario).toBe('open-close')
+  })
+
   it('keeps CRLF line endings', () => {
     const { lab } = parseLab(small.replace(/\n/g, '\r\n'), 'small.lab.md')
     const out = release(lab)
