@@ -302,3 +302,34 @@ process p { int fd = open("/tmp/s", O_RDWR | O_CREAT, 0600); int c = spawn(fd); 
     expect([obs(o, 'tid'), obs(o, 'child')]).toEqual([['1'], ['1']])
   })
 })
+
+describe('the engine\'s Binder driver and sched_yield', () => {
+  it('#include <linux/android/binder.h> gives /dev/binder; sched_yield lets the other process run', () => {
+    const o = run(`#include <linux/android/binder.h>
+process mgr {
+  int b = open("/dev/binder", O_RDWR);
+  expect(ioctl(b, BINDER_SET_CONTEXT_MGR, 0) == 0);
+  int got = -1;
+  while (got < 0) { got = ioctl(b, BINDER_RECV_FD, 0); if (got < 0) sched_yield(); }
+  observe("received", got);
+  observe("cloexec", fcntl(got, F_GETFD) & FD_CLOEXEC);
+  expect(ioctl(b, BINDER_FREE_FD, got) == 0);
+  expect(!fd_is_open(getpid(), got));
+}
+process client {
+  int b = open("/dev/binder", O_RDWR);
+  int f = open("/tmp/payload", O_RDWR | O_CREAT, 0600);
+  while (ioctl(b, BINDER_SEND_FD, f) != 0) sched_yield();
+}`)
+    clean(o)
+    expect(o.status).toBe('done')
+    expect([obs(o, 'received'), obs(o, 'cloexec')]).toEqual([['4'], ['1']])
+    expect(o.violations).toEqual([])
+    const fns = o.events.filter((e) => e.e === 'enter').map((e) => (e as { fn: string }).fn)
+    expect(fns).toEqual(expect.arrayContaining(['binder_translate_fd', 'binder_apply_fd_fixups', 'binder_deferred_fd_close', 'binder_do_fd_close']))
+  })
+  it('without the include there is no /dev/binder', () => {
+    const o = run('process p { observe("fd", open("/dev/binder", O_RDWR)); observe("errno", errno); }')
+    expect([obs(o, 'fd'), obs(o, 'errno')]).toEqual([['-1'], ['2']])
+  })
+})

@@ -132,4 +132,6 @@ export type TopDecl = ProcessDef | KthreadDef | DriverDef | FuncDef | StructDef 
 export interface Unit {
   readonly file: string
   readonly decls: TopDecl[]
+  /** Headers named by #include lines (most are only for readers). */
+  readonly includes?: readonly { readonly header: string; readonly line: number; readonly col: number }[]
 }

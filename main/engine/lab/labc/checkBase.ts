@@ -36,6 +36,8 @@ export interface Program {
   readonly consts: Map<string, bigint>
   /** The file each top-level declaration came from (for runtime messages). */
   readonly fileOf: Map<TopDecl, string>
+  /** Engine devices the program asked for with #include (e.g. 'binder' for /dev/binder). */
+  readonly devices: Set<string>
 }
 
 export interface Local {
@@ -69,7 +71,7 @@ export class CheckerBase {
   constructor(readonly api: LabApi, readonly diags: Diagnostic[]) {
     this.prog = {
       profile: api.profile, api, processes: [], kthreads: [], drivers: [], funcs: new Map(), globals: [],
-      structs: new Map(), consts: new Map(), fileOf: new Map(),
+      structs: new Map(), consts: new Map(), fileOf: new Map(), devices: new Set(),
     }
   }
 

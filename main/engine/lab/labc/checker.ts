@@ -6,6 +6,9 @@
 import type { Diagnostic } from '../diagnostics'
 import type { Block, Expr, FuncDef, Stmt, TopDecl, Unit, VarDecl } from './ast'
 import { PRELUDE, type LabApi } from './api'
+import {
+  BINDER_CLOSE_NAIVE, BINDER_FREE_FD, BINDER_RECV_FD, BINDER_SEND_FD, BINDER_SET_CONTEXT_MGR,
+} from '../../kernel/drivers/android/binder'
 import { type Program, type StructInfo } from './checkBase'
 import { ExprChecker, isZeroLiteral } from './checkExpr'
 import { inferModes } from './modes'
@@ -28,6 +31,14 @@ export const FILE_OPERATIONS: Readonly<Record<string, string>> = {
 }
 const HOOK_ALIASES: Readonly<Record<string, string>> = { ioctl: 'unlocked_ioctl' }
 
+/** Engine devices a program can ask for by including their header. */
+export const ENGINE_DEVICES: Readonly<Record<string, { name: string; path: string; constants: Readonly<Record<string, number>> }>> = {
+  'linux/android/binder.h': {
+    name: 'binder', path: '/dev/binder',
+    constants: { BINDER_SET_CONTEXT_MGR, BINDER_SEND_FD, BINDER_RECV_FD, BINDER_FREE_FD, BINDER_CLOSE_NAIVE },
+  },
+}
+
 /** Type-check the units of one program (a scenario or a test with its libraries and answer). */
 export function checkProgram(units: readonly Unit[], api: LabApi, diags: Diagnostic[]): Program {
   const c = new Checker(api, diags)
@@ -44,6 +55,7 @@ class Checker extends ExprChecker {
     for (const d of parseUnit(PRELUDE, '<prelude>', pre).decls) all.push({ decl: d, file: '<prelude>' })
     for (const u of units) for (const d of u.decls) all.push({ decl: d, file: u.file })
     for (const x of all) this.prog.fileOf.set(x.decl, x.file)
+    for (const u of units) for (const inc of u.includes ?? []) this.include(inc.header)
     this.collect(all)
     inferModes(all, this.prog.funcs, new Set(this.prog.globals.map((g) => g.name)), this.api, this.diags)
     for (const { decl, file } of all) {
@@ -67,6 +79,14 @@ class Checker extends ExprChecker {
       }
       this.ctx = null
     }
+  }
+
+  /** Headers that bring an engine device: its constants become names, the loader registers it. */
+  private include(header: string): void {
+    const dev = ENGINE_DEVICES[header.replace(/^uapi\//, '')]
+    if (!dev || this.prog.devices.has(dev.name)) return
+    this.prog.devices.add(dev.name)
+    for (const [k, v] of Object.entries(dev.constants)) if (!this.prog.consts.has(k)) this.prog.consts.set(k, BigInt(v))
   }
 
   /** First pass: every top-level name, so that order of declaration does not matter. */

@@ -36,7 +36,10 @@ const ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, '0': 0, '\\': 92, 
 
 const MAX_U64 = (1n << 64n) - 1n
 
-export function lex(src: string, file: string, lineOffset: number, diags: Diagnostic[]): Token[] {
+/** An `#include` line: the header named, and where. */
+export interface Include { readonly header: string; readonly line: number; readonly col: number }
+
+export function lex(src: string, file: string, lineOffset: number, diags: Diagnostic[], includes: Include[] = []): Token[] {
   const toks: Token[] = []
   let i = 0
   let line = lineOffset + 1
@@ -86,7 +89,12 @@ export function lex(src: string, file: string, lineOffset: number, diags: Diagno
         continue
       }
       if (word === 'include') {
-        // Harmless: a lab may keep `#include <linux/fs.h>` for readers. Skip the line.
+        // Harmless: a lab may keep `#include <linux/fs.h>` for readers. Recorded, then skipped:
+        // a few headers make an engine device available (linux/android/binder.h: /dev/binder).
+        let e = i
+        while (e < src.length && src[e] !== '\n') e++
+        const m = /^#\s*include\s*[<"]([^>"]+)[>"]/.exec(src.slice(i, e))
+        if (m) includes.push({ header: m[1]!, line: l, col: cc })
         while (i < src.length && src[i] !== '\n') adv(1)
         continue
       }

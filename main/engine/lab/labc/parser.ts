@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics'
 import type {
   AssignOp, BinOp, Block, DriverDef, Expr, FuncDef, Param, Pos, Stmt, SwitchCase, TopDecl, TypeSyntax, Unit, VarDecl,
 } from './ast'
-import { lex, type Token } from './lexer'
+import { lex, type Include, type Token } from './lexer'
 import { INT_TYPES, TYPE_WORDS } from './types'
 import { preprocess } from './preprocess'
 import { DEFAULT_PROFILE, type ProfileName } from '../../sim/profile'
@@ -32,13 +32,14 @@ export interface ParseOptions {
 
 export function parseUnit(src: string, file: string, diags: Diagnostic[], opts: ParseOptions = {}): Unit {
   const text = preprocess(src, file, opts.lineOffset ?? 0, opts.profile ?? DEFAULT_PROFILE, diags)
-  const p = new Parser(text, file, opts.lineOffset ?? 0, diags)
-  return { file, decls: p.unit() }
+  const includes: Include[] = []
+  const p = new Parser(text, file, opts.lineOffset ?? 0, diags, includes)
+  return { file, decls: p.unit(), includes }
 }
 
 /** Parse a single expression (for predict answers and the terminal). */
 export function parseExpression(src: string, file: string, diags: Diagnostic[]): Expr | null {
-  const p = new Parser(src, file, 0, diags)
+  const p = new Parser(src, file, 0, diags, [])
   return p.standaloneExpr()
 }
 
@@ -47,8 +48,8 @@ class Parser {
   private i = 0
   private depth = 0
 
-  constructor(private readonly src: string, private readonly file: string, lineOffset: number, private readonly diags: Diagnostic[]) {
-    this.toks = lex(src, file, lineOffset, diags)
+  constructor(private readonly src: string, private readonly file: string, lineOffset: number, private readonly diags: Diagnostic[], includes: Include[]) {
+    this.toks = lex(src, file, lineOffset, diags, includes)
   }
 
   // ---- token helpers ----

@@ -74,6 +74,8 @@ export class Interp {
   lastPos: { file: string; pos: Pos } | null = null
   /** Engine callbacks made for lab functions (task work, RCU, delayed work), one per function. */
   readonly callbacks = new Map<FuncDef, unknown>()
+  /** The scheduler's view, for sched_yield (set by the loader). */
+  sched: { readonly stepNo: () => number; readonly ranSince: (step: number, tid: number) => boolean; readonly othersCanRun: (tid: number) => boolean } | null = null
 
   constructor(
     readonly prog: Program,

@@ -11,6 +11,7 @@ import type { Program } from '../checker'
 import { Interp, type InterpOptions, type RuntimeHooks } from './interp'
 import { KERNEL_IMPL, needsFiles, type Impl } from './kapi'
 import { KERNEL_API } from '../../../kernel/api'
+import { binder_fops } from '../../../kernel/drivers/android/binder'
 import { BUILTIN_IMPL, execImage, forkBody, SYSCALL_IMPL, threadBody } from './user'
 import { convert, IntRef, type Value } from './values'
 
@@ -58,8 +59,18 @@ export function loadProgram(m: Machine, prog: Program, lineText: (file: string, 
   const rt = new Interp(prog, m.k, hooks, { ...DEFAULT_LIMITS, ...limits }, lineText, (name) => {
     if (!m.labels.has(name)) m.labels.set(name, m.stepNo)
   })
+  rt.sched = {
+    stepNo: () => m.stepNo,
+    ranSince: (step, tid) => {
+      for (let i = m.schedule.length - 1; i >= step; i--) if (m.schedule[i] !== tid) return true
+      return false
+    },
+    othersCanRun: (tid) => m.threads.some((t) => t.tid !== tid && !t.done && t.pending !== null && (!t.pending.enabled || t.pending.enabled())),
+  }
   rt.initGlobals()
   for (const d of prog.drivers) m.registerDriver(d.name, fops(rt, d.name, d.hooks))
+  // Engine devices the program included (#include <linux/android/binder.h>), after the lab's own.
+  if (prog.devices.has('binder') && !prog.drivers.some((d) => d.name === 'binder')) m.registerDriver('binder', binder_fops)
   for (const p of prog.processes) {
     const file = prog.fileOf.get(p) ?? ''
     m.spawnProcess({

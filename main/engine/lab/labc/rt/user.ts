@@ -130,7 +130,15 @@ export const SYSCALL_IMPL: Readonly<Record<string, Impl>> = {
     return r
   },
   *sched_yield(rt, _a, env, call) {
-    yield* u(rt, env, call.pos).stmt('stmt', 'sched_yield()', call.pos.line, call.pos.col)
+    // Give the CPU away: runnable again once another thread has taken a step, or when no other
+    // thread can (SIM: the default schedule would otherwise keep running a polling loop).
+    const api = u(rt, env, call.pos)
+    const s = rt.sched
+    if (rt.k.trace.on) rt.k.trace.emit({ e: 'user', what: 'stmt', text: 'sched_yield()', line: call.pos.line, col: call.pos.col })
+    if (!s) { yield* api.stmt('stmt', 'sched_yield()', call.pos.line, call.pos.col); return 0n }
+    const me = api.tid
+    const mark = s.stepNo()
+    yield { obj: `user:${me}`, w: false, what: 'sched_yield', enabled: () => s.ranSince(mark, me) || !s.othersCanRun(me) }
     return 0n
   },
   *exit(rt, a, env, call) { yield* u(rt, env, call.pos).sys('exit_group', num(a[0]!)); return null },
