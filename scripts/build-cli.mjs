@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url'
 import { dirname, resolve } from 'node:path'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+// The engine's fast path is generated from the kernel source first (scripts/gen-fast.mjs).
+process.argv.push('--quiet')
+await import('./gen-fast.mjs')
 await build({
   entryPoints: { fdlab: resolve(root, 'main/cli/index.ts'), 'grade-worker': resolve(root, 'main/cli/worker.ts') },
   outdir: resolve(root, 'out/cli'),

@@ -3,6 +3,7 @@
  * Prints JSON lines that scripts/bench.mjs turns into figures.
  */
 import { createMachine } from '../../main/engine'
+import { runFast } from '../../main/engine/machine/fast'
 
 function dupClose(iterations: number, trace: boolean, profile: string): { ops: number; ms: number; steps: number } {
   const m = createMachine({ trace, profile })
@@ -18,6 +19,17 @@ function dupClose(iterations: number, trace: boolean, profile: string): { ops: n
   const ms = performance.now() - t0
   if (r.status !== 'done') throw new Error(r.status)
   return { ops: iterations * 2, ms, steps: r.steps }
+}
+
+function dupCloseFast(iterations: number, trace: boolean, profile: string): { ops: number; ms: number; steps: number } {
+  const m = createMachine({ trace, profile })
+  const t0 = performance.now()
+  runFast(m, { comm: 'bench', program: (sys) => {
+    const fd = sys('open', '/tmp/bench', 0o102, 0o644)
+    for (let i = 0; i < iterations; i++) sys('close', sys('dup', fd))
+  } })
+  m.run()
+  return { ops: iterations * 2, ms: performance.now() - t0, steps: m.stepNo }
 }
 
 function bigTable(n: number): { n: number; ms: number; maxFds: number } {
@@ -40,6 +52,14 @@ for (const trace of [false, true]) {
     const iters = trace ? Math.floor(arg / 4) : arg
     const r = dupClose(iters, trace, profile)
     console.log(JSON.stringify({ kind: 'dupclose', trace, profile, ...r, opsPerSec: (r.ops / r.ms) * 1000 }))
+  }
+}
+dupCloseFast(5000, false, '6.18')
+for (const trace of [false, true]) {
+  for (const profile of ['6.18', '6.5']) {
+    const iters = trace ? Math.floor(arg / 2) : arg * 4
+    const r = dupCloseFast(iters, trace, profile)
+    console.log(JSON.stringify({ kind: 'dupclose-fast', trace, profile, ...r, opsPerSec: (r.ops / r.ms) * 1000 }))
   }
 }
 for (const n of [10_000, 100_000, 1_000_000]) {

@@ -5,7 +5,7 @@
 import type { DelayedWork, Kernel, KGen, Oracle, Sched, Violation } from '../sim/context'
 import { getProfile, type Profile, type Variants } from '../sim/profile'
 import { TraceLog, type TraceArg } from '../sim/trace'
-import { traceArg } from '../sim/kfunc'
+import { traceArg, resolveKfunc } from '../sim/kfunc'
 import type { File, FilesStruct, Task } from '../kernel/include/types'
 import { CLONE_FILES, CLONE_PIDFD, CLONE_SIGHAND, CLONE_THREAD, CLONE_VFORK, CLONE_VM, INR_OPEN_CUR, INR_OPEN_MAX, O_RDWR, PF_KTHREAD } from '../kernel/include/flags'
 import { ENOSYS } from '../kernel/include/errno'
@@ -22,6 +22,7 @@ import { do_syscall } from '../kernel/kernel/entry'
 import { SYSCALLS, type SysArg } from '../kernel/syscalls'
 import { ExecSignal, ExitSignal, type CloneRequest, type Program, type UserApi } from './user'
 import { checkInvariants } from './invariants'
+import { fastSyscall, fastClone, fastExit } from './fast'
 import { buildSnapshot, type SnapshotOptions } from './snapshot'
 import type { Snapshot } from './snapshotTypes'
 import { endOfRunChecks } from './sanitizer'
@@ -40,6 +41,11 @@ export interface MachineOptions {
   replay?: boolean
   /** fs.nr_open (default 1048576) */
   nr_open?: number
+  /**
+   * Replay mode only: run syscallNow/cloneNow/exitNow on the fast path (the same kernel code as
+   * plain functions; identical traces, no scheduling points to stop at).
+   */
+  fast?: boolean
 }
 
 export type ThreadKind = 'user' | 'kthread' | 'system'
@@ -197,6 +203,10 @@ export class Machine {
    * Synchronous mode only: end pending RCU grace periods (no other task runs, so only the current
    * task's own read sections could hold one) and run their callbacks.
    */
+  settle(): void {
+    this.settleNow()
+  }
+
   private settleNow(): void {
     const k = this.k
     const rcu = k.rcu
@@ -359,11 +369,11 @@ export class Machine {
         const m = this
         // The child's body starts at its first micro-step, with k.current = the child.
         const body = (kk: Kernel): KGen<void> => m.userBody(kk.current, req.program)(kk)
-        ret = yield* do_syscall(k, name, targs, kernel_clone(k, { flags: req.flags, pidfd: req.pidfd, body }))
+        ret = yield* do_syscall(k, name, targs, () => kernel_clone(k, { flags: req.flags, pidfd: req.pidfd, body }))
         break
       }
       case 'execve': {
-        ret = yield* do_syscall(k, name, targs.slice(0, 1), sys_execve(k, String(args[0])))
+        ret = yield* do_syscall(k, name, targs.slice(0, 1), () => sys_execve(k, String(args[0])))
         if (ret === 0) {
           th?.results.push({ name, ret })
           const next = (args.find((a) => typeof a === 'function') as Program | undefined) ?? (function* () { return 0 })
@@ -381,8 +391,7 @@ export class Machine {
       }
       default: {
         const h = SYSCALLS[name]
-        const body = h ? h(k, args as SysArg[]) : (function* () { return -ENOSYS })()
-        ret = yield* do_syscall(k, name, targs, body)
+        ret = yield* do_syscall(k, name, targs, () => (h ? h(k, args as SysArg[]) : (function* () { return -ENOSYS })()))
       }
     }
     th?.results.push({ name, ret })
@@ -431,7 +440,8 @@ export class Machine {
           yield { obj: 'rcu', w: true, what: `rcu_do_batch: ${cb.what}` }
           if (kk.trace.on) kk.trace.emit({ e: 'rcu', op: 'callback', what: cb.what })
           rcuTask.irq_count++ // RCU callbacks run in softirq context
-          if (cb.head.func) yield* cb.head.func(kk, cb.head)
+          // A callback queued by the fast path is a plain function (see machine/fast.ts).
+          if (cb.head.func) yield* resolveKfunc(cb.head.func)(kk, cb.head)
           rcuTask.irq_count--
         }
       }
@@ -569,6 +579,7 @@ export class Machine {
   syscallNow(tid: number, name: string, args: readonly SysArg[], oracle: Oracle | null = null): number {
     const task = this.k.tasks.get(tid)
     if (!task) throw new Error(`no task ${tid}`)
+    if (this.opts.fast) return fastSyscall(this, task, name, args, oracle, false)
     const k = this.k
     k.oracle = oracle
     const saved = k.current
@@ -576,7 +587,7 @@ export class Machine {
       const targs = args.map(traceArg) as TraceArg[]
       const h = SYSCALLS[name]
       k.current = task // handlers may read current while building their generator
-      const body = name === 'execve' ? sys_execve(k, String(args[0])) : h ? h(k, args) : (function* () { return -ENOSYS })()
+      const body = () => (name === 'execve' ? sys_execve(k, String(args[0])) : h ? h(k, args) : (function* () { return -ENOSYS })())
       return this.runNow(task, do_syscall(k, name, targs, body))
     } finally {
       k.oracle = null
@@ -591,13 +602,15 @@ export class Machine {
     const k = this.k
     const f = flags & CLONE_VFORK ? flags & ~CLONE_VFORK : flags // the replay does not wait for the child
     const fixed = f & CLONE_THREAD ? f | CLONE_SIGHAND | CLONE_VM : f
-    return this.runNow(task, do_syscall(k, 'clone', [fixed], kernel_clone(k, { flags: fixed, pid: childPid, pidfd, body: function* () { /* replay */ } })))
+    if (this.opts.fast) return fastClone(this, task, fixed, childPid, pidfd)
+    return this.runNow(task, do_syscall(k, 'clone', [fixed], () => kernel_clone(k, { flags: fixed, pid: childPid, pidfd, body: function* () { /* replay */ } })))
   }
 
   /** Replay: the task exits. */
   exitNow(tid: number, code: number): void {
     const task = this.k.tasks.get(tid)
     if (!task || task.state !== 'running') return
+    if (this.opts.fast) { fastExit(this, task, code); return }
     this.runNow(task, do_exit(this.k, code))
   }
 

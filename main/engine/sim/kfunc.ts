@@ -23,6 +23,17 @@ export function traceArg(v: unknown): TraceArg {
   }
 }
 
+/**
+ * Every kernel function by name. Callbacks (task work, RCU) queued by one form of the engine may be
+ * run by the other (the fast path hands over to the stepped machine's system threads): they are
+ * called through resolveKfunc(), which picks this form's function of the same name.
+ */
+const KFUNCS = new Map<string, unknown>()
+export function resolveKfunc<F>(f: F): F {
+  const n = (f as { kname?: string } | null)?.kname
+  return (n ? (KFUNCS.get(n) as F | undefined) : undefined) ?? f
+}
+
 export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => KGen<R>) & { readonly kname: string }
 
 /** Define a traced kernel function (generator form). */
@@ -38,6 +49,7 @@ export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ..
   const fn = (k: Kernel, ...args: A): KGen<R> => (k.trace.on ? traced(k, args) : body(k, ...args))
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
+  KFUNCS.set(name, fn)
   return fn as KFunc<A, R>
 }
 

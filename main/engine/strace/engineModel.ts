@@ -25,7 +25,7 @@ export class EngineModel implements ReplayModel {
   private traced = 0
 
   constructor(opts: EngineModelOptions = {}) {
-    this.machine = createMachine({ profile: opts.profile ?? '6.18', replay: true, trace: opts.trace ?? false })
+    this.machine = createMachine({ profile: opts.profile ?? '6.18', replay: true, fast: true, trace: opts.trace ?? false })
     this.profile = this.machine.profile.name
   }
 

@@ -47,11 +47,11 @@ function checkReturnToUser(k: Kernel, what: string): void {
  * do_syscall - one system call from user space: enter, run, return to user mode
  * @kernel arch/x86/entry/syscall_64.c do_syscall_64(), kernel/entry/common.c syscall_exit_to_user_mode()
  */
-export function* do_syscall(k: Kernel, name: string, args: readonly TraceArg[], body: KGen<number>): KGen<number> {
+export function* do_syscall(k: Kernel, name: string, args: readonly TraceArg[], body: () => KGen<number>): KGen<number> {
   const t = k.current
   t.in_kernel = true
   if (k.trace.on) k.trace.emit({ e: 'sys_enter', name, args })
-  const ret = yield* body
+  const ret = yield* body()
   checkReturnToUser(k, name)
   if (k.trace.on) k.trace.emit({ e: 'sys_exit', name, ret, args })
   yield* exit_to_user_mode_loop(k)

@@ -5,7 +5,7 @@
  * head with no reversal, so a batch runs newest first.
  */
 import type { KGen, Kernel } from '../../sim/context'
-import { kfunc } from '../../sim/kfunc'
+import { kfunc, resolveKfunc } from '../../sim/kfunc'
 import type { CallbackFn, CallbackHead, Task } from '../include/types'
 import { EINVAL, ESRCH } from '../include/errno'
 import { TWA_NMI_CURRENT, TWA_RESUME, TWA_SIGNAL, TWA_SIGNAL_NO_IPI, PF_EXITING } from '../include/flags'
@@ -95,7 +95,7 @@ export const task_work_run = kfunc('task_work_run', function* (k: Kernel): KGen<
       const next: CallbackHead | null = work.next
       const { fn, obj } = workName(k, work)
       if (k.trace.on) k.trace.emit({ e: 'task_work', task: task.pid, op: 'run', fn, obj })
-      if (work.func) yield* work.func(k, work)
+      if (work.func) yield* resolveKfunc(work.func)(k, work)
       work = next
     }
   }

@@ -1,0 +1,106 @@
+/**
+ * The fast path: the same kernel code, derived into plain functions by scripts/gen-fast.mjs,
+ * run without a scheduler for work that needs no interleaving (benchmarks, strace replays).
+ * Micro-steps are still counted, so traces match the stepped engine's event for event
+ * (test/engine/fastpath.test.ts). A run that would have to wait for another thread stops with
+ * FastPathBlocked.
+ */
+import type { Machine } from './Machine'
+import type { Task } from '../kernel/include/types'
+import type { SysArg } from '../kernel/syscalls'
+import type { Oracle } from '../sim/context'
+import { traceArg } from '../sim/kfunc'
+import type { TraceArg } from '../sim/trace'
+import { ENOSYS } from '../kernel/include/errno'
+import { SYSCALLS as FAST_SYSCALLS } from '../fast/kernel/syscalls'
+import { do_syscall as fast_do_syscall } from '../fast/kernel/kernel/entry'
+import { do_exit as fast_do_exit } from '../fast/kernel/kernel/exit'
+import { sys_execve as fast_sys_execve } from '../fast/kernel/fs/exec'
+import { kernel_clone as fast_kernel_clone } from '../fast/kernel/kernel/fork'
+import { fastRun, FastPathBlocked } from '../fast/sim/kfunc'
+import type { Kernel as FastKernel } from '../fast/sim/context'
+import type { TraceLog as FastTraceLog } from '../fast/sim/trace'
+
+/** The two copies of the kernel types are the same shapes (classes make them nominal to tsc). */
+const fk = (m: Machine): FastKernel => m.k as unknown as FastKernel
+
+export { FastPathBlocked }
+
+export type FastSys = (name: string, ...args: SysArg[]) => number
+
+function enter(m: Machine, task: Task): void {
+  const k = m.k
+  k.current = task
+  k.trace.tid = task.pid
+  fastRun.trace = k.trace as unknown as FastTraceLog
+  fastRun.step = m.stepNo
+  fastRun.settle = () => m.settle()
+}
+
+function leave(m: Machine, tid: number): void {
+  const n = fastRun.step - m.stepNo
+  for (let i = 0; i < n; i++) m.schedule.push(tid)
+  m.stepNo = fastRun.step
+  fastRun.trace = null
+  fastRun.settle = null
+}
+
+/** One micro-step in user mode (a thread's start, a syscall's entry instruction). */
+function userStep(m: Machine): void {
+  fastRun.step++
+  m.k.trace.step = fastRun.step
+}
+
+/** One system call on the fast path, with the stepped engine's user-mode boundary step. */
+export function fastSyscall(m: Machine, task: Task, name: string, args: readonly SysArg[], oracle: Oracle | null = null, boundary = true): number {
+  const k = m.k
+  enter(m, task)
+  k.oracle = oracle
+  try {
+    if (boundary) userStep(m)
+    const targs = k.trace.on ? (args.map(traceArg) as TraceArg[]) : []
+    const h = FAST_SYSCALLS[name] as unknown as ((kk: typeof k, a: readonly SysArg[]) => number) | undefined
+    const f = fk(m)
+    return fast_do_syscall(f, name, targs, () => (name === 'execve' ? fast_sys_execve(f, String(args[0])) : h ? h(k, args) : -ENOSYS))
+  } finally {
+    k.oracle = null
+    leave(m, task.pid)
+  }
+}
+
+/** Replay: clone on the fast path (no program runs in the child). */
+export function fastClone(m: Machine, task: Task, flags: number, childPid: number, pidfd?: Int32Array): number {
+  const k = m.k
+  enter(m, task)
+  try {
+    const f = fk(m)
+    return fast_do_syscall(f, 'clone', [flags], () => fast_kernel_clone(f, { flags, pid: childPid, pidfd, body: function* () { /* replay */ } as never }))
+  } finally { leave(m, task.pid) }
+}
+
+/** do_exit on the fast path. */
+export function fastExit(m: Machine, task: Task, code: number): void {
+  enter(m, task)
+  try { fast_do_exit(fk(m), code) } finally { leave(m, task.pid) }
+}
+
+/**
+ * Run one single-threaded process on the fast path: @program calls sys() synchronously.
+ * Afterwards the machine's system threads (kworker, RCU) finish as usual via m.run().
+ */
+export function runFast(m: Machine, opts: { comm: string; program: (sys: FastSys, task: Task) => number | void }): Task {
+  const task = m.createTask({ comm: opts.comm })
+  if (m.k.trace.on) {
+    const t = m.k.trace
+    t.tid = task.pid
+    t.step = m.stepNo
+    t.emit({ e: 'task', op: 'spawn', task: task.pid, detail: `process ${task.comm}` })
+  }
+  enter(m, task)
+  userStep(m) // the thread's start
+  leave(m, task.pid)
+  const sys: FastSys = (name, ...args) => fastSyscall(m, task, name, args)
+  const r = opts.program(sys, task)
+  fastExit(m, task, typeof r === 'number' ? r : 0)
+  return task
+}

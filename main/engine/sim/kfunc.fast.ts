@@ -1,0 +1,83 @@
+/**
+ * The fast path's kfunc (copied over sim/kfunc.ts in main/engine/fast/ by scripts/gen-fast.mjs):
+ * kernel functions are plain functions; trace events are the same as the stepped engine's.
+ */
+import type { Kernel } from './context'
+import type { TraceArg, TraceLog } from './trace'
+
+export function traceArg(v: unknown): TraceArg {
+  if (v === null || v === undefined) return null
+  switch (typeof v) {
+    case 'number': case 'string': case 'boolean': return v
+    case 'bigint': return Number(v)
+    case 'function': return (v as { kname?: string }).kname ?? (v.name || 'fn')
+    case 'object': {
+      const o = v as { id?: unknown }
+      if (typeof o.id === 'string') return o.id
+      if (v instanceof Uint8Array) return `buf[${v.length}]`
+      if (v instanceof Int32Array) return `int[${v.length}]`
+      return 'obj'
+    }
+    default: return null
+  }
+}
+
+/**
+ * Every kernel function by name. Callbacks (task work, RCU) queued by one form of the engine may be
+ * run by the other (the fast path hands over to the stepped machine's system threads): they are
+ * called through resolveKfunc(), which picks this form's function of the same name.
+ */
+const KFUNCS = new Map<string, unknown>()
+export function resolveKfunc<F>(f: F): F {
+  const n = (f as { kname?: string } | null)?.kname
+  return (n ? (KFUNCS.get(n) as F | undefined) : undefined) ?? f
+}
+
+export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) & { readonly kname: string }
+export type KFuncSync<A extends unknown[], R> = KFunc<A, R>
+
+export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R): KFunc<A, R> {
+  const fn = (k: Kernel, ...args: A): R => {
+    const t = k.trace
+    if (!t.on) return body(k, ...args)
+    t.emit({ e: 'enter', fn: name, args: args.map(traceArg) })
+    const r = body(k, ...args)
+    t.emit({ e: 'exit', fn: name, ret: traceArg(r) })
+    return r
+  }
+  Object.defineProperty(fn, 'name', { value: name })
+  Object.defineProperty(fn, 'kname', { value: name })
+  KFUNCS.set(name, fn)
+  return fn as KFunc<A, R>
+}
+export const kfuncSync = kfunc
+
+export function at(obj: string, w: boolean, what: string): { obj: string; w: boolean; what: string } {
+  return { obj, w, what }
+}
+
+export function simNote(k: Kernel, text: string): void {
+  if (k.trace.on) k.trace.emit({ e: 'note', text })
+}
+
+export function tracedStub(k: Kernel, fn: string, args: readonly TraceArg[], note: string): void {
+  if (!k.trace.on) return
+  k.trace.emit({ e: 'enter', fn, args })
+  k.trace.emit({ e: 'note', text: `SIM: ${note}` })
+  k.trace.emit({ e: 'exit', fn, ret: null })
+}
+
+/** Thrown when a fast-path run would have to wait for another thread. */
+export class FastPathBlocked extends Error {}
+
+/** The fast path's scheduler: counts micro-steps and lets time pass for a waiter, never switches. */
+export const fastRun: { trace: TraceLog | null; step: number; settle: (() => void) | null } = { trace: null, step: 0, settle: null }
+
+export function __sched(s: { readonly obj: string; readonly w: boolean; readonly what: string; readonly enabled?: () => boolean }): void {
+  fastRun.step++
+  if (fastRun.trace) fastRun.trace.step = fastRun.step
+  if (s.enabled && !s.enabled()) {
+    if (fastRun.settle) fastRun.settle()
+    if (!s.enabled()) throw new FastPathBlocked(`the fast path cannot wait: ${s.what}`)
+  }
+}
