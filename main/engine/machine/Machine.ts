@@ -138,6 +138,7 @@ export class Machine {
       work_exited: { next: null, func: null, container: null },
       all_files_structs: new Set(),
       live_fds: new Set(),
+      overrides: new Map(),
       oracle: null,
       threads: {
         start: (task, body, kind) => m.startThread(task, body, kind === 'kthread' ? 'kthread' : 'user'),

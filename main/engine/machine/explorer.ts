@@ -26,6 +26,8 @@ export interface ExploreOptions {
   progressEvery?: number
   /** Polled between runs: true stops the search (partial result). */
   shouldStop?: () => boolean
+  /** Extra text for an outcome's key (e.g. lab-level expectation results). */
+  outcomeKey?: (m: Machine) => string
 }
 
 export interface ExploreProgress { runs: number; outcomes: number; violations: number; steps: number }
@@ -35,7 +37,7 @@ export interface ThreadResult { tid: number; comm: string; results: string[] }
 export interface Outcome {
   /** Canonical text of the final state: equal keys are the same outcome. */
   readonly key: string
-  readonly status: 'done' | 'blocked' | 'budget'
+  readonly status: 'done' | 'blocked' | 'budget' | 'error'
   readonly threads: readonly ThreadResult[]
   readonly violations: readonly string[]
   /** The shortest schedule that reaches it. */
@@ -74,12 +76,12 @@ function violationKey(v: Violation): string {
   return `${v.rule}: ${v.message}`
 }
 
-function outcomeOf(m: Machine, status: Outcome['status']): Omit<Outcome, 'schedule' | 'count'> {
+function outcomeOf(m: Machine, status: Outcome['status'], extra = ''): Omit<Outcome, 'schedule' | 'count'> {
   const threads: ThreadResult[] = m.threads
     .filter((t) => t.kind !== 'system')
     .map((t) => ({ tid: t.tid, comm: t.task.comm, results: [...t.results.map((r) => `${r.name}=${r.ret}`), ...(t.done ? [] : [`blocked: ${t.pending?.what ?? '?'}`])] }))
   const violations = [...new Set(m.violations.map(violationKey))].sort()
-  const key = JSON.stringify({ status, threads: threads.map((t) => [t.tid, t.results]), violations })
+  const key = JSON.stringify({ status, threads: threads.map((t) => [t.tid, t.results]), violations, ...(extra ? { extra } : {}) })
   return { key, status, threads, violations }
 }
 
@@ -133,9 +135,9 @@ export function explore(factory: () => Machine, opts: ExploreOptions = {}): Expl
     return m
   }
 
-  const record = (m: Machine, status: Outcome['status']): void => {
+  const record = (m: Machine, status: Outcome['status'], error?: string): void => {
     runs++
-    const o = outcomeOf(m, status)
+    const o = outcomeOf(m, status, [error ? `error: ${error}` : '', opts.outcomeKey ? opts.outcomeKey(m) : ''].filter(Boolean).join('; '))
     const prev = outcomes.get(o.key)
     if (!prev) outcomes.set(o.key, { ...o, schedule: [...prefix], count: 1 })
     else {
@@ -232,9 +234,17 @@ export function explore(factory: () => Machine, opts: ExploreOptions = {}): Expl
       frame.clock = c
       const nextClocks = new Map(threadClocks)
       nextClocks.set(tid, c)
-      child.step(tid)
-      steps++
       prefix.push(tid)
+      try {
+        child.step(tid)
+      } catch (e) {
+        // A crash in one interleaving is an outcome of its own; the search goes on.
+        steps++
+        record(child, 'error', (e as Error).message)
+        prefix.pop()
+        continue
+      }
+      steps++
       const lastEnabled = last !== null && enabled.some((q) => q.tid === last)
       const childSleep = por ? [...sleep, ...explored].filter((z) => !dependent(z, p)) : []
       visit(child, nextClocks, preempt + (lastEnabled && tid !== last ? 1 : 0), tid, childSleep)

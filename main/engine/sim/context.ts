@@ -128,6 +128,11 @@ export interface Kernel {
    * for the call being replayed. null in simulations.
    */
   oracle: Oracle | null
+  /**
+   * Kernel functions a lab replaces by its own (an exercise implements binder_deferred_fd_close):
+   * callers that support it look the name up here first.
+   */
+  readonly overrides: Map<string, (k: Kernel, ...args: never[]) => KGen<unknown>>
   /** The machine's thread services, for fork/clone/exit/exec (machine/ implements them). */
   readonly threads: ThreadServices
   /** Console output of printk. */

@@ -120,7 +120,9 @@ export const do_dentry_open = kfunc('do_dentry_open', function* (k: Kernel, f: F
   } else if (f.f_mode & FMODE_READ) inode.i_readcount++
   f.f_op = fopsFor(k, inode)
   if (inode.kind === 'reg' || inode.kind === 'dir') f.f_mode |= FMODE_ATOMIC_POS
-  if (inode.kind === 'fifo' || inode.kind === 'pipe' || inode.kind === 'sock' || inode.kind === 'chr') f.f_mode |= FMODE_STREAM
+  // Pipes and sockets are streams; a character device is one only if its driver says so
+  // (stream_open), so a lab driver's llseek and *pos work as in the kernel.
+  if (inode.kind === 'fifo' || inode.kind === 'pipe' || inode.kind === 'sock') f.f_mode |= FMODE_STREAM
   if (f.f_op.open) {
     const err = yield* f.f_op.open(k, inode, f)
     if (err) return err
