@@ -38,8 +38,11 @@ function enter(m: Machine, task: Task): void {
 }
 
 function leave(m: Machine, tid: number): void {
-  const n = fastRun.step - m.stepNo
-  for (let i = 0; i < n; i++) m.schedule.push(tid)
+  // A replay's schedule means nothing (no choices were made): do not let it grow with the log.
+  if (!m.opts.replay) {
+    const n = fastRun.step - m.stepNo
+    for (let i = 0; i < n; i++) m.schedule.push(tid)
+  }
   m.stepNo = fastRun.step
   fastRun.trace = null
   fastRun.settle = null
