@@ -55,7 +55,38 @@ function matchBrace(code, start) {
   return j
 }
 
-/** Replace `yield { ... }` with `__sched({ ... })`. */
+/** Index just past the template literal that starts at @j (a backtick). */
+function skipTemplate(code, j) {
+  j++
+  while (j < code.length && code[j] !== '`') {
+    if (code[j] === '\\') { j += 2; continue }
+    if (code[j] === '$' && code[j + 1] === '{') { j = matchBrace(code, j + 2); continue }
+    j++
+  }
+  return j + 1
+}
+
+/** Split an object literal's body at its top-level commas. */
+function topLevelParts(body) {
+  const parts = []
+  let depth = 0
+  let start = 0
+  for (let j = 0; j < body.length; j++) {
+    const c = body[j]
+    if (c === '"' || c === "'") { j++; while (j < body.length && body[j] !== c) j += body[j] === '\\' ? 2 : 1; continue }
+    if (c === '`') { j = skipTemplate(body, j) - 1; continue }
+    if (c === '(' || c === '[' || c === '{') depth++
+    else if (c === ')' || c === ']' || c === '}') depth--
+    else if (c === ',' && depth === 0) { parts.push(body.slice(start, j)); start = j + 1 }
+  }
+  parts.push(body.slice(start))
+  return parts.map((p) => p.trim()).filter(Boolean)
+}
+
+/**
+ * Replace `yield { obj, w, what, enabled? }` with `__sched()` or `__sched(enabled)`: the fast
+ * path needs only the step count and the condition, so the record itself is never built.
+ */
 function rewriteYieldObjects(code) {
   let outStr = ''
   let i = 0
@@ -63,7 +94,9 @@ function rewriteYieldObjects(code) {
   let m
   while ((m = re.exec(code))) {
     const j = matchBrace(code, m.index + m[0].length)
-    outStr += code.slice(i, m.index) + '__sched({' + code.slice(m.index + m[0].length, j) + ')'
+    const body = code.slice(m.index + m[0].length, j - 1)
+    const en = topLevelParts(body).find((p) => /^enabled\s*:/.test(p))
+    outStr += code.slice(i, m.index) + (en ? `__sched(${en.replace(/^enabled\s*:\s*/, '')})` : '__sched()')
     i = j
     re.lastIndex = j
   }

@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest'
 import { createMachine, type Machine } from '../../main/engine'
-import { runFast } from '../../main/engine/machine/fast'
+import { runFast, FastPathBlocked } from '../../main/engine/machine/fast'
 import { formatFunctionGraph } from '../../main/engine/machine/format'
 import { O_RDWR, O_CREAT, O_CLOEXEC, F_SETLK, F_WRLCK, SEEK_SET, CLOSE_RANGE_CLOEXEC } from '../../main/engine/kernel/include/flags'
 import type { SysArg } from '../../main/engine/kernel/syscalls'
@@ -42,6 +42,14 @@ function fast(profile: string): Machine {
 }
 
 describe('fast path', () => {
+  it('refuses to wait for another thread (a read on an empty pipe with a writer)', () => {
+    const m = createMachine()
+    expect(() => runFast(m, { comm: 'p', program: (sys) => {
+      const fds = new Int32Array(2)
+      sys('pipe', fds)
+      sys('read', fds[0]!, new Uint8Array(1))
+    } })).toThrow(FastPathBlocked)
+  })
   for (const profile of ['6.5', '6.18']) {
     it(`${profile}: identical function_graph trace, step numbers and final snapshot`, () => {
       const a = stepped(profile)

@@ -42,14 +42,16 @@ export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) & { r
 export type KFuncSync<A extends unknown[], R> = KFunc<A, R>
 
 export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R): KFunc<A, R> {
-  const fn = (k: Kernel, ...args: A): R => {
+  const fn = function (this: unknown, k: Kernel): R {
     const t = k.trace
-    if (!t.on) return body(k, ...args)
+    // eslint-disable-next-line prefer-rest-params
+    if (!t.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
+    const args = Array.prototype.slice.call(arguments, 1) as A
     t.emit({ e: 'enter', fn: name, args: args.map(traceArg) })
     const r = body(k, ...args)
     t.emit({ e: 'exit', fn: name, ret: traceArg(r) })
     return r
-  }
+  } as unknown as (k: Kernel, ...args: A) => R
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
   KFUNCS.set(name, fn)
@@ -78,11 +80,11 @@ export class FastPathBlocked extends Error {}
 /** The fast path's scheduler: counts micro-steps and lets time pass for a waiter, never switches. */
 export const fastRun: { trace: TraceLog | null; step: number; settle: (() => void) | null } = { trace: null, step: 0, settle: null }
 
-export function __sched(s: { readonly obj: string; readonly w: boolean; readonly what: string; readonly enabled?: () => boolean }): void {
+export function __sched(enabled?: () => boolean): void {
   fastRun.step++
   if (fastRun.trace) fastRun.trace.step = fastRun.step
-  if (s.enabled && !s.enabled()) {
+  if (enabled && !enabled()) {
     if (fastRun.settle) fastRun.settle()
-    if (!s.enabled()) throw new FastPathBlocked(`the fast path cannot wait: ${s.what}`)
+    if (!enabled()) throw new FastPathBlocked('the fast path cannot wait for another thread (use the stepped engine)')
   }
 }
