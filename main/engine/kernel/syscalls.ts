@@ -38,6 +38,11 @@ const long = (v: SysArg): number => (typeof v === 'number' ? v : 0)
 const str = (v: SysArg): string | null => (typeof v === 'string' ? v : null)
 const buf = (v: SysArg): Uint8Array | null => (v instanceof Uint8Array ? v : null)
 const ints = (v: SysArg): Int32Array | null => (v instanceof Int32Array ? v : null)
+/** A user pointer to struct rlimit: anything else is a fault (copy_from_user fails). */
+const rlim = (v: SysArg): Rlimit | null => (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Int32Array) &&
+  typeof (v as Rlimit).rlim_cur === 'number' && typeof (v as Rlimit).rlim_max === 'number' ? (v as Rlimit) : null)
+const rlimOut = (v: SysArg): Rlimit | null => (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Int32Array) ? (v as Rlimit) : null)
+const flock = (v: SysArg): Flock | null => (v !== null && typeof v === 'object' && typeof (v as Flock).l_type === 'number' ? (v as Flock) : null)
 
 export type SyscallHandler = (k: Kernel, args: readonly SysArg[]) => KGen<number>
 
@@ -78,7 +83,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   dup: (k, a) => sys_dup(k, u32(a[0])),
   dup2: (k, a) => sys_dup2(k, u32(a[0]), u32(a[1])),
   dup3: (k, a) => sys_dup3(k, u32(a[0]), u32(a[1]), int(a[2])),
-  fcntl: (k, a) => sys_fcntl(k, u32(a[0]), u32(a[1]), typeof a[2] === 'object' && a[2] !== null && 'l_type' in a[2] ? a[2] as Flock : long(a[2])),
+  fcntl: (k, a) => sys_fcntl(k, u32(a[0]), u32(a[1]), flock(a[2]) ?? long(a[2])),
   pipe: (k, a) => (ints(a[0]) ? do_pipe2(k, ints(a[0])!, 0) : efault()),
   pipe2: (k, a) => (ints(a[0]) ? do_pipe2(k, ints(a[0])!, int(a[1])) : efault()),
   read: (k, a) => ksys_read(k, u32(a[0]), buf(a[1]), buf(a[1])?.length ?? long(a[2])),
@@ -106,10 +111,10 @@ export const SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   flock: (k, a) => sys_flock(k, u32(a[0]), u32(a[1])),
   recvmsg_scm: (k, a) => sys_recvmsg_scm(k, u32(a[0]), int(a[1]), int(a[2]) !== 0, ints(a[3])),
   unshare: (k, a) => ksys_unshare(k, long(a[0])),
-  getrlimit: (k, a) => do_prlimit(k, k.current, int(a[0]), null, (a[1] as Rlimit) ?? { rlim_cur: 0, rlim_max: 0 }),
-  setrlimit: (k, a) => (a[1] && typeof a[1] === 'object' ? do_prlimit(k, k.current, int(a[0]), a[1] as Rlimit, null) : efault()),
-  prlimit64: (k, a) => do_prlimit(k, int(a[0]) === 0 ? k.current : k.tasks.get(int(a[0])) ?? null, int(a[1]),
-    a[2] && typeof a[2] === 'object' ? a[2] as Rlimit : null, a[3] && typeof a[3] === 'object' ? a[3] as Rlimit : null),
+  getrlimit: (k, a) => (rlimOut(a[1]) ? do_prlimit(k, k.current, int(a[0]), null, rlimOut(a[1])) : efault()),
+  setrlimit: (k, a) => (rlim(a[1]) ? do_prlimit(k, k.current, int(a[0]), rlim(a[1]), null) : efault()),
+  prlimit64: (k, a) => (a[2] != null && !rlim(a[2]) ? efault()
+    : do_prlimit(k, int(a[0]) === 0 ? k.current : k.tasks.get(int(a[0])) ?? null, int(a[1]), rlim(a[2]), rlimOut(a[3]))),
   wait4: (k, a) => kernel_wait4(k, int(a[0]), ints(a[1])),
   mknodat: (k, a) => (str(a[1]) === null ? efault() : do_mknodat(k, str(a[1])!, int(a[2]))),
   mkfifo: (k, a) => (str(a[0]) === null ? efault() : do_mknodat(k, str(a[0])!, S_IFIFO | int(a[1]))),

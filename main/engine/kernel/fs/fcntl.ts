@@ -5,7 +5,7 @@
 import type { KGen, Kernel } from '../../sim/context'
 import { kfunc, tracedStub } from '../../sim/kfunc'
 import type { File } from '../include/types'
-import { EBADF, EINVAL, EPERM } from '../include/errno'
+import { EBADF, EFAULT, EINVAL, EPERM } from '../include/errno'
 import {
   F_CREATED_QUERY, F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_GETFL, F_GETLK, F_GETOWN, F_OFD_GETLK,
   F_OFD_SETLK, F_OFD_SETLKW, F_SETFD, F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, FD_CLOEXEC, FMODE_PATH, O_APPEND,
@@ -63,10 +63,10 @@ export const do_fcntl = kfunc('do_fcntl', function* (k: Kernel, fd: number, cmd:
     case F_GETFL: return filp.f_flags
     case F_SETFL: return yield* setfl(k, fd, filp, argl)
     case F_GETLK: case F_OFD_GETLK:
-      if (typeof arg !== 'object') return -EINVAL
+      if (typeof arg !== 'object') return -EFAULT
       return yield* fcntl_getlk(k, filp, cmd, arg)
     case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW:
-      if (typeof arg !== 'object') return -EINVAL
+      if (typeof arg !== 'object') return -EFAULT
       return yield* fcntl_setlk(k, fd, filp, cmd, arg)
     case F_GETOWN: return 0
     case F_SETOWN: return argl < 0 ? -EPERM : 0

@@ -6,7 +6,7 @@
 import type { KGen, Kernel } from '../../sim/context'
 import { kfunc } from '../../sim/kfunc'
 import type { File, ReadResult } from '../include/types'
-import { EBADF, EINVAL, ESPIPE } from '../include/errno'
+import { EBADF, EFAULT, EINVAL, ESPIPE } from '../include/errno'
 import { FMODE_READ, FMODE_STREAM, FMODE_WRITE } from '../include/flags'
 import { checkFileMem } from '../include/file_ref'
 import { fdget, fdget_pos, fdput, fdput_pos } from './file'
@@ -44,7 +44,9 @@ function* rw(k: Kernel, fd: number, buf: Uint8Array | null, count: number, write
   if (file) {
     const stream = (file.f_mode & FMODE_STREAM) !== 0
     const pos = { v: stream ? 0 : file.f_pos }
-    ret = write ? yield* vfs_write(k, file, buf ?? new Uint8Array(count), pos) : yield* vfs_read(k, file, buf, count, pos)
+    if (!(count >= 0)) ret = -EINVAL // rw_verify_area: (ssize_t)count < 0
+    else if (!buf && count > 0 && !k.oracle) ret = -EFAULT // access_ok: no user buffer
+    else ret = write ? yield* vfs_write(k, file, buf ?? new Uint8Array(count), pos) : yield* vfs_read(k, file, buf, count, pos)
     checkFileMem(k, file, write ? 'ksys_write' : 'ksys_read', f.gen)
     if (ret >= 0 && !stream && !k.oracle) {
       yield { obj: file.id, w: true, what: `${file.id}->f_pos = ${pos.v}` }
@@ -99,6 +101,8 @@ export const ksys_pread64 = kfunc('ksys_pread64', function* (k: Kernel, fd: numb
   let ret = -EBADF
   if (file) {
     if (file.f_mode & FMODE_STREAM) ret = -ESPIPE
+    else if (!(count >= 0)) ret = -EINVAL
+    else if (!buf && count > 0 && !k.oracle) ret = -EFAULT
     else {
       const pos = { v: off }
       ret = write ? yield* vfs_write(k, file, buf ?? new Uint8Array(count), pos) : yield* vfs_read(k, file, buf, count, pos)
