@@ -462,3 +462,25 @@ import * as taskWork from '../../main/engine/kernel/kernel/task_work'
 import * as fileRef from '../../main/engine/kernel/include/file_ref'
 function* importFileRef(): Generator<never, typeof fileRef, void> { return fileRef }
 void F_GETLK; void F_UNLCK
+
+describe('§15.4 measured on 6.18: fs.nr_open caps the table, rounded down to 64 slots', () => {
+  it('nr_open 1000: dup2 to 900 gives a 960-slot table, dup2 to 970 is EBADF, F_DUPFD to 970 is EMFILE', () => {
+    let max = 0
+    const { results } = runProcess(function* (sys, u) {
+      yield* sys('dup2', 0, 900)
+      max = u.task.files!.fdt.max_fds
+      yield* sys('dup2', 0, 959)
+      yield* sys('dup2', 0, 970)
+      yield* sys('fcntl', 0, F_DUPFD, 970)
+    }, { nr_open: 1000, nofile: { cur: 2000, max: 2000 } })
+    expect(max).toBe(960)
+    expect(results.map((r) => r.ret)).toEqual([900, 959, -EBADF, -EMFILE])
+  })
+  it('pidfd_open returns a close-on-exec fd', () => {
+    const { results } = runProcess(function* (sys, u) {
+      const p = yield* sys('pidfd_open', u.pid, 0)
+      yield* sys('fcntl', p, F_GETFD)
+    })
+    expect(results.map((r) => r.ret)).toEqual([3, FD_CLOEXEC])
+  })
+})
