@@ -4,18 +4,10 @@
  * the list without the version, plain lists, and JSON ({ "format": 1, "schedule": [ids] }).
  */
 import { SCHEDULE_FORMAT } from '../machine/Machine'
+import { encodeSchedule } from '../machine/explorer'
 
-/** A schedule as printed: "v1:100*46,10,11". */
-export function formatSchedule(s: readonly number[]): string {
-  const out: string[] = []
-  for (let i = 0; i < s.length;) {
-    let j = i
-    while (j < s.length && s[j] === s[i]) j++
-    out.push(j - i > 1 ? `${s[i]}*${j - i}` : String(s[i]))
-    i = j
-  }
-  return `v${SCHEDULE_FORMAT}:${out.join(',')}`
-}
+/** A schedule as printed: "v1:100*46,10,11" (the explorer's own text form). */
+export const formatSchedule = encodeSchedule
 
 /** Parse a schedule: "100*3,101", "100,100,100,101", whitespace-separated, or JSON { schedule }. */
 export function parseSchedule(text: string): number[] | string {
