@@ -1,6 +1,7 @@
 /** Commands contributed by other parts of the CLI (replay, labs, explore). */
 import type { CliIo } from './io'
 import { replayCliCommand } from './replay'
+import { exploreCliCommand } from './explore'
 import { checkCommand, runCommand, releaseCommand, CHECK_HELP, RUN_HELP, RELEASE_HELP } from './lab'
 
 export interface CliCommand {
@@ -19,4 +20,5 @@ export const EXTRA_COMMANDS: readonly CliCommand[] = [
   { name: 'run', summary: 'run a lab scenario, strace-style (--trace: kernel paths; --schedule: replay one)', run: withHelp(RUN_HELP, runCommand) },
   { name: 'release', summary: 'write the student edition of labs (hidden tests and solutions removed)', run: withHelp(RELEASE_HELP, releaseCommand) },
   replayCliCommand,
+  exploreCliCommand,
 ]
