@@ -68,6 +68,8 @@ function dependent(a: Pending, b: Pending): boolean {
   // A thread's first step touches nothing shared.
   if (a.obj.startsWith('start:') || b.obj.startsWith('start:')) return false
   if (a.obj === '*' || b.obj === '*') return true
+  // Grace periods ('rcu') read every task's read-side state ('rcu:PID').
+  if ((a.obj === 'rcu' && b.obj.startsWith('rcu:')) || (b.obj === 'rcu' && a.obj.startsWith('rcu:'))) return true
   return a.obj === b.obj && (a.w || b.w)
 }
 

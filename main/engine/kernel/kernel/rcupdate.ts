@@ -15,7 +15,8 @@ import { newWaitQueue, might_sleep, wait_event } from './locking'
  * @kernel include/linux/rcupdate.h rcu_read_lock()
  */
 export function* rcu_read_lock(k: Kernel): KGen<void> {
-  yield { obj: 'rcu', w: false, what: 'rcu_read_lock' }
+  // A reader touches only its own nesting count; grace periods (global steps) order against it.
+  yield { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_lock' }
   const t = k.current
   t.rcu_read_lock_nesting++
   if (t.rcu_read_lock_nesting === 1) t.rcu_sections++
@@ -27,7 +28,7 @@ export function* rcu_read_lock(k: Kernel): KGen<void> {
  * @kernel include/linux/rcupdate.h rcu_read_unlock()
  */
 export function* rcu_read_unlock(k: Kernel): KGen<void> {
-  yield { obj: 'rcu', w: true, what: 'rcu_read_unlock' }
+  yield { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_unlock' }
   const t = k.current
   if (t.rcu_read_lock_nesting === 0) {
     k.report('rcu', 'violation', `rcu_read_unlock() without rcu_read_lock() in ${t.comm}/${t.pid}`, [t.id])

@@ -39,6 +39,13 @@ export const task_work_add = kfunc('task_work_add', function* (k: Kernel, task: 
     if (k.trace.on) k.trace.emit({ e: 'task_work', task: task.pid, op: 'fail', fn, obj })
     return -ESRCH
   }
+  for (let w = head; w && w !== k.work_exited; w = w.next) {
+    if (w === work) {
+      // Queuing a callback_head that is already queued corrupts the list (a cycle): a bug in the caller.
+      k.report('task-work', 'violation', `task_work_add: ${fn}${obj ? `(${obj})` : ''} is already queued on ${task.comm}/${task.pid}; queuing it again corrupts the list`, [task.id])
+      return 0 // SIM: the list is left intact instead of corrupted
+    }
+  }
   work.next = head
   task.task_works = work
   if (k.trace.on) k.trace.emit({ e: 'task_work', task: task.pid, op: 'add', fn, obj })

@@ -590,10 +590,14 @@ export class Interp {
       }
       case 'file': {
         const f = o as File
-        checkFileMem(this.k, f, `lab C ${this.lineText(env.file, e.pos.line).slice(0, 60)} (${e.pos.line}:${e.pos.col})`)
-        if (e.name === 'f_pos_lock') return f.f_pos_lock
-        if (e.name === 'f_inode') return f.f_inode
+        const where = (): string => `lab C ${this.lineText(env.file, e.pos.line).slice(0, 60)} (${e.pos.line}:${e.pos.col})`
+        if (e.name === 'f_pos_lock' || e.name === 'f_inode') {
+          checkFileMem(this.k, f, where())
+          return e.name === 'f_inode' ? f.f_inode : f.f_pos_lock
+        }
         yield { obj: f.id, w: false, what: `read ${f.id}->${e.name}` }
+        // The memory is checked when the read happens, after the scheduling point before it.
+        checkFileMem(this.k, f, where())
         switch (e.name) {
           case 'f_count': return n(f.f_count.counter)
           case 'f_ref': return BigInt(f.f_ref.refcnt)
