@@ -230,3 +230,16 @@ import * as forkModule from '../../main/engine/kernel/kernel/fork'
 function* fileRef(): KGen<typeof fileRefMod> { return fileRefMod }
 function* forkMod(): KGen<typeof forkModule> { return forkModule }
 void close_fd
+
+describe('queuing a callback_head that is already queued', () => {
+  it('is a violation, and the run still ends (no list cycle)', () => {
+    const m = createMachine()
+    m.spawnProcess({ comm: 'app', program: function* (u) {
+      const work = { next: null, func: function* () { /* nothing */ }, container: null }
+      yield* task_work_add(u.k, u.task, work, 1)
+      yield* task_work_add(u.k, u.task, work, 1)
+    } })
+    expect(m.run().status).toBe('done')
+    expect(rules(m)).toContain('task-work')
+  })
+})
