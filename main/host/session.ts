@@ -268,7 +268,8 @@ export class Session implements SessionCommands {
     const tl = this.tl
     if (!tl) return this.up({ error: 'nothing to step back from' })
     tl.goto(tl.cursor - count)
-    return this.state([C.dim(`⟲ step ${tl.cursor}`)])
+    // No terminal line: the step counter and the panes say where we are.
+    return this.state([])
   }
 
   sessionGoto(step: number): SessionUpdate {
@@ -279,7 +280,7 @@ export class Session implements SessionCommands {
       tl.goto(tl.total)
       tl.step('micro', step - tl.total)
     } else tl.goto(step)
-    return this.state([C.dim(`→ step ${tl.cursor}`)])
+    return this.state([])
   }
 
   sessionReset(): SessionUpdate {

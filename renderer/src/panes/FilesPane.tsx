@@ -33,14 +33,23 @@ export function FilesPane({ snap, events }: { snap: Snapshot; events: readonly T
   )
 }
 
+/** Holders and segments drawn per file; a file held by thousands of fds is summarised beyond this. */
+const MAX_DRAWN = 12
+
 function FileCard({ f, changed, refs }: { f: FileView; changed: boolean; refs: Extract<TraceEvent, { e: 'ref' }>[] }) {
   const segs: { cls: string; label: string }[] = []
+  let countedSegs = 0
+  let borrowed = 0
   for (const h of f.holders) {
-    if (h.kind === 'other') for (let i = 0; i < h.count; i++) segs.push({ cls: 'seg counted', label: holderLabel(h) })
-    else segs.push({ cls: counted(h) ? 'seg counted' : 'seg borrowed', label: holderLabel(h) })
+    const n = h.kind === 'other' ? h.count : 1
+    if (counted(h)) countedSegs += n
+    else borrowed += n
+    for (let i = 0; i < n && segs.length < MAX_DRAWN; i++) segs.push({ cls: counted(h) ? 'seg counted' : 'seg borrowed', label: holderLabel(h) })
   }
-  const countedSegs = segs.filter((s) => s.cls === 'seg counted').length
-  for (let i = countedSegs; i < f.count; i++) segs.push({ cls: 'seg counted unattributed', label: 'reference (holder not named by the engine)' })
+  for (let i = countedSegs; i < f.count && segs.length < MAX_DRAWN; i++) segs.push({ cls: 'seg counted unattributed', label: 'reference (holder not named by the engine)' })
+  const undrawn = Math.max(f.count, countedSegs) + borrowed - segs.length
+  const shown = f.holders.slice(0, MAX_DRAWN)
+  const hiddenHolders = f.holders.length - shown.length
   const delta = refs.length ? `${refs[0]!.from}→${refs[refs.length - 1]!.to}` : null
   const borrowedOnly = f.count === 0 && f.holders.some((h) => !counted(h))
   return (
@@ -54,13 +63,14 @@ function FileCard({ f, changed, refs }: { f: FileView; changed: boolean; refs: E
           <span className="muted">file_count</span> <b>{f.count}</b>
         </span>
         <span className="raw muted" title="the profile's raw field">{f.raw.field} = {f.raw.value}</span>
-        <span className="segs" role="img" aria-label={`${f.count} counted reference(s); ${segs.filter((s) => s.cls === 'seg borrowed').length} borrow(s) not counted`}>
+        <span className="segs" role="img" aria-label={`${f.count} counted reference(s); ${borrowed} borrow(s) not counted`}>
           {segs.map((s, i) => <span key={i} className={s.cls} title={s.label} />)}
+          {undrawn > 0 ? <span className="muted small">+{undrawn}</span> : null}
         </span>
         {delta ? <span className="badge step">{delta} this step</span> : null}
       </div>
       <ul className="holders">
-        {f.holders.map((h, i) => (
+        {shown.map((h, i) => (
           <li key={i}>
             <span className={counted(h) ? 'key counted' : 'key borrowed'} aria-hidden="true" />
             {holderLabel(h)}
@@ -68,6 +78,7 @@ function FileCard({ f, changed, refs }: { f: FileView; changed: boolean; refs: E
           </li>
         ))}
         {f.holders.length === 0 ? <li className="muted">no holders</li> : null}
+        {hiddenHolders > 0 ? <li className="muted">… and {hiddenHolders} more holder(s) ({f.holders.slice(MAX_DRAWN).filter((h) => h.kind === 'fd').length} fd slots)</li> : null}
       </ul>
       {f.mem !== 'live' ? <p className="warn small">memory: {f.mem}{f.queued ? ` · __fput queued on ${f.queued}` : ''}</p> : null}
       {borrowedOnly ? <p className="violation-chip">⚠ no counted reference left while borrowed by a light fdget</p> : null}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Browser benchmark (not a test): step forward and back on a run whose fd table holds 10,000
+// fds, in real Chromium against the built app and the browser host, and print milliseconds per
+// step from the click to the updated panes painted (the goal is under 16 ms).
+//
+//   npx electron-vite build && node test/e2e/bench-ui.mjs [FDS] [STEPS]
+//
+// The run is an strace log replayed through the engine (one step per log event): lab C cannot
+// raise RLIMIT_NOFILE above 1024 yet, a log can (prlimit64). The log is generated here.
+import { chromium } from 'playwright-core'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve, dirname } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const FDS = Number(process.argv[2] ?? 10_000)
+const STEPS = Number(process.argv[3] ?? 60)
+const serverJs = join(root, 'out/main/webServer.js')
+if (!existsSync(serverJs)) {
+  console.error('build first: npx electron-vite build')
+  process.exit(2)
+}
+const { startWebServer } = await import(pathToFileURL(serverJs).href)
+
+const lines = [
+  '100 execve("/bin/bench", ["bench"], 0x7ffd00000000 /* 1 vars */) = 0',
+  '100 brk(NULL) = 0x55f2997d2000',
+  `100 prlimit64(0, RLIMIT_NOFILE, {rlim_cur=${FDS + 64}, rlim_max=${FDS + 64}}, NULL) = 0`,
+]
+for (let i = 0; i < FDS; i++) lines.push(`100 dup(0) = ${i + 3}`)
+for (let i = 0; i < 20; i++) lines.push(`100 close(${i + 3}) = 0`)
+lines.push('100 exit_group(0) = ?', '100 +++ exited with 0 +++')
+const log = lines.join('\n') + '\n'
+
+const server = await startWebServer({ rendererDir: join(root, 'out/renderer'), labsDir: join(root, 'labs'), port: 0 })
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fdlab-bench-')), {
+  executablePath: process.env.FDLAB_CHROMIUM ?? '/usr/bin/chromium', headless: true, viewport: { width: 1600, height: 1000 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+})
+try {
+  const page = context.pages()[0] ?? (await context.newPage())
+  await page.goto(server.url)
+  await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
+  await page.keyboard.press('Escape')
+  const t0 = Date.now()
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  await (await chooser).setFiles({ name: 'bench.strace.log', mimeType: 'text/plain', buffer: Buffer.from(log) })
+  await page.locator('[data-testid="total"]').filter({ hasText: String(lines.length) }).waitFor({ timeout: 120_000 })
+  const loadMs = Date.now() - t0
+  // To the end of the table-filling part: fd table at FDS + 3 open fds.
+  const t1 = Date.now()
+  await page.locator('.timeline input[type="range"]').fill(String(FDS + 3))
+  await page.locator('[data-testid="cursor"]').filter({ hasText: new RegExp(`^${FDS + 3}$`) }).waitFor({ timeout: 120_000 })
+  const seekMs = Date.now() - t1
+  const openCount = await page.locator('.fdtable .small').first().innerText()
+
+  /**
+   * Click a toolbar button STEPS times. For each: `update` is click → the new step's DOM committed
+   * (a MutationObserver on the step counter); `painted` adds the frame that lays out and paints it.
+   */
+  const measure = (label) => page.evaluate(async ({ label, steps }) => {
+    const btn = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim().startsWith(label))
+    const counter = document.querySelector('[data-testid="cursor"]')
+    const update = []
+    const painted = []
+    for (let i = 0; i < steps; i++) {
+      while (btn.disabled) await new Promise((r) => setTimeout(r, 1))
+      const t = performance.now()
+      const changed = new Promise((res) => {
+        const mo = new MutationObserver(() => { mo.disconnect(); res(performance.now()) })
+        mo.observe(counter, { childList: true, characterData: true, subtree: true })
+      })
+      btn.click()
+      update.push((await changed) - t)
+      await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)))
+      painted.push(performance.now() - t)
+    }
+    return { update, painted }
+  }, { label, steps: STEPS })
+
+  const stats = (xs) => {
+    const s = [...xs].sort((a, b) => a - b)
+    const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))]
+    return `median ${q(0.5).toFixed(1)} ms · p95 ${q(0.95).toFixed(1)} ms · max ${s[s.length - 1].toFixed(1)} ms`
+  }
+  const back = await measure('◂ Step back')
+  const fwd = await measure('Step ▸')
+  console.log(`fd table: ${openCount}; log of ${lines.length} events loaded in ${loadMs} ms; seek to step ${FDS + 3} in ${seekMs} ms`)
+  console.log(`step back    (${STEPS} steps): panes updated ${stats(back.update)}; painted ${stats(back.painted)}`)
+  console.log(`step forward (${STEPS} steps): panes updated ${stats(fwd.update)}; painted ${stats(fwd.painted)}`)
+  const all = [...back.painted, ...fwd.painted].sort((a, b) => a - b)
+  console.log(`ms per step, click to painted panes (median, back and forward): ${all[Math.floor(all.length / 2)].toFixed(1)}`)
+} finally {
+  await context.close()
+  await server.close()
+}
