@@ -77,6 +77,15 @@ describe('fdlab in Chromium (browser host)', () => {
     await expect.poll(() => page.locator('[data-testid="problems"]').innerText(), { timeout: 15000 }).toMatch(/no problems/)
   })
 
+  it('autosaves the edited scenario and restores it when the lab is opened again', async () => {
+    await page.goto(h.server.url + '?lab=01-mini.lab.md')
+    await page.getByRole('heading', { name: 'Mini close lab' }).waitFor()
+    await expect.poll(termText).toMatch(/restored your autosaved draft/)
+    expect(norm(await page.locator('.editor .view-lines').innerText())).toContain('process app { int fd = open("/tmp/a", O_RDWR | O_CREAT, 0644); close(fd); }')
+    // Back to the lab's own text for the next tests.
+    await page.evaluate(() => localStorage.clear())
+  })
+
   it('runs the lab scenario, steps over its statements with the current line highlighted, steps back', async () => {
     await page.goto(h.server.url + '?lab=01-mini.lab.md')
     await page.getByRole('heading', { name: 'Mini close lab' }).waitFor()
@@ -154,6 +163,37 @@ describe('fdlab in Chromium (browser host)', () => {
     await page.locator('.editor .current-step-line').waitFor()
     expect(await currentLineText()).toContain('dup2(3, 10)')
     await page.screenshot({ path: join(SHOTS, 'strace-replay.png') })
+  })
+
+  it('saves the lab and exports a submission as downloads', async () => {
+    await page.goto(h.server.url + '?lab=01-mini.lab.md')
+    await page.getByRole('heading', { name: 'Mini close lab' }).waitFor()
+    const save = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    const saved = await save
+    expect(saved.suggestedFilename()).toBe('01-mini.lab.md')
+    expect(readFileSync(await saved.path(), 'utf8')).toBe(readFileSync(join(ROOT, 'test/main/fixtures/mini.lab.md'), 'utf8'))
+    await page.getByRole('tab', { name: /Exercises/ }).click()
+    await page.getByLabel('Your prediction').fill('3')
+    await page.getByRole('button', { name: /Run tests/ }).first().click()
+    await expect.poll(() => page.locator('.results').first().innerText()).toMatch(/✓ your prediction/)
+    await page.getByLabel('Your name or student id').fill('Ada Lovelace')
+    const exp = page.waitForEvent('download')
+    await page.getByRole('button', { name: /Export submission/ }).click()
+    const sub = await exp
+    expect(sub.suggestedFilename()).toBe('mini-close-Ada_Lovelace.submission.json')
+    const json = JSON.parse(readFileSync(await sub.path(), 'utf8'))
+    expect(json).toMatchObject({ format: 'fdlab-submission', student: 'Ada Lovelace', answers: { 'first-fd': '3' } })
+    await page.screenshot({ path: join(SHOTS, 'exercises.png') })
+  })
+
+  it('opens a file dropped on the window', async () => {
+    await page.evaluate((text) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([text], 'dropped.strace.log', { type: 'text/plain' }))
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    }, readFileSync(join(ROOT, 'test/main/fixtures/demo.strace.log'), 'utf8'))
+    await expect.poll(termText).toMatch(/opened strace log dropped\.strace\.log/)
   })
 
   it('presenter mode: large type, stepping from the keyboard', async () => {

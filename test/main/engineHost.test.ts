@@ -3,6 +3,7 @@
 // the session set up as before; a crashed worker is replaced.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { createEngineHost } from '../../main/host/engineHost'
 import { CancelledError, type EngineClient } from '../../main/host/rpc'
 import type { Progress } from '../../preload/contract'
@@ -51,6 +52,24 @@ describe('engine host (worker_threads)', () => {
     // The new worker knows the lab again.
     expect(await h.call('sessionTerminal', ['ps'])).toEqual({ rev: 2, output: ['ps (loaded: lab-1)'] })
     expect(await h.cancel()).toBe(false)
+  })
+
+  it('cancels a long exploration of a real lab and keeps the lab loaded', async () => {
+    const seen: Progress[] = []
+    const h = host(realWorker, (p) => seen.push(p))
+    const text = readFileSync(join(import.meta.dirname, 'fixtures/mini.lab.md'), 'utf8')
+    await h.call('sessionLoad', [{ name: 'mini.lab.md', text }])
+    // Two threads racing on the table: far more interleavings than the test waits for.
+    await h.call('sessionEdit', ['process app {\n  thread t {\n    for (int j = 0; j < 20; j++) close(dup(0));\n  }\n  for (int i = 0; i < 20; i++) close(dup(0));\n}\n'])
+    const exploring = h.call('sessionExplore', [{ bound: 64, maxRuns: 10_000_000 }]).then(() => 'finished', (e: unknown) => e)
+    await expect.poll(() => seen.length, { timeout: 20_000 }).toBeGreaterThan(0)
+    expect(await h.cancel()).toBe(true)
+    expect(await exploring).toBeInstanceOf(CancelledError)
+    // The new worker has the lab again: the scenario runs.
+    const u = (await h.call('sessionRun', [])) as { run: { status: string; snapshot: { threads: { comm: string }[] } } }
+    expect(u.run.status).toBe('done')
+    // ... with the edited scenario (the edit was replayed too): two threads of app.
+    expect(u.run.snapshot.threads.filter((t) => t.comm === 'app').length).toBe(2)
   })
 
   it('forwards progress while a request runs', async () => {

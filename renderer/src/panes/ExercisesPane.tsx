@@ -40,9 +40,9 @@ function Exercise({ ex, n }: { ex: ExerciseView; n: number }) {
       </header>
       <Markdown source={ex.prompt} />
       {usesEditor ? (
-        ex.hasStarter && !editing
-          ? <button onClick={() => void actions.scenario(`exercise:${ex.id}`)}>Open in editor</button>
-          : <p className="muted small">{editing ? 'Your answer is the code in the editor.' : 'Write your answer in the editor.'}</p>
+        !editing
+          ? <button onClick={() => void actions.scenario(`exercise:${ex.id}`)}>{ex.hasStarter ? 'Open the starter in the editor' : 'Write the answer in the editor'}</button>
+          : <p className="muted small">Your answer is the code in the editor.</p>
       ) : (
         <label className="field">Your prediction
           <input value={answer} onChange={(e) => setAnswer(e.target.value)} maxLength={200} />
@@ -58,7 +58,8 @@ function Exercise({ ex, n }: { ex: ExerciseView; n: number }) {
           </ul>
         </>
       ) : null}
-      <button className="primary" onClick={() => void actions.answer(ex.id, usesEditor ? source : answer)}>▶ Run tests</button>
+      <button className="primary" disabled={usesEditor && !editing} title={usesEditor && !editing ? 'open the exercise in the editor first' : undefined}
+        onClick={() => void actions.answer(ex.id, usesEditor ? source : answer)}>▶ Run tests</button>
     </section>
   )
 }

@@ -42,6 +42,7 @@ export const actions = {
     void fdlab().setDirty(false)
     const u = await session('load', () => fdlab().sessionLoad(file))
     if (u?.lab && u.lab.exercises.length === 0) store.ui({ leftTab: 'instructions' })
+    await restoreDraft()
   },
   async openBuiltin(file: string): Promise<void> {
     try {
@@ -82,7 +83,11 @@ export const actions = {
   reset: () => session('reset', () => fdlab().sessionReset()),
   explore: () => session('explore', () => fdlab().sessionExplore({ bound: 2, maxRuns: 100_000 })),
   openOutcome: (i: number) => session('open schedule', () => fdlab().sessionOpenOutcome(i)),
-  scenario: (name: string) => session('scenario', () => fdlab().sessionScenario(name)),
+  async scenario(name: string): Promise<SessionUpdate | null> {
+    const u = await session('scenario', () => fdlab().sessionScenario(name))
+    await restoreDraft()
+    return u
+  },
   profile: (p: ProfileName) => session('profile', () => fdlab().sessionProfile(p)),
   view: (from: number, to: number) => fdlab().sessionView({ from, to }).then((u) => store.apply(u), (e) => fail('view', e)),
   answer: (exercise: string, answer: string) => session('tests', () => fdlab().sessionAnswer({ exercise, answer })),
@@ -138,6 +143,19 @@ export const actions = {
   presenter(on?: boolean): void {
     store.ui({ presenter: on ?? !store.get().ui.presenter })
   },
+}
+
+/** Autosave: a draft of the scenario in the editor, kept by the host, comes back when it is reopened. */
+async function restoreDraft(): Promise<void> {
+  const key = draftKey()
+  if (!key) return
+  const draft = await fdlab().draftLoad(key).catch(() => null)
+  const s = store.get().session
+  if (draft === null || draft === s.source) return
+  const u = await fdlab().sessionEdit(draft)
+  store.apply({ ...u, source: draft })
+  store.ui({ dirty: true, status: 'restored your autosaved draft of this scenario' })
+  store.print(['\x1b[2mrestored your autosaved draft of this scenario\x1b[0m'])
 }
 
 /** The autosave key of the open lab and scenario. */
