@@ -5,6 +5,9 @@
  */
 import { parse } from 'yaml'
 import type { LabEntry } from '../../preload/contract'
+import { COURSE_INDEX, parseCourse } from '../engine/lab/course'
+
+export { COURSE_INDEX }
 
 export const LAB_FILE = /^[\w][\w.-]*\.lab\.md$/
 
@@ -31,4 +34,23 @@ export function labEntryFromText(file: string, text: string): LabEntry {
 /** Labs in course order: file names sort by their number prefix ("01-", "02-"...). */
 export function sortLabFiles(files: readonly string[]): string[] {
   return files.filter((f) => LAB_FILE.test(f)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+}
+
+/**
+ * The course in order: the labs listed by the folder's course index (course.yaml), with its title
+ * overrides, then any other lab file of the folder by name. Without an index: by name.
+ */
+export function courseOrder(files: readonly string[], courseText: string | null): { file: string; title: string | null }[] {
+  const labs = sortLabFiles(files)
+  if (courseText === null) return labs.map((file) => ({ file, title: null }))
+  const { course } = parseCourse(courseText, COURSE_INDEX)
+  const listed = course.labs.filter((l) => labs.includes(l.file))
+  const rest = labs.filter((f) => !listed.some((l) => l.file === f)).map((file) => ({ file, title: null }))
+  return [...listed.map((l) => ({ file: l.file, title: l.title })), ...rest]
+}
+
+/** A lab entry with the course's title override, if any. */
+export function courseEntry(file: string, text: string, title: string | null): LabEntry {
+  const e = labEntryFromText(file, text)
+  return title ? { ...e, title } : e
 }

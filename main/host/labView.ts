@@ -31,6 +31,9 @@ export function labMarkdown(lab: Lab): string {
     }
     out.push(l)
   }
+  // The pane shows the title already: drop a leading "# Title" that repeats it.
+  const first = out.findIndex((l) => l.trim() !== '')
+  if (first >= 0 && /^#\s+/.test(out[first]!) && out[first]!.replace(/^#\s+/, '').trim() === lab.meta.title.trim()) out.splice(first, 1)
   return out.join('\n')
 }
 

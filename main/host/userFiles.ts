@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { MAX_TEXT, type FileText, type LabEntry } from '../../preload/contract'
-import { LAB_FILE, labEntryFromText, sortLabFiles } from './labCatalog'
+import { COURSE_INDEX, LAB_FILE, courseEntry, courseOrder } from './labCatalog'
 
 export class FileTooLarge extends Error {}
 
@@ -52,11 +52,17 @@ export class BundledLabs {
   list(): LabEntry[] {
     let files: string[] = []
     try {
-      files = sortLabFiles(readdirSync(this.dir))
+      files = readdirSync(this.dir)
     } catch {
       return []
     }
-    return files.map((f) => labEntryFromText(f, readTextFile(join(this.dir, f))))
+    let course: string | null = null
+    try {
+      course = readTextFile(join(this.dir, COURSE_INDEX))
+    } catch {
+      course = null
+    }
+    return courseOrder(files, course).map((l) => courseEntry(l.file, readTextFile(join(this.dir, l.file)), l.title))
   }
 
   read(file: string): FileText {

@@ -10,7 +10,7 @@ import {
 } from '../../preload/contract'
 import { checkArgs } from '../../preload/checks'
 import { EngineClient, type FromWorker, type WorkerLike } from '../../main/host/rpc'
-import { labEntryFromText, sortLabFiles } from '../../main/host/labCatalog'
+import { COURSE_INDEX, courseEntry, courseOrder } from '../../main/host/labCatalog'
 import workerUrl from './worker.ts?worker&url'
 import { trustedWorkerUrl } from '../src/trustedTypes'
 import { download, pickFile } from './files'
@@ -78,8 +78,9 @@ export function createWebApi(): FdlabApi {
     },
     listLabs: async (): Promise<LabEntry[]> => {
       const index = JSON.parse(await fetchText('labs/index.json')) as { files?: unknown }
-      const files = sortLabFiles(Array.isArray(index.files) ? index.files.filter((f): f is string => typeof f === 'string') : [])
-      return Promise.all(files.map(async (f) => labEntryFromText(f, await fetchText(`labs/${encodeURIComponent(f)}`))))
+      const files = Array.isArray(index.files) ? index.files.filter((f): f is string => typeof f === 'string') : []
+      const course = files.includes(COURSE_INDEX) ? await fetchText(`labs/${COURSE_INDEX}`) : null
+      return Promise.all(courseOrder(files, course).map(async (l) => courseEntry(l.file, await fetchText(`labs/${encodeURIComponent(l.file)}`), l.title)))
     },
     readLab: async (file) => ({ name: file, text: await fetchText(`labs/${encodeURIComponent(file)}`) }),
     openFile: async (kind) => {
