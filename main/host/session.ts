@@ -407,7 +407,9 @@ export class Session implements SessionCommands {
       case 'stepi': case 's': return this.sessionStep('into', n(1, 1))
       case 'micro': return this.sessionStep('micro', n(1, 1))
       case 'back': case 'b': return this.sessionBack(n(1, 1))
-      case 'goto': return w[1] && /^\d+$/.test(w[1]) ? this.sessionGoto(Number(w[1])) : say([C.red('usage: goto N')])
+      case 'goto': case 'until':
+        if (w[1] && /^\d+$/.test(w[1])) return this.sessionGoto(Number(w[1]))
+        return w[1] ? this.runToLabel(w[1]) : say([C.red('usage: goto N, or goto LABEL (a lab C label)')])
       case 'reset': return this.sessionReset()
       case 'explore': return this.sessionExplore({ bound: w[1] && /^\d+$/.test(w[1]) ? Number(w[1]) : 2, maxRuns: 100000 })
       case 'outcome': return w[1] && /^\d+$/.test(w[1]) ? this.sessionOpenOutcome(Number(w[1])) : say([C.red('usage: outcome N (after explore)')])
@@ -431,6 +433,23 @@ export class Session implements SessionCommands {
         if (isSyscallLine(line)) return this.shell(line.trim())
         return say([C.red(`${cmd}: unknown command`) + C.dim(' (type help)')])
     }
+  }
+
+  /** Run (or go back) to where a lab C `label NAME;` is first reached. */
+  private runToLabel(name: string): SessionUpdate {
+    const why = this.notRunnable()
+    if (why && !this.tl) return this.up({ error: why, output: [C.yellow(why)] })
+    const tl = this.timeline()
+    if (tl instanceof ReplayTimeline) return this.up({ output: [C.red('a replayed log has no labels: goto N')] })
+    const known = tl.labelStep(name)
+    if (known !== null) {
+      tl.goto(known)
+      return this.state([C.dim(`→ label ${name} (step ${known})`)])
+    }
+    const from = tl.cursor
+    const at = tl.runUntilLabel(name)
+    if (at === null) return this.state([...this.forward(from, false), C.yellow(`label ${name} was not reached (run ${tl.ended ?? 'paused'})`)])
+    return this.state([...this.forward(from, false), C.dim(`→ label ${name} (step ${at})`)])
   }
 
   /** A snapshot listing every fd of every table (for ls -l and fdinfo), built on demand. */

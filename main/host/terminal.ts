@@ -26,6 +26,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   'micro [N]': 'N micro-steps',
   'back [N]': 'N micro-steps back',
   'goto N': 'jump to micro-step N',
+  'goto LABEL': 'run (or go back) to a lab C label',
   reset: 'back to step 0',
   'explore [BOUND]': 'explore every interleaving of the scenario (preemption bound, default 2)',
   'outcome N': 'open explored outcome N as a run',

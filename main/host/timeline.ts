@@ -332,6 +332,23 @@ export class Timeline {
     this.tracker.consume(this.m.k.trace.events)
   }
 
+  /** The micro-step at which lab C `label NAME;` was first reached in the known run, if it was. */
+  labelStep(name: string): number | null {
+    if (this.m.stepNo !== this.total) this.seek(this.total)
+    return this.m.labels.get(name) ?? null
+  }
+
+  /** Run on from the cursor until label NAME is reached (the cursor stops there), or the run ends. */
+  runUntilLabel(name: string): number | null {
+    this.seek(this.cursor)
+    const m = this.m
+    const limit = m.stepNo + this.budget
+    while (!m.labels.has(name) && m.stepNo < limit) if (!this.stepOnce()) break
+    this.cursor = m.stepNo
+    this.tracker.consume(m.k.trace.events)
+    return m.labels.get(name) ?? null
+  }
+
   /** Type an interactive system call at the cursor: the future after the cursor is discarded. */
   shell(text: string, call: ShellCall): void {
     this.truncate()

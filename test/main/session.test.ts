@@ -220,6 +220,18 @@ describe('lab C scenarios on the engine', () => {
     const at = s.sessionGoto(label.step)
     expect(slots(at.run!.snapshot)).toContain('3:file#2')
   })
+  it('runs to a lab C label, and goes back to it', () => {
+    const s = load()
+    const u = s.sessionTerminal('goto after_open')
+    expect(out(u).at(-1)).toMatch(/→ label after_open \(step \d+\)/)
+    expect(slots(u.run!.snapshot)).toContain('3:file#2')
+    expect(u.run!.location?.line).toBe(6) // past the label: close(fd) is next
+    s.sessionRun()
+    const back = s.sessionTerminal('goto after_open')
+    expect(back.run!.cursor).toBe(u.run!.cursor)
+    expect(out(s.sessionTerminal('goto nowhere')).at(-1)).toMatch(/label nowhere was not reached/)
+  })
+
   it('explores the scenario and opens an outcome as a run', () => {
     const s = load()
     const e = s.sessionExplore({ bound: 0, maxRuns: 200 })
