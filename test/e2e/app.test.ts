@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { ROOT, assertClean, openApp, type Harness } from './helpers/browser'
 
-const SHOTS = join(ROOT, 'docs/screenshots')
+// Screenshots go to out/screenshots; FDLAB_SHOTS=docs refreshes the committed ones in docs/screenshots.
+const SHOTS = process.env.FDLAB_SHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'out/screenshots')
 let h: Harness
 let page: Page
 

@@ -4,17 +4,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { ROOT, assertClean, openApp, type Harness } from './helpers/browser'
 
-const SHOTS = join(ROOT, 'docs/screenshots')
+// Screenshots go to out/screenshots; FDLAB_SHOTS=docs refreshes the committed ones in docs/screenshots.
+const SHOTS = process.env.FDLAB_SHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'out/screenshots')
 let h: Harness
 let page: Page
 const norm = (s: string) => s.replace(/\u00a0/g, ' ')
 const termText = async () => norm(await page.locator('.xterm-rows').innerText())
 
 beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
   h = await openApp()
   page = h.page
 })
