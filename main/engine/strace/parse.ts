@@ -560,15 +560,13 @@ function parseLineUnsafe(s: string, line: number): RawLine {
 // Arguments
 
 /**
- * Splits argument text at top-level commas (outside strings, brackets, braces, parentheses and
- * decorations). Each piece is trimmed. `""` gives [].
+ * Index of the next top-level comma at or after @from (outside strings, brackets, braces,
+ * parentheses and decorations), or the text's length.
  */
-export function splitArgs(text: string): string[] {
-  const out: string[] = []
+function nextTopLevelComma(text: string, from: number): number {
   const end = text.length
   let depth = 0
-  let start = 0
-  let i = 0
+  let i = from
   while (i < end) {
     const c = text.charCodeAt(i)
     if (c === QUOTE) {
@@ -584,51 +582,42 @@ export function splitArgs(text: string): string[] {
         i = k
         continue
       }
-    } else if (c === 44 /* , */ && depth === 0) {
-      out.push(text.slice(start, i).trim())
-      start = i + 1
-    }
+    } else if (c === 44 /* , */ && depth === 0) return i
     i++
   }
-  const last = text.slice(start).trim()
-  if (last !== '' || out.length > 0) out.push(last)
-  return out
+  return end
+}
+
+/**
+ * Splits argument text at top-level commas. Each piece is trimmed. `""` gives [].
+ */
+export function splitArgs(text: string): string[] {
+  const out: string[] = []
+  let start = 0
+  for (;;) {
+    const c = nextTopLevelComma(text, start)
+    if (c >= text.length) {
+      const last = text.slice(start).trim()
+      if (last !== '' || out.length > 0) out.push(last)
+      return out
+    }
+    out.push(text.slice(start, c).trim())
+    start = c + 1
+  }
 }
 
 /** The n-th top-level argument (0-based) without splitting the rest; undefined if absent. */
 export function argAt(text: string, n: number): string | undefined {
-  const end = text.length
-  let depth = 0
   let start = 0
-  let idx = 0
-  let i = 0
-  while (i < end) {
-    const c = text.charCodeAt(i)
-    if (c === QUOTE) {
-      i = skipString(text, i + 1, end)
-      continue
+  for (let idx = 0; ; idx++) {
+    const c = nextTopLevelComma(text, start)
+    if (idx === n) {
+      const piece = text.slice(start, c).trim()
+      return c >= text.length && piece === '' && n === 0 ? undefined : piece
     }
-    if (c === LPAREN || c === LBRACK || c === LBRACE) depth++
-    else if (c === RPAREN || c === RBRACK || c === RBRACE) {
-      if (depth > 0) depth--
-    } else if (c === LT) {
-      const k = skipAngle(text, i, end)
-      if (k > 0) {
-        i = k
-        continue
-      }
-    } else if (c === 44 && depth === 0) {
-      if (idx === n) return text.slice(start, i).trim()
-      idx++
-      start = i + 1
-    }
-    i++
+    if (c >= text.length) return undefined
+    start = c + 1
   }
-  if (idx === n) {
-    const last = text.slice(start).trim()
-    return last === '' && n === 0 ? undefined : last
-  }
-  return undefined
 }
 
 export interface FdArg {
