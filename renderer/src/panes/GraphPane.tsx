@@ -13,7 +13,9 @@ export function buildGraph(snap: Snapshot): { nodes: Node[]; edges: Edge[] } {
   const add = (id: string, label: string, col: number, changed = false) => {
     if (!nodes.some((n) => n.id === id)) nodes.push({ id, label, col, row: nodes.filter((n) => n.col === col).length, changed })
   }
-  for (const t of snap.tasks) {
+  const borrowers = new Set(snap.files.flatMap((f) => f.holders.flatMap((h) => (h.kind === 'fdget' ? [h.task] : []))))
+  // Tasks with a table or a borrow (kernel threads without files would only add noise).
+  for (const t of snap.tasks.filter((x) => x.files || borrowers.has(x.pid))) {
     add(`task:${t.pid}`, `${t.comm} (${t.pid})`, 0, snap.changed.tasks.includes(t.pid))
     if (t.files) edges.push({ from: `task:${t.pid}`, to: t.files, dashed: false, label: `${t.comm}->files` })
   }
