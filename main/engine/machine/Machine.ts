@@ -429,7 +429,9 @@ export class Machine {
         rcu.gp = { seq: rcu.completed + 1, waitFor: new Set(waitFor.keys()) }
         if (kk.trace.on) kk.trace.emit({ e: 'rcu', op: 'gp_start', what: `gp ${rcu.gp.seq}, readers: ${[...waitFor.keys()].map((t) => t.pid).join(',') || 'none'}` })
         const over = (): boolean => [...waitFor].every(([t, s]) => t.rcu_read_lock_nesting === 0 || t.rcu_sections !== s)
-        yield { obj: 'rcu', w: true, what: 'rcu_gp: end the grace period', enabled: over }
+        // With no reader to wait for, the grace period ends in the same step: a separate step
+        // would only add interleavings that cannot change anything.
+        if (waitFor.size > 0) yield { obj: 'rcu', w: true, what: 'rcu_gp: end the grace period', enabled: over }
         rcu.completed = rcu.gp.seq
         rcu.gp = null
         if (kk.trace.on) kk.trace.emit({ e: 'rcu', op: 'gp_end', what: `gp ${rcu.completed}` })
