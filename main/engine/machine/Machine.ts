@@ -564,8 +564,16 @@ export class Machine {
       this.step(th.tid)
     }
     const live = this.threads.some((t) => !t.done && t.kind !== 'system')
-    if (!live) endOfRunChecks(this)
+    if (!live) this.finish()
     return this.result(live ? 'blocked' : 'done')
+  }
+
+  private finished = false
+  /** The end-of-run checks (leaks, task work that never ran), once per machine. */
+  finish(): void {
+    if (this.finished) return
+    this.finished = true
+    endOfRunChecks(this)
   }
 
   private result(status: RunStatus): RunResult {

@@ -14,6 +14,12 @@ const FCNTL_NAMES: Record<number, string> = {
   [F_OFD_GETLK]: 'F_OFD_GETLK', [F_OFD_SETLK]: 'F_OFD_SETLK', [F_OFD_SETLKW]: 'F_OFD_SETLKW', [F_DUPFD_QUERY]: 'F_DUPFD_QUERY',
 }
 
+const IOCTL_NAMES: Record<number, string> = {
+  0x5451: 'FIOCLEX', 0x5450: 'FIONCLEX', 0x5421: 'FIONBIO', 0x541b: 'FIONREAD', 0x5401: 'TCGETS',
+  0x40046207: 'BINDER_SET_CONTEXT_MGR', 0x4008620a: 'BINDER_SEND_FD', 0x4008620b: 'BINDER_RECV_FD',
+  0x4008620c: 'BINDER_FREE_FD', 0x4008620d: 'BINDER_CLOSE_NAIVE',
+}
+
 function arg(a: TraceArg): string {
   if (typeof a === 'string' && /^[a-z_]+#\d+(\.\d+)?$/.test(a)) return a
   if (typeof a === 'string') return a === 'program' || a === 'obj' || a.startsWith('buf[') || a.startsWith('int[') ? a : JSON.stringify(a)
@@ -27,6 +33,7 @@ export function straceArgs(name: string, args: readonly TraceArg[]): string {
     case 'open': return [a[0], formatOpenFlags(Number(args[1] ?? 0)), ...(Number(args[1]) & 0o100 ? [`0${Number(args[2] ?? 0).toString(8)}`] : [])].join(', ')
     case 'openat': return [args[0] === -100 ? 'AT_FDCWD' : a[0], a[1], formatOpenFlags(Number(args[2] ?? 0)), ...(Number(args[2]) & 0o100 ? [`0${Number(args[3] ?? 0).toString(8)}`] : [])].join(', ')
     case 'fcntl': return [a[0], FCNTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
+    case 'ioctl': return [a[0], IOCTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
     default: return a.join(', ')
   }
 }

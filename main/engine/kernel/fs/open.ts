@@ -14,7 +14,7 @@ import {
 } from '../include/errno'
 import {
   AT_FDCWD, FMODE_ATOMIC_POS, FMODE_OPENED, FMODE_PATH, FMODE_READ, FMODE_STREAM, FMODE_WRITE, FMODE_WRITER,
-  O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_PATH, O_TRUNC, O_WRONLY, O_RDWR, VALID_OPEN_FLAGS,
+  O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_PATH, O_TRUNC, O_WRONLY, O_RDWR, VALID_OPEN_FLAGS,
 } from '../include/flags'
 import { file_count } from '../include/file_ref'
 import { alloc_empty_file, fput, fput_close, fput_close_sync } from './file_table'
@@ -109,6 +109,8 @@ export function fopsFor(k: Kernel, inode: Inode): FileOperations {
 export const do_dentry_open = kfunc('do_dentry_open', function* (k: Kernel, f: File, inode: Inode, mnt: string): KGen<number> {
   f.f_inode = inode
   f.f_path = { mnt, dentry: inode }
+  // The open-time flags do not stay in f_flags (F_GETFL and fdinfo never show them).
+  f.f_flags &= ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)
   if (f.f_flags & O_PATH) {
     f.f_mode = FMODE_PATH | FMODE_OPENED
     f.f_op = { name: 'empty_fops' }
