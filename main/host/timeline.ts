@@ -14,7 +14,6 @@ import type { Snapshot } from '../engine/machine/snapshotTypes'
 import type { TraceEvent } from '../engine/sim/trace'
 import type { KGen, Sched } from '../engine/sim/context'
 import type { ProfileName, SourceSpan, StepKind } from '../../preload/contract'
-import { endOfRunChecks } from '../engine/machine/sanitizer'
 import type { ShellCall } from './shellCommands'
 
 /** Where a thread's lab C code is (file and position), read after each micro-step. */
@@ -172,7 +171,7 @@ export class Timeline {
     const live = m.threads.some((t) => !t.done && t.kind !== 'system')
     if (!live) {
       this.endChecked = true
-      endOfRunChecks(m)
+      m.finish()
     }
   }
 

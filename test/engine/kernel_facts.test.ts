@@ -484,3 +484,13 @@ describe('§15.4 measured on 6.18: fs.nr_open caps the table, rounded down to 64
     expect(results.map((r) => r.ret)).toEqual([3, FD_CLOEXEC])
   })
 })
+
+describe('F_GETFL', () => {
+  it('does not report the open-time flags O_CREAT, O_EXCL, O_TRUNC (do_dentry_open clears them)', () => {
+    const { results } = runProcess(function* (sys) {
+      yield* sys('open', '/tmp/g', O.CREAT | O.RDWR | 0o200 | 0o1000, 0o644)
+      yield* sys('fcntl', 3, F_GETFL)
+    })
+    expect(results.map((r) => r.ret)).toEqual([3, O.RDWR])
+  })
+})
