@@ -31,6 +31,7 @@ export const exit_to_user_mode_loop = kfunc('exit_to_user_mode_loop', function* 
 /** Checks at the boundary (sanitizer rules V2 rule 1, V3, atomic context). */
 function checkReturnToUser(k: Kernel, what: string): void {
   const t = k.current
+  if (t.fds_live.length === 0 && t.preempt_count === 0 && t.rcu_read_lock_nesting === 0) return
   for (const f of t.fds_live) {
     const light = (f.flags & 1) === 0
     k.report(light ? 'V2' : 'V3', 'violation',

@@ -50,8 +50,11 @@ export function* spin_unlock(k: Kernel, lock: SpinLock): KGen<void> {
   }
   lock.owner = null
   me.preempt_count--
-  const i = me.held.lastIndexOf(lock)
-  if (i >= 0) me.held.splice(i, 1)
+  if (me.held[me.held.length - 1] === lock) me.held.pop()
+  else {
+    const i = me.held.lastIndexOf(lock)
+    if (i >= 0) me.held.splice(i, 1)
+  }
   if (k.trace.on) k.trace.emit({ e: 'lock', lock: lock.id, op: 'release' })
 }
 
