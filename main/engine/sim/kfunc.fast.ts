@@ -3,7 +3,7 @@
  * kernel functions are plain functions; trace events are the same as the stepped engine's.
  */
 import type { Kernel } from './context'
-import type { TraceLog } from './trace'
+import type { TraceArg, TraceLog } from './trace'
 import { traceArg } from './kfunc_common'
 
 export { traceArg, at, simNote, tracedStub } from './kfunc_common'
@@ -27,9 +27,10 @@ export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ..
     const t = k.trace
     // eslint-disable-next-line prefer-rest-params
     if (!t.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
-    const args = Array.prototype.slice.call(arguments, 1) as A
-    t.emit({ e: 'enter', fn: name, args: args.map(traceArg) })
-    const r = body(k, ...args)
+    const targs: TraceArg[] = new Array(arguments.length - 1)
+    for (let i = 1; i < arguments.length; i++) targs[i - 1] = traceArg(arguments[i])
+    t.emit({ e: 'enter', fn: name, args: targs })
+    const r = (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
     t.emit({ e: 'exit', fn: name, ret: traceArg(r) })
     return r
   } as unknown as (k: Kernel, ...args: A) => R
