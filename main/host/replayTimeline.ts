@@ -4,6 +4,7 @@
  * log event: step N is the state after the first N events. Going back replays from the start
  * (the replay is deterministic); views of visited steps are cached, as in the lab timeline.
  */
+import { ViewCache } from './viewCache'
 import type { Machine } from '../engine/machine/Machine'
 import type { TraceEvent } from '../engine/sim/trace'
 import type { StepKind, TimelineMark } from '../../preload/contract'
@@ -36,8 +37,7 @@ export class ReplayTimeline {
   cursor = 0
   ended: EndStatus | null = 'done'
   readonly error: string | null = null
-  window: [number, number] = [0, 64]
-  private cache = new Map<number, StepView>()
+  private readonly cache = new ViewCache<StepView>(CACHE_MAX)
   private marksGiven = false
   private readonly byLine = new Map<number, { expected: string; model: string; undecided: boolean }>()
 
@@ -105,16 +105,11 @@ export class ReplayTimeline {
   }
 
   setWindow(from: number, to: number): void {
-    const w: [number, number] = [Math.max(0, from), Math.max(from + 1, Math.min(to, from + 4096))]
-    if (w[0] !== this.window[0] || w[1] !== this.window[1]) {
-      this.window = w
-      this.cache.clear()
-    }
+    this.cache.setWindow(from, to)
   }
 
   private put(step: number, v: StepView): void {
-    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!)
-    this.cache.set(step, v)
+    this.cache.put(step, v)
   }
 
   private buildView(): StepView {
@@ -126,7 +121,7 @@ export class ReplayTimeline {
     const e = n > 0 ? this.events[n - 1]! : null
     const next = n < this.total ? this.events[n]! : null
     return {
-      snapshot: m.snapshot({ window: this.window }),
+      snapshot: m.snapshot({ window: this.cache.window }),
       events: evs.slice(i),
       location: e && 'line' in e ? { line: e.line, col: 1 } : null,
       stack: e && 'pid' in e ? [`pid ${e.pid}`, describe(e)] : [],

@@ -6,6 +6,7 @@
  * of recently visited steps are cached so that stepping back and forth is instant. Views are
  * built on demand by the engine for the visible fd window only.
  */
+import { ViewCache } from './viewCache'
 import { createMachine, type Machine } from '../engine/machine/Machine'
 import type { RunStatus } from '../engine/machine/Machine'
 import type { Program } from '../engine/machine/user'
@@ -115,8 +116,7 @@ export class Timeline {
   error: string | null = null
   private loaded: Loaded = {}
   private endChecked = false
-  window: [number, number] = [0, 64]
-  private cache = new Map<number, StepView>()
+  private readonly cache = new ViewCache<StepView>(CACHE_MAX)
   private shellTid: number | null = null
   private shellSpawnStep: number | null = null
 
@@ -381,7 +381,7 @@ export class Timeline {
     // An input typed at the cursor step has not started there: it belongs to the future too.
     while (this.inputs.length && this.inputs[this.inputs.length - 1]!.step >= this.cursor) this.inputs.pop()
     if (this.shellSpawnStep !== null && this.shellSpawnStep > this.cursor) { this.shellSpawnStep = null }
-    for (const k of [...this.cache.keys()]) if (k > this.cursor) this.cache.delete(k)
+    this.cache.dropAfter(this.cursor)
     this.ended = null
   }
 
@@ -395,22 +395,17 @@ export class Timeline {
   }
 
   setWindow(from: number, to: number): void {
-    const w: [number, number] = [Math.max(0, from), Math.max(from + 1, Math.min(to, from + 4096))]
-    if (w[0] !== this.window[0] || w[1] !== this.window[1]) {
-      this.window = w
-      this.cache.clear()
-    }
+    this.cache.setWindow(from, to)
   }
 
   private put(step: number, v: StepView): void {
-    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!)
-    this.cache.set(step, v)
+    this.cache.put(step, v)
   }
 
   private buildView(): StepView {
     const m = this.m
     this.tracker.consume(m.k.trace.events)
-    const snapshot = m.snapshot({ window: this.window })
+    const snapshot = m.snapshot({ window: this.cache.window })
     const evs = m.k.trace.events
     let i = evs.length
     while (i > 0 && evs[i - 1]!.step === m.stepNo && m.stepNo > 0) i--
@@ -435,12 +430,8 @@ export class Timeline {
 
   /** The view at the cursor (cached, or built now). */
   view(): StepView {
-    const hit = this.cache.get(this.cursor)
-    if (hit) {
-      this.cache.delete(this.cursor)
-      this.cache.set(this.cursor, hit)
-      return hit
-    }
+    const hit = this.cache.get(this.cursor, true)
+    if (hit) return hit
     this.seek(this.cursor)
     const v = this.buildView()
     this.put(this.cursor, v)
