@@ -17,6 +17,7 @@ import { do_dentry_open } from '../kernel/fs/open'
 import { get_file } from '../kernel/include/file_ref'
 import { newTask, newSignal, kernel_clone } from '../kernel/kernel/fork'
 import { do_exit } from '../kernel/kernel/exit'
+import { gracePeriodOver } from '../kernel/kernel/rcupdate'
 import { sys_execve } from '../kernel/fs/exec'
 import { do_syscall } from '../kernel/kernel/entry'
 import { SYSCALLS, type SysArg } from '../kernel/syscalls'
@@ -122,7 +123,7 @@ export class Machine {
       delayed_fput_list: { first: null },
       delayed_fput_work: delayedWork,
       workqueue: [delayedWork],
-      rcu: { completed: 0, gp: null, callbacks: [], syncWaiters: [] },
+      rcu: { completed: 0, gp: null, callbacks: [] },
       vfs: createVfs(() => k),
       sysctl_nr_open: opts.nr_open ?? 1048576,
       files_stat: { nr_files: 0, max_files: 2466170 },
@@ -211,23 +212,18 @@ export class Machine {
   private settleNow(): void {
     const k = this.k
     const rcu = k.rcu
-    const readers = [...k.tasks.values()].filter((t) => t.rcu_read_lock_nesting > 0 && t !== k.current)
-    if (readers.length) return
-    const target = Math.max(rcu.completed, ...rcu.syncWaiters.map((w) => w.gp), ...rcu.callbacks.map((c) => c.gp))
-    if (target > rcu.completed) {
-      rcu.gp = null
-      rcu.completed = target
-      if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'gp_end', what: `gp ${target} (synchronous)` })
-      rcu.syncWaiters = []
-      const cbs = rcu.callbacks.splice(0)
-      const cur = k.current
-      for (const cb of cbs) {
-        cur.irq_count++
-        try {
-          const g = cb.head.func ? cb.head.func(k, cb.head) : null
-          if (g) for (let r = g.next(); !r.done; r = g.next()) { /* callbacks do not block */ }
-        } finally { cur.irq_count-- }
-      }
+    const cur = k.current
+    for (;;) {
+      const i = rcu.callbacks.findIndex((c) => gracePeriodOver(c.waitFor))
+      if (i < 0) return
+      const cb = rcu.callbacks.splice(i, 1)[0]!
+      rcu.completed++
+      if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'gp_end', what: `grace period for ${cb.what} (synchronous)` })
+      cur.irq_count++
+      try {
+        const g = cb.head.func ? resolveKfunc(cb.head.func)(k, cb.head) : null
+        if (g) for (let r = g.next(); !r.done; r = g.next()) { /* callbacks do not block */ }
+      } finally { cur.irq_count-- }
     }
   }
 
@@ -421,32 +417,19 @@ export class Machine {
     this.startThread(rcuTask, function* (kk) {
       for (;;) {
         yield {
-          obj: 'rcu', w: true, what: 'rcu_gp: start a grace period',
-          enabled: () => rcu.gp === null && (rcu.callbacks.some((c) => c.gp > rcu.completed) || rcu.syncWaiters.some((w) => w.gp > rcu.completed)),
+          obj: 'rcu', w: true, what: 'rcu: invoke a callback whose grace period is over',
+          enabled: () => rcu.callbacks.some((c) => gracePeriodOver(c.waitFor)),
         }
-        const waitFor = new Map<Task, number>()
-        for (const t of kk.tasks.values()) if (t.rcu_read_lock_nesting > 0) waitFor.set(t, t.rcu_sections)
-        rcu.gp = { seq: rcu.completed + 1, waitFor: new Set(waitFor.keys()) }
-        if (kk.trace.on) kk.trace.emit({ e: 'rcu', op: 'gp_start', what: `gp ${rcu.gp.seq}, readers: ${[...waitFor.keys()].map((t) => t.pid).join(',') || 'none'}` })
-        const over = (): boolean => [...waitFor].every(([t, s]) => t.rcu_read_lock_nesting === 0 || t.rcu_sections !== s)
-        // With no reader to wait for, the grace period ends in the same step: a separate step
-        // would only add interleavings that cannot change anything.
-        if (waitFor.size > 0) yield { obj: 'rcu', w: true, what: 'rcu_gp: end the grace period', enabled: over }
-        rcu.completed = rcu.gp.seq
-        rcu.gp = null
-        if (kk.trace.on) kk.trace.emit({ e: 'rcu', op: 'gp_end', what: `gp ${rcu.completed}` })
-        rcu.syncWaiters = rcu.syncWaiters.filter((w) => w.gp > rcu.completed)
-        for (;;) {
-          const i = rcu.callbacks.findIndex((c) => c.gp <= rcu.completed)
-          if (i < 0) break
-          const cb = rcu.callbacks.splice(i, 1)[0]!
-          yield { obj: 'rcu', w: true, what: `rcu_do_batch: ${cb.what}` }
-          if (kk.trace.on) kk.trace.emit({ e: 'rcu', op: 'callback', what: cb.what })
-          rcuTask.irq_count++ // RCU callbacks run in softirq context
-          // A callback queued by the fast path is a plain function (see machine/fast.ts).
-          if (cb.head.func) yield* resolveKfunc(cb.head.func)(kk, cb.head)
-          rcuTask.irq_count--
+        const i = rcu.callbacks.findIndex((c) => gracePeriodOver(c.waitFor))
+        const cb = rcu.callbacks.splice(i, 1)[0]!
+        rcu.completed++
+        if (kk.trace.on) {
+          kk.trace.emit({ e: 'rcu', op: 'gp_end', what: `grace period for ${cb.what}${cb.waitFor.length ? ` (waited for ${cb.waitFor.map(([t]) => t.pid).join(', ')})` : ''}` })
+          kk.trace.emit({ e: 'rcu', op: 'callback', what: cb.what })
         }
+        rcuTask.irq_count++ // RCU callbacks run in softirq context
+        if (cb.head.func) yield* resolveKfunc(cb.head.func)(kk, cb.head)
+        rcuTask.irq_count--
       }
     }, 'system')
     this.startThread(kworker, function* (kk) {
@@ -489,7 +472,7 @@ export class Machine {
       if (t.done || t.kind === 'system') continue
       if (t.task.in_kernel) return false
     }
-    for (const t of this.threads) if (t.kind === 'system' && t.pending && !/^(rcu_gp: start|kworker: run|tick)/.test(t.pending.what)) return false
+    for (const t of this.threads) if (t.kind === 'system' && t.pending && !/^(rcu: invoke|kworker: run|tick)/.test(t.pending.what)) return false
     return true
   }
 

@@ -37,8 +37,10 @@ export interface DelayedWork {
 export interface RcuCallback {
   readonly head: CallbackHead
   readonly what: string
-  /** Grace-period number after which it may run. */
+  /** Sequence number of the grace period it waits for (for display). */
   readonly gp: number
+  /** The readers inside an RCU read-side section when it was queued, with their section count. */
+  readonly waitFor: ReadonlyArray<readonly [Task, number]>
 }
 
 /** RCU state: readers, the current grace period and queued callbacks. */
@@ -48,8 +50,6 @@ export interface RcuState {
   /** The grace period in progress: the readers it waits for. */
   gp: { readonly seq: number; waitFor: Set<Task> } | null
   callbacks: RcuCallback[]
-  /** Tasks sleeping in synchronize_rcu(), each waiting for a grace period number. */
-  syncWaiters: { task: Task; gp: number; wq: WaitQueue }[]
 }
 
 /** A sanitizer finding, as data. */

@@ -1,13 +1,15 @@
 /**
- * RCU: read-side sections, call_rcu and synchronize_rcu. Grace periods are ended by the
- * schedulable `rcu_gp` system thread (machine/), so the explorer can order them against readers.
+ * RCU: read-side sections, call_rcu and synchronize_rcu.
  * @kernel kernel/rcu/update.c, kernel/rcu/tree.c, include/linux/rcupdate.h
- * SIM: one grace period at a time; a grace period ends once every task that was inside a read
- * section when it started has left that section.
+ * SIM: the guarantee, not the machinery: a callback (or a synchronize_rcu caller) waits exactly
+ * for the readers that were inside a read-side section when it was queued. Callbacks run in the
+ * schedulable `rcu` system thread (machine/), in softirq context, at any point after that, so the
+ * explorer orders them against readers; a real grace period may only end later, which the
+ * schedule covers.
  */
 import type { KGen, Kernel } from '../../sim/context'
 import { kfunc } from '../../sim/kfunc'
-import type { CallbackFn, CallbackHead } from '../include/types'
+import type { CallbackFn, CallbackHead, Task } from '../include/types'
 import { newWaitQueue, might_sleep, wait_event } from './locking'
 
 /**
@@ -39,6 +41,19 @@ export function* rcu_read_unlock(k: Kernel): KGen<void> {
 }
 
 
+/** The tasks inside a read-side section now (and which section), except @except. */
+export function rcuReaders(k: Kernel, except: Task | null = null): [Task, number][] {
+  const out: [Task, number][] = []
+  for (const t of k.tasks.values()) if (t !== except && t.rcu_read_lock_nesting > 0) out.push([t, t.rcu_sections])
+  return out
+}
+
+/** True once every reader of @waitFor has left the section it was in. */
+export function gracePeriodOver(waitFor: ReadonlyArray<readonly [Task, number]>): boolean {
+  for (const [t, s] of waitFor) if (t.rcu_read_lock_nesting > 0 && t.rcu_sections === s) return false
+  return true
+}
+
 /**
  * call_rcu - queue @func to run after a grace period
  * @kernel kernel/rcu/tree.c call_rcu()
@@ -48,8 +63,7 @@ export function* call_rcu(k: Kernel, head: CallbackHead, func: CallbackFn, what:
   yield { obj: 'rcu', w: true, what: 'call_rcu' }
   head.func = func
   const rcu = k.rcu
-  const gp = rcu.gp ? rcu.gp.seq + 1 : rcu.completed + 1
-  rcu.callbacks.push({ head, what, gp })
+  rcu.callbacks.push({ head, what, gp: rcu.completed + 1, waitFor: rcuReaders(k) })
   if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'call_rcu', what: `${func.kname ?? func.name}(${what})` })
 }
 
@@ -61,8 +75,9 @@ export function* call_rcu(k: Kernel, head: CallbackHead, func: CallbackFn, what:
 export const synchronize_rcu = kfunc('synchronize_rcu', function* (k: Kernel): KGen<void> {
   might_sleep(k, 'synchronize_rcu()')
   const rcu = k.rcu
-  const target = rcu.gp ? rcu.gp.seq + 1 : rcu.completed + 1
-  const wq = newWaitQueue(`rcu.gp${target}`)
-  rcu.syncWaiters.push({ task: k.current, gp: target, wq })
-  yield* wait_event(k, wq, () => rcu.completed >= target, `synchronize_rcu (grace period ${target})`)
+  const waitFor = rcuReaders(k, k.current)
+  const wq = newWaitQueue(`rcu.sync.${k.current.pid}`)
+  yield* wait_event(k, wq, () => gracePeriodOver(waitFor), `synchronize_rcu: wait for ${waitFor.map(([t]) => t.pid).join(', ') || 'no reader'}`)
+  rcu.completed++
+  if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'gp_end', what: `grace period for synchronize_rcu in ${k.current.comm}/${k.current.pid}` })
 })

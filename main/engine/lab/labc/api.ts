@@ -84,7 +84,7 @@ const KERNEL_ROWS: readonly Row[] = [
   ['void rcu_read_lock(void)', 'Enter an RCU read-side critical section.'],
   ['void rcu_read_unlock(void)', 'Leave an RCU read-side critical section.'],
   ['void synchronize_rcu(void)', 'Sleep until a grace period has passed.'],
-  ['void call_rcu(struct callback_head *head, void (*func)(struct callback_head *))', 'Run func after a grace period (in the rcu_gp thread, softirq context).'],
+  ['void call_rcu(struct callback_head *head, void (*func)(struct callback_head *))', 'Run func after a grace period (in the rcu system thread, softirq context).'],
   ['void INIT_DELAYED_WORK(struct delayed_work *dwork, void (*func)(struct work_struct *))', 'Set the function of a delayed work item.'],
   ['bool schedule_delayed_work(struct delayed_work *dwork, unsigned long delay)', 'Queue dwork on the kworker after delay jiffies; false if already pending.'],
   ['bool flush_delayed_work(struct delayed_work *dwork)', 'Run a pending delayed work now and wait for it.'],
