@@ -71,6 +71,15 @@ export function loadProgram(m: Machine, prog: Program, lineText: (file: string, 
   for (const d of prog.drivers) m.registerDriver(d.name, fops(rt, d.name, d.hooks))
   // Engine devices the program included (#include <linux/android/binder.h>), after the lab's own.
   if (prog.devices.has('binder') && !prog.drivers.some((d) => d.name === 'binder')) m.registerDriver('binder', binder_fops)
+  // A lab function that hides an overridable kernel function (an exercise implementing
+  // binder_deferred_fd_close) is what the engine's callers run instead.
+  for (const name of ['binder_deferred_fd_close']) {
+    const fn = prog.funcs.get(name)
+    if (!fn) continue
+    m.k.overrides.set(name, function* (_k: Kernel, fd: number): KGen<unknown> {
+      return yield* rt.kernelEntry(rt.callLab(fn, [BigInt(fd)], rt.kernelEnv(rt.fileOf(fn), 0), fn.pos), 0n)
+    })
+  }
   for (const p of prog.processes) {
     const file = prog.fileOf.get(p) ?? ''
     m.spawnProcess({
