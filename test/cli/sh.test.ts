@@ -42,7 +42,7 @@ describe('fdlab sh', () => {
     shCommand(['--kernel', '6.5', '--trace', '-c', 'open /tmp/a O_RDWR|O_CREAT 0644; close 3'], t.io)
     const text = t.out.join('\n')
     expect(text).toMatch(/close_fd\(3\) \{/)
-    const ran = text.search(/____fput\(file#\d+\) \{/)
+    const ran = text.search(/____fput\(file#\d+\.f_task_work\) \{/)
     expect(ran).toBeGreaterThan(0)
     expect(text.indexOf('<= close(3) = 0')).toBeLessThan(ran)
   })

@@ -21,7 +21,7 @@ const IOCTL_NAMES: Record<number, string> = {
 }
 
 function arg(a: TraceArg): string {
-  if (typeof a === 'string' && /^[a-z_]+#\d+(\.\d+)?$/.test(a)) return a
+  if (typeof a === 'string' && /^[a-z_]+#\d+(\.\d+)?(\.[a-z_]+)?$/.test(a)) return a
   if (typeof a === 'string') return a === 'program' || a === 'obj' || a.startsWith('buf[') || a.startsWith('int[') ? a : JSON.stringify(a)
   return String(a)
 }

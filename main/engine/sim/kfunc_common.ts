@@ -17,7 +17,12 @@ export function traceArg(v: unknown): TraceArg {
       if (v instanceof Uint8Array) return `buf[${v.length}]`
       if (v instanceof Int32Array) return `int[${v.length}]`
       const any = v as { func?: { kname?: string; name?: string } | null; l_type?: number; l_start?: number; l_len?: number; flags?: number; rlim_cur?: number; rlim_max?: number }
-      if ('func' in any && 'next' in any) return `callback_head(${any.func?.kname ?? any.func?.name ?? 'NULL'})`
+      if ('func' in any && 'next' in any) {
+        // A callback_head embedded in its container: name it as the field (file#2.f_task_work).
+        const c = (v as { container?: Record<string, unknown> & { id?: unknown } }).container
+        const field = c && typeof c.id === 'string' ? Object.keys(c).find((key) => c[key] === v) : undefined
+        return field ? `${c!.id as string}.${field}` : `callback_head(${any.func?.kname ?? any.func?.name ?? 'NULL'})`
+      }
       if (typeof any.l_type === 'number') return `{l_type=${['F_RDLCK', 'F_WRLCK', 'F_UNLCK'][any.l_type] ?? any.l_type}, l_start=${any.l_start}, l_len=${any.l_len}}`
       if (typeof any.rlim_cur === 'number') return `{rlim_cur=${any.rlim_cur}, rlim_max=${any.rlim_max}}`
       if (typeof any.flags === 'number') return `{flags=0x${any.flags.toString(16)}}`
