@@ -561,9 +561,10 @@ function parseLineUnsafe(s: string, line: number): RawLine {
 
 /**
  * Index of the next top-level comma at or after @from (outside strings, brackets, braces,
- * parentheses and decorations), or the text's length.
+ * parentheses and decorations), or the text's length. With @stopAtClose, an unmatched closing
+ * bracket ends the scan too (the end of an enclosing struct).
  */
-function nextTopLevelComma(text: string, from: number): number {
+function nextTopLevelComma(text: string, from: number, stopAtClose = false): number {
   const end = text.length
   let depth = 0
   let i = from
@@ -575,6 +576,7 @@ function nextTopLevelComma(text: string, from: number): number {
     }
     if (c === LPAREN || c === LBRACK || c === LBRACE) depth++
     else if (c === RPAREN || c === RBRACK || c === RBRACE) {
+      if (depth === 0 && stopAtClose) return i
       if (depth > 0) depth--
     } else if (c === LT) {
       const k = skipAngle(text, i, end)
@@ -708,29 +710,7 @@ export function structField(text: string | undefined, field: string, deep = fals
       const key = text.slice(itemStart, i).trim()
       if (key === field) {
         // value runs to the next top-level ',' or closing brace at this depth
-        let d = 0
-        let k = i + 1
-        while (k < end) {
-          const ck = text.charCodeAt(k)
-          if (ck === QUOTE) {
-            k = skipString(text, k + 1, end)
-            continue
-          }
-          if (ck === LBRACE || ck === LBRACK || ck === LPAREN) d++
-          else if (ck === RBRACE || ck === RBRACK || ck === RPAREN) {
-            if (d === 0) break
-            d--
-          } else if (ck === 44 && d === 0) break
-          else if (ck === LT) {
-            const m = skipAngle(text, k, end)
-            if (m > 0) {
-              k = m
-              continue
-            }
-          }
-          k++
-        }
-        return text.slice(i + 1, k).trim()
+        return text.slice(i + 1, nextTopLevelComma(text, i + 1, true)).trim()
       }
     }
     i++
