@@ -21,11 +21,12 @@ import { fileURLToPath } from 'node:url'
 import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
 import { formatDiagnostic, sortDiagnostics } from '../engine/lab/diagnostics'
 import { parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
-import { blockSources, judge, profilesOf } from '../engine/lab/labRun'
+import { composeTest, judge, profilesOf, verdict, type Verdict } from '../engine/lab/labRun'
+import { searchProgram } from '../engine/lab/explore'
 import { load, runInstance, type RunSpec } from '../engine/lab/run'
 import { frontEnd, type Source } from '../engine/lab/labc'
 import { formatSchedule } from '../engine/lab/schedule'
-import { explore, type ExploreProgress, type ExploreResult as EngineExploreResult } from '../engine/machine/explorer'
+import type { ExploreProgress, ExploreResult as EngineExploreResult } from '../engine/machine/explorer'
 import type { Variants } from '../engine/sim/profile'
 import { labFiles } from './lab'
 import { parseArgs, type CliIo } from './io'
@@ -65,8 +66,10 @@ export interface ExploreReport {
   readonly ms: number
   readonly outcomes: readonly ReportedOutcome[]
   readonly violations: readonly ReportedFinding[]
-  /** The block's expectation over the interleavings explored. */
+  /** The block's expectation over the interleavings explored (verdict === 'pass'). */
   readonly met: boolean
+  /** pass, fail, budget (some interleaving stopped at a limit) or error (internal). */
+  readonly verdict: Verdict
   readonly reasons: readonly string[]
   readonly replay: string | null
 }
@@ -97,14 +100,16 @@ interface Job {
   readonly maxRuns: number | undefined
 }
 
+type SearchResult = (EngineExploreResult & { limitHit: string | null }) | { error: string }
+
 /** The search itself (in-process or in the worker). */
-function search(job: Job, onProgress: (p: ExploreProgress) => void, shouldStop: () => boolean): EngineExploreResult | { error: string } {
+function search(job: Job, onProgress: (p: ExploreProgress) => void, shouldStop: () => boolean): SearchResult {
   const fe = frontEnd(job.sources, job.profile)
   if (!fe.ok) return { error: 'the scenario does not compile' }
-  const quiet: RunSpec = { sources: job.sources, profile: job.profile, variants: job.variants, trace: false, limits: { containKernelErrors: true } }
-  return explore(() => load(fe.program, quiet).machine, {
-    bound: job.bound ?? undefined, maxRuns: job.maxRuns, onProgress, progressEvery: 200, shouldStop,
-  })
+  const spec: RunSpec = { sources: job.sources, profile: job.profile, variants: job.variants }
+  const s = searchProgram(fe.program, spec, job.bound, { maxRuns: job.maxRuns, onProgress, progressEvery: 200, shouldStop })
+  if (s.failed || !s.result) return { error: 'internal error: the explorer failed on this scenario; this is a bug in fdlab, not in the lab' }
+  return { ...s.result, limitHit: s.limitHit }
 }
 
 // Worker side: the bundled CLI starts itself as a worker to run one search.
@@ -124,7 +129,7 @@ function selfModule(): string | null {
   } catch { return null }
 }
 
-async function runSearch(job: Job, io: ExploreIo, progress: (p: ExploreProgress) => void): Promise<{ r: EngineExploreResult | { error: string }; interrupted: boolean }> {
+async function runSearch(job: Job, io: ExploreIo, progress: (p: ExploreProgress) => void): Promise<{ r: SearchResult; interrupted: boolean }> {
   const self = selfModule()
   if (!self || io.shouldStop) {
     const r = search(job, progress, io.shouldStop ?? (() => false))
@@ -142,13 +147,13 @@ async function runSearch(job: Job, io: ExploreIo, progress: (p: ExploreProgress)
   process.on('SIGINT', onSig)
   try {
     const w = new Worker(self, { workerData: { tag: WORKER_TAG, job, stop } })
-    const r = await new Promise<EngineExploreResult | { error: string }>((resolve, reject) => {
-      w.on('message', (m: { kind: string; p?: ExploreProgress; r?: EngineExploreResult }) => {
+    const r = await new Promise<SearchResult>((resolve, reject) => {
+      w.on('message', (m: { kind: string; p?: ExploreProgress; r?: SearchResult }) => {
         if (m.kind === 'progress') progress(m.p!)
         else if (m.kind === 'done') resolve(m.r!)
       })
-      w.on('error', reject)
-      w.on('exit', (code) => { if (code !== 0) reject(new Error(`the explorer worker exited with ${code}`)) })
+      w.on('error', () => resolve({ error: 'internal error: the explorer failed on this scenario; this is a bug in fdlab, not in the lab' }))
+      w.on('exit', (code) => { if (code !== 0) resolve({ error: `internal error: the explorer stopped (exit ${code}); this is a bug in fdlab, not in the lab` }) })
     })
     await w.terminate()
     return { r, interrupted }
@@ -164,9 +169,7 @@ function findBlock(lab: Lab, name: string): { block: LabBlock; answer: Source | 
   const ex = lab.exercises.find((e) => e.id === exId)
   const t = ex?.tests.find((x) => x.testName === testName)
   if (!ex || !t) return null
-  const starterUses = ex.starter?.uses ?? []
-  const block = starterUses.length ? { ...t, uses: [...new Set([...starterUses, ...t.uses])] } : t
-  return { block, answer: ex.solution ? { code: ex.solution.code, file: lab.file, lineOffset: ex.solution.fenceLine } : null }
+  return { block: t, answer: ex.solution ? { code: ex.solution.code, file: lab.file, lineOffset: ex.solution.fenceLine } : null }
 }
 
 /** Explore one block under one profile and judge each distinct outcome. */
@@ -175,7 +178,7 @@ export async function exploreBlock(
   opts: { bound: number | null; maxRuns?: number }, io: ExploreIo,
 ): Promise<{ report: ExploreReport; interrupted: boolean } | { error: string }> {
   const now = io.now ?? Date.now
-  const sources = blockSources(lab, block, answer)
+  const sources = composeTest(lab, block, answer)
   const variants = { ...lab.meta.variants, ...(block.variants ?? {}) }
   const bound = opts.bound ?? block.bound
   const fe = frontEnd(sources, profile)
@@ -183,6 +186,26 @@ export async function exploreBlock(
     return { error: sortDiagnostics(fe.diagnostics.filter((d) => d.severity === 'error')).map(formatDiagnostic).join('\n') }
   }
   const t0 = now()
+  // The default schedule first: a run that stops at a limit (or fails inside the engine) there
+  // decides the verdict without a search.
+  {
+    const spec: RunSpec = { sources, profile, variants, trace: false }
+    const base = runInstance(load(fe.program, spec), spec)
+    if (base.limit || base.internalError) {
+      const d = (base.limit ?? base.internalError)!
+      const v: Verdict = base.limit ? 'budget' : 'error'
+      const schedule = formatSchedule(base.schedule)
+      const report: ExploreReport = {
+        lab: path, scenario: name, profile, variants: Object.entries(variants).filter(([, x]) => x).map(([k]) => k), bound,
+        expect: block.expect, rule: block.rule ?? null, runs: 1, steps: base.steps, complete: false, stoppedBy: v === 'budget' ? 'limit' : 'internal error', ms: now() - t0,
+        outcomes: [{ status: v === 'budget' ? 'budget' : 'error', count: 1, threads: [], findings: [], schedule, problems: [formatDiagnostic(d)] }],
+        violations: [], met: false, verdict: v,
+        reasons: [v === 'budget' ? `the default schedule stopped at a limit, so the search would prove nothing: ${formatDiagnostic(d)}` : formatDiagnostic(d)],
+        replay: schedule,
+      }
+      return { report, interrupted: false }
+    }
+  }
   let lastPrint = t0
   const every = io.progressMs ?? 1000
   const progress = (p: ExploreProgress): void => {
@@ -204,6 +227,8 @@ export async function exploreBlock(
   let witness: string | null = null
   let anyFails = false
   let anyShows = false
+  let limited: string | null = null
+  let internal: string | null = null
   const severityOf = new Map<string, string>()
   for (const o of sorted) {
     const spec = replaySpec(o.schedule)
@@ -211,22 +236,29 @@ export async function exploreBlock(
     for (const v of run.violations) severityOf.set(`${v.rule}: ${v.message}`, v.severity)
     const problems = judge(block, run)
     const schedule = formatSchedule(o.schedule)
-    if (block.expect === 'pass') {
+    const v = o.status === 'budget' && run.status !== 'budget' ? 'budget' : verdict(run, problems)
+    if (v === 'budget') { limited ??= schedule; problems.length || problems.push('the run stopped at a limit, so it shows nothing') }
+    else if (v === 'error') internal ??= schedule
+    else if (block.expect === 'pass') {
       if (problems.length) { anyFails = true; witness ??= schedule }
     } else if (!problems.length) { anyShows = true; witness ??= schedule }
-    outcomes.push({ status: o.status, count: o.count, threads: o.threads, findings: o.violations, schedule, problems })
+    outcomes.push({ status: v === 'budget' ? 'budget' : o.status, count: o.count, threads: o.threads, findings: o.violations, schedule, problems })
   }
+  if (r.limitHit && !limited) limited = sorted[0] ? formatSchedule(sorted[0].schedule) : 'v1:'
   const violations: ReportedFinding[] = r.violations.map((v) => ({
     rule: v.rule, severity: severityOf.get(`${v.rule}: ${v.message}`) ?? 'violation', message: v.message, count: v.count, schedule: formatSchedule(v.schedule),
   }))
   const reasons: string[] = []
+  if (internal) reasons.push(`internal error: the engine failed on an interleaving (schedule ${internal}); this is a bug in fdlab, not in the lab`)
+  if (limited) reasons.push(`an interleaving stopped at a limit${r.limitHit ? ` (${r.limitHit})` : ''}, so the search proves nothing (schedule ${limited})`)
   if (block.expect === 'pass' && anyFails) reasons.push('some interleaving fails the scenario (see the outcomes marked FAILS)')
   if (block.expect !== 'pass' && !anyShows) reasons.push(`no interleaving shows the expected ${block.expect}${block.rule ? ` (${block.rule})` : ''}`)
-  if (!r.complete && !(block.expect !== 'pass' && anyShows)) reasons.push(`the search stopped (${r.stoppedBy}) after ${r.runs} runs without covering every interleaving`)
+  if (!r.complete && !limited && !(block.expect !== 'pass' && anyShows)) reasons.push(`the search stopped (${r.stoppedBy}) after ${r.runs} runs without covering every interleaving`)
+  const verdictOfSearch: Verdict = internal ? 'error' : limited ? 'budget' : reasons.length ? 'fail' : 'pass'
   const report: ExploreReport = {
     lab: path, scenario: name, profile, variants: Object.entries(variants).filter(([, v]) => v).map(([k]) => k), bound,
     expect: block.expect, rule: block.rule ?? null, runs: r.runs, steps: r.steps, complete: r.complete, stoppedBy: r.stoppedBy, ms,
-    outcomes, violations, met: reasons.length === 0, reasons, replay: witness,
+    outcomes, violations, met: verdictOfSearch === 'pass', verdict: verdictOfSearch, reasons, replay: witness ?? limited ?? internal,
   }
   return { report, interrupted }
 }
@@ -243,11 +275,11 @@ export function formatReport(rep: ExploreReport): string[] {
   out.push(`explored ${rep.runs} interleaving${rep.runs === 1 ? '' : 's'} (${rep.steps} micro-steps) in ${(rep.ms / 1000).toFixed(2)} s${rate}: ${rep.complete ? 'complete' : `INCOMPLETE (${rep.stoppedBy})`}`)
   out.push(`outcomes: ${rep.outcomes.length}`)
   rep.outcomes.forEach((o, i) => {
-    const mark = o.problems.length ? (rep.expect === 'pass' ? '  FAILS' : '') : rep.expect !== 'pass' ? `  shows ${rep.expect}` : ''
+    const mark = o.status === 'budget' ? '  STOPPED AT A LIMIT' : o.problems.length ? (rep.expect === 'pass' ? '  FAILS' : '') : rep.expect !== 'pass' ? `  shows ${rep.expect}` : ''
     out.push(`  #${i + 1} ${o.status}, reached by ${o.count} run${o.count === 1 ? '' : 's'}${mark}`)
     for (const t of o.threads) out.push(`     ${t.comm}/${t.tid}: ${t.results.join(' ') || '(no system calls)'}`)
     for (const f of o.findings) out.push(`     finding ${f}`)
-    if (rep.expect === 'pass') for (const p of o.problems) out.push(`     ${p}`)
+    if (rep.expect === 'pass' || o.status === 'budget') for (const p of o.problems) out.push(`     ${p}`)
     out.push(`     schedule: ${o.schedule}`)
   })
   out.push(`findings: ${rep.violations.length}`)
@@ -256,7 +288,8 @@ export function formatReport(rep: ExploreReport): string[] {
     out.push(`     shortest schedule: ${f.schedule}`)
   }
   const exp = `${rep.expect}${rep.rule ? ` (${rep.rule})` : ''}`
-  out.push(`expectation ${exp}: ${rep.met ? 'met' : 'NOT met'}${rep.met && rep.expect === 'pass' ? ' in every interleaving' : ''}`)
+  const why = rep.verdict === 'budget' ? ' (budget: an interleaving stopped at a limit)' : rep.verdict === 'error' ? ' (internal error)' : ''
+  out.push(`expectation ${exp}: ${rep.met ? 'met' : 'NOT met'}${rep.met && rep.expect === 'pass' ? ' in every interleaving' : why}`)
   for (const r of rep.reasons) out.push(`  ${r}`)
   if (rep.replay) out.push(`replay: fdlab run ${quote(rep.lab)} --scenario ${quote(rep.scenario)} --kernel ${rep.profile} --schedule ${rep.replay}`)
   return out

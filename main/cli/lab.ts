@@ -105,7 +105,8 @@ function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolea
     if (verbose) io.out(`ok    ${label} [${r.profile}] ${o.status}, ${o.steps} steps${ex}`)
     return
   }
-  io.out(`FAIL  ${label} [${r.profile}] ${o.status}, ${o.steps} steps${ex}`)
+  const tag = r.verdict === 'budget' ? 'BUDGET ' : r.verdict === 'error' ? 'ERROR ' : 'FAIL  '
+  io.out(`${tag}${label} [${r.profile}] ${o.status}, ${o.steps} steps${ex}`)
   for (const reason of r.reasons) io.out(`      ${reason}`)
   printDiagnostics(o.diagnostics.filter((d) => d.severity === 'warning'), io)
   if (o.ran) {
@@ -209,7 +210,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
           for (const [k, v] of o.observations) io.out(`observe ${k} = ${v.map(String).join(', ')}`)
           for (const d of [...o.expectFailures, ...o.runtimeErrors]) io.out(formatDiagnostic(d))
           for (const v of o.violations) io.out(`${v.severity} ${v.rule} at step ${v.step} (thread ${v.tid}): ${v.message}`)
-          io.out(`status: ${o.status}, ${o.steps} micro-steps; expectation ${block.expect}${block.rule ? ` (${block.rule})` : ''}: ${r.pass ? 'met' : 'NOT met'}`)
+          io.out(`status: ${o.status}, ${o.steps} micro-steps; expectation ${block.expect}${block.rule ? ` (${block.rule})` : ''}: ${r.pass ? 'met' : 'NOT met'} (verdict: ${r.verdict})`)
           for (const reason of r.reasons) io.out(`  ${reason}`)
           io.out(`schedule: ${formatSchedule(o.schedule)}`)
         }

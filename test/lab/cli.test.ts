@@ -56,7 +56,7 @@ describe('fdlab check / run / release', () => {
     writeFileSync(f, binder.replace('return close_fd(fd);', 'return close_fd(fd, 1);'))
     const c = io()
     expect(checkCommand([f], c.io)).toBe(1)
-    expect(c.text()).toContain(`FAIL  ${f}: scenario naive [6.5] not-run, 0 steps\n      25:40: 'close_fd' takes 1 argument, got 2`)
+    expect(c.text()).toContain(`ERROR ${f}: scenario naive [6.5] not-run, 0 steps\n      ${f}:25:40: error[arg-count]: 'close_fd' takes 1 argument, got 2`)
     expect(c.text()).toMatch(/FAILED: 14 of 16 runs passed/)
   })
 

@@ -37,7 +37,7 @@ describe('running a lab', () => {
     expect(judgeExercise(lab, ex('count'), ' 2\n').points).toBe(1)
     expect(judgeExercise(lab, ex('count'), '0x2').points).toBe(1)
     const wrong = judgeExercise(lab, ex('count'), '1')
-    expect([wrong.points, wrong.problems, [...wrong.expected]]).toEqual([0, ['the answer "1" is not what the kernel does'], [['6.5', '2'], ['6.18', '2']]])
+    expect([wrong.points, wrong.problems, [...wrong.expected]]).toEqual([0, ['the answer "1" is not what the kernel does: the engine computed 2 under 6.5, 2 under 6.18'], [['6.5', '2'], ['6.18', '2']]])
     expect(normalizeAnswer('  Task  Work ')).toBe('task work')
   })
 
@@ -53,8 +53,10 @@ describe('running a lab', () => {
     expect(own.reasons.join('\n')).toContain('violation V2')
     const broken = judgeExercise(lab, ex('deferred'), 'int my_close(unsigned int fd) { return fput(fd); }')
     expect(broken.points).toBe(0)
+    expect(broken.tests.every((t) => t.verdict === 'error')).toBe(true)
     expect(broken.tests[0]!.reasons).toEqual([
-      '1:40: return value of function my_close: cannot use void as int', "1:45: argument 1 (file) of 'fput': cannot use unsigned int as struct file *",
+      'deferred.answer:1:40: error[type-mismatch]: return value of function my_close: cannot use void as int',
+      "deferred.answer:1:45: error[type-mismatch]: argument 1 (file) of 'fput': cannot use unsigned int as struct file *",
     ])
     const missing = judgeExercise(lab, ex('deferred'), 'int other(void) { return 0; }')
     expect(missing.problems).toEqual(['the answer must define my_close()'])

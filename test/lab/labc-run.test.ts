@@ -207,8 +207,9 @@ kthread k {
 
   it('stops runaway kernel code at the statement budget, with its line and column', () => {
     const o = run('kthread k {\n  int i = 0;\n  while (1) { i++; }\n}', '6.18', { limits: { maxStatements: 5000 } })
-    expect(o.status).toBe('error')
-    expect(o.runtimeErrors).toEqual([expect.objectContaining({ code: 'budget', line: 3, message: expect.stringContaining('step budget exhausted') })])
+    expect(o.status).toBe('budget')
+    expect(o.limit).toEqual(expect.objectContaining({ code: 'budget', line: 3, message: expect.stringContaining('statement limit: 5000 lab C statements') }))
+    expect(o.runtimeErrors).toEqual([o.limit])
   })
 
   it('stops a user loop at the micro-step budget and reports where', () => {
@@ -220,7 +221,9 @@ kthread k {
   it('stops deep recursion at the recursion limit', () => {
     const o = run('int f(int n) { return f(n + 1); }\nprocess p { f(0); }', '6.18', { limits: { maxDepth: 50 } })
     expect(o.runtimeErrors).toEqual([expect.objectContaining({ code: 'recursion', line: 1, col: 23, message: expect.stringContaining('recursion limit') })])
-    expect(o.status).toBe('done') // user code: the thread crashed, the run went on
+    // A limit is not a crash the program could expect: the whole run stops, its verdict is budget.
+    expect(o.status).toBe('budget')
+    expect(o.limit?.code).toBe('recursion')
   })
 
   it('a user-code fault crashes the thread (status 139); a kernel NULL dereference stops the run', () => {

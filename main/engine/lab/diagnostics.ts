@@ -14,7 +14,9 @@ export type DiagCode =
   | 'unknown-field' | 'not-in-profile' | 'redefined' | 'bad-statement' | 'not-callable' | 'unsupported'
   | 'missing-return'
   // running
-  | 'runtime' | 'budget' | 'recursion' | 'expect' | 'violation' | 'blocked' | 'engine'
+  | 'runtime' | 'budget' | 'recursion' | 'memory' | 'output' | 'expect' | 'violation' | 'blocked' | 'engine'
+  // limits of lab files and courses
+  | 'limit' | 'course' | 'rule' | 'macro' | 'shadow' | 'starter-passes' | 'kernel-skip'
 
 export interface Diagnostic {
   readonly file: string

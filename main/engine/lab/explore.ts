@@ -4,11 +4,17 @@
  * shortest schedule is replayed by the lab runner, which judges it like any run (expectations,
  * run-time errors, violations). The first (shortest) run that is what the caller wants is the
  * witness: a counterexample for `expect=pass`, a demonstration for the other expectations.
+ *
+ * Verdicts are never made up: a run of the search that stops at a limit (statements,
+ * micro-steps, recursion, memory, output) ends the search and is reported as `limit` (verdict
+ * `budget`); a failure of the explorer or of the engine is reported as `error`.
  */
-import { explore, type ExploreOptions } from '../machine/explorer'
+import { explore, type ExploreOptions, type ExploreResult as EngineExploreResult } from '../machine/explorer'
 import { frontEnd } from './labc'
+import type { Program } from './labc/checker'
+import type { Interp } from './labc/rt/interp'
 import type { Explorer, ExploreResult } from './labRun'
-import { load, runInstance, type RunOutcome, type RunSpec } from './run'
+import { load, runInstance, MAX_MICRO_STEPS, type RunOutcome, type RunSpec } from './run'
 
 export interface LabExplorerOptions {
   readonly maxRuns?: number
@@ -20,20 +26,72 @@ export function labExplorer(opts: LabExplorerOptions = {}): Explorer {
   return (spec, { bound, want }) => exploreSpec(spec, bound, want, opts)
 }
 
+/** The engine search of a compiled program, stopped at the first run that hits a limit. */
+export interface LabSearch {
+  readonly result: EngineExploreResult | null
+  /** A run stopped at a limit: the search stopped there (its message). */
+  readonly limitHit: string | null
+  /** The explorer itself failed (never shown as a verdict). */
+  readonly failed: boolean
+}
+
+/**
+ * Run the engine's explorer over @program: quiet runs (no trace) that keep going past a
+ * kernel-side lab C error so that the search covers every schedule (the witness is replayed
+ * normally, where such an error stops the run); a limit stops the search.
+ */
+export function searchProgram(program: Program, spec: RunSpec, bound: number | null, opts: LabExplorerOptions & { progressEvery?: number } = {}): LabSearch {
+  const quiet: RunSpec = { ...spec, trace: false, limits: { ...spec.limits, containKernelErrors: true } }
+  let last: Interp | null = null
+  let lastMachine: { stepNo: number } | null = null
+  let limitHit: string | null = null
+  const maxSteps = spec.maxSteps ?? MAX_MICRO_STEPS
+  const shouldStop = (): boolean => {
+    if (last?.limitHit) { limitHit ??= last.limitHit.message; return true }
+    if (lastMachine && lastMachine.stepNo >= maxSteps) { limitHit ??= `micro-step limit: a run took ${maxSteps} micro-steps without ending`; return true }
+    return opts.shouldStop ? opts.shouldStop() : false
+  }
+  try {
+    const result = explore(() => { const i = load(program, quiet); last = i.rt; lastMachine = i.machine; return i.machine }, {
+      bound: bound ?? undefined, maxRuns: opts.maxRuns, maxSteps,
+      onProgress: opts.onProgress, progressEvery: opts.progressEvery, shouldStop,
+    })
+    if (last !== null && (last as Interp).limitHit) limitHit ??= (last as Interp).limitHit!.message
+    if (!limitHit && result.outcomes.some((o) => o.status === 'budget')) limitHit = 'micro-step limit'
+    return { result, limitHit, failed: false }
+  } catch {
+    // A crash of the search (not of one run: those are outcomes): an internal error.
+    return { result: null, limitHit, failed: true }
+  }
+}
+
 export function exploreSpec(spec: RunSpec, bound: number | null, want: (o: RunOutcome) => boolean, opts: LabExplorerOptions = {}): ExploreResult {
   const fe = frontEnd(spec.sources, spec.profile)
   if (!fe.ok) return { runs: 0, complete: true, witness: null }
-  // Quiet runs keep going past a kernel-side lab C error, so that the search covers every schedule;
-  // the witness is then replayed normally (where such an error stops the run and fails it).
-  const quiet: RunSpec = { ...spec, trace: false, limits: { ...spec.limits, containKernelErrors: true } }
-  let r: ReturnType<typeof explore>
-  try {
-    r = explore(() => load(fe.program, quiet).machine, {
-      bound: bound ?? undefined, maxRuns: opts.maxRuns, maxSteps: spec.maxSteps, onProgress: opts.onProgress, shouldStop: opts.shouldStop,
-    })
-  } catch {
-    // The model failed on some schedule: report an incomplete search rather than crash.
-    return { runs: 0, complete: false, witness: null }
+  const replay = (schedule: readonly number[]): RunOutcome => {
+    const r: RunSpec = { ...spec, schedule, trace: spec.trace ?? true }
+    return runInstance(load(fe.program, r), r)
+  }
+  // The default schedule first: a run that stops at a limit there needs no search to decide.
+  const base = replay(spec.schedule ?? [])
+  if (base.internalError) return { runs: 1, complete: false, witness: null, error: { message: base.internalError.message, outcome: base } }
+  if (base.limit) return { runs: 1, complete: false, witness: null, limit: base }
+  const s = searchProgram(fe.program, spec, bound, opts)
+  if (s.failed || !s.result) {
+    return { runs: 0, complete: false, witness: null, error: { message: 'internal error: the explorer failed on this block; this is a bug in fdlab, not in the lab', outcome: null } }
+  }
+  const r = s.result
+  // Runs that stopped at a limit or crashed the engine come first: they decide the verdict.
+  const bad = r.outcomes.filter((o) => o.status === 'budget' || o.status === 'error').sort((a, b) => a.schedule.length - b.schedule.length)
+  for (const o of bad) {
+    const run = replay(o.schedule)
+    if (run.internalError) return { runs: r.runs, complete: r.complete, witness: null, error: { message: `internal error on schedule ${o.schedule.length} micro-steps long: ${run.internalError.message}`, outcome: run } }
+    if (run.limit || run.status === 'budget') return { runs: r.runs, complete: r.complete, witness: null, limit: run }
+  }
+  if (s.limitHit || bad.length) {
+    // The replay did not stop where the quiet run did (it should): still a limit, never a verdict.
+    const run = replay(bad[0]?.schedule ?? [])
+    return { runs: r.runs, complete: r.complete, witness: null, limit: run.limit ? run : { ...run, status: 'budget', limit: { file: '', line: 1, col: 1, severity: 'error', code: 'budget', message: s.limitHit ?? 'a run of the search stopped at a limit' } } }
   }
   const schedules = [...r.outcomes.map((o) => o.schedule), ...r.violations.map((v) => v.schedule)]
     .sort((a, b) => a.length - b.length)
@@ -42,8 +100,9 @@ export function exploreSpec(spec: RunSpec, bound: number | null, want: (o: RunOu
     const key = schedule.join(',')
     if (seen.has(key)) continue
     seen.add(key)
-    const replay: RunSpec = { ...spec, schedule, trace: spec.trace ?? true }
-    const o = runInstance(load(fe.program, replay), replay)
+    const o = replay(schedule)
+    if (o.internalError) return { runs: r.runs, complete: r.complete, witness: null, error: { message: o.internalError.message, outcome: o } }
+    if (o.limit) return { runs: r.runs, complete: r.complete, witness: null, limit: o }
     if (want(o)) return { runs: r.runs, complete: r.complete, witness: o }
   }
   return { runs: r.runs, complete: r.complete, witness: null }

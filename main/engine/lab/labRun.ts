@@ -3,7 +3,7 @@
  * (expect=pass|violation|blocked|fail, rule=NAME), under each of its kernel profiles; and
  * judging exercise answers (implement and provoke answers are lab C; predict answers are values).
  */
-import type { Diagnostic } from './diagnostics'
+import { formatDiagnostic, type Diagnostic } from './diagnostics'
 import type { ProfileName, Variants } from '../sim/profile'
 import { blockKernels, normalizeAnswer, type Exercise, type Lab, type LabBlock } from './labFile'
 
@@ -23,6 +23,10 @@ export interface ExploreResult {
   readonly complete: boolean
   /** The first (shortest) run that satisfies `want`, if any. */
   readonly witness: RunOutcome | null
+  /** A run of the search that stopped at a limit (the verdict is then `budget`), replayed. */
+  readonly limit?: RunOutcome | null
+  /** The search itself failed (an internal error): the verdict is `error`, never pass or fail. */
+  readonly error?: { readonly message: string; readonly outcome: RunOutcome | null } | null
 }
 
 export interface BlockRunOptions {
@@ -32,14 +36,26 @@ export interface BlockRunOptions {
   readonly policy?: SchedulePolicy
   readonly trace?: boolean
   readonly maxSteps?: number
+  /** Lab C limits (statements, recursion, memory, output); defaults: LIMITS. */
+  readonly limits?: RunSpec['limits']
   readonly explorer?: Explorer
 }
+
+/**
+ * What a block's run(s) amount to: `pass` (the expectation holds), `fail` (it does not),
+ * `budget` (some run behind the verdict stopped at a limit: statements, micro-steps, recursion,
+ * memory, output; it proves nothing and satisfies no expectation), `error` (the sources do not
+ * compile, or the engine or the explorer failed).
+ */
+export type Verdict = 'pass' | 'fail' | 'budget' | 'error'
 
 export interface BlockResult {
   readonly block: LabBlock
   readonly profile: ProfileName
+  /** True iff verdict is 'pass'. */
   readonly pass: boolean
-  /** Why it failed (empty when it passed). */
+  readonly verdict: Verdict
+  /** Why it did not pass (empty when it passed). */
   readonly reasons: readonly string[]
   /** The run shown for it: the failing or witnessing interleaving when one was searched for. */
   readonly outcome: RunOutcome
@@ -48,8 +64,17 @@ export interface BlockResult {
   readonly note?: string
 }
 
-/** The lab C sources of a block: its libs (uses=), the answer (for tests), then the block. */
-export function blockSources(lab: Lab, block: LabBlock, answer?: Source | null): Source[] {
+/** The exercise a test, starter or solution block belongs to. */
+function exerciseOf(lab: Lab, block: LabBlock): Exercise | undefined {
+  return block.role === 'scenario' || block.role === 'lib' ? undefined : lab.exercises.find((e) => e.id === block.name)
+}
+
+/**
+ * The lab C sources of a test or scenario, as every command, the app and the grader run it: the
+ * libraries of the exercise's starter (uses=) and of the block, the answer (for tests), then the
+ * block's own code.
+ */
+export function composeTest(lab: Lab, block: LabBlock, answer?: Source | null): Source[] {
   const out: Source[] = []
   const seen = new Set<string>()
   const addLib = (name: string): void => {
@@ -58,11 +83,16 @@ export function blockSources(lab: Lab, block: LabBlock, answer?: Source | null):
     seen.add(name)
     out.push({ code: lib.code, file: lab.file, lineOffset: lib.fenceLine })
   }
+  const starterUses = block.role === 'test' ? exerciseOf(lab, block)?.starter?.uses ?? [] : []
+  for (const u of starterUses) addLib(u)
   for (const u of block.uses) addLib(u)
   if (answer) out.push(answer)
   if (block.code.trim()) out.push({ code: block.code, file: lab.file, lineOffset: block.fenceLine })
   return out
 }
+
+/** @deprecated the same as composeTest (kept for callers written before it). */
+export const blockSources = composeTest
 
 export function profilesOf(lab: Lab, block: LabBlock, opts: BlockRunOptions): readonly ProfileName[] {
   return opts.kernel ? [opts.kernel] : blockKernels(lab, block)
@@ -72,18 +102,28 @@ function variantsOf(lab: Lab, block: LabBlock): Partial<Variants> {
   return { ...lab.meta.variants, ...(block.variants ?? {}) }
 }
 
+/** The verdict of one run judged against its block (reasons from judge()). */
+export function verdict(o: RunOutcome, reasons: readonly string[]): Verdict {
+  if (!o.ran || o.diagnostics.some((d) => d.severity === 'error') || o.internalError) return 'error'
+  if (o.limit || o.status === 'budget') return 'budget'
+  return reasons.length ? 'fail' : 'pass'
+}
+
 /** What a run must show for its block to pass; returns the reasons it does not. */
 export function judge(block: LabBlock, o: RunOutcome): string[] {
   const reasons: string[] = []
   const errors = o.diagnostics.filter((d) => d.severity === 'error')
-  if (errors.length || !o.ran) return errors.map((d) => `${d.line}:${d.col}: ${d.message}`)
+  if (errors.length || !o.ran) return errors.length ? errors.map(formatDiagnostic) : ['the sources did not run']
+  // An internal error or a limit decides nothing: it satisfies no expectation, whatever else happened.
+  if (o.internalError) return [formatDiagnostic(o.internalError)]
+  if (o.limit) return [`the run stopped at a limit, so it shows nothing: ${formatDiagnostic(o.limit)}`]
+  if (o.status === 'budget') return ['the run stopped at a limit, so it shows nothing']
   const viol = o.violations.filter((v) => v.severity === 'violation')
   const crashed = o.runtimeErrors.length > 0
   const expectFailed = o.expectFailures.length > 0
   if (o.status === 'schedule-mismatch') reasons.push(`the schedule does not fit this program: the thread it names cannot run at micro-step ${o.steps + 1}`)
-  if (o.status === 'budget') reasons.push(...o.runtimeErrors.map((d) => `${d.line}:${d.col}: ${d.message}`))
   if (block.expect !== 'fail') {
-    for (const d of [...o.runtimeErrors.filter((d) => d.code !== 'budget'), ...o.expectFailures]) reasons.push(`${d.line}:${d.col}: ${d.message}`)
+    for (const d of [...o.runtimeErrors, ...o.expectFailures]) reasons.push(formatDiagnostic(d))
   } else if (!crashed && !expectFailed) reasons.push('expected an expect() to fail or a run-time error, but the run was clean')
   if (block.expect === 'blocked') {
     if (o.status !== 'blocked') reasons.push(`expected the run to end blocked, but it ended ${o.status}`)
@@ -108,32 +148,58 @@ function blockedThreads(o: RunOutcome): string {
   return stuck.join('; ') || 'no thread can run'
 }
 
-/** Run one block under one profile and judge it. */
+function result(block: LabBlock, profile: ProfileName, outcome: RunOutcome, reasons: readonly string[], explored: BlockResult['explored'], v?: Verdict, note?: string): BlockResult {
+  const vd = v ?? verdict(outcome, reasons)
+  return { block, profile, pass: vd === 'pass', verdict: vd, reasons: vd === 'pass' ? [] : reasons, outcome, explored, ...(note ? { note } : {}) }
+}
+
+/** Run one block under one profile and judge it (a test with @answer: the answer composed in). */
 export function runBlock(lab: Lab, block: LabBlock, profile: ProfileName, opts: BlockRunOptions = {}, answer?: Source | null): BlockResult {
   const spec: RunSpec = {
-    sources: blockSources(lab, block, answer), profile, variants: variantsOf(lab, block),
+    sources: composeTest(lab, block, answer), profile, variants: variantsOf(lab, block),
     schedule: opts.schedule ?? block.schedule ?? undefined, policy: opts.policy, trace: opts.trace ?? true, maxSteps: opts.maxSteps,
+    limits: opts.limits,
   }
   if (block.explore && opts.explorer && !opts.schedule) {
     // Every interleaving must pass, or (violation/blocked/fail) some interleaving must show it.
     const searchCounterexample = block.expect === 'pass'
     const want = searchCounterexample ? (o: RunOutcome) => judge(block, o).length > 0 : (o: RunOutcome) => judge(block, o).length === 0
-    const r = opts.explorer(spec, { bound: block.bound, want })
-    const explored = { runs: r.runs, complete: r.complete }
-    if (searchCounterexample) {
-      if (r.witness) return { block, profile, pass: false, reasons: [`an interleaving fails (schedule ${formatSchedule(r.witness.schedule)}):`, ...judge(block, r.witness)], outcome: r.witness, explored }
-      const base = runSources(spec)
-      const reasons = r.complete ? judge(block, base) : [`exploration stopped after ${r.runs} runs without covering every interleaving`]
-      return { block, profile, pass: reasons.length === 0, reasons, outcome: base, explored }
+    let r: ExploreResult
+    try {
+      r = opts.explorer(spec, { bound: block.bound, want })
+    } catch {
+      r = { runs: 0, complete: false, witness: null, error: { message: 'internal error: the explorer failed on this block; this is a bug in fdlab, not in the lab', outcome: null } }
     }
-    if (r.witness) return { block, profile, pass: true, reasons: [], outcome: r.witness, explored }
+    const explored = { runs: r.runs, complete: r.complete }
+    if (r.error) {
+      const base = r.error.outcome ?? runSources(spec)
+      return result(block, profile, base, [r.error.message], explored, 'error')
+    }
+    if (r.limit) {
+      return result(block, profile, r.limit, [`an interleaving stopped at a limit (schedule ${formatSchedule(r.limit.schedule)}), so the search shows nothing:`, ...judge(block, r.limit)], explored, 'budget')
+    }
+    const w = r.witness
+    if (w && (w.limit || w.internalError || !w.ran)) return result(block, profile, w, judge(block, w), explored)
+    if (searchCounterexample) {
+      if (w) return result(block, profile, w, [`an interleaving fails (schedule ${formatSchedule(w.schedule)}):`, ...judge(block, w)], explored, 'fail')
+      const base = runSources(spec)
+      const baseReasons = judge(block, base)
+      const v = verdict(base, baseReasons)
+      if (v !== 'pass') return result(block, profile, base, baseReasons, explored, v)
+      if (!r.complete) return result(block, profile, base, [`exploration stopped after ${r.runs} runs without covering every interleaving`], explored, 'fail')
+      return result(block, profile, base, [], explored, 'pass')
+    }
+    if (w) return result(block, profile, w, [], explored, 'pass')
     const base = runSources(spec)
-    return { block, profile, pass: false, reasons: [`no interleaving shows the expected ${block.expect}${block.rule ? ` (${block.rule})` : ''} in ${r.runs} runs${r.complete ? '' : ' (search incomplete)'}`], outcome: base, explored }
+    const v = verdict(base, ['-'])
+    return result(block, profile, base, [
+      ...(v === 'fail' ? [] : judge(block, base)),
+      `no interleaving shows the expected ${block.expect}${block.rule ? ` (${block.rule})` : ''} in ${r.runs} runs${r.complete ? '' : ' (search incomplete)'}`,
+    ], explored, v)
   }
   const outcome = runSources(spec)
-  const reasons = judge(block, outcome)
   const note = block.explore && !opts.schedule ? 'explore: no explorer available here, checked on the default schedule only' : undefined
-  return { block, profile, pass: reasons.length === 0, reasons, outcome, explored: null, note }
+  return result(block, profile, outcome, judge(block, outcome), null, undefined, note)
 }
 
 export interface TestResult extends BlockResult { readonly hidden: boolean }
@@ -168,13 +234,21 @@ export function judgeExercise(
     for (const profile of profilesOf(lab, block, opts)) {
       const r = runBlock(lab, block, profile, { ...opts, explorer: undefined })
       tests.push({ ...r, hidden: block.hidden })
+      if (r.verdict === 'budget' || r.verdict === 'error') {
+        problems.push(`[${profile}] the scenario that computes the answer did not finish (${r.verdict}): ${r.reasons[0] ?? ''}`)
+        right = false
+        continue
+      }
       const vals = r.outcome.observations.get(ex.observe)
       const v = vals && vals.length ? String(vals[vals.length - 1]) : null
       if (v === null) { problems.push(`[${profile}] the scenario never called observe("${ex.observe}", ...)`); right = false; continue }
       expected.set(profile, v)
       if (normalizeAnswer(v) !== normalizeAnswer(answer)) right = false
     }
-    if (!right && !problems.length) problems.push(`the answer ${JSON.stringify(answer.trim())} is not what the kernel does`)
+    if (!right && !problems.length) {
+      const computed = [...expected].map(([p, v]) => `${v} under ${p}`).join(', ')
+      problems.push(`the answer ${JSON.stringify(answer.trim())} is not what the kernel does: the engine computed ${computed}`)
+    }
     return { exercise: ex, points: right ? ex.points : 0, maxPoints: ex.points, tests, problems, expected }
   }
   const source: Source = { code: answer, file: at.file, lineOffset: at.lineOffset }
@@ -183,12 +257,10 @@ export function judgeExercise(
       if (!new RegExp(`\\b${name}\\s*\\(`).test(answer)) problems.push(`the answer must define ${name}()`)
     }
   }
-  const starterUses = ex.starter?.uses ?? []
   for (const t of ex.tests) {
-    const withUses: LabBlock = starterUses.length ? { ...t, uses: [...new Set([...starterUses, ...t.uses])] } : t
     for (const profile of profilesOf(lab, t, opts)) {
-      const r = runBlock(lab, withUses, profile, opts, source)
-      tests.push({ ...r, block: t, hidden: t.hidden })
+      const r = runBlock(lab, t, profile, opts, source)
+      tests.push({ ...r, hidden: t.hidden })
     }
   }
   const passed = tests.filter((t) => t.pass).length

@@ -12,7 +12,10 @@ import { frontEnd, type Source } from './labc'
 import type { Program } from './labc/checker'
 import type { Interp, InterpOptions } from './labc/rt/interp'
 import { loadProgram } from './labc/rt/load'
-import { LabCError } from './labc/rt/values'
+import { isLimitError, LabCError } from './labc/rt/values'
+
+/** Micro-steps a run may take (all threads together): the machine's budget. */
+export const MAX_MICRO_STEPS = 200_000
 
 export interface RunSpec {
   readonly sources: readonly Source[]
@@ -20,7 +23,7 @@ export interface RunSpec {
   readonly variants?: Partial<Variants>
   readonly schedule?: readonly number[]
   readonly policy?: SchedulePolicy
-  /** Micro-step budget of the machine (default 200000). */
+  /** Micro-step budget of the machine (default MAX_MICRO_STEPS). */
   readonly maxSteps?: number
   readonly limits?: Partial<InterpOptions>
   readonly trace?: boolean
@@ -31,8 +34,15 @@ export interface RunOutcome {
   /** Front-end diagnostics (errors mean nothing ran). */
   readonly diagnostics: readonly Diagnostic[]
   readonly ran: boolean
-  /** The machine's status, or 'error' when kernel-side lab C stopped the run. */
+  /**
+   * The machine's status; 'budget' when the run stopped at a limit (micro-steps, statements,
+   * recursion, memory, output), 'error' when kernel-side lab C or the engine stopped it.
+   */
   readonly status: RunStatus | 'error' | 'not-run'
+  /** The limit the run stopped at (status 'budget'), as a diagnostic naming it and where. */
+  readonly limit: Diagnostic | null
+  /** The engine itself failed (a simulator bug): the run proves nothing either way. */
+  readonly internalError: Diagnostic | null
   readonly steps: number
   readonly schedule: readonly number[]
   readonly violations: readonly Violation[]
@@ -86,36 +96,45 @@ export function runSources(spec: RunSpec): RunOutcome {
 
 export function runInstance(inst: Instance, spec: RunSpec, diagnostics: readonly Diagnostic[] = []): RunOutcome {
   const { machine, rt } = inst
-  const opts: RunOptions = { schedule: spec.schedule, policy: spec.policy, maxSteps: spec.maxSteps ?? 200_000 }
+  const opts: RunOptions = { schedule: spec.schedule, policy: spec.policy, maxSteps: spec.maxSteps ?? MAX_MICRO_STEPS }
   let status: RunOutcome['status']
   const runtimeErrors: Diagnostic[] = []
+  let limit: Diagnostic | null = null
+  let internalError: Diagnostic | null = null
   try {
     status = machine.run(opts).status
   } catch (e) {
     status = 'error'
-    if (e instanceof LabCError) {
+    if (e instanceof LabCError && isLimitError(e)) {
+      status = 'budget'
+      limit = errorDiag(e)
+      if (machine.k.trace.on) machine.k.trace.emit({ e: 'note', text: `the run stopped at a limit at ${e.pos.line}:${e.pos.col}: ${e.message}` })
+    } else if (e instanceof LabCError) {
       runtimeErrors.push(errorDiag(e))
       if (machine.k.trace.on) machine.k.trace.emit({ e: 'note', text: `lab C ${e.kernel ? 'kernel ' : ''}error at ${e.pos.line}:${e.pos.col}: ${e.message}` })
     } else {
       // The model itself failed (a simulator bug, or lab C reaching a state the model does not
       // cover): report it at the last lab C statement instead of crashing the host.
+      // The JavaScript message is not shown: it says nothing to a lab author.
       const at = rt.lastPos
-      runtimeErrors.push({
+      internalError = {
         file: at?.file ?? '', line: at?.pos.line ?? 1, col: at?.pos.col ?? 1, severity: 'error', code: 'engine',
-        message: `the simulator stopped: ${e instanceof Error ? e.message : String(e)}`,
-      })
+        message: `internal error: the simulator failed after micro-step ${machine.stepNo} (last lab C statement here); this is a bug in fdlab, not in the lab${internalKind(e)}`,
+      }
+      runtimeErrors.push(internalError)
     }
   }
   for (const e of [...rt.userErrors, ...rt.kernelErrors]) runtimeErrors.push(errorDiag(e))
-  if (status === 'budget') {
+  if (status === 'budget' && !limit) {
     const at = rt.lastPos
-    runtimeErrors.push({
+    limit = {
       file: at?.file ?? '', line: at?.pos.line ?? 1, col: at?.pos.col ?? 1, severity: 'error', code: 'budget',
-      message: `step budget exhausted: ${opts.maxSteps} micro-steps (last lab C statement here; a loop that never ends, or a thread spinning?)`,
-    })
+      message: `micro-step limit: the run took ${opts.maxSteps} micro-steps without ending (last lab C statement here; a loop that never ends, or a thread spinning?)`,
+    }
   }
+  if (limit) runtimeErrors.push(limit)
   return {
-    diagnostics, ran: true, status, steps: machine.stepNo, schedule: [...machine.schedule], violations: [...machine.violations],
+    diagnostics, ran: true, status, limit, internalError, steps: machine.stepNo, schedule: [...machine.schedule], violations: [...machine.violations],
     expectFailures: rt.expectFailures.map((f) => ({
       file: f.file, line: f.pos.line, col: f.pos.col, severity: 'error' as const, code: 'expect' as const,
       message: `expect failed: ${f.message ? `${f.message} (${f.text})` : f.text} [step ${f.step}, thread ${f.tid}]`,
@@ -130,9 +149,16 @@ function errorDiag(e: LabCError): Diagnostic {
   return { file: e.file, line: e.pos.line, col: e.pos.col, severity: 'error', code: e.code, message: what + e.message }
 }
 
+/** What kind of internal failure, in words (never the JavaScript runtime's own message). */
+function internalKind(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return ' (the simulator ran out of stack)'
+  if (e instanceof RangeError) return ' (a value grew past what the simulator can hold)'
+  return ''
+}
+
 function notRun(diagnostics: readonly Diagnostic[]): RunOutcome {
   return {
-    diagnostics, ran: false, status: 'not-run', steps: 0, schedule: [], violations: [], expectFailures: [], runtimeErrors: [],
+    diagnostics, ran: false, status: 'not-run', limit: null, internalError: null, steps: 0, schedule: [], violations: [], expectFailures: [], runtimeErrors: [],
     observations: new Map(), output: '', printk: [], events: [], labels: new Map(), machine: null,
   }
 }

@@ -473,7 +473,9 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
   yield { obj: `${files.id}.count`, w: false, what: `atomic_read_acquire ${files.id}->count` }
   let file: File | null
   let flags = 0
-  if (files.count === 1) {
+  // Variant files_count_too_low: the sharers clone(CLONE_FILES) "forgot" to count are not seen.
+  const count = k.profile.variants.files_count_too_low ? files.count - (files.count_hidden ?? 0) : files.count
+  if (count === 1) {
     yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_raw fd[${fd >>> 0}]` }
     file = files_lookup_fd_raw(files, fd)
     if (file && file.f_mode & mask) file = null
@@ -782,6 +784,8 @@ export const close_files = kfunc('close_files', function* (k: Kernel, files: Fil
 export const put_files_struct = kfunc('put_files_struct', function* (k: Kernel, files: FilesStruct): KGen<void> {
   yield { obj: `${files.id}.count`, w: true, what: `atomic_dec_and_test ${files.id}->count` }
   files.count--
+  // Variant files_count_too_low: a hidden sharer leaving takes its hiding with it (at most count - 1).
+  if (files.count_hidden) files.count_hidden = Math.min(files.count_hidden, Math.max(0, files.count - 1))
   if (files.count === 0) {
     yield* close_files(k, files)
     files.freed = true

@@ -3,11 +3,15 @@
  * /dev/null and the terminal.
  * @kernel mm/shmem.c (shmem_file_operations), fs/libfs.c (simple_dir_operations),
  *         drivers/char/mem.c (null_fops), drivers/tty/tty_io.c (tty_fops)
- * SIM: data lives in inode.data; no page cache, no terminal line discipline.
+ * SIM: data lives in inode.data; no page cache, no terminal line discipline. The tmpfs is mounted
+ * with size=16m: a write past 16 MiB gives ENOSPC (a bound on the simulation's memory).
  */
 import type { KGen, Kernel } from '../../sim/context'
 import type { File, FileOperations, ReadResult } from '../include/types'
-import { EINVAL, EISDIR } from '../include/errno'
+import { EINVAL, EISDIR, ENOSPC } from '../include/errno'
+
+/** The simulated tmpfs's size (mount -o size=16m). */
+export const TMPFS_SIZE = 16 << 20
 import { SEEK_CUR, SEEK_END, SEEK_SET, O_APPEND } from '../include/flags'
 
 function* generic_file_llseek(_k: Kernel, file: File, offset: number, whence: number): KGen<number> {
@@ -35,6 +39,7 @@ export const regular_fops: FileOperations = {
     const inode = file.f_inode
     if (file.f_flags & O_APPEND) pos.v = inode.i_size
     const end = pos.v + buf.length
+    if (end > TMPFS_SIZE) return -ENOSPC // shmem_write_begin: the mount's size is used up
     if (end > inode.data.length) {
       const grown = new Uint8Array(end)
       grown.set(inode.data)

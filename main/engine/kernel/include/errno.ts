@@ -25,6 +25,7 @@ export const EINVAL = 22
 export const ENFILE = 23
 export const EMFILE = 24
 export const ENOTTY = 25
+export const ENOSPC = 28
 export const ESPIPE = 29
 export const EPIPE = 32
 export const ERANGE = 34
@@ -61,7 +62,7 @@ export const ERRNO_TEXT: Readonly<Record<number, string>> = {
   11: 'Resource temporarily unavailable', 12: 'Cannot allocate memory', 13: 'Permission denied',
   14: 'Bad address', 16: 'Device or resource busy', 17: 'File exists', 19: 'No such device',
   20: 'Not a directory', 21: 'Is a directory', 22: 'Invalid argument', 23: 'Too many open files in system',
-  24: 'Too many open files', 25: 'Inappropriate ioctl for device', 29: 'Illegal seek', 32: 'Broken pipe',
+  24: 'Too many open files', 25: 'Inappropriate ioctl for device', 28: 'No space left on device', 29: 'Illegal seek', 32: 'Broken pipe',
   38: 'Function not implemented', 88: 'Socket operation on non-socket', 95: 'Operation not supported',
 }
 

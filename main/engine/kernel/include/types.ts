@@ -182,6 +182,11 @@ export interface Fdtable {
 export interface FilesStruct {
   readonly id: string
   count: number
+  /**
+   * SIM, variant files_count_too_low only: sharers whose clone(CLONE_FILES) the variant hides
+   * from __fget_light's count check (never from the table's lifetime).
+   */
+  count_hidden?: number
   resize_in_progress: boolean
   resize_wait: WaitQueue
   fdt: Fdtable

@@ -35,9 +35,12 @@ export const copy_files = kfunc('copy_files', function* (k: Kernel, clone_flags:
   if (!oldf) return 0
   if (clone_flags & CLONE_FILES) {
     yield { obj: `${oldf.id}.count`, w: true, what: `atomic_inc ${oldf.id}->count` }
+    oldf.count++
     if (k.profile.variants.files_count_too_low) {
-      if (k.trace.on) k.trace.emit({ e: 'note', text: `VARIANT files_count_too_low: ${oldf.id}->count not raised (hypothetical bug)` })
-    } else oldf.count++
+      // The variant changes only what __fget_light sees (docs): the table's lifetime stays right.
+      oldf.count_hidden = (oldf.count_hidden ?? 0) + 1
+      if (k.trace.on) k.trace.emit({ e: 'note', text: `VARIANT files_count_too_low: ${oldf.id}->count looks unchanged to __fget_light (hypothetical bug)` })
+    }
     tsk.files = oldf
     return 0
   }

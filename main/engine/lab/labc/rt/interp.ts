@@ -13,7 +13,7 @@ import type { Program } from '../checker'
 import { T, convertInt, type Ty } from '../types'
 import { utf8Encode } from '../../utf8'
 import {
-  convert, copyValue, ErrPtr, IntRef, isFunc, KArray, LabCError, LabStruct, PtrArray, truthy, zeroValue,
+  convert, copyValue, ErrPtr, IntRef, isFunc, isLimitError, KArray, LabCError, LabStruct, PtrArray, truthy, zeroValue,
   type Containers, type ExpectFailure, type Value,
 } from './values'
 
@@ -51,7 +51,21 @@ export interface InterpOptions {
    * continue and the outcome differs. Normal runs stop at the error instead.
    */
   readonly containKernelErrors?: boolean
+  /** Bytes of program output (printf, perror, write to the terminal) a run may produce. */
+  readonly maxOutput?: number
+  /** Bytes of simulated memory lab C may allocate in a run (kmalloc'd objects, arrays). */
+  readonly maxMemory?: number
 }
+
+/** Default limits of a run (docs/limits.md states them). */
+export const LIMITS = {
+  maxStatements: 1_000_000,
+  maxDepth: 200,
+  maxOutput: 1 << 20,
+  maxMemory: 64 << 20,
+} as const
+
+const mib = (n: number): string => (n % (1 << 20) === 0 ? `${n >> 20} MiB` : `${n} bytes`)
 
 class Ret { constructor(readonly value: Value) {} }
 const BRK = Symbol('break')
@@ -71,6 +85,10 @@ export class Interp {
   readonly containers: Containers = new WeakMap()
   output = ''
   statements = 0
+  /** Simulated bytes allocated so far (kmalloc'd objects, arrays), minus kfree'd objects. */
+  memory = 0
+  /** The first limit this run hit (the run stops there). */
+  limitHit: LabCError | null = null
   lastPos: { file: string; pos: Pos } | null = null
   /** Engine callbacks made for lab functions (task work, RCU, delayed work), one per function. */
   readonly callbacks = new Map<FuncDef, unknown>()
@@ -89,7 +107,45 @@ export class Interp {
   ) {}
 
   err(env: Env, pos: Pos, message: string, code: LabCError['code'] = 'runtime'): never {
-    throw new LabCError(code, env.file, pos, message, env.th.u === null)
+    const e = new LabCError(code, env.file, pos, message, env.th.u === null)
+    if (code !== 'runtime') this.limitHit ??= e
+    throw e
+  }
+
+  /** Program output: appended, within the output limit. */
+  appendOutput(text: string, env: Env, pos: Pos): void {
+    const max = this.opts.maxOutput ?? LIMITS.maxOutput
+    if (this.output.length + text.length > max) {
+      this.output += text.slice(0, Math.max(0, max - this.output.length))
+      this.err(env, pos, `output limit: the run printed more than ${mib(max)} (a print in a loop that never ends?)`, 'output')
+    }
+    this.output += text
+  }
+
+  /** Account for @bytes of simulated memory (negative when freed), within the memory limit. */
+  charge(bytes: number, env: Env, pos: Pos): void {
+    const max = this.opts.maxMemory ?? LIMITS.maxMemory
+    this.memory += bytes
+    if (bytes > 0 && this.memory > max) {
+      this.err(env, pos, `memory limit: lab C allocated more than ${mib(max)} of simulated memory in this run (kmalloc'd objects and arrays; an allocation in a loop?)`, 'memory')
+    }
+  }
+
+  /** Simulated size of a value of type @t (bytes; kernel objects count as 64). */
+  sizeOf(t: Ty | undefined, depth = 0): number {
+    if (!t || depth > 8) return 8
+    switch (t.k) {
+      case 'int': return Math.max(1, t.bits >> 3)
+      case 'array': return Math.max(0, t.len) * this.sizeOf(t.elem, depth + 1)
+      case 'struct': {
+        const s = this.prog.structs.get(t.name)
+        if (!s) return 64
+        let n = 0
+        for (const f of s.order) n += this.sizeOf(s.fields.get(f)!.ty, depth + 1)
+        return Math.max(n, 1)
+      }
+      default: return 8
+    }
   }
 
   zero(t: Ty | undefined): Value {
@@ -116,7 +172,7 @@ export class Interp {
   private tick(env: Env, pos: Pos): void {
     this.lastPos = { file: env.file, pos }
     if (++this.statements > this.opts.maxStatements) {
-      this.err(env, pos, `step budget exhausted: ${this.opts.maxStatements} lab C statements executed (a loop that never ends?)`, 'budget')
+      this.err(env, pos, `statement limit: ${this.opts.maxStatements} lab C statements executed (a loop that never ends?)`, 'budget')
     }
   }
 
@@ -143,7 +199,8 @@ export class Interp {
     try {
       return yield* this.body(b, env)
     } catch (e) {
-      if (e instanceof LabCError && !e.kernel) {
+      // A limit stops the whole run, not only this thread: it is never a crash the test could expect.
+      if (e instanceof LabCError && !e.kernel && !isLimitError(e)) {
         this.userErrors.push(e)
         if (this.k.trace.on) this.k.trace.emit({ e: 'note', text: `lab C error at ${e.pos.line}:${e.pos.col}: ${e.message}` })
         return 139
@@ -164,6 +221,7 @@ export class Interp {
       case 'block': return yield* this.block(s, env)
       case 'decl': {
         yield* this.stmtPoint(env, s.pos)
+        if (s.ty?.k === 'array' || s.ty?.k === 'struct') this.charge(this.sizeOf(s.ty), env, s.pos)
         let v = this.zero(s.ty)
         if (s.init) v = s.init.kind === 'init' || s.ty?.k === 'array' ? yield* this.initValue(s.ty!, s.init, env, v) : storeValue(yield* this.ev(s.init, env), s.ty)
         env.frame[s.slot!] = v
@@ -730,7 +788,7 @@ export class Interp {
   /** Call a lab function with already evaluated arguments. */
   *callLab(f: FuncDef, args: readonly Value[], env: Env, pos: Pos): KGen<Value> {
     const th = env.th
-    if (th.depth >= this.opts.maxDepth) this.err(env, pos, `recursion limit: more than ${this.opts.maxDepth} nested calls (in ${f.name})`, 'recursion')
+    if (th.depth >= this.opts.maxDepth) this.err(env, pos, `recursion limit: more than ${this.opts.maxDepth} nested lab C calls (in ${f.name}; a recursion that never ends?)`, 'recursion')
     const frame: Value[] = new Array(f.frameSize ?? f.params.length)
     f.params.forEach((p, i) => { frame[p.slot!] = convert(args[i] ?? null, p.ty) })
     th.depth++
@@ -755,7 +813,7 @@ export class Interp {
     try {
       return yield* g
     } catch (e) {
-      if (e instanceof LabCError && e.kernel && this.opts.containKernelErrors) {
+      if (e instanceof LabCError && e.kernel && this.opts.containKernelErrors && !isLimitError(e)) {
         this.kernelErrors.push(e)
         return onError
       }

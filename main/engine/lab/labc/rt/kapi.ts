@@ -183,6 +183,7 @@ export const KERNEL_IMPL: Readonly<Record<string, Impl>> = {
       return pure(null)
     }
     p.freed = true
+    rt.charge(-rt.sizeOf(T.struct(p.name)), env, call.pos)
     return pure(null)
   },
   IS_ERR: (_rt, a) => pure(big(a[0] instanceof ErrPtr)),
@@ -208,5 +209,6 @@ export const KERNEL_IMPL: Readonly<Record<string, Impl>> = {
 
 function alloc(rt: Interp, env: Env, call: Extract<Expr, { kind: 'call' }>): Value {
   if (!call.alloc) rt.err(env, call.pos, 'lab C allocates typed objects: kmalloc(sizeof(struct NAME), GFP_KERNEL)')
+  rt.charge(rt.sizeOf(T.struct(call.alloc)), env, call.pos)
   return rt.zero(T.struct(call.alloc))
 }

@@ -8,14 +8,14 @@ import type { KGen, Kernel } from '../../../sim/context'
 import type { File, FileOperations, FlOwner, Inode } from '../../../kernel/include/types'
 import type { FuncDef } from '../ast'
 import type { Program } from '../checker'
-import { Interp, type InterpOptions, type RuntimeHooks } from './interp'
+import { Interp, LIMITS, type InterpOptions, type RuntimeHooks } from './interp'
 import { KERNEL_IMPL, needsFiles, type Impl } from './kapi'
 import { KERNEL_API } from '../../../kernel/api'
 import { binder_fops } from '../../../kernel/drivers/android/binder'
 import { BUILTIN_IMPL, execImage, forkBody, SYSCALL_IMPL, threadBody } from './user'
 import { convert, IntRef, type Value } from './values'
 
-export const DEFAULT_LIMITS: InterpOptions = { maxStatements: 1_000_000, maxDepth: 200 }
+export const DEFAULT_LIMITS: InterpOptions = { ...LIMITS }
 
 const hooks: RuntimeHooks = {
   *call(rt, name, kind, args, _exprs, env, call) {

@@ -154,7 +154,7 @@ function pathArg(rt: Interp, env: Env, call: Extract<Expr, { kind: 'call' }>, v:
 const str = (v: Value): string => (typeof v === 'string' ? v : v instanceof Uint8Array ? utf8Decode(v) : '')
 
 function* userWrite(rt: Interp, env: Env, call: Extract<Expr, { kind: 'call' }>, fd: number, text: string): KGen<bigint> {
-  rt.output += text
+  rt.appendOutput(text, env, call.pos)
   const b = utf8Encode(text)
   if (b.length === 0) return 0n
   return yield* sys(rt, env, call, 'write', fd, b)

@@ -39,10 +39,19 @@ export class KArray {
   constructor(readonly obj: string, readonly length: () => number, readonly get: (i: number) => Value) {}
 }
 
+/**
+ * The limits a run can hit (docs/limits.md): lab C statements ('budget'), nested calls
+ * ('recursion'), simulated memory ('memory'), program output ('output'). A run that hits one
+ * stops as a whole: its verdict is `budget`, never a pass.
+ */
+export type LimitCode = 'budget' | 'recursion' | 'memory' | 'output'
+export const LIMIT_CODES: ReadonlySet<string> = new Set<LimitCode>(['budget', 'recursion', 'memory', 'output'])
+export const isLimitError = (e: unknown): boolean => e instanceof LabCError && LIMIT_CODES.has(e.code)
+
 /** A lab C run-time error: the thread (user code) or the run (kernel code) stops. */
 export class LabCError extends Error {
   constructor(
-    readonly code: 'runtime' | 'budget' | 'recursion',
+    readonly code: 'runtime' | LimitCode,
     readonly file: string,
     readonly pos: Pos,
     message: string,
