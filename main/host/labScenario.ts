@@ -10,9 +10,9 @@ import type { ProfileName, Variants } from '../engine/sim/profile'
 import type { Diagnostic } from '../engine/lab/diagnostics'
 import { frontEnd, type Source } from '../engine/lab/labc'
 import type { Program } from '../engine/lab/labc/checker'
-import { load, runSources, instantiate, type RunOutcome, type RunSpec as LabRunSpec } from '../engine/lab/run'
+import { load } from '../engine/lab/run'
 import type { Explorer } from '../engine/lab/labRun'
-import { explore } from '../engine/machine/explorer'
+import { labExplorer as engineLabExplorer } from '../engine/lab/explore'
 import type { Machine } from '../engine/machine/Machine'
 import type { Interp } from '../engine/lab/labc/rt/interp'
 import { LabCError } from '../engine/lab/labc/rt/values'
@@ -94,18 +94,7 @@ export function explorerFactory(c: Compiled, profile: ProfileName): () => Machin
 export const isLabStopError = (e: unknown): boolean => e instanceof LabCError
 
 /**
- * An explorer for judging exercises with `explore` blocks: enumerate the scenario's outcomes
- * with the engine's explorer, then re-run each outcome's shortest schedule and judge it.
+ * An explorer for judging exercises with `explore` blocks: the engine's lab explorer (the same
+ * one `fdlab check` and the grader use), so a limit or an internal error is never a verdict.
  */
-export const labExplorer: Explorer = (spec: LabRunSpec, opts) => {
-  const { instance } = instantiate(spec)
-  if (!instance) return { runs: 0, complete: true, witness: null }
-  const program = instance.program
-  const r = explore(() => load(program, { ...spec, trace: false }).machine, { bound: opts.bound ?? undefined, maxRuns: 20_000 })
-  const candidates = [...r.violations.map((v) => v.schedule), ...r.outcomes.map((o) => o.schedule)].sort((a, b) => a.length - b.length)
-  for (const schedule of candidates) {
-    const o: RunOutcome = runSources({ ...spec, schedule })
-    if (opts.want(o)) return { runs: r.runs, complete: r.complete, witness: o }
-  }
-  return { runs: r.runs, complete: r.complete, witness: null }
-}
+export const labExplorer: Explorer = engineLabExplorer({ maxRuns: 20_000 })
