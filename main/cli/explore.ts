@@ -15,12 +15,11 @@
  * interleaving fails; violation/blocked/fail: some interleaving shows it) and the search was
  * complete; 1 it does not hold, or the search was incomplete; 2 usage errors; 130 interrupted.
  */
-import { readFileSync } from 'node:fs'
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
 import { formatDiagnostic, sortDiagnostics } from '../engine/lab/diagnostics'
-import { parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
+import { MAX_LAB_BYTES, parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
 import { composeTest, judge, profilesOf, verdict, type Verdict } from '../engine/lab/labRun'
 import { searchProgram } from '../engine/lab/explore'
 import { load, runInstance, type RunSpec } from '../engine/lab/run'
@@ -29,7 +28,7 @@ import { formatSchedule } from '../engine/lab/schedule'
 import type { ExploreProgress, ExploreResult as EngineExploreResult } from '../engine/machine/explorer'
 import type { Variants } from '../engine/sim/profile'
 import { labFiles } from './lab'
-import { parseArgs, type CliIo } from './io'
+import { parseArgs, readText, type CliIo } from './io'
 
 export const EXPLORE_HELP = `usage: fdlab explore LAB|DIR --scenario NAME [--bound N] [--json] [--kernel 6.5|6.18|mainline] [--max-runs N]
 Enumerates every interleaving of one scenario (or EXERCISE/TEST, run against the solution) with
@@ -107,7 +106,7 @@ function search(job: Job, onProgress: (p: ExploreProgress) => void, shouldStop: 
   const fe = frontEnd(job.sources, job.profile)
   if (!fe.ok) return { error: 'the scenario does not compile' }
   const spec: RunSpec = { sources: job.sources, profile: job.profile, variants: job.variants }
-  const s = searchProgram(fe.program, spec, job.bound, { maxRuns: job.maxRuns, onProgress, progressEvery: 200, shouldStop })
+  const s = searchProgram(fe.program, spec, job.bound, { maxRuns: job.maxRuns ?? 1_000_000, onProgress, progressEvery: 200, shouldStop })
   if (s.failed || !s.result) return { error: 'internal error: the explorer failed on this scenario; this is a bug in fdlab, not in the lab' }
   return { ...s.result, limitHit: s.limitHit }
 }
@@ -323,9 +322,9 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo): Pr
   for (const e of errors) io.err(`fdlab explore: ${e}`)
   if (errors.length) return 2
   for (const path of files) {
-    let text: string
-    try { text = readFileSync(path, 'utf8') } catch (e) { io.err(`fdlab explore: cannot read ${path}: ${(e as Error).message}`); return 2 }
-    const { lab, diagnostics } = parseLab(text, path)
+    const rt = readText(path, MAX_LAB_BYTES)
+    if ('error' in rt) { io.err(rt.error.includes('error[') ? rt.error : `fdlab explore: ${rt.error}`); return 2 }
+    const { lab, diagnostics } = parseLab(rt.text, path)
     const found = findBlock(lab, name)
     if (!found) continue
     const errs = diagnostics.filter((d) => d.severity === 'error')

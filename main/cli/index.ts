@@ -43,7 +43,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       }
     }
   } catch (e) {
-    io.err(`fdlab: internal error: ${(e as Error).stack ?? e}`)
+    // Never the JavaScript runtime's message: it says nothing to a lab author. FDLAB_DEBUG=1 shows it.
+    const debug = typeof process !== 'undefined' && process.env.FDLAB_DEBUG === '1'
+    io.err(`fdlab: internal error in '${cmd}' (a bug in fdlab, not in your input); run with FDLAB_DEBUG=1 to see the details${debug ? `\n${(e as Error).stack ?? String(e)}` : ''}`)
     return 3
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs'
 /** The CLI's view of the outside world, so commands can be tested without a process. */
 export interface CliIo {
   out(s: string): void
@@ -33,4 +34,34 @@ export function parseArgs(argv: readonly string[], flags: readonly string[] = []
     } else pos.push(a)
   }
   return { opts, pos }
+}
+
+/** Words for a file-system error (never Node's own message). */
+export function fsErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory'
+    case 'EISDIR': return 'is a directory'
+    case 'EACCES': case 'EPERM': return 'permission denied'
+    case 'ENOTDIR': return 'a part of the path is not a directory'
+    case 'EMFILE': case 'ENFILE': return 'too many open files'
+    default: return code ? `cannot be read (${code})` : 'cannot be read'
+  }
+}
+
+/**
+ * Read a text file of at most @maxBytes (the file is not read when it is larger): the text, or
+ * a message saying why not, in words.
+ */
+export function readText(path: string, maxBytes = Infinity, what = 'lab file'): { text: string } | { error: string } {
+  try {
+    const st = statSync(path)
+    if (st.isDirectory()) return { error: `${path}: is a directory` }
+    if (st.size > maxBytes) {
+      return { error: `${path}:1:1: error[limit]: ${what} size limit: this file has ${st.size} bytes, more than ${maxBytes}${what === 'lab file' ? '; split it into several labs' : ''}` }
+    }
+    return { text: readFileSync(path, 'utf8') }
+  } catch (e) {
+    return { error: `${path}: ${fsErrorText(e)}` }
+  }
 }

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, join, resolve } from 'node:path'
 import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../engine/lab/diagnostics'
-import { parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
+import { MAX_LAB_BYTES, parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
 import { COURSE_INDEX, parseCourse } from '../engine/lab/course'
 import { release } from '../engine/lab/release'
 import { checkLab, runBlock, profilesOf, type BlockResult, type BlockRunOptions, type Explorer } from '../engine/lab/labRun'
@@ -14,7 +14,7 @@ import type { RunOutcome } from '../engine/lab/run'
 import { formatFunctionGraph, formatStrace } from '../engine/machine/format'
 import { formatSchedule, parseSchedule } from '../engine/lab/schedule'
 import { labExplorer } from '../engine/lab/explore'
-import { parseArgs, type CliIo } from './io'
+import { parseArgs, readText, type CliIo } from './io'
 
 export const CHECK_HELP = `usage: fdlab check [--kernel 6.5|6.18|mainline] [--trace] [--quiet] LAB|DIR...
 Parses and type-checks each lab, runs every scenario under each of its kernel profiles, and runs
@@ -49,7 +49,9 @@ export function labFiles(paths: readonly string[]): { files: string[]; errors: s
     if (!st.isDirectory()) { files.push(p); continue }
     const index = join(p, COURSE_INDEX)
     if (existsSync(index)) {
-      const { course, diagnostics } = parseCourse(readFileSync(index, 'utf8'), index)
+      const ct = readText(index, MAX_LAB_BYTES)
+      if ('error' in ct) { errors.push(ct.error); continue }
+      const { course, diagnostics } = parseCourse(ct.text, index)
       for (const d of diagnostics) errors.push(formatDiagnostic(d))
       for (const e of course.labs) {
         const f = join(p, e.file)
@@ -71,9 +73,9 @@ function loadLabs(paths: readonly string[], io: CliIo, cmd: string): LoadedLab[]
   if (errors.length) return null
   const out: LoadedLab[] = []
   for (const f of files) {
-    let text: string
-    try { text = readFileSync(f, 'utf8') } catch (e) { io.err(`fdlab ${cmd}: cannot read ${f}: ${(e as Error).message}`); return null }
-    const { lab, diagnostics } = parseLab(text, f)
+    const r = readText(f, MAX_LAB_BYTES)
+    if ('error' in r) { io.err(r.error.includes('error[') ? r.error : `fdlab ${cmd}: ${r.error}`); return null }
+    const { lab, diagnostics } = parseLab(r.text, f)
     out.push({ path: f, lab, diagnostics })
   }
   return out
@@ -180,7 +182,11 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
   const s = opts.get('schedule')?.[0]
   if (s !== undefined) {
     let text = s
-    if (!/^(v\d+:)?[\d,*\s]*$/.test(s) && existsSync(s)) text = readFileSync(s, 'utf8')
+    if (!/^(v\d+:)?[\d,*\s]*$/.test(s) && existsSync(s)) {
+      const r = readText(s, 64 << 20, 'schedule file')
+      if ('error' in r) { io.err(`fdlab run: --schedule: ${r.error}`); return 2 }
+      text = r.text
+    }
     const r = parseSchedule(text)
     if (typeof r === 'string') { io.err(`fdlab run: --schedule: ${r}`); return 2 }
     schedule = r

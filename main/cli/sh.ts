@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { createMachine, UnknownProfileError, VARIANT_NAMES, type Variants } from '../engine'
 import { shellProgram } from '../engine/machine/shell'
 import { formatFunctionGraph, formatStrace } from '../engine/machine/format'
-import { parseArgs, type CliIo } from './io'
+import { parseArgs, readText, type CliIo } from './io'
 
 export const SH_HELP = `usage: fdlab sh [--kernel 6.5|6.18|mainline] [--variant NAME]... [--trace] [-c 'CALL; CALL'] [FILE|-]
 Runs system calls, one per line or separated by ';', in a process with fds 0-2 on /dev/pts/0.
@@ -25,7 +25,9 @@ export function shCommand(argv: readonly string[], io: CliIo, stdin: () => strin
   let text: string
   if (opts.has('c')) text = opts.get('c')!.join(';')
   else if (pos[0] && pos[0] !== '-') {
-    try { text = readFileSync(pos[0], 'utf8') } catch (e) { io.err(`fdlab sh: cannot read ${pos[0]}: ${(e as Error).message}`); return 2 }
+    const r = readText(pos[0], 1 << 20, 'input')
+    if ('error' in r) { io.err(r.error.includes('error[') ? r.error : `fdlab sh: ${r.error}`); return 2 }
+    text = r.text
   } else text = stdin()
   const lines = text.split(/[;\n]/).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean)
   let m

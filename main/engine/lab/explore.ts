@@ -16,6 +16,9 @@ import type { Interp } from './labc/rt/interp'
 import type { Explorer, ExploreResult } from './labRun'
 import { load, runInstance, MAX_MICRO_STEPS, type RunOutcome, type RunSpec } from './run'
 
+/** Runs a block's search may take when the caller sets none (the search is then incomplete). */
+export const DEFAULT_MAX_RUNS = 50_000
+
 export interface LabExplorerOptions {
   readonly maxRuns?: number
   readonly onProgress?: ExploreOptions['onProgress']
@@ -53,7 +56,7 @@ export function searchProgram(program: Program, spec: RunSpec, bound: number | n
   }
   try {
     const result = explore(() => { const i = load(program, quiet); last = i.rt; lastMachine = i.machine; return i.machine }, {
-      bound: bound ?? undefined, maxRuns: opts.maxRuns, maxSteps,
+      bound: bound ?? undefined, maxRuns: opts.maxRuns ?? DEFAULT_MAX_RUNS, maxSteps,
       onProgress: opts.onProgress, progressEvery: opts.progressEvery, shouldStop,
     })
     if (last !== null && (last as Interp).limitHit) limitHit ??= (last as Interp).limitHit!.message

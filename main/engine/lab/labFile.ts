@@ -100,6 +100,10 @@ export interface Lab {
 
 export interface ParsedLab { readonly lab: Lab; readonly diagnostics: Diagnostic[] }
 
+/** Limits of a lab file (docs/limits.md): its size in bytes and its number of role blocks. */
+export const MAX_LAB_BYTES = 1 << 20
+export const MAX_LAB_BLOCKS = 1000
+
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/
 const CODE_LANGS = new Set(['c', 'labc'])
@@ -110,6 +114,12 @@ export function parseLab(text: string, file: string): ParsedLab {
   const diags: Diagnostic[] = []
   const d = (line: number, col: number, code: DiagCode, message: string, severity: 'error' | 'warning' = 'error'): void => {
     diags.push({ file, line, col, severity, code, message })
+  }
+  if (text.length > MAX_LAB_BYTES) {
+    // Nothing of it is parsed: the limit bounds the memory and time every command spends on a file.
+    d(1, 1, 'limit', `lab file size limit: this file has ${text.length} characters, more than ${MAX_LAB_BYTES} (1 MiB); split it into several labs`)
+    const meta: LabMeta = { id: '', title: '', version: '', kernels: ['6.18'], authors: [], license: '', variants: {}, description: '', edition: 'instructor' }
+    return { lab: { file, source: text, meta, blocks: [], scenarios: [], libs: new Map(), exercises: [], bodyLine: 1 }, diagnostics: diags }
   }
   const lines = splitLines(text)
   const fm = frontMatter(lines)
@@ -137,6 +147,10 @@ export function parseLab(text: string, file: string): ParsedLab {
       continue
     }
     if (!f.closed) { d(f.openLine, 1, 'fence', 'this fenced block is never closed'); continue }
+    if (blocks.length >= MAX_LAB_BLOCKS) {
+      d(f.openLine, 1, 'limit', `block limit: a lab file has at most ${MAX_LAB_BLOCKS} blocks with a role; this one and the rest are not read`)
+      break
+    }
     if (roleAttrs.length > 1) { d(f.openLine, roleAttrs[1]!.col, 'fence', `a block has one role, not ${roleAttrs.map((a) => a.key).join(' and ')}`); continue }
     const b = block(f.openLine, f.closeLine, f.content, info.lang, f.infoCol, roleAttrs[0]!, info.attrs, d)
     if (b) blocks.push(b)
