@@ -4,6 +4,7 @@
 import { processIo, type CliIo } from './io'
 import { shCommand } from './sh'
 import { PROFILE_NAMES, DEFAULT_PROFILE, VARIANT_NAMES } from '../engine'
+import { getProfile } from '../engine/sim/profile'
 import { EXTRA_COMMANDS } from './commands'
 
 export const VERSION = '0.1.0'
@@ -14,7 +15,7 @@ usage: fdlab COMMAND [ARGS]
 
 commands:
   sh        run system calls typed one per line and print them strace-style (--trace: kernel paths)
-${EXTRA_COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}\n`).join('')}  profiles  list the kernel profiles and historic variants
+${EXTRA_COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}\n`).join('')}  profiles  list the kernel profiles and historic variants (--json: with every profile's features)
 
 Every command that runs the model takes --kernel 6.5|6.18|mainline (default ${DEFAULT_PROFILE}).
 Run 'fdlab COMMAND --help' for a command's options.`
@@ -29,10 +30,22 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       case '--version': case 'version':
         io.out(VERSION)
         return 0
-      case 'profiles':
+      case 'profiles': {
+        const json = rest.includes('--json')
+        const bad = rest.filter((a) => a !== '--json')
+        if (bad.length) { io.err(`fdlab profiles: unknown argument '${bad[0]}' (usage: fdlab profiles [--json])`); return 2 }
+        if (json) {
+          const profiles = PROFILE_NAMES.map((n) => {
+            const { variants: _v, ...features } = getProfile(n)
+            return features
+          })
+          io.out(JSON.stringify({ default: DEFAULT_PROFILE, aliases: { mainline: PROFILE_NAMES[PROFILE_NAMES.length - 1] }, profiles, variants: VARIANT_NAMES }, null, 2))
+          return 0
+        }
         io.out(`profiles: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE}; 'mainline' = ${PROFILE_NAMES[PROFILE_NAMES.length - 1]})`)
         io.out(`variants (off by default): ${VARIANT_NAMES.join(', ')}`)
         return 0
+      }
       case 'sh':
         return shCommand(rest, io)
       default: {

@@ -7,19 +7,26 @@ import { basename, join, resolve } from 'node:path'
 import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../engine/lab/diagnostics'
 import { MAX_LAB_BYTES, parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
-import { COURSE_INDEX, parseCourse } from '../engine/lab/course'
+import { COURSE_INDEX, checkCourseLabs, parseCourse } from '../engine/lab/course'
 import { release } from '../engine/lab/release'
-import { checkLab, runBlock, profilesOf, type BlockResult, type BlockRunOptions, type Explorer } from '../engine/lab/labRun'
+import {
+  checkLab, compileLab, judgeExercise, runBlock, profilesOf, skippedUnder, type BlockResult, type BlockRunOptions, type ExerciseResult, type Explorer,
+} from '../engine/lab/labRun'
 import type { RunOutcome } from '../engine/lab/run'
 import { formatFunctionGraph, formatStrace } from '../engine/machine/format'
 import { formatSchedule, parseSchedule } from '../engine/lab/schedule'
 import { labExplorer } from '../engine/lab/explore'
 import { parseArgs, readText, type CliIo } from './io'
 
-export const CHECK_HELP = `usage: fdlab check [--kernel 6.5|6.18|mainline] [--trace] [--quiet] LAB|DIR...
-Parses and type-checks each lab, runs every scenario under each of its kernel profiles, and runs
-every exercise's tests against its solution. Prints each failure with its trace and schedule.
-Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors.`
+export const CHECK_HELP = `usage: fdlab check [--kernel 6.5|6.18|mainline] [--trace] [--quiet] [--answer EXERCISE=FILE]... LAB|DIR...
+Parses and type-checks each lab (every error of a file in one pass), runs every scenario under
+each of its kernel profiles, and runs every exercise's tests against its solution. Prints each
+failure with its trace and schedule, and warns when a starter already passes all its tests.
+Each run ends pass, FAIL, BUDGET (it stopped at a limit: never a pass) or ERROR (it did not
+compile, or fdlab failed). A block marked kernel=P is skipped, and said so, under another --kernel.
+--answer EXERCISE=FILE judges FILE as the answer to EXERCISE instead, as grading does: every
+test, hidden ones included, and the points.
+Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors or unreadable files.`
 
 export const RUN_HELP = `usage: fdlab run LAB|DIR [--scenario NAME]... [--trace] [--schedule S] [--kernel 6.5|6.18|mainline]
 Runs scenarios (all of them, or each NAME; EXERCISE/TEST runs a test against the solution) and
@@ -53,10 +60,11 @@ export function labFiles(paths: readonly string[]): { files: string[]; errors: s
       if ('error' in ct) { errors.push(ct.error); continue }
       const { course, diagnostics } = parseCourse(ct.text, index)
       for (const d of diagnostics) errors.push(formatDiagnostic(d))
+      if (diagnostics.some((d) => d.severity === 'error')) continue
       for (const e of course.labs) {
         const f = join(p, e.file)
         if (existsSync(f)) files.push(f)
-        else errors.push(`${index}: lists ${e.file}, which does not exist`)
+        else errors.push(formatDiagnostic({ file: index, line: e.line ?? 1, col: e.col ?? 1, severity: 'error', code: 'course', message: `lists ${e.file}, which does not exist` }))
       }
     } else {
       const labs = readdirSync(p).filter((n) => n.endsWith('.lab.md')).sort()
@@ -69,7 +77,7 @@ export function labFiles(paths: readonly string[]): { files: string[]; errors: s
 
 function loadLabs(paths: readonly string[], io: CliIo, cmd: string): LoadedLab[] | null {
   const { files, errors } = labFiles(paths)
-  for (const e of errors) io.err(`fdlab ${cmd}: ${e}`)
+  for (const e of errors) io.err(/^\S+:\d+:\d+: (error|warning)\[/.test(e) ? e : `fdlab ${cmd}: ${e}`)
   if (errors.length) return null
   const out: LoadedLab[] = []
   for (const f of files) {
@@ -78,7 +86,9 @@ function loadLabs(paths: readonly string[], io: CliIo, cmd: string): LoadedLab[]
     const { lab, diagnostics } = parseLab(r.text, f)
     out.push({ path: f, lab, diagnostics })
   }
-  return out
+  // Two labs with one id (in a course, or given together) cannot be told apart by a grader.
+  const dup = checkCourseLabs(out.map((l) => ({ file: l.path, id: l.lab.meta.id, source: l.lab.source })))
+  return out.map((l) => ({ ...l, diagnostics: [...l.diagnostics, ...dup.filter((d) => d.file === l.path)] }))
 }
 
 function kernelOpt(opts: Map<string, string[]>, io: CliIo, cmd: string): ProfileName | undefined | null {
@@ -118,6 +128,35 @@ function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolea
   }
 }
 
+function printExercise(e: ExerciseResult, path: string, io: CliIo, showTrace: boolean, verbose: boolean, what: string): { total: number; failed: number } {
+  let total = 0
+  let failed = 0
+  for (const p of e.problems) { io.out(`FAIL  ${path}: exercise ${e.exercise.id}: ${what}: ${p}`); failed++ }
+  for (const t of e.tests) {
+    total++
+    if (!t.pass) failed++
+    const name = e.exercise.kind === 'predict' ? `exercise ${e.exercise.id} (computes the answer)` : `exercise ${e.exercise.id} test ${t.block.testName}${t.hidden ? ' (hidden)' : ''}`
+    printResult(t, io, `${path}: ${name}`, showTrace, verbose)
+  }
+  if (e.exercise.kind === 'predict' && !e.problems.length && verbose) io.out(`ok    ${path}: exercise ${e.exercise.id}: the answer ${[...e.expected.values()][0] ?? ''} matches the engine`)
+  return { total, failed }
+}
+
+/** --answer EXERCISE=FILE: the answers to judge instead of the solutions. */
+function answersOpt(opts: Map<string, string[]>, io: CliIo): Map<string, { text: string; file: string }> | null {
+  const out = new Map<string, { text: string; file: string }>()
+  for (const a of opts.get('answer') ?? []) {
+    const eq = a.indexOf('=')
+    if (eq <= 0) { io.err(`fdlab check: --answer takes EXERCISE=FILE, not '${a}'`); return null }
+    const id = a.slice(0, eq)
+    const file = a.slice(eq + 1)
+    const r = readText(file, MAX_LAB_BYTES, 'answer')
+    if ('error' in r) { io.err(r.error.includes('error[') ? r.error : `fdlab check: --answer ${id}: ${r.error}`); return null }
+    out.set(id, { text: r.text, file })
+  }
+  return out
+}
+
 export function checkCommand(argv: readonly string[], io: CliIo): number {
   const { opts, pos, error } = parseArgs(argv, ['trace', 'quiet', 'help'])
   if (error) { io.err(`fdlab check: ${error}`); return 2 }
@@ -125,30 +164,63 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   if (!pos.length) { io.err(CHECK_HELP); return 2 }
   const kernel = kernelOpt(opts, io, 'check')
   if (kernel === null) return 2
+  const answers = answersOpt(opts, io)
+  if (!answers) return 2
   const labs = loadLabs(pos, io, 'check')
   if (!labs) return 2
   const quiet = opts.has('quiet')
+  const showTrace = opts.has('trace')
   const runOpts: BlockRunOptions = { kernel, trace: true, explorer }
   let failed = 0
   let total = 0
+  if (answers.size) {
+    // Judge the given answers as grading does: every test of the exercise, hidden ones included.
+    let found = 0
+    let points = 0
+    let max = 0
+    for (const { path, lab, diagnostics } of labs) {
+      for (const [id, a] of answers) {
+        const ex = lab.exercises.find((e) => e.id === id)
+        if (!ex) continue
+        found++
+        printDiagnostics(diagnostics.filter((d) => d.severity === 'error'), io)
+        if (diagnostics.some((d) => d.severity === 'error')) { io.out(`ERROR ${path}: the lab file has errors`); failed++; continue }
+        const r = judgeExercise(lab, ex, a.text, runOpts, { file: a.file, lineOffset: 0 })
+        const c = printExercise(r, path, io, showTrace, !quiet, 'answer')
+        total += c.total
+        failed += c.failed
+        points += r.points
+        max += r.maxPoints
+        io.out(`score ${path}: exercise ${ex.id}: ${+r.points.toFixed(2)} of ${r.maxPoints} points`)
+      }
+    }
+    const missing = [...answers.keys()].filter((id) => !labs.some((l) => l.lab.exercises.some((e) => e.id === id)))
+    for (const id of missing) io.err(`fdlab check: --answer: no exercise '${id}' in ${pos.join(', ')}`)
+    if (missing.length || !found) return 2
+    io.out(`${failed ? 'FAILED' : 'passed'}: ${total - Math.min(failed, total)} of ${total} runs passed; ${+points.toFixed(2)} of ${max} points`)
+    return failed ? 1 : 0
+  }
   for (const { path, lab, diagnostics } of labs) {
-    printDiagnostics(diagnostics, io)
-    if (diagnostics.some((d) => d.severity === 'error')) { io.out(`FAIL  ${path}: the lab file has errors`); failed++; continue }
+    // Every problem of the file in one pass: the lab file's, then every block's lab C.
+    const compiled = compileLab(lab, runOpts)
+    const fileErrors = diagnostics.some((d) => d.severity === 'error')
+    printDiagnostics(fileErrors ? [...diagnostics, ...compiled] : [...diagnostics, ...compiled.filter((d) => d.severity === 'warning')], io)
+    if (fileErrors) { io.out(`ERROR ${path}: the lab file has errors`); failed++; continue }
     const r = checkLab(lab, diagnostics, runOpts)
+    printDiagnostics(r.warnings, io)
+    for (const b of [...lab.scenarios, ...lab.exercises.flatMap((e) => (e.kind === 'predict' ? [] : e.tests))]) {
+      const why = skippedUnder(b, runOpts)
+      if (why && !quiet) io.out(`skip  ${path}: ${b.role === 'test' ? `exercise ${b.name} test ${b.testName}` : `scenario ${b.name}`}: ${why}`)
+    }
     for (const s of r.scenarios) {
       total++
       if (!s.pass) failed++
-      printResult(s, io, `${path}: scenario ${s.block.name}`, opts.has('trace'), !quiet)
+      printResult(s, io, `${path}: scenario ${s.block.name}`, showTrace, !quiet)
     }
     for (const e of r.exercises) {
-      for (const p of e.problems) { io.out(`FAIL  ${path}: exercise ${e.exercise.id}: solution: ${p}`); failed++ }
-      for (const t of e.tests) {
-        total++
-        if (!t.pass) failed++
-        const name = e.exercise.kind === 'predict' ? `exercise ${e.exercise.id} (computes the answer)` : `exercise ${e.exercise.id} test ${t.block.testName}${t.hidden ? ' (hidden)' : ''}`
-        printResult(t, io, `${path}: ${name}`, opts.has('trace'), !quiet)
-      }
-      if (e.exercise.kind === 'predict' && !e.problems.length && !quiet) io.out(`ok    ${path}: exercise ${e.exercise.id}: the answer ${[...e.expected.values()][0] ?? ''} matches the engine`)
+      const c = printExercise(e, path, io, showTrace, !quiet, 'solution')
+      total += c.total
+      failed += c.failed
     }
   }
   io.out(`${failed ? 'FAILED' : 'passed'}: ${total - Math.min(failed, total)} of ${total} runs passed in ${labs.length} lab${labs.length === 1 ? '' : 's'}`)
@@ -196,6 +268,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
   const names = opts.get('scenario') ?? []
   let failed = 0
   let ran = 0
+  let skipped = 0
   const found = new Set<string>()
   for (const { path, lab, diagnostics } of labs) {
     printDiagnostics(diagnostics, io)
@@ -203,6 +276,8 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
     const { blocks } = findBlocks(lab, names)
     for (const { block, answer, label } of blocks) {
       found.add(block.role === 'test' ? `${block.name}/${block.testName}` : block.name)
+      const why = skippedUnder(block, { kernel })
+      if (why) { io.out(`== ${path}: ${label}: ${why}`); skipped++ }
       for (const profile of profilesOf(lab, block, { kernel })) {
         ran++
         const src = answer ? { code: answer.code, file: lab.file, lineOffset: answer.fenceLine } : null
@@ -227,7 +302,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
   const missing = names.filter((n) => !found.has(n))
   for (const n of missing) io.err(`fdlab run: no scenario or EXERCISE/TEST named '${n}'`)
   if (missing.length) return 2
-  if (!ran) { io.err('fdlab run: nothing to run (no scenarios)'); return 1 }
+  if (!ran) { io.err(skipped ? `fdlab run: nothing ran: every block asked for is marked for another kernel than --kernel ${kernel}` : 'fdlab run: nothing to run (no scenarios)'); return 1 }
   return failed ? 1 : 0
 }
 

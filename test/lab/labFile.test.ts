@@ -136,7 +136,7 @@ describe('course index', () => {
   it('lists labs in order with optional titles', () => {
     const { course, diagnostics } = parseCourse('title: FDs\nlabs:\n  - file: 01-a.lab.md\n  - file: 02-b.lab.md\n    title: Binder\n', 'course.yaml')
     expect(diagnostics).toEqual([])
-    expect(course).toEqual({ title: 'FDs', labs: [{ file: '01-a.lab.md', title: null }, { file: '02-b.lab.md', title: 'Binder' }] })
+    expect(course).toEqual({ title: 'FDs', labs: [{ file: '01-a.lab.md', title: null, line: 3, col: 5 }, { file: '02-b.lab.md', title: 'Binder', line: 4, col: 5 }] })
   })
   it('rejects paths outside the folder and duplicates', () => {
     const { diagnostics } = parseCourse('title: X\nlabs:\n  - ../x.lab.md\n  - a.lab.md\n  - a.lab.md\n  - file: notes.txt\n', 'course.yaml')

@@ -13,15 +13,21 @@ import type { Diagnostic } from './diagnostics'
 
 export const COURSE_INDEX = 'course.yaml'
 
-export interface CourseEntry { readonly file: string; readonly title: string | null }
+export interface CourseEntry {
+  readonly file: string
+  readonly title: string | null
+  /** Where the entry is in course.yaml (1-based), for diagnostics about it. */
+  readonly line?: number
+  readonly col?: number
+}
 export interface Course { readonly title: string; readonly labs: readonly CourseEntry[] }
 
 export function parseCourse(text: string, file: string): { course: Course; diagnostics: Diagnostic[] } {
   const diags: Diagnostic[] = []
-  const err = (line: number, col: number, message: string): void => { diags.push({ file, line, col, severity: 'error', code: 'front-matter', message }) }
+  const err = (line: number, col: number, message: string): void => { diags.push({ file, line, col, severity: 'error', code: 'course', message }) }
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true })
-  for (const e of doc.errors) err(e.linePos?.[0]?.line ?? 1, e.linePos?.[0]?.col ?? 1, e.message.split('\n')[0]!)
+  for (const e of doc.errors) err(e.linePos?.[0]?.line ?? 1, e.linePos?.[0]?.col ?? 1, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, ''))
   if (doc.errors.length) return { course: { title: '', labs: [] }, diagnostics: diags }
   const at = (n: YamlNode | null | undefined): [number, number] => {
     const p = lc.linePos(n?.range?.[0] ?? 0)
@@ -46,8 +52,29 @@ export function parseCourse(text: string, file: string): { course: Course; diagn
         continue
       }
       if (labs.some((q) => q.file === e.file)) { err(l, c, `labs[${i}]: ${e.file} is listed twice`); continue }
-      labs.push({ file: e.file, title: typeof e.title === 'string' ? e.title : null })
+      labs.push({ file: e.file, title: typeof e.title === 'string' ? e.title : null, line: l, col: c })
     }
   }
   return { course: { title, labs }, diagnostics: diags }
+}
+
+/**
+ * Problems across the labs of one course (or one command line): two labs with one id (a
+ * submission names its lab by id, so the grader could not tell them apart).
+ */
+export function checkCourseLabs(labs: readonly { readonly file: string; readonly id: string; readonly source: string }[]): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const first = new Map<string, string>()
+  for (const l of labs) {
+    if (!l.id) continue
+    const prev = first.get(l.id)
+    if (prev === undefined) { first.set(l.id, l.file); continue }
+    const lines = l.source.split('\n')
+    const i = lines.findIndex((x) => /^id\s*:/.test(x))
+    out.push({
+      file: l.file, line: i >= 0 ? i + 1 : 1, col: 1, severity: 'error', code: 'course',
+      message: `lab id '${l.id}' is also the id of ${prev}: the labs of a course need distinct ids (submissions name their lab by id)`,
+    })
+  }
+  return out
 }

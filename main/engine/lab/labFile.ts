@@ -17,6 +17,7 @@ import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } fr
 import type { Diagnostic, DiagCode } from './diagnostics'
 import { fences, frontMatter, parseInfo, splitLines, type InfoAttr } from './markdown'
 import { parseSchedule } from './schedule'
+import { RULE_IDS } from './rules'
 import { PROFILE_NAMES, VARIANT_NAMES, type ProfileName, type Variants } from '../sim/profile'
 
 export type BlockRole = 'scenario' | 'lib' | 'exercise' | 'starter' | 'solution' | 'test'
@@ -187,6 +188,11 @@ export function parseLab(text: string, file: string): ParsedLab {
   return { lab: { file, source: text, meta, blocks, scenarios, libs, exercises, bodyLine }, diagnostics: diags }
 }
 
+/** The YAML parser's message without its own position (relative to the YAML text, not the file). */
+function yamlMessage(m: string): string {
+  return m.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')
+}
+
 type Report = (line: number, col: number, code: DiagCode, message: string, severity?: 'error' | 'warning') => void
 
 function parseMeta(yamlText: string, startLine: number, d: Report): LabMeta {
@@ -199,7 +205,7 @@ function parseMeta(yamlText: string, startLine: number, d: Report): LabMeta {
   }
   for (const e of doc.errors) {
     const p = e.linePos?.[0]
-    d(startLine + (p?.line ?? 1), p?.col ?? 1, 'yaml', `front matter: ${e.message.split('\n')[0]}`)
+    d(startLine + (p?.line ?? 1), p?.col ?? 1, 'yaml', `front matter: ${yamlMessage(e.message)}`)
   }
   const meta = {
     id: '', title: '', version: '', kernels: ['6.18'] as ProfileName[], authors: [] as string[], license: '',
@@ -254,6 +260,7 @@ function parseMeta(yamlText: string, startLine: number, d: Report): LabMeta {
       else ks.push(s as ProfileName)
     }
     if (ks.length) meta.kernels = ks
+    else if (!list.length) { const [l, c] = at(kn); d(l, c, 'profile', 'kernel: the list is empty; name at least one profile (6.5, 6.18)') }
   }
   const au = get('authors') ?? get('author')
   if (au === null) d(startLine + 1, 1, 'front-matter', "the front matter needs 'authors'")
@@ -331,6 +338,10 @@ function block(open: number, close: number, code: string, lang: string, langCol:
   if (ea && !EXPECTATIONS.includes(expect)) { d(open, ea.col, 'fence', `expect= is one of ${EXPECTATIONS.join(', ')}`); ok = false }
   const rule = get('rule')?.value ?? null
   if (get('rule') && !rule) { d(open, get('rule')!.col, 'fence', 'rule= needs a sanitizer rule name'); ok = false }
+  else if (rule && !RULE_IDS.has(rule)) {
+    d(open, get('rule')!.col, 'rule', `rule=${rule}: the sanitizer has no rule '${rule}' (known: ${[...RULE_IDS].join(', ')}; docs/sanitizer-rules.md)`)
+    ok = false
+  }
   let bound: number | null = null
   const ba = get('bound')
   if (ba) {
@@ -363,7 +374,7 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
   }
   for (const e of doc.errors) {
     const p = e.linePos?.[0]
-    d(base + (p?.line ?? 1), p?.col ?? 1, 'yaml', `exercise ${id}: ${e.message.split('\n')[0]}`)
+    d(base + (p?.line ?? 1), p?.col ?? 1, 'yaml', `exercise ${id}: ${yamlMessage(e.message)}`)
   }
   if (doc.errors.length) return null
   const root = doc.contents

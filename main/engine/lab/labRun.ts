@@ -3,7 +3,8 @@
  * (expect=pass|violation|blocked|fail, rule=NAME), under each of its kernel profiles; and
  * judging exercise answers (implement and provoke answers are lab C; predict answers are values).
  */
-import { formatDiagnostic, type Diagnostic } from './diagnostics'
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics'
+import { frontEnd } from './labc'
 import type { ProfileName, Variants } from '../sim/profile'
 import { blockKernels, normalizeAnswer, type Exercise, type Lab, type LabBlock } from './labFile'
 
@@ -94,8 +95,20 @@ export function composeTest(lab: Lab, block: LabBlock, answer?: Source | null): 
 /** @deprecated the same as composeTest (kept for callers written before it). */
 export const blockSources = composeTest
 
+/**
+ * The profiles a block runs under: --kernel replaces the lab's profiles, but a block marked
+ * kernel=P runs only under P (none, when --kernel names another: see skippedUnder).
+ */
 export function profilesOf(lab: Lab, block: LabBlock, opts: BlockRunOptions): readonly ProfileName[] {
-  return opts.kernel ? [opts.kernel] : blockKernels(lab, block)
+  if (!opts.kernel) return blockKernels(lab, block)
+  if (block.kernels && !block.kernels.includes(opts.kernel)) return []
+  return [opts.kernel]
+}
+
+/** Why a block does not run under --kernel (null when it does). */
+export function skippedUnder(block: LabBlock, opts: BlockRunOptions): string | null {
+  if (!opts.kernel || !block.kernels || block.kernels.includes(opts.kernel)) return null
+  return `skipped: the block runs only under ${block.kernels.join(', ')} (kernel=${block.kernels.join(',')}), not under --kernel ${opts.kernel}`
 }
 
 function variantsOf(lab: Lab, block: LabBlock): Partial<Variants> {
@@ -231,7 +244,9 @@ export function judgeExercise(
     const block = ex.scenario ? lab.scenarios.find((s) => s.name === ex.scenario) : ex.tests[0]
     if (!block || !ex.observe) return { exercise: ex, points: 0, maxPoints: ex.points, tests, problems: ['the exercise has nothing that computes the answer'], expected }
     let right = true
-    for (const profile of profilesOf(lab, block, opts)) {
+    const profiles = profilesOf(lab, block, opts)
+    if (!profiles.length) return { exercise: ex, points: 0, maxPoints: ex.points, tests, problems: [skippedUnder(block, opts) ?? 'nothing computes the answer under this profile'], expected }
+    for (const profile of profiles) {
       const r = runBlock(lab, block, profile, { ...opts, explorer: undefined })
       tests.push({ ...r, hidden: block.hidden })
       if (r.verdict === 'budget' || r.verdict === 'error') {
@@ -268,11 +283,70 @@ export function judgeExercise(
   return { exercise: ex, points: problems.length ? 0 : points, maxPoints: ex.points, tests, problems, expected }
 }
 
+/**
+ * Compile everything of a lab that runs (scenarios; each test with the solution, else the
+ * starter; starters with their tests) under each of its profiles, without running it: every
+ * lab C diagnostic of the file in one pass, duplicates (a lib compiled with several blocks)
+ * once. Profiles a block does not run under (kernel=) are not compiled for it.
+ */
+export function compileLab(lab: Lab, opts: BlockRunOptions = {}): Diagnostic[] {
+  const seen = new Set<string>()
+  const out: Diagnostic[] = []
+  const add = (sources: Source[], profile: ProfileName): void => {
+    for (const d of frontEnd(sources, profile).diagnostics) {
+      const key = formatDiagnostic(d)
+      if (seen.has(key)) continue
+      seen.add(key)
+      out.push(d)
+    }
+  }
+  const src = (b: LabBlock | null | undefined): Source | null => (b && b.lang !== 'text' ? { code: b.code, file: lab.file, lineOffset: b.fenceLine } : null)
+  for (const s of lab.scenarios) for (const p of profilesOf(lab, s, opts)) add(composeTest(lab, s), p)
+  for (const ex of lab.exercises) {
+    if (ex.kind === 'predict') continue
+    for (const t of ex.tests) {
+      for (const p of profilesOf(lab, t, opts)) {
+        const sol = src(ex.solution)
+        if (sol) add(composeTest(lab, t, sol), p)
+        const st = src(ex.starter)
+        // A starter may be unfinished: its problems are warnings (students start from it).
+        if (st) for (const d of frontEnd(composeTest(lab, t, st), p).diagnostics.filter((x) => x.file === lab.file && x.line > ex.starter!.fenceLine && x.line < ex.starter!.closeLine)) {
+          const w: Diagnostic = { ...d, severity: 'warning', message: `starter: ${d.message}` }
+          const key = formatDiagnostic(w)
+          if (!seen.has(key)) { seen.add(key); out.push(w) }
+        }
+      }
+    }
+  }
+  return sortDiagnostics(out)
+}
+
 export interface LabCheck {
   readonly diagnostics: readonly Diagnostic[]
   readonly scenarios: readonly BlockResult[]
   readonly exercises: readonly ExerciseResult[]
+  /** Said about the lab's design (a starter that already passes every test of its exercise). */
+  readonly warnings: readonly Diagnostic[]
   readonly ok: boolean
+}
+
+/**
+ * A warning when an exercise's starter already passes all its tests: the exercise then proves
+ * nothing (the tests cannot tell a finished answer from the starting point).
+ */
+export function starterWarnings(lab: Lab, opts: BlockRunOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = []
+  for (const ex of lab.exercises) {
+    if (ex.kind === 'predict' || !ex.starter || ex.starter.lang === 'text' || !ex.tests.length) continue
+    const r = judgeExercise(lab, ex, ex.starter.code, opts, { file: lab.file, lineOffset: ex.starter.fenceLine })
+    if (r.tests.length && r.tests.every((t) => t.pass) && !r.problems.length) {
+      out.push({
+        file: lab.file, line: ex.starter.fenceLine, col: 1, severity: 'warning', code: 'starter-passes',
+        message: `exercise ${ex.id}: the starter already passes all ${r.tests.length} test run${r.tests.length === 1 ? '' : 's'}, so the tests cannot tell an answer from the starting point; add a test the starter fails`,
+      })
+    }
+  }
+  return out
 }
 
 /** Everything `fdlab check` verifies for one parsed lab. */
@@ -284,7 +358,8 @@ export function checkLab(lab: Lab, diagnostics: readonly Diagnostic[], opts: Blo
     if (!ex.solution) continue
     exercises.push(judgeExercise(lab, ex, ex.solution.code, opts, { file: lab.file, lineOffset: ex.solution.fenceLine }))
   }
+  const warnings = starterWarnings(lab, opts)
   const ok = !diagnostics.some((d) => d.severity === 'error') && scenarios.every((r) => r.pass) &&
     exercises.every((e) => e.problems.length === 0 && e.tests.every((t) => t.pass))
-  return { diagnostics, scenarios, exercises, ok }
+  return { diagnostics, scenarios, exercises, warnings, ok }
 }

@@ -3,6 +3,7 @@
  * lab's declarations, the kernel API of the profile and the syscall table, annotates the tree
  * for the interpreter (types, slots, call targets) and reports every problem it finds.
  */
+import { OVERRIDABLE_KERNEL_FUNCTIONS } from './overrides'
 import type { Diagnostic } from '../diagnostics'
 import type { Block, Expr, FuncDef, Stmt, TopDecl, Unit, VarDecl } from './ast'
 import { PRELUDE, type LabApi } from './api'
@@ -185,7 +186,9 @@ class Checker extends ExprChecker {
       return
     }
     if (!unique('function', f.name, f.pos)) return
-    if (this.api.fn(f.name)?.kind === 'kernel') this.err(f.pos, 'redefined', `'${f.name}' hides the kernel function of the same name in this lab`, 'warning')
+    if (this.api.fn(f.name)?.kind === 'kernel' && !OVERRIDABLE_KERNEL_FUNCTIONS.includes(f.name)) {
+      this.err(f.pos, 'shadow', `'${f.name}' hides the kernel function of the same name from lab code only: the engine's kernel paths (system calls, drivers, task work) still call the kernel's own ${f.name}, never this one; rename it (only ${OVERRIDABLE_KERNEL_FUNCTIONS.join(', ')} can replace the engine's)`, 'warning')
+    }
     this.prog.funcs.set(f.name, f)
   }
 

@@ -13,7 +13,7 @@
  */
 import type { Diagnostic } from '../diagnostics'
 import type { ProfileName } from '../../sim/profile'
-import { getProfile } from '../../sim/profile'
+import { getProfile, PROFILE_NAMES } from '../../sim/profile'
 import type { Expr } from './ast'
 import { constBinary } from './consteval'
 import { parseExpression } from './parser'
@@ -30,6 +30,15 @@ function definedNames(profile: ProfileName): Set<string> {
   for (const [k, v] of Object.entries(p)) if (v === true) names.add(`FDLAB_${k.toUpperCase()}`)
   return names
 }
+
+/** Every FDLAB_ name any profile defines (a name outside it is a typo, not an undefined feature). */
+export const FDLAB_MACROS: readonly string[] = (() => {
+  const all = new Set<string>()
+  for (const n of PROFILE_NAMES) {
+    for (const [k, v] of Object.entries(getProfile(n) as unknown as Record<string, unknown>)) if (typeof v === 'boolean') all.add(`FDLAB_${k.toUpperCase()}`)
+  }
+  return [...all].sort()
+})()
 
 const DIRECTIVE = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/
 
@@ -50,6 +59,14 @@ export function preprocess(src: string, file: string, lineOffset: number, profil
     const [, dir, rest] = m as unknown as [string, string, string]
     const arg = rest.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trim()
     const outer = stack.slice(0, -1).every((s) => s.active)
+    for (const m of arg.matchAll(/\bFDLAB_\w+/g)) {
+      if (!FDLAB_MACROS.includes(m[0])) {
+        diags.push({
+          file, line: lineOffset + i + 1, col: l.indexOf(m[0]) + 1, severity: 'error', code: 'macro',
+          message: `unknown macro ${m[0]}: no profile defines it (known: ${FDLAB_MACROS.join(', ')}; docs/lab-c.md)`,
+        })
+      }
+    }
     switch (dir) {
       case 'if': case 'ifdef': case 'ifndef': {
         const parentLive = live()

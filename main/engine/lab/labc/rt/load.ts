@@ -8,6 +8,7 @@ import type { KGen, Kernel } from '../../../sim/context'
 import type { File, FileOperations, FlOwner, Inode } from '../../../kernel/include/types'
 import type { FuncDef } from '../ast'
 import type { Program } from '../checker'
+import { OVERRIDABLE_KERNEL_FUNCTIONS } from '../overrides'
 import { Interp, LIMITS, type InterpOptions, type RuntimeHooks } from './interp'
 import { KERNEL_IMPL, needsFiles, type Impl } from './kapi'
 import { KERNEL_API } from '../../../kernel/api'
@@ -73,7 +74,7 @@ export function loadProgram(m: Machine, prog: Program, lineText: (file: string, 
   if (prog.devices.has('binder') && !prog.drivers.some((d) => d.name === 'binder')) m.registerDriver('binder', binder_fops)
   // A lab function that hides an overridable kernel function (an exercise implementing
   // binder_deferred_fd_close) is what the engine's callers run instead.
-  for (const name of ['binder_deferred_fd_close']) {
+  for (const name of OVERRIDABLE_KERNEL_FUNCTIONS) {
     const fn = prog.funcs.get(name)
     if (!fn) continue
     m.k.overrides.set(name, function* (_k: Kernel, fd: number): KGen<unknown> {
