@@ -334,7 +334,12 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo): Pr
     const reports: ExploreReport[] = []
     for (const profile of profilesOf(lab, found.block, { kernel })) {
       const r = await exploreBlock(lab, path, name, found.block, found.answer, profile, { bound: bound ?? null, maxRuns: maxRuns ?? undefined }, io)
-      if ('error' in r) { io.err(`fdlab explore: ${path}: ${name} [${profile}]: ${r.error}`); return 1 }
+      if ('error' in r) {
+        // Diagnostics print as they are (one format); other errors say where they come from.
+        if (/^\S+:\d+:\d+: (error|warning)\[/.test(r.error)) io.err(r.error)
+        else io.err(`fdlab explore: ${path}: ${name} [${profile}]: ${r.error}`)
+        return 1
+      }
       reports.push(r.report)
       if (!json) for (const l of formatReport(r.report)) io.out(l)
       if (!r.report.met) status = 1

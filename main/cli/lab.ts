@@ -294,7 +294,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
           io.out(`status: ${o.status}, ${o.steps} micro-steps; expectation ${block.expect}${block.rule ? ` (${block.rule})` : ''}: ${r.pass ? 'met' : 'NOT met'} (verdict: ${r.verdict})`)
           for (const reason of r.reasons) io.out(`  ${reason}`)
           io.out(`schedule: ${formatSchedule(o.schedule)}`)
-        }
+        } else io.out(`status: not run (the sources do not compile); expectation ${block.expect}: NOT met (verdict: ${r.verdict})`)
         if (!r.pass) failed++
       }
     }
