@@ -81,7 +81,8 @@ try {
   }
   const kmed = kernelRounds.length ? figure('kernel dup+close (this machine)', kernelRounds) : null
   const r0 = engineRounds[0]
-  console.log(`trace: ${r0.eventsPerOp_6_18.toFixed(1)} events per syscall (6.18), ${setup.bytesPerEvent === null ? '? (run node with --expose-gc)' : setup.bytesPerEvent.toFixed(1)} bytes of memory per event`)
+  const bpe = setup.bytesPerEvent
+  console.log(`trace: ${r0.eventsPerOp_6_18.toFixed(1)} events per syscall (6.18); memory per event ${bpe.measured === null ? '?' : bpe.measured.toFixed(1)} bytes measured (heap and buffers after GC), ${bpe.held.toFixed(1)} bytes held by the compact log`)
   console.log(`micro-steps per syscall: ${r0.stepsPerOp_6_18.toFixed(1)} (6.18), ${r0.stepsPerOp_6_5.toFixed(1)} (6.5)`)
   console.log(`ratio traced/untraced, 6.5: ${(med.fastTraced_6_5 / med.fast_6_5).toFixed(3)}; ratio stepped/fast, 6.5: ${(med.stepped_6_5 / med.fast_6_5).toFixed(3)}`)
   console.log(`ratio stepped traced/fast traced: ${(med.steppedTraced_6_18 / med.fastTraced_6_18).toFixed(3)}`)
