@@ -41,7 +41,7 @@ export function shCommand(argv: readonly string[], io: CliIo, stdin: () => strin
   let errors = 0
   m.spawnProcess({ comm: 'sh', program: shellProgram(queue, (line, result) => { if (result.startsWith('error')) { errors++; io.err(`${line}: ${result}`) } }) })
   const r = m.run()
-  const ev = m.k.trace.events
+  const ev = m.k.trace
   for (const l of opts.has('trace') ? formatFunctionGraph(ev) : formatStrace(ev)) io.out(l)
   if (r.status !== 'done') io.err(`fdlab sh: run ended ${r.status}`)
   return errors || m.violations.some((v) => v.severity === 'violation') ? 1 : 0

@@ -111,6 +111,30 @@ describe('explorer', () => {
     expect(calls).toBeGreaterThan(0)
   })
 
+  it('explores a schedule far deeper than the JavaScript stack (no recursion per step)', () => {
+    // 12,000 dup+close pairs: over 100,000 micro-steps in one schedule, with a second process
+    // so that the search has a choice at every step. A recursive search overflows the stack here.
+    const loops = 12_000
+    const factory = (): Machine => {
+      const m = createMachine({ trace: false })
+      m.spawnProcess({ comm: 'deep', program: function* (u) {
+        const fd = yield* u.sys('open', '/tmp/deep', O_RDWR | O_CREAT, 0o644)
+        for (let i = 0; i < loops; i++) yield* u.sys('close', yield* u.sys('dup', fd))
+      } })
+      m.spawnProcess({ comm: 'other', program: function* (u) { yield* u.sys('open', '/tmp/other', O_RDWR | O_CREAT, 0o644) } })
+      return m
+    }
+    const r = explore(factory, { maxSteps: 10_000_000, maxRuns: 2 })
+    expect(r.outcomes.every((o) => o.status === 'done')).toBe(true)
+    expect(r.runs).toBeGreaterThanOrEqual(1)
+    const longest = Math.max(...r.outcomes.map((o) => o.schedule.length))
+    expect(longest).toBeGreaterThan(100_000)
+    // the same at the step budget: the run that stops there is a 'budget' outcome, not a crash
+    const b = explore(factory, { maxSteps: 50_000, maxRuns: 2 })
+    expect(b.outcomes.map((o) => o.status)).toContain('budget')
+    expect(b.outcomes.some((o) => o.status === 'error')).toBe(false)
+  })
+
   it('schedules round-trip through their text form', () => {
     const s = [100, 100, 100, 101, 100, 100]
     expect(encodeSchedule(s)).toBe('v1:100*3,101,100*2')

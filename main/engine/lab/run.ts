@@ -140,7 +140,8 @@ export function runInstance(inst: Instance, spec: RunSpec, diagnostics: readonly
       message: `expect failed: ${f.message ? `${f.message} (${f.text})` : f.text} [step ${f.step}, thread ${f.tid}]`,
     })),
     runtimeErrors, observations: rt.observations, output: rt.output, printk: [...machine.k.printk],
-    events: machine.k.trace.events, labels: machine.labels, machine,
+    // Built from the compact trace only when read (most runs are judged, not printed).
+    get events() { return machine.k.trace.events }, labels: machine.labels, machine,
   }
 }
 

@@ -95,19 +95,87 @@ function join(a: Clock, b: Clock): Clock {
   return c
 }
 
+type Undo = [Map<number, number>, number, number | undefined]
+
+/**
+ * Where each thread last did each kind of step on the current path (indices into the path), so
+ * that "the last step of thread U dependent with P" is a lookup, not a walk back along the path
+ * (a walk makes the search quadratic in the schedule's length). Updated when a step is taken and
+ * undone when the search backtracks over it.
+ */
+class LastSteps {
+  private readonly any = new Map<string, Map<number, number>>()
+  private readonly write = new Map<string, Map<number, number>>()
+  /** Last global ('*') step, last step that is not a thread start, last step on any 'rcu:PID'. */
+  private readonly star = new Map<number, number>()
+  private readonly nonStart = new Map<number, number>()
+  private readonly rcuReader = new Map<number, number>()
+  readonly tids = new Set<number>()
+
+  private static table(t: Map<string, Map<number, number>>, obj: string): Map<number, number> {
+    let m = t.get(obj)
+    if (!m) { m = new Map(); t.set(obj, m) }
+    return m
+  }
+
+  private static set(map: Map<number, number>, tid: number, i: number, undo: Undo[]): void {
+    undo.push([map, tid, map.get(tid)])
+    map.set(tid, i)
+  }
+
+  /** Record step `p` at path index `i`; the changes are appended to `undo`. */
+  apply(p: Pending, i: number, undo: Undo[]): void {
+    this.tids.add(p.tid)
+    if (p.obj.startsWith('start:')) return
+    LastSteps.set(this.nonStart, p.tid, i, undo)
+    if (p.obj === '*') { LastSteps.set(this.star, p.tid, i, undo); return }
+    LastSteps.set(LastSteps.table(this.any, p.obj), p.tid, i, undo)
+    if (p.w) LastSteps.set(LastSteps.table(this.write, p.obj), p.tid, i, undo)
+    if (p.obj.startsWith('rcu:')) LastSteps.set(this.rcuReader, p.tid, i, undo)
+  }
+
+  static revert(undo: Undo[]): void {
+    for (let k = undo.length - 1; k >= 0; k--) {
+      const [map, tid, prev] = undo[k]!
+      if (prev === undefined) map.delete(tid)
+      else map.set(tid, prev)
+    }
+    undo.length = 0
+  }
+
+  /** Index of thread `u`'s last step on the path that is dependent with `p` (another thread's), or -1. */
+  lastDependent(u: number, p: Pending): number {
+    if (p.obj.startsWith('start:')) return -1
+    if (p.obj === '*') return this.nonStart.get(u) ?? -1
+    let i = this.star.get(u) ?? -1
+    const same = (p.w ? this.any : this.write).get(p.obj)?.get(u)
+    if (same !== undefined && same > i) i = same
+    if (p.obj === 'rcu') { const r = this.rcuReader.get(u); if (r !== undefined && r > i) i = r }
+    else if (p.obj.startsWith('rcu:')) { const r = this.any.get('rcu')?.get(u); if (r !== undefined && r > i) i = r }
+    return i
+  }
+}
+
 interface Frame {
+  /** The machine at this state, until its first child takes it over (later children replay). */
+  m: Machine | null
   /** Enabled threads at this state, and every thread's next step (enabled or not). */
   enabled: Pending[]
   next: Map<number, Pending>
   backtrack: Set<number>
   done: Set<number>
-  /** The step taken from this state on the current path, its thread and vector clock. */
+  /** The step taken from this state on the current path, its vector clock, and its LastSteps changes. */
   step: Pending | null
   clock: Clock | null
+  undo: Undo[]
   /** Per-thread clocks before the step. */
   threadClocks: Map<number, Clock>
   preempt: number
   last: number | null
+  /** Threads in the order tried, the steps already explored from here, the sleep set on arrival. */
+  order: Pending[]
+  explored: Pending[]
+  sleep: Pending[]
 }
 
 /**
@@ -115,6 +183,10 @@ interface Frame {
  * one thread is explored first; a backtracking point is added where the path shows two dependent
  * steps of different threads that are not ordered by happens-before (vector clocks). With `por:
  * false` every enabled thread is explored at every state (the naive enumeration).
+ *
+ * The depth-first search keeps its own stack of frames (one per state on the current path): no
+ * recursion, so a schedule of any length (a thread spinning until the step budget) explores
+ * without touching the JavaScript stack's limit.
  */
 export function explore(factory: () => Machine, opts: ExploreOptions = {}): ExploreResult {
   const por = opts.por ?? true
@@ -129,6 +201,7 @@ export function explore(factory: () => Machine, opts: ExploreOptions = {}): Expl
   let stoppedBy: ExploreResult['stoppedBy'] = 'done'
   const frames: Frame[] = []
   const prefix: number[] = []
+  const lastSteps = new LastSteps()
 
   const replay = (): Machine => {
     const m = factory()
@@ -170,14 +243,15 @@ export function explore(factory: () => Machine, opts: ExploreOptions = {}): Expl
     return !(lastEnabled && tid !== f.last && f.preempt >= bound)
   }
 
-  const visit = (m: Machine, threadClocks: Map<number, Clock>, preempt: number, last: number | null, sleep: Pending[]): void => {
-    if (stop()) return
+  /** Arrive at the state `m` (after `prefix`): record it if final, else push its frame. */
+  const arrive = (m: Machine, threadClocks: Map<number, Clock>, preempt: number, last: number | null, sleep: Pending[]): boolean => {
+    if (stop()) return false
     const depth = prefix.length
     const en = m.enabled()
     if (en.length === 0 || depth >= maxSteps) {
       const live = m.threads.some((t) => !t.done && t.kind !== 'system')
       record(m, depth >= maxSteps && en.length ? 'budget' : live ? 'blocked' : 'done')
-      return
+      return false
     }
     const enabled: Pending[] = en.map((t) => ({ tid: t.tid, obj: t.pending!.obj, w: t.pending!.w }))
     const next = new Map<number, Pending>()
@@ -190,73 +264,102 @@ export function explore(factory: () => Machine, opts: ExploreOptions = {}): Expl
       // Race detection: for each thread's next step, the last dependent step of another thread
       // that does not happen-before it gets a backtracking point.
       for (const [tid, p] of next) {
-        const cp = threadClocks.get(tid)!
-        for (let i = depth - 1; i >= 0; i--) {
-          const f = frames[i]!
-          const s = f.step!
-          if (s.tid === tid || !dependent(s, p)) continue
-          if (i <= (cp.get(s.tid) ?? -1)) break // happens-before: ordered already
-          if (f.enabled.some((q) => q.tid === tid)) { if (allowed(f, tid)) f.backtrack.add(tid) }
-          else for (const q of f.enabled) if (allowed(f, q.tid)) f.backtrack.add(q.tid)
-          break
+        let i = -1
+        let by = -1
+        for (const u of lastSteps.tids) {
+          if (u === tid) continue
+          const j = lastSteps.lastDependent(u, p)
+          if (j > i) { i = j; by = u }
         }
+        if (i < 0) continue
+        if (i <= (threadClocks.get(tid)!.get(by) ?? -1)) continue // happens-before: ordered already
+        const f = frames[i]!
+        if (f.enabled.some((q) => q.tid === tid)) { if (allowed(f, tid)) f.backtrack.add(tid) }
+        else for (const q of f.enabled) if (allowed(f, q.tid)) f.backtrack.add(q.tid)
       }
     }
 
-    const frame: Frame = { enabled, next, backtrack: new Set(), done: new Set(), step: null, clock: null, threadClocks, preempt, last }
-    frames[depth] = frame
-    const order = [...enabled].sort((a, b) => (a.tid === last ? -1 : b.tid === last ? 1 : a.tid - b.tid)).filter((p) => allowed(frame, p.tid))
-    if (order.length === 0) { frames.length = depth; return }
-    if (por) frame.backtrack.add(order[0]!.tid)
-    else for (const p of order) frame.backtrack.add(p.tid)
-    let first = true
-    const explored: Pending[] = []
-    const asleep = (t: number): boolean => por && sleep.some((z) => z.tid === t)
-    for (;;) {
-      if (stop()) break
-      const tid = order.map((p) => p.tid).find((t) => frame.backtrack.has(t) && !frame.done.has(t) && !asleep(t))
-        ?? [...frame.backtrack].find((t) => !frame.done.has(t) && !asleep(t) && enabled.some((p) => p.tid === t))
-      if (tid === undefined) {
-        // The first choice may be asleep: then try any awake enabled thread once (sleep sets).
-        if (explored.length === 0 && por) {
-          const awake = order.find((p) => !asleep(p.tid) && !frame.done.has(p.tid))
-          if (awake) { frame.backtrack.add(awake.tid); continue }
-        }
-        break
-      }
-      frame.done.add(tid)
-      const child = first ? m : replay()
-      first = false
-      const p = enabled.find((q) => q.tid === tid)!
-      // Vector clock of this step: after its thread's previous steps and every dependent step.
-      let c = new Map(threadClocks.get(tid)!)
-      for (let i = 0; i < depth; i++) if (dependent(frames[i]!.step!, p)) c = join(c, frames[i]!.clock!)
-      c.set(tid, depth)
-      frame.step = p
-      frame.clock = c
-      const nextClocks = new Map(threadClocks)
-      nextClocks.set(tid, c)
-      prefix.push(tid)
-      try {
-        child.step(tid)
-      } catch (e) {
-        // A crash in one interleaving is an outcome of its own; the search goes on.
-        steps++
-        record(child, 'error', (e as Error).message)
-        prefix.pop()
-        continue
-      }
-      steps++
-      const lastEnabled = last !== null && enabled.some((q) => q.tid === last)
-      const childSleep = por ? [...sleep, ...explored].filter((z) => !dependent(z, p)) : []
-      visit(child, nextClocks, preempt + (lastEnabled && tid !== last ? 1 : 0), tid, childSleep)
-      explored.push(p)
-      prefix.pop()
+    const frame: Frame = {
+      m, enabled, next, backtrack: new Set(), done: new Set(), step: null, clock: null, undo: [], threadClocks, preempt, last,
+      order: [], explored: [], sleep,
     }
-    frames.length = depth
+    frame.order = [...enabled].sort((a, b) => (a.tid === last ? -1 : b.tid === last ? 1 : a.tid - b.tid)).filter((p) => allowed(frame, p.tid))
+    if (frame.order.length === 0) return false
+    if (por) frame.backtrack.add(frame.order[0]!.tid)
+    else for (const p of frame.order) frame.backtrack.add(p.tid)
+    frames.push(frame)
+    return true
   }
 
-  visit(factory(), new Map(), 0, null, [])
+  /** The next thread to try from `frame`, or undefined when it is finished. */
+  const choose = (frame: Frame): number | undefined => {
+    const asleep = (t: number): boolean => por && frame.sleep.some((z) => z.tid === t)
+    for (;;) {
+      const tid = frame.order.map((p) => p.tid).find((t) => frame.backtrack.has(t) && !frame.done.has(t) && !asleep(t))
+        ?? [...frame.backtrack].find((t) => !frame.done.has(t) && !asleep(t) && frame.enabled.some((p) => p.tid === t))
+      if (tid !== undefined) return tid
+      // The first choice may be asleep: then try any awake enabled thread once (sleep sets).
+      if (frame.explored.length === 0 && por) {
+        const awake = frame.order.find((p) => !asleep(p.tid) && !frame.done.has(p.tid))
+        if (awake) { frame.backtrack.add(awake.tid); continue }
+      }
+      return undefined
+    }
+  }
+
+  arrive(factory(), new Map(), 0, null, [])
+  while (frames.length > 0) {
+    const depth = frames.length - 1
+    const frame = frames[depth]!
+    LastSteps.revert(frame.undo)
+    const tid = stop() ? undefined : choose(frame)
+    if (tid === undefined) {
+      // Backtrack: this state is finished; its parent's step is explored.
+      frames.pop()
+      if (depth > 0) {
+        const parent = frames[depth - 1]!
+        parent.explored.push(parent.step!)
+        prefix.pop()
+      }
+      continue
+    }
+    frame.done.add(tid)
+    const child = frame.m ?? replay()
+    frame.m = null
+    const p = frame.enabled.find((q) => q.tid === tid)!
+    // Vector clock of this step: after its thread's previous steps and every dependent step
+    // (each thread's last dependent step suffices: a thread's clocks only grow).
+    let c = new Map(frame.threadClocks.get(tid)!)
+    for (const u of lastSteps.tids) {
+      if (u === tid) continue
+      const j = lastSteps.lastDependent(u, p)
+      if (j >= 0) c = join(c, frames[j]!.clock!)
+    }
+    c.set(tid, depth)
+    frame.step = p
+    frame.clock = c
+    lastSteps.apply(p, depth, frame.undo)
+    const nextClocks = new Map(frame.threadClocks)
+    nextClocks.set(tid, c)
+    prefix.push(tid)
+    try {
+      child.step(tid)
+    } catch (e) {
+      // A crash in one interleaving is an outcome of its own; the search goes on.
+      steps++
+      record(child, 'error', (e as Error).message)
+      prefix.pop()
+      continue
+    }
+    steps++
+    const last = frame.last
+    const lastEnabled = last !== null && frame.enabled.some((q) => q.tid === last)
+    const childSleep = por ? [...frame.sleep, ...frame.explored].filter((z) => !dependent(z, p)) : []
+    if (!arrive(child, nextClocks, frame.preempt + (lastEnabled && tid !== last ? 1 : 0), tid, childSleep)) {
+      frame.explored.push(p)
+      prefix.pop()
+    }
+  }
   return {
     runs, steps, complete: stoppedBy === 'done', stoppedBy,
     outcomes: [...outcomes.values()].sort((a, b) => a.key.localeCompare(b.key)),

@@ -1,7 +1,7 @@
 /**
  * Printing a run: strace-style system calls and ftrace function_graph-style kernel paths.
  */
-import type { TraceArg, TraceEvent } from '../sim/trace'
+import { TraceLog, type TraceArg, type TraceEvent, type TraceEventKind } from '../sim/trace'
 import { ERRNO_NAMES, ERRNO_TEXT } from '../kernel/include/errno'
 import {
   formatOpenFlags, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK, F_SETLKW,
@@ -53,10 +53,25 @@ export interface FormatOptions {
   steps?: boolean
 }
 
+/**
+ * What the printers read: the compact log itself (events are built one at a time, only those
+ * printed; nothing is kept) or an array of events.
+ */
+export type TraceSource = readonly TraceEvent[] | TraceLog
+
+function reader(src: TraceSource): { n: number; at: (i: number) => TraceEvent; kind: (i: number) => TraceEventKind } {
+  if (src instanceof TraceLog) return { n: src.length, at: (i) => src.at(i), kind: (i) => src.kind(i) }
+  return { n: src.length, at: (i) => src[i]!, kind: (i) => src[i]!.e }
+}
+
 /** strace -f style: one line per completed system call. */
-export function formatStrace(events: readonly TraceEvent[], opts: FormatOptions = {}): string[] {
+export function formatStrace(events: TraceSource, opts: FormatOptions = {}): string[] {
   const out: string[] = []
-  for (const e of events) {
+  const r = reader(events)
+  for (let i = 0; i < r.n; i++) {
+    const k = r.kind(i)
+    if (k !== 'sys_exit' && k !== 'task' && k !== 'violation') continue
+    const e = r.at(i)
     if (e.e === 'sys_exit') {
       const line = `[pid ${e.tid}] ${e.name}(${straceArgs(e.name, e.args)}) = ${formatRet(e.ret)}`
       out.push(opts.steps ? `${String(e.step).padStart(5)}  ${line}` : line)
@@ -89,17 +104,18 @@ function stateText(e: TraceEvent): string | null {
  * function_graph style: nested kernel calls per thread, leaf calls on one line, system calls
  * as strace lines, violations marked `!!!`.
  */
-export function formatFunctionGraph(events: readonly TraceEvent[], opts: FormatOptions = {}): string[] {
+export function formatFunctionGraph(events: TraceSource, opts: FormatOptions = {}): string[] {
   const out: string[] = []
   const depth = new Map<number, number>()
   const pad = (e: TraceEvent): string => `${String(e.step).padStart(5)}) ${String(e.tid).padStart(4)} | `
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!
+  const r = reader(events)
+  for (let i = 0; i < r.n; i++) {
+    const e = r.at(i)
     const d = depth.get(e.tid) ?? 0
     const ind = '  '.repeat(d)
     switch (e.e) {
       case 'enter': {
-        const next = events[i + 1]
+        const next = i + 1 < r.n && r.kind(i + 1) === 'exit' ? r.at(i + 1) : undefined
         if (next && next.e === 'exit' && next.fn === e.fn && next.tid === e.tid) {
           out.push(`${pad(e)}${ind}${e.fn}(${e.args.map(arg).join(', ')}) = ${arg(next.ret)};`)
           i++

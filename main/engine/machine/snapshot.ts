@@ -37,7 +37,7 @@ function deepFreeze<T>(o: T): T {
 }
 
 function changedSince(m: Machine): ChangedView {
-  const ev = m.k.trace.events
+  const trace = m.k.trace
   const fds = new Set<string>()
   const tables = new Set<string>()
   const files = new Set<string>()
@@ -46,9 +46,10 @@ function changedSince(m: Machine): ChangedView {
   let delayedFput = false
   let rcu = false
   let locks = false
-  for (let i = ev.length - 1; i >= 0; i--) {
-    const e = ev[i]!
-    if (e.step !== m.stepNo) break
+  // Only this step's events are built (the compact trace is read from the end).
+  for (let i = trace.length - 1; i >= 0; i--) {
+    if (trace.stepAt(i) !== m.stepNo) break
+    const e = trace.at(i)
     switch (e.e) {
       case 'fd': fds.add(`${e.files}:${e.fd}`); tables.add(e.files); if (e.from) files.add(e.from); if (e.to) files.add(e.to); break
       case 'bit': tables.add(e.files); if (e.map === 'open_fds' || e.map === 'close_on_exec') fds.add(`${e.files}:${e.index}`); break

@@ -3,7 +3,7 @@
  * kernel functions are plain functions; trace events are the same as the stepped engine's.
  */
 import type { Kernel } from './context'
-import type { TraceArg, TraceLog } from './trace'
+import type { TraceLog } from './trace'
 import { traceArg } from './kfunc_common'
 
 export { traceArg, at, simNote, tracedStub } from './kfunc_common'
@@ -27,11 +27,9 @@ export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ..
     const t = k.trace
     // eslint-disable-next-line prefer-rest-params
     if (!t.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
-    const targs: TraceArg[] = new Array(arguments.length - 1)
-    for (let i = 1; i < arguments.length; i++) targs[i - 1] = traceArg(arguments[i])
-    t.emit({ e: 'enter', fn: name, args: targs })
+    t.enter(name, arguments, 1, traceArg)
     const r = (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
-    t.emit({ e: 'exit', fn: name, ret: traceArg(r) })
+    t.exit(name, traceArg(r))
     return r
   } as unknown as (k: Kernel, ...args: A) => R
   Object.defineProperty(fn, 'name', { value: name })

@@ -25,9 +25,9 @@ export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => KGen<R>)
 export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => KGen<R>): KFunc<A, R> {
   const traced = function* (k: Kernel, args: A): KGen<R> {
     const t = k.trace
-    t.emit({ e: 'enter', fn: name, args: args.map(traceArg) })
+    t.enter(name, args, 0, traceArg)
     const r = yield* body(k, ...args)
-    t.emit({ e: 'exit', fn: name, ret: traceArg(r) })
+    t.exit(name, traceArg(r))
     return r
   }
   // With tracing off the body's own generator is returned: no wrapper frame on the hot path.
@@ -44,9 +44,9 @@ export type KFuncSync<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) &
 export function kfuncSync<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R): KFuncSync<A, R> {
   const fn = (k: Kernel, ...args: A): R => {
     const t = k.trace
-    if (t.on) t.emit({ e: 'enter', fn: name, args: args.map(traceArg) })
+    if (t.on) t.enter(name, args, 0, traceArg)
     const r = body(k, ...args)
-    if (t.on) t.emit({ e: 'exit', fn: name, ret: traceArg(r) })
+    if (t.on) t.exit(name, traceArg(r))
     return r
   }
   Object.defineProperty(fn, 'name', { value: name })

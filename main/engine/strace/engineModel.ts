@@ -109,12 +109,12 @@ export class EngineModel implements ReplayModel {
   }
 
   drainTrace(): string[] {
-    const ev = this.machine.k.trace.events
-    if (ev.length === this.traced) return []
-    const out = formatFunctionGraph(ev.slice(this.traced))
-    this.traced = ev.length
-    if (ev.length > 100_000) {
-      ev.length = 0
+    const trace = this.machine.k.trace
+    if (trace.length === this.traced) return []
+    const out = formatFunctionGraph(trace.slice(this.traced))
+    this.traced = trace.length
+    if (trace.length > 100_000) {
+      trace.clear()
       this.traced = 0
     }
     return out
