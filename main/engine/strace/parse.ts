@@ -521,9 +521,10 @@ function parseLineUnsafe(s: string, line: number): RawLine {
     return { kind: 'info', line, pid: p.pid, comm: p.comm, time: p.time, text: s.slice(b, end), attached: undefined, detachedPid: undefined }
   }
 
-  // name(args) = ret
+  // name(args) = ret; `???(` is a call strace could not name (a task killed at syscall entry)
   let j = b
-  while (j < end && isNameChar(s.charCodeAt(j))) j++
+  if (s.startsWith('???(', b)) j = b + 3
+  else while (j < end && isNameChar(s.charCodeAt(j))) j++
   if (j === b || s.charCodeAt(j) !== LPAREN) return unparsed(line, s, p.pid)
   const name = s.slice(b, j)
   const a = j + 1
@@ -641,7 +642,8 @@ export function intArg(arg: string | undefined): number | undefined {
   if (arg.charCodeAt(0) === MINUS) j++
   while (j < end && isNameChar(arg.charCodeAt(j))) j++
   const v = parseIntAt(arg, 0, j)
-  if (v === v && (j === end || arg.charCodeAt(j) === LT || arg.charCodeAt(j) === SP)) return v
+  // `3</path>` is a decorated fd; `34<<MFD_HUGE_SHIFT` is a shift (see parseFlagWord)
+  if (v === v && (j === end || (arg.charCodeAt(j) === LT && arg.charCodeAt(j + 1) !== LT) || arg.charCodeAt(j) === SP)) return v
   const named = NAMED_INTS[arg.slice(0, j)]
   return named
 }
@@ -769,7 +771,19 @@ export function parseFlagWord(arg: string | undefined, names: Readonly<Record<st
       value |= n
       continue
     }
-    // `1<<CAP_X` style and other expressions are left to the caller
+    // `34<<MFD_HUGE_SHIFT`: a value shifted by a named (or numeric) shift
+    const sh = t.indexOf('<<')
+    if (sh > 0) {
+      const n = intArg(t.slice(0, sh))
+      const by = t.slice(sh + 2)
+      const b = names[by] ?? intArg(by)
+      if (n !== undefined && b !== undefined && b < 53) {
+        value = (value | (n * 2 ** b)) >>> 0 // flag words are 32 bits
+        continue
+      }
+      unknown.push(t)
+      continue
+    }
     const v = names[t]
     if (v === undefined) unknown.push(t)
     else value |= v

@@ -40,7 +40,7 @@
  */
 import { argAt, arrayItems, intArg, intArray, parseFlagWord, parseQuoted, splitArgs, structField } from './parse'
 import type { ExitEvent, StraceEvent, SyscallEvent } from './parse'
-import type { ModelArg, ModelOracle, ReplayModel } from './model'
+import type { ModelArg, ModelFlock, ModelOracle, ReplayModel } from './model'
 import { errnoName, errnoNumber, isRestart } from './errnos'
 import { IntervalSet } from './intervals'
 import {
@@ -49,7 +49,9 @@ import {
 } from './syscalls'
 import * as F from '../kernel/include/flags'
 
+const ENOENT = 2
 const EBADF = 9
+const EAGAIN = 11
 const EMFILE = 24
 const EINVAL = 22
 const MAP_ANONYMOUS = 0x20
@@ -72,6 +74,21 @@ export interface Mismatch {
 }
 export interface Undecided extends Mismatch {
   reason: string
+}
+
+/** What the replay did with the calls of one name. */
+export interface CallReport {
+  /** Outcomes compared with the model (agreements and mismatches). */
+  checked: number
+  mismatches: number
+  /** Disagreements that overlapping calls or unknown state could explain. */
+  undecided: number
+  /** Outcomes not compared (filtered logs, facts the model cannot know, features newer than the profile). */
+  unchecked: number
+  /** Errors something other than the fd table decided: the log is followed, nothing is created. */
+  elsewhere: number
+  /** Calls (or forms of a call) the model does not implement. */
+  unsupported: number
 }
 
 /** One JSON line per log (`fdlab replay --json`). The first fields are the contract other tools rely on. */
@@ -98,6 +115,10 @@ export interface ReplayRecord {
   unparsedCount: number
   /** Groups of overlapping calls of threads sharing a table, and how many were replayed in an order the log allows. */
   overlapWindows: { total: number; ordered: number }
+  /** Calls whose logged error was decided outside the fd table (followed, not judged). */
+  decidedElsewhere: number
+  /** Per call name: what was checked, unchecked, decided elsewhere and unsupported. */
+  calls: Record<string, CallReport>
 }
 
 export interface ReplayOptions {
@@ -197,6 +218,13 @@ interface Task {
   inflight: InFlight | null
   /** Its first lines were held back until its parent's clone returned. */
   reordered: boolean
+  /**
+   * It lives in a pid namespace other than the tracer's: the pids its clones return are not the
+   * pids strace prints (tasks are identified by the log's prefix, never by a returned value).
+   */
+  nsForeign: boolean
+  /** Its children land in another pid namespace (after unshare(CLONE_NEWPID) or setns). */
+  childNsForeign: boolean
 }
 
 /** Calls every process linked with a libc makes; a log without any of them is filtered. */
@@ -216,6 +244,7 @@ interface Held {
   expected: string
   model: string
   what: string
+  name: string
 }
 
 type Handler = (r: Replayer, e: SyscallEvent, t: Task) => void
@@ -245,12 +274,19 @@ export class Replayer {
   windows = 0
   windowsOrdered = 0
   private synthetic = 0
+  /**
+   * Children of clones made inside another pid namespace, created when the clone returned but not
+   * yet seen in the log: the next unknown pid of the log is the oldest of them.
+   */
+  private readonly adoptable: Task[] = []
   /** Children created from a clone still in flight, by parent. */
   private readonly speculated = new Map<Task, { child: number; pidfd: number }>()
   private decided: 'complete' | 'filtered' | undefined
   private held: Held[] = []
   private filteredSeen = false
   private processes = 0
+  /** Pids of processes that ended (a lock they held was the model's to know). */
+  private readonly exited = new Set<number>()
 
   // record
   private syscalls = 0
@@ -269,6 +305,12 @@ export class Replayer {
   /** Line of the event being replayed. */
   private line = 0
   private readonly inferred: { line: number; pid: number; fd: number }[] = []
+  private elsewhereCount = 0
+  private readonly calls: Record<string, CallReport> = Object.create(null) as Record<string, CallReport>
+
+  get features(): ReplayModel['features'] {
+    return this.model.features
+  }
 
   constructor(model: ReplayModel, opts: ReplayOptions) {
     this.model = model
@@ -323,10 +365,33 @@ export class Replayer {
     }
   }
 
+  private stat(name: string): CallReport {
+    return (this.calls[name] ??= { checked: 0, mismatches: 0, undecided: 0, unchecked: 0, elsewhere: 0, unsupported: 0 })
+  }
+
+  /** The log's error was decided outside the fd table: followed (no fd created), not judged. */
+  elsewhere(e: SyscallEvent): void {
+    this.elsewhereCount++
+    this.stat(e.name).elsewhere++
+  }
+
+  /** A call, or a form of it (@key, e.g. `ioctl(TCGETS)`), the model does not implement. */
+  unsup(e: SyscallEvent, key: string = e.name): void {
+    this.unsupported[key] = (this.unsupported[key] ?? 0) + 1
+    this.stat(e.name).unsupported++
+  }
+
+  /** An outcome the model cannot judge (counted per call). */
+  uncheck(e: SyscallEvent): void {
+    this.unchecked++
+    this.stat(e.name).unchecked++
+  }
+
   /** The task of @pid; creates a root, or holds the event back while a clone is in flight. */
   private taskFor(pid: number, e: StraceEvent): Task | undefined {
     const t = this.tasks.get(pid)
     if (t) return t
+    if (this.adoptable.length > 0 && pid > 0) return this.adopt(pid)
     if (this.started && this.clonesInFlight > 0 && !this.buffered.has(pid)) {
       const c = this.speculate(pid)
       if (c) return c
@@ -340,6 +405,15 @@ export class Replayer {
       return undefined
     }
     return this.spawnRoot(pid)
+  }
+
+  /** An unknown pid of the log is the oldest child of a clone made inside another pid namespace. */
+  private adopt(pid: number): Task {
+    const c = this.adoptable.shift()!
+    c.tid = pid
+    if (c.proc.pid === -1) c.proc.pid = pid
+    this.tasks.set(pid, c)
+    return c
   }
 
   private spawnRoot(pid: number): Task {
@@ -366,7 +440,7 @@ export class Replayer {
   }
 
   private addTask(tid: number, mtid: number, proc: Proc, table: Table): Task {
-    const t: Task = { tid, mtid, proc, table, inflight: null, reordered: false }
+    const t: Task = { tid, mtid, proc, table, inflight: null, reordered: false, nsForeign: false, childNsForeign: false }
     if (++table.users > 1) table.shared = true
     proc.tasks.add(t)
     this.tasks.set(tid, t)
@@ -454,6 +528,7 @@ export class Replayer {
   private endTask(t: Task, code: number): void {
     this.endInflight(t)
     this.model.exit(t.mtid, code)
+    if (this.exited.size < 1 << 20) this.exited.add(t.proc.pid)
     this.usedMtids.delete(t.mtid)
     this.tasks.delete(t.tid)
     t.proc.tasks.delete(t)
@@ -495,7 +570,7 @@ export class Replayer {
       return
     }
     if (tb.win !== null) {
-      if (WINDOW_WRITERS.has(name) || FD_USERS[name] !== undefined || name === 'mmap') {
+      if (WINDOW_WRITERS.has(name) || FD_USERS[name] !== undefined || name === 'mmap' || PROC_FD_PATH[name] !== undefined) {
         tb.win.push({ e, t })
         this.syscalls-- // counted when it is replayed
         if (tb.winWriters === 0 || tb.win.length > MAX_WINDOW) this.closeWindow(tb)
@@ -510,7 +585,9 @@ export class Replayer {
   private dispatchCall(e: SyscallEvent, t: Task): void {
     const name = e.name
     const h = HANDLERS.get(name)
-    if (h) h(this, e, t)
+    if (PROC_FD_PATH[name] !== undefined && this.procFd(e, t)) {
+      // a stat, readlink or access of /proc/self/fd/N: checked above
+    } else if (h) h(this, e, t)
     else if (FD_USERS[name]) this.genericUse(e, t, FD_USERS[name]!)
     else if (FD_CREATORS.has(name)) this.foreignCreator(e, t)
     else if (IGNORED.has(name)) this.ignored[name] = (this.ignored[name] ?? 0) + 1
@@ -520,7 +597,7 @@ export class Replayer {
   }
 
   private unsupportedCall(e: SyscallEvent, t: Task): void {
-    this.unsupported[e.name] = (this.unsupported[e.name] ?? 0) + 1
+    this.unsup(e)
     // a result that may be an fd (unknown calls, ioctls) is remembered, so that its first use is inferred
     if (e.ret !== null && e.ret > 2 && e.ret < 1 << 20) {
       const tb = t.table
@@ -549,8 +626,10 @@ export class Replayer {
     const held = this.held
     this.held = []
     for (const h of held) {
-      if (d === 'filtered') this.unchecked++
-      else this.record(h)
+      if (d === 'filtered') {
+        this.unchecked++
+        this.stat(h.name).unchecked++
+      } else this.record(h)
     }
     return d
   }
@@ -576,6 +655,7 @@ export class Replayer {
 
   private undecide(e: SyscallEvent, t: Task, expected: string, model: string, reason: string): void {
     this.undecidedCount++
+    this.stat(e.name).undecided++
     if (this.undecided.length < this.maxListed) {
       this.undecided.push({ line: e.line, pid: t.tid, call: e.toString(), expected, model, reason })
     }
@@ -589,12 +669,12 @@ export class Replayer {
     const st = this.filterState()
     if (st === 'filtered') {
       this.filteredSeen = true
-      this.unchecked++
+      this.uncheck(e)
       return ok
     }
     const h: Held = ok
-      ? { ok, overlap: false, line: e.line, pid: t.tid, call: '', expected, model, what, unordered: false }
-      : { ok, overlap: this.overlapped(e, t), line: e.line, pid: t.tid, call: e.toString(), expected, model, what, unordered: this.windowMode === 'unordered' }
+      ? { ok, overlap: false, line: e.line, pid: t.tid, call: '', expected, model, what, unordered: false, name: e.name }
+      : { ok, overlap: this.overlapped(e, t), line: e.line, pid: t.tid, call: e.toString(), expected, model, what, unordered: this.windowMode === 'unordered', name: e.name }
     if (st === 'unknown') {
       this.held.push(h)
       if (this.held.length > 10_000) this.decide('filtered')
@@ -603,11 +683,14 @@ export class Replayer {
   }
 
   private record(h: Held): void {
+    const st = this.stat(h.name)
     if (h.ok) {
       this.checked++
+      st.checked++
       return
     }
     if (h.overlap) {
+      st.undecided++
       this.undecidedCount++
       if (this.undecided.length < this.maxListed) {
         const why = h.unordered
@@ -618,6 +701,8 @@ export class Replayer {
       return
     }
     this.checked++
+    st.checked++
+    st.mismatches++
     this.mismatch({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model })
   }
 
@@ -689,19 +774,28 @@ export class Replayer {
     }
   }
 
-  /** Before an allocation the log says failed with EMFILE. */
-  private prepareEmfile(e: SyscallEvent, t: Task, start: number): void {
+  /**
+   * Before an allocation of @need fds the log says failed with EMFILE. With two (pipe,
+   * socketpair), EMFILE says only that fewer than two were free: no fd is decided open.
+   */
+  private prepareEmfile(e: SyscallEvent, t: Task, start: number, need = 1): void {
     const tb = t.table
     if (!t.proc.limitKnown) {
-      // the limit was never shown: the kernel's answer tells us it is at most the lowest free fd
-      const c = this.model.lowestFree(t.mtid, start)
-      this.inferLimitAtMost(e, t, Math.max(c, start))
+      // the limit was never shown: the kernel's answer tells us it is at most the @need-th free fd
+      let c = Math.max(this.model.lowestFree(t.mtid, start), start)
+      for (let i = 1; i < need; i++) c = this.nextFree(t, c + 1)
+      this.inferLimitAtMost(e, t, c)
       return
     }
-    if (tb.origin === null) return
+    if (tb.origin === null || need > 1) return
     const lim = this.model.nofile(t.mtid).cur
     if (lim - start > 1 << 16) return
     for (const [a, b] of tb.known.gaps(start, lim)) for (let fd = a; fd < b; fd++) this.resolve(t, fd, true)
+  }
+
+  /** The lowest fd >= @from free in the model, counting undetermined (inherited) fds as free. */
+  private nextFree(t: Task, from: number): number {
+    return this.model.lowestFree(t.mtid, from)
   }
 
   /**
@@ -893,14 +987,21 @@ export class Replayer {
   /** A creator the model does not implement: the fd is installed where the log says, unchecked. */
   foreignCreator(e: SyscallEvent, t: Task): void {
     this.fdSyscalls++
-    this.unsupported[e.name] = (this.unsupported[e.name] ?? 0) + 1
+    this.unsup(e)
     if (e.name === 'io_uring_setup' || e.name === 'fanotify_init') t.table.invisible = true
     if (e.name === 'pidfd_getfd') {
+      // the flags are checked before the pidfd is looked up; EBADF may be the target's fd
       const pidfd = intArg(e.arg(0))
-      if (pidfd !== undefined) this.useFd(e, t, pidfd, 'any', e.errno === 'EBADF' && this.model.slot(t.mtid, pidfd) !== 'open')
+      if (pidfd !== undefined && !beforeFdLookup(e)) this.useFd(e, t, pidfd, 'any', e.errno === 'EBADF' && this.model.slot(t.mtid, pidfd) !== 'open')
+      if (e.ret !== null && e.ret < 0 && e.errno !== 'EBADF') this.elsewhere(e)
     }
     const ret = e.ret
     if (ret === null || ret < 0) return
+    if (e.name === 'pidfd_getfd') {
+      // receive_fd: the lowest free fd, always close-on-exec
+      this.installAt(e, t, ret, true, true)
+      return
+    }
     if (this.undetermined(t.table, ret)) this.resolve(t, ret, false)
     if (this.model.slot(t.mtid, ret) === 'open') this.fix(t, 'close', [ret])
     let cloexec = ALWAYS_CLOEXEC.has(e.name)
@@ -914,10 +1015,16 @@ export class Replayer {
   }
 
   /** One-fd creators the model implements. */
-  create(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], start = 0, kind: ModelOracle['kind'] = 'anon', inputFd?: { fd: number; need: FdNeed }): void {
+  create(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], start = 0, kind: ModelOracle['kind'] = 'anon', inputFd?: { fd: number; need: FdNeed }, created?: boolean): void {
     this.fdSyscalls++
     const logFd = this.logRet(e)
     if (Number.isNaN(logFd)) return
+    if (logFd < 0 && decidedElsewhere(e, inputFd !== undefined)) {
+      // followed: no fd; an fd argument looked up before the error was open
+      if (inputFd && !beforeFdLookup(e)) this.useFd(e, t, inputFd.fd, inputFd.need, false)
+      this.elsewhere(e)
+      return
+    }
     if (inputFd) {
       const bad = e.errno === 'EBADF'
       if (!this.prepareUse(t, inputFd.fd, bad, inputFd.need)) {
@@ -929,9 +1036,10 @@ export class Replayer {
       this.needLimitAbove(t, logFd)
       this.prepareAlloc(t, start, logFd)
     } else if (logFd === -EMFILE) this.prepareEmfile(e, t, start)
-    const oracle: ModelOracle = { ret: logFd === -EMFILE || logFd === -EBADF ? 0 : logFd, kind: decorKind(e.retDecor) ?? kind }
+    const oracle: ModelOracle = { ret: logFd === -EMFILE || logFd === -EBADF ? 0 : logFd, kind: decorKind(e.retDecor) ?? kind, created }
     const m = this.run(e, t, name, args, oracle)
     this.checkAlloc(e, t, logFd, m)
+    if (logFd >= 0 && created === undefined && (name === 'open' || name === 'openat' || name === 'creat')) this.model.learnCreated(t.mtid, logFd, undefined)
   }
 
   /** dup2/dup3 and the rlimit they check. */
@@ -1038,6 +1146,12 @@ export class Replayer {
       this.checkAlloc(e, t, logRet, m)
       return
     }
+    if (cmd === F.F_DUPFD_QUERY && !this.model.features.fcntl_dupfd_query) {
+      // a command newer than the profile's kernel (v6.10): the log is followed
+      this.unsup(e, 'fcntl(F_DUPFD_QUERY, v6.10)')
+      this.useFd(e, t, fd, 'raw', logBad && this.model.slot(t.mtid, fd) !== 'open')
+      return
+    }
     if (cmd === F.F_GETFD || cmd === F.F_SETFD || cmd === F.F_DUPFD_QUERY) {
       if (!this.prepareUse(t, fd, logBad, 'raw')) return
       if (cmd === F.F_GETFD && this.undetermined(t.table, fd)) this.resolve(t, fd, !logBad)
@@ -1055,34 +1169,241 @@ export class Replayer {
       else if (!ok && m === -EBADF && logRet >= 0) this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: cmd === F.F_GETFD && logRet === 1 })
       return
     }
+    if (cmd === F.F_SETLK || cmd === F.F_SETLKW || cmd === F.F_OFD_SETLK || cmd === F.F_OFD_SETLKW || cmd === F.F_GETLK || cmd === F.F_OFD_GETLK) {
+      const fl = parseFlock(e.arg(2))
+      if (fl) return this.lock(e, t, fd, cmd, fl)
+    }
+    if (cmd === F.F_GETFL && logRet >= 0) return this.getfl(e, t, fd, logRet)
+    if (cmd === F.F_SETFL && logRet === 0) {
+      // the status flags change: later F_GETFL answers depend on it
+      if (!this.useFd(e, t, fd, 'any', false)) return
+      const f = this.model.file(t.mtid, fd)
+      if (!f || f.flags & F.O_PATH) return
+      const m = this.run(e, t, 'fcntl', [fd, F.F_SETFL, parseFlagWord(e.arg(2), OPEN_FLAGS)?.value ?? 0], null)
+      if (m !== 0) this.outcome(e, t, false, '0', fmt(m))
+      return
+    }
+    if (cmd === F.F_CREATED_QUERY && logRet >= 0) return this.createdQuery(e, t, fd, logRet)
     // other commands: the fd must be open (and not O_PATH unless allowed); the rest is decided elsewhere
     this.useFd(e, t, fd, need, logBad)
+    if (logRet < 0 && logRet !== -EBADF) this.elsewhere(e)
+  }
+
+  /**
+   * A stat, readlink, access or open of /proc/self/fd/N, /proc/thread-self/fd/N, /proc/PID/fd/N
+   * or /dev/fd/N: success says fd N is open in that task's table, ENOENT that it is not. Returns
+   * false when the path is not one of those (the call is handled as usual).
+   */
+  procFd(e: SyscallEvent, t: Task): boolean {
+    const pf = procFdOf(e)
+    if (!pf) return false
+    const opening = OPEN_NAMES.has(e.name)
+    if (!opening) this.fdSyscalls++
+    let target: Task | undefined = t
+    if (pf.who === 'self') target = this.tasks.get(t.proc.pid) ?? t
+    else if (pf.who !== 'thread-self') target = t.nsForeign ? undefined : this.tasks.get(pf.who)
+    const logRet = this.logRet(e)
+    if (!target || (logRet < 0 && logRet !== -ENOENT)) {
+      if (!opening) {
+        if (!target) this.uncheck(e)
+        else this.elsewhere(e)
+      }
+      return !opening
+    }
+    this.useFd(e, target, pf.fd, 'raw', logRet === -ENOENT)
+    return !opening
+  }
+
+  /** Whether the task @pid of the log is (or was) traced: a lock it holds is the model's business. */
+  private traced(pid: number): boolean {
+    return this.tasks.has(pid) || this.exited.has(pid)
+  }
+
+  /**
+   * POSIX and OFD record locks. F_SETLK* compares the result (0, EAGAIN on a conflict, EBADF when
+   * the fd's mode does not allow the lock type); F_GETLK* compares the answer strace printed
+   * (the kernel overwrites the query: F_UNLCK keeps the range, a conflict shows the lock).
+   */
+  private lock(e: SyscallEvent, t: Task, fd: number, cmd: number, fl: Flock): void {
+    const logRet = this.logRet(e)
+    const logBad = logRet === -EBADF
+    const f0 = this.model.file(t.mtid, fd)
+    const isPath = f0 !== undefined && (f0.flags & F.O_PATH) !== 0
+    // EBADF from the fd itself (closed, O_PATH), or from the lock type and the file's mode
+    if (!this.useFd(e, t, fd, 'any', logBad && (f0 === undefined || isPath))) return
+    if (this.model.slot(t.mtid, fd) !== 'open' || isPath) return
+    const f = this.model.file(t.mtid, fd)
+    if (logRet < 0 && logRet !== -EBADF && logRet !== -EAGAIN) {
+      this.elsewhere(e) // EINVAL, EFAULT, EINTR, EDEADLK, ENOLCK: decided by the arguments or the lock graph
+      return
+    }
+    const get = cmd === F.F_GETLK || cmd === F.F_OFD_GETLK
+    if (get) {
+      if (logRet < 0) return
+      const logConflict = fl.l_type !== F.F_UNLCK
+      // the query's type is lost (overwritten): a read lock query finds what any query finds
+      const q: Flock = logConflict
+        ? { l_type: F.F_WRLCK, l_whence: F.SEEK_SET, l_start: fl.l_start, l_len: fl.l_len, l_pid: 0 }
+        : { l_type: F.F_RDLCK, l_whence: fl.l_whence, l_start: fl.l_start, l_len: fl.l_len, l_pid: 0 }
+      const m = this.run(e, t, 'fcntl', [fd, cmd, q], null)
+      if (m < 0) {
+        this.outcome(e, t, false, '0', fmt(m))
+        return
+      }
+      const modelConflict = q.l_type !== F.F_UNLCK
+      if (logConflict && !modelConflict && !(fl.l_pid > 0 && this.traced(fl.l_pid))) {
+        this.undecide(e, t, flockText(fl), 'F_UNLCK', 'the lock may be held by a process outside the log')
+        return
+      }
+      const ok = logConflict ? modelConflict && q.l_type === fl.l_type : !modelConflict
+      this.outcome(e, t, ok, flockText(fl), modelConflict ? flockText(q) : 'F_UNLCK', 'lock answer')
+      return
+    }
+    // F_SETLKW blocked until the holder let go: at its result line the model runs it as F_SETLK
+    const setCmd = cmd === F.F_SETLKW ? F.F_SETLK : cmd === F.F_OFD_SETLKW ? F.F_OFD_SETLK : cmd
+    const q: Flock = { ...fl }
+    const m = this.run(e, t, 'fcntl', [fd, setCmd, q], null)
+    if (m === logRet) {
+      this.outcome(e, t, true, '', '')
+      return
+    }
+    const undo = (): void => { if (m === 0) this.fix(t, 'fcntl', [fd, setCmd, { ...fl, l_type: F.F_UNLCK }]) }
+    if (logRet === -EAGAIN && m === 0) {
+      undo()
+      this.undecide(e, t, 'EAGAIN', '0', 'the conflicting lock may be held by a process outside the log')
+      return
+    }
+    if (logRet === -EBADF && f && !f.modeKnown) {
+      undo()
+      this.undecide(e, t, 'EBADF', fmt(m), `fd ${fd} refers to a file of unknown mode (inherited or inferred)`)
+      return
+    }
+    if (m === -EAGAIN && setCmd !== cmd) {
+      this.undecide(e, t, fmt(logRet), 'EAGAIN', 'a blocking lock waited for its holder')
+      return
+    }
+    undo()
+    this.outcome(e, t, false, fmt(logRet), fmt(m), 'lock')
+  }
+
+  /** F_GETFL: the access mode and the status flags the model holds (open-time flags never show). */
+  private getfl(e: SyscallEvent, t: Task, fd: number, logRet: number): void {
+    if (!this.useFd(e, t, fd, 'raw', false)) return
+    const f = this.model.file(t.mtid, fd)
+    if (!f) return
+    if (!f.modeKnown) {
+      this.uncheck(e)
+      return
+    }
+    const m = this.run(e, t, 'fcntl', [fd, F.F_GETFL, 0], null)
+    const ok = m >= 0 && (m & GETFL_MASK) === (logRet & GETFL_MASK)
+    this.outcome(e, t, ok, hex(logRet & GETFL_MASK), m < 0 ? fmt(m) : hex(m & GETFL_MASK), 'F_GETFL')
+  }
+
+  /** F_CREATED_QUERY (6.12): whether the open that made the file created it, when the model knows. */
+  private createdQuery(e: SyscallEvent, t: Task, fd: number, logRet: number): void {
+    if (!this.useFd(e, t, fd, 'raw', false)) return
+    const f = this.model.file(t.mtid, fd)
+    if (!f) return
+    if (!this.model.features.fcntl_created_query) {
+      this.unsup(e, 'fcntl(F_CREATED_QUERY, v6.12)')
+      return
+    }
+    if (f.created === undefined) {
+      this.uncheck(e)
+      this.model.learnCreated(t.mtid, fd, logRet === 1)
+      return
+    }
+    const m = this.run(e, t, 'fcntl', [fd, F.F_CREATED_QUERY, 0], null)
+    this.outcome(e, t, m === logRet, fmt(logRet), fmt(m), 'F_CREATED_QUERY')
+    if (m !== logRet) this.model.learnCreated(t.mtid, fd, logRet === 1)
   }
 
   ioctl(e: SyscallEvent, t: Task): void {
     const req = e.arg(1)
     const fd = intArg(e.arg(0))
     if (fd === undefined) return this.undecodable(e, t)
-    if (req === 'FIOCLEX' || req === 'FIONCLEX') {
-      this.fdSyscalls++
-      const logRet = this.logRet(e)
-      if (!this.prepareUse(t, fd, logRet === -EBADF, 'raw')) return
-      const m = this.run(e, t, 'ioctl', [fd, req === 'FIOCLEX' ? F.FIOCLEX : F.FIONCLEX, 0], null)
+    this.fdSyscalls++
+    const logRet = this.logRet(e)
+    const vfs = req === undefined ? undefined : VFS_IOCTLS[req]
+    if (vfs !== undefined) {
+      // handled by do_vfs_ioctl on any open fd, before the driver
+      const on = vfs === F.FIONBIO || vfs === F.FIOASYNC ? intArray(e.arg(2))?.[0] : 0
+      if (on === undefined || (logRet < 0 && logRet !== -EBADF)) {
+        this.useFd(e, t, fd, 'any', logRet === -EBADF)
+        if (logRet < 0 && logRet !== -EBADF) this.elsewhere(e)
+        return
+      }
+      if (!this.prepareUse(t, fd, logRet === -EBADF, 'any')) return
+      const m = this.run(e, t, 'ioctl', [fd, vfs, on], null)
       this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
       return
     }
-    this.fdSyscalls++
-    this.unsupported['ioctl'] = (this.unsupported['ioctl'] ?? 0) + 1
+    const route = fdIoctl(req)
+    if (route) {
+      // a command that returns a new fd (namespace fds, pty peers, KVM): installed where the log says
+      if (!beforeFdLookup(e)) this.useFd(e, t, fd, 'any', logRet === -EBADF)
+      if (route === 'pidfd_ns' && !this.model.features.pidfd_ns_ioctls) {
+        this.unsup(e, 'ioctl(PIDFD_GET_*_NAMESPACE, v6.11)')
+        if (logRet >= 0) this.installAt(e, t, logRet, true, false)
+        return
+      }
+      if (logRet >= 0) this.installAt(e, t, logRet, true, true)
+      else if (logRet !== -EBADF) this.elsewhere(e)
+      return
+    }
+    this.unsup(e)
     this.useFd(e, t, fd, 'any', e.errno === 'EBADF')
     if (e.ret !== null && e.ret > 2) {
       ;(t.table.suspects ??= new Set()).add(e.ret)
     }
   }
 
+  /**
+   * An fd installed by a route the model does not implement (fd-returning ioctls, SCM_PIDFD,
+   * SO_PEERPIDFD, pidfd_getfd): the kernel gave the lowest free fd (@check: compared with the
+   * model's), and the fd is installed at @n so that numbering stays right.
+   */
+  installAt(e: SyscallEvent, t: Task, n: number, cloexec: boolean, check: boolean): void {
+    if (n < 0) return
+    this.needLimitAbove(t, n)
+    this.prepareAlloc(t, 0, n)
+    if (check && !t.table.invisible && !this.filtered) {
+      const m = this.model.lowestFree(t.mtid, 0)
+      this.outcome(e, t, m === n, String(n), String(m), 'the lowest free fd')
+    }
+    if (this.model.slot(t.mtid, n) === 'open') this.fix(t, 'close', [n])
+    this.model.inherit(t.mtid, n, { flags: F.O_RDWR, modeKnown: false, cloexec, kind: 'anon', path: `/anon/${e.name}` })
+    t.table.known.add(n)
+  }
+
+  /** getsockopt: SO_PEERPIDFD returns a new pidfd in the option value. */
+  getsockopt(e: SyscallEvent, t: Task): void {
+    const opt = e.arg(2) ?? ''
+    if (opt !== 'SO_PEERPIDFD' && !opt.startsWith('0x4d ') && opt !== '0x4d' && opt !== '77') {
+      this.genericUse(e, t, FD_USERS['getsockopt']!)
+      return
+    }
+    this.fdSyscalls++
+    const fd = intArg(e.arg(0))
+    const logRet = this.logRet(e)
+    if (fd !== undefined) this.useFd(e, t, fd, 'any', logRet === -EBADF)
+    if (logRet < 0) {
+      if (logRet !== -EBADF) this.elsewhere(e)
+      return
+    }
+    const got = intArray(e.arg(3))?.[0]
+    if (got !== undefined) this.installAt(e, t, got, true, true)
+  }
+
   /** pipe/pipe2/socketpair: two fds in an array argument. */
   pair(e: SyscallEvent, t: Task, name: 'pipe2' | 'socketpair'): void {
     this.fdSyscalls++
     const logRet = this.logRet(e)
+    if (logRet < 0 && decidedElsewhere(e, false)) {
+      this.elsewhere(e)
+      return
+    }
     const arrIdx = name === 'pipe2' ? 0 : 3
     const fds = intArray(e.arg(arrIdx))
     let args: ModelArg[]
@@ -1100,7 +1421,7 @@ export class Replayer {
       this.prepareAlloc(t, 0, fds[0]!)
       t.table.known.add(fds[0]!)
       this.prepareAlloc2(t, fds[0]!, fds[1]!)
-    } else if (logRet === -EMFILE) this.prepareEmfile(e, t, 0)
+    } else if (logRet === -EMFILE) this.prepareEmfile(e, t, 0, 2)
     const oracleRet = logRet === -EMFILE ? 0 : logRet
     const m = this.run(e, t, name, args, { ret: oracleRet, kind: name === 'pipe2' ? 'pipe' : 'sock' })
     if (logRet === 0 && fds && fds.length === 2) {
@@ -1140,7 +1461,10 @@ export class Replayer {
     if (logRet < 0) return
     const msg = e.arg(1)
     const got = scmRights(msg)
-    if (got.length === 0) return
+    if (got.length === 0) {
+      this.scmPidfd(e, t, msg)
+      return
+    }
     const flags = e.arg(2) ?? ''
     const cloexec = flags.includes('MSG_CMSG_CLOEXEC')
     for (let i = 0; i < got.length; i++) {
@@ -1157,8 +1481,20 @@ export class Replayer {
       }
       for (let i = 0; i < got.length; i++) this.checkAlloc(e, t, got[i]!, out[i]!, { cloexec })
     } else {
-      this.unsupported['recvmsg(SCM_RIGHTS)'] = (this.unsupported['recvmsg(SCM_RIGHTS)'] ?? 0) + 1
+      this.unsup(e, 'recvmsg(SCM_RIGHTS)')
       for (const g of got) this.correctAlloc(t, g, -1, { flags: F.O_RDWR, cloexec })
+    }
+    this.scmPidfd(e, t, msg)
+  }
+
+  /**
+   * SCM_PIDFD (SO_PASSPIDFD sockets, v6.5): scm_pidfd_recv installs a pidfd after the SCM_RIGHTS
+   * fds. strace 6.1 does not print its number: the kernel took the lowest free fd.
+   */
+  private scmPidfd(e: SyscallEvent, t: Task, msg: string | undefined): void {
+    for (const c of scmPidfds(msg)) {
+      const n = c ?? this.model.lowestFree(t.mtid, 0)
+      this.installAt(e, t, n, true, c !== undefined)
     }
   }
 
@@ -1206,8 +1542,17 @@ export class Replayer {
         mode = intArg(e.arg(3)) ?? 0
       }
     }
-    const path = parseQuoted(pathArg)?.value ?? ''
+    const quoted = parseQuoted(pathArg)
+    const path = quoted?.value ?? ''
     const logRet = this.logRet(e)
+    if (logRet < 0 && (OPEN_BEFORE_FD.has(e.errno ?? '') || (quoted === undefined && logRet !== -EMFILE))) {
+      // build_open_flags and getname fail before an fd is reserved (an unreadable path included)
+      this.fdSyscalls++
+      this.elsewhere(e)
+      return
+    }
+    const created = flags & F.O_CREAT ? (flags & F.O_EXCL ? true : undefined) : false
+    this.procFd(e, t) // opening /proc/self/fd/N also says whether fd N is open
     // the dirfd is looked at during the path walk, after the fd is reserved
     if (dirfd !== F.AT_FDCWD && !path.startsWith('/') && path !== '') {
       if (!this.prepareUse(t, dirfd, logRet === -EBADF, 'dirfd')) return
@@ -1224,11 +1569,11 @@ export class Replayer {
       if (m >= 0) this.fix(t, 'close', [m])
       return
     }
-    this.create(e, t, modelName, args, 0, kind)
+    this.create(e, t, modelName, args, 0, kind, undefined, created)
   }
 
   undecodable(e: SyscallEvent, _t: Task): void {
-    this.unsupported[`${e.name}(undecoded)`] = (this.unsupported[`${e.name}(undecoded)`] ?? 0) + 1
+    this.unsup(e, `${e.name}(undecoded)`)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1243,9 +1588,24 @@ export class Replayer {
     const { flags, pidfdLog } = cloneArgs(e.name, e.argsText)
     const child = ret
     const wantPidfd = (flags & F.CLONE_PIDFD) !== 0 && pidfdLog !== undefined
-    if (spec && spec.child === child) {
+    if (spec && (spec.child === child || t.nsForeign)) {
       // created when its first line appeared: only the pidfd is left to compare
       if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, spec.pidfd, { cloexec: true })
+      return
+    }
+    if (t.nsForeign) {
+      // the result is the child's pid in the caller's namespace: the child is named by the log's
+      // prefix, a pid nobody created yet (held back while clones were in flight, or still to come)
+      if (wantPidfd) this.prepareAlloc(t, 0, pidfdLog!)
+      const held = [...this.buffered.keys()].find((p) => !this.tasks.has(p))
+      const r = this.spawnChild(t, flags, held ?? -1, wantPidfd, e.startLine)
+      if (r.ret < 0) {
+        this.outcome(e, t, false, String(child), fmt(r.ret))
+        return
+      }
+      if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, r.pidfd, { cloexec: true })
+      if (held !== undefined) this.releaseBuffered(held, false)
+      else this.adoptable.push(r.task!)
       return
     }
     if (this.tasks.has(child)) return // a pid seen before its clone (already spawned as a root): keep it
@@ -1260,7 +1620,7 @@ export class Replayer {
   }
 
   /** Creates the child task in the model and the replayer. */
-  private spawnChild(t: Task, flags: number, child: number, wantPidfd: boolean, cloneStart: number): { ret: number; pidfd: number } {
+  private spawnChild(t: Task, flags: number, child: number, wantPidfd: boolean, cloneStart: number): { ret: number; pidfd: number; task?: Task } {
     if (t.table.win !== null) this.closeWindow(t.table)
     // the copy happened somewhere inside the clone: calls of other threads that ended or were
     // in flight meanwhile may be in it or not
@@ -1275,8 +1635,11 @@ export class Replayer {
     if (!thread) this.processes++
     const table = this.model.table(childM)?.id === t.table.id ? t.table : this.tableInfo(childM, t.table)
     if (table !== t.table && unsure) table.copyUncertain = true
-    this.addTask(child, childM, proc, table)
-    return { ret: r, pidfd: pidfd[0]! }
+    const task = this.addTask(child, childM, proc, table)
+    if (child < 0) this.tasks.delete(child) // named when its pid shows up (adopt)
+    task.nsForeign = thread ? t.nsForeign : t.nsForeign || t.childNsForeign || (flags & CLONE_NEWPID) !== 0
+    task.childNsForeign = thread ? t.childNsForeign : false
+    return { ret: r, pidfd: pidfd[0]!, task }
   }
 
   /**
@@ -1339,6 +1702,7 @@ export class Replayer {
 
   unshare(e: SyscallEvent, t: Task): void {
     const flags = parseFlagWord(e.arg(0), CLONE_FLAGS)?.value ?? 0
+    if (flags & CLONE_NEWPID && e.ret === 0) t.childNsForeign = true
     if (!(flags & F.CLONE_FILES)) {
       this.ignored['unshare'] = (this.ignored['unshare'] ?? 0) + 1
       return
@@ -1510,6 +1874,8 @@ export class Replayer {
       undecidedCount: this.undecidedCount,
       unparsedCount: this.unparsedCount,
       overlapWindows: { total: this.windows, ordered: this.windowsOrdered },
+      decidedElsewhere: this.elsewhereCount,
+      calls: { ...this.calls },
     }
   }
 }
@@ -1517,11 +1883,41 @@ export class Replayer {
 // ---------------------------------------------------------------------------------------------
 // Decoding helpers
 
+/** open/openat/creat/openat2 errors raised before an fd is reserved (build_open_flags, getname). */
+const OPEN_BEFORE_FD: ReadonlySet<string> = new Set(['EFAULT', 'EINVAL', 'ENAMETOOLONG', 'E2BIG'])
+const OPEN_NAMES: ReadonlySet<string> = new Set(['open', 'openat', 'openat2', 'creat'])
+
+/**
+ * Whether a creator's logged error was decided outside the fd table: anything but EMFILE (the
+ * allocation) and EBADF on an fd argument. The open family is judged by the model for the errors
+ * of its path walk (they come after the fd is reserved: EMFILE would have won).
+ */
+function decidedElsewhere(e: SyscallEvent, hasFdArg: boolean): boolean {
+  const err = e.errno
+  if (err === 'EMFILE' || (err === 'EBADF' && hasFdArg)) return false
+  if (OPEN_NAMES.has(e.name)) return OPEN_BEFORE_FD.has(err ?? '')
+  return true
+}
+
+/** Whether @e's error comes from a check made before its fd argument was looked up. */
+function beforeFdLookup(e: SyscallEvent): boolean {
+  const err = e.errno
+  if (err === 'EFAULT') return true // copies from user memory often come first
+  if (err !== 'EINVAL') return false
+  if (e.name === 'pidfd_getfd') return true // if (flags) return -EINVAL; before fdget
+  if (e.name === 'accept4') {
+    const f = parseFlagWord(e.arg(3), CREATE_FLAGS)
+    return !f || f.unknown.length > 0 || (f.value & ~(F.SOCK_CLOEXEC | F.SOCK_NONBLOCK)) !== 0
+  }
+  return false
+}
+
 const DOMAINS: Readonly<Record<string, number>> = { AF_UNIX: 1, AF_LOCAL: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17 }
 const SIGNALS: Readonly<Record<string, number>> = {
   SIGCHLD: 17, SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
 }
 
+const CLONE_NEWPID = 0x20000000
 const OPEN_AND_CREATE_FLAGS: Readonly<Record<string, number>> = { ...CREATE_FLAGS, ...OPEN_FLAGS }
 const CLONE_AND_SIGNALS: Readonly<Record<string, number>> = { ...CLONE_FLAGS, ...SIGNALS }
 
@@ -1559,6 +1955,62 @@ function scmRights(msg: string | undefined): number[] {
   return out
 }
 
+/**
+ * The SCM_PIDFD control messages of a msghdr: the fd when strace printed it, else undefined
+ * (strace 6.1 shows `cmsg_type=0x4` with an SCM_??? comment and no data).
+ */
+function scmPidfds(msg: string | undefined): (number | undefined)[] {
+  if (!msg || !msg.includes('cmsg_type=')) return []
+  if (!msg.includes('SCM_PIDFD') && !msg.includes('cmsg_type=0x4')) return []
+  const out: (number | undefined)[] = []
+  for (const c of arrayItems(structField(msg, 'msg_control')) ?? []) {
+    const type = structField(c, 'cmsg_type') ?? ''
+    if (structField(c, 'cmsg_level') !== 'SOL_SOCKET') continue
+    if (type !== 'SCM_PIDFD' && type !== '0x4' && !type.startsWith('0x4 ')) continue
+    out.push(intArray(structField(c, 'cmsg_data'))?.[0] ?? intArg(structField(c, 'cmsg_data')))
+  }
+  return out
+}
+
+/** Calls that may name /proc/self/fd/N, and the index of their path argument. */
+const PROC_FD_PATH: Readonly<Record<string, number>> = {
+  stat: 0, lstat: 0, readlink: 0, access: 0, open: 0, creat: 0,
+  newfstatat: 1, fstatat64: 1, statx: 1, readlinkat: 1, faccessat: 1, faccessat2: 1, openat: 1, openat2: 1,
+}
+const PROC_FD_RE = /^(?:\/proc\/(self|thread-self|\d+)|\/dev)\/fd\/(\d+)$/
+
+/** The task and fd a /proc/.../fd/N path names (an absolute path: the dirfd does not matter). */
+function procFdOf(e: SyscallEvent): { who: 'self' | 'thread-self' | number; fd: number } | undefined {
+  const i = PROC_FD_PATH[e.name]
+  if (i === undefined) return undefined
+  const a = e.arg(i)
+  if (a === undefined || !a.startsWith('"/')) return undefined
+  const m = PROC_FD_RE.exec(parseQuoted(a)?.value ?? '')
+  if (!m) return undefined
+  const fd = Number(m[2])
+  if (!(fd <= 0x7fffffff)) return undefined
+  const who = m[1] === undefined ? 'self' : m[1] === 'self' || m[1] === 'thread-self' ? m[1] : Number(m[1])
+  return { who, fd }
+}
+
+/** ioctl commands do_vfs_ioctl handles for any fd. */
+const VFS_IOCTLS: Readonly<Record<string, number>> = { FIOCLEX: F.FIOCLEX, FIONCLEX: F.FIONCLEX, FIONBIO: F.FIONBIO, FIOASYNC: F.FIOASYNC }
+
+/** ioctl commands whose result is a new fd (close-on-exec) in the caller's table. */
+const FD_IOCTLS: ReadonlySet<string> = new Set([
+  'NS_GET_USERNS', 'NS_GET_PARENT', 'TIOCGPTPEER', 'KVM_CREATE_VM', 'KVM_CREATE_VCPU', 'KVM_GET_STATS_FD',
+  'VFIO_GROUP_GET_DEVICE_FD',
+])
+/** PIDFD_GET_{CGROUP,IPC,MNT,NET,PID,PID_FOR_CHILDREN,TIME,TIME_FOR_CHILDREN,USER,UTS}_NAMESPACE, v6.11. */
+const PIDFD_NS_IOCTL = /^(PIDFD_GET_[A-Z_]+_NAMESPACE|_IOC\(_IOC_NONE, 0xff, 0x(?:[1-9]|a), 0\))$/
+
+function fdIoctl(req: string | undefined): 'fd' | 'pidfd_ns' | undefined {
+  if (req === undefined) return undefined
+  if (FD_IOCTLS.has(req)) return 'fd'
+  if (PIDFD_NS_IOCTL.test(req)) return 'pidfd_ns'
+  return undefined
+}
+
 /** `{rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}` */
 function parseRlimit(text: string | undefined): { rlim_cur: number; rlim_max: number } | undefined {
   if (!text || text === 'NULL' || !text.startsWith('{')) return undefined
@@ -1578,6 +2030,33 @@ function rlimValue(v: string | undefined): number | undefined {
     prod *= n
   }
   return prod
+}
+
+type Flock = ModelFlock
+const LOCK_TYPES: Readonly<Record<string, number>> = { F_RDLCK: F.F_RDLCK, F_WRLCK: F.F_WRLCK, F_UNLCK: F.F_UNLCK }
+const WHENCE: Readonly<Record<string, number>> = { SEEK_SET: F.SEEK_SET, SEEK_CUR: F.SEEK_CUR, SEEK_END: F.SEEK_END }
+
+/** `{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=10[, l_pid=123]}` */
+function parseFlock(text: string | undefined): Flock | undefined {
+  if (!text || !text.startsWith('{')) return undefined
+  const type = parseFlagWord(structField(text, 'l_type'), LOCK_TYPES)
+  const whence = parseFlagWord(structField(text, 'l_whence'), WHENCE)
+  const start = intArg(structField(text, 'l_start'))
+  const len = intArg(structField(text, 'l_len'))
+  if (!type || type.unknown.length || !whence || whence.unknown.length || start === undefined || len === undefined) return undefined
+  return { l_type: type.value, l_whence: whence.value, l_start: start, l_len: len, l_pid: intArg(structField(text, 'l_pid')) ?? 0 }
+}
+
+function flockText(f: Flock): string {
+  const type = f.l_type === F.F_RDLCK ? 'F_RDLCK' : f.l_type === F.F_WRLCK ? 'F_WRLCK' : f.l_type === F.F_UNLCK ? 'F_UNLCK' : String(f.l_type)
+  return `${type} ${f.l_start}+${f.l_len}${f.l_pid ? ` pid ${f.l_pid}` : ''}`
+}
+
+/** The F_GETFL bits the model holds: access mode, O_PATH and the SETFL status flags. */
+const GETFL_MASK = F.O_ACCMODE | F.O_PATH | F.O_APPEND | F.O_NONBLOCK | F.O_DIRECT | F.O_NOATIME | F.FASYNC
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16)}`
 }
 
 /** The kind of object from a `-y` decoration. */
@@ -1669,6 +2148,15 @@ function predict(e: SyscallEvent, p: Probe): Change[] | null {
     return o !== false
   }
   const name = e.name
+  const pf = PROC_FD_PATH[name] !== undefined ? procFdOf(e) : undefined
+  if (pf && pf.who !== 'self' && pf.who !== 'thread-self') return out
+  if (pf) {
+    const o = p.slot(pf.fd)
+    const open = o !== false
+    if (ok && !open) return null
+    if (e.errno === 'ENOENT' && open && o !== undefined) return null
+    if (!OPEN_NAMES.has(name)) return out
+  }
   switch (name) {
     case 'close': {
       const fd = intArg(e.arg(0))
@@ -1829,9 +2317,25 @@ const HANDLERS = new Map<string, Handler>([
   ['signalfd4', (r, e, t) => signalfd(r, e, t, parseFlagWord(e.arg(3), CREATE_FLAGS)?.value ?? 0)],
   ['inotify_init', (r, e, t) => r.create(e, t, 'inotify_init1', [0])],
   ['inotify_init1', (r, e, t) => r.create(e, t, 'inotify_init1', [parseFlagWord(e.arg(0), CREATE_FLAGS)?.value ?? 0])],
-  ['pidfd_open', (r, e, t) => r.create(e, t, 'pidfd_open', [intArg(e.arg(0)) ?? 0, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
+  ['pidfd_open', (r, e, t) => {
+    const flags = parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0
+    if (flags & F.O_EXCL && !r.features.pidfd_thread) {
+      // PIDFD_THREAD is newer than the profile's kernel (v6.9): the log is followed
+      r.unsup(e, 'pidfd_open(PIDFD_THREAD, v6.9)')
+      if (e.ret !== null && e.ret >= 0) r.installAt(e, t, e.ret, true, true)
+      return
+    }
+    r.create(e, t, 'pidfd_open', [intArg(e.arg(0)) ?? 0, flags])
+  }],
   ['recvmsg', (r, e, t) => r.recvmsg(e, t)],
   ['sendmsg', (r, e, t) => r.sendmsg(e, t)],
+  ['getsockopt', (r, e, t) => r.getsockopt(e, t)],
+  ['setns', (r, e, t) => {
+    // joining a pid namespace (nstype CLONE_NEWPID, or 0 with a pid namespace fd) moves the children
+    const ns = e.arg(1) ?? ''
+    if (e.ret === 0 && (ns === 'CLONE_NEWPID' || ns === '0')) t.childNsForeign = true
+    r.genericUse(e, t, FD_USERS['setns']!)
+  }],
   ['mmap', (r, e, t) => r.mmap(e, t)],
   ['clone', (r, e, t) => r.clone(e, t)],
   ['clone3', (r, e, t) => r.clone(e, t)],
