@@ -180,3 +180,24 @@ describe('parser facts', () => {
     expect(r.mismatches).toEqual([])
   })
 })
+
+describe('the per-call report (fdlab replay --json / --calls)', () => {
+  it('says per call name what was checked, unchecked, decided elsewhere and unsupported', async () => {
+    const { replayCommand } = await import('../../main/cli/replay')
+    const { join } = await import('node:path')
+    const { FIXTURES } = await import('./helpers')
+    const file = join(FIXTURES, 'probe-elsewhere.log')
+    const out: string[] = []
+    expect(await replayCommand(['--json', file], { out: (s) => out.push(s), err: (s) => out.push(`ERR ${s}`) })).toBe(0)
+    const r = JSON.parse(out[0]!) as ReplayRecord
+    expect(r.calls['socketpair']).toEqual({ checked: 0, mismatches: 0, undecided: 0, unchecked: 0, elsewhere: 3, unsupported: 0 })
+    expect(r.calls['pidfd_getfd']!.unsupported).toBe(2)
+    expect(r.decidedElsewhere).toBe(Object.values(r.calls).reduce((a, c) => a + c.elsewhere, 0))
+    expect(r.checked).toBe(Object.values(r.calls).reduce((a, c) => a + c.checked, 0))
+    const human: string[] = []
+    await replayCommand(['--calls', file], { out: (s) => human.push(s), err: (s) => human.push(`ERR ${s}`) })
+    const text = human.join('\n')
+    expect(text).toContain('decided outside the fd table')
+    expect(text).toMatch(/\n {2}socketpair +0 +0 +0 +0 +3 +0\n/)
+  })
+})
