@@ -43,10 +43,13 @@ import type { ExitEvent, StraceEvent, SyscallEvent } from './parse'
 import type { ModelArg, ModelFlock, ModelOracle, ReplayModel } from './model'
 import { errnoName, errnoNumber, isRestart } from './errnos'
 import { IntervalSet } from './intervals'
+import type { InFlight, Origin, Proc, Queued, Table, Task } from './tasks'
+import { CALLS, CLONE_CALLS, TABLE_WRITERS, WINDOW_WRITERS } from './calls'
+import { MAX_WINDOW, MODE_UNKNOWN, OPEN_MODE_MASK, planOrder, type Slot } from './planner'
 import {
-  ALWAYS_CLOEXEC, CLONE_CALLS, CLONE_FLAGS, CREATE_FLAGS, CREATOR_CLOEXEC, FCNTL_CMDS, FCNTL_PATH_OK, FD_CREATORS,
-  FD_USERS, IGNORED, OPEN_FLAGS, TABLE_WRITERS, type FdNeed,
-} from './syscalls'
+  UNKNOWN_NOFILE, OPEN_BEFORE_FD, OPEN_NAMES, decidedElsewhere, beforeFdLookup, DOMAINS, SIGNALS, CLONE_NEWPID, OPEN_AND_CREATE_FLAGS, CLONE_AND_SIGNALS, cloneArgs, scmRights, scmPidfds, PROC_FD_PATH, PROC_FD_RE, procFdOf, VFS_IOCTLS, FD_IOCTLS, PIDFD_NS_IOCTL, fdIoctl, parseRlimit, rlimValue, Flock, LOCK_TYPES, WHENCE, parseFlock, flockText, GETFL_MASK, hex, decorKind,
+} from './decode'
+import { ALWAYS_CLOEXEC, CLONE_FLAGS, CREATE_FLAGS, CREATOR_CLOEXEC, FCNTL_CMDS, FCNTL_PATH_OK, OPEN_FLAGS, type FdNeed, type FdUse } from './syscalls'
 import * as F from '../kernel/include/flags'
 
 const ENOENT = 2
@@ -57,8 +60,7 @@ const EINVAL = 22
 const MAP_ANONYMOUS = 0x20
 /** Model tids for log tids that cannot be used as they are (0, or reused): above PID_MAX_LIMIT. */
 const SYNTHETIC_TID = 4_194_304
-/** RLIMIT_NOFILE the model uses while the log has not shown the real one (fs.nr_open's default). */
-export const UNKNOWN_NOFILE = 1 << 20
+export { UNKNOWN_NOFILE }
 
 // ---------------------------------------------------------------------------------------------
 // Output
@@ -146,87 +148,6 @@ export interface ReplayOptions {
 // ---------------------------------------------------------------------------------------------
 // State
 
-/** The state of a root table the log has not shown: decided fd by fd, shared by its copies. */
-interface Origin {
-  pid: number
-  /** fd → was open. */
-  resolved: Map<number, boolean>
-  /** Whether undetermined fds are known not to be close-on-exec (after the root's first exec). */
-  cloexecKnown: boolean
-}
-
-interface Table {
-  id: string
-  origin: Origin | null
-  /** fds whose state this table has decided (touched, or resolved from the origin). */
-  known: IntervalSet
-  /** Table-writing calls in flight. */
-  inflight: number
-  /** Line of the last table-writing call that finished. */
-  lastModEnd: number
-  /** fds may appear without a visible creator (io_uring, fanotify, fd-returning ioctls). */
-  invisible: boolean
-  /** Results of ioctls and unknown calls that may be fds. */
-  suspects: Set<number> | null
-  /** close_range(CLOSE_RANGE_CLOEXEC) covered undetermined fds: their close-on-exec is unknown. */
-  cloexecFuzzy: boolean
-  users: number
-  /** More than one task used it at some time (its tasks' calls may interleave). */
-  shared: boolean
-  /** Calls held while table-writing calls of its threads overlap (null: no window open). */
-  win: Queued[] | null
-  /** Window-writing calls in flight. */
-  winWriters: number
-  /**
-   * Copied (fork, unshare) while table-writing calls of other threads were in flight: the copy
-   * may hold their effects or not, so a disagreement in it is undecided.
-   */
-  copyUncertain: boolean
-}
-
-/** A finished call held in a window. */
-interface Queued {
-  e: SyscallEvent
-  t: Task
-}
-
-interface Proc {
-  pid: number
-  limitKnown: boolean
-  /** The model's limit was lowered from a failure the limit explains (EMFILE, EBADF, EINVAL), not read. */
-  limitInferred: boolean
-  tasks: Set<Task>
-}
-
-interface InFlight {
-  /** Counts toward its table's window. */
-  win: boolean
-  name: string
-  argsText: string
-  line: number
-  table: Table
-  writer: boolean
-  clone: boolean
-}
-
-interface Task {
-  tid: number
-  /** tid in the model (differs after an exec by a non-leader thread whose leader was gone). */
-  mtid: number
-  proc: Proc
-  table: Table
-  inflight: InFlight | null
-  /** Its first lines were held back until its parent's clone returned. */
-  reordered: boolean
-  /**
-   * It lives in a pid namespace other than the tracer's: the pids its clones return are not the
-   * pids strace prints (tasks are identified by the log's prefix, never by a returned value).
-   */
-  nsForeign: boolean
-  /** Its children land in another pid namespace (after unshare(CLONE_NEWPID) or setns). */
-  childNsForeign: boolean
-}
-
 /** Calls every process linked with a libc makes; a log without any of them is filtered. */
 const MARKERS: ReadonlySet<string> = new Set([
   // none of them is in strace's %file, %desc, %network, %process, %signal or %ipc classes
@@ -247,7 +168,6 @@ interface Held {
   name: string
 }
 
-type Handler = (r: Replayer, e: SyscallEvent, t: Task) => void
 
 function fmt(ret: number): string {
   return ret >= 0 ? String(ret) : `-1 ${errnoName(-ret)}`
@@ -495,10 +415,11 @@ export class Replayer {
   }
 
   private onStart(name: string, line: number, argsText: string, t: Task): void {
-    const writer = TABLE_WRITERS.has(name)
-    const clone = CLONE_CALLS.has(name)
+    const decl = CALLS.get(name)
+    const writer = decl?.writes === true
+    const clone = decl?.clone === true
     if (t.inflight) this.endInflight(t)
-    const win = this.opts.orderWindows !== false && WINDOW_WRITERS.has(name)
+    const win = this.opts.orderWindows !== false && writer && decl!.predict !== undefined
     t.inflight = { win, name, line, table: t.table, writer, clone, argsText: clone ? argsText : '' }
     if (writer) t.table.inflight++
     if (clone) this.clonesInFlight++
@@ -553,8 +474,9 @@ export class Replayer {
     this.endInflight(t)
     const name = e.name
     if (!this.sawMarker && MARKERS.has(name)) this.sawMarker = true
+    const decl = CALLS.get(name)
     if (e.unfinished) {
-      if (TABLE_WRITERS.has(name) || CLONE_CALLS.has(name)) {
+      if (decl?.writes) {
         this.fdSyscalls++
         this.undecide(e, t, '(never finished)', '-', 'the call was cut short (killed, detached or end of log): its effect is unknown')
       }
@@ -570,13 +492,13 @@ export class Replayer {
       return
     }
     if (tb.win !== null) {
-      if (WINDOW_WRITERS.has(name) || FD_USERS[name] !== undefined || name === 'mmap' || PROC_FD_PATH[name] !== undefined) {
+      if (decl?.predict !== undefined || decl?.uses !== undefined || PROC_FD_PATH[name] !== undefined) {
         tb.win.push({ e, t })
         this.syscalls-- // counted when it is replayed
         if (tb.winWriters === 0 || tb.win.length > MAX_WINDOW) this.closeWindow(tb)
         return
       }
-      if (TABLE_WRITERS.has(name) || CLONE_CALLS.has(name)) this.closeWindow(tb)
+      if (decl?.writes) this.closeWindow(tb)
     }
     this.dispatchCall(e, t)
     if (tb.win !== null && tb.winWriters === 0) this.closeWindow(tb)
@@ -584,16 +506,14 @@ export class Replayer {
 
   private dispatchCall(e: SyscallEvent, t: Task): void {
     const name = e.name
-    const h = HANDLERS.get(name)
+    const decl = CALLS.get(name)
     if (PROC_FD_PATH[name] !== undefined && this.procFd(e, t)) {
       // a stat, readlink or access of /proc/self/fd/N: checked above
-    } else if (h) h(this, e, t)
-    else if (FD_USERS[name]) this.genericUse(e, t, FD_USERS[name]!)
-    else if (FD_CREATORS.has(name)) this.foreignCreator(e, t)
-    else if (IGNORED.has(name)) this.ignored[name] = (this.ignored[name] ?? 0) + 1
+    } else if (decl?.replay) decl.replay(this, e, t)
+    else if (decl?.ignored) this.ignored[name] = (this.ignored[name] ?? 0) + 1
     else this.unsupportedCall(e, t)
-    if (TABLE_WRITERS.has(name)) t.table.lastModEnd = e.line
-    if (CLONE_CALLS.has(name)) this.afterCloneSettled()
+    if (decl?.writes) t.table.lastModEnd = e.line
+    if (decl?.clone) this.afterCloneSettled()
   }
 
   private unsupportedCall(e: SyscallEvent, t: Task): void {
@@ -1378,10 +1298,10 @@ export class Replayer {
   }
 
   /** getsockopt: SO_PEERPIDFD returns a new pidfd in the option value. */
-  getsockopt(e: SyscallEvent, t: Task): void {
+  getsockopt(e: SyscallEvent, t: Task, uses: readonly FdUse[]): void {
     const opt = e.arg(2) ?? ''
     if (opt !== 'SO_PEERPIDFD' && !opt.startsWith('0x4d ') && opt !== '0x4d' && opt !== '77') {
-      this.genericUse(e, t, FD_USERS['getsockopt']!)
+      this.genericUse(e, t, uses)
       return
     }
     this.fdSyscalls++
@@ -1498,8 +1418,8 @@ export class Replayer {
     }
   }
 
-  sendmsg(e: SyscallEvent, t: Task): void {
-    this.genericUse(e, t, FD_USERS['sendmsg']!)
+  sendmsg(e: SyscallEvent, t: Task, uses: readonly FdUse[]): void {
+    this.genericUse(e, t, uses)
     if (e.errno === 'EBADF') return
     // the fds passed must be open in the sender (scm_fp_copy uses fget_raw)
     for (const fd of scmRights(e.arg(1))) this.useFd(e, t, fd, 'raw', false)
@@ -1661,11 +1581,11 @@ export class Replayer {
     return this.tasks.get(pid)
   }
 
-  execve(e: SyscallEvent, t: Task): void {
+  execve(e: SyscallEvent, t: Task, uses: readonly FdUse[] | undefined): void {
     this.fdSyscalls++
     const ret = this.logRet(e)
     if (ret !== 0) {
-      if (e.name === 'execveat' && ret === -EBADF) this.genericUse(e, t, FD_USERS['execveat']!)
+      if (uses && ret === -EBADF) this.genericUse(e, t, uses)
       return // a failed exec closes nothing
     }
     // de_thread: the other threads of the process are gone
@@ -1787,17 +1707,15 @@ export class Replayer {
     }
   }
 
+  /** The planner's view of @tb before the held calls: free, open with a mode, or undetermined. */
   private findOrder(q: Queued[]): number[] | null {
-    const n = q.length
     const mtid = q[0]!.t.mtid
     const tb = q[0]!.t.table
     const model = this.model
-    const overlay = new Map<number, number | false>()
-    const probe: Probe = {
+    return planOrder({
+      calls: q.map((x) => x.e),
+      predictorOf: (name) => CALLS.get(name)?.predict,
       slot: (fd: number): Slot => {
-        const o = overlay.get(fd)
-        if (o !== undefined) return o
-        if (fd < 0) return false
         if (this.undetermined(tb, fd)) {
           const v = tb.origin!.resolved.get(fd)
           return v === undefined ? undefined : v ? MODE_UNKNOWN : false
@@ -1806,37 +1724,7 @@ export class Replayer {
         const f = model.file(mtid, fd)
         return f && f.modeKnown ? f.flags & OPEN_MODE_MASK : MODE_UNKNOWN
       },
-    }
-    const preds: number[][] = q.map(() => [])
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) if (q[j]!.e.line < q[i]!.e.startLine) preds[i]!.push(j)
-    }
-    const done = new Array<boolean>(n).fill(false)
-    const order: number[] = []
-    let budget = 20_000
-    const dfs = (): boolean => {
-      if (order.length === n) return true
-      for (let i = 0; i < n; i++) {
-        if (done[i] || preds[i]!.some((j) => !done[j])) continue
-        if (--budget < 0) return false
-        const changes = predict(q[i]!.e, probe)
-        if (changes === null) continue
-        const saved = changes.map(([fd]) => [fd, overlay.get(fd)] as const)
-        for (const [fd, v] of changes) overlay.set(fd, v)
-        done[i] = true
-        order.push(i)
-        if (dfs()) return true
-        order.pop()
-        done[i] = false
-        for (const [fd, v] of saved) {
-          if (v === undefined) overlay.delete(fd)
-          else overlay.set(fd, v)
-        }
-        if (budget < 0) return false
-      }
-      return false
-    }
-    return dfs() ? order : null
+    })
   }
 
   /** Ends the replay (pending calls were already flushed by the reader) and builds the record. */
@@ -1878,486 +1766,6 @@ export class Replayer {
       calls: { ...this.calls },
     }
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding helpers
-
-/** open/openat/creat/openat2 errors raised before an fd is reserved (build_open_flags, getname). */
-const OPEN_BEFORE_FD: ReadonlySet<string> = new Set(['EFAULT', 'EINVAL', 'ENAMETOOLONG', 'E2BIG'])
-const OPEN_NAMES: ReadonlySet<string> = new Set(['open', 'openat', 'openat2', 'creat'])
-
-/**
- * Whether a creator's logged error was decided outside the fd table: anything but EMFILE (the
- * allocation) and EBADF on an fd argument. The open family is judged by the model for the errors
- * of its path walk (they come after the fd is reserved: EMFILE would have won).
- */
-function decidedElsewhere(e: SyscallEvent, hasFdArg: boolean): boolean {
-  const err = e.errno
-  if (err === 'EMFILE' || (err === 'EBADF' && hasFdArg)) return false
-  if (OPEN_NAMES.has(e.name)) return OPEN_BEFORE_FD.has(err ?? '')
-  return true
-}
-
-/** Whether @e's error comes from a check made before its fd argument was looked up. */
-function beforeFdLookup(e: SyscallEvent): boolean {
-  const err = e.errno
-  if (err === 'EFAULT') return true // copies from user memory often come first
-  if (err !== 'EINVAL') return false
-  if (e.name === 'pidfd_getfd') return true // if (flags) return -EINVAL; before fdget
-  if (e.name === 'accept4') {
-    const f = parseFlagWord(e.arg(3), CREATE_FLAGS)
-    return !f || f.unknown.length > 0 || (f.value & ~(F.SOCK_CLOEXEC | F.SOCK_NONBLOCK)) !== 0
-  }
-  return false
-}
-
-const DOMAINS: Readonly<Record<string, number>> = { AF_UNIX: 1, AF_LOCAL: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17 }
-const SIGNALS: Readonly<Record<string, number>> = {
-  SIGCHLD: 17, SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
-}
-
-const CLONE_NEWPID = 0x20000000
-const OPEN_AND_CREATE_FLAGS: Readonly<Record<string, number>> = { ...CREATE_FLAGS, ...OPEN_FLAGS }
-const CLONE_AND_SIGNALS: Readonly<Record<string, number>> = { ...CLONE_FLAGS, ...SIGNALS }
-
-/** CLONE_* flags (and the pidfd, from the part printed at exit) of a clone-family call. */
-function cloneArgs(name: string, argsText: string): { flags: number; pidfdLog: number | undefined } {
-  let flags = 0
-  let pidfdLog: number | undefined
-  if (name === 'fork') flags = 17
-  else if (name === 'vfork') flags = F.CLONE_VFORK | F.CLONE_VM | 17
-  else if (name === 'clone3') {
-    const a0 = argAt(argsText, 0) ?? ''
-    const arrow = a0.indexOf('=>')
-    const inArgs = arrow >= 0 ? a0.slice(0, arrow) : a0
-    flags = parseFlagWord(structField(inArgs.trim(), 'flags'), CLONE_FLAGS)?.value ?? 0
-    if (arrow >= 0) pidfdLog = intArray(structField(a0.slice(arrow + 2).trim(), 'pidfd'))?.[0]
-  } else {
-    for (const a of splitArgs(argsText)) {
-      if (a.startsWith('flags=')) flags = parseFlagWord(a.slice(6), CLONE_AND_SIGNALS)?.value ?? 0
-      else if (a.startsWith('parent_tid=')) pidfdLog = intArray(a.slice(11))?.[0]
-    }
-    if (!(flags & F.CLONE_PIDFD)) pidfdLog = undefined
-  }
-  return { flags, pidfdLog }
-}
-
-/** fds in the SCM_RIGHTS control messages of a msghdr. */
-function scmRights(msg: string | undefined): number[] {
-  if (!msg || !msg.includes('SCM_RIGHTS')) return []
-  const ctl = structField(msg, 'msg_control')
-  const out: number[] = []
-  for (const c of arrayItems(ctl) ?? []) {
-    if (structField(c, 'cmsg_type') !== 'SCM_RIGHTS') continue
-    for (const v of intArray(structField(c, 'cmsg_data')) ?? []) out.push(v)
-  }
-  return out
-}
-
-/**
- * The SCM_PIDFD control messages of a msghdr: the fd when strace printed it, else undefined
- * (strace 6.1 shows `cmsg_type=0x4` with an SCM_??? comment and no data).
- */
-function scmPidfds(msg: string | undefined): (number | undefined)[] {
-  if (!msg || !msg.includes('cmsg_type=')) return []
-  if (!msg.includes('SCM_PIDFD') && !msg.includes('cmsg_type=0x4')) return []
-  const out: (number | undefined)[] = []
-  for (const c of arrayItems(structField(msg, 'msg_control')) ?? []) {
-    const type = structField(c, 'cmsg_type') ?? ''
-    if (structField(c, 'cmsg_level') !== 'SOL_SOCKET') continue
-    if (type !== 'SCM_PIDFD' && type !== '0x4' && !type.startsWith('0x4 ')) continue
-    out.push(intArray(structField(c, 'cmsg_data'))?.[0] ?? intArg(structField(c, 'cmsg_data')))
-  }
-  return out
-}
-
-/** Calls that may name /proc/self/fd/N, and the index of their path argument. */
-const PROC_FD_PATH: Readonly<Record<string, number>> = {
-  stat: 0, lstat: 0, readlink: 0, access: 0, open: 0, creat: 0,
-  newfstatat: 1, fstatat64: 1, statx: 1, readlinkat: 1, faccessat: 1, faccessat2: 1, openat: 1, openat2: 1,
-}
-const PROC_FD_RE = /^(?:\/proc\/(self|thread-self|\d+)|\/dev)\/fd\/(\d+)$/
-
-/** The task and fd a /proc/.../fd/N path names (an absolute path: the dirfd does not matter). */
-function procFdOf(e: SyscallEvent): { who: 'self' | 'thread-self' | number; fd: number } | undefined {
-  const i = PROC_FD_PATH[e.name]
-  if (i === undefined) return undefined
-  const a = e.arg(i)
-  if (a === undefined || !a.startsWith('"/')) return undefined
-  const m = PROC_FD_RE.exec(parseQuoted(a)?.value ?? '')
-  if (!m) return undefined
-  const fd = Number(m[2])
-  if (!(fd <= 0x7fffffff)) return undefined
-  const who = m[1] === undefined ? 'self' : m[1] === 'self' || m[1] === 'thread-self' ? m[1] : Number(m[1])
-  return { who, fd }
-}
-
-/** ioctl commands do_vfs_ioctl handles for any fd. */
-const VFS_IOCTLS: Readonly<Record<string, number>> = { FIOCLEX: F.FIOCLEX, FIONCLEX: F.FIONCLEX, FIONBIO: F.FIONBIO, FIOASYNC: F.FIOASYNC }
-
-/** ioctl commands whose result is a new fd (close-on-exec) in the caller's table. */
-const FD_IOCTLS: ReadonlySet<string> = new Set([
-  'NS_GET_USERNS', 'NS_GET_PARENT', 'TIOCGPTPEER', 'KVM_CREATE_VM', 'KVM_CREATE_VCPU', 'KVM_GET_STATS_FD',
-  'VFIO_GROUP_GET_DEVICE_FD',
-])
-/** PIDFD_GET_{CGROUP,IPC,MNT,NET,PID,PID_FOR_CHILDREN,TIME,TIME_FOR_CHILDREN,USER,UTS}_NAMESPACE, v6.11. */
-const PIDFD_NS_IOCTL = /^(PIDFD_GET_[A-Z_]+_NAMESPACE|_IOC\(_IOC_NONE, 0xff, 0x(?:[1-9]|a), 0\))$/
-
-function fdIoctl(req: string | undefined): 'fd' | 'pidfd_ns' | undefined {
-  if (req === undefined) return undefined
-  if (FD_IOCTLS.has(req)) return 'fd'
-  if (PIDFD_NS_IOCTL.test(req)) return 'pidfd_ns'
-  return undefined
-}
-
-/** `{rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}` */
-function parseRlimit(text: string | undefined): { rlim_cur: number; rlim_max: number } | undefined {
-  if (!text || text === 'NULL' || !text.startsWith('{')) return undefined
-  const cur = rlimValue(structField(text, 'rlim_cur'))
-  const max = rlimValue(structField(text, 'rlim_max'))
-  if (cur === undefined || max === undefined) return undefined
-  return { rlim_cur: cur, rlim_max: max }
-}
-
-function rlimValue(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined
-  if (v.includes('INFINITY')) return UNKNOWN_NOFILE
-  let prod = 1
-  for (const p of v.split('*')) {
-    const n = intArg(p.trim())
-    if (n === undefined) return undefined
-    prod *= n
-  }
-  return prod
-}
-
-type Flock = ModelFlock
-const LOCK_TYPES: Readonly<Record<string, number>> = { F_RDLCK: F.F_RDLCK, F_WRLCK: F.F_WRLCK, F_UNLCK: F.F_UNLCK }
-const WHENCE: Readonly<Record<string, number>> = { SEEK_SET: F.SEEK_SET, SEEK_CUR: F.SEEK_CUR, SEEK_END: F.SEEK_END }
-
-/** `{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=10[, l_pid=123]}` */
-function parseFlock(text: string | undefined): Flock | undefined {
-  if (!text || !text.startsWith('{')) return undefined
-  const type = parseFlagWord(structField(text, 'l_type'), LOCK_TYPES)
-  const whence = parseFlagWord(structField(text, 'l_whence'), WHENCE)
-  const start = intArg(structField(text, 'l_start'))
-  const len = intArg(structField(text, 'l_len'))
-  if (!type || type.unknown.length || !whence || whence.unknown.length || start === undefined || len === undefined) return undefined
-  return { l_type: type.value, l_whence: whence.value, l_start: start, l_len: len, l_pid: intArg(structField(text, 'l_pid')) ?? 0 }
-}
-
-function flockText(f: Flock): string {
-  const type = f.l_type === F.F_RDLCK ? 'F_RDLCK' : f.l_type === F.F_WRLCK ? 'F_WRLCK' : f.l_type === F.F_UNLCK ? 'F_UNLCK' : String(f.l_type)
-  return `${type} ${f.l_start}+${f.l_len}${f.l_pid ? ` pid ${f.l_pid}` : ''}`
-}
-
-/** The F_GETFL bits the model holds: access mode, O_PATH and the SETFL status flags. */
-const GETFL_MASK = F.O_ACCMODE | F.O_PATH | F.O_APPEND | F.O_NONBLOCK | F.O_DIRECT | F.O_NOATIME | F.FASYNC
-
-function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16)}`
-}
-
-/** The kind of object from a `-y` decoration. */
-function decorKind(d: string | undefined): ModelOracle['kind'] | undefined {
-  if (!d) return undefined
-  if (d.startsWith('pipe:')) return 'pipe'
-  if (d.startsWith('socket:') || /^(UNIX|TCP|UDP|TCPv6|UDPv6|NETLINK|UNIX-STREAM|UNIX-DGRAM|UNIX-SEQPACKET)\b/.test(d)) return 'sock'
-  if (d.startsWith('anon_inode:')) return 'anon'
-  if (d.endsWith('>') && d.includes('<char ')) return 'chr'
-  if (d.startsWith('/')) return d.includes('<char ') ? 'chr' : 'reg'
-  return undefined
-}
-
-// ---------------------------------------------------------------------------------------------
-// Occupancy predictions for ordering a window (never used as the checked outcome)
-
-/** Calls whose effect on which fds are in use the ordering search understands. */
-const WINDOW_WRITERS: ReadonlySet<string> = new Set([
-  'open', 'openat', 'openat2', 'creat', 'dup', 'dup2', 'dup3', 'close', 'fcntl', 'fcntl64', 'pipe', 'pipe2',
-  'socketpair', 'socket', 'accept', 'accept4', 'eventfd', 'eventfd2', 'epoll_create', 'epoll_create1', 'memfd_create',
-  'timerfd_create', 'signalfd', 'signalfd4', 'inotify_init', 'inotify_init1', 'pidfd_open', 'recvmsg', 'ioctl',
-])
-const MAX_WINDOW = 256
-
-/**
- * A slot as the ordering search sees it: false when free, else the open file's f_flags access
- * bits (O_ACCMODE and O_PATH), or MODE_UNKNOWN; undefined for an inherited fd the log has not
- * decided.
- */
-type Slot = number | false | undefined
-const MODE_UNKNOWN = -1
-
-/** What the ordering search may ask about the table while it tries an order. */
-interface Probe {
-  slot(fd: number): Slot
-}
-
-/** Whether a file opened with @mode allows a call that needs @need (fdget, FMODE_READ, ...). */
-function modeAllows(mode: number, need: FdNeed): boolean {
-  if (mode === MODE_UNKNOWN || need === 'raw' || need === 'dirfd') return true
-  if (mode & F.O_PATH) return false
-  const acc = mode & F.O_ACCMODE
-  if (need === 'read') return acc !== F.O_WRONLY
-  if (need === 'write') return acc !== F.O_RDONLY
-  return true
-}
-
-type Change = [number, number | false]
-
-/** Lowest-free allocation from @start that the log says returned @n, of a file with @mode. */
-function allocTo(p: Probe, start: number, n: number, mode: number, out: Change[], taken: Set<number>): boolean {
-  if (n < start || n - start > 1 << 16) return false
-  for (let fd = start; fd < n; fd++) {
-    if (taken.has(fd)) continue
-    const o = p.slot(fd)
-    if (o === false) return false
-    if (o === undefined) out.push([fd, MODE_UNKNOWN]) // an inherited fd: it must have been open
-  }
-  if (taken.has(n)) return false
-  const o = p.slot(n)
-  if (o !== false && o !== undefined) return false
-  out.push([n, mode])
-  taken.add(n)
-  return true
-}
-
-const OPEN_MODE_MASK = F.O_ACCMODE | F.O_PATH
-
-/**
- * Whether @e's logged result is possible in the slots @p shows, and the changes it makes; null
- * if impossible. Only fd numbers and access modes matter here (limits and close-on-exec flags
- * are left to the model, which checks every call of the order found).
- */
-function predict(e: SyscallEvent, p: Probe): Change[] | null {
-  const out: Change[] = []
-  const taken = new Set<number>()
-  const ok = e.ret !== null && e.ret >= 0 && !e.errno
-  const bad = e.errno === 'EBADF'
-  const modeOf = (fd: number | undefined): number => {
-    if (fd === undefined) return MODE_UNKNOWN
-    const o = p.slot(fd)
-    return typeof o === 'number' ? o : MODE_UNKNOWN
-  }
-  const use = (fd: number | undefined, need: FdNeed = 'any'): boolean => {
-    if (fd === undefined || fd < 0) return true
-    const o = p.slot(fd)
-    if (ok) return o !== false && (o === undefined || modeAllows(o, need))
-    if (bad) return o === false || o === undefined || !modeAllows(o, need) || o === MODE_UNKNOWN
-    return o !== false
-  }
-  const name = e.name
-  const pf = PROC_FD_PATH[name] !== undefined ? procFdOf(e) : undefined
-  if (pf && pf.who !== 'self' && pf.who !== 'thread-self') return out
-  if (pf) {
-    const o = p.slot(pf.fd)
-    const open = o !== false
-    if (ok && !open) return null
-    if (e.errno === 'ENOENT' && open && o !== undefined) return null
-    if (!OPEN_NAMES.has(name)) return out
-  }
-  switch (name) {
-    case 'close': {
-      const fd = intArg(e.arg(0))
-      if (fd === undefined) return out
-      const o = p.slot(fd)
-      if (bad) return o === false || o === undefined ? out : null
-      if (o === false) return null
-      out.push([fd, false])
-      return out
-    }
-    case 'dup2':
-    case 'dup3': {
-      const o = intArg(e.arg(0))
-      const n = intArg(e.arg(1))
-      if (o === undefined || n === undefined) return out
-      if (!ok) return out
-      if (p.slot(o) === false) return null
-      out.push([n, modeOf(o)])
-      return out
-    }
-    case 'fcntl':
-    case 'fcntl64': {
-      const fd = intArg(e.arg(0))
-      const cmd = e.arg(1)
-      if (cmd === 'F_DUPFD' || cmd === 'F_DUPFD_CLOEXEC') {
-        if (!ok) {
-          if (!bad || fd === undefined) return out
-          const o = p.slot(fd)
-          return o === false || o === undefined ? out : null
-        }
-        if (fd !== undefined && p.slot(fd) === false) return null
-        return allocTo(p, intArg(e.arg(2)) ?? 0, e.ret!, modeOf(fd), out, taken) ? out : null
-      }
-      if (bad && (cmd === 'F_GETFD' || cmd === 'F_SETFD')) {
-        const o = fd === undefined ? undefined : p.slot(fd)
-        return o === false || o === undefined ? out : null
-      }
-      return use(fd, cmd === 'F_GETFL' || cmd === 'F_GETFD' || cmd === 'F_SETFD' || cmd === 'F_DUPFD_QUERY' || cmd === 'F_CREATED_QUERY' ? 'raw' : 'any') ? out : null
-    }
-    case 'pipe':
-    case 'pipe2':
-    case 'socketpair': {
-      if (!ok) return out
-      const fds = intArray(e.arg(name === 'socketpair' ? 3 : 0))
-      if (!fds || fds.length !== 2) return out
-      const pipe = name !== 'socketpair'
-      return allocTo(p, 0, fds[0]!, pipe ? F.O_RDONLY : F.O_RDWR, out, taken) && allocTo(p, 0, fds[1]!, pipe ? F.O_WRONLY : F.O_RDWR, out, taken) ? out : null
-    }
-    case 'recvmsg': {
-      if (!use(intArg(e.arg(0)))) return null
-      if (!ok) return out
-      for (const fd of scmRights(e.arg(1))) if (!allocTo(p, 0, fd, MODE_UNKNOWN, out, taken)) return null
-      return out
-    }
-    case 'ioctl':
-    case 'signalfd':
-    case 'signalfd4': {
-      const fd = intArg(e.arg(0))
-      if (fd === -1) return ok ? (allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null) : out
-      return use(fd, name === 'ioctl' && (e.arg(1) === 'FIOCLEX' || e.arg(1) === 'FIONCLEX') ? 'raw' : 'any') ? out : null
-    }
-    case 'mmap': {
-      const flags = e.arg(3) ?? ''
-      return flags.includes('MAP_ANONYMOUS') || use(intArg(e.arg(4))) ? out : null
-    }
-    case 'dup': {
-      const fd = intArg(e.arg(0))
-      if (!use(fd, 'raw')) return null
-      if (!ok) return out
-      return allocTo(p, 0, e.ret!, modeOf(fd), out, taken) ? out : null
-    }
-    case 'accept':
-    case 'accept4': {
-      if (!use(intArg(e.arg(0)))) return null
-      if (!ok) return out
-      return allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null
-    }
-    case 'open':
-    case 'openat':
-    case 'openat2':
-    case 'creat': {
-      if (!ok) return out
-      let mode = F.O_WRONLY
-      if (name !== 'creat') {
-        const w = name === 'openat2' ? structField(e.arg(2), 'flags') : e.arg(name === 'open' ? 1 : 2)
-        mode = (parseFlagWord(w, OPEN_FLAGS)?.value ?? 0) & OPEN_MODE_MASK
-      }
-      return allocTo(p, 0, e.ret!, mode, out, taken) ? out : null
-    }
-    default: {
-      if (WINDOW_WRITERS.has(name)) {
-        // the other one-fd creators: socket, eventfd, epoll_create, memfd, timerfd, inotify, pidfd_open
-        if (!ok) return out
-        return allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null
-      }
-      const uses = FD_USERS[name]
-      if (!uses) return out
-      const fds = uses.filter((u) => u.need !== 'dirfd')
-      if (bad && fds.length > 1) return fds.some((u) => use(intArg(e.arg(u.arg)), u.need)) ? out : null
-      for (const u of fds) if (!use(intArg(e.arg(u.arg)), u.need)) return null
-      return out
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dispatch table
-
-const HANDLERS = new Map<string, Handler>([
-  ['open', (r, e, t) => r.open(e, t)],
-  ['openat', (r, e, t) => r.open(e, t)],
-  ['openat2', (r, e, t) => r.open(e, t)],
-  ['creat', (r, e, t) => r.open(e, t)],
-  ['close', (r, e, t) => r.close(e, t)],
-  ['close_range', (r, e, t) => r.closeRange(e, t)],
-  ['dup', (r, e, t) => {
-    const fd = intArg(e.arg(0))
-    if (fd === undefined) return r.undecodable(e, t)
-    if (fd < 0 || fd > 0x7fffffff) {
-      r.useFd(e, t, fd, 'raw', e.errno === 'EBADF')
-      return
-    }
-    r.create(e, t, 'dup', [fd], 0, 'anon', { fd, need: 'raw' })
-  }],
-  ['dup2', (r, e, t) => r.dup23(e, t, false)],
-  ['dup3', (r, e, t) => r.dup23(e, t, true)],
-  ['fcntl', (r, e, t) => r.fcntl(e, t)],
-  ['fcntl64', (r, e, t) => r.fcntl(e, t)],
-  ['ioctl', (r, e, t) => r.ioctl(e, t)],
-  ['pipe', (r, e, t) => r.pair(e, t, 'pipe2')],
-  ['pipe2', (r, e, t) => r.pair(e, t, 'pipe2')],
-  ['socketpair', (r, e, t) => r.pair(e, t, 'socketpair')],
-  ['socket', (r, e, t) => {
-    const dom = parseFlagWord(e.arg(0), DOMAINS)?.value ?? 1
-    const type = parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 1
-    r.create(e, t, 'socket', [dom, type, intArg(e.arg(2)) ?? 0], 0, 'sock')
-  }],
-  ['accept', (r, e, t) => {
-    const fd = intArg(e.arg(0))
-    if (fd === undefined) return r.undecodable(e, t)
-    r.create(e, t, 'accept4', [fd, 0], 0, 'sock', { fd, need: 'any' })
-  }],
-  ['accept4', (r, e, t) => {
-    const fd = intArg(e.arg(0))
-    if (fd === undefined) return r.undecodable(e, t)
-    r.create(e, t, 'accept4', [fd, parseFlagWord(e.arg(3), CREATE_FLAGS)?.value ?? 0], 0, 'sock', { fd, need: 'any' })
-  }],
-  ['eventfd', (r, e, t) => r.create(e, t, 'eventfd2', [intArg(e.arg(0)) ?? 0, 0])],
-  ['eventfd2', (r, e, t) => r.create(e, t, 'eventfd2', [intArg(e.arg(0)) ?? 0, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
-  ['epoll_create', (r, e, t) => r.create(e, t, 'epoll_create', [intArg(e.arg(0)) ?? 1])],
-  ['epoll_create1', (r, e, t) => r.create(e, t, 'epoll_create1', [parseFlagWord(e.arg(0), CREATE_FLAGS)?.value ?? 0])],
-  ['memfd_create', (r, e, t) => r.create(e, t, 'memfd_create', [parseQuoted(e.arg(0))?.value ?? '', parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
-  ['timerfd_create', (r, e, t) => {
-    const clk = e.arg(0) === 'CLOCK_REALTIME' ? 0 : 1
-    r.create(e, t, 'timerfd_create', [clk, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])
-  }],
-  ['signalfd', (r, e, t) => signalfd(r, e, t, 0)],
-  ['signalfd4', (r, e, t) => signalfd(r, e, t, parseFlagWord(e.arg(3), CREATE_FLAGS)?.value ?? 0)],
-  ['inotify_init', (r, e, t) => r.create(e, t, 'inotify_init1', [0])],
-  ['inotify_init1', (r, e, t) => r.create(e, t, 'inotify_init1', [parseFlagWord(e.arg(0), CREATE_FLAGS)?.value ?? 0])],
-  ['pidfd_open', (r, e, t) => {
-    const flags = parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0
-    if (flags & F.O_EXCL && !r.features.pidfd_thread) {
-      // PIDFD_THREAD is newer than the profile's kernel (v6.9): the log is followed
-      r.unsup(e, 'pidfd_open(PIDFD_THREAD, v6.9)')
-      if (e.ret !== null && e.ret >= 0) r.installAt(e, t, e.ret, true, true)
-      return
-    }
-    r.create(e, t, 'pidfd_open', [intArg(e.arg(0)) ?? 0, flags])
-  }],
-  ['recvmsg', (r, e, t) => r.recvmsg(e, t)],
-  ['sendmsg', (r, e, t) => r.sendmsg(e, t)],
-  ['getsockopt', (r, e, t) => r.getsockopt(e, t)],
-  ['setns', (r, e, t) => {
-    // joining a pid namespace (nstype CLONE_NEWPID, or 0 with a pid namespace fd) moves the children
-    const ns = e.arg(1) ?? ''
-    if (e.ret === 0 && (ns === 'CLONE_NEWPID' || ns === '0')) t.childNsForeign = true
-    r.genericUse(e, t, FD_USERS['setns']!)
-  }],
-  ['mmap', (r, e, t) => r.mmap(e, t)],
-  ['clone', (r, e, t) => r.clone(e, t)],
-  ['clone3', (r, e, t) => r.clone(e, t)],
-  ['fork', (r, e, t) => r.clone(e, t)],
-  ['vfork', (r, e, t) => r.clone(e, t)],
-  ['execve', (r, e, t) => r.execve(e, t)],
-  ['execveat', (r, e, t) => r.execve(e, t)],
-  ['unshare', (r, e, t) => r.unshare(e, t)],
-  ['setrlimit', (r, e, t) => r.rlimit(e, t)],
-  ['getrlimit', (r, e, t) => r.rlimit(e, t)],
-  ['prlimit64', (r, e, t) => r.rlimit(e, t)],
-])
-
-function signalfd(r: Replayer, e: SyscallEvent, t: Task, flags: number): void {
-  const fd = intArg(e.arg(0))
-  if (fd === undefined) return r.undecodable(e, t)
-  if (fd === -1) {
-    r.create(e, t, 'signalfd4', [-1, flags])
-    return
-  }
-  // an existing signalfd is updated and returned
-  r.genericUse(e, t, [{ arg: 0, need: 'any' }])
 }
 
 /** Replays a whole log given as events (tests, small logs). */
