@@ -43,6 +43,8 @@ import type { ExitEvent, StraceEvent, SyscallEvent } from './parse'
 import type { ModelArg, ModelFlock, ModelOracle, ReplayModel } from './model'
 import { errnoName, errnoNumber, isRestart } from './errnos'
 import { IntervalSet } from './intervals'
+import { MARKERS, Tally, type ReplayRecord } from './record'
+import { InheritedFds } from './inherited'
 import type { InFlight, Origin, Proc, Queued, Table, Task } from './tasks'
 import { CALLS, CLONE_CALLS, TABLE_WRITERS, WINDOW_WRITERS } from './calls'
 import { MAX_WINDOW, MODE_UNKNOWN, OPEN_MODE_MASK, planOrder, type Slot } from './planner'
@@ -61,67 +63,7 @@ const MAP_ANONYMOUS = 0x20
 /** Model tids for log tids that cannot be used as they are (0, or reused): above PID_MAX_LIMIT. */
 const SYNTHETIC_TID = 4_194_304
 export { UNKNOWN_NOFILE }
-
-// ---------------------------------------------------------------------------------------------
-// Output
-
-export interface Mismatch {
-  line: number
-  pid: number
-  call: string
-  /** The log's outcome (the kernel's answer). */
-  expected: string
-  /** The model's outcome. */
-  model: string
-}
-export interface Undecided extends Mismatch {
-  reason: string
-}
-
-/** What the replay did with the calls of one name. */
-export interface CallReport {
-  /** Outcomes compared with the model (agreements and mismatches). */
-  checked: number
-  mismatches: number
-  /** Disagreements that overlapping calls or unknown state could explain. */
-  undecided: number
-  /** Outcomes not compared (filtered logs, facts the model cannot know, features newer than the profile). */
-  unchecked: number
-  /** Errors something other than the fd table decided: the log is followed, nothing is created. */
-  elsewhere: number
-  /** Calls (or forms of a call) the model does not implement. */
-  unsupported: number
-}
-
-/** One JSON line per log (`fdlab replay --json`). The first fields are the contract other tools rely on. */
-export interface ReplayRecord {
-  file: string
-  lines: number
-  syscalls: number
-  fdSyscalls: number
-  checked: number
-  mismatches: Mismatch[]
-  unparsed: { line: number; text: string }[]
-  unsupported: Record<string, number>
-  inherited: { pid: number; fd: number }[]
-  processes: number
-  undecided: Undecided[]
-  inferred: { line: number; pid: number; fd: number }[]
-  unchecked: number
-  ignored: Record<string, number>
-  filtered: boolean
-  kernel: string
-  /** Counts when a list was cut at `maxListed`. */
-  mismatchCount: number
-  undecidedCount: number
-  unparsedCount: number
-  /** Groups of overlapping calls of threads sharing a table, and how many were replayed in an order the log allows. */
-  overlapWindows: { total: number; ordered: number }
-  /** Calls whose logged error was decided outside the fd table (followed, not judged). */
-  decidedElsewhere: number
-  /** Per call name: what was checked, unchecked, decided elsewhere and unsupported. */
-  calls: Record<string, CallReport>
-}
+export type { CallReport, Mismatch, ReplayRecord, Undecided } from './record'
 
 export interface ReplayOptions {
   /** Name printed in the record's `file` field. */
@@ -148,27 +90,6 @@ export interface ReplayOptions {
 // ---------------------------------------------------------------------------------------------
 // State
 
-/** Calls every process linked with a libc makes; a log without any of them is filtered. */
-const MARKERS: ReadonlySet<string> = new Set([
-  // none of them is in strace's %file, %desc, %network, %process, %signal or %ipc classes
-  'brk', 'mprotect', 'munmap', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'futex',
-])
-
-/** An outcome held until the log is known to be filtered or not. */
-interface Held {
-  ok: boolean
-  overlap: boolean
-  unordered: boolean
-  line: number
-  pid: number
-  call: string
-  expected: string
-  model: string
-  what: string
-  name: string
-}
-
-
 function fmt(ret: number): string {
   return ret >= 0 ? String(ret) : `-1 ${errnoName(-ret)}`
 }
@@ -185,14 +106,10 @@ export class Replayer {
   private bufferedCount = 0
   private clonesInFlight = 0
   private started = false
-  private sawMarker = false
   /** Model tids of live tasks. */
   private readonly usedMtids = new Set<number>()
   /** While a window's calls are replayed: in an order the log allows, or in completion order. */
   private windowMode: 'none' | 'ordered' | 'unordered' = 'none'
-  /** Windows replayed, and for how many an order the log allows was found. */
-  windows = 0
-  windowsOrdered = 0
   private synthetic = 0
   /**
    * Children of clones made inside another pid namespace, created when the clone returned but not
@@ -201,32 +118,13 @@ export class Replayer {
   private readonly adoptable: Task[] = []
   /** Children created from a clone still in flight, by parent. */
   private readonly speculated = new Map<Task, { child: number; pidfd: number }>()
-  private decided: 'complete' | 'filtered' | undefined
-  private held: Held[] = []
-  private filteredSeen = false
-  private processes = 0
   /** Pids of processes that ended (a lock they held was the model's to know). */
   private readonly exited = new Set<number>()
 
-  // record
-  private syscalls = 0
-  private fdSyscalls = 0
-  private checked = 0
-  private unchecked = 0
-  private readonly mismatches: Mismatch[] = []
-  private mismatchCount = 0
-  private readonly undecided: Undecided[] = []
-  private undecidedCount = 0
-  private readonly unparsed: { line: number; text: string }[] = []
-  private unparsedCount = 0
-  private readonly unsupported: Record<string, number> = Object.create(null) as Record<string, number>
-  private readonly ignored: Record<string, number> = Object.create(null) as Record<string, number>
-  private readonly inherited: { pid: number; fd: number; line: number; by: number }[] = []
   /** Line of the event being replayed. */
   private line = 0
-  private readonly inferred: { line: number; pid: number; fd: number }[] = []
-  private elsewhereCount = 0
-  private readonly calls: Record<string, CallReport> = Object.create(null) as Record<string, CallReport>
+  private readonly rec: Tally
+  private readonly inh: InheritedFds
 
   get features(): ReplayModel['features'] {
     return this.model.features
@@ -236,6 +134,8 @@ export class Replayer {
     this.model = model
     this.opts = opts
     this.maxListed = opts.maxListed ?? 1000
+    this.rec = new Tally(this.maxListed, opts.filtered)
+    this.inh = new InheritedFds(model, this.rec.inherited, () => this.line)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -250,15 +150,14 @@ export class Replayer {
       const line = 'line' in e ? e.line : 0
       const pid = 'pid' in e ? e.pid : 0
       const expected = e.type === 'syscall' ? (e.errno ? `${e.retText} ${e.errno}` : e.retText || '?') : e.type
-      this.mismatch({ line, pid, call: e.type === 'syscall' ? e.toString() : e.type, expected, model: `model error: ${String(err instanceof Error ? err.message : err)}` })
+      this.rec.mismatch({ line, pid, call: e.type === 'syscall' ? e.toString() : e.type, expected, model: `model error: ${String(err instanceof Error ? err.message : err)}` })
     }
   }
 
   private dispatch(e: StraceEvent): void {
     switch (e.type) {
       case 'unparsed':
-        this.unparsedCount++
-        if (this.unparsed.length < this.maxListed) this.unparsed.push({ line: e.line, text: e.text })
+        this.rec.unparsedLine(e.line, e.text)
         return
       case 'alias': {
         const t = this.tasks.get(e.from)
@@ -283,28 +182,6 @@ export class Replayer {
         else this.onExit(e, t)
       }
     }
-  }
-
-  private stat(name: string): CallReport {
-    return (this.calls[name] ??= { checked: 0, mismatches: 0, undecided: 0, unchecked: 0, elsewhere: 0, unsupported: 0 })
-  }
-
-  /** The log's error was decided outside the fd table: followed (no fd created), not judged. */
-  elsewhere(e: SyscallEvent): void {
-    this.elsewhereCount++
-    this.stat(e.name).elsewhere++
-  }
-
-  /** A call, or a form of it (@key, e.g. `ioctl(TCGETS)`), the model does not implement. */
-  unsup(e: SyscallEvent, key: string = e.name): void {
-    this.unsupported[key] = (this.unsupported[key] ?? 0) + 1
-    this.stat(e.name).unsupported++
-  }
-
-  /** An outcome the model cannot judge (counted per call). */
-  uncheck(e: SyscallEvent): void {
-    this.unchecked++
-    this.stat(e.name).unchecked++
   }
 
   /** The task of @pid; creates a root, or holds the event back while a clone is in flight. */
@@ -345,7 +222,7 @@ export class Replayer {
     const table = this.tableInfo(mtid, null)
     table.origin = origin
     const proc: Proc = { pid, limitKnown: nofile !== undefined, limitInferred: false, tasks: new Set() }
-    this.processes++
+    this.rec.processes++
     return this.addTask(pid, mtid, proc, table)
   }
 
@@ -465,7 +342,7 @@ export class Replayer {
   // Calls
 
   private onSyscall(e: SyscallEvent, t: Task): void {
-    this.syscalls++
+    this.rec.syscalls++
     this.line = e.line
     if (e.startPid !== e.pid) {
       const s = this.tasks.get(e.startPid)
@@ -473,11 +350,11 @@ export class Replayer {
     }
     this.endInflight(t)
     const name = e.name
-    if (!this.sawMarker && MARKERS.has(name)) this.sawMarker = true
+    if (!this.rec.sawMarker && MARKERS.has(name)) this.rec.sawMarker = true
     const decl = CALLS.get(name)
     if (e.unfinished) {
       if (decl?.writes) {
-        this.fdSyscalls++
+        this.rec.fdSyscalls++
         this.undecide(e, t, '(never finished)', '-', 'the call was cut short (killed, detached or end of log): its effect is unknown')
       }
       if (t.table.win !== null && t.table.winWriters === 0) this.closeWindow(t.table)
@@ -494,7 +371,7 @@ export class Replayer {
     if (tb.win !== null) {
       if (decl?.predict !== undefined || decl?.uses !== undefined || PROC_FD_PATH[name] !== undefined) {
         tb.win.push({ e, t })
-        this.syscalls-- // counted when it is replayed
+        this.rec.syscalls-- // counted when it is replayed
         if (tb.winWriters === 0 || tb.win.length > MAX_WINDOW) this.closeWindow(tb)
         return
       }
@@ -510,7 +387,7 @@ export class Replayer {
     if (PROC_FD_PATH[name] !== undefined && this.procFd(e, t)) {
       // a stat, readlink or access of /proc/self/fd/N: checked above
     } else if (decl?.replay) decl.replay(this, e, t)
-    else if (decl?.ignored) this.ignored[name] = (this.ignored[name] ?? 0) + 1
+    else if (decl?.ignored) this.rec.ignored[name] = (this.rec.ignored[name] ?? 0) + 1
     else this.unsupportedCall(e, t)
     if (decl?.writes) t.table.lastModEnd = e.line
     if (decl?.clone) this.afterCloneSettled()
@@ -529,37 +406,6 @@ export class Replayer {
   // -------------------------------------------------------------------------------------------
   // Outcomes
 
-  /**
-   * Whether the log is filtered. Until a marker call shows up (or 2000 calls went by without
-   * one), outcomes are held and classified once it is known.
-   */
-  private filterState(): 'complete' | 'filtered' | 'unknown' {
-    if (this.opts.filtered !== undefined) return this.opts.filtered ? 'filtered' : 'complete'
-    if (this.decided) return this.decided
-    if (this.sawMarker) return this.decide('complete')
-    if (this.syscalls > 2000) return this.decide('filtered')
-    return 'unknown'
-  }
-
-  private decide(d: 'complete' | 'filtered'): 'complete' | 'filtered' {
-    this.decided = d
-    const held = this.held
-    this.held = []
-    for (const h of held) {
-      if (d === 'filtered') {
-        this.unchecked++
-        this.stat(h.name).unchecked++
-      } else this.record(h)
-    }
-    return d
-  }
-
-  private get filtered(): boolean {
-    const f = this.filterState() === 'filtered'
-    if (f) this.filteredSeen = true
-    return f
-  }
-
   private overlapped(e: SyscallEvent, t: Task): boolean {
     if (t.table.copyUncertain) return true
     if (this.windowMode === 'ordered') return false
@@ -568,62 +414,25 @@ export class Replayer {
     return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || tb.copyUncertain || (this.opts.orderUnknown === true && tb.shared)
   }
 
-  private mismatch(m: Mismatch): void {
-    this.mismatchCount++
-    if (this.mismatches.length < this.maxListed) this.mismatches.push(m)
-  }
-
   private undecide(e: SyscallEvent, t: Task, expected: string, model: string, reason: string): void {
-    this.undecidedCount++
-    this.stat(e.name).undecided++
-    if (this.undecided.length < this.maxListed) {
-      this.undecided.push({ line: e.line, pid: t.tid, call: e.toString(), expected, model, reason })
-    }
+    this.rec.undecide(e, t.tid, expected, model, reason)
   }
 
-  /**
-   * Records one decided outcome. Returns true when the model agreed. A disagreement is a
-   * mismatch, or undecided when overlapping calls could explain it, or unchecked in a filtered log.
-   */
+  /** One decided outcome (see Tally.outcome). Returns whether the model agreed. */
   private outcome(e: SyscallEvent, t: Task, ok: boolean, expected: string, model: string, what = ''): boolean {
-    const st = this.filterState()
-    if (st === 'filtered') {
-      this.filteredSeen = true
-      this.uncheck(e)
-      return ok
-    }
-    const h: Held = ok
-      ? { ok, overlap: false, line: e.line, pid: t.tid, call: '', expected, model, what, unordered: false, name: e.name }
-      : { ok, overlap: this.overlapped(e, t), line: e.line, pid: t.tid, call: e.toString(), expected, model, what, unordered: this.windowMode === 'unordered', name: e.name }
-    if (st === 'unknown') {
-      this.held.push(h)
-      if (this.held.length > 10_000) this.decide('filtered')
-    } else this.record(h)
-    return ok
+    return this.rec.outcome(e, t.tid, ok, expected, model, what, () => this.overlapped(e, t), this.windowMode === 'unordered')
   }
 
-  private record(h: Held): void {
-    const st = this.stat(h.name)
-    if (h.ok) {
-      this.checked++
-      st.checked++
-      return
-    }
-    if (h.overlap) {
-      st.undecided++
-      this.undecidedCount++
-      if (this.undecided.length < this.maxListed) {
-        const why = h.unordered
-          ? 'calls of other threads overlapped on this table and no order of them gives every logged result'
-          : 'calls of other threads overlapped on this table'
-        this.undecided.push({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model, reason: `${why}${h.what ? ` (${h.what})` : ''}` })
-      }
-      return
-    }
-    this.checked++
-    st.checked++
-    st.mismatches++
-    this.mismatch({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model })
+  elsewhere(e: SyscallEvent): void {
+    this.rec.elsewhere(e)
+  }
+
+  unsup(e: SyscallEvent, key: string = e.name): void {
+    this.rec.unsup(e, key)
+  }
+
+  uncheck(e: SyscallEvent): void {
+    this.rec.uncheck(e)
   }
 
   private logRet(e: SyscallEvent): number {
@@ -657,43 +466,6 @@ export class Replayer {
   // -------------------------------------------------------------------------------------------
   // Undetermined (inherited) fds
 
-  private undetermined(tb: Table, fd: number): boolean {
-    return tb.origin !== null && fd >= 0 && !tb.known.has(fd)
-  }
-
-  /** Decides fd in @t's table from log evidence (@open), or from the origin if it already knows. */
-  private resolve(t: Task, fd: number, open: boolean): void {
-    const tb = t.table
-    const o = tb.origin!
-    let v = o.resolved.get(fd)
-    if (v === undefined) {
-      v = open
-      o.resolved.set(fd, v)
-      if (v) this.inherited.push({ pid: o.pid, fd, line: this.line, by: t.tid })
-    }
-    if (v && this.model.slot(t.mtid, fd) === 'free') this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false, path: `/inherited/${o.pid}/${fd}` })
-    tb.known.add(fd)
-  }
-
-  /** The origin already decided @fd (for another table): apply it here. Returns false if undecided. */
-  private materialize(t: Task, fd: number): boolean {
-    const tb = t.table
-    if (!this.undetermined(tb, fd)) return true
-    const v = tb.origin!.resolved.get(fd)
-    if (v === undefined) return false
-    this.resolve(t, fd, v)
-    return true
-  }
-
-  /** Before an allocation from @start that the log says returned @n: fds below were open, @n was free. */
-  private prepareAlloc(t: Task, start: number, n: number): void {
-    const tb = t.table
-    if (tb.origin === null || n < start) return
-    for (const [a, b] of tb.known.gaps(start, n + 1)) {
-      for (let fd = a; fd < b; fd++) this.resolve(t, fd, fd !== n)
-    }
-  }
-
   /**
    * Before an allocation of @need fds the log says failed with EMFILE. With two (pipe,
    * socketpair), EMFILE says only that fewer than two were free: no fd is decided open.
@@ -710,7 +482,7 @@ export class Replayer {
     if (tb.origin === null || need > 1) return
     const lim = this.model.nofile(t.mtid).cur
     if (lim - start > 1 << 16) return
-    for (const [a, b] of tb.known.gaps(start, lim)) for (let fd = a; fd < b; fd++) this.resolve(t, fd, true)
+    for (const [a, b] of tb.known.gaps(start, lim)) for (let fd = a; fd < b; fd++) this.inh.resolve(t, fd, true)
   }
 
   /** The lowest fd >= @from free in the model, counting undetermined (inherited) fds as free. */
@@ -747,25 +519,6 @@ export class Replayer {
     }
   }
 
-  /**
-   * Before a call that uses @fd: decides an undetermined fd from the log's outcome. Returns false
-   * when the log cannot decide it (EBADF that a file mode could also explain).
-   */
-  private prepareUse(t: Task, fd: number, logBad: boolean, need: FdNeed): boolean {
-    const tb = t.table
-    if (!this.undetermined(tb, fd)) return true
-    if (this.materialize(t, fd)) return true
-    if (!logBad) {
-      this.resolve(t, fd, true)
-      return true
-    }
-    if (need === 'raw' || need === 'dirfd') {
-      this.resolve(t, fd, false)
-      return true
-    }
-    return false
-  }
-
   // -------------------------------------------------------------------------------------------
   // Checks
 
@@ -778,7 +531,7 @@ export class Replayer {
       // negative fds become huge unsigned ints: never open
       return this.outcome(e, t, logBad, logBad ? 'EBADF' : 'ok', 'EBADF', `fd ${fd}`)
     }
-    if (!this.prepareUse(t, fd, logBad, need)) {
+    if (!this.inh.prepareUse(t, fd, logBad, need)) {
       this.undecide(e, t, 'EBADF', '?', `fd ${fd} was inherited and never shown: EBADF may come from its mode or from it being closed`)
       return true
     }
@@ -823,13 +576,13 @@ export class Replayer {
   }
 
   private mayBeInvisible(t: Task, fd: number): boolean {
-    return this.filtered || t.table.invisible || (t.table.suspects?.has(fd) ?? false)
+    return this.rec.filtered || t.table.invisible || (t.table.suspects?.has(fd) ?? false)
   }
 
   private infer(e: SyscallEvent, t: Task, fd: number): void {
     this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false, path: `/inferred/${t.proc.pid}/${fd}` })
     t.table.known.add(fd)
-    if (this.inferred.length < this.maxListed) this.inferred.push({ line: e.line, pid: t.tid, fd })
+    this.rec.inferredFd(e.line, t.tid, fd)
   }
 
   /** Compares one allocation and corrects the model to the log. */
@@ -863,7 +616,7 @@ export class Replayer {
 
   /** Calls that only use fds. */
   genericUse(e: SyscallEvent, t: Task, uses: readonly { arg: number; need: FdNeed; path?: number; flags?: number }[]): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const logBad = e.errno === 'EBADF'
     const looked: { arg: number; need: FdNeed }[] = []
     for (const u of uses) {
@@ -892,7 +645,7 @@ export class Replayer {
       const fd = intArg(e.arg(u.arg))
       if (fd === undefined) continue
       if (fd < 0) { anyBad = true; continue }
-      if (this.undetermined(t.table, fd) && !this.materialize(t, fd)) { anyBad = true; continue }
+      if (this.inh.undetermined(t.table, fd) && !this.inh.materialize(t, fd)) { anyBad = true; continue }
       if (this.model.slot(t.mtid, fd) !== 'open') anyBad = true
       else {
         const f = this.model.file(t.mtid, fd)
@@ -906,7 +659,7 @@ export class Replayer {
 
   /** A creator the model does not implement: the fd is installed where the log says, unchecked. */
   foreignCreator(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     this.unsup(e)
     if (e.name === 'io_uring_setup' || e.name === 'fanotify_init') t.table.invisible = true
     if (e.name === 'pidfd_getfd') {
@@ -922,7 +675,7 @@ export class Replayer {
       this.installAt(e, t, ret, true, true)
       return
     }
-    if (this.undetermined(t.table, ret)) this.resolve(t, ret, false)
+    if (this.inh.undetermined(t.table, ret)) this.inh.resolve(t, ret, false)
     if (this.model.slot(t.mtid, ret) === 'open') this.fix(t, 'close', [ret])
     let cloexec = ALWAYS_CLOEXEC.has(e.name)
     const c = CREATOR_CLOEXEC[e.name]
@@ -936,7 +689,7 @@ export class Replayer {
 
   /** One-fd creators the model implements. */
   create(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], start = 0, kind: ModelOracle['kind'] = 'anon', inputFd?: { fd: number; need: FdNeed }, created?: boolean): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const logFd = this.logRet(e)
     if (Number.isNaN(logFd)) return
     if (logFd < 0 && decidedElsewhere(e, inputFd !== undefined)) {
@@ -947,14 +700,14 @@ export class Replayer {
     }
     if (inputFd) {
       const bad = e.errno === 'EBADF'
-      if (!this.prepareUse(t, inputFd.fd, bad, inputFd.need)) {
+      if (!this.inh.prepareUse(t, inputFd.fd, bad, inputFd.need)) {
         this.undecide(e, t, fmt(logFd), '?', `fd ${inputFd.fd} was inherited and never shown`)
         return
       }
     }
     if (logFd >= 0) {
       this.needLimitAbove(t, logFd)
-      this.prepareAlloc(t, start, logFd)
+      this.inh.prepareAlloc(t, start, logFd)
     } else if (logFd === -EMFILE) this.prepareEmfile(e, t, start)
     const oracle: ModelOracle = { ret: logFd === -EMFILE || logFd === -EBADF ? 0 : logFd, kind: decorKind(e.retDecor) ?? kind, created }
     const m = this.run(e, t, name, args, oracle)
@@ -964,19 +717,19 @@ export class Replayer {
 
   /** dup2/dup3 and the rlimit they check. */
   dup23(e: SyscallEvent, t: Task, three: boolean): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const oldfd = intArg(e.arg(0))
     const newfd = intArg(e.arg(1))
     if (oldfd === undefined || newfd === undefined) return this.undecodable(e, t)
     const flags = three ? (parseFlagWord(e.arg(2), OPEN_FLAGS)?.value ?? 0) : 0
     const logRet = this.logRet(e)
     const logBad = logRet === -EBADF
-    if (oldfd >= 0 && !this.prepareUse(t, oldfd, logBad && (newfd < 0 || oldfd === newfd || !this.newfdBeyondLimit(t, newfd)), 'raw')) {
+    if (oldfd >= 0 && !this.inh.prepareUse(t, oldfd, logBad && (newfd < 0 || oldfd === newfd || !this.newfdBeyondLimit(t, newfd)), 'raw')) {
       this.undecide(e, t, fmt(logRet), '?', `fd ${oldfd} was inherited and never shown`)
       return
     }
-    if (!three && oldfd === newfd && newfd >= 0 && this.undetermined(t.table, newfd) && !this.materialize(t, newfd)) {
-      this.resolve(t, newfd, !logBad)
+    if (!three && oldfd === newfd && newfd >= 0 && this.inh.undetermined(t.table, newfd) && !this.inh.materialize(t, newfd)) {
+      this.inh.resolve(t, newfd, !logBad)
     }
     // EBADF with an open oldfd: newfd is at or above RLIMIT_NOFILE
     if (logBad && newfd >= 0 && oldfd !== newfd && this.model.slot(t.mtid, oldfd) === 'open') this.inferLimitAtMost(e, t, newfd)
@@ -1002,12 +755,12 @@ export class Replayer {
   }
 
   close(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const fd = intArg(e.arg(0))
     if (fd === undefined) return this.undecodable(e, t)
     const logRet = this.logRet(e)
     const logBad = logRet === -EBADF
-    if (fd >= 0 && fd <= 0x7fffffff && this.undetermined(t.table, fd) && !this.materialize(t, fd)) this.resolve(t, fd, !logBad)
+    if (fd >= 0 && fd <= 0x7fffffff && this.inh.undetermined(t.table, fd) && !this.inh.materialize(t, fd)) this.inh.resolve(t, fd, !logBad)
     const st = fd >= 0 && fd <= 0x7fffffff ? this.model.slot(t.mtid, fd) : 'free'
     if (st === 'free' && !logBad && this.mayBeInvisible(t, fd)) this.infer(e, t, fd)
     const m = this.run(e, t, 'close', [fd >>> 0], null)
@@ -1019,7 +772,7 @@ export class Replayer {
   }
 
   closeRange(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const a = intArg(e.arg(0))
     const b = intArg(e.arg(1))
     const flags = parseFlagWord(e.arg(2), { CLOSE_RANGE_UNSHARE: F.CLOSE_RANGE_UNSHARE, CLOSE_RANGE_CLOEXEC: F.CLOSE_RANGE_CLOEXEC })?.value
@@ -1041,7 +794,7 @@ export class Replayer {
   }
 
   fcntl(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const fd = intArg(e.arg(0))
     const cmdText = e.arg(1)
     const cmd = cmdText === undefined ? undefined : (FCNTL_CMDS[cmdText] ?? intArg(cmdText))
@@ -1051,7 +804,7 @@ export class Replayer {
     const need: FdNeed = FCNTL_PATH_OK.has(cmd) ? 'raw' : 'any'
     if (cmd === F.F_DUPFD || cmd === F.F_DUPFD_CLOEXEC) {
       const from = intArg(e.arg(2)) ?? 0
-      if (!this.prepareUse(t, fd, logBad, 'raw')) {
+      if (!this.inh.prepareUse(t, fd, logBad, 'raw')) {
         this.undecide(e, t, fmt(logRet), '?', `fd ${fd} was inherited and never shown`)
         return
       }
@@ -1059,7 +812,7 @@ export class Replayer {
       if (logRet === -EINVAL && this.model.slot(t.mtid, fd) === 'open') this.inferLimitAtMost(e, t, Math.min(fromU, UNKNOWN_NOFILE))
       if (logRet >= 0) {
         this.needLimitAbove(t, logRet)
-        this.prepareAlloc(t, fromU, logRet)
+        this.inh.prepareAlloc(t, fromU, logRet)
       }
       else if (logRet === -EMFILE) this.prepareEmfile(e, t, fromU)
       const m = this.run(e, t, 'fcntl', [fd, cmd, from], null)
@@ -1073,12 +826,12 @@ export class Replayer {
       return
     }
     if (cmd === F.F_GETFD || cmd === F.F_SETFD || cmd === F.F_DUPFD_QUERY) {
-      if (!this.prepareUse(t, fd, logBad, 'raw')) return
-      if (cmd === F.F_GETFD && this.undetermined(t.table, fd)) this.resolve(t, fd, !logBad)
+      if (!this.inh.prepareUse(t, fd, logBad, 'raw')) return
+      if (cmd === F.F_GETFD && this.inh.undetermined(t.table, fd)) this.inh.resolve(t, fd, !logBad)
       if (cmd === F.F_DUPFD_QUERY) {
         const other = intArg(e.arg(2))
-        if (other !== undefined && other >= 0 && this.undetermined(t.table, other)) {
-          if (!this.materialize(t, other) && logRet !== -EBADF) this.resolve(t, other, true)
+        if (other !== undefined && other >= 0 && this.inh.undetermined(t.table, other)) {
+          if (!this.inh.materialize(t, other) && logRet !== -EBADF) this.inh.resolve(t, other, true)
         }
       }
       const arg = cmd === F.F_GETFD ? 0 : (parseFlagWord(e.arg(2), { FD_CLOEXEC: F.FD_CLOEXEC })?.value ?? 0)
@@ -1118,7 +871,7 @@ export class Replayer {
     const pf = procFdOf(e)
     if (!pf) return false
     const opening = OPEN_NAMES.has(e.name)
-    if (!opening) this.fdSyscalls++
+    if (!opening) this.rec.fdSyscalls++
     let target: Task | undefined = t
     if (pf.who === 'self') target = this.tasks.get(t.proc.pid) ?? t
     else if (pf.who !== 'thread-self') target = t.nsForeign ? undefined : this.tasks.get(pf.who)
@@ -1243,7 +996,7 @@ export class Replayer {
     const req = e.arg(1)
     const fd = intArg(e.arg(0))
     if (fd === undefined) return this.undecodable(e, t)
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const logRet = this.logRet(e)
     const vfs = req === undefined ? undefined : VFS_IOCTLS[req]
     if (vfs !== undefined) {
@@ -1254,7 +1007,7 @@ export class Replayer {
         if (logRet < 0 && logRet !== -EBADF) this.elsewhere(e)
         return
       }
-      if (!this.prepareUse(t, fd, logRet === -EBADF, 'any')) return
+      if (!this.inh.prepareUse(t, fd, logRet === -EBADF, 'any')) return
       const m = this.run(e, t, 'ioctl', [fd, vfs, on], null)
       this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
       return
@@ -1287,8 +1040,8 @@ export class Replayer {
   installAt(e: SyscallEvent, t: Task, n: number, cloexec: boolean, check: boolean): void {
     if (n < 0) return
     this.needLimitAbove(t, n)
-    this.prepareAlloc(t, 0, n)
-    if (check && !t.table.invisible && !this.filtered) {
+    this.inh.prepareAlloc(t, 0, n)
+    if (check && !t.table.invisible && !this.rec.filtered) {
       const m = this.model.lowestFree(t.mtid, 0)
       this.outcome(e, t, m === n, String(n), String(m), 'the lowest free fd')
     }
@@ -1304,7 +1057,7 @@ export class Replayer {
       this.genericUse(e, t, uses)
       return
     }
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const fd = intArg(e.arg(0))
     const logRet = this.logRet(e)
     if (fd !== undefined) this.useFd(e, t, fd, 'any', logRet === -EBADF)
@@ -1318,7 +1071,7 @@ export class Replayer {
 
   /** pipe/pipe2/socketpair: two fds in an array argument. */
   pair(e: SyscallEvent, t: Task, name: 'pipe2' | 'socketpair'): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const logRet = this.logRet(e)
     if (logRet < 0 && decidedElsewhere(e, false)) {
       this.elsewhere(e)
@@ -1338,9 +1091,9 @@ export class Replayer {
       args = [dom, type, proto, out]
     }
     if (logRet === 0 && fds && fds.length === 2) {
-      this.prepareAlloc(t, 0, fds[0]!)
+      this.inh.prepareAlloc(t, 0, fds[0]!)
       t.table.known.add(fds[0]!)
-      this.prepareAlloc2(t, fds[0]!, fds[1]!)
+      this.inh.prepareAlloc2(t, fds[0]!, fds[1]!)
     } else if (logRet === -EMFILE) this.prepareEmfile(e, t, 0, 2)
     const oracleRet = logRet === -EMFILE ? 0 : logRet
     const m = this.run(e, t, name, args, { ret: oracleRet, kind: name === 'pipe2' ? 'pipe' : 'sock' })
@@ -1362,18 +1115,9 @@ export class Replayer {
     }
   }
 
-  /** The second fd of a pair: lowest free with the first one taken. */
-  private prepareAlloc2(t: Task, first: number, n: number): void {
-    const tb = t.table
-    if (tb.origin === null) return
-    for (const [a, b] of tb.known.gaps(0, n + 1)) {
-      for (let fd = a; fd < b; fd++) if (fd !== first) this.resolve(t, fd, fd !== n)
-    }
-  }
-
   /** recvmsg/recvmmsg: fds arriving with SCM_RIGHTS are allocated in the receiver. */
   recvmsg(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const fd = intArg(e.arg(0))
     if (fd === undefined) return this.undecodable(e, t)
     const logRet = this.logRet(e)
@@ -1388,7 +1132,7 @@ export class Replayer {
     const flags = e.arg(2) ?? ''
     const cloexec = flags.includes('MSG_CMSG_CLOEXEC')
     for (let i = 0; i < got.length; i++) {
-      this.prepareAlloc(t, 0, got[i]!)
+      this.inh.prepareAlloc(t, 0, got[i]!)
       t.table.known.add(got[i]!)
     }
     const out = new Int32Array(got.length)
@@ -1429,10 +1173,10 @@ export class Replayer {
     const flags = e.arg(3) ?? ''
     const fd = intArg(e.arg(4))
     if (flags.includes('MAP_ANONYMOUS') || (parseFlagWord(flags, {})?.value ?? 0) & MAP_ANONYMOUS || fd === undefined || fd === -1) {
-      this.ignored[e.name] = (this.ignored[e.name] ?? 0) + 1
+      this.rec.ignored[e.name] = (this.rec.ignored[e.name] ?? 0) + 1
       return
     }
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     this.useFd(e, t, fd, 'any', e.errno === 'EBADF')
   }
 
@@ -1467,7 +1211,7 @@ export class Replayer {
     const logRet = this.logRet(e)
     if (logRet < 0 && (OPEN_BEFORE_FD.has(e.errno ?? '') || (quoted === undefined && logRet !== -EMFILE))) {
       // build_open_flags and getname fail before an fd is reserved (an unreadable path included)
-      this.fdSyscalls++
+      this.rec.fdSyscalls++
       this.elsewhere(e)
       return
     }
@@ -1475,15 +1219,15 @@ export class Replayer {
     this.procFd(e, t) // opening /proc/self/fd/N also says whether fd N is open
     // the dirfd is looked at during the path walk, after the fd is reserved
     if (dirfd !== F.AT_FDCWD && !path.startsWith('/') && path !== '') {
-      if (!this.prepareUse(t, dirfd, logRet === -EBADF, 'dirfd')) return
+      if (!this.inh.prepareUse(t, dirfd, logRet === -EBADF, 'dirfd')) return
     }
     const kind = decorKind(e.retDecor) ?? (flags & F.O_DIRECTORY ? 'dir' : 'reg')
     const modelName = name === 'creat' ? 'creat' : name === 'open' ? 'open' : 'openat'
     const args: ModelArg[] = modelName === 'creat' ? [path, mode] : modelName === 'open' ? [path, flags, mode] : [F.AT_FDCWD, path, flags, mode]
     if (!Number.isNaN(logRet) && logRet === -EBADF && dirfd !== F.AT_FDCWD) {
       // EBADF from the dirfd: the walk failed after the reservation
-      this.fdSyscalls++
-      this.prepareAlloc(t, 0, this.model.lowestFree(t.mtid, 0))
+      this.rec.fdSyscalls++
+      this.inh.prepareAlloc(t, 0, this.model.lowestFree(t.mtid, 0))
       const m = this.run(e, t, modelName, args, { ret: -EBADF, kind })
       this.useFd(e, t, dirfd, 'dirfd', true)
       if (m >= 0) this.fix(t, 'close', [m])
@@ -1500,7 +1244,7 @@ export class Replayer {
   // Process calls
 
   clone(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const ret = e.ret
     const spec = this.speculated.get(t)
     this.speculated.delete(t)
@@ -1516,7 +1260,7 @@ export class Replayer {
     if (t.nsForeign) {
       // the result is the child's pid in the caller's namespace: the child is named by the log's
       // prefix, a pid nobody created yet (held back while clones were in flight, or still to come)
-      if (wantPidfd) this.prepareAlloc(t, 0, pidfdLog!)
+      if (wantPidfd) this.inh.prepareAlloc(t, 0, pidfdLog!)
       const held = [...this.buffered.keys()].find((p) => !this.tasks.has(p))
       const r = this.spawnChild(t, flags, held ?? -1, wantPidfd, e.startLine)
       if (r.ret < 0) {
@@ -1529,7 +1273,7 @@ export class Replayer {
       return
     }
     if (this.tasks.has(child)) return // a pid seen before its clone (already spawned as a root): keep it
-    if (wantPidfd) this.prepareAlloc(t, 0, pidfdLog!)
+    if (wantPidfd) this.inh.prepareAlloc(t, 0, pidfdLog!)
     const r = this.spawnChild(t, flags, child, wantPidfd, e.startLine)
     if (this.opts.onTrace) this.trace(e, t)
     if (r.ret < 0) {
@@ -1552,7 +1296,7 @@ export class Replayer {
     if (r < 0) return { ret: r, pidfd: -1 }
     const thread = (flags & F.CLONE_THREAD) !== 0
     const proc: Proc = thread ? t.proc : { pid: child, limitKnown: t.proc.limitKnown, limitInferred: t.proc.limitInferred, tasks: new Set() }
-    if (!thread) this.processes++
+    if (!thread) this.rec.processes++
     const table = this.model.table(childM)?.id === t.table.id ? t.table : this.tableInfo(childM, t.table)
     if (table !== t.table && unsure) table.copyUncertain = true
     const task = this.addTask(child, childM, proc, table)
@@ -1582,7 +1326,7 @@ export class Replayer {
   }
 
   execve(e: SyscallEvent, t: Task, uses: readonly FdUse[] | undefined): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const ret = this.logRet(e)
     if (ret !== 0) {
       if (uses && ret === -EBADF) this.genericUse(e, t, uses)
@@ -1606,7 +1350,7 @@ export class Replayer {
     }
     const before = execer.table
     if (before.origin !== null && (!before.origin.cloexecKnown || before.cloexecFuzzy)) {
-      for (const [fd, v] of before.origin.resolved) if (v && this.undetermined(before, fd)) this.resolve(execer, fd, true)
+      for (const [fd, v] of before.origin.resolved) if (v && this.inh.undetermined(before, fd)) this.inh.resolve(execer, fd, true)
     }
     const path = parseQuoted(e.arg(e.name === 'execveat' ? 1 : 0))?.value ?? ''
     const m = this.run(e, execer, 'execve', [path], { ret: 0 })
@@ -1624,10 +1368,10 @@ export class Replayer {
     const flags = parseFlagWord(e.arg(0), CLONE_FLAGS)?.value ?? 0
     if (flags & CLONE_NEWPID && e.ret === 0) t.childNsForeign = true
     if (!(flags & F.CLONE_FILES)) {
-      this.ignored['unshare'] = (this.ignored['unshare'] ?? 0) + 1
+      this.rec.ignored['unshare'] = (this.rec.ignored['unshare'] ?? 0) + 1
       return
     }
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const logRet = this.logRet(e)
     if (logRet !== 0) return // refused for reasons outside the table (EPERM, EINVAL for other flags)
     const m = this.run(e, t, 'unshare', [F.CLONE_FILES], null)
@@ -1640,10 +1384,10 @@ export class Replayer {
     const name = e.name
     const resIdx = name === 'prlimit64' ? 1 : 0
     if (e.arg(resIdx) !== 'RLIMIT_NOFILE') {
-      this.ignored[name] = (this.ignored[name] ?? 0) + 1
+      this.rec.ignored[name] = (this.rec.ignored[name] ?? 0) + 1
       return
     }
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     if (e.ret !== 0) return
     let target = t
     if (name === 'prlimit64') {
@@ -1689,16 +1433,16 @@ export class Replayer {
     const partial = tb.winWriters > 0
     tb.win = partial ? [] : null
     if (!q || q.length === 0) return
-    this.windows++
+    this.rec.windows++
     const order = q.length > 1 ? this.findOrder(q) : [0]
-    if (order && !partial) this.windowsOrdered++
+    if (order && !partial) this.rec.windowsOrdered++
     const prev = this.windowMode
     this.windowMode = order && !partial ? 'ordered' : 'unordered'
     try {
       for (const i of order ?? q.map((_, k) => k)) {
         const { e, t } = q[i]!
         if (!this.tasks.has(t.tid) || this.tasks.get(t.tid) !== t) continue
-        this.syscalls++
+        this.rec.syscalls++
         this.line = e.line
         this.dispatchCall(e, t)
       }
@@ -1716,7 +1460,7 @@ export class Replayer {
       calls: q.map((x) => x.e),
       predictorOf: (name) => CALLS.get(name)?.predict,
       slot: (fd: number): Slot => {
-        if (this.undetermined(tb, fd)) {
+        if (this.inh.undetermined(tb, fd)) {
           const v = tb.origin!.resolved.get(fd)
           return v === undefined ? undefined : v ? MODE_UNKNOWN : false
         }
@@ -1731,40 +1475,7 @@ export class Replayer {
   finish(lines: number): ReplayRecord {
     this.flushBuffered()
     for (const tb of [...this.tables.values()]) if (tb.win !== null) this.closeWindow(tb)
-    if (this.filterState() === 'unknown') this.decide('filtered')
-    if (this.decided === 'filtered') this.filteredSeen = true
-    // In a filtered log an fd beyond 0-2 that shows up unannounced may come from a call that was
-    // filtered out as well as from the parent: it is reported as inferred, not inherited.
-    const inherited: { pid: number; fd: number }[] = []
-    for (const i of this.inherited) {
-      if (this.filteredSeen && i.fd > 2) {
-        if (this.inferred.length < this.maxListed) this.inferred.push({ line: i.line, pid: i.by, fd: i.fd })
-      } else inherited.push({ pid: i.pid, fd: i.fd })
-    }
-    return {
-      file: this.opts.file,
-      lines,
-      syscalls: this.syscalls,
-      fdSyscalls: this.fdSyscalls,
-      checked: this.checked,
-      mismatches: this.mismatches,
-      unparsed: this.unparsed,
-      unsupported: { ...this.unsupported },
-      inherited,
-      processes: this.processes,
-      undecided: this.undecided,
-      inferred: this.inferred,
-      unchecked: this.unchecked,
-      ignored: { ...this.ignored },
-      filtered: this.filteredSeen,
-      kernel: this.model.profile,
-      mismatchCount: this.mismatchCount,
-      undecidedCount: this.undecidedCount,
-      unparsedCount: this.unparsedCount,
-      overlapWindows: { total: this.windows, ordered: this.windowsOrdered },
-      decidedElsewhere: this.elsewhereCount,
-      calls: { ...this.calls },
-    }
+    return this.rec.finish(this.opts.file, lines, this.model.profile)
   }
 }
 
