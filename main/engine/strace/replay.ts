@@ -2,54 +2,49 @@
  * Replay of real `strace -f` logs through the fd model, with the log as the oracle.
  *
  * The Replayer consumes the events of a StraceReader (parse.ts) one at a time, in bounded memory,
- * and drives a ReplayModel (model.ts; the engine). Log side, it:
- *  - builds the process tree from clone/clone3/fork/vfork results (CLONE_FILES shares the table,
- *    CLONE_THREAD makes a thread), buffering a child's lines that appear before its parent's clone
- *    has returned; ends tasks at `+++ exited/killed +++`; handles execve success and failure, also
- *    from a non-leader thread (`superseded`);
- *  - decodes every fd-table call and compares the model's outcome with the log's (`checked`);
- *  - infers what the log shows but never created: fds a root process inherited (`inherited`),
- *    fds from creators the log cannot show (io_uring, fd-returning ioctls, filtered logs:
- *    `inferred`), RLIMIT_NOFILE when the log never reads it;
- *  - classifies what the log cannot decide (`undecided`, `unchecked`), see below;
- *  - counts every call the model does not cover, per name (`unsupported`), and the calls that
- *    never touch an fd table (`ignored`).
+ * and drives a ReplayModel (model.ts; the engine). It is split by idea:
+ *  - calls.ts declares every system call once: its fd arguments, whether it writes the table or
+ *    creates a task, its effect and checks (a method here), its prediction for the planner;
+ *  - tasks.ts is the process tree: tasks named by the log's pid prefix, tables, held-back events
+ *    of pids not known yet (children whose parent's clone has not returned, children of clones
+ *    made inside another pid namespace);
+ *  - inherited.ts decides the fds a root table inherited from the log's evidence;
+ *  - planner.ts orders overlapping calls of threads sharing a table (data in, a plan out);
+ *  - record.ts counts every outcome (checked, mismatch, undecided, unchecked, decided outside the
+ *    fd table, unsupported, ignored; per call name) and detects filtered logs.
+ *
+ * What is judged: only what the fd table decides (fd numbers, EBADF, EMFILE, close-on-exec, what
+ * exec, fork and close_range leave, record locks, F_GETFL, F_DUPFD_QUERY, F_CREATED_QUERY,
+ * /proc/self/fd/N). An error something else decided (argument checks, user pointers, accept
+ * queues, pids, sysctls) is followed: no fd is created, the call is counted as decided
+ * elsewhere, and an fd argument looked up before the error is still checked.
  *
  * Order of overlapping calls. A call takes effect somewhere between its first line and its
- * result line (for a split call, `<unfinished ...>` to `<... resumed>`). While fd-table calls of
- * threads sharing a table overlap, the finished calls on that table are held (a "window"); when
- * none is in flight any more, a depth-first search looks for an order that keeps every call
- * inside its lines (a call that ended before another started stays first) and gives every
- * logged result, judging by which fds are in use (closeWindow, predict). The calls then run
- * through the model in that order and are checked as usual: a disagreement is a mismatch. If no
- * such order is found (a clone, exec or exit closed the window while a call was still in flight,
- * or the search ran out of budget), they run in the order they finished and a disagreement is
- * `undecided` (listed, never a mismatch). Outside windows, a call that overlaps another
- * table-writing call of its table is judged the same way. After a disagreement the model is
- * corrected to the log's outcome, so that later calls are checked against the kernel's real
- * state. A call never finished (killed, detached, end of log) is undecided.
- *
- * Inherited fds. A root process starts with fds the log never shows being created. Each fd of
- * a root table is "undetermined" until the log decides it: a successful use, or an allocation
- * that skipped it, means it was open (it is installed in the model and listed in `inherited`);
- * an allocation that returned it, or an unambiguous EBADF, means it was free. The decision is
- * shared by every table copied from the root before either touched the fd.
+ * result line. While fd-table calls of threads sharing a table overlap, the finished calls on
+ * that table are held (a "window"); when none is in flight any more the planner looks for an
+ * order that keeps every call inside its lines and gives every logged result; the calls then run
+ * through the model in that order and are checked as usual. If no such order is found they run
+ * in the order they finished and a disagreement is `undecided` (listed, never a mismatch). After
+ * a disagreement the model is corrected to the log's outcome, so that later calls are checked
+ * against the kernel's real state. A call never finished (killed, detached, end of log) is
+ * undecided.
  *
  * Filtered logs (`-e trace=...`, detected when none of the calls every libc process makes
  * shows up, or forced with `filtered`): checks that unseen calls could affect are `unchecked`.
  */
-import { argAt, arrayItems, intArg, intArray, parseFlagWord, parseQuoted, splitArgs, structField } from './parse'
+import { intArg, intArray, parseFlagWord, parseQuoted, structField } from './parse'
 import type { ExitEvent, StraceEvent, SyscallEvent } from './parse'
-import type { ModelArg, ModelFlock, ModelOracle, ReplayModel } from './model'
+import type { ModelArg, ModelOracle, ReplayModel } from './model'
 import { errnoName, errnoNumber, isRestart } from './errnos'
-import { IntervalSet } from './intervals'
 import { MARKERS, Tally, type ReplayRecord } from './record'
 import { InheritedFds } from './inherited'
-import type { InFlight, Origin, Proc, Queued, Table, Task } from './tasks'
-import { CALLS, CLONE_CALLS, TABLE_WRITERS, WINDOW_WRITERS } from './calls'
+import { ProcessTree, type Origin, type Proc, type Queued, type Table, type Task } from './tasks'
+import { CALLS } from './calls'
 import { MAX_WINDOW, MODE_UNKNOWN, OPEN_MODE_MASK, planOrder, type Slot } from './planner'
 import {
-  UNKNOWN_NOFILE, OPEN_BEFORE_FD, OPEN_NAMES, decidedElsewhere, beforeFdLookup, DOMAINS, SIGNALS, CLONE_NEWPID, OPEN_AND_CREATE_FLAGS, CLONE_AND_SIGNALS, cloneArgs, scmRights, scmPidfds, PROC_FD_PATH, PROC_FD_RE, procFdOf, VFS_IOCTLS, FD_IOCTLS, PIDFD_NS_IOCTL, fdIoctl, parseRlimit, rlimValue, Flock, LOCK_TYPES, WHENCE, parseFlock, flockText, GETFL_MASK, hex, decorKind,
+  UNKNOWN_NOFILE, OPEN_BEFORE_FD, OPEN_NAMES, decidedElsewhere, beforeFdLookup, DOMAINS, CLONE_NEWPID,
+  OPEN_AND_CREATE_FLAGS, cloneArgs, scmRights, scmPidfds, PROC_FD_PATH, procFdOf, VFS_IOCTLS, fdIoctl, parseRlimit,
+  Flock, parseFlock, flockText, GETFL_MASK, hex, decorKind,
 } from './decode'
 import { ALWAYS_CLOEXEC, CLONE_FLAGS, CREATE_FLAGS, CREATOR_CLOEXEC, FCNTL_CMDS, FCNTL_PATH_OK, OPEN_FLAGS, type FdNeed, type FdUse } from './syscalls'
 import * as F from '../kernel/include/flags'
@@ -60,8 +55,6 @@ const EAGAIN = 11
 const EMFILE = 24
 const EINVAL = 22
 const MAP_ANONYMOUS = 0x20
-/** Model tids for log tids that cannot be used as they are (0, or reused): above PID_MAX_LIMIT. */
-const SYNTHETIC_TID = 4_194_304
 export { UNKNOWN_NOFILE }
 export type { CallReport, Mismatch, ReplayRecord, Undecided } from './record'
 
@@ -100,26 +93,13 @@ export class Replayer {
   private readonly model: ReplayModel
   private readonly opts: ReplayOptions
   private readonly maxListed: number
-  private readonly tasks = new Map<number, Task>()
-  private readonly tables = new Map<string, Table>()
-  private readonly buffered = new Map<number, StraceEvent[]>()
-  private bufferedCount = 0
+  private readonly tree: ProcessTree
   private clonesInFlight = 0
   private started = false
-  /** Model tids of live tasks. */
-  private readonly usedMtids = new Set<number>()
   /** While a window's calls are replayed: in an order the log allows, or in completion order. */
   private windowMode: 'none' | 'ordered' | 'unordered' = 'none'
-  private synthetic = 0
-  /**
-   * Children of clones made inside another pid namespace, created when the clone returned but not
-   * yet seen in the log: the next unknown pid of the log is the oldest of them.
-   */
-  private readonly adoptable: Task[] = []
   /** Children created from a clone still in flight, by parent. */
   private readonly speculated = new Map<Task, { child: number; pidfd: number }>()
-  /** Pids of processes that ended (a lock they held was the model's to know). */
-  private readonly exited = new Set<number>()
 
   /** Line of the event being replayed. */
   private line = 0
@@ -136,6 +116,7 @@ export class Replayer {
     this.maxListed = opts.maxListed ?? 1000
     this.rec = new Tally(this.maxListed, opts.filtered)
     this.inh = new InheritedFds(model, this.rec.inherited, () => this.line)
+    this.tree = new ProcessTree(model)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -160,12 +141,12 @@ export class Replayer {
         this.rec.unparsedLine(e.line, e.text)
         return
       case 'alias': {
-        const t = this.tasks.get(e.from)
-        if (t && !this.tasks.has(e.to)) {
-          this.tasks.delete(e.from)
+        const t = this.tree.tasks.get(e.from)
+        if (t && !this.tree.tasks.has(e.to)) {
+          this.tree.tasks.delete(e.from)
           t.tid = e.to
           if (t.proc.pid === e.from) t.proc.pid = e.to
-          this.tasks.set(e.to, t)
+          this.tree.tasks.set(e.to, t)
         }
         return
       }
@@ -186,106 +167,45 @@ export class Replayer {
 
   /** The task of @pid; creates a root, or holds the event back while a clone is in flight. */
   private taskFor(pid: number, e: StraceEvent): Task | undefined {
-    const t = this.tasks.get(pid)
+    const t = this.tree.tasks.get(pid)
     if (t) return t
-    if (this.adoptable.length > 0 && pid > 0) return this.adopt(pid)
-    if (this.started && this.clonesInFlight > 0 && !this.buffered.has(pid)) {
+    if (this.tree.adoptable.length > 0 && pid > 0) return this.tree.adopt(pid)
+    if (this.started && this.clonesInFlight > 0 && !this.tree.buffered.has(pid)) {
       const c = this.speculate(pid)
       if (c) return c
     }
-    if (this.started && (this.clonesInFlight > 0 || this.buffered.has(pid))) {
-      let list = this.buffered.get(pid)
-      if (!list) this.buffered.set(pid, (list = []))
-      list.push(e)
-      this.bufferedCount++
-      if (this.bufferedCount > 100_000) this.flushBuffered()
+    if (this.started && (this.clonesInFlight > 0 || this.tree.buffered.has(pid))) {
+      this.tree.hold(pid, e)
+      if (this.tree.bufferedCount > 100_000) this.flushBuffered()
       return undefined
     }
     return this.spawnRoot(pid)
   }
 
-  /** An unknown pid of the log is the oldest child of a clone made inside another pid namespace. */
-  private adopt(pid: number): Task {
-    const c = this.adoptable.shift()!
-    c.tid = pid
-    if (c.proc.pid === -1) c.proc.pid = pid
-    this.tasks.set(pid, c)
-    return c
-  }
-
   private spawnRoot(pid: number): Task {
     this.started = true
     const nofile = this.opts.nofile
-    const mtid = this.mtidFor(pid)
+    const mtid = this.tree.mtidFor(pid)
     this.model.spawn(mtid, 'root', nofile !== undefined ? { cur: nofile, max: nofile } : { cur: UNKNOWN_NOFILE, max: UNKNOWN_NOFILE })
     const origin: Origin = { pid, resolved: new Map(), cloexecKnown: false }
-    const table = this.tableInfo(mtid, null)
+    const table = this.tree.tableInfo(mtid, null)
     table.origin = origin
     const proc: Proc = { pid, limitKnown: nofile !== undefined, limitInferred: false, tasks: new Set() }
     this.rec.processes++
-    return this.addTask(pid, mtid, proc, table)
-  }
-
-  /** The model's tid for a log tid (a log without pid prefixes files everything under 0). */
-  private mtidFor(pid: number): number {
-    let m = pid
-    if (m <= 0 || this.usedMtids.has(m)) {
-      m = SYNTHETIC_TID + this.synthetic++
-    }
-    this.usedMtids.add(m)
-    return m
-  }
-
-  private addTask(tid: number, mtid: number, proc: Proc, table: Table): Task {
-    const t: Task = { tid, mtid, proc, table, inflight: null, reordered: false, nsForeign: false, childNsForeign: false }
-    if (++table.users > 1) table.shared = true
-    proc.tasks.add(t)
-    this.tasks.set(tid, t)
-    return t
-  }
-
-  /** The Table for the model table of @mtid: existing, or a copy of @from. */
-  private tableInfo(mtid: number, from: Table | null): Table {
-    const id = this.model.table(mtid)?.id ?? `t${mtid}`
-    let t = this.tables.get(id)
-    if (t) return t
-    t = {
-      id, origin: from?.origin ?? null, known: from ? from.known.clone() : new IntervalSet(), inflight: 0, lastModEnd: 0,
-      invisible: from?.invisible ?? false, suspects: from?.suspects ? new Set(from.suspects) : null,
-      cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0, shared: false, win: null, winWriters: 0,
-      copyUncertain: from ? from.copyUncertain || from.winWriters > 0 : false,
-    }
-    this.tables.set(id, t)
-    return t
-  }
-
-  /** After a call that may have given @t a new table (exec, unshare, close_range UNSHARE). */
-  private refreshTable(t: Task): void {
-    const id = this.model.table(t.mtid)?.id
-    if (id === undefined || id === t.table.id) return
-    const next = this.tableInfo(t.mtid, t.table)
-    this.dropTableUser(t.table)
-    if (++next.users > 1) next.shared = true
-    t.table = next
-  }
-
-  private dropTableUser(tb: Table): void {
-    if (--tb.users <= 0) this.tables.delete(tb.id)
+    return this.tree.addTask(pid, mtid, proc, table)
   }
 
   private flushBuffered(): void {
-    const pids = [...this.buffered.keys()]
+    const pids = [...this.tree.buffered.keys()]
     for (const pid of pids) this.releaseBuffered(pid, true)
   }
 
   /** Replays the held-back events of @pid (now known, or a new root when @asRoot). */
   private releaseBuffered(pid: number, asRoot: boolean): void {
-    const list = this.buffered.get(pid)
+    const list = this.tree.take(pid)
     if (!list) return
-    this.buffered.delete(pid)
-    this.bufferedCount -= list.length
-    if (asRoot && !this.tasks.has(pid)) this.spawnRoot(pid)
-    const t = this.tasks.get(pid)
+    if (asRoot && !this.tree.tasks.has(pid)) this.spawnRoot(pid)
+    const t = this.tree.tasks.get(pid)
     if (t) t.reordered = true
     for (const e of list) this.event(e)
     if (t) t.reordered = false
@@ -326,16 +246,12 @@ export class Replayer {
   private endTask(t: Task, code: number): void {
     this.endInflight(t)
     this.model.exit(t.mtid, code)
-    if (this.exited.size < 1 << 20) this.exited.add(t.proc.pid)
-    this.usedMtids.delete(t.mtid)
-    this.tasks.delete(t.tid)
-    t.proc.tasks.delete(t)
-    this.dropTableUser(t.table)
+    this.tree.remove(t)
   }
 
   /** When no clone is in flight, held-back pids can no longer be anyone's child: new roots. */
   private afterCloneSettled(): void {
-    if (this.clonesInFlight === 0 && this.buffered.size > 0) this.flushBuffered()
+    if (this.clonesInFlight === 0 && this.tree.buffered.size > 0) this.flushBuffered()
   }
 
   // -------------------------------------------------------------------------------------------
@@ -345,7 +261,7 @@ export class Replayer {
     this.rec.syscalls++
     this.line = e.line
     if (e.startPid !== e.pid) {
-      const s = this.tasks.get(e.startPid)
+      const s = this.tree.tasks.get(e.startPid)
       if (s) this.endInflight(s)
     }
     this.endInflight(t)
@@ -783,7 +699,7 @@ export class Replayer {
     const m = this.run(e, t, 'close_range', [lo, hi, flags], null)
     this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
     if (m === 0) {
-      this.refreshTable(t)
+      this.tree.refreshTable(t)
       const tb = t.table
       if (tb.origin !== null && lo <= hi) {
         if (flags & F.CLOSE_RANGE_CLOEXEC) {
@@ -873,8 +789,8 @@ export class Replayer {
     const opening = OPEN_NAMES.has(e.name)
     if (!opening) this.rec.fdSyscalls++
     let target: Task | undefined = t
-    if (pf.who === 'self') target = this.tasks.get(t.proc.pid) ?? t
-    else if (pf.who !== 'thread-self') target = t.nsForeign ? undefined : this.tasks.get(pf.who)
+    if (pf.who === 'self') target = this.tree.tasks.get(t.proc.pid) ?? t
+    else if (pf.who !== 'thread-self') target = t.nsForeign ? undefined : this.tree.tasks.get(pf.who)
     const logRet = this.logRet(e)
     if (!target || (logRet < 0 && logRet !== -ENOENT)) {
       if (!opening) {
@@ -889,7 +805,7 @@ export class Replayer {
 
   /** Whether the task @pid of the log is (or was) traced: a lock it holds is the model's business. */
   private traced(pid: number): boolean {
-    return this.tasks.has(pid) || this.exited.has(pid)
+    return this.tree.tasks.has(pid) || this.tree.exited.has(pid)
   }
 
   /**
@@ -1261,7 +1177,7 @@ export class Replayer {
       // the result is the child's pid in the caller's namespace: the child is named by the log's
       // prefix, a pid nobody created yet (held back while clones were in flight, or still to come)
       if (wantPidfd) this.inh.prepareAlloc(t, 0, pidfdLog!)
-      const held = [...this.buffered.keys()].find((p) => !this.tasks.has(p))
+      const held = [...this.tree.buffered.keys()].find((p) => !this.tree.tasks.has(p))
       const r = this.spawnChild(t, flags, held ?? -1, wantPidfd, e.startLine)
       if (r.ret < 0) {
         this.outcome(e, t, false, String(child), fmt(r.ret))
@@ -1269,10 +1185,10 @@ export class Replayer {
       }
       if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, r.pidfd, { cloexec: true })
       if (held !== undefined) this.releaseBuffered(held, false)
-      else this.adoptable.push(r.task!)
+      else this.tree.adoptable.push(r.task!)
       return
     }
-    if (this.tasks.has(child)) return // a pid seen before its clone (already spawned as a root): keep it
+    if (this.tree.tasks.has(child)) return // a pid seen before its clone (already spawned as a root): keep it
     if (wantPidfd) this.inh.prepareAlloc(t, 0, pidfdLog!)
     const r = this.spawnChild(t, flags, child, wantPidfd, e.startLine)
     if (this.opts.onTrace) this.trace(e, t)
@@ -1291,16 +1207,16 @@ export class Replayer {
     const unsure = t.table.winWriters > 0 || t.table.lastModEnd > cloneStart
     const pidfd = new Int32Array(1).fill(-1)
     if (this.model.drainTrace && !this.opts.onTrace) this.model.drainTrace()
-    const childM = this.mtidFor(child)
+    const childM = this.tree.mtidFor(child)
     const r = this.model.clone(t.mtid, flags, childM, wantPidfd ? pidfd : undefined)
     if (r < 0) return { ret: r, pidfd: -1 }
     const thread = (flags & F.CLONE_THREAD) !== 0
     const proc: Proc = thread ? t.proc : { pid: child, limitKnown: t.proc.limitKnown, limitInferred: t.proc.limitInferred, tasks: new Set() }
     if (!thread) this.rec.processes++
-    const table = this.model.table(childM)?.id === t.table.id ? t.table : this.tableInfo(childM, t.table)
+    const table = this.model.table(childM)?.id === t.table.id ? t.table : this.tree.tableInfo(childM, t.table)
     if (table !== t.table && unsure) table.copyUncertain = true
-    const task = this.addTask(child, childM, proc, table)
-    if (child < 0) this.tasks.delete(child) // named when its pid shows up (adopt)
+    const task = this.tree.addTask(child, childM, proc, table)
+    if (child < 0) this.tree.tasks.delete(child) // named when its pid shows up (adopt)
     task.nsForeign = thread ? t.nsForeign : t.nsForeign || t.childNsForeign || (flags & CLONE_NEWPID) !== 0
     task.childNsForeign = thread ? t.childNsForeign : false
     return { ret: r, pidfd: pidfd[0]!, task }
@@ -1315,14 +1231,14 @@ export class Replayer {
   private speculate(pid: number): Task | undefined {
     if (this.clonesInFlight !== 1) return undefined
     let parent: Task | undefined
-    for (const t of this.tasks.values()) if (t.inflight?.clone) parent = t
+    for (const t of this.tree.tasks.values()) if (t.inflight?.clone) parent = t
     if (!parent || !parent.inflight || this.speculated.has(parent)) return undefined
     const { flags } = cloneArgs(parent.inflight.name, parent.inflight.argsText)
     if (parent.inflight.name === 'clone' && !/flags=/.test(parent.inflight.argsText)) return undefined
     const r = this.spawnChild(parent, flags, pid, (flags & F.CLONE_PIDFD) !== 0, parent.inflight.line)
     if (r.ret < 0) return undefined
     this.speculated.set(parent, { child: pid, pidfd: r.pidfd })
-    return this.tasks.get(pid)
+    return this.tree.tasks.get(pid)
   }
 
   execve(e: SyscallEvent, t: Task, uses: readonly FdUse[] | undefined): void {
@@ -1336,14 +1252,14 @@ export class Replayer {
     for (const o of [...t.proc.tasks]) if (o !== t && o.tid !== e.startPid && o.tid !== t.proc.pid) this.endTask(o, 0)
     let execer = t
     if (e.startPid !== e.pid) {
-      const s = this.tasks.get(e.startPid)
+      const s = this.tree.tasks.get(e.startPid)
       if (s && s !== t) {
         if (this.model.table(t.mtid) === undefined) {
           // the leader was gone: the thread takes its pid
           this.endTask(t, 0)
-          this.tasks.delete(s.tid)
+          this.tree.tasks.delete(s.tid)
           s.tid = t.tid
-          this.tasks.set(s.tid, s)
+          this.tree.tasks.set(s.tid, s)
           execer = s
         } else this.endTask(s, 0)
       }
@@ -1355,7 +1271,7 @@ export class Replayer {
     const path = parseQuoted(e.arg(e.name === 'execveat' ? 1 : 0))?.value ?? ''
     const m = this.run(e, execer, 'execve', [path], { ret: 0 })
     this.outcome(e, execer, m === 0, '0', fmt(m))
-    this.refreshTable(execer)
+    this.tree.refreshTable(execer)
     const tb = execer.table
     if (tb.origin !== null && (!tb.origin.cloexecKnown || tb.cloexecFuzzy)) {
       // undetermined fds that were close-on-exec are gone, the others stay: a fresh unknown
@@ -1376,7 +1292,7 @@ export class Replayer {
     if (logRet !== 0) return // refused for reasons outside the table (EPERM, EINVAL for other flags)
     const m = this.run(e, t, 'unshare', [F.CLONE_FILES], null)
     this.outcome(e, t, m === 0, '0', fmt(m))
-    this.refreshTable(t)
+    this.tree.refreshTable(t)
   }
 
   /** setrlimit/prlimit64/getrlimit for RLIMIT_NOFILE. */
@@ -1393,7 +1309,7 @@ export class Replayer {
     if (name === 'prlimit64') {
       const pid = intArg(e.arg(0)) ?? 0
       if (pid !== 0 && pid !== t.proc.pid) {
-        const o = this.tasks.get(pid)
+        const o = this.tree.tasks.get(pid)
         if (!o) return
         target = o
       }
@@ -1441,7 +1357,7 @@ export class Replayer {
     try {
       for (const i of order ?? q.map((_, k) => k)) {
         const { e, t } = q[i]!
-        if (!this.tasks.has(t.tid) || this.tasks.get(t.tid) !== t) continue
+        if (!this.tree.tasks.has(t.tid) || this.tree.tasks.get(t.tid) !== t) continue
         this.rec.syscalls++
         this.line = e.line
         this.dispatchCall(e, t)
@@ -1474,7 +1390,7 @@ export class Replayer {
   /** Ends the replay (pending calls were already flushed by the reader) and builds the record. */
   finish(lines: number): ReplayRecord {
     this.flushBuffered()
-    for (const tb of [...this.tables.values()]) if (tb.win !== null) this.closeWindow(tb)
+    for (const tb of [...this.tree.tables.values()]) if (tb.win !== null) this.closeWindow(tb)
     return this.rec.finish(this.opts.file, lines, this.model.profile)
   }
 }

@@ -2,8 +2,9 @@
  * The replayer's view of the processes of a log: tasks (named by the log's pid prefix), their
  * processes and fd tables, and what is known of the fds a root table inherited.
  */
-import type { SyscallEvent } from './parse'
-import type { IntervalSet } from './intervals'
+import type { StraceEvent, SyscallEvent } from './parse'
+import { IntervalSet } from './intervals'
+import type { ReplayModel } from './model'
 
 /** The state of a root table the log has not shown: decided fd by fd, shared by its copies. */
 export interface Origin {
@@ -86,3 +87,112 @@ export interface Task {
   childNsForeign: boolean
 }
 
+
+/** Model tids for log tids that cannot be used as they are (0, or reused): above PID_MAX_LIMIT. */
+const SYNTHETIC_TID = 4_194_304
+
+/**
+ * The tasks of the log by the pid strace prints (never by a value a call returned: inside a pid
+ * namespace those differ), their fd tables, and the events held back for pids not known yet.
+ */
+export class ProcessTree {
+  readonly tasks = new Map<number, Task>()
+  readonly tables = new Map<string, Table>()
+  /** Events of pids that may be the child of a clone still in flight. */
+  readonly buffered = new Map<number, StraceEvent[]>()
+  bufferedCount = 0
+  /** Model tids of live tasks. */
+  private readonly usedMtids = new Set<number>()
+  private synthetic = 0
+  /**
+   * Children of clones made inside another pid namespace, created when the clone returned but not
+   * yet seen in the log: the next unknown pid of the log is the oldest of them.
+   */
+  readonly adoptable: Task[] = []
+  /** Pids of processes that ended (a lock they held was the model's to know). */
+  readonly exited = new Set<number>()
+
+  constructor(private readonly model: ReplayModel) {}
+
+  /** Holds @e back until @pid is known. */
+  hold(pid: number, e: StraceEvent): void {
+    let list = this.buffered.get(pid)
+    if (!list) this.buffered.set(pid, (list = []))
+    list.push(e)
+    this.bufferedCount++
+  }
+
+  /** The held-back events of @pid, no longer held. */
+  take(pid: number): StraceEvent[] | undefined {
+    const list = this.buffered.get(pid)
+    if (!list) return undefined
+    this.buffered.delete(pid)
+    this.bufferedCount -= list.length
+    return list
+  }
+
+  /** @t ended: it leaves the tree and its table. */
+  remove(t: Task): void {
+    if (this.exited.size < 1 << 20) this.exited.add(t.proc.pid)
+    this.usedMtids.delete(t.mtid)
+    this.tasks.delete(t.tid)
+    t.proc.tasks.delete(t)
+    this.dropTableUser(t.table)
+  }
+
+  /** An unknown pid of the log is the oldest child of a clone made inside another pid namespace. */
+  adopt(pid: number): Task {
+    const c = this.adoptable.shift()!
+    c.tid = pid
+    if (c.proc.pid === -1) c.proc.pid = pid
+    this.tasks.set(pid, c)
+    return c
+  }
+
+  /** The model's tid for a log tid (a log without pid prefixes files everything under 0). */
+  mtidFor(pid: number): number {
+    let m = pid
+    if (m <= 0 || this.usedMtids.has(m)) {
+      m = SYNTHETIC_TID + this.synthetic++
+    }
+    this.usedMtids.add(m)
+    return m
+  }
+
+  addTask(tid: number, mtid: number, proc: Proc, table: Table): Task {
+    const t: Task = { tid, mtid, proc, table, inflight: null, reordered: false, nsForeign: false, childNsForeign: false }
+    if (++table.users > 1) table.shared = true
+    proc.tasks.add(t)
+    this.tasks.set(tid, t)
+    return t
+  }
+
+  /** The Table for the model table of @mtid: existing, or a copy of @from. */
+  tableInfo(mtid: number, from: Table | null): Table {
+    const id = this.model.table(mtid)?.id ?? `t${mtid}`
+    let t = this.tables.get(id)
+    if (t) return t
+    t = {
+      id, origin: from?.origin ?? null, known: from ? from.known.clone() : new IntervalSet(), inflight: 0, lastModEnd: 0,
+      invisible: from?.invisible ?? false, suspects: from?.suspects ? new Set(from.suspects) : null,
+      cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0, shared: false, win: null, winWriters: 0,
+      copyUncertain: from ? from.copyUncertain || from.winWriters > 0 : false,
+    }
+    this.tables.set(id, t)
+    return t
+  }
+
+  /** After a call that may have given @t a new table (exec, unshare, close_range UNSHARE). */
+  refreshTable(t: Task): void {
+    const id = this.model.table(t.mtid)?.id
+    if (id === undefined || id === t.table.id) return
+    const next = this.tableInfo(t.mtid, t.table)
+    this.dropTableUser(t.table)
+    if (++next.users > 1) next.shared = true
+    t.table = next
+  }
+
+  dropTableUser(tb: Table): void {
+    if (--tb.users <= 0) this.tables.delete(tb.id)
+  }
+}
