@@ -5,7 +5,7 @@
  * (`predict`, for the planner). Adding a system call is one declaration here and a test.
  */
 import { intArg, intArray, parseFlagWord, parseQuoted, structField, type SyscallEvent } from './parse'
-import { DOMAINS, fdIoctl, scmRights } from './decode'
+import { DOMAINS, fdIoctl, PROC_FD_PATH, scmRights } from './decode'
 import { OPEN_MODE_MASK, predictCreate, predictUses, type Predictor } from './planner'
 import { CREATE_FLAGS, OPEN_FLAGS, type FdNeed, type FdUse } from './syscalls'
 import type { Replayer } from './replay'
@@ -27,6 +27,10 @@ export interface CallDecl {
   readonly replay?: (r: Replayer, e: SyscallEvent, t: Task) => void
   /** Its effect on which fds are in use, for ordering overlapping calls (the planner). */
   readonly predict?: Predictor
+  /** Every process linked with a libc makes it: a log that shows it is not filtered. */
+  readonly marker?: boolean
+  /** Index of a path argument that may name /proc/self/fd/N (a check of whether N is open). */
+  readonly procPath?: number
 }
 
 const u = (arg: number, need: FdNeed = 'any'): FdUse => ({ arg, need })
@@ -36,8 +40,13 @@ const calls = new Map<string, CallDecl>()
 function declare(names: string | readonly string[], decl: CallDecl): void {
   for (const n of typeof names === 'string' ? [names] : names) {
     if (calls.has(n)) throw new Error(`system call ${n} declared twice`)
-    calls.set(n, decl)
+    // each name gets its own object, so that per-name facts (marker, procPath) can be added below
+    calls.set(n, { ...decl })
   }
+}
+/** Adds per-name facts to declared calls. */
+function also(names: readonly string[], extra: Partial<CallDecl>): void {
+  for (const n of names) calls.set(n, { ...calls.get(n), ...extra })
 }
 
 /** A call that only uses fds: EBADF checks of @uses. */
@@ -323,6 +332,10 @@ declare([
   'set_thread_area', 'get_thread_area', 'modify_ldt', 'riscv_flush_icache', 'cacheflush', 'socketcall',
   'landlock_create_ruleset_version', 'map_shadow_stack', 'lsm_get_self_attr', 'lsm_set_self_attr', 'lsm_list_modules',
 ], { ignored: true })
+
+// none of these is in strace's %file, %desc, %network, %process, %signal or %ipc classes
+also(['brk', 'mprotect', 'munmap', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'futex'], { marker: true })
+for (const [n, i] of Object.entries(PROC_FD_PATH)) also([n], { procPath: i })
 
 // ---------------------------------------------------------------------------------------------
 // Derived

@@ -111,7 +111,7 @@ export function procFdOf(e: SyscallEvent): { who: 'self' | 'thread-self' | numbe
   const i = PROC_FD_PATH[e.name]
   if (i === undefined) return undefined
   const a = e.arg(i)
-  if (a === undefined || !a.startsWith('"/')) return undefined
+  if (a === undefined || !(a.startsWith('"/proc/') || a.startsWith('"/dev/fd/'))) return undefined
   const m = PROC_FD_RE.exec(parseQuoted(a)?.value ?? '')
   if (!m) return undefined
   const fd = Number(m[2])

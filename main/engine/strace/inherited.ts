@@ -49,7 +49,7 @@ export class InheritedFds {
   /** Before an allocation from @start that the log says returned @n: fds below were open, @n was free. */
   prepareAlloc(t: Task, start: number, n: number): void {
     const tb = t.table
-    if (tb.origin === null || n < start) return
+    if (tb.origin === null || n < start || tb.known.covers(start, n + 1)) return
     for (const [a, b] of tb.known.gaps(start, n + 1)) {
       for (let fd = a; fd < b; fd++) this.resolve(t, fd, fd !== n)
     }

@@ -758,9 +758,26 @@ export function parseQuoted(arg: string | undefined): { value: string; truncated
   return { value: out, truncated: false }
 }
 
-/** Symbolic flag words (`O_RDWR|O_CLOEXEC|0x800`) to a number, given a name table; unknown names are reported. */
+/** Results of parseFlagWord by name table and text (flag words repeat: most lines show a few). */
+const flagWordCache = new WeakMap<object, Map<string, { value: number; unknown: string[] }>>()
+
+/**
+ * Symbolic flag words (`O_RDWR|O_CLOEXEC|0x800`) to a number, given a name table; unknown names
+ * are reported. The result is shared by equal calls: do not modify it.
+ */
 export function parseFlagWord(arg: string | undefined, names: Readonly<Record<string, number>>): { value: number; unknown: string[] } | undefined {
   if (arg === undefined) return undefined
+  let cache = flagWordCache.get(names)
+  if (!cache) flagWordCache.set(names, (cache = new Map()))
+  const hit = cache.get(arg)
+  if (hit) return hit
+  const r = parseFlagWordUncached(arg, names)
+  if (cache.size >= 4096) cache.clear()
+  cache.set(arg, r)
+  return r
+}
+
+function parseFlagWordUncached(arg: string, names: Readonly<Record<string, number>>): { value: number; unknown: string[] } {
   let value = 0
   const unknown: string[] = []
   for (const raw of arg.split('|')) {

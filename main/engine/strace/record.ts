@@ -4,6 +4,18 @@
  * The replayer reports outcomes here; this file decides where each one is counted.
  */
 import type { SyscallEvent } from './parse'
+import { errnoName } from './errnos'
+
+/** A value shown in a mismatch: text, or a raw result (an fd, 0, or -errno) formatted when needed. */
+export type Shown = string | number
+
+/** A raw result as strace shows it: `3`, `-1 EBADF`. */
+export function fmt(ret: number): string {
+  return ret >= 0 ? String(ret) : `-1 ${errnoName(-ret)}`
+}
+const show = (v: Shown): string => (typeof v === 'number' ? (Number.isNaN(v) ? '?' : fmt(v)) : v)
+/** What a disagreement was about: text, or an fd number. */
+const about = (v: Shown): string => (typeof v === 'number' ? `fd ${v}` : v)
 
 
 export interface Mismatch {
@@ -64,11 +76,6 @@ export interface ReplayRecord {
   calls: Record<string, CallReport>
 }
 
-/** Calls every process linked with a libc makes; a log without any of them is filtered. */
-export const MARKERS: ReadonlySet<string> = new Set([
-  // none of them is in strace's %file, %desc, %network, %process, %signal or %ipc classes
-  'brk', 'mprotect', 'munmap', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'futex',
-])
 
 /** An outcome held until the log is known to be filtered or not. */
 export interface Held {
@@ -119,9 +126,28 @@ export class Tally {
     private readonly forceFiltered: boolean | undefined,
   ) {}
 
+  /** The report of @name (the last two names asked for are cached: calls often alternate). */
   stat(name: string): CallReport {
-    return (this.calls[name] ??= { checked: 0, mismatches: 0, undecided: 0, unchecked: 0, elsewhere: 0, unsupported: 0 })
+    if (name === this.lastName) return this.lastStat!
+    if (name === this.prevName) {
+      const s = this.prevStat!
+      this.prevName = this.lastName
+      this.prevStat = this.lastStat
+      this.lastName = name
+      this.lastStat = s
+      return s
+    }
+    const s = (this.calls[name] ??= { checked: 0, mismatches: 0, undecided: 0, unchecked: 0, elsewhere: 0, unsupported: 0 })
+    this.prevName = this.lastName
+    this.prevStat = this.lastStat
+    this.lastName = name
+    this.lastStat = s
+    return s
   }
+  private lastName: string | undefined
+  private lastStat: CallReport | undefined
+  private prevName: string | undefined
+  private prevStat: CallReport | undefined
 
   /** The log's error was decided outside the fd table: followed (no fd created), not judged. */
   elsewhere(e: SyscallEvent): void {
@@ -190,11 +216,11 @@ export class Tally {
     if (this.mismatches.length < this.maxListed) this.mismatches.push(m)
   }
 
-  undecide(e: SyscallEvent, pid: number, expected: string, model: string, reason: string): void {
+  undecide(e: SyscallEvent, pid: number, expected: Shown, model: Shown, reason: string): void {
     this.undecidedCount++
     this.stat(e.name).undecided++
     if (this.undecided.length < this.maxListed) {
-      this.undecided.push({ line: e.line, pid, call: e.toString(), expected, model, reason })
+      this.undecided.push({ line: e.line, pid, call: e.toString(), expected: show(expected), model: show(model), reason })
     }
   }
 
@@ -203,7 +229,7 @@ export class Tally {
    * or undecided when overlapping calls could explain it (@overlap, asked only then), or
    * unchecked in a filtered log.
    */
-  outcome(e: SyscallEvent, pid: number, ok: boolean, expected: string, model: string, what: string, overlap: () => boolean, unordered: boolean): boolean {
+  outcome(e: SyscallEvent, pid: number, ok: boolean, expected: Shown, model: Shown, what: Shown, overlap: () => boolean, unordered: boolean): boolean {
     const st = this.filterState()
     if (st === 'filtered') {
       this.filteredSeen = true
@@ -216,8 +242,8 @@ export class Tally {
       return ok
     }
     const h: Held = ok
-      ? { ok, overlap: false, line: e.line, pid, call: '', expected, model, what, unordered: false, name: e.name }
-      : { ok, overlap: overlap(), line: e.line, pid, call: e.toString(), expected, model, what, unordered, name: e.name }
+      ? { ok, overlap: false, line: e.line, pid, call: '', expected: '', model: '', what: '', unordered: false, name: e.name }
+      : { ok, overlap: overlap(), line: e.line, pid, call: e.toString(), expected: show(expected), model: show(model), what: about(what), unordered, name: e.name }
     if (st === 'unknown') {
       this.held.push(h)
       if (this.held.length > 10_000) this.decide('filtered')

@@ -35,15 +35,15 @@
 import { intArg, intArray, parseFlagWord, parseQuoted, structField } from './parse'
 import type { ExitEvent, StraceEvent, SyscallEvent } from './parse'
 import type { ModelArg, ModelOracle, ReplayModel } from './model'
-import { errnoName, errnoNumber, isRestart } from './errnos'
-import { MARKERS, Tally, type ReplayRecord } from './record'
+import { errnoNumber, isRestart } from './errnos'
+import { Tally, type ReplayRecord, type Shown } from './record'
 import { InheritedFds } from './inherited'
 import { ProcessTree, type Origin, type Proc, type Queued, type Table, type Task } from './tasks'
-import { CALLS } from './calls'
+import { CALLS, type CallDecl } from './calls'
 import { MAX_WINDOW, MODE_UNKNOWN, OPEN_MODE_MASK, planOrder, type Slot } from './planner'
 import {
   UNKNOWN_NOFILE, OPEN_BEFORE_FD, OPEN_NAMES, decidedElsewhere, beforeFdLookup, DOMAINS, CLONE_NEWPID,
-  OPEN_AND_CREATE_FLAGS, cloneArgs, scmRights, scmPidfds, PROC_FD_PATH, procFdOf, VFS_IOCTLS, fdIoctl, parseRlimit,
+  OPEN_AND_CREATE_FLAGS, cloneArgs, scmRights, scmPidfds, procFdOf, VFS_IOCTLS, fdIoctl, parseRlimit,
   Flock, parseFlock, flockText, GETFL_MASK, hex, decorKind,
 } from './decode'
 import { ALWAYS_CLOEXEC, CLONE_FLAGS, CREATE_FLAGS, CREATOR_CLOEXEC, FCNTL_CMDS, FCNTL_PATH_OK, OPEN_FLAGS, type FdNeed, type FdUse } from './syscalls'
@@ -55,6 +55,7 @@ const EAGAIN = 11
 const EMFILE = 24
 const EINVAL = 22
 const MAP_ANONYMOUS = 0x20
+const NO_NAMES: Readonly<Record<string, number>> = {}
 export { UNKNOWN_NOFILE }
 export type { CallReport, Mismatch, ReplayRecord, Undecided } from './record'
 
@@ -83,9 +84,6 @@ export interface ReplayOptions {
 // ---------------------------------------------------------------------------------------------
 // State
 
-function fmt(ret: number): string {
-  return ret >= 0 ? String(ret) : `-1 ${errnoName(-ret)}`
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -265,9 +263,8 @@ export class Replayer {
       if (s) this.endInflight(s)
     }
     this.endInflight(t)
-    const name = e.name
-    if (!this.rec.sawMarker && MARKERS.has(name)) this.rec.sawMarker = true
-    const decl = CALLS.get(name)
+    const decl = CALLS.get(e.name)
+    if (decl?.marker) this.rec.sawMarker = true
     if (e.unfinished) {
       if (decl?.writes) {
         this.rec.fdSyscalls++
@@ -285,7 +282,7 @@ export class Replayer {
       return
     }
     if (tb.win !== null) {
-      if (decl?.predict !== undefined || decl?.uses !== undefined || PROC_FD_PATH[name] !== undefined) {
+      if (decl?.predict !== undefined || decl?.uses !== undefined || decl?.procPath !== undefined) {
         tb.win.push({ e, t })
         this.rec.syscalls-- // counted when it is replayed
         if (tb.winWriters === 0 || tb.win.length > MAX_WINDOW) this.closeWindow(tb)
@@ -293,17 +290,15 @@ export class Replayer {
       }
       if (decl?.writes) this.closeWindow(tb)
     }
-    this.dispatchCall(e, t)
+    this.dispatchCall(e, t, decl)
     if (tb.win !== null && tb.winWriters === 0) this.closeWindow(tb)
   }
 
-  private dispatchCall(e: SyscallEvent, t: Task): void {
-    const name = e.name
-    const decl = CALLS.get(name)
-    if (PROC_FD_PATH[name] !== undefined && this.procFd(e, t)) {
+  private dispatchCall(e: SyscallEvent, t: Task, decl: CallDecl | undefined): void {
+    if (decl?.procPath !== undefined && this.procFd(e, t)) {
       // a stat, readlink or access of /proc/self/fd/N: checked above
     } else if (decl?.replay) decl.replay(this, e, t)
-    else if (decl?.ignored) this.rec.ignored[name] = (this.rec.ignored[name] ?? 0) + 1
+    else if (decl?.ignored) this.rec.ignore(e.name)
     else this.unsupportedCall(e, t)
     if (decl?.writes) t.table.lastModEnd = e.line
     if (decl?.clone) this.afterCloneSettled()
@@ -330,12 +325,12 @@ export class Replayer {
     return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || tb.copyUncertain || (this.opts.orderUnknown === true && tb.shared)
   }
 
-  private undecide(e: SyscallEvent, t: Task, expected: string, model: string, reason: string): void {
+  private undecide(e: SyscallEvent, t: Task, expected: Shown, model: Shown, reason: string): void {
     this.rec.undecide(e, t.tid, expected, model, reason)
   }
 
   /** One decided outcome (see Tally.outcome). Returns whether the model agreed. */
-  private outcome(e: SyscallEvent, t: Task, ok: boolean, expected: string, model: string, what = ''): boolean {
+  private outcome(e: SyscallEvent, t: Task, ok: boolean, expected: Shown, model: Shown, what: Shown = ''): boolean {
     return this.rec.outcome(e, t.tid, ok, expected, model, what, () => this.overlapped(e, t), this.windowMode === 'unordered')
   }
 
@@ -366,6 +361,7 @@ export class Replayer {
 
   /** Runs a model call; model exceptions become undefined (reported by the caller). */
   private run(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], oracle: ModelOracle | null): number {
+    if (!this.opts.onTrace) return this.model.syscall(t.mtid, name, args, oracle)
     if (this.model.drainTrace) this.model.drainTrace() // set-up (inherited fds) is not part of the call's path
     const r = this.model.syscall(t.mtid, name, args, oracle)
     this.trace(e, t)
@@ -375,7 +371,7 @@ export class Replayer {
   /** A correction: makes the model's state match the log after a disagreement (not checked). */
   private fix(t: Task, name: string, args: readonly ModelArg[]): number {
     const r = this.model.syscall(t.mtid, name, args, null)
-    if (this.model.drainTrace) this.model.drainTrace()
+    if (this.opts.onTrace && this.model.drainTrace) this.model.drainTrace()
     return r
   }
 
@@ -445,7 +441,7 @@ export class Replayer {
   useFd(e: SyscallEvent, t: Task, fd: number, need: FdNeed, logBad: boolean): boolean {
     if (fd < 0 || fd > 0x7fffffff) {
       // negative fds become huge unsigned ints: never open
-      return this.outcome(e, t, logBad, logBad ? 'EBADF' : 'ok', 'EBADF', `fd ${fd}`)
+      return this.outcome(e, t, logBad, logBad ? 'EBADF' : 'ok', 'EBADF', fd)
     }
     if (!this.inh.prepareUse(t, fd, logBad, need)) {
       this.undecide(e, t, 'EBADF', '?', `fd ${fd} was inherited and never shown: EBADF may come from its mode or from it being closed`)
@@ -476,7 +472,7 @@ export class Replayer {
         this.infer(e, t, fd)
         return true
       }
-      const agreed = this.outcome(e, t, false, 'ok', st === 'open' ? 'EBADF (mode)' : 'EBADF', `fd ${fd}`)
+      const agreed = this.outcome(e, t, false, 'ok', st === 'open' ? 'EBADF (mode)' : 'EBADF', fd)
       if (st === 'free') this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false })
       return agreed
     }
@@ -485,7 +481,7 @@ export class Replayer {
       this.undecide(e, t, 'EBADF', 'ok', `fd ${fd} refers to a file of unknown mode (inherited or inferred)`)
       return false
     }
-    const agreed = this.outcome(e, t, false, 'EBADF', 'ok', `fd ${fd}`)
+    const agreed = this.outcome(e, t, false, 'EBADF', 'ok', fd)
     if (st === 'open') this.fix(t, 'close', [fd])
     t.table.known.add(fd)
     return agreed
@@ -504,7 +500,7 @@ export class Replayer {
   /** Compares one allocation and corrects the model to the log. */
   private checkAlloc(e: SyscallEvent, t: Task, logFd: number, modelFd: number, opts: { flags?: number; cloexec?: boolean } = {}): boolean {
     const ok = logFd === modelFd || (Number.isNaN(logFd) && modelFd < 0)
-    const agreed = this.outcome(e, t, ok, fmt(logFd), fmt(modelFd))
+    const agreed = this.outcome(e, t, ok, logFd, modelFd)
     if (!ok) this.correctAlloc(t, logFd, modelFd, opts)
     if (logFd >= 0) t.table.known.add(logFd)
     return agreed
@@ -617,7 +613,7 @@ export class Replayer {
     if (inputFd) {
       const bad = e.errno === 'EBADF'
       if (!this.inh.prepareUse(t, inputFd.fd, bad, inputFd.need)) {
-        this.undecide(e, t, fmt(logFd), '?', `fd ${inputFd.fd} was inherited and never shown`)
+        this.undecide(e, t, logFd, '?', `fd ${inputFd.fd} was inherited and never shown`)
         return
       }
     }
@@ -641,7 +637,7 @@ export class Replayer {
     const logRet = this.logRet(e)
     const logBad = logRet === -EBADF
     if (oldfd >= 0 && !this.inh.prepareUse(t, oldfd, logBad && (newfd < 0 || oldfd === newfd || !this.newfdBeyondLimit(t, newfd)), 'raw')) {
-      this.undecide(e, t, fmt(logRet), '?', `fd ${oldfd} was inherited and never shown`)
+      this.undecide(e, t, logRet, '?', `fd ${oldfd} was inherited and never shown`)
       return
     }
     if (!three && oldfd === newfd && newfd >= 0 && this.inh.undetermined(t.table, newfd) && !this.inh.materialize(t, newfd)) {
@@ -653,7 +649,7 @@ export class Replayer {
     const wasOpen = newfd >= 0 && this.model.slot(t.mtid, newfd) === 'open'
     const m = this.run(e, t, three ? 'dup3' : 'dup2', three ? [oldfd, newfd, flags] : [oldfd, newfd], null)
     const ok = m === logRet
-    this.outcome(e, t, ok, fmt(logRet), fmt(m))
+    this.outcome(e, t, ok, logRet, m)
     if (!ok) {
       // correct: the log's target must hold oldfd's file, or be untouched
       if (logRet >= 0 && m < 0) {
@@ -682,7 +678,7 @@ export class Replayer {
     const m = this.run(e, t, 'close', [fd >>> 0], null)
     // close always detaches the fd, whatever a flush returns: compare closed-or-EBADF
     const ok = (m === -EBADF) === logBad
-    this.outcome(e, t, ok, fmt(logRet), fmt(m), `fd ${fd}`)
+    this.outcome(e, t, ok, logRet, m, fd)
     if (!ok && fd >= 0 && this.model.slot(t.mtid, fd) === 'open') this.fix(t, 'close', [fd])
     if (fd >= 0) t.table.known.add(fd)
   }
@@ -697,7 +693,7 @@ export class Replayer {
     const lo = a >>> 0
     const hi = b >>> 0
     const m = this.run(e, t, 'close_range', [lo, hi, flags], null)
-    this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
+    this.outcome(e, t, m === logRet, logRet, m)
     if (m === 0) {
       this.tree.refreshTable(t)
       const tb = t.table
@@ -721,7 +717,7 @@ export class Replayer {
     if (cmd === F.F_DUPFD || cmd === F.F_DUPFD_CLOEXEC) {
       const from = intArg(e.arg(2)) ?? 0
       if (!this.inh.prepareUse(t, fd, logBad, 'raw')) {
-        this.undecide(e, t, fmt(logRet), '?', `fd ${fd} was inherited and never shown`)
+        this.undecide(e, t, logRet, '?', `fd ${fd} was inherited and never shown`)
         return
       }
       const fromU = from < 0 ? 0xffffffff : from
@@ -753,7 +749,7 @@ export class Replayer {
       const arg = cmd === F.F_GETFD ? 0 : (parseFlagWord(e.arg(2), { FD_CLOEXEC: F.FD_CLOEXEC })?.value ?? 0)
       const m = this.run(e, t, 'fcntl', [fd, cmd, arg], null)
       const ok = m === logRet
-      this.outcome(e, t, ok, fmt(logRet), fmt(m), cmd === F.F_GETFD ? 'FD_CLOEXEC' : '')
+      this.outcome(e, t, ok, logRet, m, cmd === F.F_GETFD ? 'FD_CLOEXEC' : '')
       if (!ok && cmd === F.F_GETFD && logRet >= 0 && m >= 0) this.fix(t, 'fcntl', [fd, F.F_SETFD, logRet])
       else if (!ok && m === -EBADF && logRet >= 0) this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: cmd === F.F_GETFD && logRet === 1 })
       return
@@ -769,7 +765,7 @@ export class Replayer {
       const f = this.model.file(t.mtid, fd)
       if (!f || f.flags & F.O_PATH) return
       const m = this.run(e, t, 'fcntl', [fd, F.F_SETFL, parseFlagWord(e.arg(2), OPEN_FLAGS)?.value ?? 0], null)
-      if (m !== 0) this.outcome(e, t, false, '0', fmt(m))
+      if (m !== 0) this.outcome(e, t, false, '0', m)
       return
     }
     if (cmd === F.F_CREATED_QUERY && logRet >= 0) return this.createdQuery(e, t, fd, logRet)
@@ -836,7 +832,7 @@ export class Replayer {
         : { l_type: F.F_RDLCK, l_whence: fl.l_whence, l_start: fl.l_start, l_len: fl.l_len, l_pid: 0 }
       const m = this.run(e, t, 'fcntl', [fd, cmd, q], null)
       if (m < 0) {
-        this.outcome(e, t, false, '0', fmt(m))
+        this.outcome(e, t, false, '0', m)
         return
       }
       const modelConflict = q.l_type !== F.F_UNLCK
@@ -864,15 +860,15 @@ export class Replayer {
     }
     if (logRet === -EBADF && f && !f.modeKnown) {
       undo()
-      this.undecide(e, t, 'EBADF', fmt(m), `fd ${fd} refers to a file of unknown mode (inherited or inferred)`)
+      this.undecide(e, t, 'EBADF', m, `fd ${fd} refers to a file of unknown mode (inherited or inferred)`)
       return
     }
     if (m === -EAGAIN && setCmd !== cmd) {
-      this.undecide(e, t, fmt(logRet), 'EAGAIN', 'a blocking lock waited for its holder')
+      this.undecide(e, t, logRet, 'EAGAIN', 'a blocking lock waited for its holder')
       return
     }
     undo()
-    this.outcome(e, t, false, fmt(logRet), fmt(m), 'lock')
+    this.outcome(e, t, false, logRet, m, 'lock')
   }
 
   /** F_GETFL: the access mode and the status flags the model holds (open-time flags never show). */
@@ -886,7 +882,7 @@ export class Replayer {
     }
     const m = this.run(e, t, 'fcntl', [fd, F.F_GETFL, 0], null)
     const ok = m >= 0 && (m & GETFL_MASK) === (logRet & GETFL_MASK)
-    this.outcome(e, t, ok, hex(logRet & GETFL_MASK), m < 0 ? fmt(m) : hex(m & GETFL_MASK), 'F_GETFL')
+    this.outcome(e, t, ok, hex(logRet & GETFL_MASK), m < 0 ? m : hex(m & GETFL_MASK), 'F_GETFL')
   }
 
   /** F_CREATED_QUERY (6.12): whether the open that made the file created it, when the model knows. */
@@ -904,7 +900,7 @@ export class Replayer {
       return
     }
     const m = this.run(e, t, 'fcntl', [fd, F.F_CREATED_QUERY, 0], null)
-    this.outcome(e, t, m === logRet, fmt(logRet), fmt(m), 'F_CREATED_QUERY')
+    this.outcome(e, t, m === logRet, logRet, m, 'F_CREATED_QUERY')
     if (m !== logRet) this.model.learnCreated(t.mtid, fd, logRet === 1)
   }
 
@@ -925,7 +921,7 @@ export class Replayer {
       }
       if (!this.inh.prepareUse(t, fd, logRet === -EBADF, 'any')) return
       const m = this.run(e, t, 'ioctl', [fd, vfs, on], null)
-      this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
+      this.outcome(e, t, m === logRet, logRet, m)
       return
     }
     const route = fdIoctl(req)
@@ -959,7 +955,7 @@ export class Replayer {
     this.inh.prepareAlloc(t, 0, n)
     if (check && !t.table.invisible && !this.rec.filtered) {
       const m = this.model.lowestFree(t.mtid, 0)
-      this.outcome(e, t, m === n, String(n), String(m), 'the lowest free fd')
+      this.outcome(e, t, m === n, n, m, 'the lowest free fd')
     }
     if (this.model.slot(t.mtid, n) === 'open') this.fix(t, 'close', [n])
     this.model.inherit(t.mtid, n, { flags: F.O_RDWR, modeKnown: false, cloexec, kind: 'anon', path: `/anon/${e.name}` })
@@ -1015,7 +1011,7 @@ export class Replayer {
     const m = this.run(e, t, name, args, { ret: oracleRet, kind: name === 'pipe2' ? 'pipe' : 'sock' })
     if (logRet === 0 && fds && fds.length === 2) {
       if (m !== 0) {
-        this.outcome(e, t, false, `[${fds[0]}, ${fds[1]}]`, fmt(m))
+        this.outcome(e, t, false, `[${fds[0]}, ${fds[1]}]`, m)
         this.correctAlloc(t, fds[0]!, -1, { flags: name === 'pipe2' ? F.O_RDONLY : F.O_RDWR })
         this.correctAlloc(t, fds[1]!, -1, { flags: name === 'pipe2' ? F.O_WRONLY : F.O_RDWR })
       } else {
@@ -1023,7 +1019,7 @@ export class Replayer {
         this.checkAlloc(e, t, fds[1]!, out[1]!)
       }
     } else {
-      this.outcome(e, t, m === logRet, fmt(logRet), m === 0 ? `[${out[0]}, ${out[1]}]` : fmt(m))
+      this.outcome(e, t, m === logRet, logRet, m === 0 ? `[${out[0]}, ${out[1]}]` : m)
       if (m === 0 && logRet !== 0) {
         this.fix(t, 'close', [out[0]!])
         this.fix(t, 'close', [out[1]!])
@@ -1055,7 +1051,7 @@ export class Replayer {
     if (this.model.supports('recvmsg_scm')) {
       const m = this.run(e, t, 'recvmsg_scm', [fd, got.length, cloexec ? 1 : 0, out], { ret: logRet, kind: 'reg' })
       if (m < 0) {
-        this.outcome(e, t, false, `[${got.join(', ')}]`, fmt(m))
+        this.outcome(e, t, false, `[${got.join(', ')}]`, m)
         for (const g of got) this.correctAlloc(t, g, -1, { flags: F.O_RDWR, cloexec })
         return
       }
@@ -1088,7 +1084,7 @@ export class Replayer {
   mmap(e: SyscallEvent, t: Task): void {
     const flags = e.arg(3) ?? ''
     const fd = intArg(e.arg(4))
-    if (flags.includes('MAP_ANONYMOUS') || (parseFlagWord(flags, {})?.value ?? 0) & MAP_ANONYMOUS || fd === undefined || fd === -1) {
+    if (flags.includes('MAP_ANONYMOUS') || (parseFlagWord(flags, NO_NAMES)?.value ?? 0) & MAP_ANONYMOUS || fd === undefined || fd === -1) {
       this.rec.ignored[e.name] = (this.rec.ignored[e.name] ?? 0) + 1
       return
     }
@@ -1180,7 +1176,7 @@ export class Replayer {
       const held = [...this.tree.buffered.keys()].find((p) => !this.tree.tasks.has(p))
       const r = this.spawnChild(t, flags, held ?? -1, wantPidfd, e.startLine)
       if (r.ret < 0) {
-        this.outcome(e, t, false, String(child), fmt(r.ret))
+        this.outcome(e, t, false, child, r.ret)
         return
       }
       if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, r.pidfd, { cloexec: true })
@@ -1193,7 +1189,7 @@ export class Replayer {
     const r = this.spawnChild(t, flags, child, wantPidfd, e.startLine)
     if (this.opts.onTrace) this.trace(e, t)
     if (r.ret < 0) {
-      this.outcome(e, t, false, String(child), fmt(r.ret))
+      this.outcome(e, t, false, child, r.ret)
       this.spawnRoot(child)
     } else if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, r.pidfd, { cloexec: true })
     this.releaseBuffered(child, false)
@@ -1270,7 +1266,7 @@ export class Replayer {
     }
     const path = parseQuoted(e.arg(e.name === 'execveat' ? 1 : 0))?.value ?? ''
     const m = this.run(e, execer, 'execve', [path], { ret: 0 })
-    this.outcome(e, execer, m === 0, '0', fmt(m))
+    this.outcome(e, execer, m === 0, '0', m)
     this.tree.refreshTable(execer)
     const tb = execer.table
     if (tb.origin !== null && (!tb.origin.cloexecKnown || tb.cloexecFuzzy)) {
@@ -1291,7 +1287,7 @@ export class Replayer {
     const logRet = this.logRet(e)
     if (logRet !== 0) return // refused for reasons outside the table (EPERM, EINVAL for other flags)
     const m = this.run(e, t, 'unshare', [F.CLONE_FILES], null)
-    this.outcome(e, t, m === 0, '0', fmt(m))
+    this.outcome(e, t, m === 0, '0', m)
     this.tree.refreshTable(t)
   }
 
@@ -1360,7 +1356,7 @@ export class Replayer {
         if (!this.tree.tasks.has(t.tid) || this.tree.tasks.get(t.tid) !== t) continue
         this.rec.syscalls++
         this.line = e.line
-        this.dispatchCall(e, t)
+        this.dispatchCall(e, t, CALLS.get(e.name))
       }
     } finally {
       this.windowMode = prev
