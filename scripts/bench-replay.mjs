@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// Benchmark of `fdlab replay`: generates a multi-million-line `strace -f` log in a temporary
-// folder, replays it through the real engine (streaming, as the CLI does) and prints lines/s and
-// peak memory. Run twice at different sizes to see that memory stays flat in the log's size.
+// Benchmark of `fdlab replay`, end to end: the real command (`node out/cli/fdlab.mjs replay
+// --json --kernel K LOG`) is started as a process for each run, so process start is included.
+// Two logs are generated in a temporary folder:
+//   - dup/close: `dup(0) = 3` / `close(3) = 0`, N lines (default 2,000,000), one process;
+//   - shell: a busy shell (forks, pipelines with pipe2/dup2/close, exec, threads that overlap,
+//     exits; about a third of the lines are fd-table calls).
+// Each log is replayed in both kernel profiles, in interleaved rounds (6.18, 6.5, 6.18, ...), and
+// the medians are printed: wall time and CPU time (user + system of the replay process), lines
+// per second, and the 6.5/6.18 ratio. The machine may be shared: compare CPU times and medians.
 //
-//   node [--expose-gc] scripts/bench-replay.mjs [--lines N] [--sizes N,M,...] [--keep]
+//   node scripts/bench-replay.mjs [--lines N] [--shell-lines N] [--rounds R] [--memory] [--keep]
 //
-// The log imitates a busy shell: processes that fork, build pipelines with pipe2/dup2/close,
-// exec, open and read files, mmap them, use threads that overlap, and exit. About a third of the
-// lines are fd-table calls the engine runs; the rest are the usual libc noise.
+// --memory also replays the shell log in this process at two sizes and prints peak memory (it
+// should stay flat in the log's size).
 import { build } from 'esbuild'
-import { mkdtempSync, rmSync, createWriteStream, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, createWriteStream, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -20,71 +26,124 @@ const opt = (name, def) => {
   const i = argv.indexOf(`--${name}`)
   return i >= 0 ? argv[i + 1] : def
 }
-const sizes = (opt('sizes', undefined) ?? opt('lines', '1000000,4000000')).split(',').map(Number)
+const dupLines = Number(opt('lines', '2000000'))
+const shellLines = Number(opt('shell-lines', '1000000'))
+const rounds = Number(opt('rounds', '3'))
 const keep = argv.includes('--keep')
+const memory = argv.includes('--memory')
+
+const cli = join(root, 'out/cli/fdlab.mjs')
+if (!existsSync(cli) || argv.includes('--build')) await import(pathToFileURL(join(root, 'scripts/build-cli.mjs')).href)
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const fmtN = (n) => Math.round(n).toLocaleString('en')
+
+/** One end-to-end run: wall ms (process start included) and the process's CPU ms. */
+function runOnce(log, kernel) {
+  // the command itself, plus a report of its CPU time at exit (process.cpuUsage counts from start)
+  const code = `const { main } = await import(${JSON.stringify(pathToFileURL(cli).href)});` +
+    `const c = await main(['replay', '--json', '--kernel', ${JSON.stringify(kernel)}, ${JSON.stringify(log)}]);` +
+    `const u = process.cpuUsage(); process.stderr.write('CPU ' + (u.user + u.system) / 1000 + '\\n'); process.exitCode = c`
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', maxBuffer: 1 << 28 })
+  const wall = performance.now() - t0
+  const m = /CPU ([\d.]+)/.exec(r.stderr)
+  if (r.status !== 0 || !m) throw new Error(`replay failed (${r.status}): ${r.stderr.slice(0, 500)}`)
+  const rec = JSON.parse(r.stdout.split('\n')[0])
+  return { wall, cpu: Number(m[1]), rec }
+}
+
+function bench(label, log, lines) {
+  const res = { '6.18': [], '6.5': [] }
+  let rec
+  for (let i = 0; i < rounds; i++) {
+    for (const k of i % 2 ? ['6.5', '6.18'] : ['6.18', '6.5']) {
+      const r = runOnce(log, k)
+      res[k].push(r)
+      rec ??= r.rec
+      if (r.rec.mismatchCount !== 0) console.log(`  warning: ${k} reports ${r.rec.mismatchCount} mismatches`)
+    }
+  }
+  const mb = statSync(log).size / 1e6
+  console.log(`${label}: ${fmtN(lines)} lines (${mb.toFixed(0)} MB), ${rounds} interleaved rounds, medians:`)
+  const out = {}
+  for (const k of ['6.18', '6.5']) {
+    const wall = median(res[k].map((r) => r.wall))
+    const cpu = median(res[k].map((r) => r.cpu))
+    out[k] = { wall, cpu }
+    console.log(`  kernel ${k.padEnd(4)}  wall ${(wall / 1000).toFixed(2)} s = ${fmtN(lines / (wall / 1000))} lines/s   ` +
+      `cpu ${(cpu / 1000).toFixed(2)} s = ${fmtN(lines / (cpu / 1000))} lines/s`)
+  }
+  console.log(`  6.5 / 6.18: wall ${(out['6.5'].wall / out['6.18'].wall).toFixed(2)}x, cpu ${(out['6.5'].cpu / out['6.18'].cpu).toFixed(2)}x;` +
+    ` ${fmtN(rec.checked)} checked, ${rec.mismatchCount} mismatches, ${fmtN(rec.processes)} processes`)
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'fdlab-bench-'))
 try {
-  // bundle the replay CLI (TypeScript) for Node
+  console.log(`node ${process.version}, ${process.arch}`)
+  const dc = join(dir, 'dupclose.log')
+  const n = await generateDupClose(dc, dupLines)
+  bench('dup/close', dc, n)
+  if (!keep) rmSync(dc)
+  const sh = join(dir, 'shell.log')
+  const m = await generate(sh, shellLines)
+  bench('shell', sh, m)
+  if (!keep) rmSync(sh)
+  if (memory) await memoryBench()
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true })
+  else console.log(`kept ${dir}`)
+}
+
+/** In-process replays of the shell log at two sizes: lines/s and peak memory. */
+async function memoryBench() {
   const entry = join(dir, 'bench-entry.mjs')
   await build({
     stdin: {
-      contents: `export { replayCommand } from ${JSON.stringify(join(root, 'main/cli/replay.ts'))}\n` +
-      `export { StraceReader } from ${JSON.stringify(join(root, 'main/engine/strace/parse.ts'))}`,
+      contents: `export { replayCommand } from ${JSON.stringify(join(root, 'main/cli/replay.ts'))}\n`,
       resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts',
     },
     bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: entry, logLevel: 'warning',
   })
-  const { replayCommand, StraceReader } = await import(pathToFileURL(entry).href)
-
-  console.log(`node ${process.version}, ${process.arch}`)
-  for (const n of sizes) {
-    const path = join(dir, `bench-${n}.log`)
-    const t0 = performance.now()
-    const lines = await generate(path, n)
-    const gen = (performance.now() - t0) / 1000
-    const mb = statSync(path).size / 1e6
-    // the parser alone (streaming read + line parsing + unfinished/resumed merging)
-    {
-      const { createReadStream } = await import('node:fs')
-      const reader = new StraceReader({ onEvent: () => {} })
-      const tp = performance.now()
-      for await (const c of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) reader.push(c)
-      reader.end()
-      const ps = (performance.now() - tp) / 1000
-      console.log(`${lines.toLocaleString('en')} lines: parse only ${ps.toFixed(2)} s = ${Math.round(lines / ps).toLocaleString('en')} lines/s`)
-    }
+  const { replayCommand } = await import(pathToFileURL(entry).href)
+  for (const size of [shellLines, shellLines * 4]) {
+    const path = join(dir, `mem-${size}.log`)
+    const lines = await generate(path, size)
     globalThis.gc?.()
     const base = process.memoryUsage()
     let peakRss = base.rss
-    let peakHeap = base.heapUsed
-    const timer = setInterval(() => {
-      const m = process.memoryUsage()
-      if (m.rss > peakRss) peakRss = m.rss
-      if (m.heapUsed > peakHeap) peakHeap = m.heapUsed
-    }, 20)
+    const timer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 20)
     const out = []
     const t1 = performance.now()
-    const code = await replayCommand(['--json', path], { out: (s) => out.push(s), err: (s) => out.push(s) })
+    await replayCommand(['--json', path], { out: (s) => out.push(s), err: (s) => out.push(s) })
     const secs = (performance.now() - t1) / 1000
     clearInterval(timer)
-    const m = process.memoryUsage()
-    peakRss = Math.max(peakRss, m.rss)
-    peakHeap = Math.max(peakHeap, m.heapUsed)
-    globalThis.gc?.()
-    const after = process.memoryUsage().heapUsed
-    const rec = JSON.parse(out[0])
-    console.log(`${lines.toLocaleString('en')} lines (${mb.toFixed(0)} MB, generated in ${gen.toFixed(1)} s): ` +
-      `replayed in ${secs.toFixed(2)} s = ${Math.round(lines / secs).toLocaleString('en')} lines/s, ` +
-      `${Math.round(mb / secs)} MB/s; peak RSS ${(peakRss / 1e6).toFixed(0)} MB (start ${(base.rss / 1e6).toFixed(0)} MB), ` +
-      `peak heap ${(peakHeap / 1e6).toFixed(0)} MB${globalThis.gc ? `, heap after GC ${(after / 1e6).toFixed(0)} MB` : ''}`)
-    console.log(`  exit ${code}: ${rec.syscalls.toLocaleString('en')} syscalls, ${rec.fdSyscalls.toLocaleString('en')} on fds, ` +
-      `${rec.checked.toLocaleString('en')} checked, ${rec.mismatchCount} mismatches, ${rec.undecidedCount} undecided, ${rec.processes.toLocaleString('en')} processes`)
-    if (!keep) rmSync(path)
+    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+    console.log(`memory: ${fmtN(lines)} lines replayed in-process in ${secs.toFixed(2)} s, peak RSS ${(peakRss / 1e6).toFixed(0)} MB (start ${(base.rss / 1e6).toFixed(0)} MB)`)
+    rmSync(path)
   }
-} finally {
-  if (!keep) rmSync(dir, { recursive: true, force: true })
-  else console.log(`kept ${dir}`)
+}
+
+/** `dup(0) = 3` / `close(3) = 0` lines of one process. */
+async function generateDupClose(path, n) {
+  const ws = createWriteStream(path, { highWaterMark: 1 << 20 })
+  let lines = 0
+  let buf = ['1000  execve("/bin/dc", ["dc"], 0x7ffc /* 1 vars */) = 0', '1000  brk(NULL)                         = 0x55d1c0a3f000']
+  lines = 2
+  while (lines < n) {
+    buf.push('1000  dup(0)                            = 3', '1000  close(3)                          = 0')
+    lines += 2
+    if (buf.length >= 20000) {
+      if (!ws.write(buf.join('\n') + '\n')) await new Promise((r) => ws.once('drain', r))
+      buf = []
+    }
+  }
+  ws.write(buf.join('\n') + '\n')
+  await new Promise((r) => ws.end(r))
+  return lines
 }
 
 /** Writes a log of about @n lines; returns the number written. Deterministic. */

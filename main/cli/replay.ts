@@ -39,6 +39,7 @@ options:
   --filtered        the log was recorded with -e trace=... (checks unseen calls could change are unchecked)
   --complete        the log is not filtered (default: detected)
   --max-listed N    longest list of mismatches/undecided/unparsed kept per run (default 1000)
+  --calls           list, per call name, what was checked, unchecked, decided elsewhere, unsupported
 
 exit status: 0 nothing mismatches, 1 something mismatches, 2 an input is unusable`
 
@@ -60,7 +61,7 @@ interface RunOptions {
 }
 
 export async function replayCommand(argv: readonly string[], io: ReplayIo): Promise<number> {
-  const { opts, pos, error } = parseArgs(argv, ['json', 'trace', 'help', 'filtered', 'complete', 'h'])
+  const { opts, pos, error } = parseArgs(argv, ['json', 'trace', 'help', 'filtered', 'complete', 'calls', 'h'])
   if (error) {
     io.err(`fdlab replay: ${error}\n\n${HELP}`)
     return 2
@@ -131,7 +132,7 @@ export async function replayCommand(argv: readonly string[], io: ReplayIo): Prom
     }
     const unusable = rec.syscalls === 0
     if (json) io.out(JSON.stringify(rec))
-    else printHuman(rec, io)
+    else printHuman(rec, io, opts.has('calls'))
     if (unusable) {
       io.err(`fdlab replay: ${r.name}: no system call lines: not an strace log?`)
       status = 2
@@ -155,10 +156,24 @@ async function replayOne(name: string, src: AsyncIterable<string>, o: RunOptions
   return replayer.finish(reader.lines)
 }
 
-function printHuman(r: ReplayRecord, io: ReplayIo): void {
+function printHuman(r: ReplayRecord, io: ReplayIo, calls: boolean): void {
   const unsup = Object.entries(r.unsupported).sort((a, b) => b[1] - a[1])
   io.out(`${r.file}: ${r.lines} lines, ${r.syscalls} system calls (${r.fdSyscalls} on fds), ${r.processes} processes, kernel ${r.kernel}${r.filtered ? ', filtered log' : ''}`)
-  io.out(`  checked ${r.checked} outcomes: ${r.mismatchCount} mismatch${r.mismatchCount === 1 ? '' : 'es'}, ${r.undecidedCount} undecided${r.filtered ? `, ${r.unchecked} unchecked` : ''}`)
+  io.out(`  checked ${r.checked} outcomes: ${r.mismatchCount} mismatch${r.mismatchCount === 1 ? '' : 'es'}, ${r.undecidedCount} undecided${r.unchecked ? `, ${r.unchecked} unchecked` : ''}${r.decidedElsewhere ? `, ${r.decidedElsewhere} decided outside the fd table` : ''}`)
+  const names = Object.keys(r.calls).sort()
+  const only = (k: 'unchecked' | 'elsewhere' | 'unsupported'): string =>
+    names.filter((n) => r.calls[n]![k] > 0 && r.calls[n]!.checked === 0).join(' ')
+  if (!calls && names.length) {
+    const unchecked = only('unchecked')
+    if (unchecked) io.out(`  never checked: ${unchecked}`)
+  }
+  if (calls && names.length) {
+    io.out('  call                    checked  mismatch  undecided  unchecked  elsewhere  unsupported')
+    for (const n of names) {
+      const c = r.calls[n]!
+      io.out(`  ${n.padEnd(22)} ${String(c.checked).padStart(8)} ${String(c.mismatches).padStart(9)} ${String(c.undecided).padStart(10)} ${String(c.unchecked).padStart(10)} ${String(c.elsewhere).padStart(10)} ${String(c.unsupported).padStart(12)}`)
+    }
+  }
   if (r.inherited.length) io.out(`  inherited fds: ${r.inherited.map((i) => `${i.pid}:${i.fd}`).join(' ')}`)
   if (r.inferred.length) io.out(`  inferred fds: ${r.inferred.map((i) => `${i.pid}:${i.fd}@${i.line}`).join(' ')}`)
   if (unsup.length) io.out(`  not modelled: ${unsup.map(([n, c]) => `${n} ${c}`).join(', ')}`)

@@ -3,6 +3,7 @@
 # scratch folder, then scrubbed and copied to test/fixtures/strace/.
 #
 #   scripts/strace-corpus/record.sh [OUTDIR]     (default: test/fixtures/strace)
+#   ONLY="locks pidns" scripts/strace-corpus/record.sh   (only those probes, other logs kept)
 #
 # Needs strace, gcc, make, tar, gzip, python3, perl. Not part of `npm test`: the logs it writes
 # are committed, and test/strace/conformance.test.ts replays them. Re-run it on purpose (the
@@ -52,10 +53,25 @@ for c in "$here"/probes/*.c; do
   gcc -O0 -Wall -pthread -o "$work/bin/$n" "$c"
 done
 cd "$work/run"
+# probes recorded in a special way
+special=" emfile_pair killed_entry "
+only=${ONLY:-}
 for c in "$here"/probes/*.c; do
   n=$(basename "$c" .c)
-  trace "probe-$n" -f -- "$work/bin/$n"
+  if [ -n "$only" ] && [[ " $only " != *" $n "* ]]; then continue; fi
+  [[ "$special" == *" $n "* ]] || trace "probe-$n" -f -- "$work/bin/$n"
 done
+want() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
+# RLIMIT_NOFILE set before strace starts: the log never shows it
+if want emfile_pair; then
+  run_clean sh -c "ulimit -n 8; exec strace -f -o \"$work/logs/probe-emfile_pair.log\" \"$work/bin/emfile_pair\"" || true
+  echo "recorded probe-emfile_pair"
+fi
+# threads killed by exit_group while strace stops them at syscall entry (`???( <unfinished ...>`)
+if want killed_entry; then
+  trace "probe-killed_entry" -f -- "$work/bin/killed_entry"
+fi
+if [ -z "$only" ]; then
 # the same probes in other output formats
 trace "probe-threads.yy-ttT" -f -yy -tt -T -- "$work/bin/threads"
 trace "probe-fd_kinds.yy" -f -yy -- "$work/bin/fd_kinds"
@@ -146,6 +162,7 @@ trace openssl-pipe -f -- sh -c 'openssl genrsa 512 2>/dev/null | openssl rsa -pu
 trace filtered-file-desc -f -e trace=%file,%desc -- sh -c 'cat tree/f1 | wc -l'
 trace filtered-open-close -f -e trace=openat,close,dup2 -- sh -c 'cat tree/f1 | wc -l'
 trace cp-mv -f -- sh -c 'cp -r tree tree2 && mv tree2 tree3 && rm -r tree3'
+fi # not ONLY
 
 # --- scrub and copy ---------------------------------------------------------------------------
 scrub() {
@@ -155,9 +172,10 @@ scrub() {
       -e "s#\"$host\\\\n\"#\"host\\\\n\"#g" \
       -e "s#\"$host\"#\"host\"#g" "$1"
 }
-rm -rf "$out"/*.log "$out"/ff-*
+[ -n "$only" ] || rm -rf "$out"/*.log "$out"/ff-*
 for f in "$work"/logs/*.log; do scrub "$f" > "$out/$(basename "$f")"; done
 for d in "$work"/logs/ff-*; do
+  [ -d "$d" ] || continue
   n=$(basename "$d")
   mkdir -p "$out/$n"
   for f in "$d"/*; do scrub "$f" > "$out/$n/$(basename "$f")"; done

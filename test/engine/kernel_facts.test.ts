@@ -494,3 +494,95 @@ describe('F_GETFL', () => {
     expect(results.map((r) => r.ret)).toEqual([3, O.RDWR])
   })
 })
+
+/**
+ * Facts recorded on 6.18 with the probes of scripts/strace-corpus/probes (issue 10); the replay of
+ * each probe's log is tested in test/strace/facts.test.ts. Here: the model alone, in both profiles.
+ */
+describe('recorded on 6.18 (scripts/strace-corpus/probes)', () => {
+  const F_RDLCK = 0
+  const F_OFD_GETLK = 36
+  const F_DUPFD_QUERY = 1027
+  const F_CREATED_QUERY = 1028
+  const FIOCLEX = 0x5451
+  const FIONCLEX = 0x5450
+  const FIONBIO = 0x5421
+  for (const profile of ['6.5', '6.18']) {
+    it(`locks.c: a write lock needs FMODE_WRITE, a read lock FMODE_READ, an unlock neither (EBADF) [${profile}]`, () => {
+      const { results } = runProcess(function* (sys) {
+        yield* sys('open', '/tmp/lk', O.CREAT | O.RDWR, 0o644)
+        yield* sys('open', '/tmp/lk', O.RDONLY)
+        yield* sys('open', '/tmp/lk', O.WRONLY)
+        yield* sys('fcntl', 4, F_SETLK, lock(F_WRLCK))
+        yield* sys('fcntl', 5, F_SETLK, lock(F_RDLCK))
+        yield* sys('fcntl', 4, F_OFD_SETLK, lock(F_WRLCK))
+        yield* sys('fcntl', 5, F_OFD_SETLK, lock(F_RDLCK))
+        yield* sys('fcntl', 4, F_SETLK, lock(F_UNLCK))
+        yield* sys('fcntl', 3, F_SETLK, lock(F_WRLCK))
+        // an OFD lock's owner is the open file: the process's own POSIX lock conflicts with it
+        yield* sys('fcntl', 4, F_OFD_SETLK, lock(F_RDLCK, 0, 5))
+      }, { profile })
+      expect(results.map((r) => r.ret)).toEqual([3, 4, 5, -EBADF, -EBADF, -EBADF, -EBADF, 0, 0, -EAGAIN])
+    })
+    it(`locks.c: F_OFD_GETLK reports a conflicting POSIX lock with its pid [${profile}]`, () => {
+      const fl = lock(F_RDLCK, 0, 5)
+      let pid = 0
+      runProcess(function* (sys, u) {
+        pid = u.pid
+        yield* sys('open', '/tmp/lk', O.CREAT | O.RDWR, 0o644)
+        yield* sys('open', '/tmp/lk', O.RDONLY)
+        yield* sys('fcntl', 3, F_SETLK, lock(F_WRLCK))
+        yield* sys('fcntl', 4, F_OFD_GETLK, fl)
+      }, { profile })
+      expect(fl).toMatchObject({ l_type: F_WRLCK, l_start: 0, l_len: 10, l_pid: pid })
+    })
+    it(`cloexec_all.c: FIOCLEX and FIONCLEX work on any open fd, not on O_PATH (fdget) [${profile}]`, () => {
+      const { results } = runProcess(function* (sys) {
+        yield* sys('pipe2', new Int32Array(2), 0)
+        yield* sys('ioctl', 3, FIOCLEX, 0)
+        yield* sys('fcntl', 3, F_GETFD)
+        yield* sys('ioctl', 3, FIONCLEX, 0)
+        yield* sys('fcntl', 3, F_GETFD)
+        yield* sys('open', '/tmp/p', O.CREAT | O.RDWR, 0o644)
+        yield* sys('open', '/tmp/p', O.PATH)
+        yield* sys('ioctl', 6, FIOCLEX, 0)
+        yield* sys('ioctl', 200, FIOCLEX, 0)
+      }, { profile })
+      expect(results.map((r) => r.ret)).toEqual([0, 0, FD_CLOEXEC, 0, 0, 5, 6, -EBADF, -EBADF])
+    })
+    it(`FIONBIO sets and clears O_NONBLOCK in f_flags (do_vfs_ioctl) [${profile}]`, () => {
+      const { results } = runProcess(function* (sys) {
+        yield* sys('pipe2', new Int32Array(2), 0)
+        yield* sys('ioctl', 4, FIONBIO, 1)
+        yield* sys('fcntl', 4, F_GETFL)
+        yield* sys('ioctl', 4, FIONBIO, 0)
+        yield* sys('fcntl', 4, F_GETFL)
+      }, { profile })
+      expect(results.map((r) => r.ret)).toEqual([0, 0, O.WRONLY | O_NONBLOCK, 0, O.WRONLY])
+    })
+    it(`fcntl_query.c: F_DUPFD_QUERY (v6.10) and F_CREATED_QUERY (v6.12), EINVAL before [${profile}]`, () => {
+      const { results } = runProcess(function* (sys) {
+        yield* sys('open', '/tmp/q', O.CREAT | O.RDWR | 0o200, 0o644) // O_EXCL: created
+        yield* sys('open', '/tmp/q', O.RDONLY)
+        yield* sys('dup', 3)
+        yield* sys('fcntl', 3, F_CREATED_QUERY)
+        yield* sys('fcntl', 4, F_CREATED_QUERY)
+        yield* sys('fcntl', 5, F_CREATED_QUERY)
+        yield* sys('fcntl', 3, F_DUPFD_QUERY, 5)
+        yield* sys('fcntl', 3, F_DUPFD_QUERY, 4)
+        yield* sys('fcntl', 3, F_DUPFD_QUERY, 99)
+        yield* sys('open', '/tmp/q', O.PATH)
+        yield* sys('fcntl', 6, F_DUPFD_QUERY, 6) // O_PATH: allowed where the command exists, else EBADF
+      }, { profile })
+      const r = results.map((x) => x.ret)
+      if (profile === '6.18') expect(r).toEqual([3, 4, 5, 1, 0, 1, 1, 0, -EBADF, 6, 1])
+      else expect(r).toEqual([3, 4, 5, -EINVAL, -EINVAL, -EINVAL, -EINVAL, -EINVAL, -EINVAL, 6, -EBADF])
+    })
+    it(`pidfd_open(PIDFD_THREAD) is known from v6.9 [${profile}]`, () => {
+      const { results } = runProcess(function* (sys, u) {
+        yield* sys('pidfd_open', u.pid, 0o200 /* PIDFD_THREAD = O_EXCL */)
+      }, { profile })
+      expect(results[0]!.ret).toBe(profile === '6.18' ? 3 : -EINVAL)
+    })
+  }
+})

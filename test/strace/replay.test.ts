@@ -281,10 +281,16 @@ describe('what the log cannot decide', () => {
     expect(r.checked).toBe(0)
   })
   it('fds of io_uring or an fd-returning ioctl are inferred at first use', () => {
-    const r = run(log('100   io_uring_setup(8, {flags=0, sq_thread_cpu=0, sq_thread_idle=0}) = 3', '100   read(4, "x", 1) = 1', '100   ioctl(3, KVM_CREATE_VM, 0) = 9', '100   close(9) = 0'))
+    const r = run(log('100   io_uring_setup(8, {flags=0, sq_thread_cpu=0, sq_thread_idle=0}) = 3', '100   read(4, "x", 1) = 1', '100   ioctl(3, _IOC(_IOC_NONE, 0xae, 0x77, 0), 0) = 9', '100   close(9) = 0'))
     expect(r.mismatches).toEqual([])
     expect(r.inferred.map((i) => i.fd)).toEqual([4, 9])
     expect(r.unsupported).toMatchObject({ io_uring_setup: 1, ioctl: 1 })
+  })
+  it('an ioctl known to return a new fd installs it where the log says (no lowest-free check beside io_uring)', () => {
+    const r = run(log('100   io_uring_setup(8, {flags=0, sq_thread_cpu=0, sq_thread_idle=0}) = 3', '100   ioctl(3, KVM_CREATE_VM, 0) = 9', '100   close(9) = 0', '100   fcntl(9, F_GETFD) = -1 EBADF (Bad file descriptor)'))
+    expect(r.mismatches).toEqual([])
+    expect(r.inferred).toEqual([])
+    expect(r.unsupported).toEqual({ io_uring_setup: 1 })
   })
   it('every call the model does not cover is counted by name; fd-free calls are counted as ignored', () => {
     const r = run(log('100   mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f', '100   frobnicate(1, 2) = 0', '100   frobnicate(3) = 0', '100   getpid() = 100'))

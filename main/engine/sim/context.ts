@@ -79,6 +79,8 @@ export interface Oracle {
   readonly ret: number
   /** The kind of object a successful open/creation produced (from -y decorations or the call). */
   readonly kind?: Inode['kind']
+  /** Whether a successful open created the file (FMODE_CREATED); undefined when the log cannot tell. */
+  readonly created?: boolean
 }
 
 /** The simulated file system (the lab's small tree, or the replay oracle). */

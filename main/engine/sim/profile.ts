@@ -45,6 +45,14 @@ export interface Profile {
   readonly fput_deferred_free_unopened: boolean
   /** __fput_sync may be called by user tasks (v6.6+); v6.5 BUG_ON(!PF_KTHREAD). */
   readonly fput_sync_any_task: boolean
+  /** fcntl(F_DUPFD_QUERY), v6.10+; earlier kernels return -EINVAL for the command. */
+  readonly fcntl_dupfd_query: boolean
+  /** fcntl(F_CREATED_QUERY), v6.12+; earlier kernels return -EINVAL. */
+  readonly fcntl_created_query: boolean
+  /** pidfd_open(PIDFD_THREAD), v6.9+; earlier kernels return -EINVAL for the flag. */
+  readonly pidfd_thread: boolean
+  /** ioctl(pidfd, PIDFD_GET_*_NAMESPACE) returning a namespace fd, v6.11+. */
+  readonly pidfd_ns_ioctls: boolean
   readonly variants: Variants
 }
 
@@ -52,12 +60,14 @@ const BASE: Record<ProfileName, Omit<Profile, 'variants'>> = {
   '6.5': {
     name: '6.5', close_sync_fput: false, file_ref_t: false, slab_typesafe_by_rcu: false, file_close_fd: false,
     fput_close: false, find_next_fd_fast_path: false, fdget_pos_oneref: false, fput_deferred_free_unopened: false,
-    fput_sync_any_task: false,
+    fput_sync_any_task: false, fcntl_dupfd_query: false, fcntl_created_query: false, pidfd_thread: false,
+    pidfd_ns_ioctls: false,
   },
   '6.18': {
     name: '6.18', close_sync_fput: true, file_ref_t: true, slab_typesafe_by_rcu: true, file_close_fd: true,
     fput_close: true, find_next_fd_fast_path: true, fdget_pos_oneref: true, fput_deferred_free_unopened: true,
-    fput_sync_any_task: true,
+    fput_sync_any_task: true, fcntl_dupfd_query: true, fcntl_created_query: true, pidfd_thread: true,
+    pidfd_ns_ioctls: true,
   },
 }
 

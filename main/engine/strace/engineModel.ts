@@ -7,8 +7,8 @@ import { createMachine, type Machine } from '../machine/Machine'
 import { formatFunctionGraph } from '../machine/format'
 import { SYSCALLS, type SysArg } from '../kernel/syscalls'
 import type { File, Task } from '../kernel/include/types'
-import { F_SETFD, FD_CLOEXEC, O_RDWR } from '../kernel/include/flags'
-import type { InheritOptions, ModelArg, ModelOracle, ReplayModel, SlotState } from './model'
+import { F_SETFD, FD_CLOEXEC, FMODE_CREATED, O_RDWR } from '../kernel/include/flags'
+import type { InheritOptions, ModelArg, ModelFeatures, ModelOracle, ReplayModel, SlotState } from './model'
 
 export interface EngineModelOptions {
   /** '6.5', '6.18' or 'mainline' (default 6.18). */
@@ -20,13 +20,18 @@ export interface EngineModelOptions {
 export class EngineModel implements ReplayModel {
   readonly machine: Machine
   readonly profile: string
+  readonly features: ModelFeatures
   /** Files installed with a guessed mode (inherited or inferred). */
   private readonly guessed = new WeakSet<File>()
+  /** Files whose open may or may not have created them (O_CREAT without O_EXCL, inherited). */
+  private readonly createdUnknown = new WeakSet<File>()
   private traced = 0
 
   constructor(opts: EngineModelOptions = {}) {
     this.machine = createMachine({ profile: opts.profile ?? '6.18', replay: true, fast: true, trace: opts.trace ?? false })
     this.profile = this.machine.profile.name
+    const p = this.machine.profile
+    this.features = { fcntl_dupfd_query: p.fcntl_dupfd_query, fcntl_created_query: p.fcntl_created_query, pidfd_thread: p.pidfd_thread, pidfd_ns_ioctls: p.pidfd_ns_ioctls }
   }
 
   private task(tid: number): Task | undefined {
@@ -62,6 +67,7 @@ export class EngineModel implements ReplayModel {
   inherit(tid: number, fd: number, opts: InheritOptions): void {
     const f = this.machine.inheritFd(tid, fd, { flags: opts.flags ?? O_RDWR, path: opts.path, kind: opts.kind })
     if (opts.modeKnown === false) this.guessed.add(f)
+    this.createdUnknown.add(f)
     if (opts.cloexec) this.machine.syscallNow(tid, 'fcntl', [fd, F_SETFD, FD_CLOEXEC], null)
   }
 
@@ -80,12 +86,28 @@ export class EngineModel implements ReplayModel {
     return files.fdt.close_on_exec.test(fd)
   }
 
-  file(tid: number, fd: number): { flags: number; modeKnown: boolean } | undefined {
+  file(tid: number, fd: number): { flags: number; modeKnown: boolean; created: boolean | undefined } | undefined {
+    const f = this.fileAt(tid, fd)
+    if (!f) return undefined
+    return { flags: f.f_flags, modeKnown: !this.guessed.has(f), created: this.createdUnknown.has(f) ? undefined : (f.f_mode & FMODE_CREATED) !== 0 }
+  }
+
+  private fileAt(tid: number, fd: number): File | undefined {
     const files = this.task(tid)?.files
     if (!files || fd < 0 || fd >= files.fdt.max_fds) return undefined
-    const f = files.fdt.fd[fd]
-    if (!f) return undefined
-    return { flags: f.f_flags, modeKnown: !this.guessed.has(f) }
+    return files.fdt.fd[fd] ?? undefined
+  }
+
+  learnCreated(tid: number, fd: number, created: boolean | undefined): void {
+    const f = this.fileAt(tid, fd)
+    if (!f) return
+    if (created === undefined) {
+      this.createdUnknown.add(f)
+      return
+    }
+    this.createdUnknown.delete(f)
+    if (created) f.f_mode |= FMODE_CREATED
+    else f.f_mode &= ~FMODE_CREATED
   }
 
   table(tid: number): { id: string; count: number } | undefined {

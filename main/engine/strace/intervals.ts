@@ -28,7 +28,14 @@ export class IntervalSet {
   }
 
   add(x: number): void {
-    this.addRange(x, x + 1)
+    if (!this.has(x)) this.addRange(x, x + 1)
+  }
+
+  /** Whether every integer of [lo, hi) is in the set. */
+  covers(lo: number, hi: number): boolean {
+    if (hi <= lo) return true
+    const i = this.find(lo)
+    return 2 * i < this.r.length && this.r[2 * i]! <= lo && this.r[2 * i + 1]! >= hi
   }
 
   /** Adds [lo, hi). */

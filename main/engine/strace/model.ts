@@ -8,7 +8,16 @@
  */
 
 /** A system call argument in the engine's conventions (kernel/syscalls.ts). */
-export type ModelArg = number | string | Int32Array | { rlim_cur: number; rlim_max: number } | null
+export type ModelArg = number | string | Int32Array | { rlim_cur: number; rlim_max: number } | ModelFlock | null
+
+/** struct flock for fcntl's lock commands (the model writes F_GETLK answers into it). */
+export interface ModelFlock {
+  l_type: number
+  l_whence: number
+  l_start: number
+  l_len: number
+  l_pid: number
+}
 
 /** What the log says about outcomes the fd table does not decide. */
 export interface ModelOracle {
@@ -16,6 +25,19 @@ export interface ModelOracle {
   readonly ret: number
   /** The kind of object a successful open produced (from `-y` decorations or the call). */
   readonly kind?: 'reg' | 'dir' | 'chr' | 'fifo' | 'pipe' | 'sock' | 'anon' | 'lnk'
+  /** Whether a successful open created the file; undefined when the log cannot tell. */
+  readonly created?: boolean
+}
+
+export interface ModelFeatures {
+  /** fcntl F_DUPFD_QUERY (v6.10). */
+  readonly fcntl_dupfd_query: boolean
+  /** fcntl F_CREATED_QUERY (v6.12). */
+  readonly fcntl_created_query: boolean
+  /** pidfd_open(PIDFD_THREAD) (v6.9). */
+  readonly pidfd_thread: boolean
+  /** ioctl(pidfd, PIDFD_GET_*_NAMESPACE) (v6.11). */
+  readonly pidfd_ns_ioctls: boolean
 }
 
 export type SlotState = 'free' | 'reserved' | 'open'
@@ -33,6 +55,8 @@ export interface InheritOptions {
 export interface ReplayModel {
   /** Kernel profile name in use ('6.5' or '6.18'). */
   readonly profile: string
+  /** What the profile's kernel has of the features added after 6.5 that a log may show. */
+  readonly features: ModelFeatures
   /** A root process (no parent in the log) with an empty fd table. */
   spawn(tid: number, comm: string, nofile: { cur: number; max: number }): void
   /**
@@ -52,8 +76,13 @@ export interface ReplayModel {
   slot(tid: number, fd: number): SlotState
   /** Whether @fd is close-on-exec in @tid's table. */
   cloexec(tid: number, fd: number): boolean
-  /** f_flags of the file at @fd, and whether its mode is known; undefined if the slot is empty. */
-  file(tid: number, fd: number): { flags: number; modeKnown: boolean } | undefined
+  /**
+   * f_flags of the file at @fd, whether its mode is known, and whether the model knows if its open
+   * created the file (F_CREATED_QUERY); undefined if the slot is empty.
+   */
+  file(tid: number, fd: number): { flags: number; modeKnown: boolean; created: boolean | undefined } | undefined
+  /** The log told what the model could not: whether the file at @fd was created by its open. */
+  learnCreated(tid: number, fd: number, created: boolean | undefined): void
   /** Identity of @tid's fd table and how many tasks share it; undefined for an unknown or dead task. */
   table(tid: number): { id: string; count: number } | undefined
   /** The lowest fd >= @start that is neither open nor reserved. */

@@ -521,9 +521,10 @@ function parseLineUnsafe(s: string, line: number): RawLine {
     return { kind: 'info', line, pid: p.pid, comm: p.comm, time: p.time, text: s.slice(b, end), attached: undefined, detachedPid: undefined }
   }
 
-  // name(args) = ret
+  // name(args) = ret; `???(` is a call strace could not name (a task killed at syscall entry)
   let j = b
-  while (j < end && isNameChar(s.charCodeAt(j))) j++
+  if (s.startsWith('???(', b)) j = b + 3
+  else while (j < end && isNameChar(s.charCodeAt(j))) j++
   if (j === b || s.charCodeAt(j) !== LPAREN) return unparsed(line, s, p.pid)
   const name = s.slice(b, j)
   const a = j + 1
@@ -641,7 +642,8 @@ export function intArg(arg: string | undefined): number | undefined {
   if (arg.charCodeAt(0) === MINUS) j++
   while (j < end && isNameChar(arg.charCodeAt(j))) j++
   const v = parseIntAt(arg, 0, j)
-  if (v === v && (j === end || arg.charCodeAt(j) === LT || arg.charCodeAt(j) === SP)) return v
+  // `3</path>` is a decorated fd; `34<<MFD_HUGE_SHIFT` is a shift (see parseFlagWord)
+  if (v === v && (j === end || (arg.charCodeAt(j) === LT && arg.charCodeAt(j + 1) !== LT) || arg.charCodeAt(j) === SP)) return v
   const named = NAMED_INTS[arg.slice(0, j)]
   return named
 }
@@ -756,9 +758,26 @@ export function parseQuoted(arg: string | undefined): { value: string; truncated
   return { value: out, truncated: false }
 }
 
-/** Symbolic flag words (`O_RDWR|O_CLOEXEC|0x800`) to a number, given a name table; unknown names are reported. */
+/** Results of parseFlagWord by name table and text (flag words repeat: most lines show a few). */
+const flagWordCache = new WeakMap<object, Map<string, { value: number; unknown: string[] }>>()
+
+/**
+ * Symbolic flag words (`O_RDWR|O_CLOEXEC|0x800`) to a number, given a name table; unknown names
+ * are reported. The result is shared by equal calls: do not modify it.
+ */
 export function parseFlagWord(arg: string | undefined, names: Readonly<Record<string, number>>): { value: number; unknown: string[] } | undefined {
   if (arg === undefined) return undefined
+  let cache = flagWordCache.get(names)
+  if (!cache) flagWordCache.set(names, (cache = new Map()))
+  const hit = cache.get(arg)
+  if (hit) return hit
+  const r = parseFlagWordUncached(arg, names)
+  if (cache.size >= 4096) cache.clear()
+  cache.set(arg, r)
+  return r
+}
+
+function parseFlagWordUncached(arg: string, names: Readonly<Record<string, number>>): { value: number; unknown: string[] } {
   let value = 0
   const unknown: string[] = []
   for (const raw of arg.split('|')) {
@@ -769,7 +788,19 @@ export function parseFlagWord(arg: string | undefined, names: Readonly<Record<st
       value |= n
       continue
     }
-    // `1<<CAP_X` style and other expressions are left to the caller
+    // `34<<MFD_HUGE_SHIFT`: a value shifted by a named (or numeric) shift
+    const sh = t.indexOf('<<')
+    if (sh > 0) {
+      const n = intArg(t.slice(0, sh))
+      const by = t.slice(sh + 2)
+      const b = names[by] ?? intArg(by)
+      if (n !== undefined && b !== undefined && b < 53) {
+        value = (value | (n * 2 ** b)) >>> 0 // flag words are 32 bits
+        continue
+      }
+      unknown.push(t)
+      continue
+    }
     const v = names[t]
     if (v === undefined) unknown.push(t)
     else value |= v

@@ -2,103 +2,62 @@
  * Replay of real `strace -f` logs through the fd model, with the log as the oracle.
  *
  * The Replayer consumes the events of a StraceReader (parse.ts) one at a time, in bounded memory,
- * and drives a ReplayModel (model.ts; the engine). Log side, it:
- *  - builds the process tree from clone/clone3/fork/vfork results (CLONE_FILES shares the table,
- *    CLONE_THREAD makes a thread), buffering a child's lines that appear before its parent's clone
- *    has returned; ends tasks at `+++ exited/killed +++`; handles execve success and failure, also
- *    from a non-leader thread (`superseded`);
- *  - decodes every fd-table call and compares the model's outcome with the log's (`checked`);
- *  - infers what the log shows but never created: fds a root process inherited (`inherited`),
- *    fds from creators the log cannot show (io_uring, fd-returning ioctls, filtered logs:
- *    `inferred`), RLIMIT_NOFILE when the log never reads it;
- *  - classifies what the log cannot decide (`undecided`, `unchecked`), see below;
- *  - counts every call the model does not cover, per name (`unsupported`), and the calls that
- *    never touch an fd table (`ignored`).
+ * and drives a ReplayModel (model.ts; the engine). It is split by idea:
+ *  - calls.ts declares every system call once: its fd arguments, whether it writes the table or
+ *    creates a task, its effect and checks (a method here), its prediction for the planner;
+ *  - tasks.ts is the process tree: tasks named by the log's pid prefix, tables, held-back events
+ *    of pids not known yet (children whose parent's clone has not returned, children of clones
+ *    made inside another pid namespace);
+ *  - inherited.ts decides the fds a root table inherited from the log's evidence;
+ *  - planner.ts orders overlapping calls of threads sharing a table (data in, a plan out);
+ *  - record.ts counts every outcome (checked, mismatch, undecided, unchecked, decided outside the
+ *    fd table, unsupported, ignored; per call name) and detects filtered logs.
+ *
+ * What is judged: only what the fd table decides (fd numbers, EBADF, EMFILE, close-on-exec, what
+ * exec, fork and close_range leave, record locks, F_GETFL, F_DUPFD_QUERY, F_CREATED_QUERY,
+ * /proc/self/fd/N). An error something else decided (argument checks, user pointers, accept
+ * queues, pids, sysctls) is followed: no fd is created, the call is counted as decided
+ * elsewhere, and an fd argument looked up before the error is still checked.
  *
  * Order of overlapping calls. A call takes effect somewhere between its first line and its
- * result line (for a split call, `<unfinished ...>` to `<... resumed>`). While fd-table calls of
- * threads sharing a table overlap, the finished calls on that table are held (a "window"); when
- * none is in flight any more, a depth-first search looks for an order that keeps every call
- * inside its lines (a call that ended before another started stays first) and gives every
- * logged result, judging by which fds are in use (closeWindow, predict). The calls then run
- * through the model in that order and are checked as usual: a disagreement is a mismatch. If no
- * such order is found (a clone, exec or exit closed the window while a call was still in flight,
- * or the search ran out of budget), they run in the order they finished and a disagreement is
- * `undecided` (listed, never a mismatch). Outside windows, a call that overlaps another
- * table-writing call of its table is judged the same way. After a disagreement the model is
- * corrected to the log's outcome, so that later calls are checked against the kernel's real
- * state. A call never finished (killed, detached, end of log) is undecided.
- *
- * Inherited fds. A root process starts with fds the log never shows being created. Each fd of
- * a root table is "undetermined" until the log decides it: a successful use, or an allocation
- * that skipped it, means it was open (it is installed in the model and listed in `inherited`);
- * an allocation that returned it, or an unambiguous EBADF, means it was free. The decision is
- * shared by every table copied from the root before either touched the fd.
+ * result line. While fd-table calls of threads sharing a table overlap, the finished calls on
+ * that table are held (a "window"); when none is in flight any more the planner looks for an
+ * order that keeps every call inside its lines and gives every logged result; the calls then run
+ * through the model in that order and are checked as usual. If no such order is found they run
+ * in the order they finished and a disagreement is `undecided` (listed, never a mismatch). After
+ * a disagreement the model is corrected to the log's outcome, so that later calls are checked
+ * against the kernel's real state. A call never finished (killed, detached, end of log) is
+ * undecided.
  *
  * Filtered logs (`-e trace=...`, detected when none of the calls every libc process makes
  * shows up, or forced with `filtered`): checks that unseen calls could affect are `unchecked`.
  */
-import { argAt, arrayItems, intArg, intArray, parseFlagWord, parseQuoted, splitArgs, structField } from './parse'
+import { intArg, intArray, parseFlagWord, parseQuoted, structField } from './parse'
 import type { ExitEvent, StraceEvent, SyscallEvent } from './parse'
 import type { ModelArg, ModelOracle, ReplayModel } from './model'
-import { errnoName, errnoNumber, isRestart } from './errnos'
-import { IntervalSet } from './intervals'
+import { errnoNumber, isRestart } from './errnos'
+import { Tally, type ReplayRecord, type Shown } from './record'
+import { InheritedFds } from './inherited'
+import { ProcessTree, type Origin, type Proc, type Queued, type Table, type Task } from './tasks'
+import { CALLS, type CallDecl } from './calls'
+import { MAX_WINDOW, MODE_UNKNOWN, OPEN_MODE_MASK, planOrder, type Slot } from './planner'
 import {
-  ALWAYS_CLOEXEC, CLONE_CALLS, CLONE_FLAGS, CREATE_FLAGS, CREATOR_CLOEXEC, FCNTL_CMDS, FCNTL_PATH_OK, FD_CREATORS,
-  FD_USERS, IGNORED, OPEN_FLAGS, TABLE_WRITERS, type FdNeed,
-} from './syscalls'
+  UNKNOWN_NOFILE, OPEN_BEFORE_FD, OPEN_NAMES, decidedElsewhere, beforeFdLookup, DOMAINS, CLONE_NEWPID,
+  OPEN_AND_CREATE_FLAGS, cloneArgs, scmRights, scmPidfds, procFdOf, VFS_IOCTLS, fdIoctl, parseRlimit,
+  Flock, parseFlock, flockText, GETFL_MASK, hex, decorKind,
+} from './decode'
+import { ALWAYS_CLOEXEC, CLONE_FLAGS, CREATE_FLAGS, CREATOR_CLOEXEC, FCNTL_CMDS, FCNTL_PATH_OK, OPEN_FLAGS, type FdNeed, type FdUse } from './syscalls'
 import * as F from '../kernel/include/flags'
 
+const ENOENT = 2
 const EBADF = 9
+const EAGAIN = 11
 const EMFILE = 24
 const EINVAL = 22
 const MAP_ANONYMOUS = 0x20
-/** Model tids for log tids that cannot be used as they are (0, or reused): above PID_MAX_LIMIT. */
-const SYNTHETIC_TID = 4_194_304
-/** RLIMIT_NOFILE the model uses while the log has not shown the real one (fs.nr_open's default). */
-export const UNKNOWN_NOFILE = 1 << 20
-
-// ---------------------------------------------------------------------------------------------
-// Output
-
-export interface Mismatch {
-  line: number
-  pid: number
-  call: string
-  /** The log's outcome (the kernel's answer). */
-  expected: string
-  /** The model's outcome. */
-  model: string
-}
-export interface Undecided extends Mismatch {
-  reason: string
-}
-
-/** One JSON line per log (`fdlab replay --json`). The first fields are the contract other tools rely on. */
-export interface ReplayRecord {
-  file: string
-  lines: number
-  syscalls: number
-  fdSyscalls: number
-  checked: number
-  mismatches: Mismatch[]
-  unparsed: { line: number; text: string }[]
-  unsupported: Record<string, number>
-  inherited: { pid: number; fd: number }[]
-  processes: number
-  undecided: Undecided[]
-  inferred: { line: number; pid: number; fd: number }[]
-  unchecked: number
-  ignored: Record<string, number>
-  filtered: boolean
-  kernel: string
-  /** Counts when a list was cut at `maxListed`. */
-  mismatchCount: number
-  undecidedCount: number
-  unparsedCount: number
-  /** Groups of overlapping calls of threads sharing a table, and how many were replayed in an order the log allows. */
-  overlapWindows: { total: number; ordered: number }
-}
+const NO_NAMES: Readonly<Record<string, number>> = {}
+export { UNKNOWN_NOFILE }
+export type { CallReport, Mismatch, ReplayRecord, Undecided } from './record'
 
 export interface ReplayOptions {
   /** Name printed in the record's `file` field. */
@@ -125,104 +84,6 @@ export interface ReplayOptions {
 // ---------------------------------------------------------------------------------------------
 // State
 
-/** The state of a root table the log has not shown: decided fd by fd, shared by its copies. */
-interface Origin {
-  pid: number
-  /** fd → was open. */
-  resolved: Map<number, boolean>
-  /** Whether undetermined fds are known not to be close-on-exec (after the root's first exec). */
-  cloexecKnown: boolean
-}
-
-interface Table {
-  id: string
-  origin: Origin | null
-  /** fds whose state this table has decided (touched, or resolved from the origin). */
-  known: IntervalSet
-  /** Table-writing calls in flight. */
-  inflight: number
-  /** Line of the last table-writing call that finished. */
-  lastModEnd: number
-  /** fds may appear without a visible creator (io_uring, fanotify, fd-returning ioctls). */
-  invisible: boolean
-  /** Results of ioctls and unknown calls that may be fds. */
-  suspects: Set<number> | null
-  /** close_range(CLOSE_RANGE_CLOEXEC) covered undetermined fds: their close-on-exec is unknown. */
-  cloexecFuzzy: boolean
-  users: number
-  /** More than one task used it at some time (its tasks' calls may interleave). */
-  shared: boolean
-  /** Calls held while table-writing calls of its threads overlap (null: no window open). */
-  win: Queued[] | null
-  /** Window-writing calls in flight. */
-  winWriters: number
-  /**
-   * Copied (fork, unshare) while table-writing calls of other threads were in flight: the copy
-   * may hold their effects or not, so a disagreement in it is undecided.
-   */
-  copyUncertain: boolean
-}
-
-/** A finished call held in a window. */
-interface Queued {
-  e: SyscallEvent
-  t: Task
-}
-
-interface Proc {
-  pid: number
-  limitKnown: boolean
-  /** The model's limit was lowered from a failure the limit explains (EMFILE, EBADF, EINVAL), not read. */
-  limitInferred: boolean
-  tasks: Set<Task>
-}
-
-interface InFlight {
-  /** Counts toward its table's window. */
-  win: boolean
-  name: string
-  argsText: string
-  line: number
-  table: Table
-  writer: boolean
-  clone: boolean
-}
-
-interface Task {
-  tid: number
-  /** tid in the model (differs after an exec by a non-leader thread whose leader was gone). */
-  mtid: number
-  proc: Proc
-  table: Table
-  inflight: InFlight | null
-  /** Its first lines were held back until its parent's clone returned. */
-  reordered: boolean
-}
-
-/** Calls every process linked with a libc makes; a log without any of them is filtered. */
-const MARKERS: ReadonlySet<string> = new Set([
-  // none of them is in strace's %file, %desc, %network, %process, %signal or %ipc classes
-  'brk', 'mprotect', 'munmap', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'futex',
-])
-
-/** An outcome held until the log is known to be filtered or not. */
-interface Held {
-  ok: boolean
-  overlap: boolean
-  unordered: boolean
-  line: number
-  pid: number
-  call: string
-  expected: string
-  model: string
-  what: string
-}
-
-type Handler = (r: Replayer, e: SyscallEvent, t: Task) => void
-
-function fmt(ret: number): string {
-  return ret >= 0 ? String(ret) : `-1 ${errnoName(-ret)}`
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -230,50 +91,30 @@ export class Replayer {
   private readonly model: ReplayModel
   private readonly opts: ReplayOptions
   private readonly maxListed: number
-  private readonly tasks = new Map<number, Task>()
-  private readonly tables = new Map<string, Table>()
-  private readonly buffered = new Map<number, StraceEvent[]>()
-  private bufferedCount = 0
+  private readonly tree: ProcessTree
   private clonesInFlight = 0
   private started = false
-  private sawMarker = false
-  /** Model tids of live tasks. */
-  private readonly usedMtids = new Set<number>()
   /** While a window's calls are replayed: in an order the log allows, or in completion order. */
   private windowMode: 'none' | 'ordered' | 'unordered' = 'none'
-  /** Windows replayed, and for how many an order the log allows was found. */
-  windows = 0
-  windowsOrdered = 0
-  private synthetic = 0
   /** Children created from a clone still in flight, by parent. */
   private readonly speculated = new Map<Task, { child: number; pidfd: number }>()
-  private decided: 'complete' | 'filtered' | undefined
-  private held: Held[] = []
-  private filteredSeen = false
-  private processes = 0
 
-  // record
-  private syscalls = 0
-  private fdSyscalls = 0
-  private checked = 0
-  private unchecked = 0
-  private readonly mismatches: Mismatch[] = []
-  private mismatchCount = 0
-  private readonly undecided: Undecided[] = []
-  private undecidedCount = 0
-  private readonly unparsed: { line: number; text: string }[] = []
-  private unparsedCount = 0
-  private readonly unsupported: Record<string, number> = Object.create(null) as Record<string, number>
-  private readonly ignored: Record<string, number> = Object.create(null) as Record<string, number>
-  private readonly inherited: { pid: number; fd: number; line: number; by: number }[] = []
   /** Line of the event being replayed. */
   private line = 0
-  private readonly inferred: { line: number; pid: number; fd: number }[] = []
+  private readonly rec: Tally
+  private readonly inh: InheritedFds
+
+  get features(): ReplayModel['features'] {
+    return this.model.features
+  }
 
   constructor(model: ReplayModel, opts: ReplayOptions) {
     this.model = model
     this.opts = opts
     this.maxListed = opts.maxListed ?? 1000
+    this.rec = new Tally(this.maxListed, opts.filtered)
+    this.inh = new InheritedFds(model, this.rec.inherited, () => this.line)
+    this.tree = new ProcessTree(model)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -288,23 +129,22 @@ export class Replayer {
       const line = 'line' in e ? e.line : 0
       const pid = 'pid' in e ? e.pid : 0
       const expected = e.type === 'syscall' ? (e.errno ? `${e.retText} ${e.errno}` : e.retText || '?') : e.type
-      this.mismatch({ line, pid, call: e.type === 'syscall' ? e.toString() : e.type, expected, model: `model error: ${String(err instanceof Error ? err.message : err)}` })
+      this.rec.mismatch({ line, pid, call: e.type === 'syscall' ? e.toString() : e.type, expected, model: `model error: ${String(err instanceof Error ? err.message : err)}` })
     }
   }
 
   private dispatch(e: StraceEvent): void {
     switch (e.type) {
       case 'unparsed':
-        this.unparsedCount++
-        if (this.unparsed.length < this.maxListed) this.unparsed.push({ line: e.line, text: e.text })
+        this.rec.unparsedLine(e.line, e.text)
         return
       case 'alias': {
-        const t = this.tasks.get(e.from)
-        if (t && !this.tasks.has(e.to)) {
-          this.tasks.delete(e.from)
+        const t = this.tree.tasks.get(e.from)
+        if (t && !this.tree.tasks.has(e.to)) {
+          this.tree.tasks.delete(e.from)
           t.tid = e.to
           if (t.proc.pid === e.from) t.proc.pid = e.to
-          this.tasks.set(e.to, t)
+          this.tree.tasks.set(e.to, t)
         }
         return
       }
@@ -325,18 +165,16 @@ export class Replayer {
 
   /** The task of @pid; creates a root, or holds the event back while a clone is in flight. */
   private taskFor(pid: number, e: StraceEvent): Task | undefined {
-    const t = this.tasks.get(pid)
+    const t = this.tree.tasks.get(pid)
     if (t) return t
-    if (this.started && this.clonesInFlight > 0 && !this.buffered.has(pid)) {
+    if (this.tree.adoptable.length > 0 && pid > 0) return this.tree.adopt(pid)
+    if (this.started && this.clonesInFlight > 0 && !this.tree.buffered.has(pid)) {
       const c = this.speculate(pid)
       if (c) return c
     }
-    if (this.started && (this.clonesInFlight > 0 || this.buffered.has(pid))) {
-      let list = this.buffered.get(pid)
-      if (!list) this.buffered.set(pid, (list = []))
-      list.push(e)
-      this.bufferedCount++
-      if (this.bufferedCount > 100_000) this.flushBuffered()
+    if (this.started && (this.clonesInFlight > 0 || this.tree.buffered.has(pid))) {
+      this.tree.hold(pid, e)
+      if (this.tree.bufferedCount > 100_000) this.flushBuffered()
       return undefined
     }
     return this.spawnRoot(pid)
@@ -345,86 +183,38 @@ export class Replayer {
   private spawnRoot(pid: number): Task {
     this.started = true
     const nofile = this.opts.nofile
-    const mtid = this.mtidFor(pid)
+    const mtid = this.tree.mtidFor(pid)
     this.model.spawn(mtid, 'root', nofile !== undefined ? { cur: nofile, max: nofile } : { cur: UNKNOWN_NOFILE, max: UNKNOWN_NOFILE })
     const origin: Origin = { pid, resolved: new Map(), cloexecKnown: false }
-    const table = this.tableInfo(mtid, null)
+    const table = this.tree.tableInfo(mtid, null)
     table.origin = origin
     const proc: Proc = { pid, limitKnown: nofile !== undefined, limitInferred: false, tasks: new Set() }
-    this.processes++
-    return this.addTask(pid, mtid, proc, table)
-  }
-
-  /** The model's tid for a log tid (a log without pid prefixes files everything under 0). */
-  private mtidFor(pid: number): number {
-    let m = pid
-    if (m <= 0 || this.usedMtids.has(m)) {
-      m = SYNTHETIC_TID + this.synthetic++
-    }
-    this.usedMtids.add(m)
-    return m
-  }
-
-  private addTask(tid: number, mtid: number, proc: Proc, table: Table): Task {
-    const t: Task = { tid, mtid, proc, table, inflight: null, reordered: false }
-    if (++table.users > 1) table.shared = true
-    proc.tasks.add(t)
-    this.tasks.set(tid, t)
-    return t
-  }
-
-  /** The Table for the model table of @mtid: existing, or a copy of @from. */
-  private tableInfo(mtid: number, from: Table | null): Table {
-    const id = this.model.table(mtid)?.id ?? `t${mtid}`
-    let t = this.tables.get(id)
-    if (t) return t
-    t = {
-      id, origin: from?.origin ?? null, known: from ? from.known.clone() : new IntervalSet(), inflight: 0, lastModEnd: 0,
-      invisible: from?.invisible ?? false, suspects: from?.suspects ? new Set(from.suspects) : null,
-      cloexecFuzzy: from?.cloexecFuzzy ?? false, users: 0, shared: false, win: null, winWriters: 0,
-      copyUncertain: from ? from.copyUncertain || from.winWriters > 0 : false,
-    }
-    this.tables.set(id, t)
-    return t
-  }
-
-  /** After a call that may have given @t a new table (exec, unshare, close_range UNSHARE). */
-  private refreshTable(t: Task): void {
-    const id = this.model.table(t.mtid)?.id
-    if (id === undefined || id === t.table.id) return
-    const next = this.tableInfo(t.mtid, t.table)
-    this.dropTableUser(t.table)
-    if (++next.users > 1) next.shared = true
-    t.table = next
-  }
-
-  private dropTableUser(tb: Table): void {
-    if (--tb.users <= 0) this.tables.delete(tb.id)
+    this.rec.processes++
+    return this.tree.addTask(pid, mtid, proc, table)
   }
 
   private flushBuffered(): void {
-    const pids = [...this.buffered.keys()]
+    const pids = [...this.tree.buffered.keys()]
     for (const pid of pids) this.releaseBuffered(pid, true)
   }
 
   /** Replays the held-back events of @pid (now known, or a new root when @asRoot). */
   private releaseBuffered(pid: number, asRoot: boolean): void {
-    const list = this.buffered.get(pid)
+    const list = this.tree.take(pid)
     if (!list) return
-    this.buffered.delete(pid)
-    this.bufferedCount -= list.length
-    if (asRoot && !this.tasks.has(pid)) this.spawnRoot(pid)
-    const t = this.tasks.get(pid)
+    if (asRoot && !this.tree.tasks.has(pid)) this.spawnRoot(pid)
+    const t = this.tree.tasks.get(pid)
     if (t) t.reordered = true
     for (const e of list) this.event(e)
     if (t) t.reordered = false
   }
 
   private onStart(name: string, line: number, argsText: string, t: Task): void {
-    const writer = TABLE_WRITERS.has(name)
-    const clone = CLONE_CALLS.has(name)
+    const decl = CALLS.get(name)
+    const writer = decl?.writes === true
+    const clone = decl?.clone === true
     if (t.inflight) this.endInflight(t)
-    const win = this.opts.orderWindows !== false && WINDOW_WRITERS.has(name)
+    const win = this.opts.orderWindows !== false && writer && decl!.predict !== undefined
     t.inflight = { win, name, line, table: t.table, writer, clone, argsText: clone ? argsText : '' }
     if (writer) t.table.inflight++
     if (clone) this.clonesInFlight++
@@ -454,33 +244,30 @@ export class Replayer {
   private endTask(t: Task, code: number): void {
     this.endInflight(t)
     this.model.exit(t.mtid, code)
-    this.usedMtids.delete(t.mtid)
-    this.tasks.delete(t.tid)
-    t.proc.tasks.delete(t)
-    this.dropTableUser(t.table)
+    this.tree.remove(t)
   }
 
   /** When no clone is in flight, held-back pids can no longer be anyone's child: new roots. */
   private afterCloneSettled(): void {
-    if (this.clonesInFlight === 0 && this.buffered.size > 0) this.flushBuffered()
+    if (this.clonesInFlight === 0 && this.tree.buffered.size > 0) this.flushBuffered()
   }
 
   // -------------------------------------------------------------------------------------------
   // Calls
 
   private onSyscall(e: SyscallEvent, t: Task): void {
-    this.syscalls++
+    this.rec.syscalls++
     this.line = e.line
     if (e.startPid !== e.pid) {
-      const s = this.tasks.get(e.startPid)
+      const s = this.tree.tasks.get(e.startPid)
       if (s) this.endInflight(s)
     }
     this.endInflight(t)
-    const name = e.name
-    if (!this.sawMarker && MARKERS.has(name)) this.sawMarker = true
+    const decl = CALLS.get(e.name)
+    if (decl?.marker) this.rec.sawMarker = true
     if (e.unfinished) {
-      if (TABLE_WRITERS.has(name) || CLONE_CALLS.has(name)) {
-        this.fdSyscalls++
+      if (decl?.writes) {
+        this.rec.fdSyscalls++
         this.undecide(e, t, '(never finished)', '-', 'the call was cut short (killed, detached or end of log): its effect is unknown')
       }
       if (t.table.win !== null && t.table.winWriters === 0) this.closeWindow(t.table)
@@ -495,32 +282,30 @@ export class Replayer {
       return
     }
     if (tb.win !== null) {
-      if (WINDOW_WRITERS.has(name) || FD_USERS[name] !== undefined || name === 'mmap') {
+      if (decl?.predict !== undefined || decl?.uses !== undefined || decl?.procPath !== undefined) {
         tb.win.push({ e, t })
-        this.syscalls-- // counted when it is replayed
+        this.rec.syscalls-- // counted when it is replayed
         if (tb.winWriters === 0 || tb.win.length > MAX_WINDOW) this.closeWindow(tb)
         return
       }
-      if (TABLE_WRITERS.has(name) || CLONE_CALLS.has(name)) this.closeWindow(tb)
+      if (decl?.writes) this.closeWindow(tb)
     }
-    this.dispatchCall(e, t)
+    this.dispatchCall(e, t, decl)
     if (tb.win !== null && tb.winWriters === 0) this.closeWindow(tb)
   }
 
-  private dispatchCall(e: SyscallEvent, t: Task): void {
-    const name = e.name
-    const h = HANDLERS.get(name)
-    if (h) h(this, e, t)
-    else if (FD_USERS[name]) this.genericUse(e, t, FD_USERS[name]!)
-    else if (FD_CREATORS.has(name)) this.foreignCreator(e, t)
-    else if (IGNORED.has(name)) this.ignored[name] = (this.ignored[name] ?? 0) + 1
+  private dispatchCall(e: SyscallEvent, t: Task, decl: CallDecl | undefined): void {
+    if (decl?.procPath !== undefined && this.procFd(e, t)) {
+      // a stat, readlink or access of /proc/self/fd/N: checked above
+    } else if (decl?.replay) decl.replay(this, e, t)
+    else if (decl?.ignored) this.rec.ignore(e.name)
     else this.unsupportedCall(e, t)
-    if (TABLE_WRITERS.has(name)) t.table.lastModEnd = e.line
-    if (CLONE_CALLS.has(name)) this.afterCloneSettled()
+    if (decl?.writes) t.table.lastModEnd = e.line
+    if (decl?.clone) this.afterCloneSettled()
   }
 
   private unsupportedCall(e: SyscallEvent, t: Task): void {
-    this.unsupported[e.name] = (this.unsupported[e.name] ?? 0) + 1
+    this.unsup(e)
     // a result that may be an fd (unknown calls, ioctls) is remembered, so that its first use is inferred
     if (e.ret !== null && e.ret > 2 && e.ret < 1 << 20) {
       const tb = t.table
@@ -532,35 +317,6 @@ export class Replayer {
   // -------------------------------------------------------------------------------------------
   // Outcomes
 
-  /**
-   * Whether the log is filtered. Until a marker call shows up (or 2000 calls went by without
-   * one), outcomes are held and classified once it is known.
-   */
-  private filterState(): 'complete' | 'filtered' | 'unknown' {
-    if (this.opts.filtered !== undefined) return this.opts.filtered ? 'filtered' : 'complete'
-    if (this.decided) return this.decided
-    if (this.sawMarker) return this.decide('complete')
-    if (this.syscalls > 2000) return this.decide('filtered')
-    return 'unknown'
-  }
-
-  private decide(d: 'complete' | 'filtered'): 'complete' | 'filtered' {
-    this.decided = d
-    const held = this.held
-    this.held = []
-    for (const h of held) {
-      if (d === 'filtered') this.unchecked++
-      else this.record(h)
-    }
-    return d
-  }
-
-  private get filtered(): boolean {
-    const f = this.filterState() === 'filtered'
-    if (f) this.filteredSeen = true
-    return f
-  }
-
   private overlapped(e: SyscallEvent, t: Task): boolean {
     if (t.table.copyUncertain) return true
     if (this.windowMode === 'ordered') return false
@@ -569,56 +325,25 @@ export class Replayer {
     return tb.inflight > 0 || tb.lastModEnd > e.startLine || t.reordered || tb.copyUncertain || (this.opts.orderUnknown === true && tb.shared)
   }
 
-  private mismatch(m: Mismatch): void {
-    this.mismatchCount++
-    if (this.mismatches.length < this.maxListed) this.mismatches.push(m)
+  private undecide(e: SyscallEvent, t: Task, expected: Shown, model: Shown, reason: string): void {
+    this.rec.undecide(e, t.tid, expected, model, reason)
   }
 
-  private undecide(e: SyscallEvent, t: Task, expected: string, model: string, reason: string): void {
-    this.undecidedCount++
-    if (this.undecided.length < this.maxListed) {
-      this.undecided.push({ line: e.line, pid: t.tid, call: e.toString(), expected, model, reason })
-    }
+  /** One decided outcome (see Tally.outcome). Returns whether the model agreed. */
+  private outcome(e: SyscallEvent, t: Task, ok: boolean, expected: Shown, model: Shown, what: Shown = ''): boolean {
+    return this.rec.outcome(e, t.tid, ok, expected, model, what, () => this.overlapped(e, t), this.windowMode === 'unordered')
   }
 
-  /**
-   * Records one decided outcome. Returns true when the model agreed. A disagreement is a
-   * mismatch, or undecided when overlapping calls could explain it, or unchecked in a filtered log.
-   */
-  private outcome(e: SyscallEvent, t: Task, ok: boolean, expected: string, model: string, what = ''): boolean {
-    const st = this.filterState()
-    if (st === 'filtered') {
-      this.filteredSeen = true
-      this.unchecked++
-      return ok
-    }
-    const h: Held = ok
-      ? { ok, overlap: false, line: e.line, pid: t.tid, call: '', expected, model, what, unordered: false }
-      : { ok, overlap: this.overlapped(e, t), line: e.line, pid: t.tid, call: e.toString(), expected, model, what, unordered: this.windowMode === 'unordered' }
-    if (st === 'unknown') {
-      this.held.push(h)
-      if (this.held.length > 10_000) this.decide('filtered')
-    } else this.record(h)
-    return ok
+  elsewhere(e: SyscallEvent): void {
+    this.rec.elsewhere(e)
   }
 
-  private record(h: Held): void {
-    if (h.ok) {
-      this.checked++
-      return
-    }
-    if (h.overlap) {
-      this.undecidedCount++
-      if (this.undecided.length < this.maxListed) {
-        const why = h.unordered
-          ? 'calls of other threads overlapped on this table and no order of them gives every logged result'
-          : 'calls of other threads overlapped on this table'
-        this.undecided.push({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model, reason: `${why}${h.what ? ` (${h.what})` : ''}` })
-      }
-      return
-    }
-    this.checked++
-    this.mismatch({ line: h.line, pid: h.pid, call: h.call, expected: h.expected, model: h.model })
+  unsup(e: SyscallEvent, key: string = e.name): void {
+    this.rec.unsup(e, key)
+  }
+
+  uncheck(e: SyscallEvent): void {
+    this.rec.uncheck(e)
   }
 
   private logRet(e: SyscallEvent): number {
@@ -636,6 +361,7 @@ export class Replayer {
 
   /** Runs a model call; model exceptions become undefined (reported by the caller). */
   private run(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], oracle: ModelOracle | null): number {
+    if (!this.opts.onTrace) return this.model.syscall(t.mtid, name, args, oracle)
     if (this.model.drainTrace) this.model.drainTrace() // set-up (inherited fds) is not part of the call's path
     const r = this.model.syscall(t.mtid, name, args, oracle)
     this.trace(e, t)
@@ -645,63 +371,35 @@ export class Replayer {
   /** A correction: makes the model's state match the log after a disagreement (not checked). */
   private fix(t: Task, name: string, args: readonly ModelArg[]): number {
     const r = this.model.syscall(t.mtid, name, args, null)
-    if (this.model.drainTrace) this.model.drainTrace()
+    if (this.opts.onTrace && this.model.drainTrace) this.model.drainTrace()
     return r
   }
 
   // -------------------------------------------------------------------------------------------
   // Undetermined (inherited) fds
 
-  private undetermined(tb: Table, fd: number): boolean {
-    return tb.origin !== null && fd >= 0 && !tb.known.has(fd)
-  }
-
-  /** Decides fd in @t's table from log evidence (@open), or from the origin if it already knows. */
-  private resolve(t: Task, fd: number, open: boolean): void {
-    const tb = t.table
-    const o = tb.origin!
-    let v = o.resolved.get(fd)
-    if (v === undefined) {
-      v = open
-      o.resolved.set(fd, v)
-      if (v) this.inherited.push({ pid: o.pid, fd, line: this.line, by: t.tid })
-    }
-    if (v && this.model.slot(t.mtid, fd) === 'free') this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false, path: `/inherited/${o.pid}/${fd}` })
-    tb.known.add(fd)
-  }
-
-  /** The origin already decided @fd (for another table): apply it here. Returns false if undecided. */
-  private materialize(t: Task, fd: number): boolean {
-    const tb = t.table
-    if (!this.undetermined(tb, fd)) return true
-    const v = tb.origin!.resolved.get(fd)
-    if (v === undefined) return false
-    this.resolve(t, fd, v)
-    return true
-  }
-
-  /** Before an allocation from @start that the log says returned @n: fds below were open, @n was free. */
-  private prepareAlloc(t: Task, start: number, n: number): void {
-    const tb = t.table
-    if (tb.origin === null || n < start) return
-    for (const [a, b] of tb.known.gaps(start, n + 1)) {
-      for (let fd = a; fd < b; fd++) this.resolve(t, fd, fd !== n)
-    }
-  }
-
-  /** Before an allocation the log says failed with EMFILE. */
-  private prepareEmfile(e: SyscallEvent, t: Task, start: number): void {
+  /**
+   * Before an allocation of @need fds the log says failed with EMFILE. With two (pipe,
+   * socketpair), EMFILE says only that fewer than two were free: no fd is decided open.
+   */
+  private prepareEmfile(e: SyscallEvent, t: Task, start: number, need = 1): void {
     const tb = t.table
     if (!t.proc.limitKnown) {
-      // the limit was never shown: the kernel's answer tells us it is at most the lowest free fd
-      const c = this.model.lowestFree(t.mtid, start)
-      this.inferLimitAtMost(e, t, Math.max(c, start))
+      // the limit was never shown: the kernel's answer tells us it is at most the @need-th free fd
+      let c = Math.max(this.model.lowestFree(t.mtid, start), start)
+      for (let i = 1; i < need; i++) c = this.nextFree(t, c + 1)
+      this.inferLimitAtMost(e, t, c)
       return
     }
-    if (tb.origin === null) return
+    if (tb.origin === null || need > 1) return
     const lim = this.model.nofile(t.mtid).cur
     if (lim - start > 1 << 16) return
-    for (const [a, b] of tb.known.gaps(start, lim)) for (let fd = a; fd < b; fd++) this.resolve(t, fd, true)
+    for (const [a, b] of tb.known.gaps(start, lim)) for (let fd = a; fd < b; fd++) this.inh.resolve(t, fd, true)
+  }
+
+  /** The lowest fd >= @from free in the model, counting undetermined (inherited) fds as free. */
+  private nextFree(t: Task, from: number): number {
+    return this.model.lowestFree(t.mtid, from)
   }
 
   /**
@@ -733,25 +431,6 @@ export class Replayer {
     }
   }
 
-  /**
-   * Before a call that uses @fd: decides an undetermined fd from the log's outcome. Returns false
-   * when the log cannot decide it (EBADF that a file mode could also explain).
-   */
-  private prepareUse(t: Task, fd: number, logBad: boolean, need: FdNeed): boolean {
-    const tb = t.table
-    if (!this.undetermined(tb, fd)) return true
-    if (this.materialize(t, fd)) return true
-    if (!logBad) {
-      this.resolve(t, fd, true)
-      return true
-    }
-    if (need === 'raw' || need === 'dirfd') {
-      this.resolve(t, fd, false)
-      return true
-    }
-    return false
-  }
-
   // -------------------------------------------------------------------------------------------
   // Checks
 
@@ -762,9 +441,9 @@ export class Replayer {
   useFd(e: SyscallEvent, t: Task, fd: number, need: FdNeed, logBad: boolean): boolean {
     if (fd < 0 || fd > 0x7fffffff) {
       // negative fds become huge unsigned ints: never open
-      return this.outcome(e, t, logBad, logBad ? 'EBADF' : 'ok', 'EBADF', `fd ${fd}`)
+      return this.outcome(e, t, logBad, logBad ? 'EBADF' : 'ok', 'EBADF', fd)
     }
-    if (!this.prepareUse(t, fd, logBad, need)) {
+    if (!this.inh.prepareUse(t, fd, logBad, need)) {
       this.undecide(e, t, 'EBADF', '?', `fd ${fd} was inherited and never shown: EBADF may come from its mode or from it being closed`)
       return true
     }
@@ -793,7 +472,7 @@ export class Replayer {
         this.infer(e, t, fd)
         return true
       }
-      const agreed = this.outcome(e, t, false, 'ok', st === 'open' ? 'EBADF (mode)' : 'EBADF', `fd ${fd}`)
+      const agreed = this.outcome(e, t, false, 'ok', st === 'open' ? 'EBADF (mode)' : 'EBADF', fd)
       if (st === 'free') this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false })
       return agreed
     }
@@ -802,26 +481,26 @@ export class Replayer {
       this.undecide(e, t, 'EBADF', 'ok', `fd ${fd} refers to a file of unknown mode (inherited or inferred)`)
       return false
     }
-    const agreed = this.outcome(e, t, false, 'EBADF', 'ok', `fd ${fd}`)
+    const agreed = this.outcome(e, t, false, 'EBADF', 'ok', fd)
     if (st === 'open') this.fix(t, 'close', [fd])
     t.table.known.add(fd)
     return agreed
   }
 
   private mayBeInvisible(t: Task, fd: number): boolean {
-    return this.filtered || t.table.invisible || (t.table.suspects?.has(fd) ?? false)
+    return this.rec.filtered || t.table.invisible || (t.table.suspects?.has(fd) ?? false)
   }
 
   private infer(e: SyscallEvent, t: Task, fd: number): void {
     this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: false, path: `/inferred/${t.proc.pid}/${fd}` })
     t.table.known.add(fd)
-    if (this.inferred.length < this.maxListed) this.inferred.push({ line: e.line, pid: t.tid, fd })
+    this.rec.inferredFd(e.line, t.tid, fd)
   }
 
   /** Compares one allocation and corrects the model to the log. */
   private checkAlloc(e: SyscallEvent, t: Task, logFd: number, modelFd: number, opts: { flags?: number; cloexec?: boolean } = {}): boolean {
     const ok = logFd === modelFd || (Number.isNaN(logFd) && modelFd < 0)
-    const agreed = this.outcome(e, t, ok, fmt(logFd), fmt(modelFd))
+    const agreed = this.outcome(e, t, ok, logFd, modelFd)
     if (!ok) this.correctAlloc(t, logFd, modelFd, opts)
     if (logFd >= 0) t.table.known.add(logFd)
     return agreed
@@ -849,7 +528,7 @@ export class Replayer {
 
   /** Calls that only use fds. */
   genericUse(e: SyscallEvent, t: Task, uses: readonly { arg: number; need: FdNeed; path?: number; flags?: number }[]): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const logBad = e.errno === 'EBADF'
     const looked: { arg: number; need: FdNeed }[] = []
     for (const u of uses) {
@@ -878,7 +557,7 @@ export class Replayer {
       const fd = intArg(e.arg(u.arg))
       if (fd === undefined) continue
       if (fd < 0) { anyBad = true; continue }
-      if (this.undetermined(t.table, fd) && !this.materialize(t, fd)) { anyBad = true; continue }
+      if (this.inh.undetermined(t.table, fd) && !this.inh.materialize(t, fd)) { anyBad = true; continue }
       if (this.model.slot(t.mtid, fd) !== 'open') anyBad = true
       else {
         const f = this.model.file(t.mtid, fd)
@@ -892,16 +571,23 @@ export class Replayer {
 
   /** A creator the model does not implement: the fd is installed where the log says, unchecked. */
   foreignCreator(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
-    this.unsupported[e.name] = (this.unsupported[e.name] ?? 0) + 1
+    this.rec.fdSyscalls++
+    this.unsup(e)
     if (e.name === 'io_uring_setup' || e.name === 'fanotify_init') t.table.invisible = true
     if (e.name === 'pidfd_getfd') {
+      // the flags are checked before the pidfd is looked up; EBADF may be the target's fd
       const pidfd = intArg(e.arg(0))
-      if (pidfd !== undefined) this.useFd(e, t, pidfd, 'any', e.errno === 'EBADF' && this.model.slot(t.mtid, pidfd) !== 'open')
+      if (pidfd !== undefined && !beforeFdLookup(e)) this.useFd(e, t, pidfd, 'any', e.errno === 'EBADF' && this.model.slot(t.mtid, pidfd) !== 'open')
+      if (e.ret !== null && e.ret < 0 && e.errno !== 'EBADF') this.elsewhere(e)
     }
     const ret = e.ret
     if (ret === null || ret < 0) return
-    if (this.undetermined(t.table, ret)) this.resolve(t, ret, false)
+    if (e.name === 'pidfd_getfd') {
+      // receive_fd: the lowest free fd, always close-on-exec
+      this.installAt(e, t, ret, true, true)
+      return
+    }
+    if (this.inh.undetermined(t.table, ret)) this.inh.resolve(t, ret, false)
     if (this.model.slot(t.mtid, ret) === 'open') this.fix(t, 'close', [ret])
     let cloexec = ALWAYS_CLOEXEC.has(e.name)
     const c = CREATOR_CLOEXEC[e.name]
@@ -914,41 +600,48 @@ export class Replayer {
   }
 
   /** One-fd creators the model implements. */
-  create(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], start = 0, kind: ModelOracle['kind'] = 'anon', inputFd?: { fd: number; need: FdNeed }): void {
-    this.fdSyscalls++
+  create(e: SyscallEvent, t: Task, name: string, args: readonly ModelArg[], start = 0, kind: ModelOracle['kind'] = 'anon', inputFd?: { fd: number; need: FdNeed }, created?: boolean): void {
+    this.rec.fdSyscalls++
     const logFd = this.logRet(e)
     if (Number.isNaN(logFd)) return
+    if (logFd < 0 && decidedElsewhere(e, inputFd !== undefined)) {
+      // followed: no fd; an fd argument looked up before the error was open
+      if (inputFd && !beforeFdLookup(e)) this.useFd(e, t, inputFd.fd, inputFd.need, false)
+      this.elsewhere(e)
+      return
+    }
     if (inputFd) {
       const bad = e.errno === 'EBADF'
-      if (!this.prepareUse(t, inputFd.fd, bad, inputFd.need)) {
-        this.undecide(e, t, fmt(logFd), '?', `fd ${inputFd.fd} was inherited and never shown`)
+      if (!this.inh.prepareUse(t, inputFd.fd, bad, inputFd.need)) {
+        this.undecide(e, t, logFd, '?', `fd ${inputFd.fd} was inherited and never shown`)
         return
       }
     }
     if (logFd >= 0) {
       this.needLimitAbove(t, logFd)
-      this.prepareAlloc(t, start, logFd)
+      this.inh.prepareAlloc(t, start, logFd)
     } else if (logFd === -EMFILE) this.prepareEmfile(e, t, start)
-    const oracle: ModelOracle = { ret: logFd === -EMFILE || logFd === -EBADF ? 0 : logFd, kind: decorKind(e.retDecor) ?? kind }
+    const oracle: ModelOracle = { ret: logFd === -EMFILE || logFd === -EBADF ? 0 : logFd, kind: decorKind(e.retDecor) ?? kind, created }
     const m = this.run(e, t, name, args, oracle)
     this.checkAlloc(e, t, logFd, m)
+    if (logFd >= 0 && created === undefined && (name === 'open' || name === 'openat' || name === 'creat')) this.model.learnCreated(t.mtid, logFd, undefined)
   }
 
   /** dup2/dup3 and the rlimit they check. */
   dup23(e: SyscallEvent, t: Task, three: boolean): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const oldfd = intArg(e.arg(0))
     const newfd = intArg(e.arg(1))
     if (oldfd === undefined || newfd === undefined) return this.undecodable(e, t)
     const flags = three ? (parseFlagWord(e.arg(2), OPEN_FLAGS)?.value ?? 0) : 0
     const logRet = this.logRet(e)
     const logBad = logRet === -EBADF
-    if (oldfd >= 0 && !this.prepareUse(t, oldfd, logBad && (newfd < 0 || oldfd === newfd || !this.newfdBeyondLimit(t, newfd)), 'raw')) {
-      this.undecide(e, t, fmt(logRet), '?', `fd ${oldfd} was inherited and never shown`)
+    if (oldfd >= 0 && !this.inh.prepareUse(t, oldfd, logBad && (newfd < 0 || oldfd === newfd || !this.newfdBeyondLimit(t, newfd)), 'raw')) {
+      this.undecide(e, t, logRet, '?', `fd ${oldfd} was inherited and never shown`)
       return
     }
-    if (!three && oldfd === newfd && newfd >= 0 && this.undetermined(t.table, newfd) && !this.materialize(t, newfd)) {
-      this.resolve(t, newfd, !logBad)
+    if (!three && oldfd === newfd && newfd >= 0 && this.inh.undetermined(t.table, newfd) && !this.inh.materialize(t, newfd)) {
+      this.inh.resolve(t, newfd, !logBad)
     }
     // EBADF with an open oldfd: newfd is at or above RLIMIT_NOFILE
     if (logBad && newfd >= 0 && oldfd !== newfd && this.model.slot(t.mtid, oldfd) === 'open') this.inferLimitAtMost(e, t, newfd)
@@ -956,7 +649,7 @@ export class Replayer {
     const wasOpen = newfd >= 0 && this.model.slot(t.mtid, newfd) === 'open'
     const m = this.run(e, t, three ? 'dup3' : 'dup2', three ? [oldfd, newfd, flags] : [oldfd, newfd], null)
     const ok = m === logRet
-    this.outcome(e, t, ok, fmt(logRet), fmt(m))
+    this.outcome(e, t, ok, logRet, m)
     if (!ok) {
       // correct: the log's target must hold oldfd's file, or be untouched
       if (logRet >= 0 && m < 0) {
@@ -974,24 +667,24 @@ export class Replayer {
   }
 
   close(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const fd = intArg(e.arg(0))
     if (fd === undefined) return this.undecodable(e, t)
     const logRet = this.logRet(e)
     const logBad = logRet === -EBADF
-    if (fd >= 0 && fd <= 0x7fffffff && this.undetermined(t.table, fd) && !this.materialize(t, fd)) this.resolve(t, fd, !logBad)
+    if (fd >= 0 && fd <= 0x7fffffff && this.inh.undetermined(t.table, fd) && !this.inh.materialize(t, fd)) this.inh.resolve(t, fd, !logBad)
     const st = fd >= 0 && fd <= 0x7fffffff ? this.model.slot(t.mtid, fd) : 'free'
     if (st === 'free' && !logBad && this.mayBeInvisible(t, fd)) this.infer(e, t, fd)
     const m = this.run(e, t, 'close', [fd >>> 0], null)
     // close always detaches the fd, whatever a flush returns: compare closed-or-EBADF
     const ok = (m === -EBADF) === logBad
-    this.outcome(e, t, ok, fmt(logRet), fmt(m), `fd ${fd}`)
+    this.outcome(e, t, ok, logRet, m, fd)
     if (!ok && fd >= 0 && this.model.slot(t.mtid, fd) === 'open') this.fix(t, 'close', [fd])
     if (fd >= 0) t.table.known.add(fd)
   }
 
   closeRange(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const a = intArg(e.arg(0))
     const b = intArg(e.arg(1))
     const flags = parseFlagWord(e.arg(2), { CLOSE_RANGE_UNSHARE: F.CLOSE_RANGE_UNSHARE, CLOSE_RANGE_CLOEXEC: F.CLOSE_RANGE_CLOEXEC })?.value
@@ -1000,9 +693,9 @@ export class Replayer {
     const lo = a >>> 0
     const hi = b >>> 0
     const m = this.run(e, t, 'close_range', [lo, hi, flags], null)
-    this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
+    this.outcome(e, t, m === logRet, logRet, m)
     if (m === 0) {
-      this.refreshTable(t)
+      this.tree.refreshTable(t)
       const tb = t.table
       if (tb.origin !== null && lo <= hi) {
         if (flags & F.CLOSE_RANGE_CLOEXEC) {
@@ -1013,7 +706,7 @@ export class Replayer {
   }
 
   fcntl(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const fd = intArg(e.arg(0))
     const cmdText = e.arg(1)
     const cmd = cmdText === undefined ? undefined : (FCNTL_CMDS[cmdText] ?? intArg(cmdText))
@@ -1023,66 +716,279 @@ export class Replayer {
     const need: FdNeed = FCNTL_PATH_OK.has(cmd) ? 'raw' : 'any'
     if (cmd === F.F_DUPFD || cmd === F.F_DUPFD_CLOEXEC) {
       const from = intArg(e.arg(2)) ?? 0
-      if (!this.prepareUse(t, fd, logBad, 'raw')) {
-        this.undecide(e, t, fmt(logRet), '?', `fd ${fd} was inherited and never shown`)
+      if (!this.inh.prepareUse(t, fd, logBad, 'raw')) {
+        this.undecide(e, t, logRet, '?', `fd ${fd} was inherited and never shown`)
         return
       }
       const fromU = from < 0 ? 0xffffffff : from
       if (logRet === -EINVAL && this.model.slot(t.mtid, fd) === 'open') this.inferLimitAtMost(e, t, Math.min(fromU, UNKNOWN_NOFILE))
       if (logRet >= 0) {
         this.needLimitAbove(t, logRet)
-        this.prepareAlloc(t, fromU, logRet)
+        this.inh.prepareAlloc(t, fromU, logRet)
       }
       else if (logRet === -EMFILE) this.prepareEmfile(e, t, fromU)
       const m = this.run(e, t, 'fcntl', [fd, cmd, from], null)
       this.checkAlloc(e, t, logRet, m)
       return
     }
+    if (cmd === F.F_DUPFD_QUERY && !this.model.features.fcntl_dupfd_query) {
+      // a command newer than the profile's kernel (v6.10): the log is followed
+      this.unsup(e, 'fcntl(F_DUPFD_QUERY, v6.10)')
+      this.useFd(e, t, fd, 'raw', logBad && this.model.slot(t.mtid, fd) !== 'open')
+      return
+    }
     if (cmd === F.F_GETFD || cmd === F.F_SETFD || cmd === F.F_DUPFD_QUERY) {
-      if (!this.prepareUse(t, fd, logBad, 'raw')) return
-      if (cmd === F.F_GETFD && this.undetermined(t.table, fd)) this.resolve(t, fd, !logBad)
+      if (!this.inh.prepareUse(t, fd, logBad, 'raw')) return
+      if (cmd === F.F_GETFD && this.inh.undetermined(t.table, fd)) this.inh.resolve(t, fd, !logBad)
       if (cmd === F.F_DUPFD_QUERY) {
         const other = intArg(e.arg(2))
-        if (other !== undefined && other >= 0 && this.undetermined(t.table, other)) {
-          if (!this.materialize(t, other) && logRet !== -EBADF) this.resolve(t, other, true)
+        if (other !== undefined && other >= 0 && this.inh.undetermined(t.table, other)) {
+          if (!this.inh.materialize(t, other) && logRet !== -EBADF) this.inh.resolve(t, other, true)
         }
       }
       const arg = cmd === F.F_GETFD ? 0 : (parseFlagWord(e.arg(2), { FD_CLOEXEC: F.FD_CLOEXEC })?.value ?? 0)
       const m = this.run(e, t, 'fcntl', [fd, cmd, arg], null)
       const ok = m === logRet
-      this.outcome(e, t, ok, fmt(logRet), fmt(m), cmd === F.F_GETFD ? 'FD_CLOEXEC' : '')
+      this.outcome(e, t, ok, logRet, m, cmd === F.F_GETFD ? 'FD_CLOEXEC' : '')
       if (!ok && cmd === F.F_GETFD && logRet >= 0 && m >= 0) this.fix(t, 'fcntl', [fd, F.F_SETFD, logRet])
       else if (!ok && m === -EBADF && logRet >= 0) this.model.inherit(t.mtid, fd, { modeKnown: false, cloexec: cmd === F.F_GETFD && logRet === 1 })
       return
     }
+    if (cmd === F.F_SETLK || cmd === F.F_SETLKW || cmd === F.F_OFD_SETLK || cmd === F.F_OFD_SETLKW || cmd === F.F_GETLK || cmd === F.F_OFD_GETLK) {
+      const fl = parseFlock(e.arg(2))
+      if (fl) return this.lock(e, t, fd, cmd, fl)
+    }
+    if (cmd === F.F_GETFL && logRet >= 0) return this.getfl(e, t, fd, logRet)
+    if (cmd === F.F_SETFL && logRet === 0) {
+      // the status flags change: later F_GETFL answers depend on it
+      if (!this.useFd(e, t, fd, 'any', false)) return
+      const f = this.model.file(t.mtid, fd)
+      if (!f || f.flags & F.O_PATH) return
+      const m = this.run(e, t, 'fcntl', [fd, F.F_SETFL, parseFlagWord(e.arg(2), OPEN_FLAGS)?.value ?? 0], null)
+      if (m !== 0) this.outcome(e, t, false, '0', m)
+      return
+    }
+    if (cmd === F.F_CREATED_QUERY && logRet >= 0) return this.createdQuery(e, t, fd, logRet)
     // other commands: the fd must be open (and not O_PATH unless allowed); the rest is decided elsewhere
     this.useFd(e, t, fd, need, logBad)
+    if (logRet < 0 && logRet !== -EBADF) this.elsewhere(e)
+  }
+
+  /**
+   * A stat, readlink, access or open of /proc/self/fd/N, /proc/thread-self/fd/N, /proc/PID/fd/N
+   * or /dev/fd/N: success says fd N is open in that task's table, ENOENT that it is not. Returns
+   * false when the path is not one of those (the call is handled as usual).
+   */
+  procFd(e: SyscallEvent, t: Task): boolean {
+    const pf = procFdOf(e)
+    if (!pf) return false
+    const opening = OPEN_NAMES.has(e.name)
+    if (!opening) this.rec.fdSyscalls++
+    let target: Task | undefined = t
+    if (pf.who === 'self') target = this.tree.tasks.get(t.proc.pid) ?? t
+    else if (pf.who !== 'thread-self') target = t.nsForeign ? undefined : this.tree.tasks.get(pf.who)
+    const logRet = this.logRet(e)
+    if (!target || (logRet < 0 && logRet !== -ENOENT)) {
+      if (!opening) {
+        if (!target) this.uncheck(e)
+        else this.elsewhere(e)
+      }
+      return !opening
+    }
+    this.useFd(e, target, pf.fd, 'raw', logRet === -ENOENT)
+    return !opening
+  }
+
+  /** Whether the task @pid of the log is (or was) traced: a lock it holds is the model's business. */
+  private traced(pid: number): boolean {
+    return this.tree.tasks.has(pid) || this.tree.exited.has(pid)
+  }
+
+  /**
+   * POSIX and OFD record locks. F_SETLK* compares the result (0, EAGAIN on a conflict, EBADF when
+   * the fd's mode does not allow the lock type); F_GETLK* compares the answer strace printed
+   * (the kernel overwrites the query: F_UNLCK keeps the range, a conflict shows the lock).
+   */
+  private lock(e: SyscallEvent, t: Task, fd: number, cmd: number, fl: Flock): void {
+    const logRet = this.logRet(e)
+    const logBad = logRet === -EBADF
+    const f0 = this.model.file(t.mtid, fd)
+    const isPath = f0 !== undefined && (f0.flags & F.O_PATH) !== 0
+    // EBADF from the fd itself (closed, O_PATH), or from the lock type and the file's mode
+    if (!this.useFd(e, t, fd, 'any', logBad && (f0 === undefined || isPath))) return
+    if (this.model.slot(t.mtid, fd) !== 'open' || isPath) return
+    const f = this.model.file(t.mtid, fd)
+    if (logRet < 0 && logRet !== -EBADF && logRet !== -EAGAIN) {
+      this.elsewhere(e) // EINVAL, EFAULT, EINTR, EDEADLK, ENOLCK: decided by the arguments or the lock graph
+      return
+    }
+    const get = cmd === F.F_GETLK || cmd === F.F_OFD_GETLK
+    if (get) {
+      if (logRet < 0) return
+      const logConflict = fl.l_type !== F.F_UNLCK
+      // the query's type is lost (overwritten): a read lock query finds what any query finds
+      const q: Flock = logConflict
+        ? { l_type: F.F_WRLCK, l_whence: F.SEEK_SET, l_start: fl.l_start, l_len: fl.l_len, l_pid: 0 }
+        : { l_type: F.F_RDLCK, l_whence: fl.l_whence, l_start: fl.l_start, l_len: fl.l_len, l_pid: 0 }
+      const m = this.run(e, t, 'fcntl', [fd, cmd, q], null)
+      if (m < 0) {
+        this.outcome(e, t, false, '0', m)
+        return
+      }
+      const modelConflict = q.l_type !== F.F_UNLCK
+      if (logConflict && !modelConflict && !(fl.l_pid > 0 && this.traced(fl.l_pid))) {
+        this.undecide(e, t, flockText(fl), 'F_UNLCK', 'the lock may be held by a process outside the log')
+        return
+      }
+      const ok = logConflict ? modelConflict && q.l_type === fl.l_type : !modelConflict
+      this.outcome(e, t, ok, flockText(fl), modelConflict ? flockText(q) : 'F_UNLCK', 'lock answer')
+      return
+    }
+    // F_SETLKW blocked until the holder let go: at its result line the model runs it as F_SETLK
+    const setCmd = cmd === F.F_SETLKW ? F.F_SETLK : cmd === F.F_OFD_SETLKW ? F.F_OFD_SETLK : cmd
+    const q: Flock = { ...fl }
+    const m = this.run(e, t, 'fcntl', [fd, setCmd, q], null)
+    if (m === logRet) {
+      this.outcome(e, t, true, '', '')
+      return
+    }
+    const undo = (): void => { if (m === 0) this.fix(t, 'fcntl', [fd, setCmd, { ...fl, l_type: F.F_UNLCK }]) }
+    if (logRet === -EAGAIN && m === 0) {
+      undo()
+      this.undecide(e, t, 'EAGAIN', '0', 'the conflicting lock may be held by a process outside the log')
+      return
+    }
+    if (logRet === -EBADF && f && !f.modeKnown) {
+      undo()
+      this.undecide(e, t, 'EBADF', m, `fd ${fd} refers to a file of unknown mode (inherited or inferred)`)
+      return
+    }
+    if (m === -EAGAIN && setCmd !== cmd) {
+      this.undecide(e, t, logRet, 'EAGAIN', 'a blocking lock waited for its holder')
+      return
+    }
+    undo()
+    this.outcome(e, t, false, logRet, m, 'lock')
+  }
+
+  /** F_GETFL: the access mode and the status flags the model holds (open-time flags never show). */
+  private getfl(e: SyscallEvent, t: Task, fd: number, logRet: number): void {
+    if (!this.useFd(e, t, fd, 'raw', false)) return
+    const f = this.model.file(t.mtid, fd)
+    if (!f) return
+    if (!f.modeKnown) {
+      this.uncheck(e)
+      return
+    }
+    const m = this.run(e, t, 'fcntl', [fd, F.F_GETFL, 0], null)
+    const ok = m >= 0 && (m & GETFL_MASK) === (logRet & GETFL_MASK)
+    this.outcome(e, t, ok, hex(logRet & GETFL_MASK), m < 0 ? m : hex(m & GETFL_MASK), 'F_GETFL')
+  }
+
+  /** F_CREATED_QUERY (6.12): whether the open that made the file created it, when the model knows. */
+  private createdQuery(e: SyscallEvent, t: Task, fd: number, logRet: number): void {
+    if (!this.useFd(e, t, fd, 'raw', false)) return
+    const f = this.model.file(t.mtid, fd)
+    if (!f) return
+    if (!this.model.features.fcntl_created_query) {
+      this.unsup(e, 'fcntl(F_CREATED_QUERY, v6.12)')
+      return
+    }
+    if (f.created === undefined) {
+      this.uncheck(e)
+      this.model.learnCreated(t.mtid, fd, logRet === 1)
+      return
+    }
+    const m = this.run(e, t, 'fcntl', [fd, F.F_CREATED_QUERY, 0], null)
+    this.outcome(e, t, m === logRet, logRet, m, 'F_CREATED_QUERY')
+    if (m !== logRet) this.model.learnCreated(t.mtid, fd, logRet === 1)
   }
 
   ioctl(e: SyscallEvent, t: Task): void {
     const req = e.arg(1)
     const fd = intArg(e.arg(0))
     if (fd === undefined) return this.undecodable(e, t)
-    if (req === 'FIOCLEX' || req === 'FIONCLEX') {
-      this.fdSyscalls++
-      const logRet = this.logRet(e)
-      if (!this.prepareUse(t, fd, logRet === -EBADF, 'raw')) return
-      const m = this.run(e, t, 'ioctl', [fd, req === 'FIOCLEX' ? F.FIOCLEX : F.FIONCLEX, 0], null)
-      this.outcome(e, t, m === logRet, fmt(logRet), fmt(m))
+    this.rec.fdSyscalls++
+    const logRet = this.logRet(e)
+    const vfs = req === undefined ? undefined : VFS_IOCTLS[req]
+    if (vfs !== undefined) {
+      // handled by do_vfs_ioctl on any open fd, before the driver
+      const on = vfs === F.FIONBIO || vfs === F.FIOASYNC ? intArray(e.arg(2))?.[0] : 0
+      if (on === undefined || (logRet < 0 && logRet !== -EBADF)) {
+        this.useFd(e, t, fd, 'any', logRet === -EBADF)
+        if (logRet < 0 && logRet !== -EBADF) this.elsewhere(e)
+        return
+      }
+      if (!this.inh.prepareUse(t, fd, logRet === -EBADF, 'any')) return
+      const m = this.run(e, t, 'ioctl', [fd, vfs, on], null)
+      this.outcome(e, t, m === logRet, logRet, m)
       return
     }
-    this.fdSyscalls++
-    this.unsupported['ioctl'] = (this.unsupported['ioctl'] ?? 0) + 1
+    const route = fdIoctl(req)
+    if (route) {
+      // a command that returns a new fd (namespace fds, pty peers, KVM): installed where the log says
+      if (!beforeFdLookup(e)) this.useFd(e, t, fd, 'any', logRet === -EBADF)
+      if (route === 'pidfd_ns' && !this.model.features.pidfd_ns_ioctls) {
+        this.unsup(e, 'ioctl(PIDFD_GET_*_NAMESPACE, v6.11)')
+        if (logRet >= 0) this.installAt(e, t, logRet, true, false)
+        return
+      }
+      if (logRet >= 0) this.installAt(e, t, logRet, true, true)
+      else if (logRet !== -EBADF) this.elsewhere(e)
+      return
+    }
+    this.unsup(e)
     this.useFd(e, t, fd, 'any', e.errno === 'EBADF')
     if (e.ret !== null && e.ret > 2) {
       ;(t.table.suspects ??= new Set()).add(e.ret)
     }
   }
 
+  /**
+   * An fd installed by a route the model does not implement (fd-returning ioctls, SCM_PIDFD,
+   * SO_PEERPIDFD, pidfd_getfd): the kernel gave the lowest free fd (@check: compared with the
+   * model's), and the fd is installed at @n so that numbering stays right.
+   */
+  installAt(e: SyscallEvent, t: Task, n: number, cloexec: boolean, check: boolean): void {
+    if (n < 0) return
+    this.needLimitAbove(t, n)
+    this.inh.prepareAlloc(t, 0, n)
+    if (check && !t.table.invisible && !this.rec.filtered) {
+      const m = this.model.lowestFree(t.mtid, 0)
+      this.outcome(e, t, m === n, n, m, 'the lowest free fd')
+    }
+    if (this.model.slot(t.mtid, n) === 'open') this.fix(t, 'close', [n])
+    this.model.inherit(t.mtid, n, { flags: F.O_RDWR, modeKnown: false, cloexec, kind: 'anon', path: `/anon/${e.name}` })
+    t.table.known.add(n)
+  }
+
+  /** getsockopt: SO_PEERPIDFD returns a new pidfd in the option value. */
+  getsockopt(e: SyscallEvent, t: Task, uses: readonly FdUse[]): void {
+    const opt = e.arg(2) ?? ''
+    if (opt !== 'SO_PEERPIDFD' && !opt.startsWith('0x4d ') && opt !== '0x4d' && opt !== '77') {
+      this.genericUse(e, t, uses)
+      return
+    }
+    this.rec.fdSyscalls++
+    const fd = intArg(e.arg(0))
+    const logRet = this.logRet(e)
+    if (fd !== undefined) this.useFd(e, t, fd, 'any', logRet === -EBADF)
+    if (logRet < 0) {
+      if (logRet !== -EBADF) this.elsewhere(e)
+      return
+    }
+    const got = intArray(e.arg(3))?.[0]
+    if (got !== undefined) this.installAt(e, t, got, true, true)
+  }
+
   /** pipe/pipe2/socketpair: two fds in an array argument. */
   pair(e: SyscallEvent, t: Task, name: 'pipe2' | 'socketpair'): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const logRet = this.logRet(e)
+    if (logRet < 0 && decidedElsewhere(e, false)) {
+      this.elsewhere(e)
+      return
+    }
     const arrIdx = name === 'pipe2' ? 0 : 3
     const fds = intArray(e.arg(arrIdx))
     let args: ModelArg[]
@@ -1097,15 +1003,15 @@ export class Replayer {
       args = [dom, type, proto, out]
     }
     if (logRet === 0 && fds && fds.length === 2) {
-      this.prepareAlloc(t, 0, fds[0]!)
+      this.inh.prepareAlloc(t, 0, fds[0]!)
       t.table.known.add(fds[0]!)
-      this.prepareAlloc2(t, fds[0]!, fds[1]!)
-    } else if (logRet === -EMFILE) this.prepareEmfile(e, t, 0)
+      this.inh.prepareAlloc2(t, fds[0]!, fds[1]!)
+    } else if (logRet === -EMFILE) this.prepareEmfile(e, t, 0, 2)
     const oracleRet = logRet === -EMFILE ? 0 : logRet
     const m = this.run(e, t, name, args, { ret: oracleRet, kind: name === 'pipe2' ? 'pipe' : 'sock' })
     if (logRet === 0 && fds && fds.length === 2) {
       if (m !== 0) {
-        this.outcome(e, t, false, `[${fds[0]}, ${fds[1]}]`, fmt(m))
+        this.outcome(e, t, false, `[${fds[0]}, ${fds[1]}]`, m)
         this.correctAlloc(t, fds[0]!, -1, { flags: name === 'pipe2' ? F.O_RDONLY : F.O_RDWR })
         this.correctAlloc(t, fds[1]!, -1, { flags: name === 'pipe2' ? F.O_WRONLY : F.O_RDWR })
       } else {
@@ -1113,7 +1019,7 @@ export class Replayer {
         this.checkAlloc(e, t, fds[1]!, out[1]!)
       }
     } else {
-      this.outcome(e, t, m === logRet, fmt(logRet), m === 0 ? `[${out[0]}, ${out[1]}]` : fmt(m))
+      this.outcome(e, t, m === logRet, logRet, m === 0 ? `[${out[0]}, ${out[1]}]` : m)
       if (m === 0 && logRet !== 0) {
         this.fix(t, 'close', [out[0]!])
         this.fix(t, 'close', [out[1]!])
@@ -1121,18 +1027,9 @@ export class Replayer {
     }
   }
 
-  /** The second fd of a pair: lowest free with the first one taken. */
-  private prepareAlloc2(t: Task, first: number, n: number): void {
-    const tb = t.table
-    if (tb.origin === null) return
-    for (const [a, b] of tb.known.gaps(0, n + 1)) {
-      for (let fd = a; fd < b; fd++) if (fd !== first) this.resolve(t, fd, fd !== n)
-    }
-  }
-
   /** recvmsg/recvmmsg: fds arriving with SCM_RIGHTS are allocated in the receiver. */
   recvmsg(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const fd = intArg(e.arg(0))
     if (fd === undefined) return this.undecodable(e, t)
     const logRet = this.logRet(e)
@@ -1140,30 +1037,45 @@ export class Replayer {
     if (logRet < 0) return
     const msg = e.arg(1)
     const got = scmRights(msg)
-    if (got.length === 0) return
+    if (got.length === 0) {
+      this.scmPidfd(e, t, msg)
+      return
+    }
     const flags = e.arg(2) ?? ''
     const cloexec = flags.includes('MSG_CMSG_CLOEXEC')
     for (let i = 0; i < got.length; i++) {
-      this.prepareAlloc(t, 0, got[i]!)
+      this.inh.prepareAlloc(t, 0, got[i]!)
       t.table.known.add(got[i]!)
     }
     const out = new Int32Array(got.length)
     if (this.model.supports('recvmsg_scm')) {
       const m = this.run(e, t, 'recvmsg_scm', [fd, got.length, cloexec ? 1 : 0, out], { ret: logRet, kind: 'reg' })
       if (m < 0) {
-        this.outcome(e, t, false, `[${got.join(', ')}]`, fmt(m))
+        this.outcome(e, t, false, `[${got.join(', ')}]`, m)
         for (const g of got) this.correctAlloc(t, g, -1, { flags: F.O_RDWR, cloexec })
         return
       }
       for (let i = 0; i < got.length; i++) this.checkAlloc(e, t, got[i]!, out[i]!, { cloexec })
     } else {
-      this.unsupported['recvmsg(SCM_RIGHTS)'] = (this.unsupported['recvmsg(SCM_RIGHTS)'] ?? 0) + 1
+      this.unsup(e, 'recvmsg(SCM_RIGHTS)')
       for (const g of got) this.correctAlloc(t, g, -1, { flags: F.O_RDWR, cloexec })
+    }
+    this.scmPidfd(e, t, msg)
+  }
+
+  /**
+   * SCM_PIDFD (SO_PASSPIDFD sockets, v6.5): scm_pidfd_recv installs a pidfd after the SCM_RIGHTS
+   * fds. strace 6.1 does not print its number: the kernel took the lowest free fd.
+   */
+  private scmPidfd(e: SyscallEvent, t: Task, msg: string | undefined): void {
+    for (const c of scmPidfds(msg)) {
+      const n = c ?? this.model.lowestFree(t.mtid, 0)
+      this.installAt(e, t, n, true, c !== undefined)
     }
   }
 
-  sendmsg(e: SyscallEvent, t: Task): void {
-    this.genericUse(e, t, FD_USERS['sendmsg']!)
+  sendmsg(e: SyscallEvent, t: Task, uses: readonly FdUse[]): void {
+    this.genericUse(e, t, uses)
     if (e.errno === 'EBADF') return
     // the fds passed must be open in the sender (scm_fp_copy uses fget_raw)
     for (const fd of scmRights(e.arg(1))) this.useFd(e, t, fd, 'raw', false)
@@ -1172,11 +1084,11 @@ export class Replayer {
   mmap(e: SyscallEvent, t: Task): void {
     const flags = e.arg(3) ?? ''
     const fd = intArg(e.arg(4))
-    if (flags.includes('MAP_ANONYMOUS') || (parseFlagWord(flags, {})?.value ?? 0) & MAP_ANONYMOUS || fd === undefined || fd === -1) {
-      this.ignored[e.name] = (this.ignored[e.name] ?? 0) + 1
+    if (flags.includes('MAP_ANONYMOUS') || (parseFlagWord(flags, NO_NAMES)?.value ?? 0) & MAP_ANONYMOUS || fd === undefined || fd === -1) {
+      this.rec.ignored[e.name] = (this.rec.ignored[e.name] ?? 0) + 1
       return
     }
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     this.useFd(e, t, fd, 'any', e.errno === 'EBADF')
   }
 
@@ -1206,36 +1118,45 @@ export class Replayer {
         mode = intArg(e.arg(3)) ?? 0
       }
     }
-    const path = parseQuoted(pathArg)?.value ?? ''
+    const quoted = parseQuoted(pathArg)
+    const path = quoted?.value ?? ''
     const logRet = this.logRet(e)
+    if (logRet < 0 && (OPEN_BEFORE_FD.has(e.errno ?? '') || (quoted === undefined && logRet !== -EMFILE))) {
+      // build_open_flags and getname fail before an fd is reserved (an unreadable path included)
+      this.rec.fdSyscalls++
+      this.elsewhere(e)
+      return
+    }
+    const created = flags & F.O_CREAT ? (flags & F.O_EXCL ? true : undefined) : false
+    this.procFd(e, t) // opening /proc/self/fd/N also says whether fd N is open
     // the dirfd is looked at during the path walk, after the fd is reserved
     if (dirfd !== F.AT_FDCWD && !path.startsWith('/') && path !== '') {
-      if (!this.prepareUse(t, dirfd, logRet === -EBADF, 'dirfd')) return
+      if (!this.inh.prepareUse(t, dirfd, logRet === -EBADF, 'dirfd')) return
     }
     const kind = decorKind(e.retDecor) ?? (flags & F.O_DIRECTORY ? 'dir' : 'reg')
     const modelName = name === 'creat' ? 'creat' : name === 'open' ? 'open' : 'openat'
     const args: ModelArg[] = modelName === 'creat' ? [path, mode] : modelName === 'open' ? [path, flags, mode] : [F.AT_FDCWD, path, flags, mode]
     if (!Number.isNaN(logRet) && logRet === -EBADF && dirfd !== F.AT_FDCWD) {
       // EBADF from the dirfd: the walk failed after the reservation
-      this.fdSyscalls++
-      this.prepareAlloc(t, 0, this.model.lowestFree(t.mtid, 0))
+      this.rec.fdSyscalls++
+      this.inh.prepareAlloc(t, 0, this.model.lowestFree(t.mtid, 0))
       const m = this.run(e, t, modelName, args, { ret: -EBADF, kind })
       this.useFd(e, t, dirfd, 'dirfd', true)
       if (m >= 0) this.fix(t, 'close', [m])
       return
     }
-    this.create(e, t, modelName, args, 0, kind)
+    this.create(e, t, modelName, args, 0, kind, undefined, created)
   }
 
   undecodable(e: SyscallEvent, _t: Task): void {
-    this.unsupported[`${e.name}(undecoded)`] = (this.unsupported[`${e.name}(undecoded)`] ?? 0) + 1
+    this.unsup(e, `${e.name}(undecoded)`)
   }
 
   // -------------------------------------------------------------------------------------------
   // Process calls
 
   clone(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const ret = e.ret
     const spec = this.speculated.get(t)
     this.speculated.delete(t)
@@ -1243,40 +1164,58 @@ export class Replayer {
     const { flags, pidfdLog } = cloneArgs(e.name, e.argsText)
     const child = ret
     const wantPidfd = (flags & F.CLONE_PIDFD) !== 0 && pidfdLog !== undefined
-    if (spec && spec.child === child) {
+    if (spec && (spec.child === child || t.nsForeign)) {
       // created when its first line appeared: only the pidfd is left to compare
       if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, spec.pidfd, { cloexec: true })
       return
     }
-    if (this.tasks.has(child)) return // a pid seen before its clone (already spawned as a root): keep it
-    if (wantPidfd) this.prepareAlloc(t, 0, pidfdLog!)
+    if (t.nsForeign) {
+      // the result is the child's pid in the caller's namespace: the child is named by the log's
+      // prefix, a pid nobody created yet (held back while clones were in flight, or still to come)
+      if (wantPidfd) this.inh.prepareAlloc(t, 0, pidfdLog!)
+      const held = [...this.tree.buffered.keys()].find((p) => !this.tree.tasks.has(p))
+      const r = this.spawnChild(t, flags, held ?? -1, wantPidfd, e.startLine)
+      if (r.ret < 0) {
+        this.outcome(e, t, false, child, r.ret)
+        return
+      }
+      if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, r.pidfd, { cloexec: true })
+      if (held !== undefined) this.releaseBuffered(held, false)
+      else this.tree.adoptable.push(r.task!)
+      return
+    }
+    if (this.tree.tasks.has(child)) return // a pid seen before its clone (already spawned as a root): keep it
+    if (wantPidfd) this.inh.prepareAlloc(t, 0, pidfdLog!)
     const r = this.spawnChild(t, flags, child, wantPidfd, e.startLine)
     if (this.opts.onTrace) this.trace(e, t)
     if (r.ret < 0) {
-      this.outcome(e, t, false, String(child), fmt(r.ret))
+      this.outcome(e, t, false, child, r.ret)
       this.spawnRoot(child)
     } else if (wantPidfd) this.checkAlloc(e, t, pidfdLog!, r.pidfd, { cloexec: true })
     this.releaseBuffered(child, false)
   }
 
   /** Creates the child task in the model and the replayer. */
-  private spawnChild(t: Task, flags: number, child: number, wantPidfd: boolean, cloneStart: number): { ret: number; pidfd: number } {
+  private spawnChild(t: Task, flags: number, child: number, wantPidfd: boolean, cloneStart: number): { ret: number; pidfd: number; task?: Task } {
     if (t.table.win !== null) this.closeWindow(t.table)
     // the copy happened somewhere inside the clone: calls of other threads that ended or were
     // in flight meanwhile may be in it or not
     const unsure = t.table.winWriters > 0 || t.table.lastModEnd > cloneStart
     const pidfd = new Int32Array(1).fill(-1)
     if (this.model.drainTrace && !this.opts.onTrace) this.model.drainTrace()
-    const childM = this.mtidFor(child)
+    const childM = this.tree.mtidFor(child)
     const r = this.model.clone(t.mtid, flags, childM, wantPidfd ? pidfd : undefined)
     if (r < 0) return { ret: r, pidfd: -1 }
     const thread = (flags & F.CLONE_THREAD) !== 0
     const proc: Proc = thread ? t.proc : { pid: child, limitKnown: t.proc.limitKnown, limitInferred: t.proc.limitInferred, tasks: new Set() }
-    if (!thread) this.processes++
-    const table = this.model.table(childM)?.id === t.table.id ? t.table : this.tableInfo(childM, t.table)
+    if (!thread) this.rec.processes++
+    const table = this.model.table(childM)?.id === t.table.id ? t.table : this.tree.tableInfo(childM, t.table)
     if (table !== t.table && unsure) table.copyUncertain = true
-    this.addTask(child, childM, proc, table)
-    return { ret: r, pidfd: pidfd[0]! }
+    const task = this.tree.addTask(child, childM, proc, table)
+    if (child < 0) this.tree.tasks.delete(child) // named when its pid shows up (adopt)
+    task.nsForeign = thread ? t.nsForeign : t.nsForeign || t.childNsForeign || (flags & CLONE_NEWPID) !== 0
+    task.childNsForeign = thread ? t.childNsForeign : false
+    return { ret: r, pidfd: pidfd[0]!, task }
   }
 
   /**
@@ -1288,47 +1227,47 @@ export class Replayer {
   private speculate(pid: number): Task | undefined {
     if (this.clonesInFlight !== 1) return undefined
     let parent: Task | undefined
-    for (const t of this.tasks.values()) if (t.inflight?.clone) parent = t
+    for (const t of this.tree.tasks.values()) if (t.inflight?.clone) parent = t
     if (!parent || !parent.inflight || this.speculated.has(parent)) return undefined
     const { flags } = cloneArgs(parent.inflight.name, parent.inflight.argsText)
     if (parent.inflight.name === 'clone' && !/flags=/.test(parent.inflight.argsText)) return undefined
     const r = this.spawnChild(parent, flags, pid, (flags & F.CLONE_PIDFD) !== 0, parent.inflight.line)
     if (r.ret < 0) return undefined
     this.speculated.set(parent, { child: pid, pidfd: r.pidfd })
-    return this.tasks.get(pid)
+    return this.tree.tasks.get(pid)
   }
 
-  execve(e: SyscallEvent, t: Task): void {
-    this.fdSyscalls++
+  execve(e: SyscallEvent, t: Task, uses: readonly FdUse[] | undefined): void {
+    this.rec.fdSyscalls++
     const ret = this.logRet(e)
     if (ret !== 0) {
-      if (e.name === 'execveat' && ret === -EBADF) this.genericUse(e, t, FD_USERS['execveat']!)
+      if (uses && ret === -EBADF) this.genericUse(e, t, uses)
       return // a failed exec closes nothing
     }
     // de_thread: the other threads of the process are gone
     for (const o of [...t.proc.tasks]) if (o !== t && o.tid !== e.startPid && o.tid !== t.proc.pid) this.endTask(o, 0)
     let execer = t
     if (e.startPid !== e.pid) {
-      const s = this.tasks.get(e.startPid)
+      const s = this.tree.tasks.get(e.startPid)
       if (s && s !== t) {
         if (this.model.table(t.mtid) === undefined) {
           // the leader was gone: the thread takes its pid
           this.endTask(t, 0)
-          this.tasks.delete(s.tid)
+          this.tree.tasks.delete(s.tid)
           s.tid = t.tid
-          this.tasks.set(s.tid, s)
+          this.tree.tasks.set(s.tid, s)
           execer = s
         } else this.endTask(s, 0)
       }
     }
     const before = execer.table
     if (before.origin !== null && (!before.origin.cloexecKnown || before.cloexecFuzzy)) {
-      for (const [fd, v] of before.origin.resolved) if (v && this.undetermined(before, fd)) this.resolve(execer, fd, true)
+      for (const [fd, v] of before.origin.resolved) if (v && this.inh.undetermined(before, fd)) this.inh.resolve(execer, fd, true)
     }
     const path = parseQuoted(e.arg(e.name === 'execveat' ? 1 : 0))?.value ?? ''
     const m = this.run(e, execer, 'execve', [path], { ret: 0 })
-    this.outcome(e, execer, m === 0, '0', fmt(m))
-    this.refreshTable(execer)
+    this.outcome(e, execer, m === 0, '0', m)
+    this.tree.refreshTable(execer)
     const tb = execer.table
     if (tb.origin !== null && (!tb.origin.cloexecKnown || tb.cloexecFuzzy)) {
       // undetermined fds that were close-on-exec are gone, the others stay: a fresh unknown
@@ -1339,16 +1278,17 @@ export class Replayer {
 
   unshare(e: SyscallEvent, t: Task): void {
     const flags = parseFlagWord(e.arg(0), CLONE_FLAGS)?.value ?? 0
+    if (flags & CLONE_NEWPID && e.ret === 0) t.childNsForeign = true
     if (!(flags & F.CLONE_FILES)) {
-      this.ignored['unshare'] = (this.ignored['unshare'] ?? 0) + 1
+      this.rec.ignored['unshare'] = (this.rec.ignored['unshare'] ?? 0) + 1
       return
     }
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     const logRet = this.logRet(e)
     if (logRet !== 0) return // refused for reasons outside the table (EPERM, EINVAL for other flags)
     const m = this.run(e, t, 'unshare', [F.CLONE_FILES], null)
-    this.outcome(e, t, m === 0, '0', fmt(m))
-    this.refreshTable(t)
+    this.outcome(e, t, m === 0, '0', m)
+    this.tree.refreshTable(t)
   }
 
   /** setrlimit/prlimit64/getrlimit for RLIMIT_NOFILE. */
@@ -1356,16 +1296,16 @@ export class Replayer {
     const name = e.name
     const resIdx = name === 'prlimit64' ? 1 : 0
     if (e.arg(resIdx) !== 'RLIMIT_NOFILE') {
-      this.ignored[name] = (this.ignored[name] ?? 0) + 1
+      this.rec.ignored[name] = (this.rec.ignored[name] ?? 0) + 1
       return
     }
-    this.fdSyscalls++
+    this.rec.fdSyscalls++
     if (e.ret !== 0) return
     let target = t
     if (name === 'prlimit64') {
       const pid = intArg(e.arg(0)) ?? 0
       if (pid !== 0 && pid !== t.proc.pid) {
-        const o = this.tasks.get(pid)
+        const o = this.tree.tasks.get(pid)
         if (!o) return
         target = o
       }
@@ -1405,36 +1345,34 @@ export class Replayer {
     const partial = tb.winWriters > 0
     tb.win = partial ? [] : null
     if (!q || q.length === 0) return
-    this.windows++
+    this.rec.windows++
     const order = q.length > 1 ? this.findOrder(q) : [0]
-    if (order && !partial) this.windowsOrdered++
+    if (order && !partial) this.rec.windowsOrdered++
     const prev = this.windowMode
     this.windowMode = order && !partial ? 'ordered' : 'unordered'
     try {
       for (const i of order ?? q.map((_, k) => k)) {
         const { e, t } = q[i]!
-        if (!this.tasks.has(t.tid) || this.tasks.get(t.tid) !== t) continue
-        this.syscalls++
+        if (!this.tree.tasks.has(t.tid) || this.tree.tasks.get(t.tid) !== t) continue
+        this.rec.syscalls++
         this.line = e.line
-        this.dispatchCall(e, t)
+        this.dispatchCall(e, t, CALLS.get(e.name))
       }
     } finally {
       this.windowMode = prev
     }
   }
 
+  /** The planner's view of @tb before the held calls: free, open with a mode, or undetermined. */
   private findOrder(q: Queued[]): number[] | null {
-    const n = q.length
     const mtid = q[0]!.t.mtid
     const tb = q[0]!.t.table
     const model = this.model
-    const overlay = new Map<number, number | false>()
-    const probe: Probe = {
+    return planOrder({
+      calls: q.map((x) => x.e),
+      predictorOf: (name) => CALLS.get(name)?.predict,
       slot: (fd: number): Slot => {
-        const o = overlay.get(fd)
-        if (o !== undefined) return o
-        if (fd < 0) return false
-        if (this.undetermined(tb, fd)) {
+        if (this.inh.undetermined(tb, fd)) {
           const v = tb.origin!.resolved.get(fd)
           return v === undefined ? undefined : v ? MODE_UNKNOWN : false
         }
@@ -1442,418 +1380,15 @@ export class Replayer {
         const f = model.file(mtid, fd)
         return f && f.modeKnown ? f.flags & OPEN_MODE_MASK : MODE_UNKNOWN
       },
-    }
-    const preds: number[][] = q.map(() => [])
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) if (q[j]!.e.line < q[i]!.e.startLine) preds[i]!.push(j)
-    }
-    const done = new Array<boolean>(n).fill(false)
-    const order: number[] = []
-    let budget = 20_000
-    const dfs = (): boolean => {
-      if (order.length === n) return true
-      for (let i = 0; i < n; i++) {
-        if (done[i] || preds[i]!.some((j) => !done[j])) continue
-        if (--budget < 0) return false
-        const changes = predict(q[i]!.e, probe)
-        if (changes === null) continue
-        const saved = changes.map(([fd]) => [fd, overlay.get(fd)] as const)
-        for (const [fd, v] of changes) overlay.set(fd, v)
-        done[i] = true
-        order.push(i)
-        if (dfs()) return true
-        order.pop()
-        done[i] = false
-        for (const [fd, v] of saved) {
-          if (v === undefined) overlay.delete(fd)
-          else overlay.set(fd, v)
-        }
-        if (budget < 0) return false
-      }
-      return false
-    }
-    return dfs() ? order : null
+    })
   }
 
   /** Ends the replay (pending calls were already flushed by the reader) and builds the record. */
   finish(lines: number): ReplayRecord {
     this.flushBuffered()
-    for (const tb of [...this.tables.values()]) if (tb.win !== null) this.closeWindow(tb)
-    if (this.filterState() === 'unknown') this.decide('filtered')
-    if (this.decided === 'filtered') this.filteredSeen = true
-    // In a filtered log an fd beyond 0-2 that shows up unannounced may come from a call that was
-    // filtered out as well as from the parent: it is reported as inferred, not inherited.
-    const inherited: { pid: number; fd: number }[] = []
-    for (const i of this.inherited) {
-      if (this.filteredSeen && i.fd > 2) {
-        if (this.inferred.length < this.maxListed) this.inferred.push({ line: i.line, pid: i.by, fd: i.fd })
-      } else inherited.push({ pid: i.pid, fd: i.fd })
-    }
-    return {
-      file: this.opts.file,
-      lines,
-      syscalls: this.syscalls,
-      fdSyscalls: this.fdSyscalls,
-      checked: this.checked,
-      mismatches: this.mismatches,
-      unparsed: this.unparsed,
-      unsupported: { ...this.unsupported },
-      inherited,
-      processes: this.processes,
-      undecided: this.undecided,
-      inferred: this.inferred,
-      unchecked: this.unchecked,
-      ignored: { ...this.ignored },
-      filtered: this.filteredSeen,
-      kernel: this.model.profile,
-      mismatchCount: this.mismatchCount,
-      undecidedCount: this.undecidedCount,
-      unparsedCount: this.unparsedCount,
-      overlapWindows: { total: this.windows, ordered: this.windowsOrdered },
-    }
+    for (const tb of [...this.tree.tables.values()]) if (tb.win !== null) this.closeWindow(tb)
+    return this.rec.finish(this.opts.file, lines, this.model.profile)
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding helpers
-
-const DOMAINS: Readonly<Record<string, number>> = { AF_UNIX: 1, AF_LOCAL: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17 }
-const SIGNALS: Readonly<Record<string, number>> = {
-  SIGCHLD: 17, SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
-}
-
-const OPEN_AND_CREATE_FLAGS: Readonly<Record<string, number>> = { ...CREATE_FLAGS, ...OPEN_FLAGS }
-const CLONE_AND_SIGNALS: Readonly<Record<string, number>> = { ...CLONE_FLAGS, ...SIGNALS }
-
-/** CLONE_* flags (and the pidfd, from the part printed at exit) of a clone-family call. */
-function cloneArgs(name: string, argsText: string): { flags: number; pidfdLog: number | undefined } {
-  let flags = 0
-  let pidfdLog: number | undefined
-  if (name === 'fork') flags = 17
-  else if (name === 'vfork') flags = F.CLONE_VFORK | F.CLONE_VM | 17
-  else if (name === 'clone3') {
-    const a0 = argAt(argsText, 0) ?? ''
-    const arrow = a0.indexOf('=>')
-    const inArgs = arrow >= 0 ? a0.slice(0, arrow) : a0
-    flags = parseFlagWord(structField(inArgs.trim(), 'flags'), CLONE_FLAGS)?.value ?? 0
-    if (arrow >= 0) pidfdLog = intArray(structField(a0.slice(arrow + 2).trim(), 'pidfd'))?.[0]
-  } else {
-    for (const a of splitArgs(argsText)) {
-      if (a.startsWith('flags=')) flags = parseFlagWord(a.slice(6), CLONE_AND_SIGNALS)?.value ?? 0
-      else if (a.startsWith('parent_tid=')) pidfdLog = intArray(a.slice(11))?.[0]
-    }
-    if (!(flags & F.CLONE_PIDFD)) pidfdLog = undefined
-  }
-  return { flags, pidfdLog }
-}
-
-/** fds in the SCM_RIGHTS control messages of a msghdr. */
-function scmRights(msg: string | undefined): number[] {
-  if (!msg || !msg.includes('SCM_RIGHTS')) return []
-  const ctl = structField(msg, 'msg_control')
-  const out: number[] = []
-  for (const c of arrayItems(ctl) ?? []) {
-    if (structField(c, 'cmsg_type') !== 'SCM_RIGHTS') continue
-    for (const v of intArray(structField(c, 'cmsg_data')) ?? []) out.push(v)
-  }
-  return out
-}
-
-/** `{rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}` */
-function parseRlimit(text: string | undefined): { rlim_cur: number; rlim_max: number } | undefined {
-  if (!text || text === 'NULL' || !text.startsWith('{')) return undefined
-  const cur = rlimValue(structField(text, 'rlim_cur'))
-  const max = rlimValue(structField(text, 'rlim_max'))
-  if (cur === undefined || max === undefined) return undefined
-  return { rlim_cur: cur, rlim_max: max }
-}
-
-function rlimValue(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined
-  if (v.includes('INFINITY')) return UNKNOWN_NOFILE
-  let prod = 1
-  for (const p of v.split('*')) {
-    const n = intArg(p.trim())
-    if (n === undefined) return undefined
-    prod *= n
-  }
-  return prod
-}
-
-/** The kind of object from a `-y` decoration. */
-function decorKind(d: string | undefined): ModelOracle['kind'] | undefined {
-  if (!d) return undefined
-  if (d.startsWith('pipe:')) return 'pipe'
-  if (d.startsWith('socket:') || /^(UNIX|TCP|UDP|TCPv6|UDPv6|NETLINK|UNIX-STREAM|UNIX-DGRAM|UNIX-SEQPACKET)\b/.test(d)) return 'sock'
-  if (d.startsWith('anon_inode:')) return 'anon'
-  if (d.endsWith('>') && d.includes('<char ')) return 'chr'
-  if (d.startsWith('/')) return d.includes('<char ') ? 'chr' : 'reg'
-  return undefined
-}
-
-// ---------------------------------------------------------------------------------------------
-// Occupancy predictions for ordering a window (never used as the checked outcome)
-
-/** Calls whose effect on which fds are in use the ordering search understands. */
-const WINDOW_WRITERS: ReadonlySet<string> = new Set([
-  'open', 'openat', 'openat2', 'creat', 'dup', 'dup2', 'dup3', 'close', 'fcntl', 'fcntl64', 'pipe', 'pipe2',
-  'socketpair', 'socket', 'accept', 'accept4', 'eventfd', 'eventfd2', 'epoll_create', 'epoll_create1', 'memfd_create',
-  'timerfd_create', 'signalfd', 'signalfd4', 'inotify_init', 'inotify_init1', 'pidfd_open', 'recvmsg', 'ioctl',
-])
-const MAX_WINDOW = 256
-
-/**
- * A slot as the ordering search sees it: false when free, else the open file's f_flags access
- * bits (O_ACCMODE and O_PATH), or MODE_UNKNOWN; undefined for an inherited fd the log has not
- * decided.
- */
-type Slot = number | false | undefined
-const MODE_UNKNOWN = -1
-
-/** What the ordering search may ask about the table while it tries an order. */
-interface Probe {
-  slot(fd: number): Slot
-}
-
-/** Whether a file opened with @mode allows a call that needs @need (fdget, FMODE_READ, ...). */
-function modeAllows(mode: number, need: FdNeed): boolean {
-  if (mode === MODE_UNKNOWN || need === 'raw' || need === 'dirfd') return true
-  if (mode & F.O_PATH) return false
-  const acc = mode & F.O_ACCMODE
-  if (need === 'read') return acc !== F.O_WRONLY
-  if (need === 'write') return acc !== F.O_RDONLY
-  return true
-}
-
-type Change = [number, number | false]
-
-/** Lowest-free allocation from @start that the log says returned @n, of a file with @mode. */
-function allocTo(p: Probe, start: number, n: number, mode: number, out: Change[], taken: Set<number>): boolean {
-  if (n < start || n - start > 1 << 16) return false
-  for (let fd = start; fd < n; fd++) {
-    if (taken.has(fd)) continue
-    const o = p.slot(fd)
-    if (o === false) return false
-    if (o === undefined) out.push([fd, MODE_UNKNOWN]) // an inherited fd: it must have been open
-  }
-  if (taken.has(n)) return false
-  const o = p.slot(n)
-  if (o !== false && o !== undefined) return false
-  out.push([n, mode])
-  taken.add(n)
-  return true
-}
-
-const OPEN_MODE_MASK = F.O_ACCMODE | F.O_PATH
-
-/**
- * Whether @e's logged result is possible in the slots @p shows, and the changes it makes; null
- * if impossible. Only fd numbers and access modes matter here (limits and close-on-exec flags
- * are left to the model, which checks every call of the order found).
- */
-function predict(e: SyscallEvent, p: Probe): Change[] | null {
-  const out: Change[] = []
-  const taken = new Set<number>()
-  const ok = e.ret !== null && e.ret >= 0 && !e.errno
-  const bad = e.errno === 'EBADF'
-  const modeOf = (fd: number | undefined): number => {
-    if (fd === undefined) return MODE_UNKNOWN
-    const o = p.slot(fd)
-    return typeof o === 'number' ? o : MODE_UNKNOWN
-  }
-  const use = (fd: number | undefined, need: FdNeed = 'any'): boolean => {
-    if (fd === undefined || fd < 0) return true
-    const o = p.slot(fd)
-    if (ok) return o !== false && (o === undefined || modeAllows(o, need))
-    if (bad) return o === false || o === undefined || !modeAllows(o, need) || o === MODE_UNKNOWN
-    return o !== false
-  }
-  const name = e.name
-  switch (name) {
-    case 'close': {
-      const fd = intArg(e.arg(0))
-      if (fd === undefined) return out
-      const o = p.slot(fd)
-      if (bad) return o === false || o === undefined ? out : null
-      if (o === false) return null
-      out.push([fd, false])
-      return out
-    }
-    case 'dup2':
-    case 'dup3': {
-      const o = intArg(e.arg(0))
-      const n = intArg(e.arg(1))
-      if (o === undefined || n === undefined) return out
-      if (!ok) return out
-      if (p.slot(o) === false) return null
-      out.push([n, modeOf(o)])
-      return out
-    }
-    case 'fcntl':
-    case 'fcntl64': {
-      const fd = intArg(e.arg(0))
-      const cmd = e.arg(1)
-      if (cmd === 'F_DUPFD' || cmd === 'F_DUPFD_CLOEXEC') {
-        if (!ok) {
-          if (!bad || fd === undefined) return out
-          const o = p.slot(fd)
-          return o === false || o === undefined ? out : null
-        }
-        if (fd !== undefined && p.slot(fd) === false) return null
-        return allocTo(p, intArg(e.arg(2)) ?? 0, e.ret!, modeOf(fd), out, taken) ? out : null
-      }
-      if (bad && (cmd === 'F_GETFD' || cmd === 'F_SETFD')) {
-        const o = fd === undefined ? undefined : p.slot(fd)
-        return o === false || o === undefined ? out : null
-      }
-      return use(fd, cmd === 'F_GETFL' || cmd === 'F_GETFD' || cmd === 'F_SETFD' || cmd === 'F_DUPFD_QUERY' || cmd === 'F_CREATED_QUERY' ? 'raw' : 'any') ? out : null
-    }
-    case 'pipe':
-    case 'pipe2':
-    case 'socketpair': {
-      if (!ok) return out
-      const fds = intArray(e.arg(name === 'socketpair' ? 3 : 0))
-      if (!fds || fds.length !== 2) return out
-      const pipe = name !== 'socketpair'
-      return allocTo(p, 0, fds[0]!, pipe ? F.O_RDONLY : F.O_RDWR, out, taken) && allocTo(p, 0, fds[1]!, pipe ? F.O_WRONLY : F.O_RDWR, out, taken) ? out : null
-    }
-    case 'recvmsg': {
-      if (!use(intArg(e.arg(0)))) return null
-      if (!ok) return out
-      for (const fd of scmRights(e.arg(1))) if (!allocTo(p, 0, fd, MODE_UNKNOWN, out, taken)) return null
-      return out
-    }
-    case 'ioctl':
-    case 'signalfd':
-    case 'signalfd4': {
-      const fd = intArg(e.arg(0))
-      if (fd === -1) return ok ? (allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null) : out
-      return use(fd, name === 'ioctl' && (e.arg(1) === 'FIOCLEX' || e.arg(1) === 'FIONCLEX') ? 'raw' : 'any') ? out : null
-    }
-    case 'mmap': {
-      const flags = e.arg(3) ?? ''
-      return flags.includes('MAP_ANONYMOUS') || use(intArg(e.arg(4))) ? out : null
-    }
-    case 'dup': {
-      const fd = intArg(e.arg(0))
-      if (!use(fd, 'raw')) return null
-      if (!ok) return out
-      return allocTo(p, 0, e.ret!, modeOf(fd), out, taken) ? out : null
-    }
-    case 'accept':
-    case 'accept4': {
-      if (!use(intArg(e.arg(0)))) return null
-      if (!ok) return out
-      return allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null
-    }
-    case 'open':
-    case 'openat':
-    case 'openat2':
-    case 'creat': {
-      if (!ok) return out
-      let mode = F.O_WRONLY
-      if (name !== 'creat') {
-        const w = name === 'openat2' ? structField(e.arg(2), 'flags') : e.arg(name === 'open' ? 1 : 2)
-        mode = (parseFlagWord(w, OPEN_FLAGS)?.value ?? 0) & OPEN_MODE_MASK
-      }
-      return allocTo(p, 0, e.ret!, mode, out, taken) ? out : null
-    }
-    default: {
-      if (WINDOW_WRITERS.has(name)) {
-        // the other one-fd creators: socket, eventfd, epoll_create, memfd, timerfd, inotify, pidfd_open
-        if (!ok) return out
-        return allocTo(p, 0, e.ret!, F.O_RDWR, out, taken) ? out : null
-      }
-      const uses = FD_USERS[name]
-      if (!uses) return out
-      const fds = uses.filter((u) => u.need !== 'dirfd')
-      if (bad && fds.length > 1) return fds.some((u) => use(intArg(e.arg(u.arg)), u.need)) ? out : null
-      for (const u of fds) if (!use(intArg(e.arg(u.arg)), u.need)) return null
-      return out
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dispatch table
-
-const HANDLERS = new Map<string, Handler>([
-  ['open', (r, e, t) => r.open(e, t)],
-  ['openat', (r, e, t) => r.open(e, t)],
-  ['openat2', (r, e, t) => r.open(e, t)],
-  ['creat', (r, e, t) => r.open(e, t)],
-  ['close', (r, e, t) => r.close(e, t)],
-  ['close_range', (r, e, t) => r.closeRange(e, t)],
-  ['dup', (r, e, t) => {
-    const fd = intArg(e.arg(0))
-    if (fd === undefined) return r.undecodable(e, t)
-    if (fd < 0 || fd > 0x7fffffff) {
-      r.useFd(e, t, fd, 'raw', e.errno === 'EBADF')
-      return
-    }
-    r.create(e, t, 'dup', [fd], 0, 'anon', { fd, need: 'raw' })
-  }],
-  ['dup2', (r, e, t) => r.dup23(e, t, false)],
-  ['dup3', (r, e, t) => r.dup23(e, t, true)],
-  ['fcntl', (r, e, t) => r.fcntl(e, t)],
-  ['fcntl64', (r, e, t) => r.fcntl(e, t)],
-  ['ioctl', (r, e, t) => r.ioctl(e, t)],
-  ['pipe', (r, e, t) => r.pair(e, t, 'pipe2')],
-  ['pipe2', (r, e, t) => r.pair(e, t, 'pipe2')],
-  ['socketpair', (r, e, t) => r.pair(e, t, 'socketpair')],
-  ['socket', (r, e, t) => {
-    const dom = parseFlagWord(e.arg(0), DOMAINS)?.value ?? 1
-    const type = parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 1
-    r.create(e, t, 'socket', [dom, type, intArg(e.arg(2)) ?? 0], 0, 'sock')
-  }],
-  ['accept', (r, e, t) => {
-    const fd = intArg(e.arg(0))
-    if (fd === undefined) return r.undecodable(e, t)
-    r.create(e, t, 'accept4', [fd, 0], 0, 'sock', { fd, need: 'any' })
-  }],
-  ['accept4', (r, e, t) => {
-    const fd = intArg(e.arg(0))
-    if (fd === undefined) return r.undecodable(e, t)
-    r.create(e, t, 'accept4', [fd, parseFlagWord(e.arg(3), CREATE_FLAGS)?.value ?? 0], 0, 'sock', { fd, need: 'any' })
-  }],
-  ['eventfd', (r, e, t) => r.create(e, t, 'eventfd2', [intArg(e.arg(0)) ?? 0, 0])],
-  ['eventfd2', (r, e, t) => r.create(e, t, 'eventfd2', [intArg(e.arg(0)) ?? 0, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
-  ['epoll_create', (r, e, t) => r.create(e, t, 'epoll_create', [intArg(e.arg(0)) ?? 1])],
-  ['epoll_create1', (r, e, t) => r.create(e, t, 'epoll_create1', [parseFlagWord(e.arg(0), CREATE_FLAGS)?.value ?? 0])],
-  ['memfd_create', (r, e, t) => r.create(e, t, 'memfd_create', [parseQuoted(e.arg(0))?.value ?? '', parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
-  ['timerfd_create', (r, e, t) => {
-    const clk = e.arg(0) === 'CLOCK_REALTIME' ? 0 : 1
-    r.create(e, t, 'timerfd_create', [clk, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])
-  }],
-  ['signalfd', (r, e, t) => signalfd(r, e, t, 0)],
-  ['signalfd4', (r, e, t) => signalfd(r, e, t, parseFlagWord(e.arg(3), CREATE_FLAGS)?.value ?? 0)],
-  ['inotify_init', (r, e, t) => r.create(e, t, 'inotify_init1', [0])],
-  ['inotify_init1', (r, e, t) => r.create(e, t, 'inotify_init1', [parseFlagWord(e.arg(0), CREATE_FLAGS)?.value ?? 0])],
-  ['pidfd_open', (r, e, t) => r.create(e, t, 'pidfd_open', [intArg(e.arg(0)) ?? 0, parseFlagWord(e.arg(1), CREATE_FLAGS)?.value ?? 0])],
-  ['recvmsg', (r, e, t) => r.recvmsg(e, t)],
-  ['sendmsg', (r, e, t) => r.sendmsg(e, t)],
-  ['mmap', (r, e, t) => r.mmap(e, t)],
-  ['clone', (r, e, t) => r.clone(e, t)],
-  ['clone3', (r, e, t) => r.clone(e, t)],
-  ['fork', (r, e, t) => r.clone(e, t)],
-  ['vfork', (r, e, t) => r.clone(e, t)],
-  ['execve', (r, e, t) => r.execve(e, t)],
-  ['execveat', (r, e, t) => r.execve(e, t)],
-  ['unshare', (r, e, t) => r.unshare(e, t)],
-  ['setrlimit', (r, e, t) => r.rlimit(e, t)],
-  ['getrlimit', (r, e, t) => r.rlimit(e, t)],
-  ['prlimit64', (r, e, t) => r.rlimit(e, t)],
-])
-
-function signalfd(r: Replayer, e: SyscallEvent, t: Task, flags: number): void {
-  const fd = intArg(e.arg(0))
-  if (fd === undefined) return r.undecodable(e, t)
-  if (fd === -1) {
-    r.create(e, t, 'signalfd4', [-1, flags])
-    return
-  }
-  // an existing signalfd is updated and returned
-  r.genericUse(e, t, [{ arg: 0, need: 'any' }])
 }
 
 /** Replays a whole log given as events (tests, small logs). */

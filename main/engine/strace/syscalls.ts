@@ -1,7 +1,7 @@
 /**
- * What the replayer knows about each system call name as strace prints it: which arguments are
- * fds, which calls create fds, and which calls never touch an fd table. Log-side knowledge for
- * decoding strace's text; the kernel's behaviour lives in the engine.
+ * Log-side vocabulary for decoding strace's text: how a call uses an fd argument, and the
+ * symbolic names strace prints for flags and commands. What each system call means to the
+ * replayer is declared once in calls.ts; the kernel's behaviour lives in the engine.
  */
 import * as F from '../kernel/include/flags'
 
@@ -27,94 +27,6 @@ export interface FdUse {
   /** For `dirfd`: index of the flags argument that may hold AT_EMPTY_PATH. */
   flags?: number
 }
-
-const u = (arg: number, need: FdNeed = 'any'): FdUse => ({ arg, need })
-const d = (arg: number, path: number, flags?: number): FdUse => ({ arg, need: 'dirfd', path, flags })
-
-/**
- * fd arguments of calls that use existing fds (and create none). Calls not listed here and not
- * handled elsewhere are counted as unsupported (or ignored, see IGNORED).
- */
-export const FD_USERS: Readonly<Record<string, readonly FdUse[]>> = {
-  read: [u(0, 'read')], readv: [u(0, 'read')], pread64: [u(0, 'read')], preadv: [u(0, 'read')], preadv2: [u(0, 'read')],
-  write: [u(0, 'write')], writev: [u(0, 'write')], pwrite64: [u(0, 'write')], pwritev: [u(0, 'write')], pwritev2: [u(0, 'write')],
-  lseek: [u(0)], _llseek: [u(0)],
-  fstat: [u(0, 'raw')], fstatfs: [u(0, 'raw')], fchdir: [u(0, 'raw')],
-  newfstatat: [d(0, 1, 3)], fstatat64: [d(0, 1, 3)], statx: [d(0, 1, 2)],
-  faccessat: [d(0, 1)], faccessat2: [d(0, 1, 3)], readlinkat: [d(0, 1)], mkdirat: [d(0, 1)], mknodat: [d(0, 1)],
-  unlinkat: [d(0, 1)], fchmodat: [d(0, 1)], fchmodat2: [d(0, 1, 3)], fchownat: [d(0, 1, 4)], utimensat: [d(0, 1, 3)],
-  futimesat: [d(0, 1)], symlinkat: [d(1, 0)], renameat: [d(0, 1), d(2, 3)], renameat2: [d(0, 1), d(2, 3)],
-  linkat: [d(0, 1, 4), d(2, 3)], name_to_handle_at: [d(0, 1, 4)], execveat: [d(0, 1, 4)],
-  getxattrat: [d(0, 1, 2)], setxattrat: [d(0, 1, 2)], listxattrat: [d(0, 1, 2)], removexattrat: [d(0, 1, 2)],
-  fchmod: [u(0)], fchown: [u(0)], fsync: [u(0)], fdatasync: [u(0)], syncfs: [u(0)], ftruncate: [u(0)],
-  fallocate: [u(0)], fadvise64: [u(0)], readahead: [u(0)], sync_file_range: [u(0)], flock: [u(0)],
-  getdents: [u(0)], getdents64: [u(0)],
-  fgetxattr: [u(0)], fsetxattr: [u(0)], flistxattr: [u(0)], fremovexattr: [u(0)],
-  sendfile: [u(0, 'write'), u(1, 'read')], splice: [u(0), u(2)], tee: [u(0), u(1)], vmsplice: [u(0)],
-  copy_file_range: [u(0, 'read'), u(2, 'write')],
-  bind: [u(0)], listen: [u(0)], connect: [u(0)], getsockname: [u(0)], getpeername: [u(0)], shutdown: [u(0)],
-  setsockopt: [u(0)], getsockopt: [u(0)], sendto: [u(0)], recvfrom: [u(0)], sendmsg: [u(0)], sendmmsg: [u(0)],
-  epoll_wait: [u(0)], epoll_pwait: [u(0)], epoll_pwait2: [u(0)], epoll_ctl: [u(0), u(2)],
-  inotify_add_watch: [u(0)], inotify_rm_watch: [u(0)],
-  timerfd_settime: [u(0)], timerfd_gettime: [u(0)],
-  pidfd_send_signal: [u(0)],
-  fanotify_mark: [u(0)],
-  io_uring_enter: [u(0)], io_uring_register: [u(0)],
-  setns: [u(0)],
-  mq_timedsend: [u(0)], mq_timedreceive: [u(0)], mq_notify: [u(0)], mq_getsetattr: [u(0)],
-  quotactl_fd: [u(0)], fsconfig: [u(0)], mount_setattr: [d(0, 1)], move_mount: [d(0, 1), d(2, 3)],
-  landlock_add_rule: [u(0)], landlock_restrict_self: [u(0)],
-  file_getattr: [d(0, 1)], file_setattr: [d(0, 1)],
-}
-
-/**
- * Calls that never read or change an fd table (by name). They are counted in `syscalls` and in
- * `ignored`, never silently dropped.
- */
-export const IGNORED: ReadonlySet<string> = new Set([
-  'brk', 'munmap', 'mprotect', 'madvise', 'mremap', 'msync', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mincore',
-  'arch_prctl', 'set_tid_address', 'set_robust_list', 'get_robust_list', 'rseq', 'prctl',
-  'rt_sigaction', 'rt_sigprocmask', 'rt_sigreturn', 'rt_sigsuspend', 'rt_sigpending', 'rt_sigtimedwait', 'sigaltstack',
-  'rt_sigqueueinfo', 'rt_tgsigqueueinfo', 'kill', 'tkill', 'tgkill', 'pause', 'alarm', 'setitimer', 'getitimer',
-  'getpid', 'getppid', 'gettid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getresuid', 'getresgid', 'getgroups',
-  'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setgroups', 'setfsuid', 'setfsgid',
-  'getpgrp', 'getpgid', 'setpgid', 'getsid', 'setsid', 'capget', 'capset', 'personality',
-  'futex', 'futex_waitv', 'sched_yield', 'sched_getaffinity', 'sched_setaffinity', 'sched_getparam',
-  'sched_setparam', 'sched_getscheduler', 'sched_setscheduler', 'sched_get_priority_max', 'sched_get_priority_min',
-  'getpriority', 'setpriority', 'ioprio_get', 'ioprio_set',
-  'nanosleep', 'clock_nanosleep', 'clock_gettime', 'clock_getres', 'clock_settime', 'gettimeofday', 'time', 'times',
-  'getrandom', 'uname', 'sysinfo', 'getcpu', 'getrusage', 'umask', 'sync',
-  'wait4', 'waitid', 'exit', 'exit_group', 'restart_syscall',
-  'access', 'stat', 'lstat', 'statfs', 'chdir', 'chroot', 'getcwd', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink',
-  'readlink', 'chmod', 'chown', 'lchown', 'utime', 'utimes', 'mknod', 'truncate', 'getxattr', 'lgetxattr', 'setxattr',
-  'lsetxattr', 'listxattr', 'llistxattr', 'removexattr', 'lremovexattr',
-  'select', 'pselect6', 'poll', 'ppoll',
-  'membarrier', 'mbind', 'set_mempolicy', 'get_mempolicy', 'migrate_pages', 'move_pages', 'pkey_alloc', 'pkey_free',
-  'pkey_mprotect', 'process_vm_readv', 'process_vm_writev', 'ptrace', 'syslog', 'vhangup', 'acct', 'reboot',
-  'sethostname', 'setdomainname', 'iopl', 'ioperm', 'adjtimex', 'clock_adjtime', 'swapon', 'swapoff', 'mount',
-  'umount2', 'pivot_root', 'shmget', 'shmat', 'shmdt', 'shmctl', 'semget', 'semop', 'semctl', 'semtimedop', 'msgget',
-  'msgsnd', 'msgrcv', 'msgctl', 'get_mempolicy', 'kcmp', 'sched_getattr', 'sched_setattr', 'seccomp',
-  'set_thread_area', 'get_thread_area', 'modify_ldt', 'riscv_flush_icache', 'cacheflush', 'socketcall',
-  'landlock_create_ruleset_version', 'map_shadow_stack', 'lsm_get_self_attr', 'lsm_set_self_attr', 'lsm_list_modules',
-  'getrlimit',
-])
-
-/** Calls that create exactly one fd, returned as the result (lowest free fd unless noted). */
-export const FD_CREATORS: ReadonlySet<string> = new Set([
-  'open', 'openat', 'openat2', 'creat', 'open_by_handle_at', 'dup', 'socket', 'accept', 'accept4', 'eventfd', 'eventfd2',
-  'epoll_create', 'epoll_create1', 'memfd_create', 'memfd_secret', 'timerfd_create', 'inotify_init', 'inotify_init1',
-  'fanotify_init', 'pidfd_open', 'pidfd_getfd', 'userfaultfd', 'perf_event_open', 'io_uring_setup', 'open_tree',
-  'open_tree_attr', 'fsopen', 'fsmount', 'fspick', 'mq_open', 'landlock_create_ruleset',
-])
-
-/** Calls whose effect on the table can make an in-flight neighbour's result depend on order. */
-export const TABLE_WRITERS: ReadonlySet<string> = new Set([
-  ...FD_CREATORS, 'close', 'close_range', 'dup2', 'dup3', 'fcntl', 'fcntl64', 'pipe', 'pipe2', 'socketpair', 'recvmsg',
-  'recvmmsg', 'execve', 'execveat', 'unshare', 'ioctl', 'signalfd', 'signalfd4', 'clone', 'clone3', 'fork', 'vfork',
-  'setrlimit', 'prlimit64',
-])
-
-export const CLONE_CALLS: ReadonlySet<string> = new Set(['clone', 'clone3', 'fork', 'vfork', 'clone2'])
 
 // ---------------------------------------------------------------------------------------------
 // Symbolic names as strace prints them

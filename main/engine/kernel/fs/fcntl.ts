@@ -8,15 +8,17 @@ import type { File } from '../include/types'
 import { EBADF, EFAULT, EINVAL, EPERM } from '../include/errno'
 import {
   F_CREATED_QUERY, F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_GETFL, F_GETLK, F_GETOWN, F_OFD_GETLK,
-  F_OFD_SETLK, F_OFD_SETLKW, F_SETFD, F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, FD_CLOEXEC, FMODE_PATH, O_APPEND,
+  F_OFD_SETLK, F_OFD_SETLKW, F_SETFD, F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, FD_CLOEXEC, FMODE_CREATED, FMODE_PATH, O_APPEND,
   O_CLOEXEC, O_NOATIME, SETFL_MASK, FASYNC,
 } from '../include/flags'
 import { f_dupfd, fdget_raw, fdput, get_close_on_exec, set_close_on_exec, fget_raw } from './file'
 import { fput } from './file_table'
 import { fcntl_getlk, fcntl_setlk, type Flock } from './locks'
 
-/** check_fcntl_cmd: the commands allowed on O_PATH files. */
-function check_fcntl_cmd(cmd: number): boolean {
+/** check_fcntl_cmd: the commands allowed on O_PATH files (those the profile's kernel knows). */
+function check_fcntl_cmd(k: Kernel, cmd: number): boolean {
+  if (cmd === F_DUPFD_QUERY && !k.profile.fcntl_dupfd_query) return false
+  if (cmd === F_CREATED_QUERY && !k.profile.fcntl_created_query) return false
   return cmd === F_DUPFD || cmd === F_DUPFD_CLOEXEC || cmd === F_GETFD || cmd === F_SETFD || cmd === F_GETFL ||
     cmd === F_DUPFD_QUERY || cmd === F_CREATED_QUERY
 }
@@ -49,13 +51,16 @@ export const do_fcntl = kfunc('do_fcntl', function* (k: Kernel, fd: number, cmd:
     case F_DUPFD: return yield* f_dupfd(k, argl >>> 0, filp, 0)
     case F_DUPFD_CLOEXEC: return yield* f_dupfd(k, argl >>> 0, filp, O_CLOEXEC)
     case F_DUPFD_QUERY: {
+      if (!k.profile.fcntl_dupfd_query) return -EINVAL // added in v6.10
       const other = yield* fget_raw(k, argl)
       if (!other) return -EBADF
       const same = other === filp ? 1 : 0
       yield* fput(k, other)
       return same
     }
-    case F_CREATED_QUERY: return 0 // SIM: FMODE_CREATED is not tracked
+    case F_CREATED_QUERY:
+      if (!k.profile.fcntl_created_query) return -EINVAL // added in v6.12
+      return filp.f_mode & FMODE_CREATED ? 1 : 0
     case F_GETFD: return get_close_on_exec(k, fd) ? FD_CLOEXEC : 0
     case F_SETFD:
       yield* set_close_on_exec(k, fd, (argl & FD_CLOEXEC) !== 0)
@@ -82,7 +87,7 @@ export const sys_fcntl = kfunc('sys_fcntl', function* (k: Kernel, fd: number, cm
   const f = yield* fdget_raw(k, fd)
   if (!f.file) return -EBADF
   let err: number
-  if (f.file.f_mode & FMODE_PATH && !check_fcntl_cmd(cmd)) err = -EBADF
+  if (f.file.f_mode & FMODE_PATH && !check_fcntl_cmd(k, cmd)) err = -EBADF
   else {
     tracedStub(k, 'security_file_fcntl', [f.file.id, cmd], 'LSM hook')
     err = yield* do_fcntl(k, fd, cmd, arg, f.file)

@@ -13,7 +13,7 @@ import type { FileOperations } from '../include/types'
 import { EBADF, EEXIST, EINVAL, ENOENT, EPERM, ESRCH } from '../include/errno'
 import {
   EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, IN_CLOEXEC,
-  IN_NONBLOCK, MFD_ALLOW_SEALING, MFD_CLOEXEC, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, PIDFD_NONBLOCK, SFD_CLOEXEC,
+  IN_NONBLOCK, MFD_ALLOW_SEALING, MFD_CLOEXEC, O_CLOEXEC, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, PIDFD_NONBLOCK, SFD_CLOEXEC,
   SFD_NONBLOCK, TFD_CLOEXEC, TFD_NONBLOCK,
 } from '../include/flags'
 import { anon_inode_getfd } from './anon_inodes'
@@ -147,7 +147,8 @@ export const do_inotify_init = kfunc('do_inotify_init', function* (k: Kernel, fl
  * @kernel kernel/pid.c SYSCALL_DEFINE2(pidfd_open), pidfd_create()
  */
 export const sys_pidfd_open = kfunc('sys_pidfd_open', function* (k: Kernel, pid: number, flags: number): KGen<number> {
-  if (flags & ~(PIDFD_NONBLOCK | 8 /* PIDFD_THREAD */)) return -EINVAL
+  // PIDFD_THREAD (O_EXCL) is known from v6.9
+  if (flags & ~(PIDFD_NONBLOCK | (k.profile.pidfd_thread ? O_EXCL /* PIDFD_THREAD */ : 0))) return -EINVAL
   if (pid <= 0) return -EINVAL
   const t = k.tasks.get(pid)
   if (!k.oracle && (!t || t.state === 'dead')) return -ESRCH

@@ -13,7 +13,7 @@ import {
   ERESTART_RESTARTBLOCK,
 } from '../include/errno'
 import {
-  AT_FDCWD, FMODE_ATOMIC_POS, FMODE_OPENED, FMODE_PATH, FMODE_READ, FMODE_STREAM, FMODE_WRITE, FMODE_WRITER,
+  AT_FDCWD, FMODE_ATOMIC_POS, FMODE_CREATED, FMODE_OPENED, FMODE_PATH, FMODE_READ, FMODE_STREAM, FMODE_WRITE, FMODE_WRITER,
   O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_PATH, O_TRUNC, O_WRONLY, O_RDWR, VALID_OPEN_FLAGS,
 } from '../include/flags'
 import { file_count } from '../include/file_ref'
@@ -141,10 +141,12 @@ export const do_dentry_open = kfunc('do_dentry_open', function* (k: Kernel, f: F
 export const do_filp_open = kfunc('do_filp_open', function* (k: Kernel, dfd: number, path: string, flags: number): KGen<File | number> {
   yield { obj: 'vfs', w: (flags & O_CREAT) !== 0, what: `path walk ${path}` }
   let inode: Inode | null
+  let created = false
   if (k.oracle) {
     if (k.oracle.ret < 0) return k.oracle.ret
     inode = k.vfs.lookup(path) ?? k.vfs.create(path, k.oracle.kind ?? (flags & O_DIRECTORY ? 'dir' : 'reg'))
     if (!inode) return -ENOENT
+    created = k.oracle.created === true
   } else {
     void dfd
     inode = k.vfs.lookup(path)
@@ -157,6 +159,7 @@ export const do_filp_open = kfunc('do_filp_open', function* (k: Kernel, dfd: num
       if (p.kind !== 'dir') return -ENOTDIR
       inode = k.vfs.create(path, 'reg')
       if (!inode) return -ENOENT
+      created = true
     }
     if (flags & O_DIRECTORY && inode.kind !== 'dir') return -ENOTDIR
     if (inode.kind === 'dir' && (flags & O_ACCMODE) !== 0 && !(flags & O_PATH)) return -EISDIR
@@ -173,6 +176,7 @@ export const do_filp_open = kfunc('do_filp_open', function* (k: Kernel, dfd: num
     yield* fput(k, f)
     return err
   }
+  if (created) f.f_mode |= FMODE_CREATED // atomic_open/vfs_create set it (fcntl F_CREATED_QUERY)
   return f
 })
 

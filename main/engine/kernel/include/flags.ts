@@ -43,6 +43,8 @@ export const FMODE_PATH = 1 << 14
 export const FMODE_ATOMIC_POS = 1 << 15
 export const FMODE_WRITER = 1 << 16
 export const FMODE_OPENED = 1 << 19
+/** The open created the file (fcntl F_CREATED_QUERY), v6.12 FMODE_CREATED. */
+export const FMODE_CREATED = 1 << 20
 export const FMODE_STREAM = 1 << 21
 export const FMODE_BACKING = 1 << 24
 export const FMODE_NEED_UNMOUNT = 1 << 28
@@ -147,6 +149,8 @@ export const EPOLL_CTL_DEL = 2
 export const EPOLL_CTL_MOD = 3
 export const FIOCLEX = 0x5451
 export const FIONCLEX = 0x5450
+export const FIONBIO = 0x5421
+export const FIOASYNC = 0x5452
 
 /** Names of flag words, for printing and for lab C. */
 export const OPEN_FLAG_NAMES: ReadonlyArray<readonly [string, number]> = [
