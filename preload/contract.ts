@@ -77,7 +77,14 @@ export interface ExerciseView {
   readonly title: string
   readonly prompt: string
   readonly hasStarter: boolean
+  /** predict: the offered answers, if the lab gives them. */
+  readonly choices: readonly string[]
+  /** The names of the public tests (hidden ones run only when graded). */
+  readonly tests: readonly string[]
+  readonly hiddenTests: number
   readonly results: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[] | null
+  /** What the last answer's wrong choice or failing test suggests (labs that name misconceptions). */
+  readonly misconceptions?: readonly { readonly id: string; readonly explain: string }[]
 }
 
 export interface LabView {

@@ -47,6 +47,7 @@ export function labView(lab: Lab): LabView {
     scenarios: lab.scenarios.map((s) => ({ name: s.name, title: s.title || s.name })),
     exercises: lab.exercises.map((e): ExerciseView => ({
       id: e.id, kind: e.kind, points: e.points, title: e.title, prompt: e.prompt, hasStarter: !!e.starter, results: null,
+      choices: [...e.choices], tests: e.tests.filter((t) => !t.hidden).map((t) => t.testName), hiddenTests: e.tests.filter((t) => t.hidden).length,
     })),
   }
 }

@@ -52,6 +52,7 @@ export class Session implements SessionCommands {
   /** The micro-step the last forward move started from ("this step" spans it to the cursor). */
   private spanFrom = 0
   private readonly results = new Map<string, ExerciseView['results']>()
+  private readonly misconceptions = new Map<string, { id: string; explain: string }[]>()
 
   constructor(private readonly deps: SessionDeps = {}) {}
 
@@ -226,6 +227,7 @@ export class Session implements SessionCommands {
     this.file = file
     this.edits.clear()
     this.results.clear()
+    this.misconceptions.clear()
     this.explored = []
     this.compiled = null
     this.resetRun()
@@ -399,10 +401,14 @@ export class Session implements SessionCommands {
         : visible.map((t) => ({ name: `${t.block.testName}${multi ? ` [${t.profile}]` : ''}`, ok: t.pass, message: t.reasons.join('; ') }))),
     ]
     this.results.set(ex.id, results)
+    // Misconceptions the answer triggered (labs that name them; read optionally until every lab engine has them).
+    const mis = (r as { misconceptions?: readonly { id: string; explain: string }[] }).misconceptions ?? []
+    this.misconceptions.set(ex.id, mis.map((m) => ({ id: m.id, explain: m.explain })))
     const hidden = r.tests.length - visible.length
     const out = [
       C.bold(`exercise ${ex.id}: ${results.filter((x) => x.ok).length} of ${results.length} check(s) pass${hidden ? C.dim(` (+ ${hidden} hidden test run(s) when graded)`) : ''}`),
       ...results.map((x) => (x.ok ? C.green(`  ✓ ${x.name}`) : C.red(`  ✖ ${x.name}: ${x.message}`))),
+      ...mis.map((m) => C.yellow(`  ? ${m.explain}`)),
     ]
     return this.up({ lab: this.view(), output: out, error: null })
   }
@@ -410,7 +416,7 @@ export class Session implements SessionCommands {
   private view(): LabView | null {
     if (!this.lab) return null
     const v = labView(this.lab)
-    return { ...v, exercises: v.exercises.map((e) => ({ ...e, results: this.results.get(e.id) ?? null })) }
+    return { ...v, exercises: v.exercises.map((e) => ({ ...e, results: this.results.get(e.id) ?? null, misconceptions: this.misconceptions.get(e.id) ?? [] })) }
   }
 
   sessionSubmission(student: string): FileText | null {

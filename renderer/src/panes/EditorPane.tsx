@@ -10,7 +10,7 @@ import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
 import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
-import { actions } from '../state/actions'
+import { actions, setEditorReader } from '../state/actions'
 
 type Ed = Parameters<OnMount>[0]
 const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info }
@@ -25,7 +25,6 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
   const kind = useAppState((s) => s.session.kind)
   const editorRef = useRef<Ed | null>(null)
   const decorations = useRef<ReturnType<Ed['createDecorationsCollection']> | null>(null)
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const applying = useRef(false)
   const [mounted, setMounted] = useState(0)
 
@@ -84,6 +83,13 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
         {(run?.stack ?? []).map((s, i, a) => <span key={i} className={i === a.length - 1 ? 'crumb last' : 'crumb'}>{s}</span>)}
         {!run?.stack.length ? <span className="muted">not running</span> : null}
       </nav>
+      {run?.elsewhere ? (
+        <div className="elsewhere" role="note" data-testid="elsewhere">
+          <span>▸ now in lab code this editor does not show{run.elsewhere.block ? <> (lib <b>{run.elsewhere.block}</b>)</> : null}:</span>
+          <span className="muted">{run.elsewhere.file}:{run.elsewhere.line}</span>
+          <code>{run.elsewhere.text}</code>
+        </div>
+      ) : null}
       <div className="editor-host">
         <Editor
           language={kind === 'strace' ? 'plaintext' : LABC}
@@ -97,12 +103,12 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
           onMount={(ed) => {
             editorRef.current = ed
             decorations.current = ed.createDecorationsCollection()
+            if (!presenter) setEditorReader(() => ed.getValue())
             setMounted((n) => n + 1)
           }}
           onChange={(value) => {
-            if (applying.current || value === undefined) return
-            if (timer.current) clearTimeout(timer.current)
-            timer.current = setTimeout(() => void actions.edit(value), 250)
+            if (applying.current || value === undefined || presenter) return
+            actions.typed(value)
           }}
         />
       </div>

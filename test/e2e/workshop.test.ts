@@ -1,0 +1,180 @@
+// A workshop's faults (issue 12) in real Chromium on the shipped course: Run tests judges what is
+// in the editor and never loses it (type, run, reload, export); a reload keeps the lab, the
+// scenario, the predictions, the name and the results; a detached file stays drawn; a statement
+// step shows all it changed; Cancel does not freeze the panes; a terminal call with a missing
+// argument is an error; explorer results belong to their scenario.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { ROOT, assertClean, openApp, type Harness } from './helpers/browser'
+
+const SHOTS = process.env.FDLAB_SHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'out/screenshots')
+let h: Harness
+let page: Page
+const norm = (s: string) => s.replace(/\u00a0/g, ' ')
+const termText = async () => norm(await page.locator('.xterm-rows').innerText())
+const editorText = async () => norm(await page.locator('.area-editor .editor .view-lines').innerText())
+const cursor = () => page.locator('[data-testid="cursor"]').innerText()
+async function typeInTerminal(line: string): Promise<void> {
+  await page.locator('.term-host .xterm').click()
+  await page.keyboard.type(line)
+  await page.keyboard.press('Enter')
+}
+async function currentLineText(): Promise<string> {
+  return norm(await page.evaluate(() => {
+    const deco = document.querySelector('.area-editor .editor .current-step-line')
+    const top = (deco?.parentElement as HTMLElement | null)?.style.top
+    const line = [...document.querySelectorAll<HTMLElement>('.area-editor .editor .view-line')].find((l) => l.style.top === top)
+    return line?.innerText ?? ''
+  }))
+}
+async function clickStep(name: RegExp): Promise<number> {
+  const before = await cursor()
+  await page.getByRole('button', { name }).first().click()
+  await expect.poll(cursor).not.toBe(before)
+  return Number(await cursor())
+}
+async function openLab(file: string, heading: string): Promise<void> {
+  await page.goto(`${h.server.url}?lab=${file}`)
+  await page.getByRole('heading', { name: heading }).waitFor()
+}
+async function replaceEditorText(text: string): Promise<void> {
+  await page.locator('.area-editor .editor .view-lines').click()
+  await page.keyboard.press('Control+A')
+  await page.keyboard.insertText(text)
+}
+const card = (id: string) => page.locator(`[data-exercise="${id}"]`)
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  h = await openApp()
+  page = h.page
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+describe('no lost work', () => {
+  const GOOD = 'long my_close(unsigned int fd) { long r = close_fd(fd); return r; }'
+
+  it('Run tests judges the text in the editor, not the starter (typed a moment ago, not yet checked)', async () => {
+    await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
+    await page.locator('[data-lab="01-close-path.lab.md"]').click()
+    await page.getByRole('heading', { name: 'The close(2) path, layer by layer' }).waitFor()
+    await page.getByRole('tab', { name: /Exercises/ }).click()
+    await card('my-close').getByRole('button', { name: /Open the starter/ }).click()
+    await expect.poll(editorText).toContain('return close_fd(fd);')
+    // Garbage, and Run tests at once (before the editor's debounced check).
+    await replaceEditorText('long my_close(unsigned int fd) { return frobnicate( ; }')
+    await card('my-close').getByRole('button', { name: /Run tests/ }).click()
+    await expect.poll(() => card('my-close').locator('.results').innerText(), { timeout: 30000 }).toMatch(/✖/)
+    expect(await card('my-close').locator('.results').innerText()).not.toMatch(/✓/)
+    // The editor still holds the answer: nothing replaced it with the starter.
+    expect(await editorText()).toContain('frobnicate(')
+    await replaceEditorText(GOOD)
+    await card('my-close').getByRole('button', { name: /Run tests/ }).click()
+    await expect.poll(() => card('my-close').locator('.results').innerText(), { timeout: 30000 }).toMatch(/✓ closes-the-fd/)
+    expect(await card('my-close').innerText()).toMatch(/hidden test/)
+  })
+
+  it('a prediction from the offered choices and the name survive a reload with the answer and its results', async () => {
+    await card('next-fd').getByRole('radio', { name: '4' }).check()
+    await page.getByLabel('Your name or student id').fill('Ada Lovelace')
+    // The last keystrokes of the answer, then reload at once.
+    await page.locator('.area-editor .editor .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type(' // last')
+    await page.reload()
+    await page.getByRole('heading', { name: 'The close(2) path, layer by layer' }).waitFor()
+    expect(new URL(page.url()).searchParams.get('lab')).toBe('01-close-path.lab.md')
+    await expect.poll(editorText).toContain(`${GOOD} // last`)
+    await page.getByRole('tab', { name: /Exercises/ }).click()
+    await expect.poll(() => card('my-close').locator('.results').innerText()).toMatch(/✓ closes-the-fd/)
+    expect(await card('my-close').innerText()).toMatch(/changed since this run/)
+    expect(await card('next-fd').getByRole('radio', { name: '4' }).isChecked()).toBe(true)
+    expect(await page.getByLabel('Your name or student id').inputValue()).toBe('Ada Lovelace')
+    await page.screenshot({ path: join(SHOTS, 'exercises-after-reload.png') })
+  })
+
+  it('the exported submission holds the typed answer and the prediction', async () => {
+    const exp = page.waitForEvent('download')
+    await page.getByRole('button', { name: /Export submission/ }).click()
+    const sub = JSON.parse(readFileSync(await (await exp).path(), 'utf8')) as { student: string; answers: Record<string, string> }
+    expect(sub.student).toBe('Ada Lovelace')
+    expect(sub.answers['my-close']).toBe(`${GOOD} // last`)
+    expect(sub.answers['next-fd']).toBe('4')
+    await page.evaluate(() => localStorage.clear())
+  })
+})
+
+describe('the objects the lab is about stay on screen', () => {
+  it('the pinned file of lab 2 is drawn with its holders after filp_close took it out of the table', async () => {
+    await openLab('02-binder-deferred-close.lab.md', "Binder's deferred close")
+    await page.getByRole('button', { name: 'the count after step 3' }).click()
+    await expect.poll(editorText).toContain('observe("after_filp_close"')
+    // Step over the statements up to fput(f): filp_close has dropped the table's reference, the pin holds the file.
+    for (let i = 0; i < 20 && !/^\s*fput\(f\)/.test(await currentLineText()); i++) await clickStep(/^Step ▸/)
+    expect(await currentLineText()).toMatch(/^\s*fput\(f\);/)
+    const pinned = page.locator('.files article.file', { hasText: '/tmp/pinned' })
+    await expect.poll(() => pinned.count()).toBe(1)
+    expect(await pinned.getAttribute('aria-label')).toMatch(/file_count 1, in no fd table/)
+    // The reference filp_close left (get_file's, in the driver's code) and the one it dropped in the step.
+    expect(await pinned.innerText()).toMatch(/a reference held by the running code/)
+    expect(await pinned.locator('.seg.dropped').count()).toBe(1)
+    expect(await pinned.innerText()).toMatch(/2→1 this step/)
+    await page.screenshot({ path: join(SHOTS, 'detached-file.png') })
+  })
+
+  it('stepping over close(fd) shows the emptied slot with the file it held, and the current line', async () => {
+    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()
+    await expect.poll(editorText).toContain('open("/dev/marker"')
+    await clickStep(/^Step ▸/)
+    await clickStep(/^Step ▸/)
+    await expect.poll(() => page.locator('.fdtable tr[data-fd="3"]').innerText()).toContain('/dev/marker')
+    await clickStep(/^Step ▸/)
+    // The step ran the whole close, the marker driver's ->flush (a lib of the lab) included.
+    expect(await currentLineText()).toContain('expect(task_works(getpid())')
+    const row = page.locator('.fdtable tr[data-fd="3"]')
+    expect(await row.getAttribute('class')).toBe('changed')
+    expect(await row.locator('s.was').innerText()).toMatch(/file#\d+ \/dev\/marker/)
+    await page.screenshot({ path: join(SHOTS, 'step-over-close.png') })
+  })
+})
+
+describe('the terminal and the explorer', () => {
+  it('a system call with a missing argument is an error with its column and closes nothing', async () => {
+    await typeInTerminal('close')
+    await expect.poll(termText).toMatch(/terminal:1:7: error\[shell-args\]: close: missing argument FD/)
+    await typeInTerminal('ls -l /proc/100/fd')
+    await expect.poll(termText).toMatch(/0 -> /)
+  })
+
+  it('explorer results belong to their scenario', async () => {
+    await openLab('02-binder-deferred-close.lab.md', "Binder's deferred close")
+    await page.getByRole('button', { name: 'close_fd inside the ioctl' }).click()
+    await page.getByRole('button', { name: /Explore/ }).click()
+    await page.locator('.explore .outcomes li').first().waitFor({ timeout: 60000 })
+    await page.getByRole('button', { name: /Binder's deferred close: clean/ }).click()
+    await expect.poll(editorText).toContain('BINDER_FREE_FD')
+    await expect.poll(() => page.locator('.explore .outcomes li').count()).toBe(0)
+  })
+
+  it('after Cancel the panes follow the next steps', async () => {
+    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await page.getByRole('button', { name: 'close(-1) and a double close' }).click()
+    // Run at once: the run is of the text just typed (an endless loop), not of the scenario before it.
+    await replaceEditorText('process app { int i = 0; while (1) { i = getpid(); } }')
+    await page.getByRole('button', { name: /Run/ }).first().click()
+    await page.getByRole('button', { name: /Cancel run/ }).click()
+    await expect.poll(() => page.locator('.statusbar').innerText()).toMatch(/cancelled; the lab was reloaded at step 0/)
+    for (let i = 1; i <= 3; i++) expect(await clickStep(/^µ$/)).toBe(i)
+    await expect.poll(() => page.locator('.fdtable').count()).toBeGreaterThan(0)
+    await page.evaluate(() => localStorage.clear())
+  })
+
+  it('made no external request, no CSP violation, no console or page error', async () => {
+    assertClean(h, await h.cspViolations())
+  })
+})
