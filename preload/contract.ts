@@ -96,7 +96,11 @@ export interface LabView {
   readonly markdown: string
   readonly scenarios: readonly { readonly name: string; readonly title: string }[]
   readonly exercises: readonly ExerciseView[]
+  /** Presenter slides, when the lab's engine gives them (`<!-- slide scenario=NAME goto=LABEL -->`). */
+  readonly slides?: readonly SlideView[]
 }
+
+export interface SlideView { readonly title: string; readonly markdown: string; readonly scenario?: string; readonly goto?: string; readonly line: number }
 
 export interface RunView {
   readonly cursor: number

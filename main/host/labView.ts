@@ -37,8 +37,20 @@ export function labMarkdown(lab: Lab): string {
   return out.join('\n')
 }
 
+/** The lab's slides (read optionally: the slide parser is wired into parseLab by another part of the engine). */
+function slidesOf(lab: Lab): LabView['slides'] {
+  const raw = (lab as { slides?: readonly { title: string; markdown: string; scenario?: string; goto?: string; line: number }[] }).slides
+  if (!Array.isArray(raw) || raw.length === 0) return undefined
+  return raw.map((x) => ({
+    title: String(x.title ?? ''), markdown: String(x.markdown ?? ''), line: Number(x.line) || 0,
+    ...(x.scenario ? { scenario: String(x.scenario) } : {}), ...(x.goto ? { goto: String(x.goto) } : {}),
+  }))
+}
+
 export function labView(lab: Lab): LabView {
+  const slides = slidesOf(lab)
   return {
+    ...(slides ? { slides } : {}),
     id: lab.meta.id,
     title: lab.meta.title,
     version: lab.meta.version,

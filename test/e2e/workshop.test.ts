@@ -126,6 +126,30 @@ describe('the objects the lab is about stay on screen', () => {
     await page.screenshot({ path: join(SHOTS, 'detached-file.png') })
   })
 
+  it('presenter mode: every pane the lab needs, large captioned segments, micro-steps and step into; Esc from the terminal leaves', async () => {
+    await page.getByRole('button', { name: /Present/ }).click()
+    const p = page.locator('[data-testid="presenter"]')
+    await p.waitFor()
+    const pinned = p.locator('.files article.file', { hasText: '/tmp/pinned' })
+    expect(await pinned.locator('.seg-caption').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/−1\s*dropped now/)]))
+    expect(await p.locator('.presenter-legend').innerText()).toMatch(/counted reference[\s\S]*borrowed, not counted[\s\S]*dropped this step/)
+    expect(await p.locator('.taskwork').count()).toBe(1)
+    await page.screenshot({ path: join(SHOTS, 'presenter.png') })
+    const c = Number(await p.locator('.big-counter b').innerText())
+    await p.getByRole('button', { name: 'µ' }).click()
+    await expect.poll(() => p.locator('.big-counter b').innerText()).toBe(String(c + 1))
+    await p.getByRole('button', { name: /Into/ }).click()
+    await expect.poll(async () => Number(await p.locator('.big-counter b').innerText())).toBeGreaterThan(c + 1)
+    // The terminal (hidden behind presenter mode) had the focus: Esc still leaves.
+    await page.evaluate(() => (document.querySelector('.xterm-helper-textarea') as HTMLElement | null)?.focus())
+    await page.keyboard.press('Escape')
+    await p.waitFor({ state: 'detached' })
+    await page.getByRole('button', { name: /Present/ }).click()
+    await p.waitFor()
+    await p.getByRole('button', { name: 'leave presenter mode' }).click()
+    await p.waitFor({ state: 'detached' })
+  })
+
   it('stepping over close(fd) shows the emptied slot with the file it held, and the current line', async () => {
     await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
     await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()

@@ -19,6 +19,17 @@ export function holderLabel(h: HolderView): string {
   }
 }
 
+/** A short name of a holder, for the captions under large segments. */
+export function holderShort(h: HolderView): string {
+  switch (h.kind) {
+    case 'fd': return `fd ${h.fd}`
+    case 'fdget': return h.light ? 'borrow' : 'fdget'
+    case 'pin': return /^lab:(\w+)@/.exec(h.label)?.[1] ?? 'pin'
+    case 'transaction': return 'transaction'
+    case 'other': return 'the caller'
+  }
+}
+
 /** What each holder will do with its reference. */
 export function holderFate(h: HolderView): string {
   switch (h.kind) {
@@ -62,14 +73,14 @@ function FileCard({ f, changed, delta: d, large, dropped }: {
   f: FileView; changed: boolean; delta: { from: number; to: number } | null; large: boolean
   dropped: readonly { files: string; fd: number; step: number }[]
 }) {
-  const segs: { cls: string; label: string }[] = []
+  const segs: { cls: string; label: string; short?: string }[] = []
   let countedSegs = 0
   let borrowed = 0
   for (const h of f.holders) {
     const n = h.kind === 'other' ? h.count : 1
     if (counted(h)) countedSegs += n
     else borrowed += n
-    for (let i = 0; i < n && segs.length < MAX_DRAWN; i++) segs.push({ cls: counted(h) ? 'seg counted' : 'seg borrowed', label: holderLabel(h) })
+    for (let i = 0; i < n && segs.length < MAX_DRAWN; i++) segs.push({ cls: counted(h) ? 'seg counted' : 'seg borrowed', label: holderLabel(h), short: holderShort(h) })
   }
   for (let i = countedSegs; i < f.count && segs.length < MAX_DRAWN; i++) segs.push({ cls: 'seg counted unattributed', label: 'reference (holder not named by the engine)' })
   const undrawn = Math.max(f.count, countedSegs) + borrowed - segs.length
@@ -97,7 +108,7 @@ function FileCard({ f, changed, delta: d, large, dropped }: {
           {segs.map((s, i) => (
             <span key={i} className="seg-box">
               <span className={s.cls} title={s.label} />
-              {large ? <span className="seg-caption">{s.cls.includes('dropped') ? <><b className="warn">−1</b> dropped now</> : s.cls.includes('borrowed') ? <>borrow<br /><span className="muted">not counted</span></> : <>+1 {s.label.split(' · ')[0]}<br /><span className="muted">counted</span></>}</span> : null}
+              {large ? <span className="seg-caption">{s.cls.includes('dropped') ? <><b className="warn">−1</b> dropped now</> : s.cls.includes('borrowed') ? <>borrow<br /><span className="muted">not counted</span></> : <>+1 {s.short ?? 'reference'}<br /><span className="muted">counted</span></>}</span> : null}
             </span>
           ))}
           {undrawn > 0 ? <span className="muted small">+{undrawn}</span> : null}
