@@ -167,6 +167,49 @@ describe('the objects the lab is about stay on screen', () => {
   })
 })
 
+describe('keyboard only', () => {
+  const active = () => page.evaluate(() => {
+    const a = document.activeElement as HTMLElement | null
+    return { tag: a?.tagName ?? '', text: (a?.innerText ?? '').slice(0, 80), inDialog: !!a?.closest('[role="dialog"]'), inEditor: !!a?.closest('.monaco-editor') }
+  })
+  it('the main flow: the labs dialog keeps the focus, a lab opens on its title, F-keys step from the editor, Esc Tab leaves it', async () => {
+    await page.evaluate(() => localStorage.clear())
+    await page.goto(h.server.url)
+    await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
+    await expect.poll(async () => (await active()).text).toMatch(/The close\(2\) path/)
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab')
+      expect((await active()).inDialog).toBe(true)
+    }
+    // Back to the first lab and open it.
+    while (!/The close\(2\) path/.test((await active()).text)) await page.keyboard.press('Tab')
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'The close(2) path, layer by layer' }).waitFor()
+    await expect.poll(async () => (await active()).tag).toBe('H1')
+    // Into the editor with Tab only.
+    for (let i = 0; i < 80 && !(await active()).inEditor; i++) await page.keyboard.press('Tab')
+    expect((await active()).inEditor).toBe(true)
+    await page.keyboard.press('F10')
+    await expect.poll(cursor).not.toBe('–')
+    await page.keyboard.press('F10')
+    const c = Number(await cursor())
+    await expect.poll(async () => Number(await cursor())).toBeGreaterThan(1)
+    const at = Number(await cursor())
+    await page.keyboard.press('Shift+F10')
+    await expect.poll(async () => Number(await cursor())).toBe(at - 1)
+    expect(await page.locator('.monaco-menu').count()).toBe(0)
+    expect(c).toBeGreaterThan(0)
+    // Tab indents inside the editor; Esc then Tab leaves it.
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Tab')
+    expect((await active()).inEditor).toBe(false)
+    await page.keyboard.press('Control+Shift+P')
+    await page.locator('[data-testid="presenter"]').waitFor()
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="presenter"]').waitFor({ state: 'detached' })
+  })
+})
+
 describe('the terminal and the explorer', () => {
   it('a system call with a missing argument is an error with its column and closes nothing', async () => {
     await typeInTerminal('close')
