@@ -7,6 +7,7 @@
  * built on demand by the engine for the visible fd window only.
  */
 import { ViewCache } from './viewCache'
+import { straceArgs } from '../engine/machine/format'
 import { createMachine, type Machine } from '../engine/machine/Machine'
 import type { RunStatus } from '../engine/machine/Machine'
 import type { Program } from '../engine/machine/user'
@@ -94,7 +95,7 @@ class StackTracker {
           st.length = 0
           this.where.set(e.tid, e.line > 0 ? { line: e.line, col: e.col } : null)
           break
-        case 'sys_enter': st.push(`${e.name}(${e.args.map((a) => (typeof a === 'string' ? JSON.stringify(a) : String(a))).join(', ')})`); break
+        case 'sys_enter': st.push(`${e.name}(${straceArgs(e.name, e.args)})`); break
         case 'sys_exit': st.pop(); break
         case 'enter': st.push(e.fn); break
         case 'exit': st.pop(); break

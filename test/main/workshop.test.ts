@@ -154,3 +154,19 @@ describe('Perfetto export', () => {
     for (const st of stacks.values()) expect(st).toEqual([])
   })
 })
+
+describe('names, not numbers', () => {
+  it('clone and close_range flags, dup3 and pipe2 flags print symbolically; ioctl commands by name in the call path', async () => {
+    const { straceArgs } = await import('../../main/engine/machine/format')
+    expect(straceArgs('unshare', [0x400])).toBe('CLONE_FILES')
+    expect(straceArgs('unshare', [0x400 | 0x200 | 0x80000000])).toBe('CLONE_FS|CLONE_FILES|0x80000000')
+    expect(straceArgs('close_range', [3, 4294967295, 4])).toBe('3, 4294967295, CLOSE_RANGE_CLOEXEC')
+    expect(straceArgs('dup3', [3, 7, 0o2000000])).toBe('3, 7, O_CLOEXEC')
+    const s = createSession()
+    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionScenario('naive')
+    let u = s.sessionStep('micro', 1)
+    for (let i = 0; i < 300 && !u.run!.stack.some((x) => x.startsWith('ioctl(')); i++) u = s.sessionStep('micro', 1)
+    expect(u.run!.stack.find((x) => x.startsWith('ioctl('))).toMatch(/^ioctl\(3, BINDER_CLOSE_NAIVE, 3\)$/)
+  })
+})
