@@ -175,6 +175,10 @@ export class Session implements SessionCommands {
     if (!(tl instanceof Timeline) || !this.lab) return null
     const p = tl.labPosition()
     if (!p || p.file === this.editorFile()) return null
+    // Only while lab code runs: user code (no kernel frame), or inside a driver operation the lab
+    // defines (a frame like marker_fops.flush); not a stale position once the kernel moved on.
+    const stack = tl.view().stack
+    if (stack.length > 1 && !stack.slice(1).some((f) => /^\w+\.\w+$/.test(f))) return null
     const text = p.file === this.lab.file ? (this.lab.source.split(/\r?\n/)[p.line - 1] ?? '') : ''
     const block = [...this.lab.libs.entries()].find(([, b]) => p.line > b.fenceLine && p.line < b.closeLine)?.[0] ?? ''
     return { file: p.file, line: p.line, col: p.col, text: text.trim(), block }

@@ -167,6 +167,34 @@ describe('the objects the lab is about stay on screen', () => {
   })
 })
 
+describe('the timeline', () => {
+  it('dragging the thumb scrubs: the run lands where it was released; phases are named by the labels', async () => {
+    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await page.getByRole('button', { name: 'the lowest free fd and next_fd' }).click()
+    await page.getByRole('button', { name: /Run/ }).first().click()
+    await expect.poll(termText, { timeout: 20000 }).toMatch(/run done at step \d+/)
+    const total = Number(await page.locator('[data-testid="total"]').innerText())
+    expect(await page.locator('.timeline .phase').count()).toBeGreaterThan(0)
+    expect(await page.locator('.timeline .phase-name').first().innerText()).toMatch(/\w/)
+    const range = page.locator('.timeline input[type="range"]')
+    const box = (await range.boundingBox())!
+    const y = box.y + box.height / 2
+    // From the start to 80 % of the track, slowly, as a hand would.
+    await page.mouse.move(box.x + 8, y)
+    await page.mouse.down()
+    for (let i = 1; i <= 20; i++) {
+      await page.mouse.move(box.x + 8 + (box.width * 0.8 - 8) * (i / 20), y)
+      await page.waitForTimeout(30)
+    }
+    await page.mouse.up()
+    const released = Number(await range.inputValue())
+    expect(released).toBeGreaterThan(total * 0.6)
+    await expect.poll(async () => Number(await cursor())).toBe(released)
+    await expect.poll(async () => Number(await range.inputValue())).toBe(released)
+    await page.screenshot({ path: join(SHOTS, 'timeline-phases.png') })
+  })
+})
+
 describe('keyboard only', () => {
   const active = () => page.evaluate(() => {
     const a = document.activeElement as HTMLElement | null

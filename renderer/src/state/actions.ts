@@ -159,6 +159,8 @@ export const actions = {
   run: async () => { await actions.flushEdit(); return session('run', () => fdlab().sessionRun()) },
   step: async (kind: StepKind = 'over', count = 1) => { await actions.flushEdit(); return session('step', () => fdlab().sessionStep(kind, count)) },
   back: (count = 1) => session('step back', () => fdlab().sessionBack(count)),
+  /** Scrubbing the timeline: no busy state (the thumb stays usable), answers merged in order. */
+  scrub: (step: number) => fdlab().sessionGoto(Math.max(0, Math.floor(step))).then((u) => store.apply(u), (e) => fail('goto', e)),
   goto: (step: number) => session('goto', () => fdlab().sessionGoto(Math.max(0, Math.floor(step)))),
   reset: () => session('reset', () => fdlab().sessionReset()),
   explore: async () => { await actions.flushEdit(); return session('explore', () => fdlab().sessionExplore({ bound: 2, maxRuns: 100_000 })) },
