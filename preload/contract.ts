@@ -10,9 +10,10 @@
 import type { Snapshot, FileView, FilesView, HolderView } from '../main/engine/machine/snapshotTypes'
 import type { ProfileName } from '../main/engine/sim/profile'
 import type { TraceEvent } from '../main/engine/sim/trace'
-import { bool, int, nullable, obj, oneOf, str, type Check } from './checks'
+import type { SpanChange } from '../main/engine/machine/changes'
+import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from './checks'
 
-export type { Snapshot, FileView, FilesView, HolderView, ProfileName, TraceEvent }
+export type { Snapshot, FileView, FilesView, HolderView, ProfileName, TraceEvent, SpanChange }
 
 // ---------------------------------------------------------------------------------------------
 // Data shapes
@@ -76,7 +77,14 @@ export interface ExerciseView {
   readonly title: string
   readonly prompt: string
   readonly hasStarter: boolean
+  /** predict: the offered answers, if the lab gives them. */
+  readonly choices: readonly string[]
+  /** The names of the public tests (hidden ones run only when graded). */
+  readonly tests: readonly string[]
+  readonly hiddenTests: number
   readonly results: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[] | null
+  /** What the last answer's wrong choice or failing test suggests (labs that name misconceptions). */
+  readonly misconceptions?: readonly { readonly id: string; readonly explain: string }[]
 }
 
 export interface LabView {
@@ -88,7 +96,11 @@ export interface LabView {
   readonly markdown: string
   readonly scenarios: readonly { readonly name: string; readonly title: string }[]
   readonly exercises: readonly ExerciseView[]
+  /** Presenter slides, when the lab's engine gives them (`<!-- slide scenario=NAME goto=LABEL -->`). */
+  readonly slides?: readonly SlideView[]
 }
+
+export interface SlideView { readonly title: string; readonly markdown: string; readonly scenario?: string; readonly goto?: string; readonly line: number }
 
 export interface RunView {
   readonly cursor: number
@@ -103,6 +115,13 @@ export interface RunView {
   readonly next: string
   /** The trace events of the micro-step just taken (refcount from→to, slot changes...). */
   readonly events: readonly TraceEvent[]
+  /**
+   * What changed in the step just taken (a statement or function step is many micro-steps) and
+   * in the current thread's system call so far.
+   */
+  readonly change: { readonly step: SpanChange; readonly syscall: SpanChange | null }
+  /** Where the current thread is when that is lab code the editor does not show (a lib of the lab). */
+  readonly elsewhere: { readonly file: string; readonly line: number; readonly col: number; readonly text: string; readonly block: string } | null
 }
 
 export interface ExploreView {
@@ -136,6 +155,8 @@ export interface Completion { readonly start: number; readonly candidates: reado
 export interface ViewRequest { from: number; to: number }
 export interface ExploreRequest { bound: number; maxRuns: number }
 export interface AnswerRequest { exercise: string; answer: string }
+/** Texts kept by the renderer (autosaved drafts, predictions) given back to a fresh session. */
+export interface RestoreRequest { edits: { key: string; text: string }[] }
 
 /** Names the editor offers for completion and hover, for the session's kernel profile. */
 export interface LanguageInfo {
@@ -183,6 +204,10 @@ export interface SessionCommands {
   sessionSubmission(student: string): FileText | null
   /** The lab file with the current edits spliced in (Save Lab). */
   sessionLabFile(): FileText | null
+  /** Give the session the texts of scenarios and exercises (keys as sessionScenario takes them) without switching. */
+  sessionRestore(req: RestoreRequest): SessionUpdate
+  /** The run so far as a Chrome/Perfetto trace (JSON trace events). */
+  sessionPerfetto(): FileText | null
   /** Completion and hover data for the editor (the lab C API of the current profile). */
   sessionLanguage(): LanguageInfo
 }
@@ -258,6 +283,8 @@ export const CONTRACT = {
   sessionAnswer: { channel: 'session:answer', args: [obj({ exercise: str(200), answer: str(MAX_TEXT) })] },
   sessionSubmission: { channel: 'session:submission', args: [str(200)] },
   sessionLabFile: { channel: 'session:lab-file', args: [] },
+  sessionRestore: { channel: 'session:restore', args: [obj({ edits: arrayOf(obj({ key: str(200), text: str(MAX_TEXT) }), 500) })] },
+  sessionPerfetto: { channel: 'session:perfetto', args: [] },
   sessionLanguage: { channel: 'session:language', args: [] },
   sessionCancel: { channel: 'session:cancel', args: [] },
 } as const satisfies Contract

@@ -37,8 +37,20 @@ export function labMarkdown(lab: Lab): string {
   return out.join('\n')
 }
 
+/** The lab's slides (read optionally: the slide parser is wired into parseLab by another part of the engine). */
+function slidesOf(lab: Lab): LabView['slides'] {
+  const raw = (lab as { slides?: readonly { title: string; markdown: string; scenario?: string; goto?: string; line: number }[] }).slides
+  if (!Array.isArray(raw) || raw.length === 0) return undefined
+  return raw.map((x) => ({
+    title: String(x.title ?? ''), markdown: String(x.markdown ?? ''), line: Number(x.line) || 0,
+    ...(x.scenario ? { scenario: String(x.scenario) } : {}), ...(x.goto ? { goto: String(x.goto) } : {}),
+  }))
+}
+
 export function labView(lab: Lab): LabView {
+  const slides = slidesOf(lab)
   return {
+    ...(slides ? { slides } : {}),
     id: lab.meta.id,
     title: lab.meta.title,
     version: lab.meta.version,
@@ -47,6 +59,7 @@ export function labView(lab: Lab): LabView {
     scenarios: lab.scenarios.map((s) => ({ name: s.name, title: s.title || s.name })),
     exercises: lab.exercises.map((e): ExerciseView => ({
       id: e.id, kind: e.kind, points: e.points, title: e.title, prompt: e.prompt, hasStarter: !!e.starter, results: null,
+      choices: [...e.choices], tests: e.tests.filter((t) => !t.hidden).map((t) => t.testName), hiddenTests: e.tests.filter((t) => t.hidden).length,
     })),
   }
 }

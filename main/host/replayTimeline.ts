@@ -126,6 +126,7 @@ export class ReplayTimeline {
       location: e && 'line' in e ? { line: e.line, col: 1 } : null,
       stack: e && 'pid' in e ? [`pid ${e.pid}`, describe(e)] : [],
       next: next ? describe(next) : '',
+      labPos: null,
     }
   }
 

@@ -31,7 +31,7 @@ export class CancelledError extends Error {
   }
 }
 
-const SETUP: ReadonlySet<SessionMethod> = new Set(['sessionLoad', 'sessionEdit', 'sessionScenario', 'sessionProfile'])
+const SETUP: ReadonlySet<SessionMethod> = new Set(['sessionLoad', 'sessionRestore', 'sessionEdit', 'sessionScenario', 'sessionProfile'])
 
 /**
  * Calls session methods in a worker. `cancel()` terminates the worker (the only way to stop a
@@ -120,8 +120,8 @@ export class EngineClient {
     if (this.broken) throw new Error(`the engine worker cannot start: ${this.broken}`)
     if (method === 'sessionLoad') this.setup.length = 0
     if (SETUP.has(method)) {
-      // Only the latest edit/scenario/profile matters after the load.
-      const i = this.setup.findIndex((c) => c.method === method && method !== 'sessionLoad')
+      // Only the latest edit/scenario/profile matters after the load; every restore is kept.
+      const i = this.setup.findIndex((c) => c.method === method && method !== 'sessionLoad' && method !== 'sessionRestore')
       if (i >= 0) this.setup.splice(i, 1)
       this.setup.push({ method, args })
     }

@@ -5,7 +5,7 @@
  * from the engine (snapshots, trace events, formatters, the lab parser and lab C front end).
  */
 import type {
-  AnswerRequest, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, LabView, LanguageInfo, Progress, ProfileName, RunView, SessionCommands,
+  AnswerRequest, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, LabView, LanguageInfo, Progress, ProfileName, RestoreRequest, RunView, SessionCommands,
   SessionUpdate, StepKind, TimelineMark, ViewRequest,
 } from '../../preload/contract'
 import { parseLab, type Lab } from '../engine/lab/labFile'
@@ -15,6 +15,8 @@ import type { TraceEvent } from '../engine/sim/trace'
 import type { Interp } from '../engine/lab/labc/rt/interp'
 import { judgeExercise } from '../engine/lab/labRun'
 import { explore, encodeSchedule } from '../engine/machine/explorer'
+import { changesBetween, syscallStart } from '../engine/machine/changes'
+import { perfettoTrace } from '../engine/machine/perfetto'
 import { Timeline } from './timeline'
 import { ReplayTimeline } from './replayTimeline'
 import { compile, createFor, explorerFactory, isLabStopError, labExplorer, type Compiled } from './labScenario'
@@ -47,7 +49,10 @@ export class Session implements SessionCommands {
   private rt: Interp | null = null
   private rtSeen = { rt: null as Interp | null, errors: 0, output: 0 }
   private explored: { schedule: number[]; summary: string }[] = []
+  /** The micro-step the last forward move started from ("this step" spans it to the cursor). */
+  private spanFrom = 0
   private readonly results = new Map<string, ExerciseView['results']>()
+  private readonly misconceptions = new Map<string, { id: string; explain: string }[]>()
 
   constructor(private readonly deps: SessionDeps = {}) {}
 
@@ -125,6 +130,12 @@ export class Session implements SessionCommands {
     this.tl = null
     this.rt = null
     this.marksKey = ''
+    this.spanFrom = 0
+  }
+
+  /** Explorer results belong to the scenario, source and profile they were computed for. */
+  private dropExplored(): void {
+    this.explored = []
   }
 
   private runView(): RunView | null {
@@ -134,7 +145,43 @@ export class Session implements SessionCommands {
     const atEnd = tl.cursor === tl.total
     const status: RunView['status'] = tl.total === 0 && !tl.ended ? 'ready'
       : atEnd && tl.ended ? (tl.ended === 'schedule-mismatch' ? 'error' : tl.ended) : 'paused'
-    return { cursor: tl.cursor, total: tl.total, status, snapshot: v.snapshot, location: v.location, stack: v.stack, next: v.next, events: v.events }
+    return {
+      cursor: tl.cursor, total: tl.total, status, snapshot: v.snapshot, location: v.location, stack: v.stack, next: v.next, events: v.events,
+      change: this.change(), elsewhere: this.elsewhere(),
+    }
+  }
+
+  /** What changed in the step just taken and in the current thread's system call so far. */
+  private change(): RunView['change'] {
+    const tl = this.tl!
+    const cur = tl.cursor
+    if (tl instanceof ReplayTimeline) {
+      const one = tl.view().snapshot.changed
+      return { step: { from: Math.max(0, cur - 1), to: cur, changed: one, slots: [], refs: [], nextFd: [] }, syscall: null }
+    }
+    const from = Math.min(this.spanFrom, Math.max(0, cur - 1))
+    // The trace of the machine holds every event up to its step: enough when it is at or past the cursor.
+    const evs = tl.m.stepNo >= cur ? tl.m.k.trace.events : tl.eventsUpTo(cur)
+    const step = changesBetween(evs, from, cur)
+    const tid = tl.m.schedule[cur - 1]
+    const start = tid === undefined ? null : syscallStart(evs, tid, cur)
+    const syscall = start === null ? null : changesBetween(evs, Math.max(0, start - 1), cur)
+    return { step, syscall }
+  }
+
+  /** Lab code the editor does not show, when the current thread is in it (a lib of the lab). */
+  private elsewhere(): RunView['elsewhere'] {
+    const tl = this.tl
+    if (!(tl instanceof Timeline) || !this.lab) return null
+    const p = tl.labPosition()
+    if (!p || p.file === this.editorFile()) return null
+    // Only while lab code runs: user code (no kernel frame), or inside a driver operation the lab
+    // defines (a frame like marker_fops.flush); not a stale position once the kernel moved on.
+    const stack = tl.view().stack
+    if (stack.length > 1 && !stack.slice(1).some((f) => /^\w+\.\w+$/.test(f))) return null
+    const text = p.file === this.lab.file ? (this.lab.source.split(/\r?\n/)[p.line - 1] ?? '') : ''
+    const block = [...this.lab.libs.entries()].find(([, b]) => p.line > b.fenceLine && p.line < b.closeLine)?.[0] ?? ''
+    return { file: p.file, line: p.line, col: p.col, text: text.trim(), block }
   }
 
   /** Timeline marks, recomputed when the known run grew (the machine is then at its end). */
@@ -184,6 +231,7 @@ export class Session implements SessionCommands {
     this.file = file
     this.edits.clear()
     this.results.clear()
+    this.misconceptions.clear()
     this.explored = []
     this.compiled = null
     this.resetRun()
@@ -219,28 +267,32 @@ export class Session implements SessionCommands {
 
   sessionEdit(source: string): SessionUpdate {
     if (this.kind !== 'lab' || !this.scenario) return this.up({ error: 'open a lab first' })
+    const changed = this.edits.get(this.scenario) !== source
     this.edits.set(this.scenario, source)
     this.resetRun()
-    return this.up({ diagnostics: this.diagnostics(), run: null, marks: [], error: null })
+    if (changed) this.dropExplored()
+    return this.up({ diagnostics: this.diagnostics(), run: null, marks: [], error: null, ...(changed ? { explore: null } : {}) })
   }
 
   sessionScenario(name: string): SessionUpdate {
     if (!this.lab) return this.up({ error: 'open a lab first' })
     const key = scenarioKey(this.lab, name)
     if (!key) return this.up({ error: `no scenario or exercise '${name}' in this lab` })
+    if (key !== this.scenario) this.dropExplored()
     this.scenario = key
     this.resetRun()
-    return this.up({ scenario: key, source: this.source(), sourceName: `${key.replace(/^exercise:/, '')}.c`, diagnostics: this.diagnostics(), run: null, marks: [], error: null })
+    return this.up({ explore: this.explored.length ? undefined : null, scenario: key, source: this.source(), sourceName: `${key.replace(/^exercise:/, '')}.c`, diagnostics: this.diagnostics(), run: null, marks: [], error: null })
   }
 
   sessionProfile(profile: ProfileName): SessionUpdate {
+    if (profile !== this.profile) this.dropExplored()
     this.profile = profile
     this.resetRun()
     if (this.kind === 'strace' && this.file) {
       const tl = (this.tl = new ReplayTimeline(this.file.text, this.file.name, profile))
       return this.up({ profile, run: this.runView(), marks: tl.marks() ?? [], output: [C.dim(`kernel profile ${profile}: ${tl.record.mismatchCount} mismatch(es)`)] })
     }
-    return this.up({ profile, diagnostics: this.diagnostics(), run: null, marks: [], output: [C.dim(`kernel profile ${profile}`)] })
+    return this.up({ profile, diagnostics: this.diagnostics(), run: null, marks: [], explore: this.explored.length ? undefined : null, output: [C.dim(`kernel profile ${profile}`)] })
   }
 
   sessionRun(): SessionUpdate {
@@ -248,6 +300,7 @@ export class Session implements SessionCommands {
     if (why && !this.tl) return this.up({ error: why, output: [C.yellow(why)] })
     const tl = this.timeline()
     const from = tl.cursor
+    this.spanFrom = from
     const status = tl.run()
     const lines = this.forward(from, false)
     const v = tl.view().snapshot.violations.filter((x) => x.severity === 'violation').length
@@ -259,6 +312,7 @@ export class Session implements SessionCommands {
     if (why && !this.tl) return this.up({ error: why, output: [C.yellow(why)] })
     const tl = this.timeline()
     const from = tl.cursor
+    this.spanFrom = from
     const n = tl.step(kind, count)
     const out = n === 0 ? [C.dim(`step ${tl.cursor}: nothing left to run (${tl.ended ?? 'waiting'})`)] : this.forward(from, this.graph)
     return this.state(out, { error: null })
@@ -268,6 +322,7 @@ export class Session implements SessionCommands {
     const tl = this.tl
     if (!tl) return this.up({ error: 'nothing to step back from' })
     tl.goto(tl.cursor - count)
+    this.spanFrom = tl.cursor - 1
     // No terminal line: the step counter and the panes say where we are.
     return this.state([])
   }
@@ -275,6 +330,7 @@ export class Session implements SessionCommands {
   sessionGoto(step: number): SessionUpdate {
     const tl = this.tl
     if (!tl) return this.up({ error: 'nothing ran yet' })
+    this.spanFrom = step > tl.cursor && step - tl.cursor <= 1 ? tl.cursor : Math.max(0, step - 1)
     if (step > tl.total) {
       // Past the known run: run forward to it.
       tl.goto(tl.total)
@@ -286,6 +342,7 @@ export class Session implements SessionCommands {
   sessionReset(): SessionUpdate {
     if (!this.tl) return this.up({ run: null, output: [C.dim('reset')] })
     this.tl.goto(0)
+    this.spanFrom = 0
     return this.state([C.dim('⟲ step 0')])
   }
 
@@ -348,10 +405,14 @@ export class Session implements SessionCommands {
         : visible.map((t) => ({ name: `${t.block.testName}${multi ? ` [${t.profile}]` : ''}`, ok: t.pass, message: t.reasons.join('; ') }))),
     ]
     this.results.set(ex.id, results)
+    // Misconceptions the answer triggered (labs that name them; read optionally until every lab engine has them).
+    const mis = (r as { misconceptions?: readonly { id: string; explain: string }[] }).misconceptions ?? []
+    this.misconceptions.set(ex.id, mis.map((m) => ({ id: m.id, explain: m.explain })))
     const hidden = r.tests.length - visible.length
     const out = [
       C.bold(`exercise ${ex.id}: ${results.filter((x) => x.ok).length} of ${results.length} check(s) pass${hidden ? C.dim(` (+ ${hidden} hidden test run(s) when graded)`) : ''}`),
       ...results.map((x) => (x.ok ? C.green(`  ✓ ${x.name}`) : C.red(`  ✖ ${x.name}: ${x.message}`))),
+      ...mis.map((m) => C.yellow(`  ? ${m.explain}`)),
     ]
     return this.up({ lab: this.view(), output: out, error: null })
   }
@@ -359,12 +420,40 @@ export class Session implements SessionCommands {
   private view(): LabView | null {
     if (!this.lab) return null
     const v = labView(this.lab)
-    return { ...v, exercises: v.exercises.map((e) => ({ ...e, results: this.results.get(e.id) ?? null })) }
+    return { ...v, exercises: v.exercises.map((e) => ({ ...e, results: this.results.get(e.id) ?? null, misconceptions: this.misconceptions.get(e.id) ?? [] })) }
   }
 
   sessionSubmission(student: string): FileText | null {
     if (!this.lab || !this.file) return null
     return submission(this.lab, this.file, this.edits, student, this.deps.now?.() ?? new Date(), this.deps.appVersion ?? '0.1.0')
+  }
+
+  sessionRestore(req: RestoreRequest): SessionUpdate {
+    if (!this.lab) return this.up({ error: 'open a lab first' })
+    let current = false
+    for (const { key, text } of req.edits) {
+      const k = scenarioKey(this.lab, key)
+      if (!k) continue
+      this.edits.set(k, text)
+      if (k === this.scenario) current = true
+    }
+    if (current) {
+      this.resetRun()
+      this.dropExplored()
+      return this.up({ source: this.source(), diagnostics: this.diagnostics(), run: null, marks: [], explore: null })
+    }
+    return this.up({})
+  }
+
+  sessionPerfetto(): FileText | null {
+    const tl = this.tl
+    if (!tl || tl.total === 0) return null
+    const m = tl instanceof ReplayTimeline ? tl.m : tl.machineAtCursor()
+    const events = tl instanceof ReplayTimeline ? tl.m.k.trace.events : tl.eventsUpTo(tl.cursor)
+    const threads = m.threads.map((t) => ({ tid: t.tid, pid: t.task.tgid, comm: t.task.comm }))
+    const name = `${(this.lab?.meta.id ?? this.file?.name ?? 'run').replace(/[^\w.-]+/g, '_')}-${(this.scenario ?? 'log').replace(/[^\w.-]+/g, '_')}.perfetto.json`
+    const trace = perfettoTrace(events.filter((e) => e.step <= tl.cursor), threads, { kernel: this.profile, scenario: this.scenario ?? '', steps: String(tl.cursor) })
+    return { name, text: JSON.stringify(trace) }
   }
 
   sessionLabFile(): FileText | null {
@@ -447,6 +536,7 @@ export class Session implements SessionCommands {
       return this.state([C.dim(`→ label ${name} (step ${known})`)])
     }
     const from = tl.cursor
+    this.spanFrom = from
     const at = tl.runUntilLabel(name)
     if (at === null) return this.state([...this.forward(from, false), C.yellow(`label ${name} was not reached (run ${tl.ended ?? 'paused'})`)])
     return this.state([...this.forward(from, false), C.dim(`→ label ${name} (step ${at})`)])
@@ -475,10 +565,11 @@ export class Session implements SessionCommands {
 
   private shell(line: string): SessionUpdate {
     const call = parseShell(line)
-    if (typeof call === 'string') return this.up({ output: [C.red(`${line.split(/\s+/)[0]}: ${call}`)] })
+    if (typeof call === 'string') return this.up({ output: [C.red(call)], error: call })
     const tl = this.timeline()
     if (tl instanceof ReplayTimeline) return this.up({ output: [C.yellow('a replayed log cannot take new system calls: open a lab, or start without one')] })
     const from = tl.cursor
+    this.spanFrom = from
     tl.shell(line, call)
     const out = stepLines(this.eventsSince(from), this.graph)
     const extra = tl.lastInput()?.out

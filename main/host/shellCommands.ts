@@ -7,6 +7,7 @@
 import * as F from '../engine/kernel/include/flags'
 import { SYSCALLS, type SysArg } from '../engine/kernel/syscalls'
 import { parseCommand } from '../engine/machine/shell'
+import { getApi } from '../engine/lab/labc/api'
 
 export interface ShellCall { readonly name: string; readonly args: readonly SysArg[]; readonly out?: 'fds' }
 
@@ -30,9 +31,34 @@ export function isSyscallLine(line: string): boolean {
   return SYSCALL_NAMES.includes(w)
 }
 
-/** Parse a syscall line with the engine's parser; an error message otherwise. */
+/** The arguments a call needs, by name (from its usage line, or its prototype in the lab C API). */
+function requiredArgs(name: string): string[] {
+  const usage = SHELL_SYSCALLS[name]
+  if (usage) return usage.split(/\s+/).slice(1).filter((w) => !w.startsWith('['))
+  const proto = getApi('6.18').fn(name)?.proto ?? ''
+  const params = /\((.*)\)/.exec(proto)?.[1] ?? ''
+  if (!params.trim() || params.trim() === 'void') return []
+  return params.split(',').map((p) => p.trim())
+    // Optional in the shell: a trailing mode, variadic arguments, buffers the shell provides.
+    .filter((p) => p !== '...' && !/\[\d*\]$/.test(p) && !/\bmode$/.test(p))
+    .map((p) => (/(\w+)$/.exec(p)?.[1] ?? p).toUpperCase())
+}
+
+/**
+ * Parse a syscall line with the engine's parser. A missing argument is an error at the column
+ * where it is missing (never a silent 0: `close` alone would close stdin). Errors come back as
+ * one diagnostic line `terminal:1:COL: error[code]: message`.
+ */
 export function parseShell(line: string): ShellCall | string {
   const c = parseCommand(line)
-  if (!c.ok) return `${c.error} (column ${c.column})`
+  if (!c.ok) return `terminal:1:${c.column}: error[shell-syntax]: ${c.error}`
+  const words = [...line.matchAll(/"[^"]*"|\S+/g)]
+  const need = requiredArgs(c.name)
+  const given = words.length - 1
+  if (given < need.length) {
+    const col = line.replace(/\s+$/, '').length + 2
+    const usage = SHELL_SYSCALLS[c.name] ?? `${c.name} ${need.join(' ')}`
+    return `terminal:1:${col}: error[shell-args]: ${c.name}: missing argument ${need[given]} (${given} of ${need.length} given; usage: ${usage})`
+  }
   return { name: c.name, args: c.args, ...(c.out ? { out: c.out } : {}) }
 }

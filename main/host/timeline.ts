@@ -7,6 +7,7 @@
  * built on demand by the engine for the visible fd window only.
  */
 import { ViewCache } from './viewCache'
+import { straceArgs } from '../engine/machine/format'
 import { createMachine, type Machine } from '../engine/machine/Machine'
 import type { RunStatus } from '../engine/machine/Machine'
 import type { Program } from '../engine/machine/user'
@@ -58,6 +59,8 @@ export interface StepView {
   readonly location: SourceSpan | null
   readonly stack: readonly string[]
   readonly next: string
+  /** The lab C position of the current thread in any file (a lib of the lab too), if it runs lab C code. */
+  readonly labPos: { readonly file: string; readonly line: number; readonly col: number } | null
 }
 
 const CACHE_MAX = 2048
@@ -92,7 +95,7 @@ class StackTracker {
           st.length = 0
           this.where.set(e.tid, e.line > 0 ? { line: e.line, col: e.col } : null)
           break
-        case 'sys_enter': st.push(`${e.name}(${e.args.map((a) => (typeof a === 'string' ? JSON.stringify(a) : String(a))).join(', ')})`); break
+        case 'sys_enter': st.push(`${e.name}(${straceArgs(e.name, e.args)})`); break
         case 'sys_exit': st.pop(); break
         case 'enter': st.push(e.fn); break
         case 'exit': st.pop(); break
@@ -283,7 +286,12 @@ export class Timeline {
           // Lab C code: stop when the thread reached another statement (the probe saw it move);
           // the shell has no probe: stop at its next statement's 'user' event.
           const th = m.thread(tid)
-          const moved = this.loaded.probe ? this.tracker.movedAt(m.stepNo, tid) && !this.sameStatement(tid, before) : hit
+          // Lab code the editor does not show (a lib of the lab) is stepped over as part of the
+          // statement that called it, unless the step started there.
+          const shown = (p: { file: string } | undefined) => !this.loaded.editorFile || p?.file === this.loaded.editorFile
+          const moved = this.loaded.probe
+            ? this.tracker.movedAt(m.stepNo, tid) && !this.sameStatement(tid, before) && (!shown(before) || shown(this.tracker.lab.get(tid)))
+            : hit
           if (moved || !th || th.done || (th.pending?.what === WAIT)) break
         } else if (hit) break
         if (m.stepNo >= limit) { this.ended = 'budget'; break }
@@ -425,6 +433,7 @@ export class Timeline {
       location,
       stack: tid !== null && th ? [`${th.task.comm}:${tid}`, ...(this.tracker.stacks.get(tid) ?? [])] : [],
       next: nextTh?.pending ? `${nextTh.task.comm}:${nextTh.tid} ${nextTh.pending.what}` : '',
+      labPos: lab ? { file: lab.file, line: lab.line, col: lab.col } : null,
     }
   }
 
@@ -436,6 +445,11 @@ export class Timeline {
     const v = this.buildView()
     this.put(this.cursor, v)
     return v
+  }
+
+  /** Where the current thread's lab C code is at the cursor (any file). */
+  labPosition(): StepView['labPos'] {
+    return this.view().labPos
   }
 
   /** The machine at the cursor (for terminal inspection). */

@@ -19,8 +19,12 @@ async function start(): Promise<void> {
   createRoot(document.getElementById('root')!).render(<App />)
   const params = new URLSearchParams(location.search)
   const lab = params.get('lab')
-  if (lab) await actions.openBuiltin(lab)
-  else store.ui({ labsOpen: true })
+  if (lab) {
+    // A reload: the lab and scenario come from the URL, the answers from the autosave.
+    await actions.openBuiltin(lab)
+    const scenario = params.get('scenario')
+    if (scenario && store.get().session.kind === 'lab' && scenario !== store.get().session.scenario) await actions.scenario(scenario)
+  } else store.ui({ labsOpen: true })
 }
 
 start().catch((e: unknown) => {

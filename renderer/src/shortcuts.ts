@@ -31,16 +31,38 @@ export function shortcutAction(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaK
   }
 }
 
+const F_KEYS = new Set(['F5', 'F10', 'F11'])
+
 export function installShortcuts(host: HostKind): void {
+  // Capture phase: the run keys work whichever pane has focus (Monaco would otherwise take
+  // Shift+F10 for its context menu, and the terminal the F-keys).
   window.addEventListener('keydown', (e) => {
     if (store.get().ui.presenter) return
     const a = shortcutAction(e)
     if (!a) return
+    if (F_KEYS.has(e.key)) e.stopPropagation()
     // Electron's menu accelerators already fire these; the browser needs them here.
     if (host === 'electron') return
     e.preventDefault()
     onMenuAction(a)
-  })
+  }, true)
+}
+
+/** Focusable elements inside @root, in tab order (visible ones). */
+export function focusables(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')]
+    .filter((el) => !el.hasAttribute('disabled') && el.getClientRects().length > 0)
+}
+
+/** Keep Tab and Shift+Tab inside @root (a modal dialog). */
+export function trapTab(e: { key: string; shiftKey: boolean; preventDefault(): void }, root: HTMLElement | null): void {
+  if (e.key !== 'Tab' || !root) return
+  const els = focusables(root)
+  if (!els.length) return
+  const i = els.indexOf(document.activeElement as HTMLElement)
+  const next = e.shiftKey ? (i <= 0 ? els.length - 1 : i - 1) : (i < 0 || i === els.length - 1 ? 0 : i + 1)
+  e.preventDefault()
+  els[next]!.focus()
 }
 
 export function installDrop(): void {

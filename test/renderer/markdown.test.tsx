@@ -43,3 +43,16 @@ describe('sanitized Markdown', () => {
     expect(safeHref('https://u:p@host/')).toBeNull()
   })
 })
+
+describe('large sources', () => {
+  it('are cut at headings outside fenced code, and nothing is lost', async () => {
+    const { splitParts } = await import('../../renderer/src/components/Markdown')
+    const para = 'word '.repeat(2000)
+    let src = ''
+    for (let i = 0; i < 40; i++) src += `## Part ${i}\n\n${para}\n\n\`\`\`c\n# not a heading ${i}\n\`\`\`\n\n`
+    const parts = splitParts(src)
+    expect(parts.length).toBeGreaterThan(3)
+    expect(parts.join('\n')).toBe(src)
+    for (const p of parts) expect(p.startsWith('## Part') || p === parts[0]).toBe(true)
+  })
+})

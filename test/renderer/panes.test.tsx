@@ -22,7 +22,7 @@ describe('fd table pane', () => {
     expect((html.match(/data-fd="/g) ?? []).length).toBe(4) // fds 0-2 and the slot emptied at this step
   })
   it('draws the slot emptied at this step as an empty, highlighted row', () => {
-    expect(html).toMatch(/<tr class="changed" data-fd="3">.*∅ empty/)
+    expect(html).toMatch(/<tr class="changed" data-fd="3"[^>]*>.*∅ empty/)
   })
   it('gives the bitmaps an accessible name listing the set bits', () => {
     expect(html).toContain('aria-label="open_fds: 0-2"')
@@ -40,8 +40,8 @@ describe('files pane', () => {
   it('draws a light fdget borrow but does not count it', () => {
     expect(counted({ kind: 'fdget', task: 1, fd: 3, light: true })).toBe(false)
     expect(counted({ kind: 'fdget', task: 1, fd: 3, light: false })).toBe(true)
-    expect(text(html)).toMatch(/fdget \(light\) · task 100 on fd 3 borrowed · not counted/)
-    expect(html).toContain('aria-label="0 counted reference(s); 1 borrow(s) not counted"')
+    expect(text(html)).toMatch(/fdget \(light\) · task 100 on fd 3 borrowed · fdput ends it, nothing to put/)
+    expect(html).toContain('aria-label="0 counted reference(s); 1 borrow(s) not counted')
     expect(text(html)).toMatch(/no counted reference left while borrowed by a light fdget/)
   })
   it('marks the refcount change of this step from the trace events', () => {
@@ -78,5 +78,20 @@ describe('bitmaps', () => {
     expect(setBits(['8000000000000000', '0000000000000001'], 0, 128)).toEqual([63, 64])
     expect(setBits(['0000000000000001'], 640, 64)).toEqual([640])
     expect(summarize([0, 1, 2, 5, 9, 10])).toBe('0-2, 5, 9-10')
+  })
+})
+
+describe('changes over the whole step', () => {
+  it('an fd emptied earlier in a statement step is drawn with the file it held, struck through', () => {
+    const snap = { ...snapshot, changed: { ...snapshot.changed, fds: [] } }
+    const html = renderToStaticMarkup(<FdTablePane snap={snap} change={run.change} />)
+    expect(html).toMatch(/<tr class="changed" data-fd="3"[^>]*>.*∅ empty <s class="was"[^>]*>file#4 \/dev\/binderish<\/s>/)
+    // Without the step's span only the last micro-step counts: the row is gone.
+    expect(renderToStaticMarkup(<FdTablePane snap={snap} />)).not.toMatch(/data-fd="3"/)
+  })
+  it('a reference dropped in the step is a hatched segment', () => {
+    const html = renderToStaticMarkup(<FilesPane snap={snapshot} events={[]} change={run.change} />)
+    expect(html).toMatch(/class="seg dropped"/)
+    expect(text(html)).toMatch(/1→0 this step/)
   })
 })

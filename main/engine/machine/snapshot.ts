@@ -116,6 +116,21 @@ export function buildSnapshot(m: Machine, opts: SnapshotOptions = {}): Snapshot 
   }
   for (const f of k.filp_cache.all) if (f.mem === 'dying' || f.mem === 'rcu_free') listed.add(f)
   for (const t of k.tasks.values()) for (const sfd of t.fds_live) if (sfd.file) listed.add(sfd.file)
+  // A live file in no table (detached by close, held by the caller, a pin or queued task work)
+  // is still a file with references: it is listed with its holders until its count reaches 0.
+  const unlisted = k.filp_cache.all.filter((f) => f.mem === 'live' && !listed.has(f) && file_count(k, f) > 0)
+  if (unlisted.length) {
+    // Only then: which of them are in a table outside the window (walking the open bits).
+    const inTable = new Set<File>()
+    for (const t of tables) {
+      const fdt = t.fdt
+      for (let fd = fdt.open_fds.findNextSet(fdt.max_fds, 0); fd < fdt.max_fds; fd = fdt.open_fds.findNextSet(fdt.max_fds, fd + 1)) {
+        const f = fdt.fd[fd]
+        if (f) inTable.add(f)
+      }
+    }
+    for (const f of unlisted) if (!inTable.has(f)) listed.add(f)
+  }
 
   // Holders: slots in every table (walking open bits), struct fds, pins.
   const slotHolders = new Map<File, HolderView[]>()

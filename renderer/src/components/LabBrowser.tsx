@@ -4,6 +4,7 @@ import type { LabEntry, RecentEntry } from '../../../preload/contract'
 import { fdlab } from '../bridge/fdlab'
 import { store } from '../state/store'
 import { actions } from '../state/actions'
+import { trapTab } from '../shortcuts'
 
 export function LabBrowser() {
   const [labs, setLabs] = useState<LabEntry[] | null>(null)
@@ -15,11 +16,15 @@ export function LabBrowser() {
     fdlab().listRecent().then(setRecent, () => setRecent([]))
     dialog.current?.querySelector<HTMLElement>('button, [href]')?.focus()
   }, [])
+  // Once the list is there, the first lab has the focus (Enter opens it).
+  useEffect(() => {
+    if (labs?.length) dialog.current?.querySelector<HTMLElement>('[data-lab]')?.focus()
+  }, [labs])
   const close = () => store.ui({ labsOpen: false })
   return (
     <div className="modal-backdrop" onClick={close}>
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby="labs-title" ref={dialog}
-        onClick={(e) => e.stopPropagation()} onKeyDown={(e) => { if (e.key === 'Escape') close() }}>
+        onClick={(e) => e.stopPropagation()} onKeyDown={(e) => { if (e.key === 'Escape') close(); else trapTab(e, dialog.current) }}>
         <header className="card-head"><h2 id="labs-title">Course labs</h2><button onClick={close} aria-label="close">✕</button></header>
         {error ? <p className="bad">{error}</p> : null}
         {labs === null ? <p className="muted">loading…</p> : labs.length === 0 ? <p className="muted">No labs are bundled with this build.</p> : (

@@ -5,7 +5,7 @@
  * browser); images are not loaded (no remote content) and show their alt text.
  */
 import { Lexer, type Token, type Tokens } from 'marked'
-import { Fragment, type ReactNode } from 'react'
+import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 
 export function safeHref(href: string): string | null {
   try {
@@ -107,7 +107,78 @@ export interface MarkdownProps {
   readonly renderCode?: (lang: string, code: string, key: string) => ReactNode
 }
 
+/**
+ * A large source is lexed in parts cut at headings outside fenced code, each part when it is
+ * first shown: a 5 MB lab opens at once. Lexed parts are kept (most recent sources last), so
+ * returning to a tab does not lex again.
+ */
+const PART = 64 * 1024
+const LEXED = new Map<string, { parts: string[]; tokens: (Token[] | null)[] }>()
+const LEXED_MAX = 16
+
+export function splitParts(source: string): string[] {
+  if (source.length <= PART) return [source]
+  const parts: string[] = []
+  const lines = source.split('\n')
+  let fence: string | null = null
+  let cur: string[] = []
+  let size = 0
+  for (const l of lines) {
+    const f = /^\s*(`{3,}|~{3,})/.exec(l)
+    if (f) fence = fence === null ? f[1]! : l.trim().startsWith(fence) ? null : fence
+    if (fence === null && size >= PART && /^#{1,6}\s/.test(l)) {
+      parts.push(cur.join('\n'))
+      cur = []
+      size = 0
+    }
+    cur.push(l)
+    size += l.length + 1
+  }
+  parts.push(cur.join('\n'))
+  return parts
+}
+
+function entry(source: string): { parts: string[]; tokens: (Token[] | null)[] } {
+  const hit = LEXED.get(source)
+  if (hit) {
+    LEXED.delete(source)
+    LEXED.set(source, hit)
+    return hit
+  }
+  const parts = splitParts(source)
+  const e = { parts, tokens: parts.map(() => null) }
+  LEXED.set(source, e)
+  if (LEXED.size > LEXED_MAX) LEXED.delete(LEXED.keys().next().value!)
+  return e
+}
+
+function lexPart(e: { parts: string[]; tokens: (Token[] | null)[] }, i: number): Token[] {
+  return (e.tokens[i] ??= new Lexer({ gfm: true }).lex(e.parts[i]!))
+}
+
 export function Markdown({ source, renderCode }: MarkdownProps) {
-  const tokens = new Lexer({ gfm: true }).lex(source)
-  return <div className="markdown">{blocks(tokens, 'md', renderCode)}</div>
+  const e = useMemo(() => entry(source), [source])
+  const [shown, setShown] = useState(1)
+  const sentinel = useRef<HTMLDivElement>(null)
+  useEffect(() => setShown(1), [source])
+  const more = e.parts.length > shown
+  useEffect(() => {
+    const el = sentinel.current
+    if (!more || !el || typeof IntersectionObserver !== 'function') return
+    const io = new IntersectionObserver((es) => { if (es.some((x) => x.isIntersecting)) setShown((n) => n + 1) }, { rootMargin: '800px' })
+    io.observe(el)
+    return () => io.disconnect()
+  }, [more, shown])
+  const parts: ReactNode[] = []
+  for (let i = 0; i < Math.min(shown, e.parts.length); i++) parts.push(<Fragment key={i}>{blocks(lexPart(e, i), `md${i}`, renderCode)}</Fragment>)
+  return (
+    <div className="markdown">
+      {parts}
+      {more ? (
+        <div ref={sentinel} className="md-more">
+          <button className="link" onClick={() => setShown((n) => n + 1)}>show more ({e.parts.length - shown} more part{e.parts.length - shown > 1 ? 's' : ''} of this text)</button>
+        </div>
+      ) : null}
+    </div>
+  )
 }

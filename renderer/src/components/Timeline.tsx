@@ -1,6 +1,8 @@
 /**
  * The timeline: a scrubber over the whole run in micro-steps (a native range input, so it is
- * keyboard- and screen-reader-accessible), with violations, labels and syscall boundaries marked.
+ * keyboard- and screen-reader-accessible), with syscall boundaries as ticks, the phases between
+ * the lab's labels as named brackets, and labelled violation markers. Dragging scrubs: the thumb
+ * stays where the pointer is, the panes follow, and the run lands where the thumb was released.
  */
 import { useEffect, useRef, useState } from 'react'
 import { useAppState } from '../state/store'
@@ -13,8 +15,19 @@ export function Timeline() {
   const marks = useAppState((s) => s.session.marks)
   const busy = useAppState((s) => s.ui.busy)
   const [drag, setDrag] = useState<number | null>(null)
+  const dragging = useRef(false)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
-  useEffect(() => setDrag(null), [run?.cursor])
+  // The drag value is dropped once the host is there (not on the first answer of many).
+  useEffect(() => {
+    if (!dragging.current && drag !== null && run?.cursor === drag) setDrag(null)
+  }, [run?.cursor, drag])
+  const release = () => {
+    dragging.current = false
+    if (drag !== null) {
+      if (timer.current) clearTimeout(timer.current)
+      void actions.scrub(drag)
+    }
+  }
   const total = Math.max(1, run?.total ?? 0)
   const cursor = drag ?? run?.cursor ?? 0
   const pct = (step: number) => `${(100 * step) / total}%`
@@ -22,6 +35,10 @@ export function Timeline() {
   const labels = marks.filter((m) => m.kind === 'label')
   const syscalls = marks.filter((m) => m.kind === 'syscall')
   const ticks = syscalls.length > MAX_TICKS ? syscalls.filter((_, i) => i % Math.ceil(syscalls.length / MAX_TICKS) === 0) : syscalls
+  // Phases: from each label to the next (the lab's own names for the parts of the run).
+  const sorted = [...labels].sort((a, b) => a.step - b.step)
+  const phases = sorted.map((m, i) => ({ name: m.label, from: m.step, to: sorted[i + 1]?.step ?? (run?.total ?? m.step) }))
+    .filter((p) => p.to > p.from)
   return (
     <div className="timeline" aria-label="timeline">
       <div className="counter" aria-live="polite">
@@ -30,21 +47,28 @@ export function Timeline() {
       </div>
       <div className="track">
         <div className="marks" aria-hidden="true">
+          {phases.map((p, i) => (
+            <span key={`p${i}`} className={`phase${cursor > p.from && cursor <= p.to ? ' current' : ''}`} style={{ left: pct(p.from), width: pct(p.to - p.from) }} title={`${p.name}: steps ${p.from}–${p.to}`}>
+              <span className="phase-name">{p.name}</span>
+            </span>
+          ))}
           {ticks.map((m, i) => <span key={`s${i}`} className="tick" style={{ left: pct(m.step) }} title={`${m.step}: ${m.label}`} />)}
-          {labels.map((m, i) => <span key={`l${i}`} className="label-mark" style={{ left: pct(m.step) }}>{m.label}</span>)}
         </div>
-        <input type="range" min={0} max={run?.total ?? 0} value={cursor} disabled={!run || !!busy}
-          aria-label="micro-step" aria-valuetext={`step ${cursor} of ${run?.total ?? 0}`}
+        <input type="range" min={0} max={run?.total ?? 0} value={cursor} disabled={!run || (!!busy && !dragging.current && busy !== 'scrub')}
+          aria-label="micro-step" aria-valuetext={`step ${cursor} of ${run?.total ?? 0}${phases.find((p) => cursor > p.from && cursor <= p.to) ? `, in ${phases.find((p) => cursor > p.from && cursor <= p.to)!.name}` : ''}`}
+          onPointerDown={() => { dragging.current = true }}
+          onPointerUp={release}
+          onKeyUp={release}
           onChange={(e) => {
             const v = Number(e.target.value)
             setDrag(v)
             if (timer.current) clearTimeout(timer.current)
-            timer.current = setTimeout(() => void actions.goto(v), 60)
+            timer.current = setTimeout(() => void actions.scrub(v), 60)
           }} />
         <div className="vmarks">
           {violations.map((m, i) => (
             <button key={i} className={`vmark ${m.kind}`} style={{ left: pct(m.step) }} onClick={() => void actions.goto(m.step)}
-              title={`step ${m.step}: ${m.label}`} aria-label={`${m.kind} at step ${m.step}: ${m.label}`}>◆</button>
+              title={`step ${m.step}: ${m.label}`} aria-label={`${m.kind} at step ${m.step}: ${m.label}`}>◆{i < 3 ? <span className="vlabel">{m.label}</span> : null}</button>
           ))}
         </div>
       </div>

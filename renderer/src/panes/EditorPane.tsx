@@ -10,7 +10,16 @@ import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
 import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
-import { actions } from '../state/actions'
+import { actions, setEditorReader } from '../state/actions'
+import { focusables } from '../shortcuts'
+
+/** Focus the next (or previous) focusable element outside @host, in document order. */
+function leave(host: HTMLElement, back: boolean): void {
+  const all = focusables(document.body).filter((el) => !host.contains(el))
+  const after = all.filter((el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)
+  const before = all.filter((el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING)
+  ;(back ? before[before.length - 1] : after[0])?.focus()
+}
 
 type Ed = Parameters<OnMount>[0]
 const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info }
@@ -25,7 +34,6 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
   const kind = useAppState((s) => s.session.kind)
   const editorRef = useRef<Ed | null>(null)
   const decorations = useRef<ReturnType<Ed['createDecorationsCollection']> | null>(null)
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const applying = useRef(false)
   const [mounted, setMounted] = useState(0)
 
@@ -84,6 +92,13 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
         {(run?.stack ?? []).map((s, i, a) => <span key={i} className={i === a.length - 1 ? 'crumb last' : 'crumb'}>{s}</span>)}
         {!run?.stack.length ? <span className="muted">not running</span> : null}
       </nav>
+      {run?.elsewhere ? (
+        <div className="elsewhere" role="note" data-testid="elsewhere">
+          <span>▸ now in lab code this editor does not show{run.elsewhere.block ? <> (lib <b>{run.elsewhere.block}</b>)</> : null}:</span>
+          <span className="muted">{run.elsewhere.file}:{run.elsewhere.line}</span>
+          <code>{run.elsewhere.text}</code>
+        </div>
+      ) : null}
       <div className="editor-host">
         <Editor
           language={kind === 'strace' ? 'plaintext' : LABC}
@@ -97,12 +112,24 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
           onMount={(ed) => {
             editorRef.current = ed
             decorations.current = ed.createDecorationsCollection()
+            // Tab indents; Esc then Tab (or Shift+Tab) leaves the editor, as the status line says.
+            let escaped = false
+            ed.onKeyDown((e) => {
+              if (e.keyCode === monaco.KeyCode.Escape) { escaped = true; return }
+              if (e.keyCode === monaco.KeyCode.Tab && escaped) {
+                e.preventDefault()
+                e.stopPropagation()
+                const host = ed.getContainerDomNode().closest('.pane.editor') as HTMLElement | null
+                if (host) leave(host, e.shiftKey)
+              }
+              escaped = false
+            })
+            if (!presenter) setEditorReader(() => ed.getValue())
             setMounted((n) => n + 1)
           }}
           onChange={(value) => {
-            if (applying.current || value === undefined) return
-            if (timer.current) clearTimeout(timer.current)
-            timer.current = setTimeout(() => void actions.edit(value), 250)
+            if (applying.current || value === undefined || presenter) return
+            actions.typed(value)
           }}
         />
       </div>
@@ -110,7 +137,7 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
         <div className="editor-status small" aria-live="polite">
           <span className={errors ? 'bad' : 'ok'} data-testid="problems">{errors ? `✖ ${errors} problem${errors > 1 ? 's' : ''}` : '✓ no problems'}</span>
           {diagnostics[0] ? <span className="muted"> · line {diagnostics[0].line}: {diagnostics[0].message}</span> : null}
-          <span className="right muted">{run ? `call stack: ${run.stack.length} frames` : ''}</span>
+          <span className="right muted">{run ? `call stack: ${run.stack.length} frames · ` : ''}<kbd>Esc</kbd> <kbd>Tab</kbd> leaves the editor</span>
         </div>
       ) : null}
     </div>

@@ -1,5 +1,8 @@
-/** Exercises: prompt, answer, public tests and their results; and exporting a submission. */
-import { useState } from 'react'
+/**
+ * Exercises: prompt, answer, public tests and their results; and exporting a submission. The
+ * answers, the student's name and the last results live in the store (autosaved per lab), so
+ * switching tabs or reloading loses nothing. An implement or provoke answer is the editor's text.
+ */
 import type { ExerciseView } from '../../../preload/contract'
 import { useAppState } from '../state/store'
 import { Markdown } from '../components/Markdown'
@@ -7,16 +10,16 @@ import { actions } from '../state/actions'
 
 export function ExercisesPane() {
   const lab = useAppState((s) => s.session.lab)
-  const [student, setStudent] = useState('')
+  const student = useAppState((s) => s.ui.student)
   if (!lab) return null
   return (
     <div className="exercises">
       {lab.exercises.length === 0 ? <p className="muted">This lab has no exercises.</p> : null}
-      {lab.exercises.map((ex, i) => <Exercise key={ex.id} ex={ex} n={i + 1} />)}
+      {lab.exercises.map((ex, i) => <ExerciseCard key={ex.id} ex={ex} n={i + 1} />)}
       <section className="card submit" aria-label="submission">
         <h3>Submission</h3>
         <label className="field">Your name or student id
-          <input value={student} onChange={(e) => setStudent(e.target.value)} maxLength={200} autoComplete="name" />
+          <input value={student} onChange={(e) => actions.setStudent(e.target.value)} maxLength={200} autoComplete="name" data-testid="student" />
         </label>
         <button disabled={!student.trim()} onClick={() => void actions.exportSubmission(student.trim())}>Export submission…</button>
         <p className="muted small">The file holds your answers, not a grade: the grader recomputes everything from the lab.</p>
@@ -25,41 +28,67 @@ export function ExercisesPane() {
   )
 }
 
-function Exercise({ ex, n }: { ex: ExerciseView; n: number }) {
-  const source = useAppState((s) => s.session.source)
+export function ExerciseCard({ ex, n, compact = false }: { ex: ExerciseView; n: number; compact?: boolean }) {
   const scenario = useAppState((s) => s.session.scenario)
-  const [answer, setAnswer] = useState('')
-  const passed = ex.results?.filter((r) => r.ok).length ?? 0
+  const answer = useAppState((s) => s.ui.answers[ex.id])
+  const last = useAppState((s) => s.ui.lastRun[ex.id])
+  const busy = useAppState((s) => s.ui.busy)
+  const results = ex.results ?? last?.results ?? null
+  const passed = results?.filter((r) => r.ok).length ?? 0
   const usesEditor = ex.kind !== 'predict'
   const editing = scenario === `exercise:${ex.id}`
+  const changed = !!last && answer !== undefined && answer !== last.answer
+  const id = `ex-${ex.id}`
   return (
-    <section className="card exercise" aria-label={`exercise ${n}: ${ex.title}`}>
+    <section className="card exercise" aria-label={`exercise ${n}: ${ex.title}`} data-exercise={ex.id}>
       <header className="card-head">
         <h3>Exercise {n} · <span className="badge kind">{ex.kind}</span> {ex.title}</h3>
         <span className="muted small">{ex.points} pts</span>
       </header>
-      <Markdown source={ex.prompt} />
+      {compact ? null : <Markdown source={ex.prompt} />}
       {usesEditor ? (
         !editing
-          ? <button onClick={() => void actions.scenario(`exercise:${ex.id}`)}>{ex.hasStarter ? 'Open the starter in the editor' : 'Write the answer in the editor'}</button>
+          ? <button onClick={() => void actions.scenario(`exercise:${ex.id}`)}>{answer !== undefined ? 'Open your answer in the editor' : ex.hasStarter ? 'Open the starter in the editor' : 'Write the answer in the editor'}</button>
           : <p className="muted small">Your answer is the code in the editor.</p>
+      ) : ex.choices.length ? (
+        <fieldset className="choices">
+          <legend>Your prediction</legend>
+          {ex.choices.map((c) => (
+            <label key={c} className="choice">
+              <input type="radio" name={id} value={c} checked={answer === c} onChange={() => actions.predict(ex.id, c)} /> <code>{c}</code>
+            </label>
+          ))}
+        </fieldset>
       ) : (
         <label className="field">Your prediction
-          <input value={answer} onChange={(e) => setAnswer(e.target.value)} maxLength={200} />
+          <input value={answer ?? ''} onChange={(e) => actions.predict(ex.id, e.target.value)} maxLength={200} data-testid={`predict-${ex.id}`} />
         </label>
       )}
-      {ex.results ? (
+      {ex.tests.length && ex.kind !== 'predict' ? (
+        <div className="muted small">public tests: {ex.tests.map((t) => <code key={t}>{t} </code>)}</div>
+      ) : null}
+      {results ? (
         <>
-          <div className="progress" aria-label={`${passed} of ${ex.results.length} tests pass`}>
-            {ex.results.map((r, i) => <span key={i} className={r.ok ? 'pass' : 'fail'} />)}
+          <div className="progress" aria-label={`${passed} of ${results.length} tests pass`}>
+            {results.map((r, i) => <span key={i} className={r.ok ? 'pass' : 'fail'} />)}
+          </div>
+          <div className="small">
+            <b>{passed} of {results.length}</b> {ex.kind === 'predict' ? 'correct' : 'public tests pass'}
+            {changed ? <span className="warn" data-testid={`changed-${ex.id}`}> · your answer changed since this run</span> : null}
           </div>
           <ul className="results">
-            {ex.results.map((r, i) => <li key={i} className={r.ok ? 'ok' : 'bad'}>{r.ok ? '✓' : '✖'} {r.name}{r.ok ? '' : <span className="muted small"> · {r.message}</span>}</li>)}
+            {results.map((r, i) => <li key={i} className={r.ok ? 'ok' : 'bad'}>{r.ok ? '✓' : '✖'} {r.name}{r.ok ? '' : <span className="muted small"> · {r.message}</span>}</li>)}
           </ul>
+          {ex.misconceptions?.length ? (
+            <ul className="misconceptions">{ex.misconceptions.map((m) => <li key={m.id} className="warn small">? {m.explain}</li>)}</ul>
+          ) : null}
         </>
       ) : null}
-      <button className="primary" disabled={usesEditor && !editing} title={usesEditor && !editing ? 'open the exercise in the editor first' : undefined}
-        onClick={() => void actions.answer(ex.id, usesEditor ? source : answer)}>▶ Run tests</button>
+      <div className="exercise-foot">
+        <button className="primary" disabled={!!busy || (usesEditor && !editing && answer === undefined)} title={usesEditor && !editing && answer === undefined ? 'open the exercise in the editor first' : undefined}
+          onClick={() => void actions.runTests(ex)}>▶ Run tests</button>
+        {ex.hiddenTests ? <span className="muted small"> + {ex.hiddenTests} hidden test{ex.hiddenTests > 1 ? 's' : ''} when graded</span> : null}
+      </div>
     </section>
   )
 }

@@ -1,26 +1,44 @@
 /**
  * fd tables: one per files_struct, with its slots inside the visible window, the three bitmaps,
- * next_fd and max_fds. Slots changed by the last micro-step are highlighted; a slot emptied at
- * this step is drawn as an empty row so the change stays visible.
+ * next_fd (with its value before the step) and max_fds. Slots changed in the step just taken are
+ * highlighted ("this step"; a statement step is many micro-steps), those changed earlier in the
+ * current system call more faintly ("this syscall"); a slot emptied in the step is drawn as an
+ * empty row with the file it held struck through. Big tables: go to an fd, or to the changed one.
  */
-import type { FileView, FilesView, Snapshot } from '../../../preload/contract'
+import { useState } from 'react'
+import type { FileView, FilesView, RunView, Snapshot, SpanChange } from '../../../preload/contract'
 import { Bitmap } from '../components/Bitmap'
 import { actions } from '../state/actions'
 
 const PAGE = 64
 
-export function FdTablePane({ snap }: { snap: Snapshot }) {
+export function FdTablePane({ snap, change }: { snap: Snapshot; change?: RunView['change'] | null }) {
   const files = new Map(snap.files.map((f) => [f.id, f]))
   if (!snap.tables.length) return <p className="empty">No fd tables yet.</p>
-  return <>{snap.tables.map((t) => <FdTable key={t.id} table={t} files={files} snap={snap} />)}</>
+  return <>{snap.tables.map((t) => <FdTable key={t.id} table={t} files={files} snap={snap} change={change ?? null} />)}</>
 }
 
-function FdTable({ table: t, files, snap }: { table: FilesView; files: Map<string, FileView>; snap: Snapshot }) {
-  const changed = new Set(snap.changed.fds.filter((k) => k.startsWith(t.id + ':')).map((k) => Number(k.slice(t.id.length + 1))))
+const fdsOf = (keys: readonly string[], table: string) => keys.filter((k) => k.startsWith(table + ':')).map((k) => Number(k.slice(table.length + 1)))
+
+function FdTable({ table: t, files, snap, change }: { table: FilesView; files: Map<string, FileView>; snap: Snapshot; change: RunView['change'] | null }) {
+  const step: SpanChange | null = change?.step ?? null
+  const changed = new Set(fdsOf(step?.changed.fds ?? snap.changed.fds, t.id))
+  const inSyscall = new Set(fdsOf(change?.syscall?.changed.fds ?? [], t.id).filter((fd) => !changed.has(fd)))
+  const emptied = new Map((step?.slots ?? []).filter((x) => x.files === t.id && x.to === null).map((x) => [x.fd, x]))
+  const nextFd = step?.nextFd.find((n) => n.files === t.id) ?? null
   const users = snap.tasks.filter((x) => t.users.includes(x.pid)).map((x) => `${x.comm}:${x.pid}`)
-  const rows = t.slots.map((s) => ({ ...s, ghost: false }))
+  const rows: { fd: number; file: string | null; cloexec: boolean; reserved: boolean; ghost: boolean; was?: string | null; at?: number }[] = t.slots.map((s) => ({ ...s, ghost: false }))
   for (const fd of changed) {
-    if (fd >= t.window.from && fd < t.window.to && !rows.some((r) => r.fd === fd)) rows.push({ fd, file: null, cloexec: false, reserved: false, ghost: true })
+    if (fd >= t.window.from && fd < t.window.to && !rows.some((r) => r.fd === fd)) {
+      const e = emptied.get(fd)
+      rows.push({ fd, file: null, cloexec: false, reserved: false, ghost: true, was: e?.from ?? null, at: e?.step })
+    }
+  }
+  const outside = [...changed].filter((fd) => fd < t.window.from || fd >= t.window.to)
+  const [goto, setGoto] = useState('')
+  const show = (fd: number) => {
+    const from = Math.max(0, fd - (fd % PAGE))
+    void actions.view(from, from + PAGE)
   }
   rows.sort((a, b) => a.fd - b.fd)
   const tableChanged = snap.changed.tables.includes(t.id)
@@ -31,7 +49,7 @@ function FdTable({ table: t, files, snap }: { table: FilesView; files: Map<strin
       <header className="card-head">
         <h3>FD TABLE <span className="id">{t.id}</span> <span className="muted">(count {t.count})</span></h3>
         <span className="kv">
-          <span data-testid="next_fd">next_fd <b>{t.next_fd}</b></span> · <span data-testid="max_fds">max_fds <b>{t.max_fds}</b></span>
+          <span data-testid="next_fd" className={nextFd ? 'changed-text' : undefined}>next_fd <b>{t.next_fd}</b>{nextFd && nextFd.from !== null ? <span className="muted"> (was {nextFd.from})</span> : null}</span> · <span data-testid="max_fds">max_fds <b>{t.max_fds}</b></span>
           {t.embedded ? <span className="muted"> · embedded fdtab</span> : null}
           {t.lockOwner !== null ? <span className="warn"> · file_lock held by {t.lockOwner}</span> : null}
         </span>
@@ -44,10 +62,14 @@ function FdTable({ table: t, files, snap }: { table: FilesView; files: Map<strin
           {rows.map((s) => {
             const f = s.file ? files.get(s.file) : undefined
             return (
-              <tr key={s.fd} className={changed.has(s.fd) ? 'changed' : undefined} data-fd={s.fd}>
+              <tr key={s.fd} className={changed.has(s.fd) ? 'changed' : inSyscall.has(s.fd) ? 'changed-syscall' : undefined} data-fd={s.fd}
+                aria-label={changed.has(s.fd) ? `fd ${s.fd}, changed this step` : undefined}>
                 <td className="num">{s.fd}</td>
                 <td>
-                  {s.ghost ? <span className="ghost">∅ empty <span className="badge step">this step</span></span>
+                  {s.ghost ? (
+                    <span className="ghost">∅ empty {s.was ? <s className="was" title="the file this slot held before the step">{s.was} {files.get(s.was)?.path ?? ''}</s> : null}
+                      {' '}<span className="badge step">{s.at ? `step ${s.at}` : 'this step'}</span></span>
+                  )
                     : s.reserved ? <span className="muted">reserved (alloc_fd, not installed)</span>
                     : <><span className="id">{s.file}</span> <span className="path">{f?.path ?? ''}</span></>}
                 </td>
@@ -67,6 +89,10 @@ function FdTable({ table: t, files, snap }: { table: FilesView; files: Map<strin
           <button disabled={t.window.from === 0} onClick={() => void actions.view(Math.max(0, t.window.from - PAGE), Math.max(PAGE, t.window.to - PAGE))}>◂ fds</button>
           <span className="muted">fds {t.window.from}–{t.window.to - 1} of {t.max_fds}</span>
           <button disabled={t.window.to >= t.max_fds} onClick={() => void actions.view(t.window.from + PAGE, t.window.to + PAGE)}>fds ▸</button>
+          <form className="goto-fd" onSubmit={(e) => { e.preventDefault(); const n = Number(goto); if (Number.isInteger(n) && n >= 0 && n < t.max_fds) show(n) }}>
+            <label>go to fd <input value={goto} onChange={(e) => setGoto(e.target.value)} inputMode="numeric" size={6} aria-label={`go to fd in ${t.id}`} /></label>
+          </form>
+          {outside.length ? <button onClick={() => show(outside[0]!)} title="the fd this step changed">changed fd {outside[0]} ▸</button> : null}
         </nav>
       ) : null}
     </section>

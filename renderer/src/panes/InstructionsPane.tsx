@@ -1,4 +1,5 @@
 /** The left column: the lab's instructions (sanitized Markdown) and its exercises. */
+import { useEffect, useRef } from 'react'
 import { useAppState, store, type LeftTab } from '../state/store'
 import { Tabs } from '../components/Tabs'
 import { Markdown } from '../components/Markdown'
@@ -11,6 +12,12 @@ export function InstructionsPane() {
   const title = useAppState((s) => s.session.title)
   const tab = useAppState((s) => s.ui.leftTab)
   const scenario = useAppState((s) => s.session.scenario)
+  const heading = useRef<HTMLHeadingElement>(null)
+  // A lab just opened (or came back after a reload): focus its title, where reading starts.
+  const labId = lab ? `${lab.id}@${lab.version}` : null
+  useEffect(() => {
+    if (labId && !store.get().ui.labsOpen) heading.current?.focus()
+  }, [labId])
   const done = lab?.exercises.filter((e) => e.results?.length && e.results.every((r) => r.ok)).length ?? 0
   const tabs: { id: LeftTab; title: React.ReactNode }[] = [
     { id: 'instructions', title: 'Instructions' },
@@ -28,7 +35,7 @@ export function InstructionsPane() {
         ) : tab === 'instructions' && lab ? (
           <div className="lab-text">
             <div className="eyebrow">{lab.id} · v{lab.version} · kernel {lab.profiles.join(', ') || '6.18'}</div>
-            <h1>{lab.title}</h1>
+            <h1 ref={heading} tabIndex={-1}>{lab.title}</h1>
             {lab.scenarios.length ? (
               <nav className="scenarios" aria-label="scenarios">
                 {lab.scenarios.map((s) => (

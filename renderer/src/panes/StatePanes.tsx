@@ -22,14 +22,14 @@ export function StatePanes() {
   return (
     <div className="pane state-panes">
       <Tabs label="state panes" tabs={TABS} active={tab} onSelect={(rightTab) => store.ui({ rightTab })}
-        extra={<span className="legend small"><span className="swatch step" /> this step</span>} />
+        extra={<span className="legend small"><span><span className="swatch step" /> this step</span> <span><span className="swatch syscall" /> this syscall</span></span>} />
       <div className="pane-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
         <ExplorePane />
         {!snap ? <p className="empty">Open a lab and press <kbd>Run</kbd> or <kbd>Step</kbd> to see the kernel objects.</p>
           : tab === 'state' ? (
             <>
-              <FdTablePane snap={snap} />
-              <FilesPane snap={snap} events={run.events} />
+              <FdTablePane snap={snap} change={run.change} />
+              <FilesPane snap={snap} events={run.events} change={run.change} />
               <TaskWorkPane snap={snap} />
               <ViolationsPane snap={snap} />
               <ThreadsPane snap={snap} />

@@ -2,7 +2,7 @@
  * What the toolbar, menus, shortcuts and panes ask for. Each action calls the host through the
  * bridge and merges the answer into the store; errors go to the terminal and the status bar.
  */
-import type { FileText, MenuAction, OpenKind, ProfileName, SessionUpdate, StepKind, Theme } from '../../../preload/contract'
+import type { ExerciseView, FileText, MenuAction, OpenKind, ProfileName, SessionUpdate, StepKind, Theme } from '../../../preload/contract'
 import { fdlab } from '../bridge/fdlab'
 import { store } from './store'
 
@@ -36,19 +36,107 @@ async function session(what: string, call: () => Promise<SessionUpdate>): Promis
   }
 }
 
+/** The editor's text as it is now (set by the editor pane; the store's source is what was last loaded into it). */
+let readEditor: (() => string) | null = null
+export function setEditorReader(r: (() => string) | null): void {
+  readEditor = r
+}
+/** An edit typed but not yet sent to the session (debounced), and its timer. */
+let pendingEdit: string | null = null
+let editTimer: ReturnType<typeof setTimeout> | null = null
+let inFlightEdit: Promise<unknown> | null = null
+
+function setUrl(params: Record<string, string | null>): void {
+  try {
+    const u = new URL(location.href)
+    for (const [k, v] of Object.entries(params)) {
+      if (v === null) u.searchParams.delete(k)
+      else u.searchParams.set(k, v)
+    }
+    history.replaceState(history.state, '', u)
+  } catch {
+    // A page without a URL to rewrite (tests): nothing to remember.
+  }
+}
+
 export const actions = {
-  async loadFile(file: FileText): Promise<void> {
-    store.ui({ file: { name: file.name, handle: file.handle ?? null }, dirty: false, labsOpen: false, status: `opened ${file.name}` })
+  async loadFile(file: FileText, builtin = false): Promise<void> {
+    await actions.flushEdit()
+    store.ui({ file: { name: file.name, handle: file.handle ?? null }, dirty: false, labsOpen: false, status: `opened ${file.name}`, answers: {}, lastRun: {}, student: '' })
     void fdlab().setDirty(false)
     const u = await session('load', () => fdlab().sessionLoad(file))
     if (u?.lab && u.lab.exercises.length === 0) store.ui({ leftTab: 'instructions' })
-    await restoreDraft()
+    setUrl({ lab: builtin && u?.kind === 'lab' ? file.name : null, scenario: builtin && u?.scenario ? u.scenario : null })
+    await restoreAll()
   },
   async openBuiltin(file: string): Promise<void> {
     try {
-      await actions.loadFile(await fdlab().readLab(file))
+      await actions.loadFile(await fdlab().readLab(file), true)
     } catch (e) {
       fail('open lab', e)
+    }
+  },
+  /** Every change in the editor: saved as a draft at once (a reload keeps the last keystrokes), checked by the session shortly after. */
+  typed(text: string): void {
+    if (!store.get().ui.dirty) {
+      store.ui({ dirty: true })
+      void fdlab().setDirty(true)
+    }
+    const key = draftKey()
+    if (key) void fdlab().draftSave(key, text).catch(() => undefined)
+    const sc = store.get().session.scenario
+    if (sc?.startsWith('exercise:')) store.ui({ answers: { ...store.get().ui.answers, [sc.slice(9)]: text } })
+    pendingEdit = text
+    if (editTimer) clearTimeout(editTimer)
+    editTimer = setTimeout(() => void actions.flushEdit(), 250)
+  },
+  /** Send a pending edit now (before switching scenario, running tests or exporting). */
+  async flushEdit(): Promise<void> {
+    if (editTimer) clearTimeout(editTimer)
+    editTimer = null
+    if (inFlightEdit) await inFlightEdit
+    if (pendingEdit === null) return
+    const text = pendingEdit
+    pendingEdit = null
+    const p = session('check', () => fdlab().sessionEdit(text))
+    inFlightEdit = p
+    try {
+      await p
+    } finally {
+      if (inFlightEdit === p) inFlightEdit = null
+    }
+  },
+  /** A prediction typed or chosen: kept (draft) and given to the session for the submission. */
+  predict(exercise: string, text: string): void {
+    store.ui({ answers: { ...store.get().ui.answers, [exercise]: text } })
+    const lk = labKey()
+    if (lk) void fdlab().draftSave(`${lk}:exercise:${exercise}`, text).catch(() => undefined)
+  },
+  setStudent(student: string): void {
+    store.ui({ student })
+    saveMeta()
+  },
+  /** Run an exercise's tests on the answer as it is now: the editor's text (never the starter), or the prediction. */
+  async runTests(ex: ExerciseView): Promise<void> {
+    const s = store.get()
+    const editing = s.session.scenario === `exercise:${ex.id}`
+    let answer: string | undefined
+    if (ex.kind === 'predict') answer = s.ui.answers[ex.id] ?? ''
+    else if (editing) {
+      answer = readEditor?.() ?? s.ui.answers[ex.id] ?? s.session.source
+      await actions.flushEdit()
+    } else answer = s.ui.answers[ex.id]
+    if (answer === undefined) {
+      store.ui({ status: 'open the exercise in the editor first' })
+      return
+    }
+    const u = await actions.answer(ex.id, answer)
+    const results = u?.lab?.exercises.find((e) => e.id === ex.id)?.results
+    if (results) {
+      store.ui({ lastRun: { ...store.get().ui.lastRun, [ex.id]: { answer, results } }, answers: { ...store.get().ui.answers, [ex.id]: answer } })
+      const lk = labKey()
+      if (lk) void fdlab().draftSave(`${lk}:exercise:${ex.id}`, answer).catch(() => undefined)
+      saveMeta()
     }
   },
   async open(kind: OpenKind): Promise<void> {
@@ -67,25 +155,20 @@ export const actions = {
       fail('open recent', e)
     }
   },
-  edit(source: string): Promise<SessionUpdate | null> {
-    if (!store.get().ui.dirty) {
-      store.ui({ dirty: true })
-      void fdlab().setDirty(true)
-    }
-    const key = draftKey()
-    if (key) void fdlab().draftSave(key, source).catch(() => undefined)
-    return session('check', () => fdlab().sessionEdit(source))
-  },
-  run: () => session('run', () => fdlab().sessionRun()),
-  step: (kind: StepKind = 'over', count = 1) => session('step', () => fdlab().sessionStep(kind, count)),
+  // Run, step and explore use the text in the editor: a pending edit is sent first.
+  run: async () => { await actions.flushEdit(); return session('run', () => fdlab().sessionRun()) },
+  step: async (kind: StepKind = 'over', count = 1) => { await actions.flushEdit(); return session('step', () => fdlab().sessionStep(kind, count)) },
   back: (count = 1) => session('step back', () => fdlab().sessionBack(count)),
+  /** Scrubbing the timeline: no busy state (the thumb stays usable), answers merged in order. */
+  scrub: (step: number) => fdlab().sessionGoto(Math.max(0, Math.floor(step))).then((u) => store.apply(u), (e) => fail('goto', e)),
   goto: (step: number) => session('goto', () => fdlab().sessionGoto(Math.max(0, Math.floor(step)))),
   reset: () => session('reset', () => fdlab().sessionReset()),
-  explore: () => session('explore', () => fdlab().sessionExplore({ bound: 2, maxRuns: 100_000 })),
+  explore: async () => { await actions.flushEdit(); return session('explore', () => fdlab().sessionExplore({ bound: 2, maxRuns: 100_000 })) },
   openOutcome: (i: number) => session('open schedule', () => fdlab().sessionOpenOutcome(i)),
   async scenario(name: string): Promise<SessionUpdate | null> {
+    await actions.flushEdit()
     const u = await session('scenario', () => fdlab().sessionScenario(name))
-    await restoreDraft()
+    if (u?.scenario && new URL(location.href).searchParams.has('lab')) setUrl({ scenario: u.scenario })
     return u
   },
   profile: (p: ProfileName) => session('profile', () => fdlab().sessionProfile(p)),
@@ -94,7 +177,13 @@ export const actions = {
   terminal: (line: string) => session('terminal', () => fdlab().sessionTerminal(line)),
   async cancel(): Promise<void> {
     try {
-      if (await fdlab().sessionCancel()) store.ui({ status: 'cancelled; the lab was reloaded at step 0' })
+      if (await fdlab().sessionCancel()) {
+        // The engine worker was restarted: its updates are numbered from 1 again.
+        store.resetRev()
+        store.apply({ rev: 0, run: null, marks: [], explore: null })
+        await actions.syncAnswers()
+        store.ui({ status: 'cancelled; the lab was reloaded at step 0' })
+      }
     } catch (e) {
       fail('cancel', e)
     }
@@ -119,8 +208,18 @@ export const actions = {
       fail('save', e)
     }
   },
+  /** Give the session every answer kept here (predictions, drafts), e.g. after its worker restarted. */
+  async syncAnswers(): Promise<void> {
+    const answers = store.get().ui.answers
+    const cur = store.get().session.scenario
+    const edits = Object.entries(answers).map(([id, text]) => ({ key: `exercise:${id}`, text }))
+      .filter((e) => e.key !== cur)
+    if (edits.length) store.apply(await fdlab().sessionRestore({ edits }))
+  },
   async exportSubmission(student: string): Promise<void> {
     try {
+      await actions.flushEdit()
+      await actions.syncAnswers()
       const sub = await fdlab().sessionSubmission(student)
       if (!sub) {
         store.ui({ status: 'nothing to submit: open a lab with exercises first' })
@@ -145,24 +244,61 @@ export const actions = {
   },
 }
 
-/** Autosave: a draft of the scenario in the editor, kept by the host, comes back when it is reopened. */
-async function restoreDraft(): Promise<void> {
-  const key = draftKey()
-  if (!key) return
-  const draft = await fdlab().draftLoad(key).catch(() => null)
+/**
+ * Autosave: drafts of every scenario and exercise of the lab, the predictions, the student's name
+ * and the last test results are kept by the host (per lab and version) and come back when the lab
+ * is opened again, reload included. The session gets the texts at once, so Run, Run tests and the
+ * submission see them even for exercises not opened since.
+ */
+async function restoreAll(): Promise<void> {
   const s = store.get().session
-  if (draft === null || draft === s.source) return
-  const u = await fdlab().sessionEdit(draft)
-  store.apply({ ...u, source: draft })
-  store.ui({ dirty: true, status: 'restored your autosaved draft of this scenario' })
-  store.print(['\x1b[2mrestored your autosaved draft of this scenario\x1b[0m'])
+  const lk = labKey()
+  if (!lk || !s.lab) return
+  const keys = [...s.lab.scenarios.map((x) => x.name), ...s.lab.exercises.map((e) => `exercise:${e.id}`)]
+  const texts = await Promise.all(keys.map((k) => fdlab().draftLoad(`${lk}:${k}`).catch(() => null)))
+  const edits = keys.map((key, i) => ({ key, text: texts[i] ?? null })).filter((e): e is { key: string; text: string } => e.text !== null)
+  const answers: Record<string, string> = {}
+  for (const e of edits) if (e.key.startsWith('exercise:')) answers[e.key.slice(9)] = e.text
+  let meta: { student?: unknown; lastRun?: unknown } = {}
+  try {
+    meta = JSON.parse((await fdlab().draftLoad(`${lk}:#meta`).catch(() => null)) ?? '{}') as typeof meta
+  } catch {
+    meta = {}
+  }
+  store.ui({
+    answers, student: typeof meta.student === 'string' ? meta.student : '',
+    lastRun: meta.lastRun && typeof meta.lastRun === 'object' ? meta.lastRun as UiLastRun : {},
+  })
+  if (!edits.length) return
+  const current = edits.find((e) => e.key === s.scenario)
+  const u = await fdlab().sessionRestore({ edits })
+  store.apply(u)
+  if (current && u.source !== undefined && current.text !== sourceAtLoad(s)) {
+    store.ui({ dirty: true, status: 'restored your autosaved draft of this scenario' })
+    store.print(['\x1b[2mrestored your autosaved draft of this scenario\x1b[0m'])
+  }
+}
+type UiLastRun = ReturnType<typeof store.get>['ui']['lastRun']
+const sourceAtLoad = (s: { source: string }) => s.source
+
+function saveMeta(): void {
+  const lk = labKey()
+  if (!lk) return
+  const { student, lastRun } = store.get().ui
+  void fdlab().draftSave(`${lk}:#meta`, JSON.stringify({ student, lastRun })).catch(() => undefined)
+}
+
+/** The open lab's identity for autosave keys. */
+export function labKey(): string | null {
+  const s = store.get().session
+  if (s.kind !== 'lab' || !s.lab) return null
+  return `${s.lab.id}@${s.lab.version}`
 }
 
 /** The autosave key of the open lab and scenario. */
 export function draftKey(): string | null {
-  const s = store.get().session
-  if (s.kind !== 'lab' || !s.lab) return null
-  return `${s.lab.id}@${s.lab.version}:${s.scenario ?? ''}`
+  const lk = labKey()
+  return lk ? `${lk}:${store.get().session.scenario ?? ''}` : null
 }
 
 /** Menu actions (Electron menu, or the same shortcuts in the browser). */

@@ -39,7 +39,15 @@ export interface UiState {
   readonly dirty: boolean
   readonly file: { readonly name: string; readonly handle: string | null } | null
   readonly status: string
+  /** The student's name or id for the submission (kept per lab across reloads). */
+  readonly student: string
+  /** Answers as typed, by exercise id (predictions, and implement/provoke answers from the editor or a draft). */
+  readonly answers: Readonly<Record<string, string>>
+  /** The last test run of each exercise: the answer it judged and the results (kept across reloads). */
+  readonly lastRun: Readonly<Record<string, { readonly answer: string; readonly results: NonNullable<ExerciseResults> }>>
 }
+
+export type ExerciseResults = LabView['exercises'][number]['results']
 
 export interface AppState {
   readonly info: AppInfo | null
@@ -57,7 +65,7 @@ let state: AppState = {
   session: EMPTY_SESSION,
   ui: {
     settings: DEFAULT_SETTINGS, presenter: false, leftTab: 'instructions', rightTab: 'state', labsOpen: false,
-    busy: null, progress: null, dirty: false, file: null, status: '',
+    busy: null, progress: null, dirty: false, file: null, status: '', student: '', answers: {}, lastRun: {},
   },
 }
 const listeners = new Set<() => void>()
@@ -88,6 +96,11 @@ export const store = {
     const { output: _o, ...rest } = u
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<SessionState>
     state = { ...state, session: { ...state.session, ...defined } }
+    emit()
+  },
+  /** A restarted engine worker numbers its updates from 1 again: accept them. */
+  resetRev(): void {
+    state = { ...state, session: { ...state.session, rev: 0 } }
     emit()
   },
   resetSession(): void {

@@ -1,0 +1,120 @@
+/**
+ * What changed over a span of micro-steps, from the trace: the slots, refcounts, next_fd values
+ * and objects touched between two steps. The UI highlights "this step" (the statement or
+ * function step just taken, often many micro-steps) and "this syscall" (since the current
+ * thread entered its system call) with it; a snapshot's own `changed` covers one micro-step.
+ */
+import type { TraceEvent } from '../sim/trace'
+import type { ChangedView } from './snapshotTypes'
+
+export interface SlotChange { readonly files: string; readonly fd: number; readonly from: string | null; readonly to: string | null; readonly step: number }
+export interface RefChange { readonly file: string; readonly from: number; readonly to: number }
+export interface NextFdChange { readonly files: string; readonly from: number | null; readonly to: number }
+
+export interface SpanChange {
+  /** Micro-steps (from, to]. */
+  readonly from: number
+  readonly to: number
+  readonly changed: ChangedView
+  /** Each slot changed in the span: its file before the span and after it. */
+  readonly slots: readonly SlotChange[]
+  /** Each file whose count moved: before the span and after it. */
+  readonly refs: readonly RefChange[]
+  readonly nextFd: readonly NextFdChange[]
+}
+
+/** Index of the first event whose step is greater than @step (events are in step order). */
+export function firstAfter(events: readonly TraceEvent[], step: number, end = events.length): number {
+  let lo = 0
+  let hi = end
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (events[mid]!.step > step) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+/** The changes made by the events of micro-steps (from, to]. */
+export function changesBetween(events: readonly TraceEvent[], from: number, to: number): SpanChange {
+  const end = firstAfter(events, to)
+  const start = firstAfter(events, from, end)
+  const fds = new Set<string>()
+  const tables = new Set<string>()
+  const files = new Set<string>()
+  const tasks = new Set<number>()
+  const taskWork = new Set<number>()
+  let delayedFput = false
+  let rcu = false
+  let locks = false
+  const slots = new Map<string, { files: string; fd: number; from: string | null; to: string | null; step: number }>()
+  const refs = new Map<string, { file: string; from: number; to: number }>()
+  const next = new Map<string, { files: string; from: number | null; to: number }>()
+  for (let i = start; i < end; i++) {
+    const e = events[i]!
+    switch (e.e) {
+      case 'fd': {
+        const key = `${e.files}:${e.fd}`
+        fds.add(key); tables.add(e.files)
+        if (e.from) files.add(e.from)
+        if (e.to) files.add(e.to)
+        const s = slots.get(key)
+        if (s) { s.to = e.to; s.step = e.step } else slots.set(key, { files: e.files, fd: e.fd, from: e.from, to: e.to, step: e.step })
+        break
+      }
+      case 'bit':
+        tables.add(e.files)
+        if (e.map === 'open_fds' || e.map === 'close_on_exec') fds.add(`${e.files}:${e.index}`)
+        if (e.map === 'next_fd') {
+          const n = next.get(e.files)
+          if (n) n.to = e.value
+          else next.set(e.files, { files: e.files, from: previousNextFd(events, start, e.files), to: e.value })
+        }
+        break
+      case 'ref': {
+        files.add(e.file)
+        const r = refs.get(e.file)
+        if (r) r.to = e.to; else refs.set(e.file, { file: e.file, from: e.from, to: e.to })
+        break
+      }
+      case 'task_work': taskWork.add(e.task); break
+      case 'delayed_fput': delayedFput = true; if (e.file) files.add(e.file); break
+      case 'rcu': rcu = true; break
+      case 'task': tasks.add(e.task); break
+      case 'lock': locks = true; break
+      case 'note': if (e.text.startsWith('lock ')) locks = true; break
+      default: break
+    }
+  }
+  return {
+    from, to,
+    changed: { fds: [...fds], tables: [...tables], files: [...files], tasks: [...tasks], taskWork: [...taskWork], delayedFput, rcu, locks },
+    slots: [...slots.values()].filter((s) => s.from !== s.to),
+    refs: [...refs.values()],
+    nextFd: [...next.values()].filter((n) => n.from !== n.to),
+  }
+}
+
+/** next_fd of table @files before event index @before, if an earlier event recorded it (a bounded look back). */
+function previousNextFd(events: readonly TraceEvent[], before: number, files: string): number | null {
+  for (let i = before - 1, n = 0; i >= 0 && n < 50_000; i--, n++) {
+    const e = events[i]!
+    if (e.e === 'bit' && e.map === 'next_fd' && e.files === files) return e.value
+  }
+  return null
+}
+
+/**
+ * The micro-step at which thread @tid entered the system call it is in at step @at (or whose
+ * exit is at @at), or null when it is not in one. Looks back at most @limit events.
+ */
+export function syscallStart(events: readonly TraceEvent[], tid: number, at: number, limit = 200_000): number | null {
+  const end = firstAfter(events, at)
+  for (let i = end - 1, n = 0; i >= 0 && n < limit; i--, n++) {
+    const e = events[i]!
+    if (e.tid !== tid) continue
+    if (e.e === 'sys_exit' && e.step < at) return null
+    if (e.e === 'sys_enter') return e.step
+  }
+  return null
+}
