@@ -8,6 +8,7 @@ import type { KGen, Kernel } from '../../../sim/context'
 import type { File, FilesStruct, Fdtable, Inode, StructFd, Task } from '../../../kernel/include/types'
 import type { UserApi } from '../../../machine/user'
 import { checkFileMem } from '../../../kernel/include/file_ref'
+import type { KernelArrayView } from '../../../kernel/api'
 import type { Block, Expr, FuncDef, Pos, Stmt, VarDecl } from '../ast'
 import type { Program } from '../checker'
 import { T, convertInt, type Ty } from '../types'
@@ -550,79 +551,29 @@ export class Interp {
     return yield* this.kernelField(o as object, e, env)
   }
 
+  /** A kernel struct field, read as its one declaration (kernel/api.ts KERNEL_FIELDS) says. */
   private *kernelField(o: object, e: Extract<Expr, { kind: 'member' }>, env: Env): KGen<Value> {
     const t = e.obj.ty
     const st = t && (t.k === 'ptr' ? t.to : t)
     const sname = st && st.k === 'struct' ? st.name : ''
     const id = (o as { id?: string }).id ?? sname
-    const n = (x: number | boolean): bigint => BigInt(typeof x === 'boolean' ? (x ? 1 : 0) : x)
-    switch (sname) {
-      case 'task_struct': {
-        const task = o as Task
-        switch (e.name) {
-          case 'pid': return n(task.pid)
-          case 'tgid': return n(task.tgid)
-          case 'comm': return task.comm
-          case 'flags': return n(task.flags >>> 0)
-          case 'files': yield { obj: task.id, w: false, what: `read ${task.comm}->files` }; return task.files
-          case 'real_parent': return task.real_parent
-        }
-        break
-      }
-      case 'files_struct': {
-        const files = o as FilesStruct
-        if (e.name === 'file_lock') return files.file_lock
-        yield { obj: files.id, w: false, what: `read ${files.id}->${e.name}` }
-        switch (e.name) {
-          case 'count': return n(files.count)
-          case 'next_fd': return n(files.next_fd)
-          case 'fdt': return files.fdt
-          case 'resize_in_progress': return n(files.resize_in_progress)
-        }
-        break
-      }
-      case 'fdtable': {
-        const fdt = o as Fdtable
-        if (e.name === 'fd') return new KArray(fdt.id, () => fdt.max_fds, (i) => fdt.fd[i] ?? null)
-        yield { obj: fdt.id, w: false, what: `read ${fdt.id}->${e.name}` }
-        if (e.name === 'max_fds') return n(fdt.max_fds)
-        break
-      }
-      case 'file': {
-        const f = o as File
-        const where = (): string => `lab C ${this.lineText(env.file, e.pos.line).slice(0, 60)} (${e.pos.line}:${e.pos.col})`
-        if (e.name === 'f_pos_lock' || e.name === 'f_inode') {
-          checkFileMem(this.k, f, where())
-          return e.name === 'f_inode' ? f.f_inode : f.f_pos_lock
-        }
-        yield { obj: f.id, w: false, what: `read ${f.id}->${e.name}` }
-        // The memory is checked when the read happens, after the scheduling point before it.
-        checkFileMem(this.k, f, where())
-        switch (e.name) {
-          case 'f_count': return n(f.f_count.counter)
-          case 'f_ref': return BigInt(f.f_ref.refcnt)
-          case 'f_mode': return n(f.f_mode >>> 0)
-          case 'f_flags': return n(f.f_flags >>> 0)
-          case 'f_pos': return n(f.f_pos)
-          case 'private_data': return (f.private_data ?? null) as Value
-        }
-        break
-      }
-      case 'inode': {
-        const ino = o as Inode
-        if (e.name === 'i_ino') return n(ino.i_ino)
-        if (e.name === 'i_size') return n(ino.i_size)
-        break
-      }
-      case 'fd': {
-        const sfd = o as StructFd
-        if (e.name === 'file') return sfd.file
-        if (e.name === 'flags') return n(sfd.flags)
-        break
-      }
-      default: break
+    const d = this.prog.api.field(sname, e.name)?.decl
+    if (!d) return this.err(env, e.pos, `internal: no field ${e.name} on ${id}`)
+    if (d.access !== 'none') {
+      yield { obj: id, w: false, what: sname === 'task_struct' ? `read ${(o as Task).comm}->${e.name}` : `read ${id}->${e.name}` }
+      // The memory is checked when the read happens, after the scheduling point before it.
+      if (d.access === 'mem') checkFileMem(this.k, o as File, `lab C ${this.lineText(env.file, e.pos.line).slice(0, 60)} (${e.pos.line}:${e.pos.col})`)
+    } else if (sname === 'file') {
+      checkFileMem(this.k, o as File, `lab C ${this.lineText(env.file, e.pos.line).slice(0, 60)} (${e.pos.line}:${e.pos.col})`)
     }
-    return this.err(env, e.pos, `internal: no field ${e.name} on ${id}`)
+    const v = d.read(o as never, this.k)
+    if (typeof v === 'number') return BigInt(Math.trunc(v))
+    if (typeof v === 'boolean') return v ? 1n : 0n
+    if (v !== null && typeof v === 'object' && 'at' in v && 'length' in v && 'obj' in v) {
+      const a = v as KernelArrayView
+      return new KArray(a.obj, () => a.length(), (i) => a.at(i) as Value)
+    }
+    return v as Value
   }
 
   // ---- lvalues ----

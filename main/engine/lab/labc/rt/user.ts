@@ -3,12 +3,12 @@
  * threads, forks and exec, and the query helpers expectations use.
  */
 import type { KGen } from '../../../sim/context'
-import type { CallbackHead, File } from '../../../kernel/include/types'
+import type { CallbackHead, File, Rlimit } from '../../../kernel/include/types'
 import type { Flock } from '../../../kernel/fs/locks'
 import { file_count } from '../../../kernel/include/file_ref'
 import { ERRNO_TEXT } from '../../../kernel/include/errno'
 import {
-  CLONE_FILES, CLONE_FS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_VM, O_CREAT, O_TRUNC, O_WRONLY,
+  CLONE_FILES, CLONE_FS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_VM, O_CREAT, O_TRUNC, O_WRONLY, RLIM_INFINITY,
 } from '../../../kernel/include/flags'
 import type { Program as EngineProgram, UserApi } from '../../../machine/user'
 import type { Block, Expr, Pos } from '../ast'
@@ -114,6 +114,18 @@ export const SYSCALL_IMPL: Readonly<Record<string, Impl>> = {
   unshare: (rt, a, env, call) => sys(rt, env, call, 'unshare', num(a[0]!)),
   eventfd: (rt, a, env, call) => sys(rt, env, call, 'eventfd2', num(a[0]!), num(a[1]!)),
   epoll_create1: (rt, a, env, call) => sys(rt, env, call, 'epoll_create1', num(a[0]!)),
+  *getrlimit(rt, a, env, call) {
+    const s = a[1]
+    const out: Rlimit = { rlim_cur: 0, rlim_max: 0 }
+    const r = yield* sys(rt, env, call, 'getrlimit', num(a[0]!), s instanceof LabStruct ? out : null)
+    if (r === 0n && s instanceof LabStruct) { s.fields[0] = fromRlim(out.rlim_cur); s.fields[1] = fromRlim(out.rlim_max) }
+    return r
+  },
+  setrlimit: (rt, a, env, call) => {
+    const s = a[1]
+    const lim: Rlimit | null = s instanceof LabStruct ? { rlim_cur: toRlim(s.fields[0] as bigint), rlim_max: toRlim(s.fields[1] as bigint) } : null
+    return sys(rt, env, call, 'setrlimit', num(a[0]!), lim)
+  },
   getpid: (rt, _a, env, call) => sys(rt, env, call, 'getpid'),
   gettid: (rt, _a, env, call) => sys(rt, env, call, 'gettid'),
   getppid: (rt, _a, env, call) => sys(rt, env, call, 'getppid'),
@@ -144,6 +156,13 @@ export const SYSCALL_IMPL: Readonly<Record<string, Impl>> = {
   *exit(rt, a, env, call) { yield* u(rt, env, call.pos).sys('exit_group', num(a[0]!)); return null },
   *_exit(rt, a, env, call) { yield* u(rt, env, call.pos).sys('exit_group', num(a[0]!)); return null },
 }
+
+/** rlim_t (unsigned 64-bit) to the engine's number: RLIM_INFINITY (~0UL) and anything beyond stay infinite. */
+function toRlim(v: bigint): number {
+  const u = BigInt.asUintN(64, v)
+  return u >= BigInt(RLIM_INFINITY) ? RLIM_INFINITY : Number(u)
+}
+const fromRlim = (n: number): bigint => (n >= RLIM_INFINITY ? (1n << 64n) - 1n : BigInt(n))
 
 function pathArg(rt: Interp, env: Env, call: Extract<Expr, { kind: 'call' }>, v: Value): string {
   if (typeof v === 'string') return v
@@ -259,4 +278,12 @@ export function* execImage(rt: Interp, args: Value[], image: Block | null, frame
     return yield* rt.userMain(image, { frame: new Array(frameSize), th: { u: iu, errno: 0n, depth: 0 }, file })
   }
   libc(env, yield* api.sys('execve', str(args[0] ?? null), program))
+}
+
+/** A system call with plain int and string arguments: made as written, libc conventions. */
+export function passThrough(name: string): Impl {
+  return function* (rt, args, env, call) {
+    const r = yield* u(rt, env, call.pos).sys(name, ...args.map((v) => (typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : typeof v === 'string' || v instanceof Uint8Array ? v : null)))
+    return libc(env, r)
+  }
 }
