@@ -72,6 +72,13 @@ export interface VarDecl {
   ty?: Ty
   /** Slot index in the frame (locals) or the global table, set by the checker. */
   slot?: number
+  /**
+   * Scoped cleanup (include/linux/cleanup.h): `CLASS(NAME, var)(args)` or
+   * `T var __attribute__((cleanup(fn)))` / `__cleanup(fn)`: run when the variable leaves scope.
+   */
+  cleanup?: { kind: 'class'; cls: string; args: Expr[] } | { kind: 'attr'; fn: string; fnPos: Pos }
+  /** The destructor call the checker built (`fdput(var)`, `fn(&var)`). */
+  cleanupCall?: Expr
 }
 
 export interface Param { kind: 'param'; pos: Pos; type: TypeSyntax; name: string; arrayParam: boolean; ty?: Ty; slot?: number }
@@ -95,6 +102,9 @@ export type Stmt =
   | { kind: 'return'; pos: Pos; value: Expr | null }
   | { kind: 'exec'; pos: Pos; args: Expr[]; image: Block | null; frameSize?: number }
   | { kind: 'label'; pos: Pos; name: string }
+  | { kind: 'goto'; pos: Pos; name: string }
+  /** `NAME:` a goto target. */
+  | { kind: 'target'; pos: Pos; name: string }
   | { kind: 'expect'; pos: Pos; cond: Expr; message: string | null; text: string }
   | { kind: 'empty'; pos: Pos }
 

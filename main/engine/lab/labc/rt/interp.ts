@@ -11,10 +11,11 @@ import { checkFileMem } from '../../../kernel/include/file_ref'
 import type { KernelArrayView } from '../../../kernel/api'
 import type { Block, Expr, FuncDef, Pos, Stmt, VarDecl } from '../ast'
 import type { Program } from '../checker'
+import { blockTargets } from '../walk'
 import { T, convertInt, type Ty } from '../types'
 import { utf8Encode } from '../../utf8'
 import {
-  convert, copyValue, ErrPtr, IntRef, isFunc, KArray, LabCError, LabStruct, PtrArray, truthy, zeroValue,
+  convert, copyValue, ErrPtr, IntRef, isFunc, KArray, LabCError, LabStruct, PtrArray, truthy, Uninit, zeroValue,
   type Containers, type ExpectFailure, type Value,
 } from './values'
 
@@ -55,9 +56,11 @@ export interface InterpOptions {
 }
 
 class Ret { constructor(readonly value: Value) {} }
+/** A goto on its way out to the block that holds its label. */
+class GotoC { constructor(readonly label: string, readonly pos: Pos) {} }
 const BRK = Symbol('break')
 const CONT = Symbol('continue')
-type Completion = undefined | typeof BRK | typeof CONT | Ret
+type Completion = undefined | typeof BRK | typeof CONT | Ret | GotoC
 
 const pureCache = new WeakMap<Expr, boolean>()
 
@@ -128,12 +131,78 @@ export class Interp {
     if (u) yield* u.stmt(what, text ?? this.lineText(env.file, pos.line), pos.line, pos.col)
   }
 
-  *block(b: Block, env: Env): KGen<Completion> {
-    for (const s of b.body) {
-      const c = yield* this.stmt(s, env)
-      if (c !== undefined) return c
+  /**
+   * A block. @enter: the goto target to start at (a goto from outside jumped into this block).
+   * Scoped cleanups (CLASS, __cleanup) run in reverse order when control leaves their scope:
+   * at the end of the block, on return, break, continue and goto out, and on a goto backwards
+   * past their declaration. A goto forwards past a declaration leaves the variable uninitialised
+   * (its cleanup, if any, still runs at the end of the scope, as in C).
+   */
+  *block(b: Block, env: Env, enter?: string): KGen<Completion> {
+    const scoped: VarDecl[] = []
+    let c: Completion
+    let i = 0
+    let target = enter
+    let from = -1
+    let jumpPos: Pos | null = null
+    for (;;) {
+      if (target !== undefined) {
+        const j = blockTargets(b).get(target)!
+        if (from >= 0 && j <= from) {
+          // Backwards: the declarations at j..from go out of scope.
+          yield* this.cleanups(scoped, (d) => b.body.indexOf(d) >= j, env)
+        } else {
+          // Forwards (or into this block): the declarations jumped over are in scope, uninitialised.
+          for (let x = from + 1; x < j; x++) this.skipDecl(b.body[x]!, env, jumpPos, scoped)
+        }
+        const s = b.body[j]!
+        if (s.kind === 'target') { i = j + 1; target = undefined } else {
+          // The label is inside a nested block: enter it there.
+          const t = target
+          target = undefined
+          c = yield* this.block(s as Block, env, t)
+          if (c instanceof GotoC && blockTargets(b).has(c.label)) { from = j; target = c.label; jumpPos = c.pos; continue }
+          if (c !== undefined) break
+          i = j + 1
+        }
+      }
+      let jumped = false
+      for (; i < b.body.length; i++) {
+        const s = b.body[i]!
+        c = yield* this.stmt(s, env)
+        if (s.kind === 'decl' && s.cleanupCall) scoped.push(s)
+        if (c instanceof GotoC && blockTargets(b).has(c.label)) { from = i; target = c.label; jumpPos = c.pos; jumped = true; break }
+        if (c !== undefined) break
+      }
+      if (!jumped) break
     }
-    return undefined
+    yield* this.cleanups(scoped, () => true, env)
+    return c
+  }
+
+  /** A declaration a goto jumped over: its variable exists, uninitialised. */
+  private skipDecl(s: Stmt, env: Env, jump: Pos | null, scoped: VarDecl[]): void {
+    if (s.kind !== 'decl') return
+    env.frame[s.slot!] = new Uninit(s.name, s.pos, jump)
+    if (s.cleanupCall) scoped.push(s)
+  }
+
+  /** Run (and forget) the cleanups of the scoped variables @which selects, last declared first. */
+  private *cleanups(scoped: VarDecl[], which: (d: VarDecl) => boolean, env: Env): KGen<void> {
+    for (let k = scoped.length - 1; k >= 0; k--) {
+      const d = scoped[k]!
+      if (!which(d)) continue
+      scoped.splice(k, 1)
+      if (this.k.trace.on) this.k.trace.emit({ e: 'note', text: `cleanup of ${d.name} (${d.pos.line}:${d.pos.col}): ${d.cleanup?.kind === 'class' ? `CLASS(${d.cleanup.cls})` : '__cleanup'}` })
+      yield* this.ev(d.cleanupCall!, env)
+    }
+  }
+
+  /** A read of a variable a goto left uninitialised: reported, then read as zero. */
+  private uninitRead(u: Uninit, t: Ty | undefined): Value {
+    this.k.report('uninit-value', 'violation',
+      `use of uninitialised '${u.name}': its initialisation at ${u.decl.line}:${u.decl.col} was jumped over${u.jump ? ` by the goto at ${u.jump.line}:${u.jump.col}` : ''} (gcc compiles this silently; clang rejects a jump into the scope of a cleanup variable)`, [])
+    return this.zero(t)
   }
 
   /**
@@ -184,13 +253,13 @@ export class Interp {
           if (!truthy(yield* this.ev(s.test, env))) return undefined
           const c = yield* this.stmt(s.body, env)
           if (c === BRK) return undefined
-          if (c instanceof Ret) return c
+          if (c instanceof Ret || c instanceof GotoC) return c
         }
       case 'dowhile':
         for (;;) {
           const c = yield* this.stmt(s.body, env)
           if (c === BRK) return undefined
-          if (c instanceof Ret) return c
+          if (c instanceof Ret || c instanceof GotoC) return c
           yield* this.stmtPoint(env, s.test.pos)
           if (!truthy(yield* this.ev(s.test, env))) return undefined
         }
@@ -201,7 +270,7 @@ export class Interp {
           if (s.test && !truthy(yield* this.ev(s.test, env))) return undefined
           const c = yield* this.stmt(s.body, env)
           if (c === BRK) return undefined
-          if (c instanceof Ret) return c
+          if (c instanceof Ret || c instanceof GotoC) return c
           if (s.update) yield* this.ev(s.update, env)
         }
       }
@@ -254,6 +323,10 @@ export class Interp {
         }
         return undefined
       }
+      case 'goto':
+        yield* this.stmtPoint(env, s.pos)
+        return new GotoC(s.name, s.pos)
+      case 'target': return undefined
       case 'empty': return undefined
     }
   }
@@ -367,7 +440,10 @@ export class Interp {
       case 'name': {
         const r = e.ref!
         switch (r.kind) {
-          case 'local': return env.frame[r.decl.slot!] ?? this.zero(e.ty)
+          case 'local': {
+            const v = env.frame[r.decl.slot!]
+            return v instanceof Uninit ? this.uninitRead(v, e.ty) : v ?? this.zero(e.ty)
+          }
           case 'const': return r.value
           case 'func': return r.decl
           case 'global': return this.globals[r.decl.slot!]!
@@ -585,7 +661,8 @@ export class Interp {
         if (r.kind === 'local') {
           const slot = r.decl.slot!
           const fr = env.frame
-          return { get: () => fr[slot] ?? null, set: (v) => { fr[slot] = v }, what: e.name }
+          const t = e.ty
+          return { get: () => { const v = fr[slot]; return v instanceof Uninit ? this.uninitRead(v, t) : v ?? null }, set: (v) => { fr[slot] = v }, what: e.name }
         }
         if (r.kind === 'global') {
           const slot = r.decl.slot!
