@@ -181,7 +181,10 @@ export function buildSnapshot(m: Machine, opts: SnapshotOptions = {}): Snapshot 
       atomic: t.preempt_count > 0 || t.irq_count > 0, rcuReader: t.rcu_read_lock_nesting > 0, notifyResume: t.notify_resume,
       rlimitNofile: { cur: t.signal.rlim_nofile.rlim_cur, max: t.signal.rlim_nofile.rlim_max },
       taskWorks: works, workExited: t.task_works === k.work_exited,
-      fdsLive: t.fds_live.map((f) => ({ id: f.id, fd: f.fd, file: f.file ? f.file.id : null, light: (f.flags & FDPUT_FPUT) === 0, kind: f.kind, posLocked: (f.flags & FDPUT_POS_UNLOCK) !== 0 })),
+      fdsLive: t.fds_live.map((f) => ({
+        id: f.id, fd: f.fd, file: f.file ? f.file.id : null, light: (f.flags & FDPUT_FPUT) === 0, kind: f.kind, posLocked: (f.flags & FDPUT_POS_UNLOCK) !== 0,
+        word: k.profile.fd_word ? `0x${num(readField('fd', 'word', f, k)).toString(16)}` : null,
+      })),
     })
   }
 

@@ -487,6 +487,30 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
 })
 
 /**
+ * BORROWED_FD - a struct fd that borrows @file (no reference: the caller guarantees it stays)
+ * @kernel include/linux/file.h BORROWED_FD() (v6.12+)
+ * SIM: tracked like a light fdget borrow, so the sanitizer's borrow rules (V2, V3) apply.
+ */
+export function BORROWED_FD(k: Kernel, file: File | null): StructFd {
+  return makeFd(k, file, 0)
+}
+
+/**
+ * CLONED_FD - a struct fd that owns a reference the caller already took (fdput will fput it)
+ * @kernel include/linux/file.h CLONED_FD() (v6.12+)
+ */
+export function CLONED_FD(k: Kernel, file: File | null): StructFd {
+  return makeFd(k, file, file ? FDPUT_FPUT : 0)
+}
+
+function makeFd(k: Kernel, file: File | null, flags: number): StructFd {
+  const task = k.current
+  const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd: -1, kind: 'fdget', owner: task, released: false }
+  if (file) { task.fds_live.push(f); k.live_fds.add(f) }
+  return f
+}
+
+/**
  * fdget - light lookup for a syscall's duration
  * @kernel fs/file.c fdget()
  */

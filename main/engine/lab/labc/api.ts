@@ -15,7 +15,7 @@ import * as flags from '../../kernel/include/flags'
 import { PROFILE_NAMES, type ProfileName } from '../../sim/profile'
 import { KERNEL_FIELDS, kernelStructSize, type KernelField } from '../../kernel/api'
 import { getProfile } from '../../sim/profile'
-import { KERNEL_FUNCS, sourceOf, type Impl } from './rt/kapi'
+import { KERNEL_FUNCS, KERNEL_VALUES, type Impl, type KernelValue } from './rt/kapi'
 import { BUILTIN_IMPL, SYSCALL_IMPL, passThrough } from './rt/user'
 import { parseUnit } from './parser'
 import { resolveType, T, type Ty } from './types'
@@ -188,6 +188,8 @@ export interface LabApi {
   /** Profiles (other than this one) where a name exists, for "not in this profile" errors. */
   otherProfiles(name: string): ProfileName[]
   constant(name: string): bigint | undefined
+  /** A kernel macro that is a value (EMPTY_FD) in this profile, with its type. */
+  value(name: string): { readonly ty: Ty; readonly decl: KernelValue } | undefined
   field(struct: string, name: string): FieldDef | undefined
   /** Profiles where a field exists, when it does not in this one. */
   fieldOtherProfiles(struct: string, name: string): ProfileName[]
@@ -200,7 +202,7 @@ export interface LabApi {
   structFields(struct: string): ReadonlyMap<string, FieldDef> | undefined
 }
 
-let tables: { fns: ApiFn[]; consts: Map<string, bigint>; fields: Map<string, Map<string, FieldDef>> } | null = null
+let tables: { fns: ApiFn[]; consts: Map<string, bigint>; fields: Map<string, Map<string, FieldDef>>; values: { ty: Ty; decl: KernelValue }[] } | null = null
 
 
 /**
@@ -224,7 +226,7 @@ function build(): NonNullable<typeof tables> {
   for (const [proto, doc, context, minArgs] of BUILTIN_ROWS) {
     push(proto, 'builtin', context, doc, BUILTIN_IMPL[parseProto(proto).name], minArgs !== undefined ? { minArgs } : {})
   }
-  return { fns, consts: buildConstants(), fields: fieldsTable() }
+  return { fns, consts: buildConstants(), fields: fieldsTable(), values: KERNEL_VALUES.map((decl) => ({ ty: fieldTy(decl.type), decl })) }
 }
 
 export function getApi(profile: ProfileName): LabApi {
@@ -236,8 +238,12 @@ export function getApi(profile: ProfileName): LabApi {
   return {
     profile,
     fn: (name) => byName.get(name),
-    otherProfiles: (name) => [...new Set(t.fns.filter((f) => f.name === name && !inProfile(f.profiles)).flatMap((f) => f.profiles ?? []))],
+    otherProfiles: (name) => [...new Set([
+      ...t.fns.filter((f) => f.name === name && !inProfile(f.profiles)).flatMap((f) => f.profiles ?? []),
+      ...t.values.filter((v) => v.decl.name === name && !inProfile(v.decl.profiles ?? null)).flatMap((v) => v.decl.profiles ?? []),
+    ])],
     constant: (name) => t.consts.get(name),
+    value: (name) => t.values.find((v) => v.decl.name === name && inProfile(v.decl.profiles ?? null)),
     field: (s, n) => {
       const d = t.fields.get(s)?.get(n)
       return d && inProfile(d.profiles) ? d : undefined
@@ -315,6 +321,9 @@ export function describeName(name: string): NameDoc[] {
         context: f.kind === 'kernel' ? (f.contextDoc ?? null) : f.context === 'user' ? 'user code' : null, profiles: everyProfile(f.profiles),
       })
     }
+    for (const v of t.values.filter((x) => x.decl.name === name)) {
+      out.push({ kind: 'constant', name, proto: `${v.decl.type} ${name}`, doc: v.decl.doc, source: v.decl.source, context: 'kernel code', profiles: everyProfile(v.decl.profiles ?? null) })
+    }
     const c = t.consts.get(name)
     if (c !== undefined) {
       const header = CONSTANT_HEADERS.find(([re]) => re.test(name))?.[1] ?? null
@@ -347,7 +356,7 @@ function constantDoc(name: string, v: bigint): string {
 export function suggestNames(name: string, max = 5): string[] {
   tables ??= build()
   const t = tables
-  const all = new Set<string>([...t.fns.map((f) => f.name), ...t.consts.keys()])
+  const all = new Set<string>([...t.fns.map((f) => f.name), ...t.consts.keys(), ...t.values.map((v) => v.decl.name)])
   for (const fields of t.fields.values()) for (const n of fields.keys()) all.add(n)
   const key = name.replace(/^(?:struct\s+)?\w+\s*(?:\.|->)\s*/, '')
   const scored = [...all].map((n) => ({ n, d: editDistance(key.toLowerCase(), n.toLowerCase()) }))
@@ -385,6 +394,7 @@ export function editorNames(profile: ProfileName): {
     context: f.contextDoc ?? null, profiles: everyProfile(f.profiles),
   }))
   const constants = [...api.constants()].map(([name, v]) => ({ name, value: v < 0n || v > 9n ? `${v} (0x${(v < 0n ? -v : v).toString(16)})` : String(v) }))
+  for (const v of KERNEL_VALUES) if (api.value(v.name)) constants.push({ name: v.name, value: `(${v.type}) — ${v.doc}` })
   const fields = KERNEL_STRUCTS.flatMap((st) => [...(api.structFields(st) ?? new Map<string, FieldDef>())]
     .filter(([n]) => api.field(st, n))
     .map(([name, d]) => ({ struct: st, name, doc: d.doc, type: d.decl.type, source: d.decl.source, profiles: everyProfile(d.profiles) })))

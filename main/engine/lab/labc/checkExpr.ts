@@ -186,6 +186,12 @@ export class ExprChecker extends CheckerBase {
       e.ref = { kind: 'builtin', name: e.name }
       return b.ty
     }
+    const kv = this.api.value(e.name)
+    if (kv) {
+      if (ctx.mode === 'user') this.modeErr(e.pos, e.name, 'kernel', 'a kernel value')
+      e.ref = { kind: 'builtin', name: e.name }
+      return kv.ty
+    }
     const k = this.api.constant(e.name)
     if (k !== undefined) { e.ref = { kind: 'const', value: k }; return k >= -(1n << 31n) && k < 1n << 31n ? T.int : T.long }
     if (this.api.fn(e.name)) {

@@ -442,7 +442,8 @@ export class Interp {
         switch (r.kind) {
           case 'local': {
             const v = env.frame[r.decl.slot!]
-            return v instanceof Uninit ? this.uninitRead(v, e.ty) : v ?? this.zero(e.ty)
+            // Reported once: the read leaves the zero value behind (SIM).
+            return v instanceof Uninit ? (env.frame[r.decl.slot!] = this.uninitRead(v, e.ty)) : v ?? this.zero(e.ty)
           }
           case 'const': return r.value
           case 'func': return r.decl
@@ -455,7 +456,7 @@ export class Interp {
               case 'NULL': return null
               case 'true': return 1n
               case 'false': return 0n
-              default: return null
+              default: return this.prog.api.value(r.name)?.decl.read(this) ?? null
             }
         }
         break
@@ -473,8 +474,10 @@ export class Interp {
           const slot = r.decl.slot!
           const fr = env.frame
           const t = a.ty
-          if (t && t.k === 'int') return new IntRef(() => (fr[slot] ?? 0n) as bigint, (v) => { fr[slot] = convertInt(v, t) }, a.name)
-          return this.addrOfValue(a, fr[slot] ?? null, env)
+          const get = (): Value => { const v = fr[slot]; return v instanceof Uninit ? (fr[slot] = this.uninitRead(v, t)) : v ?? null }
+          if (t && t.k === 'int') return new IntRef(() => (get() ?? 0n) as bigint, (v) => { fr[slot] = convertInt(v, t) }, a.name)
+          // SIM: a struct's address is the object itself, so &x of an uninitialised x reads it now.
+          return this.addrOfValue(a, get(), env)
         }
         if (r.kind === 'builtin' && r.name === 'errno') {
           const th = env.th
@@ -662,7 +665,7 @@ export class Interp {
           const slot = r.decl.slot!
           const fr = env.frame
           const t = e.ty
-          return { get: () => { const v = fr[slot]; return v instanceof Uninit ? this.uninitRead(v, t) : v ?? null }, set: (v) => { fr[slot] = v }, what: e.name }
+          return { get: () => { const v = fr[slot]; return v instanceof Uninit ? (fr[slot] = this.uninitRead(v, t)) : v ?? null }, set: (v) => { fr[slot] = v }, what: e.name }
         }
         if (r.kind === 'global') {
           const slot = r.decl.slot!

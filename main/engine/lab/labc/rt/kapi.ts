@@ -13,13 +13,13 @@ import type { DelayedWork, KGen, Kernel } from '../../../sim/context'
 import type { ProfileName } from '../../../sim/profile'
 import type { CallbackFn, CallbackHead, File, FilesStruct, FlOwner, Mutex, SpinLock, StructFd, Task } from '../../../kernel/include/types'
 import {
-  close_fd, close_fd_get_file, fd_install, fdget, fdget_pos, fdget_raw, fdput, fdput_pos, fget, fget_raw, file_close_fd,
+  BORROWED_FD, CLONED_FD, close_fd, close_fd_get_file, fd_install, fdget, fdget_pos, fdget_raw, fdput, fdput_pos, fget, fget_raw, file_close_fd,
   files_lookup_fd_locked, files_lookup_fd_raw, get_close_on_exec, get_unused_fd_flags, put_unused_fd, set_close_on_exec,
 } from '../../../kernel/fs/file'
 import { __fput_sync, flush_delayed_fput, fput, fput_close, fput_close_sync } from '../../../kernel/fs/file_table'
 import { filp_close, filp_flush } from '../../../kernel/fs/open'
 import { file_count, get_file } from '../../../kernel/include/file_ref'
-import { in_interrupt, might_sleep, mutex_lock, mutex_unlock, spin_lock, spin_unlock } from '../../../kernel/kernel/locking'
+import { in_interrupt, might_sleep, mutex_is_locked, mutex_lock, mutex_unlock, spin_lock, spin_unlock } from '../../../kernel/kernel/locking'
 import { call_rcu, rcu_read_lock, rcu_read_unlock, synchronize_rcu } from '../../../kernel/kernel/rcupdate'
 import { init_task_work, task_work_add, task_work_cancel_match } from '../../../kernel/kernel/task_work'
 import { flush_delayed_work, schedule_delayed_work } from '../../../kernel/kernel/workqueue'
@@ -28,7 +28,7 @@ import type { Expr, FuncDef } from '../ast'
 import { T } from '../types'
 import { formatC } from './format'
 import type { Env, Interp } from './interp'
-import { ErrPtr, LabStruct, truthy, type Value } from './values'
+import { emptyFd, ErrPtr, LabStruct, truthy, type Value } from './values'
 
 export type Impl = (rt: Interp, a: Value[], env: Env, call: Extract<Expr, { kind: 'call' }>) => KGen<Value>
 
@@ -117,6 +117,16 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
     proto: 'bool fd_empty(struct fd f)', source: 'include/linux/file.h',
     doc: 'True when fdget() found no file (6.18: word == 0).',
     impl: (_rt, a) => pure(big(!(a[0] as StructFd).file)),
+  },
+  {
+    proto: 'struct fd BORROWED_FD(struct file *f)', source: 'include/linux/file.h', profiles: P618,
+    doc: 'A struct fd that borrows f: word = the pointer, no flag (v6.12+). The caller guarantees f outlives it; fdput() of it does nothing.',
+    impl: (rt, a) => pure(BORROWED_FD(rt.k, a[0] as File | null)),
+  },
+  {
+    proto: 'struct fd CLONED_FD(struct file *f)', source: 'include/linux/file.h', profiles: P618,
+    doc: 'A struct fd that owns a reference the caller already took (fget): word = pointer | FDPUT_FPUT (v6.12+). fdput() drops it.',
+    impl: (rt, a) => pure(CLONED_FD(rt.k, a[0] as File | null)),
   },
   {
     proto: 'struct file *fget(unsigned int fd)', source: 'fs/file.c', needsFiles: true,
@@ -257,6 +267,14 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
     proto: 'void mutex_lock(struct mutex *lock)', source: 'kernel/locking/mutex.c', context: 'may sleep',
     doc: 'Take a sleeping lock.',
     *impl(rt, a) { yield* mutex_lock(rt.k, a[0] as Mutex); return null },
+  },
+  {
+    proto: 'bool mutex_is_locked(struct mutex *lock)', source: 'kernel/locking/mutex.c',
+    doc: 'Whether some task holds lock (a racy snapshot, as in the kernel). mutex_is_locked(&fd_file(f)->f_pos_lock) tells fdget_pos() (it took f_pos_lock: FDPUT_POS_UNLOCK) from fdget().',
+    *impl(rt, a, env, call) {
+      if (a[0] === null) rt.err(env, call.pos, 'mutex_is_locked(NULL)')
+      return big(yield* mutex_is_locked(rt.k, a[0] as Mutex))
+    },
   },
   {
     proto: 'void mutex_unlock(struct mutex *lock)', source: 'kernel/locking/mutex.c',
@@ -455,6 +473,25 @@ export function needsFiles(rt: Interp, name: string, env: Env, call: Extract<Exp
     rt.err(env, call.pos, `${name}: current->files is NULL (${rt.k.current.comm} is ${rt.k.current.flags & 0x00200000 ? 'a kernel thread' : 'exiting'} and has no fd table)`)
   }
 }
+
+/** A kernel macro that is a value, not a call (EMPTY_FD): lab C names it like a constant. */
+export interface KernelValue {
+  readonly name: string
+  /** Its C type as lab C spells it. */
+  readonly type: string
+  readonly doc: string
+  readonly source: string
+  readonly profiles?: readonly ProfileName[]
+  readonly read: (rt: Interp) => Value
+}
+
+export const KERNEL_VALUES: readonly KernelValue[] = [
+  {
+    name: 'EMPTY_FD', type: 'struct fd', source: 'include/linux/file.h', profiles: P618,
+    doc: '#define EMPTY_FD (struct fd){0}: the empty struct fd (word 0), what fdget() returns for a bad fd (v6.12+). fd_empty() is true; fdput() of it does nothing.',
+    read: (rt) => emptyFd(rt.k),
+  },
+]
 
 /** The source of a declaration under a profile. */
 export function sourceOf(f: Pick<KernelFn, 'source'>, profile: ProfileName): string {
