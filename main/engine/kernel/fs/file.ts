@@ -9,7 +9,7 @@
  * could observe them without the lock (the lockless readers: fdget, fget, fd_install).
  */
 import type { KGen, Kernel } from '../../sim/context'
-import { nextId } from '../../sim/context'
+import { check_files_count, nextId } from '../../sim/context'
 import { kfunc, kfuncSync } from '../../sim/kfunc'
 import type { Fdtable, File, FilesStruct, StructFd, Task } from '../include/types'
 import { Bitmap, BITS_PER_LONG } from '../include/bitmap'
@@ -474,6 +474,7 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
   let file: File | null
   let flags = 0
   if (files.count === 1) {
+    check_files_count(k, files, 0, `${kind}(${fd >>> 0}) by ${task.comm}/${task.pid} takes the light path`)
     yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_raw fd[${fd >>> 0}]` }
     file = files_lookup_fd_raw(files, fd)
     if (file && file.f_mode & mask) file = null
@@ -807,6 +808,7 @@ export const put_files_struct = kfunc('put_files_struct', function* (k: Kernel, 
   yield { obj: `${files.id}.count`, w: true, what: `atomic_dec_and_test ${files.id}->count` }
   files.count--
   if (files.count === 0) {
+    check_files_count(k, files, 0, `put_files_struct frees ${files.id}`)
     yield* close_files(k, files)
     files.freed = true
     k.all_files_structs.delete(files)

@@ -103,10 +103,14 @@ export const CLONE_PARENT_SETTID = 0x00100000
 export const CLONE_CHILD_CLEARTID = 0x00200000
 export const CLONE_DETACHED = 0x00400000
 export const CLONE_UNTRACED = 0x00800000
+/** include/uapi/linux/sched.h: clone I/O context (io_uring workers). */
+export const CLONE_IO = 0x80000000
 export const CLONE_CHILD_SETTID = 0x01000000
 
 // task flags
 export const PF_EXITING = 0x00000004
+/** include/linux/sched.h: an io_uring worker (create_io_thread). */
+export const PF_IO_WORKER = 0x00000010
 export const PF_KTHREAD = 0x00200000
 
 // task_work notify modes
@@ -168,3 +172,6 @@ export function formatOpenFlags(flags: number): string {
   if (rest) parts.push(`0${rest.toString(8)}`)
   return parts.join('|')
 }
+
+/** include/uapi/asm-generic/signal.h: the exit signal fork and clone(..., SIGCHLD) give a child. */
+export const SIGCHLD = 17

@@ -37,7 +37,8 @@ export type Expr =
   | { kind: 'cast'; pos: Pos; type: TypeSyntax; arg: Expr; ty?: Ty }
   /** sizeof(TYPE) or sizeof expr; `value` is filled in by the checker. */
   | { kind: 'sizeof'; pos: Pos; type: TypeSyntax | null; arg: Expr | null; ty?: Ty; value?: bigint }
-  | { kind: 'fork'; pos: Pos; body: Block; ty?: Ty }
+  /** fork { body }, or clone(FLAGS) { body } (flags set): a child task running body. */
+  | { kind: 'fork'; pos: Pos; body: Block; ty?: Ty; flags?: Expr }
   /** `{1, 2}` or `{ .l_type = F_WRLCK }`: `fields[i]` names the field of item i (null: positional). */
   | { kind: 'init'; pos: Pos; items: Expr[]; fields: (string | null)[]; ty?: Ty }
 

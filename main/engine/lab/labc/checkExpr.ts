@@ -128,7 +128,8 @@ export class ExprChecker extends CheckerBase {
         return INT_SIZE_T
       }
       case 'fork':
-        if (!ctx.user) this.err(e.pos, 'wrong-context', 'fork { ... } is only allowed in process, thread and fork bodies')
+        if (!ctx.user) this.err(e.pos, 'wrong-context', `${e.flags ? 'clone(FLAGS)' : 'fork'} { ... } is only allowed in process, thread and fork bodies`)
+        if (e.flags) this.intExpr(e.flags, 'the flags of clone')
         this.checkForkBody(e)
         return T.int
       case 'addr': {

@@ -740,7 +740,20 @@ class Parser {
         while (this.t.kind === 'str') value += this.next().text
         return { kind: 'str', pos, value }
       }
-      case 'ident': this.next(); return { kind: 'name', pos, name: t.text }
+      case 'ident':
+        if (t.text === 'clone' && this.is('(', this.peek())) {
+          // clone(FLAGS) { child }: a child task with exactly these clone flags.
+          const save = this.i
+          this.next(); this.next()
+          const args = this.args()
+          if (this.is('{')) {
+            if (args.length !== 1) this.fail('clone takes the clone flags: clone(CLONE_FILES | SIGCHLD) { child code }', t)
+            return { kind: 'fork', pos, body: this.block(), flags: args[0]! }
+          }
+          this.i = save
+        }
+        this.next()
+        return { kind: 'name', pos, name: t.text }
       case 'kw':
         if (t.text === 'fork') {
           this.next()

@@ -37,7 +37,8 @@ export interface RuntimeHooks {
   /** Kernel API, syscalls and builtins: name → implementation. */
   call(rt: Interp, name: string, kind: 'kernel' | 'syscall' | 'builtin', args: Value[], argExprs: readonly Expr[], env: Env, call: Extract<Expr, { kind: 'call' }>): KGen<Value>
   /** fork/thread/exec (user code). */
-  fork(rt: Interp, body: Block, env: Env, pos: Pos): KGen<Value>
+  /** fork { } (flags undefined) or clone(flags) { }. */
+  fork(rt: Interp, body: Block, env: Env, pos: Pos, flags?: bigint): KGen<Value>
   thread(rt: Interp, body: Block, env: Env, pos: Pos): KGen<Value>
   exec(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos): KGen<void>
 }
@@ -425,7 +426,7 @@ export class Interp {
         return yield* this.member(e, o, env)
       }
       case 'call': return yield* this.call(e, env)
-      case 'fork': return yield* this.hooks.fork(this, e.body, env, e.pos)
+      case 'fork': return yield* this.hooks.fork(this, e.body, env, e.pos, e.flags ? this.int(yield* this.ev(e.flags, env), env, e.flags.pos) : undefined)
       default: return this.pure(e, env)
     }
   }

@@ -24,6 +24,7 @@ import { call_rcu, rcu_read_lock, rcu_read_unlock, synchronize_rcu } from '../..
 import { init_task_work, task_work_add, task_work_cancel_match } from '../../../kernel/kernel/task_work'
 import { flush_delayed_work, schedule_delayed_work } from '../../../kernel/kernel/workqueue'
 import { binder_deferred_fd_close } from '../../../kernel/drivers/android/binder'
+import { create_io_thread } from '../../../kernel/kernel/fork'
 import type { Expr, FuncDef } from '../ast'
 import { T } from '../types'
 import { formatC } from './format'
@@ -236,6 +237,19 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
       if (a[0] === null || a[1] === null) rt.err(env, call.pos, 'task_work_cancel with a NULL task or function')
       const fn = callbackFor(rt, a[1] as FuncDef)
       return (yield* task_work_cancel_match(rt.k, a[0] as Task, (w) => w.func === fn)) as Value
+    },
+  },
+  {
+    proto: 'struct task_struct *create_io_thread(int (*fn)(void *), void *arg, int node)', source: 'kernel/fork.c',
+    doc: 'Create a worker task sharing current\'s mm, fs, files and signal handlers (CLONE_FILES|CLONE_THREAD|CLONE_IO...), as io_uring does for its sqpoll thread and io-wq workers; it runs fn(arg) in kernel mode and exits when fn returns. files->count goes up by one: a light fdget borrow held across this call is no longer safe (V2). Returns the task or an ERR_PTR. SIM: started at once (copy_process + wake_up_new_task).',
+    *impl(rt, a, env, call) {
+      const f = a[0] as FuncDef | null
+      if (!f) return rt.err(env, call.pos, 'create_io_thread(NULL, ...)')
+      const arg = a[1] ?? null
+      const r = yield* create_io_thread(rt.k, function* (): KGen<void> {
+        yield* rt.kernelEntry(rt.callLab(f, [arg], rt.kernelEnv(rt.fileOf(f), 0), f.pos), 0n)
+      })
+      return typeof r === 'number' ? new ErrPtr(BigInt(r)) : r
     },
   },
   {

@@ -249,14 +249,20 @@ function* value<T>(v: T): KGen<T> {
   return v
 }
 
-/** fork { body }: the child runs a copy of the variables, then exits. */
-export function* forkBody(rt: Interp, body: Block, env: Env, pos: Pos): KGen<Value> {
+/**
+ * fork { body }: the child runs a copy of the variables, then exits. clone(FLAGS) { body }: the
+ * same with exactly these clone flags (CLONE_FILES without CLONE_THREAD: another process that
+ * shares the fd table; with CLONE_VM the child shares the variables too).
+ */
+export function* forkBody(rt: Interp, body: Block, env: Env, pos: Pos, flags?: bigint): KGen<Value> {
   const api = u(rt, env, pos)
-  const frame = env.frame.map(copyValue)
+  const f = flags === undefined ? null : Number(BigInt.asUintN(32, flags))
+  const frame = f !== null && f & CLONE_VM ? env.frame : env.frame.map(copyValue)
   const child: EngineProgram = function* (cu) {
     return yield* rt.userMain(body, { frame, th: { u: cu, errno: env.th.errno, depth: 0 }, file: env.file })
   }
-  return libc(env, yield* api.sys('fork', child))
+  if (f === null) return libc(env, yield* api.sys('fork', child))
+  return libc(env, yield* api.sys('clone', { flags: f, program: child }))
 }
 
 /** thread NAME { body }: shares the variables (the same frame) and the fd table. */
