@@ -11,9 +11,9 @@ import { PROFILE_NAMES, resolveProfileName, type ProfileName } from '../engine'
 export const DOC_HELP = `usage: fdlab doc NAME [--kernel 6.5|6.18|mainline] [--json]
 
 Print what lab C knows about NAME: a kernel API function, system call or built-in (prototype,
-documentation, kernel source, context rule, profiles), a constant (value, header), or a kernel
-struct field, written FIELD, STRUCT.FIELD or STRUCT->FIELD (type, documentation, header,
-profiles). With --kernel, say whether NAME exists in that profile.
+documentation, kernel source, context rule, profiles), a constant or kernel value such as EMPTY_FD
+(value, header), a kernel struct field, written FIELD, STRUCT.FIELD or STRUCT->FIELD (type,
+documentation, header, profiles), or a cleanup class, written CLASS(fd) or CLASS for all. With --kernel, say whether NAME exists in that profile.
 
 exit status: 0 found; 1 unknown name (suggestions on stderr), or not in the --kernel profile;
 2 usage error.`
@@ -47,14 +47,14 @@ export function docCommand(argv: readonly string[], io: CliIo): number {
 
 function format(d: NameDoc): string {
   const lines: string[] = []
-  lines.push(d.kind === 'constant' ? `#define ${d.name} ${d.value}` : d.kind === 'field' ? `struct ${d.struct} { ${d.proto}; }` : d.proto)
+  lines.push(d.kind === 'constant' && d.value !== undefined ? `#define ${d.name} ${d.value}` : d.kind === 'field' ? `struct ${d.struct} { ${d.proto}; }` : d.proto)
   lines.push('')
   lines.push(`  ${d.doc}`)
   lines.push('')
   const kind = d.kind === 'kernel' ? 'kernel API (kernel code only)'
     : d.kind === 'syscall' ? 'system call (user code only)'
       : d.kind === 'builtin' ? `lab C built-in (${d.context === 'user' ? 'user code' : 'user and kernel code'})`
-        : d.kind === 'constant' ? 'constant' : `field of struct ${d.struct}${d.writable ? ' (writable)' : ' (read-only)'}`
+        : d.kind === 'constant' ? 'constant' : d.kind === 'class' ? 'scoped-cleanup class (include/linux/cleanup.h)' : `field of struct ${d.struct}${d.writable ? ' (writable)' : ' (read-only)'}`
   lines.push(`  kind:     ${kind}`)
   if (d.source) lines.push(`  source:   ${d.source}`)
   if (d.context) lines.push(`  context:  ${d.context}`)

@@ -222,6 +222,19 @@ describe('fdlab doc', () => {
     expect(JSON.parse(r.out)).toEqual([expect.objectContaining({ kind: 'field', struct: 'file', profiles: ['6.18'] })])
   })
 
+  it('prints kernel values and cleanup classes', async () => {
+    const e = await cli(['doc', 'EMPTY_FD'])
+    expect(e.code).toBe(0)
+    expect(e.out).toContain('struct fd EMPTY_FD')
+    expect(e.out).toMatch(/profiles: 6\.18\b/)
+    const c = await cli(['doc', 'CLASS(fd_pos)'])
+    expect(c.code).toBe(0)
+    expect(c.out).toContain('fdput_pos')
+    expect(c.out).toMatch(/profiles: 6\.18\b/)
+    const all = await cli(['doc', 'CLASS', '--json'])
+    expect(JSON.parse(all.out).map((d: { name: string }) => d.name)).toEqual(['CLASS(fd)', 'CLASS(fd_raw)', 'CLASS(fd_pos)'])
+  })
+
   it('an unknown name is an error with suggestions (exit 1); usage errors exit 2', async () => {
     const r = await cli(['doc', 'fdgett'])
     expect(r.code).toBe(1)

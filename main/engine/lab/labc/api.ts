@@ -16,6 +16,7 @@ import { PROFILE_NAMES, type ProfileName } from '../../sim/profile'
 import { KERNEL_FIELDS, kernelStructSize, type KernelField } from '../../kernel/api'
 import { getProfile } from '../../sim/profile'
 import { KERNEL_FUNCS, KERNEL_VALUES, type Impl, type KernelValue } from './rt/kapi'
+import { KERNEL_CLASSES } from './classes'
 import { BUILTIN_IMPL, SYSCALL_IMPL, passThrough } from './rt/user'
 import { parseUnit } from './parser'
 import { resolveType, T, type Ty } from './types'
@@ -108,6 +109,8 @@ const BUILTIN_ROWS: readonly (readonly [proto: string, doc: string, context: Api
   ['int printf(const char *fmt, ...)', 'Format and write(1, ...) the text: a real write(2) on the terminal.', 'user'],
   ['void perror(const char *s)', 'Write "s: strerror(errno)" to fd 2.', 'user'],
   ['const char *strerror(int errnum)', 'The text of an errno value.', 'any'],
+  ['int snprintf(char *str, size_t size, const char *format, ...)', 'Format into a char array (at most size - 1 bytes and a NUL); returns the length the whole text needs. printf-style conversions.', 'any', 3],
+  ['int atoi(const char *nptr)', 'The decimal integer at the start of a string (0 if none): an fd number passed in argv.', 'any'],
   ['size_t strlen(const char *s)', 'Length of a string or a NUL-terminated buffer.', 'any'],
   ['int strcmp(const char *a, const char *b)', 'Compare two strings.', 'any'],
   ['void join(int tid)', 'Wait until the named thread has exited (pthread_join).', 'user'],
@@ -281,7 +284,7 @@ const CONSTANT_HEADERS: readonly (readonly [RegExp, string])[] = [
 
 /** One name as `fdlab doc` and hover show it: a function, a constant or a struct field. */
 export interface NameDoc {
-  readonly kind: ApiKind | 'constant' | 'field'
+  readonly kind: ApiKind | 'constant' | 'field' | 'class'
   readonly name: string
   /** C prototype (functions), `TYPE NAME` (fields). */
   readonly proto: string
@@ -311,6 +314,13 @@ export function describeName(name: string): NameDoc[] {
   tables ??= build()
   const t = tables
   const out: NameDoc[] = []
+  const cls = /^CLASS\(\s*(\w+)\s*\)$/.exec(name.trim())?.[1] ?? (name === 'CLASS' ? null : name)
+  for (const c of KERNEL_CLASSES) {
+    if (name === 'CLASS' || c.name === cls) {
+      out.push({ kind: 'class', name: `CLASS(${c.name})`, proto: `CLASS(${c.name}, var)(int fd)  /* ${c.type} var = ${c.ctor}(fd); ${c.dtor}(var) at scope exit */`, doc: c.doc, source: c.source, context: 'kernel code', profiles: everyProfile(c.profiles ?? null) })
+    }
+  }
+  if (cls && name !== cls) return out
   const m = /^(?:struct\s+)?(\w+)\s*(?:\.|->)\s*(\w+)$/.exec(name.trim())
   const fieldName = m ? m[2]! : name
   const onlyStruct = m ? m[1]! : null

@@ -101,7 +101,8 @@ export type Stmt =
   | { kind: 'break'; pos: Pos }
   | { kind: 'continue'; pos: Pos }
   | { kind: 'return'; pos: Pos; value: Expr | null }
-  | { kind: 'exec'; pos: Pos; args: Expr[]; image: Block | null; frameSize?: number }
+  /** exec(path, args...) { image }: the image sees argc and argv (argv[0] = path), set by the checker's slots. */
+  | { kind: 'exec'; pos: Pos; args: Expr[]; image: Block | null; frameSize?: number; argcSlot?: number; argvSlot?: number }
   | { kind: 'label'; pos: Pos; name: string }
   | { kind: 'goto'; pos: Pos; name: string }
   /** `NAME:` a goto target. */

@@ -390,6 +390,13 @@ class Checker extends ExprChecker {
         if (s.image) {
           const saved = this.ctx!
           const ctx2 = this.enterBody('user', 'exec image', null, true, undefined, [...saved.scopes, new Map()])
+          // The new image's main(argc, argv): argv[0] is the path, then the arguments, then NULL.
+          const argvTy: Ty = { k: 'array', elem: T.str, len: s.args.length + 1 }
+          const synth = (name: string, ty: Ty): VarDecl => ({ kind: 'decl', pos: s.pos, type: { pos: s.pos, base: 'int', ptr: 0, isConst: false }, name, arrayLen: null, init: null, isStatic: false, ty })
+          const argc = synth('argc', T.int)
+          const argv = synth('argv', argvTy)
+          s.argcSlot = argc.slot = this.declareLocal('argc', T.int, argc, s.pos).slot
+          s.argvSlot = argv.slot = this.declareLocal('argv', argvTy, argv, s.pos).slot
           this.block(s.image, false)
           s.frameSize = ctx2.frame.size
           this.ctx = saved

@@ -40,7 +40,7 @@ export interface RuntimeHooks {
   /** fork { } (flags undefined) or clone(flags) { }. */
   fork(rt: Interp, body: Block, env: Env, pos: Pos, flags?: bigint): KGen<Value>
   thread(rt: Interp, body: Block, env: Env, pos: Pos): KGen<Value>
-  exec(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos): KGen<void>
+  exec(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos, argcSlot?: number, argvSlot?: number): KGen<void>
 }
 
 export interface InterpOptions {
@@ -304,7 +304,7 @@ export class Interp {
         yield* this.stmtPoint(env, s.pos)
         const args: Value[] = []
         for (const a of s.args) args.push(yield* this.ev(a, env))
-        yield* this.hooks.exec(this, args, s.image, s.frameSize ?? 0, env, s.pos)
+        yield* this.hooks.exec(this, args, s.image, s.frameSize ?? 0, env, s.pos, s.argcSlot, s.argvSlot)
         return undefined
       }
       case 'label':

@@ -16,7 +16,7 @@ import { utf8Decode, utf8Encode } from '../../utf8'
 import { formatC } from './format'
 import type { Env, Interp } from './interp'
 import type { Impl } from './kapi'
-import { copyValue, IntRef, LabStruct, type Value } from './values'
+import { copyValue, IntRef, LabStruct, PtrArray, type Value } from './values'
 
 const num = (v: Value): number => Number(BigInt.asIntN(64, v as bigint))
 const big = (n: number | boolean): bigint => BigInt(typeof n === 'boolean' ? (n ? 1 : 0) : n)
@@ -191,6 +191,23 @@ export const BUILTIN_IMPL: Readonly<Record<string, Impl>> = {
     return null
   },
   strerror: (_rt, a) => value(ERRNO_TEXT[num(a[0]!)] ?? `Unknown error ${num(a[0]!)}`),
+  snprintf(rt, a, env, call) {
+    const dst = a[0]
+    if (!(dst instanceof Uint8Array)) return rt.err(env, call.pos, 'snprintf writes into a char array')
+    const n = num(a[1]!)
+    if (n < 0 || n > dst.length) return rt.err(env, call.pos, `size ${n} overflows the ${dst.length}-byte buffer`)
+    const text = utf8Encode(formatC(str(a[2]!), a.slice(3)))
+    if (n > 0) {
+      const k = Math.min(text.length, n - 1)
+      dst.set(text.subarray(0, k))
+      dst[k] = 0
+    }
+    return value(BigInt(text.length))
+  },
+  atoi: (_rt, a) => {
+    const m = /^\s*([+-]?\d+)/.exec(str(a[0]!))
+    return value(m ? BigInt.asIntN(32, BigInt(m[1]!)) : 0n)
+  },
   strlen: (_rt, a) => value(big(utf8Encode(str(a[0]!)).length)),
   strcmp: (_rt, a) => { const x = str(a[0]!), y = str(a[1]!); return value(x < y ? -1n : x > y ? 1n : 0n) },
   *join(rt, a, env, call) {
@@ -275,13 +292,22 @@ export function* threadBody(rt: Interp, body: Block, env: Env, pos: Pos): KGen<V
   return libc(env, yield* api.sys('clone', { flags: THREAD_FLAGS, program }))
 }
 
-/** exec("/path") { image }: on success the image replaces the program; on failure errno is set. */
-export function* execImage(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos): KGen<void> {
+/**
+ * exec("/path", args...) { image }: on success the image replaces the program, with argc and argv
+ * (argv[0] = the path, then the arguments, then NULL) as its main would get them; on failure
+ * errno is set.
+ */
+export function* execImage(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos, argcSlot?: number, argvSlot?: number): KGen<void> {
   const api = u(rt, env, pos)
   const file = env.file
+  // The strings are copied now: execve reads them before the old image is gone.
+  const argv = args.map((a) => str(a))
   const program: EngineProgram = function* (iu) {
     if (!image) return 0
-    return yield* rt.userMain(image, { frame: new Array(frameSize), th: { u: iu, errno: 0n, depth: 0 }, file })
+    const frame: Value[] = new Array(frameSize)
+    if (argcSlot !== undefined) frame[argcSlot] = BigInt(argv.length)
+    if (argvSlot !== undefined) frame[argvSlot] = new PtrArray([...argv, null])
+    return yield* rt.userMain(image, { frame, th: { u: iu, errno: 0n, depth: 0 }, file })
   }
   libc(env, yield* api.sys('execve', str(args[0] ?? null), program))
 }
