@@ -58,3 +58,38 @@ describe('exec arguments', () => {
     expect([obs(o, 'need'), obs(o, 'got'), obs(o, 'n')]).toEqual([['7'], ['123'], ['-42', '0']])
   })
 })
+
+describe('setrlimit(RLIMIT_NOFILE): a 10,000-fd table', () => {
+  const src = (caps: string): string => `process big${caps} {
+  struct rlimit rl;
+  expect(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 1024 && rl.rlim_max == 4096);
+  rl.rlim_cur = 10000;
+  rl.rlim_max = 10000;
+  int r = setrlimit(RLIMIT_NOFILE, &rl);
+  observe("setrlimit", r);
+  if (r < 0) { observe("errno", errno); exit(0); }
+  int fd = open("/tmp/big", O_RDWR | O_CREAT, 0600);
+  while (dup(fd) >= 0) ;
+  observe("stop_errno", errno);
+  observe("fds", fd_count(getpid()));
+  expect(close(9999) == 0 && dup(fd) == 9999);
+}`
+
+  it('raising the hard limit needs CAP_SYS_RESOURCE (EPERM without it, as for an unprivileged process)', () => {
+    const o = run(src(''))
+    expect(errors(o)).toEqual([])
+    expect([obs(o, 'setrlimit'), obs(o, 'errno')]).toEqual([['-1'], ['1']])
+  })
+
+  it('a process(CAP_SYS_RESOURCE) builds a 10,000-fd table and stops at EMFILE', () => {
+    const o = runSources({ sources: [{ code: src('(CAP_SYS_RESOURCE)'), file: 't.c' }], profile: '6.18', maxSteps: 2_000_000 })
+    expect(errors(o)).toEqual([])
+    expect([...o.expectFailures, ...o.runtimeErrors]).toEqual([])
+    expect(o.status).toBe('done')
+    expect([obs(o, 'setrlimit'), obs(o, 'stop_errno'), obs(o, 'fds')]).toEqual([['0'], ['24'], ['10000']])
+  })
+
+  it('only CAP_SYS_RESOURCE is modelled', () => {
+    expect(errors(run('process p(CAP_NET_ADMIN) { }'))).toEqual(['1:11: process p(CAP_NET_ADMIN): lab C models only CAP_SYS_RESOURCE (raise the hard RLIMIT_NOFILE)'])
+  })
+})

@@ -175,3 +175,6 @@ export function formatOpenFlags(flags: number): string {
 
 /** include/uapi/asm-generic/signal.h: the exit signal fork and clone(..., SIGCHLD) give a child. */
 export const SIGCHLD = 17
+
+/** include/uapi/linux/capability.h: override resource limits (raise a hard RLIMIT_NOFILE up to fs.nr_open). */
+export const CAP_SYS_RESOURCE = 24

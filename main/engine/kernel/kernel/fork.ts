@@ -79,6 +79,7 @@ export const kernel_clone = kfunc('kernel_clone', function* (k: Kernel, args: Cl
   const child = newTask(k, pid, parent.comm, signal)
   if (flags & CLONE_THREAD) { child.tgid = parent.tgid; signal.nr_threads++ }
   child.real_parent = parent
+  if (parent.cap_effective) child.cap_effective = parent.cap_effective // copy_creds
   const err = yield* copy_files(k, flags, child)
   if (err < 0) return err
   if (flags & CLONE_PIDFD) {

@@ -130,7 +130,11 @@ export interface FuncDef {
   mode?: 'kernel' | 'user' | 'any'
 }
 
-export interface ProcessDef { kind: 'process'; pos: Pos; name: string; body: Block; frameSize?: number }
+export interface ProcessDef {
+  kind: 'process'; pos: Pos; name: string; body: Block; frameSize?: number
+  /** `process NAME(CAP_SYS_RESOURCE) { }`: capabilities the process starts with. */
+  caps?: { name: string; pos: Pos }[]
+}
 export interface KthreadDef { kind: 'kthread'; pos: Pos; name: string; body: Block; frameSize?: number }
 export interface DriverDef { kind: 'driver'; pos: Pos; name: string; hooks: FuncDef[] }
 export interface StructDef { kind: 'struct'; pos: Pos; name: string; fields: VarDecl[] }

@@ -66,6 +66,9 @@ class Checker extends ExprChecker {
         case 'func': if (decl.body) this.funcBody(decl); break
         case 'driver': for (const h of decl.hooks) this.funcBody(h); break
         case 'process': {
+          for (const c of decl.caps ?? []) {
+            if (c.name !== 'CAP_SYS_RESOURCE') this.err(c.pos, 'unsupported', `process ${decl.name}(${c.name}): lab C models only CAP_SYS_RESOURCE (raise the hard RLIMIT_NOFILE)`)
+          }
           const ctx = this.enterBody('user', `process ${decl.name}`, null, true)
           this.block(decl.body, false)
           this.checkJumps(decl.body)

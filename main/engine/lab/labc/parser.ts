@@ -228,9 +228,19 @@ class Parser {
     if (this.is('process') || this.is('kthread')) {
       const kind = this.next().text as 'process' | 'kthread'
       const name = this.ident(`a ${kind} name`)
+      const caps: { name: string; pos: Pos }[] = []
+      if (kind === 'process' && this.accept('(')) {
+        // process NAME(CAP_SYS_RESOURCE) { }: a privileged process (its capabilities).
+        while (!this.is(')')) {
+          const cpos = this.pos()
+          caps.push({ name: this.ident('a capability (CAP_SYS_RESOURCE)'), pos: cpos })
+          if (!this.accept(',')) break
+        }
+        this.expect(')')
+      }
       const body = this.block()
       this.accept(';')
-      out.push({ kind, pos, name, body })
+      out.push(kind === 'process' && caps.length ? { kind, pos, name, body, caps } : { kind, pos, name, body })
       return
     }
     if (this.is('driver')) { out.push(this.driver()); return }

@@ -11,6 +11,7 @@ import type { Program } from '../checker'
 import { Interp, type InterpOptions, type RuntimeHooks } from './interp'
 import { needsFiles } from './kapi'
 import { binder_fops } from '../../../kernel/drivers/android/binder'
+import { CAP_SYS_RESOURCE } from '../../../kernel/include/flags'
 import { execImage, forkBody, threadBody } from './user'
 import { convert, IntRef, type Value } from './values'
 
@@ -58,10 +59,12 @@ export function loadProgram(m: Machine, prog: Program, lineText: (file: string, 
   }
   for (const p of prog.processes) {
     const file = prog.fileOf.get(p) ?? ''
-    m.spawnProcess({
+    const task = m.spawnProcess({
       comm: p.name,
       program: (u) => rt.userMain(p.body, { frame: new Array(p.frameSize ?? 0), th: { u, errno: 0n, depth: 0 }, file }),
     })
+    // process NAME(CAP_SYS_RESOURCE): the cred's effective capabilities (inherited by children).
+    for (const c of p.caps ?? []) if (c.name === 'CAP_SYS_RESOURCE') task.cap_effective = (task.cap_effective ?? 0) | (1 << CAP_SYS_RESOURCE)
   }
   for (const kt of prog.kthreads) {
     const file = prog.fileOf.get(kt) ?? ''
