@@ -157,3 +157,31 @@ out:
     expect(errors(run(driver('    CLASS(nope, f)(arg);\n    return 0;')))).toEqual(['4:11: unknown class \'nope\' (lab C knows fd, fd_raw, fd_pos)'])
   })
 })
+
+describe('goto across bodies', () => {
+  it('a goto cannot leave a thread, fork or exec body, nor a function', () => {
+    const o = run(`int f(void) { goto top; return 0; }
+process p {
+top: ;
+  thread t { goto top; }
+  int k = fork { goto top; };
+  exec("/bin/true") { goto top; }
+  goto top;
+}`)
+    expect(errors(o)).toEqual([
+      "1:15: goto top: no label 'top:' in this function f",
+      "4:14: goto top: no label 'top:' in this thread or fork body",
+      "5:18: goto top: no label 'top:' in this thread or fork body",
+      "6:23: goto top: no label 'top:' in this exec image",
+    ])
+  })
+
+  it('a goto that loops forever stops at the statement budget, as any loop does', () => {
+    const o = run(`process p {
+again:
+  goto again;
+}`)
+    expect(o.status).not.toBe('done')
+    expect(o.runtimeErrors.map((d) => d.message).join('\n')).toMatch(/budget/)
+  })
+})

@@ -401,6 +401,7 @@ class Checker extends ExprChecker {
           s.argcSlot = argc.slot = this.declareLocal('argc', T.int, argc, s.pos).slot
           s.argvSlot = argv.slot = this.declareLocal('argv', argvTy, argv, s.pos).slot
           this.block(s.image, false)
+          this.checkJumps(s.image)
           s.frameSize = ctx2.frame.size
           this.ctx = saved
         }
@@ -421,7 +422,7 @@ class Checker extends ExprChecker {
     const saved = { loops: ctx.loops, breakable: ctx.breakable, ret: ctx.ret, mode: ctx.mode, user: ctx.user }
     ctx.loops = 0; ctx.breakable = 0; ctx.ret = null
     this.block(body)
-    this.checkJumps(body)
+    this.checkJumps(body, 'thread or fork body')
     Object.assign(ctx, saved)
   }
 
@@ -432,7 +433,7 @@ class Checker extends ExprChecker {
    * Jumping into an if, loop or switch body is not supported; jumping past a declaration is
    * allowed, as in C, and leaves that variable uninitialised (the run reports a read of it).
    */
-  private checkJumps(body: Block): void {
+  private checkJumps(body: Block, what = this.ctx?.what ?? 'body'): void {
     const all = new Map<string, Pos>()
     // Every target of this body (not of nested thread/fork/exec bodies), for duplicates and messages.
     const collect = (x: Stmt): void => {
@@ -460,7 +461,7 @@ class Checker extends ExprChecker {
           used.add(s.name)
           if (stack.some((b) => blockTargets(b).has(s.name))) return
           if (all.has(s.name)) this.err(s.pos, 'unsupported', `goto ${s.name}: lab C jumps only to a label in an enclosing { } block (not into an if, loop or switch body)`)
-          else this.err(s.pos, 'unknown-name', `goto ${s.name}: no label '${s.name}:' in this ${this.ctx?.what ?? 'body'}`)
+          else this.err(s.pos, 'unknown-name', `goto ${s.name}: no label '${s.name}:' in this ${what}`)
           return
         }
         case 'if': visit(s.then, stack); if (s.else) visit(s.else, stack); return
