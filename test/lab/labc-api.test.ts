@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { describeName, editorNames, getApi, suggestNames } from '../../main/engine/lab/labc/api'
 import { KERNEL_FUNCS } from '../../main/engine/lab/labc/rt/kapi'
+import { BUILTIN_IMPL, SYSCALL_IMPL } from '../../main/engine/lab/labc/rt/user'
 import { KERNEL_FIELDS, readField } from '../../main/engine/kernel/api'
 import { instantiate, runSources } from '../../main/engine/lab/run'
 import { PROFILE_NAMES, type ProfileName } from '../../main/engine/sim/profile'
@@ -68,6 +69,12 @@ describe('one declaration per kernel function', () => {
         expect(f.ty.k).toBe('fn')
       }
     }
+  })
+
+  it('every system call and built-in implementation belongs to a declaration (no orphans)', () => {
+    const declared = new Set(PROFILE_NAMES.flatMap((p) => getApi(p).all().map((f) => f.name)))
+    expect(Object.keys(SYSCALL_IMPL).filter((n) => !declared.has(n))).toEqual([])
+    expect(Object.keys(BUILTIN_IMPL).filter((n) => !declared.has(n))).toEqual([])
   })
 
   it('no second table of kernel functions exists in the sources', () => {
