@@ -3,6 +3,9 @@
  * (rt/kapi.ts) and every readable kernel struct field one KERNEL_FIELDS entry (kernel/api.ts);
  * the checker, the interpreter, completion and hover (editorNames), `fdlab doc` (describeName)
  * and the snapshots read those entries and nothing else.
+ *
+ * That every declared function also runs is test/lab/docs.test.ts: each one appears in a `c`
+ * example of docs/lab-c.md, and every example compiles and runs clean under its profiles.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'

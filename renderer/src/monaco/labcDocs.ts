@@ -24,7 +24,8 @@ function docFor(word: string): Monaco.IMarkdownString[] | null {
   const c = info.constants.find((x) => x.name === word)
   if (c) return [{ value: '```c\n#define ' + c.name + ' ' + c.value + '\n```' }]
   const fl = info.fields.filter((x) => x.name === word)
-  if (fl.length) return fl.map((x) => ({ value: `\`struct ${x.struct} { ${x.type.replace(/\s*\w+\[\]$/, '')} ${x.name}; }\`: ${x.doc}\n\n*\`${x.source}\` · profiles ${x.profiles.join(', ')}*` }))
+  // A field's type is `T` or, for an array, `T name[]` (engine kernel/api.ts KERNEL_FIELDS).
+  if (fl.length) return fl.map((x) => ({ value: `\`struct ${x.struct} { ${/\[\]$/.test(x.type) ? x.type : `${x.type} ${x.name}`}; }\`: ${x.doc}\n\n*\`${x.source}\` · profiles ${x.profiles.join(', ')}*` }))
   return null
 }
 
