@@ -274,6 +274,7 @@ const CONSTANT_HEADERS: readonly (readonly [RegExp, string])[] = [
   [/^TWA_/, 'include/linux/task_work.h'],
   [/^PF_/, 'include/linux/sched.h'],
   [/^(RLIMIT_|RLIM_)/, 'include/uapi/asm-generic/resource.h'],
+  [/^CAP_/, 'include/uapi/linux/capability.h'],
   [/^SEEK_/, 'include/uapi/linux/fs.h'],
   [/^(GFP_)/, 'include/linux/gfp_types.h'],
   [/^(NR_OPEN|BITS_PER_LONG)/, 'include/linux/fdtable.h, include/asm-generic/bitsperlong.h'],
@@ -356,7 +357,33 @@ function constantValue(v: bigint): string {
   return v < 0n || v <= 9n ? String(v) : `${v} (0x${v.toString(16)})`
 }
 
+/** What the fd-related constants mean (the rest say their value). */
+const CONSTANT_DOCS: Readonly<Record<string, string>> = {
+  FDPUT_FPUT: 'struct fd flag: the reference is cloned (counted), so fdput() must fput() it. Clear: a light, borrowed reference.',
+  FDPUT_POS_UNLOCK: 'struct fd flag: fdget_pos() took f_pos_lock, so fdput_pos() must unlock it.',
+  TWA_NONE: 'task_work_add notify mode: queue only; the task is not told.',
+  TWA_RESUME: 'task_work_add notify mode: run the work before the task returns to user space (TIF_NOTIFY_RESUME). What fput uses.',
+  TWA_SIGNAL: 'task_work_add notify mode: like a signal, interrupting a sleep and kicking the CPU with an IPI (TIF_NOTIFY_SIGNAL).',
+  TWA_SIGNAL_NO_IPI: 'task_work_add notify mode: TWA_SIGNAL without the IPI (the task will notice at its next kernel exit).',
+  TWA_NMI_CURRENT: 'task_work_add notify mode: from NMI context, for current only (irq_work).',
+  O_CLOEXEC: 'open/pipe2/dup3/socket flag: set the new fd\'s close-on-exec bit atomically.',
+  FD_CLOEXEC: 'fcntl(F_GETFD/F_SETFD) bit: the fd is closed by execve.',
+  F_DUPFD: 'fcntl: duplicate to the lowest free fd >= arg.',
+  F_DUPFD_CLOEXEC: 'fcntl: F_DUPFD with close-on-exec set.',
+  CLOSE_RANGE_UNSHARE: 'close_range flag: first take a private copy of a shared table (unshare_fd).',
+  CLOSE_RANGE_CLOEXEC: 'close_range flag: set close-on-exec on the range instead of closing it.',
+  CLONE_FILES: 'clone flag: share the fd table (files_struct.count + 1) instead of copying it.',
+  CLONE_THREAD: 'clone flag: same thread group (needs CLONE_SIGHAND, which needs CLONE_VM).',
+  RLIMIT_NOFILE: 'getrlimit/setrlimit resource: fds must stay below the soft limit (EMFILE); 1024 soft, 4096 hard at start.',
+  PF_KTHREAD: 'task->flags: a kernel thread (no fd table; fput goes to the delayed list).',
+  PF_EXITING: 'task->flags: the task is in do_exit.',
+  PF_IO_WORKER: 'task->flags: an io_uring worker (create_io_thread).',
+  CAP_SYS_RESOURCE: 'capability: may raise hard resource limits (process NAME(CAP_SYS_RESOURCE)).',
+}
+
 function constantDoc(name: string, v: bigint): string {
+  const known = CONSTANT_DOCS[name]
+  if (known) return known
   if (/^E[A-Z0-9]+$/.test(name) && v > 0n && v < 4096n) return `errno ${v}: kernel functions return -${name}; system calls return -1 with errno = ${name}.`
   if (name === 'RLIM_INFINITY') return 'No limit: (~0UL), 2^64 - 1 as rlim_t.'
   return `Constant ${name} = ${constantValue(v)}.`
