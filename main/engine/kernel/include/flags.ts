@@ -178,3 +178,8 @@ export const SIGCHLD = 17
 
 /** include/uapi/linux/capability.h: override resource limits (raise a hard RLIMIT_NOFILE up to fs.nr_open). */
 export const CAP_SYS_RESOURCE = 24
+
+/** include/linux/preempt.h: the fields of preempt_count(). */
+export const PREEMPT_MASK = 0x000000ff
+export const SOFTIRQ_OFFSET = 0x00000100
+export const HARDIRQ_OFFSET = 0x00010000

@@ -25,6 +25,7 @@ import { init_task_work, task_work_add, task_work_cancel_match } from '../../../
 import { flush_delayed_work, schedule_delayed_work } from '../../../kernel/kernel/workqueue'
 import { binder_deferred_fd_close } from '../../../kernel/drivers/android/binder'
 import { create_io_thread } from '../../../kernel/kernel/fork'
+import { PREEMPT_MASK, SOFTIRQ_OFFSET } from '../../../kernel/include/flags'
 import type { Expr, FuncDef } from '../ast'
 import { T } from '../types'
 import { formatC } from './format'
@@ -261,6 +262,11 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
     proto: 'bool in_interrupt(void)', source: 'include/linux/preempt.h',
     doc: 'True in hard/soft interrupt context.',
     impl: (rt) => pure(big(in_interrupt(rt.k))),
+  },
+  {
+    proto: 'int preempt_count(void)', source: 'include/linux/preempt.h',
+    doc: 'The current preemption count: spinlocks held and preempt_disable() in the low byte (PREEMPT_MASK), SOFTIRQ_OFFSET while serving a softirq (RCU callbacks). Non-zero: atomic context, no sleeping. SIM: no hard interrupts or NMIs are modelled.',
+    impl: (rt) => pure(big((rt.k.current.preempt_count & PREEMPT_MASK) + rt.k.current.irq_count * SOFTIRQ_OFFSET)),
   },
   {
     proto: 'void might_sleep(void)', source: 'include/linux/kernel.h',
