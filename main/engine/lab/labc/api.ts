@@ -15,7 +15,7 @@ import * as flags from '../../kernel/include/flags'
 import { PROFILE_NAMES, type ProfileName } from '../../sim/profile'
 import { KERNEL_FIELDS, kernelStructSize, type KernelField } from '../../kernel/api'
 import { getProfile } from '../../sim/profile'
-import { KERNEL_FUNCS, KERNEL_VALUES, type Impl, type KernelValue } from './rt/kapi'
+import { KERNEL_FUNCS, KERNEL_VALUES, sourceOf, type Impl, type KernelValue } from './rt/kapi'
 import { KERNEL_CLASSES } from './classes'
 import { BUILTIN_IMPL, SYSCALL_IMPL, passThrough } from './rt/user'
 import { parseUnit } from './parser'
@@ -427,7 +427,7 @@ export function editorNames(profile: ProfileName): {
 } {
   const api = getApi(profile)
   const functions = api.all().filter((f) => api.fn(f.name) === f).map((f) => ({
-    name: f.name, kind: f.kind, proto: f.proto, doc: f.doc, source: typeof f.source === 'object' ? f.source[profile] : f.source ?? null,
+    name: f.name, kind: f.kind, proto: f.proto, doc: f.doc, source: f.source === undefined ? null : sourceOf(f as { source: NonNullable<ApiFn['source']> }, profile),
     context: f.contextDoc ?? null, profiles: everyProfile(f.profiles),
   }))
   const constants = [...api.constants()].map(([name, v]) => ({ name, value: v < 0n || v > 9n ? `${v} (0x${(v < 0n ? -v : v).toString(16)})` : String(v) }))
