@@ -145,7 +145,7 @@ export interface LanguageInfo {
     readonly name: string; readonly kind: 'kernel' | 'syscall' | 'builtin'; readonly proto: string; readonly doc: string
     readonly source: string | null; readonly context: string | null; readonly profiles: readonly ProfileName[]
   }[]
-  readonly constants: readonly { readonly name: string; readonly value: string }[]
+  readonly constants: readonly { readonly name: string; readonly value: string; readonly doc?: string }[]
   readonly fields: readonly { readonly struct: string; readonly name: string; readonly doc: string; readonly type: string; readonly source: string; readonly profiles: readonly ProfileName[] }[]
 }
 

@@ -22,7 +22,7 @@ function docFor(word: string): Monaco.IMarkdownString[] | null {
     return [{ value: '```c\n' + f.proto + '\n```' }, { value: `${f.doc}\n\n*${f.kind === 'syscall' ? 'system call (user code)' : f.kind === 'kernel' ? 'kernel API (kernel code)' : 'lab C built-in'}* · ${where}` }]
   }
   const c = info.constants.find((x) => x.name === word)
-  if (c) return [{ value: '```c\n#define ' + c.name + ' ' + c.value + '\n```' }]
+  if (c) return [{ value: '```c\n#define ' + c.name + ' ' + c.value + '\n```' }, ...(c.doc ? [{ value: c.doc }] : [])]
   const fl = info.fields.filter((x) => x.name === word)
   // A field's type is `T` or, for an array, `T name[]` (engine kernel/api.ts KERNEL_FIELDS).
   if (fl.length) return fl.map((x) => ({ value: `\`struct ${x.struct} { ${/\[\]$/.test(x.type) ? x.type : `${x.type} ${x.name}`}; }\`: ${x.doc}\n\n*\`${x.source}\` · profiles ${x.profiles.join(', ')}*` }))

@@ -422,7 +422,7 @@ function editDistance(a: string, b: string): number {
  */
 export function editorNames(profile: ProfileName): {
   functions: { name: string; kind: ApiKind; proto: string; doc: string; source: string | null; context: string | null; profiles: ProfileName[] }[]
-  constants: { name: string; value: string }[]
+  constants: { name: string; value: string; doc?: string }[]
   fields: { struct: string; name: string; doc: string; type: string; source: string; profiles: ProfileName[] }[]
 } {
   const api = getApi(profile)
@@ -430,8 +430,10 @@ export function editorNames(profile: ProfileName): {
     name: f.name, kind: f.kind, proto: f.proto, doc: f.doc, source: f.source === undefined ? null : sourceOf(f as { source: NonNullable<ApiFn['source']> }, profile),
     context: f.contextDoc ?? null, profiles: everyProfile(f.profiles),
   }))
-  const constants = [...api.constants()].map(([name, v]) => ({ name, value: v < 0n || v > 9n ? `${v} (0x${(v < 0n ? -v : v).toString(16)})` : String(v) }))
-  for (const v of KERNEL_VALUES) if (api.value(v.name)) constants.push({ name: v.name, value: `(${v.type}) — ${v.doc}` })
+  const constants: { name: string; value: string; doc?: string }[] = [...api.constants()].map(([name, v]) => ({
+    name, value: v < 0n || v > 9n ? `${v} (0x${(v < 0n ? -v : v).toString(16)})` : String(v), ...(CONSTANT_DOCS[name] ? { doc: CONSTANT_DOCS[name] } : {}),
+  }))
+  for (const v of KERNEL_VALUES) if (api.value(v.name)) constants.push({ name: v.name, value: `(${v.type}){0}`, doc: v.doc })
   const fields = KERNEL_STRUCTS.flatMap((st) => [...(api.structFields(st) ?? new Map<string, FieldDef>())]
     .filter(([n]) => api.field(st, n))
     .map(([name, d]) => ({ struct: st, name, doc: d.doc, type: d.decl.type, source: d.decl.source, profiles: everyProfile(d.profiles) })))
