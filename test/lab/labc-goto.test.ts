@@ -185,3 +185,23 @@ again:
     expect(o.runtimeErrors.map((d) => d.message).join('\n')).toMatch(/budget/)
   })
 })
+
+describe('__cleanup on other types', () => {
+  it('an int cleanup variable gets a pointer to itself; a wrong cleanup signature is a type error', () => {
+    const o = run(`void show(int *p) { observe("at_exit", *p); }
+kthread k {
+  {
+    int x __cleanup(show) = 1;
+    x = 42;
+  }
+  observe("after", 1);
+}`)
+    expect(errors(o)).toEqual([])
+    expect([obs(o, 'at_exit'), obs(o, 'after')]).toEqual([['42'], ['1']])
+    const bad = run(`void show(long v) { }
+kthread k { struct fd f __cleanup(show) = EMPTY_FD; }`)
+    expect(errors(bad).length).toBeGreaterThan(0)
+    const missing = run('kthread k { int x __cleanup(nosuch) = 1; }')
+    expect(errors(missing)).toEqual(["1:29: the cleanup function 'nosuch' must be a lab function taking a pointer to the variable (int *)"])
+  })
+})
