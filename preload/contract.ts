@@ -161,9 +161,13 @@ export interface RestoreRequest { edits: { key: string; text: string }[] }
 /** Names the editor offers for completion and hover, for the session's kernel profile. */
 export interface LanguageInfo {
   readonly profile: ProfileName
-  readonly functions: readonly { readonly name: string; readonly kind: 'kernel' | 'syscall' | 'builtin'; readonly proto: string; readonly doc: string }[]
-  readonly constants: readonly { readonly name: string; readonly value: string }[]
-  readonly fields: readonly { readonly struct: string; readonly name: string; readonly doc: string }[]
+  /** From the lab C API's one declaration per name (engine lab/labc/api.ts editorNames). */
+  readonly functions: readonly {
+    readonly name: string; readonly kind: 'kernel' | 'syscall' | 'builtin'; readonly proto: string; readonly doc: string
+    readonly source: string | null; readonly context: string | null; readonly profiles: readonly ProfileName[]
+  }[]
+  readonly constants: readonly { readonly name: string; readonly value: string; readonly doc?: string }[]
+  readonly fields: readonly { readonly struct: string; readonly name: string; readonly doc: string; readonly type: string; readonly source: string; readonly profiles: readonly ProfileName[] }[]
 }
 
 export interface Progress { readonly what: string; readonly done: number; readonly total: number | null }

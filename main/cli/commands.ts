@@ -2,6 +2,7 @@
 import type { CliIo } from './io'
 import { replayCliCommand } from './replay'
 import { exploreCliCommand } from './explore'
+import { docCommand, DOC_HELP } from './doc'
 import { checkCommand, runCommand, releaseCommand, CHECK_HELP, RUN_HELP, RELEASE_HELP } from './lab'
 
 export interface CliCommand {
@@ -19,6 +20,7 @@ export const EXTRA_COMMANDS: readonly CliCommand[] = [
   { name: 'check', summary: 'parse, type-check and run every scenario and exercise test of labs (CI for lab authors)', run: withHelp(CHECK_HELP, checkCommand) },
   { name: 'run', summary: 'run a lab scenario, strace-style (--trace: kernel paths; --schedule: replay one)', run: withHelp(RUN_HELP, runCommand) },
   { name: 'release', summary: 'write the student edition of labs (hidden tests and solutions removed)', run: withHelp(RELEASE_HELP, releaseCommand) },
+  { name: 'doc', summary: 'prototype, documentation, kernel source and profiles of a lab C function, constant or struct field', run: withHelp(DOC_HELP, docCommand) },
   replayCliCommand,
   exploreCliCommand,
 ]

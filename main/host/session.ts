@@ -9,7 +9,7 @@ import type {
   SessionUpdate, StepKind, TimelineMark, ViewRequest,
 } from '../../preload/contract'
 import { parseLab, type Lab } from '../engine/lab/labFile'
-import { getApi, KERNEL_STRUCTS } from '../engine/lab/labc/api'
+import { editorNames } from '../engine/lab/labc/api'
 import type { Diagnostic as EngineDiagnostic } from '../engine/lab/diagnostics'
 import type { TraceEvent } from '../engine/sim/trace'
 import type { Interp } from '../engine/lab/labc/rt/interp'
@@ -463,15 +463,7 @@ export class Session implements SessionCommands {
   }
 
   sessionLanguage(): LanguageInfo {
-    const api = getApi(this.profile)
-    const functions = api.all()
-      .filter((f) => api.fn(f.name) === f)
-      .map((f) => ({ name: f.name, kind: f.kind, proto: f.proto, doc: f.doc }))
-    const constants = [...api.constants()].map(([name, v]) => ({ name, value: v < 0n || v > 9n ? `${v} (0x${(v < 0n ? -v : v).toString(16)})` : String(v) }))
-    const fields = KERNEL_STRUCTS.flatMap((st) => [...(api.structFields(st) ?? new Map())]
-      .filter(([n]) => api.field(st, n))
-      .map(([name, d]) => ({ struct: st, name, doc: d.doc })))
-    return { profile: this.profile, functions, constants, fields }
+    return { profile: this.profile, ...editorNames(this.profile) }
   }
 
   sessionComplete(line: string): Completion {

@@ -11,6 +11,7 @@ import type { File, FilesStruct } from '../kernel/include/types'
 import { FL_FLOCK, FL_OFDLCK, OFFSET_MAX } from '../kernel/include/types'
 import { BITS_PER_LONG } from '../kernel/include/bitmap'
 import { file_count, fileRefHex } from '../kernel/include/file_ref'
+import { readField, type FieldValue } from '../kernel/api'
 import {
   FDPUT_FPUT, FDPUT_POS_UNLOCK, FMODE_ATOMIC_POS, FMODE_OPENED, FMODE_PATH, FMODE_READ, FMODE_STREAM, FMODE_WRITE,
   FMODE_WRITER, F_WRLCK, PF_EXITING, PF_KTHREAD, formatOpenFlags,
@@ -65,8 +66,12 @@ function changedSince(m: Machine): ChangedView {
   return { fds: [...fds], tables: [...tables], files: [...files], tasks: [...tasks], taskWork: [...taskWork], delayedFput, rcu, locks }
 }
 
+const num = (v: FieldValue): number => (typeof v === 'number' ? v : Number(v))
+
 function tableView(m: Machine, files: FilesStruct, from: number, to: number): FilesView {
   const fdt = files.fdt
+  // The readable fields come from their one declaration (kernel/api.ts), as lab C reads them.
+  const field = (st: string, name: string, o: object): number => num(readField(st, name, o, m.k))
   const end = Math.min(to, fdt.max_fds)
   const slots: FilesView['slots'][number][] = []
   for (let fd = fdt.open_fds.findNextSet(end, from); fd < end; fd = fdt.open_fds.findNextSet(end, fd + 1)) {
@@ -91,8 +96,9 @@ function tableView(m: Machine, files: FilesStruct, from: number, to: number): Fi
   const users: number[] = []
   for (const t of m.k.tasks.values()) if (t.files === files && t.state === 'running') users.push(t.pid)
   return {
-    id: files.id, count: files.count, next_fd: files.next_fd, max_fds: fdt.max_fds, embedded: fdt.embedded,
-    resize_in_progress: files.resize_in_progress, lockOwner: files.file_lock.owner?.pid ?? null, users,
+    id: files.id, count: field('files_struct', 'count', files), next_fd: field('files_struct', 'next_fd', files),
+    max_fds: field('fdtable', 'max_fds', fdt), embedded: fdt.embedded,
+    resize_in_progress: readField('files_struct', 'resize_in_progress', files, m.k) === true, lockOwner: files.file_lock.owner?.pid ?? null, users,
     slots, openCount: fdt.open_fds.weight(fdt.max_fds), window: { from, to: end },
     open_fds: words(fdt.open_fds), close_on_exec: words(fdt.close_on_exec), full_fds_bits: full,
   }
@@ -169,7 +175,7 @@ export function buildSnapshot(m: Machine, opts: SnapshotOptions = {}): Snapshot 
     if (count > counted) holders.push({ kind: 'other', count: count - counted })
     fileViews.push({
       id: f.id, gen: f.gen, path: f.f_inode ? f.f_inode.path : '?', kind: f.f_inode ? f.f_inode.kind : '?', ops: f.f_op.name, count,
-      raw: k.profile.file_ref_t ? { field: 'f_ref', value: fileRefHex(f.f_ref.refcnt) } : { field: 'f_count', value: String(f.f_count.counter) },
+      raw: k.profile.file_ref_t ? { field: 'f_ref', value: fileRefHex(num(readField('file', 'f_ref', f, k))) } : { field: 'f_count', value: String(readField('file', 'f_count', f, k)) },
       f_mode: FMODE_NAMES.filter(([, b]) => f.f_mode & b).map(([n]) => n), f_flags: formatOpenFlags(f.f_flags), f_pos: f.f_pos,
       mem: f.mem, holders, queued: queuedTw.has(f) ? 'task_work' : queuedDelayed.has(f) ? 'delayed_fput' : f.mem === 'rcu_free' ? 'rcu' : null,
     })
@@ -191,7 +197,10 @@ export function buildSnapshot(m: Machine, opts: SnapshotOptions = {}): Snapshot 
       atomic: t.preempt_count > 0 || t.irq_count > 0, rcuReader: t.rcu_read_lock_nesting > 0, notifyResume: t.notify_resume,
       rlimitNofile: { cur: t.signal.rlim_nofile.rlim_cur, max: t.signal.rlim_nofile.rlim_max },
       taskWorks: works, workExited: t.task_works === k.work_exited,
-      fdsLive: t.fds_live.map((f) => ({ id: f.id, fd: f.fd, file: f.file ? f.file.id : null, light: (f.flags & FDPUT_FPUT) === 0, kind: f.kind, posLocked: (f.flags & FDPUT_POS_UNLOCK) !== 0 })),
+      fdsLive: t.fds_live.map((f) => ({
+        id: f.id, fd: f.fd, file: f.file ? f.file.id : null, light: (f.flags & FDPUT_FPUT) === 0, kind: f.kind, posLocked: (f.flags & FDPUT_POS_UNLOCK) !== 0,
+        word: k.profile.fd_word ? `0x${num(readField('fd', 'word', f, k)).toString(16)}` : null,
+      })),
     })
   }
 

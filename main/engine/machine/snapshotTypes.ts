@@ -58,7 +58,8 @@ export interface TaskView {
   /** task_works, head first (the order task_work_run will run them). */
   readonly taskWorks: readonly { readonly fn: string; readonly obj: string | null }[]
   readonly workExited: boolean
-  readonly fdsLive: readonly { readonly id: string; readonly fd: number; readonly file: string | null; readonly light: boolean; readonly kind: string; readonly posLocked: boolean }[]
+  /** Live struct fds; `word` is 6.18's struct fd word (kernel/api.ts fd.word) in hex, null in 6.5. */
+  readonly fdsLive: readonly { readonly id: string; readonly fd: number; readonly file: string | null; readonly light: boolean; readonly kind: string; readonly posLocked: boolean; readonly word?: string | null }[]
 }
 
 export interface FdSlotView {

@@ -146,3 +146,30 @@ export function nextId(k: Kernel, kind: string): string {
   k.ids[kind] = n
   return `${kind}#${n}`
 }
+
+/**
+ * How many tasks use @files (task->files == files), counting at most @limit.
+ */
+export function files_users(k: Kernel, files: FilesStruct, limit = Infinity): number {
+  let n = 0
+  for (const t of k.tasks.values()) if (t.files === files && ++n >= limit) break
+  return n
+}
+
+/**
+ * Sanitizer rule V14 (count exactness, spec §10.3): files_struct.count equals the number of tasks
+ * whose files points to it. While a task is being attached or detached the count may exceed the
+ * registered users by the ones in flight (@pending); it may never be lower, since the light
+ * fdget trusts count == 1 to mean "no other task can touch this table". Called where the count
+ * changes or is trusted (copy_files, put_files_struct, __fget_light); machine/sanitizer.ts checks
+ * for counts that outlive their users at the end of a run.
+ */
+export function check_files_count(k: Kernel, files: FilesStruct, pending: number, where: string): void {
+  const users = files_users(k, files) + pending
+  if (files.count >= users) return
+  const names: string[] = []
+  for (const t of k.tasks.values()) if (t.files === files) names.push(`${t.comm}/${t.pid}`)
+  k.report('V14', 'violation',
+    `${where}: ${files.id}->count is ${files.count} but ${users} task(s) use the table (${names.join(', ')}${pending ? ` and ${pending} being attached` : ''}): files_struct.count must be exact (the light fdget trusts count == 1)`,
+    [files.id])
+}

@@ -53,6 +53,10 @@ export interface Profile {
   readonly pidfd_thread: boolean
   /** ioctl(pidfd, PIDFD_GET_*_NAMESPACE) returning a namespace fd, v6.11+. */
   readonly pidfd_ns_ioctls: boolean
+  /** struct fd is one unsigned long word (file pointer | FDPUT_* bits), v6.12+; else { file, flags }. */
+  readonly fd_word: boolean
+  /** task_work_cancel(task, cb) takes the callback_head; the func-matching form became task_work_cancel_func, v6.11+. */
+  readonly task_work_cancel_cb: boolean
   readonly variants: Variants
 }
 
@@ -61,13 +65,13 @@ const BASE: Record<ProfileName, Omit<Profile, 'variants'>> = {
     name: '6.5', close_sync_fput: false, file_ref_t: false, slab_typesafe_by_rcu: false, file_close_fd: false,
     fput_close: false, find_next_fd_fast_path: false, fdget_pos_oneref: false, fput_deferred_free_unopened: false,
     fput_sync_any_task: false, fcntl_dupfd_query: false, fcntl_created_query: false, pidfd_thread: false,
-    pidfd_ns_ioctls: false,
+    pidfd_ns_ioctls: false, fd_word: false, task_work_cancel_cb: false,
   },
   '6.18': {
     name: '6.18', close_sync_fput: true, file_ref_t: true, slab_typesafe_by_rcu: true, file_close_fd: true,
     fput_close: true, find_next_fd_fast_path: true, fdget_pos_oneref: true, fput_deferred_free_unopened: true,
     fput_sync_any_task: true, fcntl_dupfd_query: true, fcntl_created_query: true, pidfd_thread: true,
-    pidfd_ns_ioctls: true,
+    pidfd_ns_ioctls: true, fd_word: true, task_work_cancel_cb: true,
   },
 }
 

@@ -1,6 +1,7 @@
 /**
- * Completion and hover docs for lab C. The data comes from the session (the lab C API registry
- * of the current kernel profile), so the editor offers exactly the names the checker accepts.
+ * Completion and hover docs for lab C. The data comes from the session (engine lab/labc/api.ts
+ * editorNames: the one declaration per function, constant and field that the checker, `fdlab doc`
+ * and the interpreter read), so the editor offers exactly the names the checker accepts.
  */
 import type * as Monaco from 'monaco-editor/editor'
 import type { LanguageInfo } from '../../../preload/contract'
@@ -16,11 +17,15 @@ export function setLanguageInfo(next: LanguageInfo): void {
 function docFor(word: string): Monaco.IMarkdownString[] | null {
   if (!info) return null
   const f = info.functions.find((x) => x.name === word)
-  if (f) return [{ value: '```c\n' + f.proto + '\n```' }, { value: `${f.doc}\n\n*${f.kind === 'syscall' ? 'system call (user code)' : f.kind === 'kernel' ? `kernel API · profile ${info.profile}` : 'lab C built-in'}*` }]
+  if (f) {
+    const where = [f.source ? `\`${f.source}\`` : '', f.context ?? '', `profiles ${f.profiles.join(', ')}`].filter(Boolean).join(' · ')
+    return [{ value: '```c\n' + f.proto + '\n```' }, { value: `${f.doc}\n\n*${f.kind === 'syscall' ? 'system call (user code)' : f.kind === 'kernel' ? 'kernel API (kernel code)' : 'lab C built-in'}* · ${where}` }]
+  }
   const c = info.constants.find((x) => x.name === word)
-  if (c) return [{ value: '```c\n#define ' + c.name + ' ' + c.value + '\n```' }]
+  if (c) return [{ value: '```c\n#define ' + c.name + ' ' + c.value + '\n```' }, ...(c.doc ? [{ value: c.doc }] : [])]
   const fl = info.fields.filter((x) => x.name === word)
-  if (fl.length) return fl.map((x) => ({ value: `\`struct ${x.struct}.${x.name}\`: ${x.doc}` }))
+  // A field's type is `T` or, for an array, `T name[]` (engine kernel/api.ts KERNEL_FIELDS).
+  if (fl.length) return fl.map((x) => ({ value: `\`struct ${x.struct} { ${/\[\]$/.test(x.type) ? x.type : `${x.type} ${x.name}`}; }\`: ${x.doc}\n\n*\`${x.source}\` · profiles ${x.profiles.join(', ')}*` }))
   return null
 }
 

@@ -10,6 +10,7 @@ export const LABC = 'labc'
 export const LABC_KEYWORDS = [
   'process', 'thread', 'kthread', 'driver', 'fork', 'vfork', 'exec', 'if', 'else', 'while', 'for', 'do', 'return', 'break',
   'continue', 'label', 'expect', 'struct', 'sizeof', 'const', 'static', 'NULL', 'true', 'false', 'current',
+  'goto', 'switch', 'case', 'default', 'clone', 'CLASS', '__cleanup', '__attribute__',
 ]
 export const LABC_TYPES = ['int', 'long', 'unsigned', 'char', 'void', 'bool', 'size_t', 'ssize_t', 'loff_t', 'fl_owner_t', 'string']
 

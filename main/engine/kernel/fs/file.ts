@@ -9,7 +9,7 @@
  * could observe them without the lock (the lockless readers: fdget, fget, fd_install).
  */
 import type { KGen, Kernel } from '../../sim/context'
-import { nextId } from '../../sim/context'
+import { check_files_count, nextId } from '../../sim/context'
 import { kfunc, kfuncSync } from '../../sim/kfunc'
 import type { Fdtable, File, FilesStruct, StructFd, Task } from '../include/types'
 import { Bitmap, BITS_PER_LONG } from '../include/bitmap'
@@ -476,6 +476,7 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
   // Variant files_count_too_low: the sharers clone(CLONE_FILES) "forgot" to count are not seen.
   const count = k.profile.variants.files_count_too_low ? files.count - (files.count_hidden ?? 0) : files.count
   if (count === 1) {
+    check_files_count(k, files, 0, `${kind}(${fd >>> 0}) by ${task.comm}/${task.pid} takes the light path`)
     yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_raw fd[${fd >>> 0}]` }
     file = files_lookup_fd_raw(files, fd)
     if (file && file.f_mode & mask) file = null
@@ -487,6 +488,30 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
   if (file) { task.fds_live.push(f); k.live_fds.add(f) }
   return f
 })
+
+/**
+ * BORROWED_FD - a struct fd that borrows @file (no reference: the caller guarantees it stays)
+ * @kernel include/linux/file.h BORROWED_FD() (v6.12+)
+ * SIM: tracked like a light fdget borrow, so the sanitizer's borrow rules (V2, V3) apply.
+ */
+export function BORROWED_FD(k: Kernel, file: File | null): StructFd {
+  return makeFd(k, file, 0)
+}
+
+/**
+ * CLONED_FD - a struct fd that owns a reference the caller already took (fdput will fput it)
+ * @kernel include/linux/file.h CLONED_FD() (v6.12+)
+ */
+export function CLONED_FD(k: Kernel, file: File | null): StructFd {
+  return makeFd(k, file, file ? FDPUT_FPUT : 0)
+}
+
+function makeFd(k: Kernel, file: File | null, flags: number): StructFd {
+  const task = k.current
+  const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd: -1, kind: 'fdget', owner: task, released: false }
+  if (file) { task.fds_live.push(f); k.live_fds.add(f) }
+  return f
+}
 
 /**
  * fdget - light lookup for a syscall's duration
@@ -787,6 +812,7 @@ export const put_files_struct = kfunc('put_files_struct', function* (k: Kernel, 
   // Variant files_count_too_low: a hidden sharer leaving takes its hiding with it (at most count - 1).
   if (files.count_hidden) files.count_hidden = Math.min(files.count_hidden, Math.max(0, files.count - 1))
   if (files.count === 0) {
+    check_files_count(k, files, 0, `put_files_struct frees ${files.id}`)
     yield* close_files(k, files)
     files.freed = true
     k.all_files_structs.delete(files)

@@ -105,10 +105,14 @@ export const CLONE_PARENT_SETTID = 0x00100000
 export const CLONE_CHILD_CLEARTID = 0x00200000
 export const CLONE_DETACHED = 0x00400000
 export const CLONE_UNTRACED = 0x00800000
+/** include/uapi/linux/sched.h: clone I/O context (io_uring workers). */
+export const CLONE_IO = 0x80000000
 export const CLONE_CHILD_SETTID = 0x01000000
 
 // task flags
 export const PF_EXITING = 0x00000004
+/** include/linux/sched.h: an io_uring worker (create_io_thread). */
+export const PF_IO_WORKER = 0x00000010
 export const PF_KTHREAD = 0x00200000
 
 // task_work notify modes
@@ -172,3 +176,14 @@ export function formatOpenFlags(flags: number): string {
   if (rest) parts.push(`0${rest.toString(8)}`)
   return parts.join('|')
 }
+
+/** include/uapi/asm-generic/signal.h: the exit signal fork and clone(..., SIGCHLD) give a child. */
+export const SIGCHLD = 17
+
+/** include/uapi/linux/capability.h: override resource limits (raise a hard RLIMIT_NOFILE up to fs.nr_open). */
+export const CAP_SYS_RESOURCE = 24
+
+/** include/linux/preempt.h: the fields of preempt_count(). */
+export const PREEMPT_MASK = 0x000000ff
+export const SOFTIRQ_OFFSET = 0x00000100
+export const HARDIRQ_OFFSET = 0x00010000

@@ -242,6 +242,11 @@ export interface Task {
   signal: SignalStruct
   real_parent: Task | null
   exit_code: number
+  /**
+   * SIM: the effective capabilities of the task's cred (a bit per CAP_*), copied to children.
+   * Absent: none (the default: no simulated task is privileged).
+   */
+  cap_effective?: number
   // -- SIM: execution context, not kernel fields --
   state: TaskState
   /** In a system call (or a kernel path): true from syscall entry to return to user mode. */

@@ -4,11 +4,12 @@
  * SIM: no mm, signal handlers or namespaces; a task's execution is the program the caller gives.
  */
 import type { KGen, Kernel } from '../../sim/context'
-import { nextId } from '../../sim/context'
+import { check_files_count, nextId } from '../../sim/context'
 import { kfunc } from '../../sim/kfunc'
 import type { FilesStruct, SignalStruct, Task } from '../include/types'
 import { EINVAL } from '../include/errno'
-import { CLONE_FILES, CLONE_PIDFD, CLONE_SIGHAND, CLONE_THREAD, CLONE_VFORK, CLONE_VM, PF_EXITING } from '../include/flags'
+import { CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PIDFD, CLONE_SIGHAND, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, PF_EXITING, PF_IO_WORKER } from '../include/flags'
+import { do_exit } from './exit'
 import { dup_fd, put_files_struct } from '../fs/file'
 import { pidfd_for_clone } from '../fs/misc_fds'
 import { newWaitQueue, wait_event } from './locking'
@@ -42,6 +43,7 @@ export const copy_files = kfunc('copy_files', function* (k: Kernel, clone_flags:
       if (k.trace.on) k.trace.emit({ e: 'note', text: `VARIANT files_count_too_low: ${oldf.id}->count looks unchanged to __fget_light (hypothetical bug)` })
     }
     tsk.files = oldf
+    check_files_count(k, oldf, tsk.files === oldf && !k.tasks.has(tsk.pid) ? 1 : 0, `copy_files(CLONE_FILES) for ${tsk.pid}`)
     return 0
   }
   const newf = yield* dup_fd(k, oldf, null)
@@ -80,6 +82,7 @@ export const kernel_clone = kfunc('kernel_clone', function* (k: Kernel, args: Cl
   const child = newTask(k, pid, parent.comm, signal)
   if (flags & CLONE_THREAD) { child.tgid = parent.tgid; signal.nr_threads++ }
   child.real_parent = parent
+  if (parent.cap_effective) child.cap_effective = parent.cap_effective // copy_creds
   const err = yield* copy_files(k, flags, child)
   if (err < 0) return err
   if (flags & CLONE_PIDFD) {
@@ -99,6 +102,34 @@ export const kernel_clone = kfunc('kernel_clone', function* (k: Kernel, args: Cl
     yield* wait_event(k, done, () => child.vfork_done === null || child.state !== 'running' || (child.flags & PF_EXITING) !== 0, `vfork: wait for ${pid} to exec or exit`)
   }
   return pid
+})
+
+/**
+ * create_io_thread - a worker task that shares the caller's mm, fs, files and signal handlers
+ * @kernel kernel/fork.c create_io_thread()
+ * io_uring makes its sqpoll thread and io-wq workers this way (io_uring/sqpoll.c, io_uring/io-wq.c):
+ * a kernel path that, inside a system call, creates a task sharing current->files. A caller that
+ * holds a light fdget borrow at that moment breaks the borrow rule (V2).
+ * SIM: copy_process() and wake_up_new_task() in one (kernel_clone); the worker runs @fn in
+ * kernel mode (PF_IO_WORKER, named iou-wrk-PID) and exits when @fn returns.
+ * Returns: the new task, or -errno.
+ */
+export const create_io_thread = kfunc('create_io_thread', function* (k: Kernel, fn: (k: Kernel) => KGen<void>): KGen<Task | number> {
+  const parent = k.current
+  const flags = CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_IO | CLONE_VM | CLONE_UNTRACED
+  const pid = yield* kernel_clone(k, {
+    flags,
+    body: function* (kk: Kernel): KGen<void> {
+      kk.current.in_kernel = true
+      yield* fn(kk)
+      yield* do_exit(kk, 0)
+    },
+  })
+  if (pid < 0) return pid
+  const t = k.tasks.get(pid)!
+  t.flags |= PF_IO_WORKER
+  t.comm = `iou-wrk-${parent.pid}`.slice(0, 15)
+  return t
 })
 
 /**

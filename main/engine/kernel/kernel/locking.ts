@@ -112,6 +112,15 @@ export function* mutex_lock(k: Kernel, m: Mutex): KGen<void> {
 }
 
 /**
+ * mutex_is_locked - whether some task holds the mutex (a racy snapshot, as in the kernel)
+ * @kernel kernel/locking/mutex.c mutex_is_locked()
+ */
+export function* mutex_is_locked(_k: Kernel, m: Mutex): KGen<boolean> {
+  yield { obj: m.id, w: false, what: `mutex_is_locked ${m.id}` }
+  return m.owner !== null
+}
+
+/**
  * mutex_unlock
  * @kernel kernel/locking/mutex.c mutex_unlock()
  */

@@ -37,7 +37,8 @@ export type Expr =
   | { kind: 'cast'; pos: Pos; type: TypeSyntax; arg: Expr; ty?: Ty }
   /** sizeof(TYPE) or sizeof expr; `value` is filled in by the checker. */
   | { kind: 'sizeof'; pos: Pos; type: TypeSyntax | null; arg: Expr | null; ty?: Ty; value?: bigint }
-  | { kind: 'fork'; pos: Pos; body: Block; ty?: Ty }
+  /** fork { body }, or clone(FLAGS) { body } (flags set): a child task running body. */
+  | { kind: 'fork'; pos: Pos; body: Block; ty?: Ty; flags?: Expr }
   /** `{1, 2}` or `{ .l_type = F_WRLCK }`: `fields[i]` names the field of item i (null: positional). */
   | { kind: 'init'; pos: Pos; items: Expr[]; fields: (string | null)[]; ty?: Ty }
 
@@ -72,6 +73,13 @@ export interface VarDecl {
   ty?: Ty
   /** Slot index in the frame (locals) or the global table, set by the checker. */
   slot?: number
+  /**
+   * Scoped cleanup (include/linux/cleanup.h): `CLASS(NAME, var)(args)` or
+   * `T var __attribute__((cleanup(fn)))` / `__cleanup(fn)`: run when the variable leaves scope.
+   */
+  cleanup?: { kind: 'class'; cls: string; args: Expr[] } | { kind: 'attr'; fn: string; fnPos: Pos }
+  /** The destructor call the checker built (`fdput(var)`, `fn(&var)`). */
+  cleanupCall?: Expr
 }
 
 export interface Param { kind: 'param'; pos: Pos; type: TypeSyntax; name: string; arrayParam: boolean; ty?: Ty; slot?: number }
@@ -93,8 +101,12 @@ export type Stmt =
   | { kind: 'break'; pos: Pos }
   | { kind: 'continue'; pos: Pos }
   | { kind: 'return'; pos: Pos; value: Expr | null }
-  | { kind: 'exec'; pos: Pos; args: Expr[]; image: Block | null; frameSize?: number }
+  /** exec(path, args...) { image }: the image sees argc and argv (argv[0] = path), set by the checker's slots. */
+  | { kind: 'exec'; pos: Pos; args: Expr[]; image: Block | null; frameSize?: number; argcSlot?: number; argvSlot?: number }
   | { kind: 'label'; pos: Pos; name: string }
+  | { kind: 'goto'; pos: Pos; name: string }
+  /** `NAME:` a goto target. */
+  | { kind: 'target'; pos: Pos; name: string }
   | { kind: 'expect'; pos: Pos; cond: Expr; message: string | null; text: string }
   | { kind: 'empty'; pos: Pos }
 
@@ -118,7 +130,11 @@ export interface FuncDef {
   mode?: 'kernel' | 'user' | 'any'
 }
 
-export interface ProcessDef { kind: 'process'; pos: Pos; name: string; body: Block; frameSize?: number }
+export interface ProcessDef {
+  kind: 'process'; pos: Pos; name: string; body: Block; frameSize?: number
+  /** `process NAME(CAP_SYS_RESOURCE) { }`: capabilities the process starts with. */
+  caps?: { name: string; pos: Pos }[]
+}
 export interface KthreadDef { kind: 'kthread'; pos: Pos; name: string; body: Block; frameSize?: number }
 export interface DriverDef { kind: 'driver'; pos: Pos; name: string; hooks: FuncDef[] }
 export interface StructDef { kind: 'struct'; pos: Pos; name: string; fields: VarDecl[] }

@@ -114,7 +114,8 @@ export class CheckerBase {
       this.sizing.add(name)
       try { return Math.max(1, [...s.fields.values()].reduce((n, f) => n + sizeOfTy(f.ty, this.sizeofStruct), 0)) } finally { this.sizing.delete(name) }
     }
-    return this.api.isKernelStruct(name) ? 64 : undefined
+    // SIM: a kernel struct lab C cannot lay out reports 64, except where the kernel's size is modelled (struct fd).
+    return this.api.isKernelStruct(name) ? this.api.structSize(name) ?? 64 : undefined
   }
 
   constValue(e: Parameters<typeof constEval>[0], what: string): bigint | null {

@@ -128,7 +128,8 @@ export class ExprChecker extends CheckerBase {
         return INT_SIZE_T
       }
       case 'fork':
-        if (!ctx.user) this.err(e.pos, 'wrong-context', 'fork { ... } is only allowed in process, thread and fork bodies')
+        if (!ctx.user) this.err(e.pos, 'wrong-context', `${e.flags ? 'clone(FLAGS)' : 'fork'} { ... } is only allowed in process, thread and fork bodies`)
+        if (e.flags) this.intExpr(e.flags, 'the flags of clone')
         this.checkForkBody(e)
         return T.int
       case 'addr': {
@@ -185,6 +186,12 @@ export class ExprChecker extends CheckerBase {
       if (b.mode === 'user' && ctx.mode === 'kernel') this.modeErr(e.pos, e.name, 'user', 'a user-space variable')
       e.ref = { kind: 'builtin', name: e.name }
       return b.ty
+    }
+    const kv = this.api.value(e.name)
+    if (kv) {
+      if (ctx.mode === 'user') this.modeErr(e.pos, e.name, 'kernel', 'a kernel value')
+      e.ref = { kind: 'builtin', name: e.name }
+      return kv.ty
     }
     const k = this.api.constant(e.name)
     if (k !== undefined) { e.ref = { kind: 'const', value: k }; return k >= -(1n << 31n) && k < 1n << 31n ? T.int : T.long }

@@ -5,7 +5,9 @@
  */
 import { OVERRIDABLE_KERNEL_FUNCTIONS } from './overrides'
 import type { Diagnostic } from '../diagnostics'
-import type { Block, Expr, FuncDef, Stmt, TopDecl, Unit, VarDecl } from './ast'
+import type { Block, Expr, FuncDef, Pos, Stmt, TopDecl, Unit, VarDecl } from './ast'
+import { kernelClass } from './classes'
+import { blockTargets } from './walk'
 import { PRELUDE, type LabApi } from './api'
 import {
   BINDER_CLOSE_NAIVE, BINDER_FREE_FD, BINDER_RECV_FD, BINDER_SEND_FD, BINDER_SET_CONTEXT_MGR,
@@ -65,14 +67,19 @@ class Checker extends ExprChecker {
         case 'func': if (decl.body) this.funcBody(decl); break
         case 'driver': for (const h of decl.hooks) this.funcBody(h); break
         case 'process': {
+          for (const c of decl.caps ?? []) {
+            if (c.name !== 'CAP_SYS_RESOURCE') this.err(c.pos, 'unsupported', `process ${decl.name}(${c.name}): lab C models only CAP_SYS_RESOURCE (raise the hard RLIMIT_NOFILE)`)
+          }
           const ctx = this.enterBody('user', `process ${decl.name}`, null, true)
           this.block(decl.body, false)
+          this.checkJumps(decl.body)
           decl.frameSize = ctx.frame.size
           break
         }
         case 'kthread': {
           const ctx = this.enterBody('kernel', `kthread ${decl.name}`, null, false)
           this.block(decl.body, false)
+          this.checkJumps(decl.body)
           decl.frameSize = ctx.frame.size
           break
         }
@@ -302,6 +309,7 @@ class Checker extends ExprChecker {
       q.slot = this.declareLocal(q.name, t, q, q.pos).slot
     }
     this.block(f.body!, false)
+    this.checkJumps(f.body!)
     f.frameSize = ctx.frame.size
     if (ret.k !== 'void' && ret.k !== 'err' && !endsWithReturn(f.body!)) {
       this.err(f.body!.end, 'missing-return', `'${f.name}' can reach its end without returning a value (it would return 0)`, 'warning')
@@ -388,12 +396,21 @@ class Checker extends ExprChecker {
         if (s.image) {
           const saved = this.ctx!
           const ctx2 = this.enterBody('user', 'exec image', null, true, undefined, [...saved.scopes, new Map()])
+          // The new image's main(argc, argv): argv[0] is the path, then the arguments, then NULL.
+          const argvTy: Ty = { k: 'array', elem: T.str, len: s.args.length + 1 }
+          const synth = (name: string, ty: Ty): VarDecl => ({ kind: 'decl', pos: s.pos, type: { pos: s.pos, base: 'int', ptr: 0, isConst: false }, name, arrayLen: null, init: null, isStatic: false, ty })
+          const argc = synth('argc', T.int)
+          const argv = synth('argv', argvTy)
+          s.argcSlot = argc.slot = this.declareLocal('argc', T.int, argc, s.pos).slot
+          s.argvSlot = argv.slot = this.declareLocal('argv', argvTy, argv, s.pos).slot
           this.block(s.image, false)
+          this.checkJumps(s.image)
           s.frameSize = ctx2.frame.size
           this.ctx = saved
         }
         return
       }
+      case 'goto': case 'target': return // checkJumps, per body
       case 'label':
         if (this.labels.has(s.name)) this.err(s.pos, 'redefined', `label '${s.name}' is used twice: run-to-label would be ambiguous`, 'warning')
         this.labels.add(s.name)
@@ -408,7 +425,57 @@ class Checker extends ExprChecker {
     const saved = { loops: ctx.loops, breakable: ctx.breakable, ret: ctx.ret, mode: ctx.mode, user: ctx.user }
     ctx.loops = 0; ctx.breakable = 0; ctx.ret = null
     this.block(body)
+    this.checkJumps(body, 'thread or fork body')
     Object.assign(ctx, saved)
+  }
+
+  /**
+   * goto and its targets in one body (a function, process, thread, fork child, exec image): every
+   * goto names a target of this body that lies in a block enclosing the goto (possibly nested in
+   * plain { } blocks there), so the interpreter can leave scopes outward and enter blocks inward.
+   * Jumping into an if, loop or switch body is not supported; jumping past a declaration is
+   * allowed, as in C, and leaves that variable uninitialised (the run reports a read of it).
+   */
+  private checkJumps(body: Block, what = this.ctx?.what ?? 'body'): void {
+    const all = new Map<string, Pos>()
+    // Every target of this body (not of nested thread/fork/exec bodies), for duplicates and messages.
+    const collect = (x: Stmt): void => {
+      switch (x.kind) {
+        case 'target': {
+          const prev = all.get(x.name)
+          if (prev) this.err(x.pos, 'redefined', `label '${x.name}' is already defined at ${prev.line}:${prev.col}`)
+          else all.set(x.name, x.pos)
+          return
+        }
+        case 'block': for (const y of x.body) collect(y); return
+        case 'if': collect(x.then); if (x.else) collect(x.else); return
+        case 'while': case 'dowhile': collect(x.body); return
+        case 'for': if (x.init) collect(x.init); collect(x.body); return
+        case 'switch': for (const c of x.cases) for (const y of c.body) collect(y); return
+        default: return
+      }
+    }
+    collect(body)
+    const used = new Set<string>()
+    const visit = (s: Stmt, stack: Block[]): void => {
+      switch (s.kind) {
+        case 'block': { const st = [...stack, s]; for (const x of s.body) visit(x, st); return }
+        case 'goto': {
+          used.add(s.name)
+          if (stack.some((b) => blockTargets(b).has(s.name))) return
+          if (all.has(s.name)) this.err(s.pos, 'unsupported', `goto ${s.name}: lab C jumps only to a label in an enclosing { } block (not into an if, loop or switch body)`)
+          else this.err(s.pos, 'unknown-name', `goto ${s.name}: no label '${s.name}:' in this ${what}`)
+          return
+        }
+        case 'if': visit(s.then, stack); if (s.else) visit(s.else, stack); return
+        case 'while': case 'dowhile': visit(s.body, stack); return
+        case 'for': if (s.init) visit(s.init, stack); visit(s.body, stack); return
+        case 'switch': for (const c of s.cases) for (const x of c.body) visit(x, stack); return
+        default: return
+      }
+    }
+    visit(body, [])
+    for (const [name, pos] of all) if (!used.has(name)) this.err(pos, 'bad-statement', `label '${name}' defined but not used`, 'warning')
   }
 
   override checkForkBody(e: Extract<Expr, { kind: 'fork' }>): void {
@@ -440,9 +507,20 @@ class Checker extends ExprChecker {
       this.err(d.type.pos, 'wrong-context', `${tyToString(ty)} is a kernel object: user code cannot hold one (it sees fds)`)
     }
     ty = this.arrayTy(d, ty)
+    if (d.cleanup?.kind === 'class') {
+      const c = kernelClass(d.cleanup.cls)!
+      if (c.profiles && !c.profiles.includes(this.api.profile)) {
+        this.err(d.pos, 'not-in-profile', `CLASS(${c.name}) is not defined in kernel ${this.api.profile} (only in ${c.profiles.join(', ')})`)
+      }
+    }
     if (d.init) this.initializer(ty, d.init, false)
     d.ty = ty
     d.slot = this.declareLocal(d.name, ty, d, d.pos).slot
+    if (d.cleanupCall) {
+      if (d.cleanup?.kind === 'attr' && !this.prog.funcs.has(d.cleanup.fn)) {
+        this.err(d.cleanup.fnPos, 'unknown-name', `the cleanup function '${d.cleanup.fn}' must be a lab function taking a pointer to the variable (${tyToString(ty)} *)`)
+      } else this.expr(d.cleanupCall)
+    }
   }
 }
 

@@ -3,6 +3,7 @@
  * diagnostic, skips to the end of the statement or declaration and goes on, so one file can
  * report several errors. It never throws to its caller.
  */
+import { KERNEL_CLASSES, kernelClass } from './classes'
 import type { Diagnostic } from '../diagnostics'
 import type {
   AssignOp, BinOp, Block, DriverDef, Expr, FuncDef, Param, Pos, Stmt, SwitchCase, TopDecl, TypeSyntax, Unit, VarDecl,
@@ -227,9 +228,19 @@ class Parser {
     if (this.is('process') || this.is('kthread')) {
       const kind = this.next().text as 'process' | 'kthread'
       const name = this.ident(`a ${kind} name`)
+      const caps: { name: string; pos: Pos }[] = []
+      if (kind === 'process' && this.accept('(')) {
+        // process NAME(CAP_SYS_RESOURCE) { }: a privileged process (its capabilities).
+        while (!this.is(')')) {
+          const cpos = this.pos()
+          caps.push({ name: this.ident('a capability (CAP_SYS_RESOURCE)'), pos: cpos })
+          if (!this.accept(',')) break
+        }
+        this.expect(')')
+      }
       const body = this.block()
       this.accept(';')
-      out.push({ kind, pos, name, body })
+      out.push(kind === 'process' && caps.length ? { kind, pos, name, body, caps } : { kind, pos, name, body })
       return
     }
     if (this.is('driver')) { out.push(this.driver()); return }
@@ -327,9 +338,57 @@ class Parser {
   }
 
   private declRest(d: { name: string; type: TypeSyntax; arrayLen: Expr | 'auto' | null; pos: Pos }, isStatic: boolean): VarDecl {
+    const cleanup = this.cleanupAttr()
     let init: Expr | null = null
     if (this.accept('=')) init = this.is('{') ? this.initList() : this.assignment()
-    return { kind: 'decl', pos: d.pos, type: d.type, name: d.name, arrayLen: d.arrayLen, init, isStatic }
+    const decl: VarDecl = { kind: 'decl', pos: d.pos, type: d.type, name: d.name, arrayLen: d.arrayLen, init, isStatic }
+    if (cleanup) {
+      decl.cleanup = cleanup
+      const p = cleanup.fnPos
+      decl.cleanupCall = { kind: 'call', pos: p, callee: { kind: 'name', pos: p, name: cleanup.fn }, args: [{ kind: 'addr', pos: p, arg: { kind: 'name', pos: d.pos, name: d.name } }] }
+    }
+    return decl
+  }
+
+  /** `__attribute__((cleanup(fn)))`, `__attribute__((__cleanup__(fn)))` or the kernel's `__cleanup(fn)`. */
+  private cleanupAttr(): { kind: 'attr'; fn: string; fnPos: Pos } | undefined {
+    const t = this.t
+    if (t.kind !== 'ident' || (t.text !== '__attribute__' && t.text !== '__cleanup')) return undefined
+    this.next()
+    const wrapped = t.text === '__attribute__'
+    if (wrapped) {
+      this.expect('('); this.expect('(')
+      const a = this.ident('an attribute name')
+      if (a !== 'cleanup' && a !== '__cleanup__') this.fail(`lab C supports only the cleanup attribute, not '${a}'`)
+    }
+    this.expect('(')
+    const fnPos = this.pos()
+    const fn = this.ident('a cleanup function name')
+    this.expect(')')
+    if (wrapped) { this.expect(')'); this.expect(')') }
+    return { kind: 'attr', fn, fnPos }
+  }
+
+  /** `CLASS(NAME, var)(args);` (include/linux/cleanup.h): a variable with a constructor and a destructor. */
+  private classDecl(): VarDecl {
+    this.next()
+    this.expect('(')
+    const clsTok = this.t
+    const cls = this.ident('a class name (fd, fd_raw, fd_pos)')
+    this.expect(',')
+    const pos = this.pos()
+    const name = this.ident('a variable name')
+    this.expect(')')
+    this.expect('(', 'after CLASS(NAME, var): the constructor arguments')
+    const args = this.args()
+    this.expect(';', 'after CLASS(...)(...)')
+    const c = kernelClass(cls)
+    if (!c) this.fail(`unknown class '${cls}' (lab C knows ${KERNEL_CLASSES.map((k) => k.name).join(', ')})`, clsTok)
+    const call = (fn: string, a: Expr[]): Expr => ({ kind: 'call', pos, callee: { kind: 'name', pos, name: fn }, args: a })
+    return {
+      kind: 'decl', pos, type: { pos, base: c.type, ptr: 0, isConst: false }, name, arrayLen: null, init: call(c.ctor, args), isStatic: false,
+      cleanup: { kind: 'class', cls, args }, cleanupCall: call(c.dtor, [{ kind: 'name', pos, name }]),
+    }
   }
 
   private initList(): Expr {
@@ -372,6 +431,14 @@ class Parser {
 
   /** A statement; declarations with several declarators push several nodes. */
   private stmtInto(out: Stmt[]): void {
+    if (this.t.kind === 'ident' && this.t.text === 'CLASS' && this.is('(', this.peek())) { out.push(this.classDecl()); return }
+    if (this.t.kind === 'ident' && this.is(':', this.peek())) {
+      const pos = this.pos()
+      const name = this.next().text
+      this.next()
+      out.push({ kind: 'target', pos, name })
+      return
+    }
     if (this.startsType() || this.is('static')) {
       const isStatic = this.accept('static')
       const ty = this.type()
@@ -499,7 +566,13 @@ class Parser {
         // eslint-disable-next-line no-fallthrough
         case 'else': this.fail("'else' without a matching 'if'")
         // eslint-disable-next-line no-fallthrough
-        case 'goto': case 'typedef': case 'union': this.fail(`'${t.text}' is not supported in lab C`)
+        case 'goto': {
+          this.next()
+          const name = this.ident('a label name')
+          this.expect(';', 'after goto LABEL')
+          return { kind: 'goto', pos, name }
+        }
+        case 'typedef': case 'union': this.fail(`'${t.text}' is not supported in lab C`)
         // eslint-disable-next-line no-fallthrough
         case 'process': case 'kthread': case 'driver': this.fail(`'${t.text}' blocks are only allowed at the top level`)
         // eslint-disable-next-line no-fallthrough
@@ -677,7 +750,20 @@ class Parser {
         while (this.t.kind === 'str') value += this.next().text
         return { kind: 'str', pos, value }
       }
-      case 'ident': this.next(); return { kind: 'name', pos, name: t.text }
+      case 'ident':
+        if (t.text === 'clone' && this.is('(', this.peek())) {
+          // clone(FLAGS) { child }: a child task with exactly these clone flags.
+          const save = this.i
+          this.next(); this.next()
+          const args = this.args()
+          if (this.is('{')) {
+            if (args.length !== 1) this.fail('clone takes the clone flags: clone(CLONE_FILES | SIGCHLD) { child code }', t)
+            return { kind: 'fork', pos, body: this.block(), flags: args[0]! }
+          }
+          this.i = save
+        }
+        this.next()
+        return { kind: 'name', pos, name: t.text }
       case 'kw':
         if (t.text === 'fork') {
           this.next()

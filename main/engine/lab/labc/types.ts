@@ -37,6 +37,7 @@ export const INT_TYPES: Readonly<Record<string, Ty>> = {
   size_t: int('size_t', 64, false), ssize_t: int('ssize_t', 64, true), loff_t: int('loff_t', 64, true),
   pid_t: int('pid_t', 32, true), umode_t: int('umode_t', 16, false), fmode_t: int('fmode_t', 32, false),
   gfp_t: int('gfp_t', 32, false), mode_t: int('mode_t', 32, false), off_t: int('off_t', 64, true),
+  rlim_t: int('rlim_t', 64, false),
 }
 
 /** Kernel typedefs of structs and pointers. */

@@ -1,5 +1,5 @@
 /** Generic traversal of lab C statements and expressions (pre-order). */
-import type { Expr, Stmt } from './ast'
+import type { Block, Expr, Stmt } from './ast'
 
 export interface Visitor {
   expr?(e: Expr): void
@@ -10,7 +10,7 @@ export function walkStmt(s: Stmt, v: Visitor): void {
   v.stmt?.(s)
   switch (s.kind) {
     case 'block': for (const x of s.body) walkStmt(x, v); break
-    case 'decl': if (s.arrayLen && s.arrayLen !== 'auto') walkExpr(s.arrayLen, v); if (s.init) walkExpr(s.init, v); break
+    case 'decl': if (s.arrayLen && s.arrayLen !== 'auto') walkExpr(s.arrayLen, v); if (s.init) walkExpr(s.init, v); if (s.cleanupCall) walkExpr(s.cleanupCall, v); break
     case 'thread': walkStmt(s.body, v); break
     case 'expr': walkExpr(s.expr, v); break
     case 'if': walkExpr(s.test, v); walkStmt(s.then, v); if (s.else) walkStmt(s.else, v); break
@@ -50,3 +50,16 @@ export function walkExpr(e: Expr, v: Visitor): void {
     default: break
   }
 }
+
+/** Targets reachable from a block's own statements through nested plain blocks: name -> index. */
+export function blockTargets(b: Block): Map<string, number> {
+  const cached = TARGETS.get(b)
+  if (cached) return cached
+  const m = new Map<string, number>()
+  const inner = (s: Stmt): string[] => s.kind === 'target' ? [s.name] : s.kind === 'block' ? s.body.flatMap(inner) : []
+  b.body.forEach((s, i) => { for (const n of inner(s)) if (!m.has(n)) m.set(n, i) })
+  TARGETS.set(b, m)
+  return m
+}
+const TARGETS = new WeakMap<Block, Map<string, number>>()
+

@@ -8,12 +8,14 @@ import type { KGen, Kernel } from '../../../sim/context'
 import type { File, FilesStruct, Fdtable, Inode, StructFd, Task } from '../../../kernel/include/types'
 import type { UserApi } from '../../../machine/user'
 import { checkFileMem } from '../../../kernel/include/file_ref'
+import type { KernelArrayView } from '../../../kernel/api'
 import type { Block, Expr, FuncDef, Pos, Stmt, VarDecl } from '../ast'
 import type { Program } from '../checker'
+import { blockTargets } from '../walk'
 import { T, convertInt, type Ty } from '../types'
 import { utf8Encode } from '../../utf8'
 import {
-  convert, copyValue, ErrPtr, IntRef, isFunc, isLimitError, KArray, LabCError, LabStruct, PtrArray, truthy, zeroValue,
+  convert, copyValue, ErrPtr, IntRef, isFunc, isLimitError, KArray, LabCError, LabStruct, PtrArray, truthy, Uninit, zeroValue,
   type Containers, type ExpectFailure, type Value,
 } from './values'
 
@@ -35,9 +37,10 @@ export interface RuntimeHooks {
   /** Kernel API, syscalls and builtins: name → implementation. */
   call(rt: Interp, name: string, kind: 'kernel' | 'syscall' | 'builtin', args: Value[], argExprs: readonly Expr[], env: Env, call: Extract<Expr, { kind: 'call' }>): KGen<Value>
   /** fork/thread/exec (user code). */
-  fork(rt: Interp, body: Block, env: Env, pos: Pos): KGen<Value>
+  /** fork { } (flags undefined) or clone(flags) { }. */
+  fork(rt: Interp, body: Block, env: Env, pos: Pos, flags?: bigint): KGen<Value>
   thread(rt: Interp, body: Block, env: Env, pos: Pos): KGen<Value>
-  exec(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos): KGen<void>
+  exec(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos, argcSlot?: number, argvSlot?: number): KGen<void>
 }
 
 export interface InterpOptions {
@@ -68,9 +71,11 @@ export const LIMITS = {
 const mib = (n: number): string => (n % (1 << 20) === 0 ? `${n >> 20} MiB` : `${n} bytes`)
 
 class Ret { constructor(readonly value: Value) {} }
+/** A goto on its way out to the block that holds its label. */
+class GotoC { constructor(readonly label: string, readonly pos: Pos) {} }
 const BRK = Symbol('break')
 const CONT = Symbol('continue')
-type Completion = undefined | typeof BRK | typeof CONT | Ret
+type Completion = undefined | typeof BRK | typeof CONT | Ret | GotoC
 
 const pureCache = new WeakMap<Expr, boolean>()
 
@@ -183,12 +188,78 @@ export class Interp {
     if (u) yield* u.stmt(what, text ?? this.lineText(env.file, pos.line), pos.line, pos.col)
   }
 
-  *block(b: Block, env: Env): KGen<Completion> {
-    for (const s of b.body) {
-      const c = yield* this.stmt(s, env)
-      if (c !== undefined) return c
+  /**
+   * A block. @enter: the goto target to start at (a goto from outside jumped into this block).
+   * Scoped cleanups (CLASS, __cleanup) run in reverse order when control leaves their scope:
+   * at the end of the block, on return, break, continue and goto out, and on a goto backwards
+   * past their declaration. A goto forwards past a declaration leaves the variable uninitialised
+   * (its cleanup, if any, still runs at the end of the scope, as in C).
+   */
+  *block(b: Block, env: Env, enter?: string): KGen<Completion> {
+    const scoped: VarDecl[] = []
+    let c: Completion
+    let i = 0
+    let target = enter
+    let from = -1
+    let jumpPos: Pos | null = null
+    for (;;) {
+      if (target !== undefined) {
+        const j = blockTargets(b).get(target)!
+        if (from >= 0 && j <= from) {
+          // Backwards: the declarations at j..from go out of scope.
+          yield* this.cleanups(scoped, (d) => b.body.indexOf(d) >= j, env)
+        } else {
+          // Forwards (or into this block): the declarations jumped over are in scope, uninitialised.
+          for (let x = from + 1; x < j; x++) this.skipDecl(b.body[x]!, env, jumpPos, scoped)
+        }
+        const s = b.body[j]!
+        if (s.kind === 'target') { i = j + 1; target = undefined } else {
+          // The label is inside a nested block: enter it there.
+          const t = target
+          target = undefined
+          c = yield* this.block(s as Block, env, t)
+          if (c instanceof GotoC && blockTargets(b).has(c.label)) { from = j; target = c.label; jumpPos = c.pos; continue }
+          if (c !== undefined) break
+          i = j + 1
+        }
+      }
+      let jumped = false
+      for (; i < b.body.length; i++) {
+        const s = b.body[i]!
+        c = yield* this.stmt(s, env)
+        if (s.kind === 'decl' && s.cleanupCall) scoped.push(s)
+        if (c instanceof GotoC && blockTargets(b).has(c.label)) { from = i; target = c.label; jumpPos = c.pos; jumped = true; break }
+        if (c !== undefined) break
+      }
+      if (!jumped) break
     }
-    return undefined
+    yield* this.cleanups(scoped, () => true, env)
+    return c
+  }
+
+  /** A declaration a goto jumped over: its variable exists, uninitialised. */
+  private skipDecl(s: Stmt, env: Env, jump: Pos | null, scoped: VarDecl[]): void {
+    if (s.kind !== 'decl') return
+    env.frame[s.slot!] = new Uninit(s.name, s.pos, jump)
+    if (s.cleanupCall) scoped.push(s)
+  }
+
+  /** Run (and forget) the cleanups of the scoped variables @which selects, last declared first. */
+  private *cleanups(scoped: VarDecl[], which: (d: VarDecl) => boolean, env: Env): KGen<void> {
+    for (let k = scoped.length - 1; k >= 0; k--) {
+      const d = scoped[k]!
+      if (!which(d)) continue
+      scoped.splice(k, 1)
+      if (this.k.trace.on) this.k.trace.emit({ e: 'note', text: `cleanup of ${d.name} (${d.pos.line}:${d.pos.col}): ${d.cleanup?.kind === 'class' ? `CLASS(${d.cleanup.cls})` : '__cleanup'}` })
+      yield* this.ev(d.cleanupCall!, env)
+    }
+  }
+
+  /** A read of a variable a goto left uninitialised: reported, then read as zero. */
+  private uninitRead(u: Uninit, t: Ty | undefined): Value {
+    this.k.report('uninit-value', 'violation',
+      `use of uninitialised '${u.name}': its initialisation at ${u.decl.line}:${u.decl.col} was jumped over${u.jump ? ` by the goto at ${u.jump.line}:${u.jump.col}` : ''} (gcc compiles this silently; clang rejects a jump into the scope of a cleanup variable)`, [])
+    return this.zero(t)
   }
 
   /**
@@ -241,13 +312,13 @@ export class Interp {
           if (!truthy(yield* this.ev(s.test, env))) return undefined
           const c = yield* this.stmt(s.body, env)
           if (c === BRK) return undefined
-          if (c instanceof Ret) return c
+          if (c instanceof Ret || c instanceof GotoC) return c
         }
       case 'dowhile':
         for (;;) {
           const c = yield* this.stmt(s.body, env)
           if (c === BRK) return undefined
-          if (c instanceof Ret) return c
+          if (c instanceof Ret || c instanceof GotoC) return c
           yield* this.stmtPoint(env, s.test.pos)
           if (!truthy(yield* this.ev(s.test, env))) return undefined
         }
@@ -258,7 +329,7 @@ export class Interp {
           if (s.test && !truthy(yield* this.ev(s.test, env))) return undefined
           const c = yield* this.stmt(s.body, env)
           if (c === BRK) return undefined
-          if (c instanceof Ret) return c
+          if (c instanceof Ret || c instanceof GotoC) return c
           if (s.update) yield* this.ev(s.update, env)
         }
       }
@@ -291,7 +362,7 @@ export class Interp {
         yield* this.stmtPoint(env, s.pos)
         const args: Value[] = []
         for (const a of s.args) args.push(yield* this.ev(a, env))
-        yield* this.hooks.exec(this, args, s.image, s.frameSize ?? 0, env, s.pos)
+        yield* this.hooks.exec(this, args, s.image, s.frameSize ?? 0, env, s.pos, s.argcSlot, s.argvSlot)
         return undefined
       }
       case 'label':
@@ -311,6 +382,10 @@ export class Interp {
         }
         return undefined
       }
+      case 'goto':
+        yield* this.stmtPoint(env, s.pos)
+        return new GotoC(s.name, s.pos)
+      case 'target': return undefined
       case 'empty': return undefined
     }
   }
@@ -409,7 +484,7 @@ export class Interp {
         return yield* this.member(e, o, env)
       }
       case 'call': return yield* this.call(e, env)
-      case 'fork': return yield* this.hooks.fork(this, e.body, env, e.pos)
+      case 'fork': return yield* this.hooks.fork(this, e.body, env, e.pos, e.flags ? this.int(yield* this.ev(e.flags, env), env, e.flags.pos) : undefined)
       default: return this.pure(e, env)
     }
   }
@@ -424,7 +499,11 @@ export class Interp {
       case 'name': {
         const r = e.ref!
         switch (r.kind) {
-          case 'local': return env.frame[r.decl.slot!] ?? this.zero(e.ty)
+          case 'local': {
+            const v = env.frame[r.decl.slot!]
+            // Reported once: the read leaves the zero value behind (SIM).
+            return v instanceof Uninit ? (env.frame[r.decl.slot!] = this.uninitRead(v, e.ty)) : v ?? this.zero(e.ty)
+          }
           case 'const': return r.value
           case 'func': return r.decl
           case 'global': return this.globals[r.decl.slot!]!
@@ -436,7 +515,7 @@ export class Interp {
               case 'NULL': return null
               case 'true': return 1n
               case 'false': return 0n
-              default: return null
+              default: return this.prog.api.value(r.name)?.decl.read(this) ?? null
             }
         }
         break
@@ -454,8 +533,10 @@ export class Interp {
           const slot = r.decl.slot!
           const fr = env.frame
           const t = a.ty
-          if (t && t.k === 'int') return new IntRef(() => (fr[slot] ?? 0n) as bigint, (v) => { fr[slot] = convertInt(v, t) }, a.name)
-          return this.addrOfValue(a, fr[slot] ?? null, env)
+          const get = (): Value => { const v = fr[slot]; return v instanceof Uninit ? (fr[slot] = this.uninitRead(v, t)) : v ?? null }
+          if (t && t.k === 'int') return new IntRef(() => (get() ?? 0n) as bigint, (v) => { fr[slot] = convertInt(v, t) }, a.name)
+          // SIM: a struct's address is the object itself, so &x of an uninitialised x reads it now.
+          return this.addrOfValue(a, get(), env)
         }
         if (r.kind === 'builtin' && r.name === 'errno') {
           const th = env.th
@@ -608,79 +689,29 @@ export class Interp {
     return yield* this.kernelField(o as object, e, env)
   }
 
+  /** A kernel struct field, read as its one declaration (kernel/api.ts KERNEL_FIELDS) says. */
   private *kernelField(o: object, e: Extract<Expr, { kind: 'member' }>, env: Env): KGen<Value> {
     const t = e.obj.ty
     const st = t && (t.k === 'ptr' ? t.to : t)
     const sname = st && st.k === 'struct' ? st.name : ''
     const id = (o as { id?: string }).id ?? sname
-    const n = (x: number | boolean): bigint => BigInt(typeof x === 'boolean' ? (x ? 1 : 0) : x)
-    switch (sname) {
-      case 'task_struct': {
-        const task = o as Task
-        switch (e.name) {
-          case 'pid': return n(task.pid)
-          case 'tgid': return n(task.tgid)
-          case 'comm': return task.comm
-          case 'flags': return n(task.flags >>> 0)
-          case 'files': yield { obj: task.id, w: false, what: `read ${task.comm}->files` }; return task.files
-          case 'real_parent': return task.real_parent
-        }
-        break
-      }
-      case 'files_struct': {
-        const files = o as FilesStruct
-        if (e.name === 'file_lock') return files.file_lock
-        yield { obj: files.id, w: false, what: `read ${files.id}->${e.name}` }
-        switch (e.name) {
-          case 'count': return n(files.count)
-          case 'next_fd': return n(files.next_fd)
-          case 'fdt': return files.fdt
-          case 'resize_in_progress': return n(files.resize_in_progress)
-        }
-        break
-      }
-      case 'fdtable': {
-        const fdt = o as Fdtable
-        if (e.name === 'fd') return new KArray(fdt.id, () => fdt.max_fds, (i) => fdt.fd[i] ?? null)
-        yield { obj: fdt.id, w: false, what: `read ${fdt.id}->${e.name}` }
-        if (e.name === 'max_fds') return n(fdt.max_fds)
-        break
-      }
-      case 'file': {
-        const f = o as File
-        const where = (): string => `lab C ${this.lineText(env.file, e.pos.line).slice(0, 60)} (${e.pos.line}:${e.pos.col})`
-        if (e.name === 'f_pos_lock' || e.name === 'f_inode') {
-          checkFileMem(this.k, f, where())
-          return e.name === 'f_inode' ? f.f_inode : f.f_pos_lock
-        }
-        yield { obj: f.id, w: false, what: `read ${f.id}->${e.name}` }
-        // The memory is checked when the read happens, after the scheduling point before it.
-        checkFileMem(this.k, f, where())
-        switch (e.name) {
-          case 'f_count': return n(f.f_count.counter)
-          case 'f_ref': return BigInt(f.f_ref.refcnt)
-          case 'f_mode': return n(f.f_mode >>> 0)
-          case 'f_flags': return n(f.f_flags >>> 0)
-          case 'f_pos': return n(f.f_pos)
-          case 'private_data': return (f.private_data ?? null) as Value
-        }
-        break
-      }
-      case 'inode': {
-        const ino = o as Inode
-        if (e.name === 'i_ino') return n(ino.i_ino)
-        if (e.name === 'i_size') return n(ino.i_size)
-        break
-      }
-      case 'fd': {
-        const sfd = o as StructFd
-        if (e.name === 'file') return sfd.file
-        if (e.name === 'flags') return n(sfd.flags)
-        break
-      }
-      default: break
+    const d = this.prog.api.field(sname, e.name)?.decl
+    if (!d) return this.err(env, e.pos, `internal: no field ${e.name} on ${id}`)
+    if (d.access !== 'none') {
+      yield { obj: id, w: false, what: sname === 'task_struct' ? `read ${(o as Task).comm}->${e.name}` : `read ${id}->${e.name}` }
+      // The memory is checked when the read happens, after the scheduling point before it.
+      if (d.access === 'mem') checkFileMem(this.k, o as File, `lab C ${this.lineText(env.file, e.pos.line).slice(0, 60)} (${e.pos.line}:${e.pos.col})`)
+    } else if (sname === 'file') {
+      checkFileMem(this.k, o as File, `lab C ${this.lineText(env.file, e.pos.line).slice(0, 60)} (${e.pos.line}:${e.pos.col})`)
     }
-    return this.err(env, e.pos, `internal: no field ${e.name} on ${id}`)
+    const v = d.read(o as never, this.k)
+    if (typeof v === 'number') return BigInt(Math.trunc(v))
+    if (typeof v === 'boolean') return v ? 1n : 0n
+    if (v !== null && typeof v === 'object' && 'at' in v && 'length' in v && 'obj' in v) {
+      const a = v as KernelArrayView
+      return new KArray(a.obj, () => a.length(), (i) => a.at(i) as Value)
+    }
+    return v as Value
   }
 
   // ---- lvalues ----
@@ -692,7 +723,8 @@ export class Interp {
         if (r.kind === 'local') {
           const slot = r.decl.slot!
           const fr = env.frame
-          return { get: () => fr[slot] ?? null, set: (v) => { fr[slot] = v }, what: e.name }
+          const t = e.ty
+          return { get: () => { const v = fr[slot]; return v instanceof Uninit ? (fr[slot] = this.uninitRead(v, t)) : v ?? null }, set: (v) => { fr[slot] = v }, what: e.name }
         }
         if (r.kind === 'global') {
           const slot = r.decl.slot!

@@ -10,49 +10,26 @@ import type { FuncDef } from '../ast'
 import type { Program } from '../checker'
 import { OVERRIDABLE_KERNEL_FUNCTIONS } from '../overrides'
 import { Interp, LIMITS, type InterpOptions, type RuntimeHooks } from './interp'
-import { KERNEL_IMPL, needsFiles, type Impl } from './kapi'
-import { KERNEL_API } from '../../../kernel/api'
+import { needsFiles } from './kapi'
 import { binder_fops } from '../../../kernel/drivers/android/binder'
-import { BUILTIN_IMPL, execImage, forkBody, SYSCALL_IMPL, threadBody } from './user'
+import { CAP_SYS_RESOURCE } from '../../../kernel/include/flags'
+import { execImage, forkBody, threadBody } from './user'
 import { convert, IntRef, type Value } from './values'
 
 export const DEFAULT_LIMITS: InterpOptions = { ...LIMITS }
 
 const hooks: RuntimeHooks = {
-  *call(rt, name, kind, args, _exprs, env, call) {
+  *call(rt, name, _kind, args, _exprs, env, call) {
+    // The one declaration of the name (labc/api.ts getApi) carries its implementation.
     const api = rt.prog.api.fn(name)
-    const conv = args.map((v, i) => convert(v, api?.ty.params[i]))
-    const impl = kind === 'kernel' ? KERNEL_IMPL[name] ?? registryImpl(name) : kind === 'syscall' ? SYSCALL_IMPL[name] ?? passThrough(name) : BUILTIN_IMPL[name]
-    if (!impl) return rt.err(env, call.pos, `'${name}' is not implemented by this engine`)
-    if (kind === 'kernel') needsFiles(rt, name, env, call)
-    return yield* impl(rt, conv, env, call)
+    if (!api) return rt.err(env, call.pos, `'${name}' is not implemented by this engine`)
+    const conv = args.map((v, i) => convert(v, api.ty.params[i]))
+    if (api.needsFiles) needsFiles(rt, name, env, call)
+    return yield* api.impl(rt, conv, env, call)
   },
   fork: forkBody,
   thread: threadBody,
   exec: execImage,
-}
-
-/** A kernel function only the engine's registry provides: its own implementation. */
-function registryImpl(name: string): Impl | undefined {
-  const e = KERNEL_API[name]
-  if (!e) return undefined
-  return function* (rt, args) {
-    const r = yield* e.impl(rt.k, args.map((v) => (typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : v)))
-    if (typeof r === 'number') return BigInt(Math.trunc(r))
-    if (typeof r === 'boolean') return r ? 1n : 0n
-    return (r ?? null) as Value
-  }
-}
-
-/** A system call with plain int and string arguments: made as written, libc conventions. */
-function passThrough(name: string): Impl {
-  return function* (rt, args, env, call) {
-    const u = env.th.u
-    if (!u) return rt.err(env, call.pos, 'internal: a system call from kernel code')
-    const r = yield* u.sys(name, ...args.map((v) => (typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : typeof v === 'string' || v instanceof Uint8Array ? v : null)))
-    if (r < 0 && r >= -4095) { env.th.errno = BigInt(-r); return -1n }
-    return BigInt(r)
-  }
 }
 
 /** Load @prog into @m. `lineText` gives source lines for statement traces. */
@@ -83,10 +60,12 @@ export function loadProgram(m: Machine, prog: Program, lineText: (file: string, 
   }
   for (const p of prog.processes) {
     const file = prog.fileOf.get(p) ?? ''
-    m.spawnProcess({
+    const task = m.spawnProcess({
       comm: p.name,
       program: (u) => rt.userMain(p.body, { frame: new Array(p.frameSize ?? 0), th: { u, errno: 0n, depth: 0 }, file }),
     })
+    // process NAME(CAP_SYS_RESOURCE): the cred's effective capabilities (inherited by children).
+    for (const c of p.caps ?? []) if (c.name === 'CAP_SYS_RESOURCE') task.cap_effective = (task.cap_effective ?? 0) | (1 << CAP_SYS_RESOURCE)
   }
   for (const kt of prog.kthreads) {
     const file = prog.fileOf.get(kt) ?? ''

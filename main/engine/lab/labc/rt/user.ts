@@ -3,12 +3,12 @@
  * threads, forks and exec, and the query helpers expectations use.
  */
 import type { KGen } from '../../../sim/context'
-import type { CallbackHead, File } from '../../../kernel/include/types'
+import type { CallbackHead, File, Rlimit } from '../../../kernel/include/types'
 import type { Flock } from '../../../kernel/fs/locks'
 import { file_count } from '../../../kernel/include/file_ref'
 import { ERRNO_TEXT } from '../../../kernel/include/errno'
 import {
-  CLONE_FILES, CLONE_FS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_VM, O_CREAT, O_TRUNC, O_WRONLY,
+  CLONE_FILES, CLONE_FS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_VM, O_CREAT, O_TRUNC, O_WRONLY, RLIM_INFINITY,
 } from '../../../kernel/include/flags'
 import type { Program as EngineProgram, UserApi } from '../../../machine/user'
 import type { Block, Expr, Pos } from '../ast'
@@ -16,7 +16,7 @@ import { utf8Decode, utf8Encode } from '../../utf8'
 import { formatC } from './format'
 import type { Env, Interp } from './interp'
 import type { Impl } from './kapi'
-import { copyValue, IntRef, LabStruct, type Value } from './values'
+import { copyValue, IntRef, LabStruct, PtrArray, type Value } from './values'
 
 const num = (v: Value): number => Number(BigInt.asIntN(64, v as bigint))
 const big = (n: number | boolean): bigint => BigInt(typeof n === 'boolean' ? (n ? 1 : 0) : n)
@@ -114,6 +114,18 @@ export const SYSCALL_IMPL: Readonly<Record<string, Impl>> = {
   unshare: (rt, a, env, call) => sys(rt, env, call, 'unshare', num(a[0]!)),
   eventfd: (rt, a, env, call) => sys(rt, env, call, 'eventfd2', num(a[0]!), num(a[1]!)),
   epoll_create1: (rt, a, env, call) => sys(rt, env, call, 'epoll_create1', num(a[0]!)),
+  *getrlimit(rt, a, env, call) {
+    const s = a[1]
+    const out: Rlimit = { rlim_cur: 0, rlim_max: 0 }
+    const r = yield* sys(rt, env, call, 'getrlimit', num(a[0]!), s instanceof LabStruct ? out : null)
+    if (r === 0n && s instanceof LabStruct) { s.fields[0] = fromRlim(out.rlim_cur); s.fields[1] = fromRlim(out.rlim_max) }
+    return r
+  },
+  setrlimit: (rt, a, env, call) => {
+    const s = a[1]
+    const lim: Rlimit | null = s instanceof LabStruct ? { rlim_cur: toRlim(s.fields[0] as bigint), rlim_max: toRlim(s.fields[1] as bigint) } : null
+    return sys(rt, env, call, 'setrlimit', num(a[0]!), lim)
+  },
   getpid: (rt, _a, env, call) => sys(rt, env, call, 'getpid'),
   gettid: (rt, _a, env, call) => sys(rt, env, call, 'gettid'),
   getppid: (rt, _a, env, call) => sys(rt, env, call, 'getppid'),
@@ -145,6 +157,13 @@ export const SYSCALL_IMPL: Readonly<Record<string, Impl>> = {
   *_exit(rt, a, env, call) { yield* u(rt, env, call.pos).sys('exit_group', num(a[0]!)); return null },
 }
 
+/** rlim_t (unsigned 64-bit) to the engine's number: RLIM_INFINITY (~0UL) and anything beyond stay infinite. */
+function toRlim(v: bigint): number {
+  const u = BigInt.asUintN(64, v)
+  return u >= BigInt(RLIM_INFINITY) ? RLIM_INFINITY : Number(u)
+}
+const fromRlim = (n: number): bigint => (n >= RLIM_INFINITY ? (1n << 64n) - 1n : BigInt(n))
+
 function pathArg(rt: Interp, env: Env, call: Extract<Expr, { kind: 'call' }>, v: Value): string {
   if (typeof v === 'string') return v
   if (v instanceof Uint8Array) return utf8Decode(v)
@@ -172,6 +191,23 @@ export const BUILTIN_IMPL: Readonly<Record<string, Impl>> = {
     return null
   },
   strerror: (_rt, a) => value(ERRNO_TEXT[num(a[0]!)] ?? `Unknown error ${num(a[0]!)}`),
+  snprintf(rt, a, env, call) {
+    const dst = a[0]
+    if (!(dst instanceof Uint8Array)) return rt.err(env, call.pos, 'snprintf writes into a char array')
+    const n = num(a[1]!)
+    if (n < 0 || n > dst.length) return rt.err(env, call.pos, `size ${n} overflows the ${dst.length}-byte buffer`)
+    const text = utf8Encode(formatC(str(a[2]!), a.slice(3)))
+    if (n > 0) {
+      const k = Math.min(text.length, n - 1)
+      dst.set(text.subarray(0, k))
+      dst[k] = 0
+    }
+    return value(BigInt(text.length))
+  },
+  atoi: (_rt, a) => {
+    const m = /^\s*([+-]?\d+)/.exec(str(a[0]!))
+    return value(m ? BigInt.asIntN(32, BigInt(m[1]!)) : 0n)
+  },
   strlen: (_rt, a) => value(big(utf8Encode(str(a[0]!)).length)),
   strcmp: (_rt, a) => { const x = str(a[0]!), y = str(a[1]!); return value(x < y ? -1n : x > y ? 1n : 0n) },
   *join(rt, a, env, call) {
@@ -230,14 +266,20 @@ function* value<T>(v: T): KGen<T> {
   return v
 }
 
-/** fork { body }: the child runs a copy of the variables, then exits. */
-export function* forkBody(rt: Interp, body: Block, env: Env, pos: Pos): KGen<Value> {
+/**
+ * fork { body }: the child runs a copy of the variables, then exits. clone(FLAGS) { body }: the
+ * same with exactly these clone flags (CLONE_FILES without CLONE_THREAD: another process that
+ * shares the fd table; with CLONE_VM the child shares the variables too).
+ */
+export function* forkBody(rt: Interp, body: Block, env: Env, pos: Pos, flags?: bigint): KGen<Value> {
   const api = u(rt, env, pos)
-  const frame = env.frame.map(copyValue)
+  const f = flags === undefined ? null : Number(BigInt.asUintN(32, flags))
+  const frame = f !== null && f & CLONE_VM ? env.frame : env.frame.map(copyValue)
   const child: EngineProgram = function* (cu) {
     return yield* rt.userMain(body, { frame, th: { u: cu, errno: env.th.errno, depth: 0 }, file: env.file })
   }
-  return libc(env, yield* api.sys('fork', child))
+  if (f === null) return libc(env, yield* api.sys('fork', child))
+  return libc(env, yield* api.sys('clone', { flags: f, program: child }))
 }
 
 /** thread NAME { body }: shares the variables (the same frame) and the fd table. */
@@ -250,13 +292,30 @@ export function* threadBody(rt: Interp, body: Block, env: Env, pos: Pos): KGen<V
   return libc(env, yield* api.sys('clone', { flags: THREAD_FLAGS, program }))
 }
 
-/** exec("/path") { image }: on success the image replaces the program; on failure errno is set. */
-export function* execImage(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos): KGen<void> {
+/**
+ * exec("/path", args...) { image }: on success the image replaces the program, with argc and argv
+ * (argv[0] = the path, then the arguments, then NULL) as its main would get them; on failure
+ * errno is set.
+ */
+export function* execImage(rt: Interp, args: Value[], image: Block | null, frameSize: number, env: Env, pos: Pos, argcSlot?: number, argvSlot?: number): KGen<void> {
   const api = u(rt, env, pos)
   const file = env.file
+  // The strings are copied now: execve reads them before the old image is gone.
+  const argv = args.map((a) => str(a))
   const program: EngineProgram = function* (iu) {
     if (!image) return 0
-    return yield* rt.userMain(image, { frame: new Array(frameSize), th: { u: iu, errno: 0n, depth: 0 }, file })
+    const frame: Value[] = new Array(frameSize)
+    if (argcSlot !== undefined) frame[argcSlot] = BigInt(argv.length)
+    if (argvSlot !== undefined) frame[argvSlot] = new PtrArray([...argv, null])
+    return yield* rt.userMain(image, { frame, th: { u: iu, errno: 0n, depth: 0 }, file })
   }
   libc(env, yield* api.sys('execve', str(args[0] ?? null), program))
+}
+
+/** A system call with plain int and string arguments: made as written, libc conventions. */
+export function passThrough(name: string): Impl {
+  return function* (rt, args, env, call) {
+    const r = yield* u(rt, env, call.pos).sys(name, ...args.map((v) => (typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : typeof v === 'string' || v instanceof Uint8Array ? v : null)))
+    return libc(env, r)
+  }
 }

@@ -13,6 +13,15 @@ import { convertInt, type Ty } from '../types'
 
 export type Value = bigint | string | null | object
 
+/**
+ * What a local holds when a goto jumped over its declaration into its scope: C leaves it
+ * uninitialised (the stack's old contents). Reading it is reported (rule uninit-value, as KMSAN
+ * would); SIM: the read then sees the type's zero value.
+ */
+export class Uninit {
+  constructor(readonly name: string, readonly decl: Pos, readonly jump: Pos | null) {}
+}
+
 /** An instance of a struct defined in the lab (kmalloc'd, global or on the stack). */
 export class LabStruct {
   freed = false
