@@ -181,8 +181,8 @@ top: ;
 again:
   goto again;
 }`)
-    expect(o.status).not.toBe('done')
-    expect(o.runtimeErrors.map((d) => d.message).join('\n')).toMatch(/budget/)
+    expect(o.status).toBe('budget')
+    expect(o.runtimeErrors.map((d) => d.message).join('\n')).toMatch(/limit/)
   })
 })
 

@@ -17,6 +17,8 @@ export const SANITIZER_RULES: readonly SanitizerRule[] = [
   { id: 'V3', severity: 'violation', fires: 'a struct fd released twice, released with the wrong kind of put, or still held when its task exits (fdget/fdput must pair)', example: '' },
   { id: 'V5', severity: 'violation', fires: 'put_unused_fd on an fd that was already installed (undo after fd_install)', example: '' },
   { id: 'V6', severity: 'violation', fires: 'fd_install into a slot that is not NULL, or alloc_fd finding a non-NULL slot', example: '' },
+  { id: 'V14', severity: 'violation', fires: "files_struct.count lower than the number of tasks using the table where the kernel trusts it (copy_files, __fget_light's count == 1, put_files_struct): the light fdget then skips the reference it needs (spec V14; provoked with the hypothetical variant files_count_too_low)", example: '' },
+  { id: 'uninit-value', severity: 'violation', fires: 'a variable read after a goto jumped over its initialisation, typically a CLASS()/__cleanup variable whose cleanup then runs on garbage', example: 'driver d {\n  long ioctl(struct file *filp, unsigned int cmd, unsigned long arg) {\n    int ret = -EBADF;\n    if (cmd == 0) goto out;\n    CLASS(fd, f)(arg);\n    ret = 0;\nout:\n    return ret;\n  }\n}\nprocess p { int b = open("/dev/d", O_RDWR); ioctl(b, 0, b); }' },
   { id: 'V16', severity: 'violation', fires: 'filp_close of a file whose count is already 0 (CHECK_DATA_CORRUPTION)', example: '' },
   { id: 'use-after-free', severity: 'violation', fires: 'a struct file used after its memory was freed (or reused for another file)', example: '' },
   { id: 'double-fput', severity: 'violation', fires: '__fput ran more than once for one file', example: '' },
