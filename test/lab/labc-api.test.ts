@@ -242,7 +242,13 @@ describe('fdlab doc', () => {
     expect(c.out).toContain('fdput_pos')
     expect(c.out).toMatch(/profiles: 6\.18\b/)
     const all = await cli(['doc', 'CLASS', '--json'])
-    expect(JSON.parse(all.out).map((d: { name: string }) => d.name)).toEqual(['CLASS(fd)', 'CLASS(fd_raw)', 'CLASS(fd_pos)'])
+    expect(JSON.parse(all.out).map((d: { name: string }) => d.name)).toEqual(['CLASS(fd)', 'CLASS(fd_raw)', 'CLASS(fd_pos)', 'CLASS(get_unused_fd)'])
+    const free = await cli(['doc', '__free(fput)'])
+    expect(free.code).toBe(0)
+    expect(free.out).toContain('DEFINE_FREE(fput')
+    const take = await cli(['doc', 'take_fd'])
+    expect(take.code).toBe(0)
+    expect(take.out).toContain('#define take_fd(var) __get_and_null(var, -EBADF)')
   })
 
   it('an unknown name is an error with suggestions (exit 1); usage errors exit 2', async () => {

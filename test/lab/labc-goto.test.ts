@@ -154,7 +154,7 @@ out:
     return fd_empty(f) ? -EBADF : 0;`)
     expect(errors(run(src, '6.18'))).toEqual([])
     expect(errors(run(src, '6.5'))).toEqual(['4:19: CLASS(fd_pos) is not defined in kernel 6.5 (only in 6.18)'])
-    expect(errors(run(driver('    CLASS(nope, f)(arg);\n    return 0;')))).toEqual(['4:11: unknown class \'nope\' (lab C knows fd, fd_raw, fd_pos)'])
+    expect(errors(run(driver('    CLASS(nope, f)(arg);\n    return 0;')))).toEqual(['4:11: unknown class \'nope\' (lab C knows fd, fd_raw, fd_pos, get_unused_fd)'])
   })
 })
 
@@ -203,5 +203,72 @@ kthread k { struct fd f __cleanup(show) = EMPTY_FD; }`)
     expect(errors(bad).length).toBeGreaterThan(0)
     const missing = run('kthread k { int x __cleanup(nosuch) = 1; }')
     expect(errors(missing)).toEqual(["1:29: the cleanup function 'nosuch' must be a lab function taking a pointer to the variable (int *)"])
+  })
+})
+
+describe('CLASS(get_unused_fd), take_fd, __free(fput), no_free_ptr (6.18)', () => {
+  const drv = (body: string): string => `driver d {
+  long ioctl(struct file *filp, unsigned int cmd, unsigned long arg) {
+${body}
+  }
+}
+process app {
+  int fd = open("/dev/d", O_RDWR);
+  observe("r", ioctl(fd, 0, fd));
+  observe("open_fds", fd_count(getpid()));
+}`
+
+  it('a reserved fd is given back at the end of the scope unless take_fd() disarmed it', () => {
+    // Installed and taken: the new fd stays (fd_count 2: the driver fd and the new one... plus stdio).
+    const kept = run(drv(`    CLASS(get_unused_fd, nfd)(O_CLOEXEC);
+    if (nfd < 0) return nfd;
+    fd_install(nfd, get_file(filp));
+    return take_fd(nfd);`))
+    expect(errors(kept)).toEqual([])
+    expect([...kept.expectFailures, ...kept.runtimeErrors]).toEqual([])
+    expect(obs(kept, 'r')).toEqual(['4'])
+    expect(obs(kept, 'open_fds')).toEqual(['5'])
+    expect(rules(kept)).toEqual([])
+    // An error path after the reservation: put_unused_fd runs by itself.
+    const undone = run(drv(`    CLASS(get_unused_fd, nfd)(O_CLOEXEC);
+    if (nfd < 0) return nfd;
+    return -EINVAL;`))
+    expect(obs(undone, 'open_fds')).toEqual(['4'])
+    expect(calls(undone, 'put_unused_fd')).toBe(1)
+    expect(rules(undone)).toEqual([])
+  })
+
+  it('__free(fput) drops the reference at the end of the scope; no_free_ptr hands it on', () => {
+    const o = run(drv(`    long before = file_count(filp);
+    {
+      struct file *f __free(fput) = fget(arg);
+      expect(file_count(filp) == before + 1);
+    }
+    expect(file_count(filp) == before);
+    struct file *bad __free(fput) = fget(999);   // NULL: nothing to put
+    struct file *kept;
+    {
+      struct file *g __free(fput) = fget(arg);
+      kept = no_free_ptr(g);
+      expect(g == NULL);
+    }
+    expect(file_count(filp) == before + 1);
+    fput(kept);
+    return 0;`))
+    expect(errors(o)).toEqual([])
+    expect([...o.expectFailures, ...o.runtimeErrors]).toEqual([])
+    expect(obs(o, 'r')).toEqual(['0'])
+    expect(rules(o)).toEqual([])
+  })
+
+  it('these are 6.18 names; in 6.5 they are errors', () => {
+    const o = run(drv(`    CLASS(get_unused_fd, nfd)(0);
+    struct file *f __free(fput) = fget(arg);
+    return take_fd(nfd);`), '6.5')
+    expect(errors(o)).toEqual([
+      '3:26: CLASS(get_unused_fd) is not defined in kernel 6.5 (only in 6.18)',
+      '4:27: __free(fput) is not defined in kernel 6.5 (only in 6.18)',
+      "5:12: 'take_fd' is not defined in kernel 6.5 (only in 6.18)",
+    ])
   })
 })

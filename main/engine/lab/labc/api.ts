@@ -16,7 +16,7 @@ import { PROFILE_NAMES, type ProfileName } from '../../sim/profile'
 import { KERNEL_FIELDS, kernelStructSize, type KernelField } from '../../kernel/api'
 import { getProfile } from '../../sim/profile'
 import { KERNEL_FUNCS, KERNEL_VALUES, sourceOf, type Impl, type KernelValue } from './rt/kapi'
-import { KERNEL_CLASSES } from './classes'
+import { KERNEL_CLASSES, KERNEL_FREES, KERNEL_TAKES } from './classes'
 import { BUILTIN_IMPL, SYSCALL_IMPL, passThrough } from './rt/user'
 import { parseUnit } from './parser'
 import { resolveType, T, type Ty } from './types'
@@ -321,6 +321,16 @@ export function describeName(name: string): NameDoc[] {
       out.push({ kind: 'class', name: `CLASS(${c.name})`, proto: `CLASS(${c.name}, var)(int fd)  /* ${c.type} var = ${c.ctor}(fd); ${c.dtor}(var) at scope exit */`, doc: c.doc, source: c.source, context: 'kernel code', profiles: everyProfile(c.profiles ?? null) })
     }
   }
+  const free = /^__free\(\s*(\w+)\s*\)$/.exec(name.trim())?.[1]
+  for (const c of KERNEL_FREES) {
+    if (name === '__free' || c.name === free) {
+      out.push({ kind: 'class', name: `__free(${c.name})`, proto: `${c.type}var __free(${c.name}) = ...;  /* ${c.dtor}(var) at scope exit unless NULL or an ERR_PTR */`, doc: c.doc, source: c.source, context: 'kernel code', profiles: everyProfile(c.profiles ?? null) })
+    }
+  }
+  if (free || name === '__free') return out
+  for (const t of KERNEL_TAKES) {
+    if (t.name === name) out.push({ kind: 'kernel', name, proto: `#define ${name}(var) __get_and_null(var, ${t.leaves === 'EBADF' ? '-EBADF' : 'NULL'})`, doc: t.doc, source: t.source, context: 'kernel code (a macro)', profiles: everyProfile(t.profiles ?? null) })
+  }
   if (cls && name !== cls) return out
   const m = /^(?:struct\s+)?(\w+)\s*(?:\.|->)\s*(\w+)$/.exec(name.trim())
   const fieldName = m ? m[2]! : name
@@ -393,7 +403,7 @@ function constantDoc(name: string, v: bigint): string {
 export function suggestNames(name: string, max = 5): string[] {
   tables ??= build()
   const t = tables
-  const all = new Set<string>([...t.fns.map((f) => f.name), ...t.consts.keys(), ...t.values.map((v) => v.decl.name)])
+  const all = new Set<string>([...t.fns.map((f) => f.name), ...t.consts.keys(), ...t.values.map((v) => v.decl.name), ...KERNEL_TAKES.map((x) => x.name)])
   for (const fields of t.fields.values()) for (const n of fields.keys()) all.add(n)
   const key = name.replace(/^(?:struct\s+)?\w+\s*(?:\.|->)\s*/, '')
   const scored = [...all].map((n) => ({ n, d: editDistance(key.toLowerCase(), n.toLowerCase()) }))
@@ -430,6 +440,11 @@ export function editorNames(profile: ProfileName): {
     name: f.name, kind: f.kind, proto: f.proto, doc: f.doc, source: f.source === undefined ? null : sourceOf(f as { source: NonNullable<ApiFn['source']> }, profile),
     context: f.contextDoc ?? null, profiles: everyProfile(f.profiles),
   }))
+  for (const t of KERNEL_TAKES) {
+    if (!t.profiles || t.profiles.includes(profile)) {
+      functions.push({ name: t.name, kind: 'kernel', proto: `#define ${t.name}(var) __get_and_null(var, ${t.leaves === 'EBADF' ? '-EBADF' : 'NULL'})`, doc: t.doc, source: t.source, context: 'a macro', profiles: everyProfile(t.profiles ?? null) })
+    }
+  }
   const constants: { name: string; value: string; doc?: string }[] = [...api.constants()].map(([name, v]) => ({
     name, value: v < 0n || v > 9n ? `${v} (0x${(v < 0n ? -v : v).toString(16)})` : String(v), ...(CONSTANT_DOCS[name] ? { doc: CONSTANT_DOCS[name] } : {}),
   }))

@@ -60,6 +60,8 @@ export type CallTarget =
   | { kind: 'syscall'; name: string }
   | { kind: 'builtin'; name: string }
   | { kind: 'pointer' }
+  /** take_fd(var) / no_free_ptr(var): read var, leave @leaves in it (classes.ts KERNEL_TAKES). */
+  | { kind: 'take'; name: string; leaves: bigint | null }
 
 export interface VarDecl {
   kind: 'decl'
@@ -74,12 +76,12 @@ export interface VarDecl {
   /** Slot index in the frame (locals) or the global table, set by the checker. */
   slot?: number
   /**
-   * Scoped cleanup (include/linux/cleanup.h): `CLASS(NAME, var)(args)` or
+   * Scoped cleanup (include/linux/cleanup.h): `CLASS(NAME, var)(args)`, `T var __free(NAME)` or
    * `T var __attribute__((cleanup(fn)))` / `__cleanup(fn)`: run when the variable leaves scope.
    */
-  cleanup?: { kind: 'class'; cls: string; args: Expr[] } | { kind: 'attr'; fn: string; fnPos: Pos }
-  /** The destructor call the checker built (`fdput(var)`, `fn(&var)`). */
-  cleanupCall?: Expr
+  cleanup?: { kind: 'class'; cls: string; args: Expr[] } | { kind: 'attr'; fn: string; fnPos: Pos } | { kind: 'free'; name: string; namePos: Pos }
+  /** The destructor the parser built (`fdput(var);`, `fn(&var);`, `if (var >= 0) put_unused_fd(var);`). */
+  cleanupStmt?: Stmt
 }
 
 export interface Param { kind: 'param'; pos: Pos; type: TypeSyntax; name: string; arrayParam: boolean; ty?: Ty; slot?: number }

@@ -4,6 +4,8 @@
  */
 import type { Expr, FuncDef, Pos } from './ast'
 import type { ApiFn } from './api'
+import { kernelTake, type KernelTake } from './classes'
+import { EBADF } from '../../kernel/include/errno'
 import { CheckerBase, type Mode } from './checkBase'
 import {
   arithTy, assignable, isCharPtr, isInt, isPtrLike, isScalar, sizeOfTy, T, tyToString, type Ty,
@@ -309,6 +311,27 @@ export class ExprChecker extends CheckerBase {
   }
 
   // ---- calls ----
+  /** take_fd(var), no_free_ptr(var): the variable's value; the variable is left disarmed. */
+  private takeMacro(e: Extract<Expr, { kind: 'call' }>, take: KernelTake): Ty {
+    const name = take.name
+    if (take.profiles && !take.profiles.includes(this.api.profile)) {
+      this.err(e.callee.pos, 'not-in-profile', `'${name}' is not defined in kernel ${this.api.profile} (only in ${take.profiles.join(', ')})`)
+      return T.err
+    }
+    if (this.ctx!.mode === 'user') this.modeErr(e.callee.pos, name, 'kernel', 'a kernel macro')
+    const a = e.args[0]
+    if (e.args.length !== 1 || !a || a.kind !== 'name') {
+      this.err(e.pos, 'arg-count', `${name}(VAR) takes one variable`)
+      return T.err
+    }
+    const t = this.expr(a)
+    if (take.leaves === 'EBADF' ? t.k !== 'int' : t.k !== 'ptr' && t.k !== 'err') {
+      this.err(a.pos, 'type-mismatch', `${name} takes ${take.leaves === 'EBADF' ? 'an int fd variable' : 'a pointer variable'}, not ${tyToString(t)}`)
+    }
+    e.target = { kind: 'take', name, leaves: take.leaves === 'EBADF' ? BigInt(-EBADF) : null }
+    return t
+  }
+
   private call(e: Extract<Expr, { kind: 'call' }>): Ty {
     const ctx = this.ctx!
     const c = e.callee
@@ -323,6 +346,8 @@ export class ExprChecker extends CheckerBase {
         return this.args(e, name, f.ty && f.ty.k === 'fn' ? f.ty : null, f.params.length, f.params.map((p) => p.name))
       }
       if (name === 'container_of') return this.containerOf(e)
+      const take = kernelTake(name)
+      if (take) return this.takeMacro(e, take)
       const api = this.api.fn(name)
       if (api) {
         c.ref = { kind: 'builtin', name }

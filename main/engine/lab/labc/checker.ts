@@ -6,7 +6,7 @@
 import { OVERRIDABLE_KERNEL_FUNCTIONS } from './overrides'
 import type { Diagnostic } from '../diagnostics'
 import type { Block, Expr, FuncDef, Pos, Stmt, TopDecl, Unit, VarDecl } from './ast'
-import { kernelClass } from './classes'
+import { kernelClass, kernelFree } from './classes'
 import { blockTargets } from './walk'
 import { PRELUDE, type LabApi } from './api'
 import {
@@ -507,19 +507,21 @@ class Checker extends ExprChecker {
       this.err(d.type.pos, 'wrong-context', `${tyToString(ty)} is a kernel object: user code cannot hold one (it sees fds)`)
     }
     ty = this.arrayTy(d, ty)
-    if (d.cleanup?.kind === 'class') {
-      const c = kernelClass(d.cleanup.cls)!
+    if (d.cleanup?.kind === 'class' || d.cleanup?.kind === 'free') {
+      const free = d.cleanup.kind === 'free'
+      const c = free ? kernelFree((d.cleanup as { name: string }).name)! : kernelClass((d.cleanup as { cls: string }).cls)!
+      const what = free ? `__free(${c.name})` : `CLASS(${c.name})`
       if (c.profiles && !c.profiles.includes(this.api.profile)) {
-        this.err(d.pos, 'not-in-profile', `CLASS(${c.name}) is not defined in kernel ${this.api.profile} (only in ${c.profiles.join(', ')})`)
+        this.err(free ? (d.cleanup as { namePos: Pos }).namePos : d.pos, 'not-in-profile', `${what} is not defined in kernel ${this.api.profile} (only in ${c.profiles.join(', ')})`)
       }
     }
     if (d.init) this.initializer(ty, d.init, false)
     d.ty = ty
     d.slot = this.declareLocal(d.name, ty, d, d.pos).slot
-    if (d.cleanupCall) {
+    if (d.cleanupStmt) {
       if (d.cleanup?.kind === 'attr' && !this.prog.funcs.has(d.cleanup.fn)) {
         this.err(d.cleanup.fnPos, 'unknown-name', `the cleanup function '${d.cleanup.fn}' must be a lab function taking a pointer to the variable (${tyToString(ty)} *)`)
-      } else this.expr(d.cleanupCall)
+      } else this.stmt(d.cleanupStmt)
     }
   }
 }

@@ -3,7 +3,7 @@
  * diagnostic, skips to the end of the statement or declaration and goes on, so one file can
  * report several errors. It never throws to its caller.
  */
-import { KERNEL_CLASSES, kernelClass } from './classes'
+import { destructorStmt, KERNEL_CLASSES, KERNEL_FREES, kernelClass, kernelFree } from './classes'
 import type { Diagnostic } from '../diagnostics'
 import type {
   AssignOp, BinOp, Block, DriverDef, Expr, FuncDef, Param, Pos, Stmt, SwitchCase, TopDecl, TypeSyntax, Unit, VarDecl,
@@ -342,17 +342,29 @@ class Parser {
     let init: Expr | null = null
     if (this.accept('=')) init = this.is('{') ? this.initList() : this.assignment()
     const decl: VarDecl = { kind: 'decl', pos: d.pos, type: d.type, name: d.name, arrayLen: d.arrayLen, init, isStatic }
-    if (cleanup) {
+    if (cleanup?.kind === 'attr') {
       decl.cleanup = cleanup
       const p = cleanup.fnPos
-      decl.cleanupCall = { kind: 'call', pos: p, callee: { kind: 'name', pos: p, name: cleanup.fn }, args: [{ kind: 'addr', pos: p, arg: { kind: 'name', pos: d.pos, name: d.name } }] }
+      decl.cleanupStmt = { kind: 'expr', pos: p, expr: { kind: 'call', pos: p, callee: { kind: 'name', pos: p, name: cleanup.fn }, args: [{ kind: 'addr', pos: p, arg: { kind: 'name', pos: d.pos, name: d.name } }] } }
+    } else if (cleanup?.kind === 'free') {
+      decl.cleanup = cleanup
+      const f = kernelFree(cleanup.name)
+      if (!f) this.fail(`unknown __free class '${cleanup.name}' (lab C knows ${KERNEL_FREES.map((k) => k.name).join(', ')})`)
+      decl.cleanupStmt = destructorStmt(f, d.name, cleanup.namePos)
     }
     return decl
   }
 
-  /** `__attribute__((cleanup(fn)))`, `__attribute__((__cleanup__(fn)))` or the kernel's `__cleanup(fn)`. */
-  private cleanupAttr(): { kind: 'attr'; fn: string; fnPos: Pos } | undefined {
+  /** `__attribute__((cleanup(fn)))`, `__attribute__((__cleanup__(fn)))`, the kernel's `__cleanup(fn)`, or `__free(NAME)`. */
+  private cleanupAttr(): { kind: 'attr'; fn: string; fnPos: Pos } | { kind: 'free'; name: string; namePos: Pos } | undefined {
     const t = this.t
+    if (t.kind === 'ident' && t.text === '__free' && this.is('(', this.peek())) {
+      this.next(); this.next()
+      const namePos = this.pos()
+      const name = this.ident('a __free class name (fput)')
+      this.expect(')')
+      return { kind: 'free', name, namePos }
+    }
     if (t.kind !== 'ident' || (t.text !== '__attribute__' && t.text !== '__cleanup')) return undefined
     this.next()
     const wrapped = t.text === '__attribute__'
@@ -387,7 +399,7 @@ class Parser {
     const call = (fn: string, a: Expr[]): Expr => ({ kind: 'call', pos, callee: { kind: 'name', pos, name: fn }, args: a })
     return {
       kind: 'decl', pos, type: { pos, base: c.type, ptr: 0, isConst: false }, name, arrayLen: null, init: call(c.ctor, args), isStatic: false,
-      cleanup: { kind: 'class', cls, args }, cleanupCall: call(c.dtor, [{ kind: 'name', pos, name }]),
+      cleanup: { kind: 'class', cls, args }, cleanupStmt: destructorStmt(c, name, pos),
     }
   }
 

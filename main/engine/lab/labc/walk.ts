@@ -10,7 +10,7 @@ export function walkStmt(s: Stmt, v: Visitor): void {
   v.stmt?.(s)
   switch (s.kind) {
     case 'block': for (const x of s.body) walkStmt(x, v); break
-    case 'decl': if (s.arrayLen && s.arrayLen !== 'auto') walkExpr(s.arrayLen, v); if (s.init) walkExpr(s.init, v); if (s.cleanupCall) walkExpr(s.cleanupCall, v); break
+    case 'decl': if (s.arrayLen && s.arrayLen !== 'auto') walkExpr(s.arrayLen, v); if (s.init) walkExpr(s.init, v); if (s.cleanupStmt) walkStmt(s.cleanupStmt, v); break
     case 'thread': walkStmt(s.body, v); break
     case 'expr': walkExpr(s.expr, v); break
     case 'if': walkExpr(s.test, v); walkStmt(s.then, v); if (s.else) walkStmt(s.else, v); break

@@ -227,7 +227,7 @@ export class Interp {
       for (; i < b.body.length; i++) {
         const s = b.body[i]!
         c = yield* this.stmt(s, env)
-        if (s.kind === 'decl' && s.cleanupCall) scoped.push(s)
+        if (s.kind === 'decl' && s.cleanupStmt) scoped.push(s)
         if (c instanceof GotoC && blockTargets(b).has(c.label)) { from = i; target = c.label; jumpPos = c.pos; jumped = true; break }
         if (c !== undefined) break
       }
@@ -241,7 +241,7 @@ export class Interp {
   private skipDecl(s: Stmt, env: Env, jump: Pos | null, scoped: VarDecl[]): void {
     if (s.kind !== 'decl') return
     env.frame[s.slot!] = new Uninit(s.name, s.pos, jump)
-    if (s.cleanupCall) scoped.push(s)
+    if (s.cleanupStmt) scoped.push(s)
   }
 
   /** Run (and forget) the cleanups of the scoped variables @which selects, last declared first. */
@@ -250,8 +250,9 @@ export class Interp {
       const d = scoped[k]!
       if (!which(d)) continue
       scoped.splice(k, 1)
-      if (this.k.trace.on) this.k.trace.emit({ e: 'note', text: `cleanup of ${d.name} (${d.pos.line}:${d.pos.col}): ${d.cleanup?.kind === 'class' ? `CLASS(${d.cleanup.cls})` : '__cleanup'}` })
-      yield* this.ev(d.cleanupCall!, env)
+      const c = d.cleanup
+      if (this.k.trace.on) this.k.trace.emit({ e: 'note', text: `cleanup of ${d.name} (${d.pos.line}:${d.pos.col}): ${c?.kind === 'class' ? `CLASS(${c.cls})` : c?.kind === 'free' ? `__free(${c.name})` : '__cleanup'}` })
+      yield* this.stmt(d.cleanupStmt!, env)
     }
   }
 
@@ -797,6 +798,13 @@ export class Interp {
 
   private *call(e: Extract<Expr, { kind: 'call' }>, env: Env): KGen<Value> {
     const target = e.target!
+    if (target.kind === 'take') {
+      // __get_and_null(var, leaves): the value, and the variable disarmed.
+      const ref = yield* this.lref(e.args[0]!, env)
+      const v = ref.get()
+      ref.set(target.leaves)
+      return v
+    }
     if (target.kind === 'builtin' && target.name === 'container_of') {
       const p = yield* this.ev(e.args[0]!, env)
       this.nullCheck(p, env, e.pos, 'container_of')
