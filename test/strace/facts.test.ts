@@ -162,6 +162,22 @@ for (const profile of PROFILES) {
   })
 }
 
+describe('calls newer than the profile are followed, not judged', () => {
+  const text = ['100 brk(NULL) = 0x1', '100 fchmodat2(7, "x", 0644, 0) = -1 EBADF (Bad file descriptor)', '100 fchmodat2(AT_FDCWD, "x", 0644, 0) = 0', '100 open_tree_attr(AT_FDCWD, "/", OPEN_TREE_CLOEXEC, NULL, 0) = 3', '100 close(3) = 0', ''].join('\n')
+  it('6.18 checks fchmodat2 (v6.6) and installs open_tree_attr (v6.15) where the log says', () => {
+    const r = replayText(text, { profile: '6.18' })
+    expect(r.mismatches).toEqual([])
+    expect(r.calls['fchmodat2']!.checked).toBe(1)
+    expect(r.unsupported).toEqual({ open_tree_attr: 1 })
+  })
+  it('6.5 counts them as unsupported by the profile and still numbers fds as the log does', () => {
+    const r = replayText(text, { profile: '6.5' })
+    expect(r.mismatches).toEqual([])
+    expect(r.unsupported).toEqual({ 'fchmodat2(v6.6)': 2, 'open_tree_attr(v6.15)': 1 })
+    expect(r.calls['close']!.checked).toBe(1)
+  })
+})
+
 describe('parser facts', () => {
   it('`N<<NAME` in a flag word is a shift, not a decorated fd', () => {
     expect(intArg('34<<MFD_HUGE_SHIFT')).toBeUndefined()

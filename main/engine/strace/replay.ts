@@ -104,6 +104,12 @@ export class Replayer {
   private readonly rec: Tally
   private readonly inh: InheritedFds
 
+  /** Whether the profile's kernel is at least version @v. */
+  private profileHas(v: readonly [number, number]): boolean {
+    const [maj, min] = this.model.profile.split('.').map(Number)
+    return maj! > v[0] || (maj === v[0] && min! >= v[1])
+  }
+
   get features(): ReplayModel['features'] {
     return this.model.features
   }
@@ -295,7 +301,14 @@ export class Replayer {
   }
 
   private dispatchCall(e: SyscallEvent, t: Task, decl: CallDecl | undefined): void {
-    if (decl?.procPath !== undefined && this.procFd(e, t)) {
+    if (decl?.since && !this.profileHas(decl.since)) {
+      // newer than the profile's kernel: the log is followed, nothing is checked
+      if (decl.creates) this.foreignCreator(e, t, `${e.name}(v${decl.since.join('.')})`)
+      else {
+        this.rec.fdSyscalls++
+        this.unsup(e, `${e.name}(v${decl.since.join('.')})`)
+      }
+    } else if (decl?.procPath !== undefined && this.procFd(e, t)) {
       // a stat, readlink or access of /proc/self/fd/N: checked above
     } else if (decl?.replay) decl.replay(this, e, t)
     else if (decl?.ignored) this.rec.ignore(e.name)
@@ -570,9 +583,9 @@ export class Replayer {
   }
 
   /** A creator the model does not implement: the fd is installed where the log says, unchecked. */
-  foreignCreator(e: SyscallEvent, t: Task): void {
+  foreignCreator(e: SyscallEvent, t: Task, key: string = e.name): void {
     this.rec.fdSyscalls++
-    this.unsup(e)
+    this.unsup(e, key)
     if (e.name === 'io_uring_setup' || e.name === 'fanotify_init') t.table.invisible = true
     if (e.name === 'pidfd_getfd') {
       // the flags are checked before the pidfd is looked up; EBADF may be the target's fd
