@@ -54,7 +54,7 @@ for c in "$here"/probes/*.c; do
 done
 cd "$work/run"
 # probes recorded in a special way
-special=" emfile_pair killed_entry "
+special=" emfile_pair "
 only=${ONLY:-}
 for c in "$here"/probes/*.c; do
   n=$(basename "$c" .c)
@@ -66,10 +66,6 @@ want() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
 if want emfile_pair; then
   run_clean sh -c "ulimit -n 8; exec strace -f -o \"$work/logs/probe-emfile_pair.log\" \"$work/bin/emfile_pair\"" || true
   echo "recorded probe-emfile_pair"
-fi
-# threads killed by exit_group while strace stops them at syscall entry (`???( <unfinished ...>`)
-if want killed_entry; then
-  trace "probe-killed_entry" -f -- "$work/bin/killed_entry"
 fi
 if [ -z "$only" ]; then
 # the same probes in other output formats
