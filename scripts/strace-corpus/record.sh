@@ -54,7 +54,7 @@ for c in "$here"/probes/*.c; do
 done
 cd "$work/run"
 # probes recorded in a special way
-special=" emfile_pair "
+special=" emfile_pair killed_entry "
 only=${ONLY:-}
 for c in "$here"/probes/*.c; do
   n=$(basename "$c" .c)
@@ -66,6 +66,14 @@ want() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
 if want emfile_pair; then
   run_clean sh -c "ulimit -n 8; exec strace -f -o \"$work/logs/probe-emfile_pair.log\" \"$work/bin/emfile_pair\"" || true
   echo "recorded probe-emfile_pair"
+fi
+# a thread killed at syscall entry is a race: retry until strace shows one (`???( <unfinished ...>`)
+if want killed_entry; then
+  for try in $(seq 1 30); do
+    trace "probe-killed_entry" -f -- "$work/bin/killed_entry" >/dev/null
+    if grep -q '???(' "$work/logs/probe-killed_entry.log"; then break; fi
+  done
+  echo "recorded probe-killed_entry (try $try)"
 fi
 if [ -z "$only" ]; then
 # the same probes in other output formats

@@ -151,6 +151,14 @@ for (const profile of PROFILES) {
       const r = replay('probe-fd_routes.log', edited('probe-fd_routes.log', n, (l) => l.replace(/= 4$/, '= 5')))
       expect(r.mismatches.map((m) => m.line)).toContain(n)
     })
+    it('killed_entry.c: threads killed at syscall entry (`???( <unfinished ...>`) are parsed; the call never ran', () => {
+      const r = replay('probe-killed_entry.log')
+      expect(r.mismatches).toEqual([])
+      expect(r.unparsed).toEqual([])
+      expect(r.ignored['???']).toBeGreaterThanOrEqual(1)
+      expect(r.unsupported['???']).toBeUndefined()
+      expect(r.inherited.map((i) => i.fd)).toEqual([0, 1, 2])
+    })
     it('emfile_pair.c: EMFILE from pipe and socketpair with one free fd invents no open fd', () => {
       const r = replay('probe-emfile_pair.log')
       clean(r)
