@@ -170,6 +170,15 @@ for (const profile of PROFILES) {
   })
 }
 
+describe('EFAULT says nothing about the fds (a user pointer may be copied before the lookup)', () => {
+  it('epoll_ctl with a bad event pointer and a closed epoll fd is decided elsewhere, not a mismatch', () => {
+    const r = replayText(['100 brk(NULL) = 0x1', '100 epoll_ctl(99, EPOLL_CTL_ADD, 0, NULL) = -1 EFAULT (Bad address)', '100 epoll_ctl(99, EPOLL_CTL_ADD, 0, NULL) = -1 EPERM (Operation not permitted)', ''].join('\n'))
+    expect(r.calls['epoll_ctl']!.elsewhere).toBe(1)
+    // EPERM comes after the lookup: fd 99 must have been open, and the model has no fd 99
+    expect(r.mismatches.map((m) => m.line)).toEqual([3])
+  })
+})
+
 describe('calls newer than the profile are followed, not judged', () => {
   const text = ['100 brk(NULL) = 0x1', '100 fchmodat2(7, "x", 0644, 0) = -1 EBADF (Bad file descriptor)', '100 fchmodat2(AT_FDCWD, "x", 0644, 0) = 0', '100 open_tree_attr(AT_FDCWD, "/", OPEN_TREE_CLOEXEC, NULL, 0) = 3', '100 close(3) = 0', ''].join('\n')
   it('6.18 checks fchmodat2 (v6.6) and installs open_tree_attr (v6.15) where the log says', () => {

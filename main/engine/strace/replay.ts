@@ -542,6 +542,11 @@ export class Replayer {
   /** Calls that only use fds. */
   genericUse(e: SyscallEvent, t: Task, uses: readonly { arg: number; need: FdNeed; path?: number; flags?: number }[]): void {
     this.rec.fdSyscalls++
+    if (e.errno === 'EFAULT') {
+      // a user pointer may be copied before the fd is looked up (epoll_ctl, signalfd4): no claim
+      this.elsewhere(e)
+      return
+    }
     const logBad = e.errno === 'EBADF'
     const looked: { arg: number; need: FdNeed }[] = []
     for (const u of uses) {
