@@ -172,10 +172,10 @@ for (const profile of PROFILES) {
 
 describe('EFAULT says nothing about the fds (a user pointer may be copied before the lookup)', () => {
   it('epoll_ctl with a bad event pointer and a closed epoll fd is decided elsewhere, not a mismatch', () => {
-    const r = replayText(['100 brk(NULL) = 0x1', '100 epoll_ctl(99, EPOLL_CTL_ADD, 0, NULL) = -1 EFAULT (Bad address)', '100 epoll_ctl(99, EPOLL_CTL_ADD, 0, NULL) = -1 EPERM (Operation not permitted)', ''].join('\n'))
+    const r = replayText(['100 brk(NULL) = 0x1', '100 epoll_create1(0) = 3', '100 close(3) = 0', '100 epoll_ctl(3, EPOLL_CTL_ADD, 0, NULL) = -1 EFAULT (Bad address)', '100 epoll_ctl(3, EPOLL_CTL_ADD, 0, NULL) = -1 EPERM (Operation not permitted)', ''].join('\n'))
     expect(r.calls['epoll_ctl']!.elsewhere).toBe(1)
-    // EPERM comes after the lookup: fd 99 must have been open, and the model has no fd 99
-    expect(r.mismatches.map((m) => m.line)).toEqual([3])
+    // EPERM comes after the lookup: fd 3 must have been open, and it was closed
+    expect(r.mismatches.map((m) => m.line)).toEqual([5])
   })
 })
 
