@@ -537,7 +537,7 @@ export class Replayer {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Handlers used by the table below
+  // Effects and checks of the calls (declared in calls.ts)
 
   /** Calls that only use fds. */
   genericUse(e: SyscallEvent, t: Task, uses: readonly { arg: number; need: FdNeed; path?: number; flags?: number }[]): void {
@@ -1103,7 +1103,7 @@ export class Replayer {
     const flags = e.arg(3) ?? ''
     const fd = intArg(e.arg(4))
     if (flags.includes('MAP_ANONYMOUS') || (parseFlagWord(flags, NO_NAMES)?.value ?? 0) & MAP_ANONYMOUS || fd === undefined || fd === -1) {
-      this.rec.ignored[e.name] = (this.rec.ignored[e.name] ?? 0) + 1
+      this.rec.ignore(e.name)
       return
     }
     this.rec.fdSyscalls++
@@ -1298,7 +1298,7 @@ export class Replayer {
     const flags = parseFlagWord(e.arg(0), CLONE_FLAGS)?.value ?? 0
     if (flags & CLONE_NEWPID && e.ret === 0) t.childNsForeign = true
     if (!(flags & F.CLONE_FILES)) {
-      this.rec.ignored['unshare'] = (this.rec.ignored['unshare'] ?? 0) + 1
+      this.rec.ignore('unshare')
       return
     }
     this.rec.fdSyscalls++
@@ -1314,7 +1314,7 @@ export class Replayer {
     const name = e.name
     const resIdx = name === 'prlimit64' ? 1 : 0
     if (e.arg(resIdx) !== 'RLIMIT_NOFILE') {
-      this.rec.ignored[name] = (this.rec.ignored[name] ?? 0) + 1
+      this.rec.ignore(name)
       return
     }
     this.rec.fdSyscalls++
@@ -1340,8 +1340,6 @@ export class Replayer {
     const nw = parseRlimit(newArg)
     if (nw) this.setLimit(target, Math.min(nw.rlim_cur, UNKNOWN_NOFILE), true)
   }
-
-  // -------------------------------------------------------------------------------------------
 
   // -------------------------------------------------------------------------------------------
   // Windows of overlapping calls
