@@ -10,7 +10,10 @@
 // per second, and the 6.5/6.18 ratio. The machine may be shared: compare CPU times and medians.
 //
 //   node scripts/bench-replay.mjs [--lines N] [--shell-lines N] [--rounds R] [--memory] [--keep]
+//                                 [--cli PATH] [--base PATH]
 //
+// --cli replays with another build of the command (default out/cli/fdlab.mjs); --base PATH adds
+// that build as a baseline, in the same interleaved rounds (for before/after figures).
 // --memory also replays the shell log in this process at two sizes and prints peak memory (it
 // should stay flat in the log's size).
 import { build } from 'esbuild'
@@ -32,7 +35,8 @@ const rounds = Number(opt('rounds', '3'))
 const keep = argv.includes('--keep')
 const memory = argv.includes('--memory')
 
-const cli = join(root, 'out/cli/fdlab.mjs')
+const cli = resolve(opt('cli', join(root, 'out/cli/fdlab.mjs')))
+const base = opt('base', undefined)
 if (!existsSync(cli) || argv.includes('--build')) await import(pathToFileURL(join(root, 'scripts/build-cli.mjs')).href)
 
 const median = (xs) => {
@@ -42,9 +46,9 @@ const median = (xs) => {
 const fmtN = (n) => Math.round(n).toLocaleString('en')
 
 /** One end-to-end run: wall ms (process start included) and the process's CPU ms. */
-function runOnce(log, kernel) {
+function runOnce(log, kernel, build = cli) {
   // the command itself, plus a report of its CPU time at exit (process.cpuUsage counts from start)
-  const code = `const { main } = await import(${JSON.stringify(pathToFileURL(cli).href)});` +
+  const code = `const { main } = await import(${JSON.stringify(pathToFileURL(resolve(build)).href)});` +
     `const c = await main(['replay', '--json', '--kernel', ${JSON.stringify(kernel)}, ${JSON.stringify(log)}]);` +
     `const u = process.cpuUsage(); process.stderr.write('CPU ' + (u.user + u.system) / 1000 + '\\n'); process.exitCode = c`
   const t0 = performance.now()
@@ -57,7 +61,7 @@ function runOnce(log, kernel) {
 }
 
 function bench(label, log, lines) {
-  const res = { '6.18': [], '6.5': [] }
+  const res = { '6.18': [], '6.5': [], 'base 6.18': [], 'base 6.5': [] }
   let rec
   for (let i = 0; i < rounds; i++) {
     for (const k of i % 2 ? ['6.5', '6.18'] : ['6.18', '6.5']) {
@@ -65,6 +69,7 @@ function bench(label, log, lines) {
       res[k].push(r)
       rec ??= r.rec
       if (r.rec.mismatchCount !== 0) console.log(`  warning: ${k} reports ${r.rec.mismatchCount} mismatches`)
+      if (base) res[`base ${k}`].push(runOnce(log, k, base))
     }
   }
   const mb = statSync(log).size / 1e6
@@ -79,6 +84,13 @@ function bench(label, log, lines) {
   }
   console.log(`  6.5 / 6.18: wall ${(out['6.5'].wall / out['6.18'].wall).toFixed(2)}x, cpu ${(out['6.5'].cpu / out['6.18'].cpu).toFixed(2)}x;` +
     ` ${fmtN(rec.checked)} checked, ${rec.mismatchCount} mismatches, ${fmtN(rec.processes)} processes`)
+  if (!base) return
+  for (const k of ['6.18', '6.5']) {
+    const wall = median(res[`base ${k}`].map((r) => r.wall))
+    const cpu = median(res[`base ${k}`].map((r) => r.cpu))
+    console.log(`  baseline ${k.padEnd(4)}  wall ${(wall / 1000).toFixed(2)} s = ${fmtN(lines / (wall / 1000))} lines/s   ` +
+      `cpu ${(cpu / 1000).toFixed(2)} s = ${fmtN(lines / (cpu / 1000))} lines/s   (this build: cpu ${(cpu / out[k].cpu).toFixed(2)}x faster)`)
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'fdlab-bench-'))

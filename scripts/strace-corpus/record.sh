@@ -67,9 +67,13 @@ if want emfile_pair; then
   run_clean sh -c "ulimit -n 8; exec strace -f -o \"$work/logs/probe-emfile_pair.log\" \"$work/bin/emfile_pair\"" || true
   echo "recorded probe-emfile_pair"
 fi
-# threads killed by exit_group while strace stops them at syscall entry (`???( <unfinished ...>`)
+# a thread killed at syscall entry is a race: retry until strace shows one (`???( <unfinished ...>`)
 if want killed_entry; then
-  trace "probe-killed_entry" -f -- "$work/bin/killed_entry"
+  for try in $(seq 1 30); do
+    trace "probe-killed_entry" -f -- "$work/bin/killed_entry" >/dev/null
+    if grep -q '???(' "$work/logs/probe-killed_entry.log"; then break; fi
+  done
+  echo "recorded probe-killed_entry (try $try)"
 fi
 if [ -z "$only" ]; then
 # the same probes in other output formats

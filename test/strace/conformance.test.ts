@@ -49,6 +49,8 @@ for (const profile of ['6.18', '6.5']) {
           return
         }
         expect(r.filtered).toBe(false)
+        // the probes run from a clean environment with fds 0-2 only: nothing else is inherited
+        if (name.startsWith('probe-')) expect(r.inherited.map((i) => i.fd).sort((a, b) => a - b)).toEqual([0, 1, 2])
         // most of what the log decides is checked, not waved through as undecided
         expect(r.checked).toBeGreaterThan(10)
         expect(r.undecidedCount).toBeLessThan(Math.max(5, r.checked / 5))

@@ -151,6 +151,14 @@ for (const profile of PROFILES) {
       const r = replay('probe-fd_routes.log', edited('probe-fd_routes.log', n, (l) => l.replace(/= 4$/, '= 5')))
       expect(r.mismatches.map((m) => m.line)).toContain(n)
     })
+    it('killed_entry.c: threads killed at syscall entry (`???( <unfinished ...>`) are parsed; the call never ran', () => {
+      const r = replay('probe-killed_entry.log')
+      expect(r.mismatches).toEqual([])
+      expect(r.unparsed).toEqual([])
+      expect(r.ignored['???']).toBeGreaterThanOrEqual(1)
+      expect(r.unsupported['???']).toBeUndefined()
+      expect(r.inherited.map((i) => i.fd)).toEqual([0, 1, 2])
+    })
     it('emfile_pair.c: EMFILE from pipe and socketpair with one free fd invents no open fd', () => {
       const r = replay('probe-emfile_pair.log')
       clean(r)
@@ -161,6 +169,31 @@ for (const profile of PROFILES) {
     })
   })
 }
+
+describe('EFAULT says nothing about the fds (a user pointer may be copied before the lookup)', () => {
+  it('epoll_ctl with a bad event pointer and a closed epoll fd is decided elsewhere, not a mismatch', () => {
+    const r = replayText(['100 brk(NULL) = 0x1', '100 epoll_create1(0) = 3', '100 close(3) = 0', '100 epoll_ctl(3, EPOLL_CTL_ADD, 0, NULL) = -1 EFAULT (Bad address)', '100 epoll_ctl(3, EPOLL_CTL_ADD, 0, NULL) = -1 EPERM (Operation not permitted)', ''].join('\n'))
+    expect(r.calls['epoll_ctl']!.elsewhere).toBe(1)
+    // EPERM comes after the lookup: fd 3 must have been open, and it was closed
+    expect(r.mismatches.map((m) => m.line)).toEqual([5])
+  })
+})
+
+describe('calls newer than the profile are followed, not judged', () => {
+  const text = ['100 brk(NULL) = 0x1', '100 fchmodat2(7, "x", 0644, 0) = -1 EBADF (Bad file descriptor)', '100 fchmodat2(AT_FDCWD, "x", 0644, 0) = 0', '100 open_tree_attr(AT_FDCWD, "/", OPEN_TREE_CLOEXEC, NULL, 0) = 3', '100 close(3) = 0', ''].join('\n')
+  it('6.18 checks fchmodat2 (v6.6) and installs open_tree_attr (v6.15) where the log says', () => {
+    const r = replayText(text, { profile: '6.18' })
+    expect(r.mismatches).toEqual([])
+    expect(r.calls['fchmodat2']!.checked).toBe(1)
+    expect(r.unsupported).toEqual({ open_tree_attr: 1 })
+  })
+  it('6.5 counts them as unsupported by the profile and still numbers fds as the log does', () => {
+    const r = replayText(text, { profile: '6.5' })
+    expect(r.mismatches).toEqual([])
+    expect(r.unsupported).toEqual({ 'fchmodat2(v6.6)': 2, 'open_tree_attr(v6.15)': 1 })
+    expect(r.calls['close']!.checked).toBe(1)
+  })
+})
 
 describe('parser facts', () => {
   it('`N<<NAME` in a flag word is a shift, not a decorated fd', () => {

@@ -34,16 +34,33 @@ export class EngineModel implements ReplayModel {
     this.features = { fcntl_dupfd_query: p.fcntl_dupfd_query, fcntl_created_query: p.fcntl_created_query, pidfd_thread: p.pidfd_thread, pidfd_ns_ioctls: p.pidfd_ns_ioctls }
   }
 
+  private lastTid = -1
+  private lastTask: Task | undefined
+
   private task(tid: number): Task | undefined {
-    const t = this.machine.k.tasks.get(tid)
+    // the replayer asks about the same task several times per call (the cache is dropped
+    // whenever tasks may come, go or change places: spawn, clone, exit, execve)
+    let t = this.lastTask
+    if (tid !== this.lastTid || t === undefined) {
+      t = this.machine.k.tasks.get(tid)
+      this.lastTid = tid
+      this.lastTask = t
+    }
     return t && t.state !== 'dead' ? t : undefined
   }
 
+  private forget(): void {
+    this.lastTid = -1
+    this.lastTask = undefined
+  }
+
   spawn(tid: number, comm: string, nofile: { cur: number; max: number }): void {
+    this.forget()
     this.machine.createTask({ comm, pid: tid, stdio: false, nofile })
   }
 
   clone(tid: number, flags: number, childTid: number, pidfd?: Int32Array): number {
+    this.forget()
     return this.machine.cloneNow(tid, flags, childTid, pidfd)
   }
 
@@ -52,10 +69,12 @@ export class EngineModel implements ReplayModel {
   }
 
   syscall(tid: number, name: string, args: readonly ModelArg[], oracle: ModelOracle | null): number {
+    if (name === 'execve') this.forget()
     return this.machine.syscallNow(tid, name, args as readonly SysArg[], oracle)
   }
 
   exit(tid: number, code: number): void {
+    this.forget()
     if (this.task(tid)) this.machine.exitNow(tid, code)
     // A replay never runs the parent's wait4: the task is reaped at once, as wait4 would have
     // (otherwise every process of a long log stays in k.tasks, and the sanitizer's per-fput scans

@@ -333,8 +333,22 @@ const DETACHED = ' <detached ...>'
  * Parses `= RET[<decor>] [ERRNO (text)] [(aux)] [<duration>]` starting at `i` (just after the
  * call's closing parenthesis). Returns false if it is not there.
  */
+/** PADS[n]: n spaces (strace pads the ` = ` of a result to column 40). */
+const PADS: string[] = Array.from({ length: 65 }, (_, n) => ' '.repeat(n))
+
 function parseResult(s: string, i: number, end: number, call: RawCall): boolean {
-  while (i < end && s.charCodeAt(i) === SP) i++
+  // the padding before `=`: found with indexOf and checked to be spaces only
+  const eq = s.indexOf('=', i)
+  if (eq < 0 || eq >= end) return false
+  const pad = eq - i
+  if (pad > 0) {
+    if (pad < PADS.length) {
+      if (!s.startsWith(PADS[pad]!, i)) return false
+    } else {
+      for (let k = i; k < eq; k++) if (s.charCodeAt(k) !== SP) return false
+    }
+  }
+  i = eq
   if (s.charCodeAt(i) !== EQ) return false
   i++
   while (i < end && s.charCodeAt(i) === SP) i++

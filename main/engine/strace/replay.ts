@@ -104,6 +104,12 @@ export class Replayer {
   private readonly rec: Tally
   private readonly inh: InheritedFds
 
+  /** Whether the profile's kernel is at least version @v. */
+  private profileHas(v: readonly [number, number]): boolean {
+    const [maj, min] = this.model.profile.split('.').map(Number)
+    return maj! > v[0] || (maj === v[0] && min! >= v[1])
+  }
+
   get features(): ReplayModel['features'] {
     return this.model.features
   }
@@ -295,7 +301,14 @@ export class Replayer {
   }
 
   private dispatchCall(e: SyscallEvent, t: Task, decl: CallDecl | undefined): void {
-    if (decl?.procPath !== undefined && this.procFd(e, t)) {
+    if (decl?.since && !this.profileHas(decl.since)) {
+      // newer than the profile's kernel: the log is followed, nothing is checked
+      if (decl.creates) this.foreignCreator(e, t, `${e.name}(v${decl.since.join('.')})`)
+      else {
+        this.rec.fdSyscalls++
+        this.unsup(e, `${e.name}(v${decl.since.join('.')})`)
+      }
+    } else if (decl?.procPath !== undefined && this.procFd(e, t)) {
       // a stat, readlink or access of /proc/self/fd/N: checked above
     } else if (decl?.replay) decl.replay(this, e, t)
     else if (decl?.ignored) this.rec.ignore(e.name)
@@ -524,11 +537,16 @@ export class Replayer {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Handlers used by the table below
+  // Effects and checks of the calls (declared in calls.ts)
 
   /** Calls that only use fds. */
   genericUse(e: SyscallEvent, t: Task, uses: readonly { arg: number; need: FdNeed; path?: number; flags?: number }[]): void {
     this.rec.fdSyscalls++
+    if (e.errno === 'EFAULT') {
+      // a user pointer may be copied before the fd is looked up (epoll_ctl, signalfd4): no claim
+      this.elsewhere(e)
+      return
+    }
     const logBad = e.errno === 'EBADF'
     const looked: { arg: number; need: FdNeed }[] = []
     for (const u of uses) {
@@ -570,9 +588,9 @@ export class Replayer {
   }
 
   /** A creator the model does not implement: the fd is installed where the log says, unchecked. */
-  foreignCreator(e: SyscallEvent, t: Task): void {
+  foreignCreator(e: SyscallEvent, t: Task, key: string = e.name): void {
     this.rec.fdSyscalls++
-    this.unsup(e)
+    this.unsup(e, key)
     if (e.name === 'io_uring_setup' || e.name === 'fanotify_init') t.table.invisible = true
     if (e.name === 'pidfd_getfd') {
       // the flags are checked before the pidfd is looked up; EBADF may be the target's fd
@@ -1085,7 +1103,7 @@ export class Replayer {
     const flags = e.arg(3) ?? ''
     const fd = intArg(e.arg(4))
     if (flags.includes('MAP_ANONYMOUS') || (parseFlagWord(flags, NO_NAMES)?.value ?? 0) & MAP_ANONYMOUS || fd === undefined || fd === -1) {
-      this.rec.ignored[e.name] = (this.rec.ignored[e.name] ?? 0) + 1
+      this.rec.ignore(e.name)
       return
     }
     this.rec.fdSyscalls++
@@ -1280,7 +1298,7 @@ export class Replayer {
     const flags = parseFlagWord(e.arg(0), CLONE_FLAGS)?.value ?? 0
     if (flags & CLONE_NEWPID && e.ret === 0) t.childNsForeign = true
     if (!(flags & F.CLONE_FILES)) {
-      this.rec.ignored['unshare'] = (this.rec.ignored['unshare'] ?? 0) + 1
+      this.rec.ignore('unshare')
       return
     }
     this.rec.fdSyscalls++
@@ -1296,7 +1314,7 @@ export class Replayer {
     const name = e.name
     const resIdx = name === 'prlimit64' ? 1 : 0
     if (e.arg(resIdx) !== 'RLIMIT_NOFILE') {
-      this.rec.ignored[name] = (this.rec.ignored[name] ?? 0) + 1
+      this.rec.ignore(name)
       return
     }
     this.rec.fdSyscalls++
@@ -1322,8 +1340,6 @@ export class Replayer {
     const nw = parseRlimit(newArg)
     if (nw) this.setLimit(target, Math.min(nw.rlim_cur, UNKNOWN_NOFILE), true)
   }
-
-  // -------------------------------------------------------------------------------------------
 
   // -------------------------------------------------------------------------------------------
   // Windows of overlapping calls

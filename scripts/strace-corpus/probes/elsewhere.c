@@ -23,7 +23,7 @@ int main(void) {
   int p[2];
   memfd_create(name, 0);                                 /* EINVAL: name longer than 249 */
   memfd_create("x", MFD_EXEC | MFD_NOEXEC_SEAL);         /* EINVAL */
-  memfd_create("x", MFD_HUGETLB | (34U << MFD_HUGE_SHIFT)); /* no 16 GB pages */
+  memfd_create("x", MFD_HUGETLB | (34U << MFD_HUGE_SHIFT)); /* ENODEV: no 16 GB pages */
   memfd_create(NULL, 0);                                 /* EFAULT */
   syscall(SYS_pipe2, NULL, 0);                           /* EFAULT */
   syscall(SYS_open, (char *)1, O_RDONLY);                /* EFAULT, not ENOENT */
@@ -60,7 +60,7 @@ int main(void) {
       write(fd, "2", 1);
       close(fd);
       memfd_create("x", MFD_EXEC);                       /* EACCES */
-      memfd_create("x", 0);                              /* 8, or EACCES */
+      memfd_create("x", 0);                              /* 8: sealed noexec, allowed */
       memfd_create("x", MFD_NOEXEC_SEAL);                /* ok */
       _exit(0);
     }

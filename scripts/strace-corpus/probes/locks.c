@@ -22,11 +22,11 @@ int main(void) {
   lk(rw, F_SETLK, F_WRLCK, 0, 10);          /* 0 */
   lk(ro, F_SETLK, F_RDLCK, 20, 10);         /* 0: same owner (the table) */
   lk(ro, F_OFD_SETLK, F_RDLCK, 0, 5);       /* EAGAIN: OFD owner is the file */
-  lk(ro, F_OFD_GETLK, F_RDLCK, 0, 5);       /* F_WRLCK 0-9, pid -1? no: the POSIX lock's pid */
+  lk(ro, F_OFD_GETLK, F_RDLCK, 0, 5);       /* the POSIX F_WRLCK 0+10, with its process's pid */
   lk(rw, F_OFD_SETLK, F_RDLCK, 100, 10);    /* 0 */
   lk(wo, F_OFD_SETLK, F_WRLCK, 100, 10);    /* EAGAIN: another file */
   lk(wo, F_OFD_GETLK, F_WRLCK, 100, 10);    /* the OFD read lock, l_pid -1 */
-  lk(rw, F_SETLK, F_WRLCK, 0, 0);           /* 0 whole file? no: OFD read lock at 100 conflicts */
+  lk(rw, F_SETLK, F_WRLCK, 0, 0);           /* EAGAIN: the OFD read lock at 100 conflicts */
   lk(rw, F_SETLK, 99, 0, 10);               /* EINVAL */
   pid_t c = fork();
   if (c == 0) {
@@ -34,7 +34,7 @@ int main(void) {
     lk(rw, F_GETLK, F_WRLCK, 0, 10);        /* the parent's lock */
     lk(rw, F_SETLK, F_RDLCK, 50, 10);       /* 0 */
     lk(rw, F_OFD_SETLK, F_WRLCK, 200, 10);  /* 0: OFD on the shared file */
-    lk(ro, F_GETLK, F_RDLCK, 0, 100);       /* F_UNLCK? no: parent's write lock */
+    lk(ro, F_GETLK, F_RDLCK, 0, 100);       /* the parent's write lock */
     _exit(0);
   }
   waitpid(c, 0, 0);
