@@ -11,6 +11,7 @@ import { parseLab, type Lab } from '../../main/engine/lab/labFile'
 import { judgeExercise, runBlock } from '../../main/engine/lab/labRun'
 import { labExplorer } from '../../main/engine/lab/explore'
 import { parseCourse } from '../../main/engine/lab/course'
+import { replayCommand } from '../../main/cli/replay'
 
 const LABS = new URL('../../labs/', import.meta.url).pathname
 const load = (f: string): Lab => {
@@ -164,4 +165,28 @@ describe('every lab is a complete lesson (issue 11)', () => {
       expect(driven.some((s) => s.goto), 'a slide that runs to a label').toBe(true)
     })
   }
+})
+
+describe('the capstone log', () => {
+  const log = join(LABS, 'data', 'pipeline.strace')
+  it('is a real strace -f log of the pipeline, scrubbed of the recording machine', () => {
+    const text = readFileSync(log, 'utf8')
+    expect(text).toMatch(/execve\("\/usr\/bin\/sh", \["sh", "-c", "cat in.txt \| wc -l > out.txt"\]/)
+    expect(text).not.toMatch(/\/tmp\/|\/work\/|\/root\//)
+    expect(text).toContain('getcwd("/home/student/lab", 4096) = 18')
+  })
+  it('replays with zero mismatches, and the lab quotes its lines as they are', async () => {
+    const out: string[] = []
+    const status = await replayCommand(['--json', log], { out: (s) => { out.push(s) }, err: (s) => { out.push(s) } })
+    expect(status).toBe(0)
+    const rec = JSON.parse(out.join('\n')) as { mismatches: unknown[]; undecided: unknown[]; checked: number }
+    expect(rec.mismatches).toEqual([])
+    expect(rec.undecided).toEqual([])
+    expect(rec.checked).toBeGreaterThan(50)
+    const lines = readFileSync(log, 'utf8').split('\n')
+    const lab = readFileSync(join(LABS, '09-capstone-pipeline.lab.md'), 'utf8')
+    const quoted = [...lab.matchAll(/^ *(\d+) (\d+ .*)$/gm)]
+    expect(quoted.length).toBeGreaterThan(40)
+    for (const [, n, rest] of quoted) expect(lines[Number(n) - 1], `line ${n}`).toBe(rest)
+  })
 })
