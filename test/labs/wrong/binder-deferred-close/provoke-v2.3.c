@@ -1,4 +1,4 @@
-// fails: v2; misconception: borrow-rule-conditions
+// fails: v2,v2-any-schedule; misconception: borrow-rule-conditions
 #include <linux/android/binder.h>
 process app {
   int b = open("/dev/binder", O_RDWR);
