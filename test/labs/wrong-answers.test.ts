@@ -12,9 +12,22 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { judgeExercise } from '../../main/engine/lab/labRun'
+import { judgeExercise, type BlockResult } from '../../main/engine/lab/labRun'
 import { labExplorer } from '../../main/engine/lab/explore'
 import { courseFiles, loadLab, WRONG } from './helpers'
+
+/**
+ * The verdict of one test run (contract item 1). Until the issue-8 branch gives every BlockResult
+ * its `verdict`, this is the one local place that derives it; swap it for `r.verdict` at merge.
+ */
+function verdictOf(r: BlockResult): 'pass' | 'fail' | 'budget' | 'error' {
+  if (r.pass) return 'pass'
+  const o = r.outcome
+  if (!o.ran || o.diagnostics.some((d) => d.severity === 'error') || o.runtimeErrors.some((d) => d.code === 'engine')) return 'error'
+  if (o.status === 'budget' || o.runtimeErrors.some((d) => d.code === 'budget' || d.code === 'recursion')) return 'budget'
+  if (r.explored && !r.explored.complete) return 'budget'
+  return 'fail'
+}
 
 interface WrongFile { file: string; answer: string; fails: string[]; misconception: string | null }
 
@@ -58,6 +71,8 @@ for (const labFile of courseFiles()) {
           } else {
             expect(w.fails.length, `${f}: the first line names the tests that must fail (// fails: A,B; misconception: ID)`).toBeGreaterThan(0)
             expect(r.problems, 'a plausible wrong answer compiles and defines what it must').toEqual([])
+            // A wrong answer fails because its runs show the bug: never a budget stop or an error.
+            for (const t of r.tests) if (!t.pass) expect(verdictOf(t), `${f}: ${t.block.testName} [${t.profile}] ${t.reasons.join('; ')}`).toBe('fail')
             const failed = [...new Set(r.tests.filter((t) => !t.pass).map((t) => t.block.testName))].sort()
             expect(failed, `${f}: failing tests ${JSON.stringify(r.tests.filter((t) => !t.pass).map((t) => [t.block.testName, t.profile, t.reasons]))}`).toEqual([...w.fails].sort())
           }
