@@ -163,6 +163,10 @@ describe('every lab is a complete lesson (issue 11)', () => {
       const driven = lab.slides.filter((s) => s.scenario)
       expect(driven.length, 'slides that drive a scenario').toBeGreaterThanOrEqual(2)
       expect(driven.some((s) => s.goto), 'a slide that runs to a label').toBe(true)
+      for (const s of lab.slides) {
+        const prose = s.markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1\s*$/gm, '')
+        expect((prose.match(/^## /gm) ?? []).length, `one section per slide (slide at line ${s.line})`).toBeLessThanOrEqual(1)
+      }
     })
   }
 })
