@@ -159,6 +159,13 @@ describe('every lab is a complete lesson (issue 11)', () => {
       for (const e of lab.exercises) {
         expect(e.solution, `${e.id} has a reference solution`).not.toBeNull()
         expect(e.misconceptions.length, `${e.id} names the misconceptions of wrong answers`).toBeGreaterThan(0)
+        if (e.kind === 'predict') {
+          const right = e.solution!.code.trim()
+          for (const c of e.choices) {
+            if (c === right) continue
+            expect(e.misconceptions.some((m) => m.when.choice === c), `${e.id}: the wrong choice ${c} names its misconception`).toBe(true)
+          }
+        }
       }
       const driven = lab.slides.filter((s) => s.scenario)
       expect(driven.length, 'slides that drive a scenario').toBeGreaterThanOrEqual(2)
