@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { judgeExercise, type BlockResult } from '../../main/engine/lab/labRun'
+import { judgeExercise, normalizeAnswer, type BlockResult } from '../../main/engine/lab/labRun'
 import { labExplorer } from '../../main/engine/lab/explore'
 import { courseFiles, loadLab, WRONG } from './helpers'
 
@@ -54,6 +54,11 @@ for (const labFile of courseFiles()) {
       it(`${ex.id}: at least three wrong answers, the solution passes, the starter fails`, () => {
         expect(mine.length, `${ex.id} needs three wrong answers in ${dir}`).toBeGreaterThanOrEqual(3)
         for (const f of mine) expect(f.endsWith(ex.kind === 'predict' ? '.txt' : '.c'), f).toBe(true)
+        const answers = mine.map((f) => {
+          const w = parseWrong(dir, f)
+          return ex.kind === 'predict' ? normalizeAnswer(w.answer) : w.answer.replace(/\s+/g, ' ').trim()
+        })
+        expect(new Set(answers).size, `${ex.id}: the wrong answers are distinct`).toBe(answers.length)
         const opts = { explorer: labExplorer() }
         const good = judgeExercise(lab, ex, ex.solution!.code, opts)
         expect(good.problems).toEqual([])
