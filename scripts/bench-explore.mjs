@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of the interleaving explorer on the race catalogue (labs/03-races.lab.md and the
+// Benchmark of the interleaving explorer on the race catalogue (labs/08-races.lab.md and the
 // deferred-close labs): for each race, explores every interleaving (DPOR with sleep sets) and
 // prints the runs (schedules), states (micro-steps executed) and their rates. Goal: each race
 // explored exhaustively in under a second. The last line is `slowest race: N ms (M of T over 1 s)`
@@ -29,17 +29,17 @@ const json = argv.includes('--json')
 
 // [lab file, scenario, form]
 const RACES = [
-  ['03-races.lab.md', 'close-vs-read', 'correct'],
-  ['03-races.lab.md', 'close-vs-read-count-too-low', 'broken'],
-  ['03-races.lab.md', 'close-vs-dup2', 'correct'],
-  ['03-races.lab.md', 'dup2-vs-fget', 'correct'],
-  ['03-races.lab.md', 'dup2-vs-raw-lookup', 'broken'],
-  ['03-races.lab.md', 'ioctl-close-deferred', 'correct'],
-  ['03-races.lab.md', 'ioctl-close-naive', 'broken'],
-  ['03-races.lab.md', 'exec-keeps-locks', 'correct'],
-  ['03-races.lab.md', 'exec-loses-locks', 'broken'],
-  ['02-binder-deferred-close.lab.md', 'workqueue', 'broken'],
-  ['02-binder-deferred-close.lab.md', 'deferred-close/racing-reader', 'correct'],
+  ['08-races.lab.md', 'close-vs-read', 'correct'],
+  ['08-races.lab.md', 'close-vs-read-count-too-low', 'broken'],
+  ['08-races.lab.md', 'close-vs-dup2', 'correct'],
+  ['08-races.lab.md', 'dup2-vs-fget', 'correct'],
+  ['08-races.lab.md', 'dup2-vs-raw-lookup', 'broken'],
+  ['08-races.lab.md', 'ioctl-close-deferred', 'correct'],
+  ['08-races.lab.md', 'ioctl-close-naive', 'broken'],
+  ['08-races.lab.md', 'exec-keeps-locks', 'correct'],
+  ['08-races.lab.md', 'exec-loses-locks', 'broken'],
+  ['07-binder-deferred-close.lab.md', 'workqueue', 'broken'],
+  ['07-binder-deferred-close.lab.md', 'deferred-close/racing-reader', 'correct'],
 ]
 
 const dir = mkdtempSync(join(tmpdir(), 'fdlab-bench-explore-'))

@@ -34,7 +34,7 @@ describe('the shipped course', () => {
   })
 
   it('runs the naive Binder close to its violation: red in the terminal, marked, explained', async () => {
-    await page.locator('[data-lab="02-binder-deferred-close.lab.md"]').click()
+    await page.locator('[data-lab="07-binder-deferred-close.lab.md"]').click()
     await page.getByRole('heading', { name: "Binder's deferred close" }).waitFor()
     await page.getByRole('button', { name: 'close_fd inside the ioctl' }).click()
     await expect.poll(() => page.locator('.editor .view-lines').innerText()).toContain('BINDER_CLOSE_NAIVE')

@@ -11,6 +11,7 @@ import { parseLab, type Lab } from '../../main/engine/lab/labFile'
 import { judgeExercise, runBlock } from '../../main/engine/lab/labRun'
 import { labExplorer } from '../../main/engine/lab/explore'
 import { parseCourse } from '../../main/engine/lab/course'
+import { replayCommand } from '../../main/cli/replay'
 
 const LABS = new URL('../../labs/', import.meta.url).pathname
 const load = (f: string): Lab => {
@@ -30,7 +31,6 @@ describe('the course index', () => {
     expect(diagnostics).toEqual([])
     const files = readdirSync(LABS).filter((n) => n.endsWith('.lab.md')).sort()
     expect(course.labs.map((l) => l.file)).toEqual(files)
-    expect(files.slice(0, 2)).toEqual(['01-close-path.lab.md', '02-binder-deferred-close.lab.md'])
     const readme = readFileSync(join(LABS, 'README.md'), 'utf8')
     for (const f of files) expect(readme).toContain(`(${f})`)
   })
@@ -48,13 +48,13 @@ describe('fdlab check on every lab', () => {
     }, 60_000)
   }
   it('the close-path lab runs under both profiles', () => {
-    expect(load('01-close-path.lab.md').meta.kernels).toEqual(['6.5', '6.18'])
-    expect(load('02-binder-deferred-close.lab.md').meta.kernels).toEqual(['6.5', '6.18'])
+    expect(load('03-close-path.lab.md').meta.kernels).toEqual(['6.5', '6.18'])
+    expect(load('07-binder-deferred-close.lab.md').meta.kernels).toEqual(['6.5', '6.18'])
   })
 })
 
 describe('the race catalogue', () => {
-  const lab = load('03-races.lab.md')
+  const lab = load('08-races.lab.md')
   const explorer = labExplorer()
   const pairs: [correct: string, broken: string, rule: string | null][] = [
     ['close-vs-read', 'close-vs-read-count-too-low', 'V2'],
@@ -82,7 +82,7 @@ describe('the race catalogue', () => {
     const b = (n: string) => lab.scenarios.find((s) => s.name === n)!
     expect(b('close-vs-read-count-too-low').variants).toEqual({ files_count_too_low: true })
     expect(b('exec-loses-locks').variants).toEqual({ exec_unshare_before_de_thread: true })
-    const text = readFileSync(join(LABS, '03-races.lab.md'), 'utf8')
+    const text = readFileSync(join(LABS, '08-races.lab.md'), 'utf8')
     expect(text).toMatch(/`files_count_too_low`[^\n]*\*\*hypothetical\*\*/)
     expect(text).toMatch(/`exec_unshare_before_de_thread`[^\n]*5\.11/)
   })
@@ -101,9 +101,9 @@ describe('the race catalogue', () => {
 
 describe('exercises: the starter fails, the solution passes', () => {
   const cases: [file: string, ex: string, failing: string[]][] = [
-    ['01-close-path.lab.md', 'my-close', ['sync-teardown']],
-    ['02-binder-deferred-close.lab.md', 'deferred-close', ['own-fd']],
-    ['03-races.lab.md', 'fix-the-peek', ['dup2-race']],
+    ['03-close-path.lab.md', 'my-close', ['sync-teardown']],
+    ['07-binder-deferred-close.lab.md', 'deferred-close', ['own-fd']],
+    ['08-races.lab.md', 'fix-the-peek', ['dup2-race']],
   ]
   for (const [file, id, failing] of cases) {
     it(`${file} ${id}`, () => {
@@ -121,7 +121,7 @@ describe('exercises: the starter fails, the solution passes', () => {
     }, 60_000)
   }
   it('a wrong prediction scores nothing, the right one full points', () => {
-    const lab = load('01-close-path.lab.md')
+    const lab = load('03-close-path.lab.md')
     const ex = lab.exercises.find((e) => e.id === 'pending-618')!
     expect(judgeExercise(lab, ex, '1').points).toBe(ex.points)
     expect(judgeExercise(lab, ex, '0').points).toBe(0)
@@ -129,9 +129,75 @@ describe('exercises: the starter fails, the solution passes', () => {
     expect(judgeExercise(lab, ex65, '0').points).toBe(ex65.points)
   })
   it('a provoke answer that does not provoke scores nothing', () => {
-    const lab = load('02-binder-deferred-close.lab.md')
+    const lab = load('07-binder-deferred-close.lab.md')
     const ex = lab.exercises.find((e) => e.id === 'provoke-v2')!
     expect(judgeExercise(lab, ex, ex.starter!.code, { explorer: labExplorer() }).points).toBe(0)
     expect(judgeExercise(lab, ex, ex.solution!.code, { explorer: labExplorer() }).points).toBe(ex.points)
+  })
+})
+
+describe('every lab is a complete lesson (issue 11)', () => {
+  const { course } = parseCourse(readFileSync(join(LABS, 'course.yaml'), 'utf8'), 'course.yaml')
+  const labs = course.labs.map((l) => load(l.file))
+  it('the whole course fits two workshop days (reading + doing ≤ 2 × 6 h)', () => {
+    let total = 0
+    for (const lab of labs) {
+      expect(lab.meta.readingMinutes, `${lab.meta.id}: reading_time`).toBeGreaterThan(0)
+      expect(lab.meta.doingMinutes, `${lab.meta.id}: doing_time`).toBeGreaterThan(0)
+      total += lab.meta.readingMinutes! + lab.meta.doingMinutes!
+    }
+    expect(total).toBeLessThanOrEqual(2 * 6 * 60)
+  })
+  for (const lab of labs) {
+    it(`${lab.meta.id}: objectives, kernel pointers, graded exercises, misconceptions, slides`, () => {
+      expect(lab.source).toMatch(/^## Objectives$/m)
+      expect(lab.source, 'names kernel source files').toMatch(/(fs|kernel|include|drivers)\/[a-z_/]+\.[ch]\b/)
+      expect(lab.exercises.length).toBeGreaterThanOrEqual(3)
+      const graded = lab.exercises.filter((e) => e.kind === 'implement' || e.kind === 'provoke')
+      expect(graded.length, 'at least one implement or provoke exercise').toBeGreaterThanOrEqual(1)
+      for (const e of graded) expect(e.tests.some((t) => t.hidden), `${e.id} has a hidden test`).toBe(true)
+      for (const e of lab.exercises) {
+        expect(e.solution, `${e.id} has a reference solution`).not.toBeNull()
+        expect(e.misconceptions.length, `${e.id} names the misconceptions of wrong answers`).toBeGreaterThan(0)
+        if (e.kind === 'predict') {
+          const right = e.solution!.code.trim()
+          for (const c of e.choices) {
+            if (c === right) continue
+            expect(e.misconceptions.some((m) => m.when.choice === c), `${e.id}: the wrong choice ${c} names its misconception`).toBe(true)
+          }
+        }
+      }
+      const driven = lab.slides.filter((s) => s.scenario)
+      expect(driven.length, 'slides that drive a scenario').toBeGreaterThanOrEqual(2)
+      expect(driven.some((s) => s.goto), 'a slide that runs to a label').toBe(true)
+      for (const s of lab.slides) {
+        const prose = s.markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1\s*$/gm, '')
+        expect((prose.match(/^## /gm) ?? []).length, `one section per slide (slide at line ${s.line})`).toBeLessThanOrEqual(1)
+      }
+    })
+  }
+})
+
+describe('the capstone log', () => {
+  const log = join(LABS, 'data', 'pipeline.strace')
+  it('is a real strace -f log of the pipeline, scrubbed of the recording machine', () => {
+    const text = readFileSync(log, 'utf8')
+    expect(text).toMatch(/execve\("\/usr\/bin\/sh", \["sh", "-c", "cat in.txt \| wc -l > out.txt"\]/)
+    expect(text).not.toMatch(/\/tmp\/|\/work\/|\/root\//)
+    expect(text).toContain('getcwd("/home/student/lab", 4096) = 18')
+  })
+  it('replays with zero mismatches, and the lab quotes its lines as they are', async () => {
+    const out: string[] = []
+    const status = await replayCommand(['--json', log], { out: (s) => { out.push(s) }, err: (s) => { out.push(s) } })
+    expect(status).toBe(0)
+    const rec = JSON.parse(out.join('\n')) as { mismatches: unknown[]; undecided: unknown[]; checked: number }
+    expect(rec.mismatches).toEqual([])
+    expect(rec.undecided).toEqual([])
+    expect(rec.checked).toBeGreaterThan(50)
+    const lines = readFileSync(log, 'utf8').split('\n')
+    const lab = readFileSync(join(LABS, '09-capstone-pipeline.lab.md'), 'utf8')
+    const quoted = [...lab.matchAll(/^ *(\d+) (\d+ .*)$/gm)]
+    expect(quoted.length).toBeGreaterThan(40)
+    for (const [, n, rest] of quoted) expect(lines[Number(n) - 1], `line ${n}`).toBe(rest)
   })
 })

@@ -6,7 +6,7 @@ import { runCommand } from '../../main/cli/lab'
 import { EXTRA_COMMANDS } from '../../main/cli/commands'
 
 const LABS = new URL('../../labs/', import.meta.url).pathname
-const RACES = join(LABS, '03-races.lab.md')
+const RACES = join(LABS, '08-races.lab.md')
 function io(extra: { shouldStop?: () => boolean; progressMs?: number } = {}) {
   const out: string[] = []
   const err: string[] = []
@@ -60,7 +60,7 @@ describe('fdlab explore', () => {
   })
 
   it('runs each profile of a two-profile lab, or the one --kernel names', async () => {
-    const f = join(LABS, '02-binder-deferred-close.lab.md')
+    const f = join(LABS, '07-binder-deferred-close.lab.md')
     const both = io()
     expect(await exploreCommand([f, '--scenario', 'naive'], both.io)).toBe(0)
     expect(both.text()).toContain('[6.5]')
@@ -100,6 +100,6 @@ describe('fdlab explore', () => {
   it('accepts a course folder', async () => {
     const c = io()
     expect(await exploreCommand([LABS, '--scenario', 'ioctl-close-naive'], c.io)).toBe(0)
-    expect(c.text()).toContain('03-races.lab.md: scenario ioctl-close-naive')
+    expect(c.text()).toContain('08-races.lab.md: scenario ioctl-close-naive')
   })
 })

@@ -19,6 +19,9 @@ import { fences, frontMatter, parseInfo, splitLines, type InfoAttr } from './mar
 import { parseSchedule } from './schedule'
 import { RULE_IDS } from './rules'
 import { PROFILE_NAMES, VARIANT_NAMES, type ProfileName, type Variants } from '../sim/profile'
+import { labelsIn, parseSlides, type Slide } from './slides'
+
+export type { Slide }
 
 export type BlockRole = 'scenario' | 'lib' | 'exercise' | 'starter' | 'solution' | 'test'
 export const ROLES: readonly BlockRole[] = ['scenario', 'lib', 'exercise', 'starter', 'solution', 'test']
@@ -38,6 +41,9 @@ export interface LabMeta {
   readonly description: string
   /** 'student' for the output of release (solutions and hidden tests removed). */
   readonly edition: 'instructor' | 'student'
+  /** Front matter `reading_time` / `doing_time` ("25 min", "1 h 30 min"), in minutes; null when absent. */
+  readonly readingMinutes: number | null
+  readonly doingMinutes: number | null
 }
 
 export interface LabBlock {
@@ -81,10 +87,18 @@ export interface Exercise {
   readonly choices: readonly string[]
   /** implement: functions the answer must define. */
   readonly defines: readonly string[]
+  /** Named misconceptions a wrong predict choice or a failing test shows (contract item 5). */
+  readonly misconceptions: readonly Misconception[]
   readonly header: LabBlock
   readonly starter: LabBlock | null
   readonly solution: LabBlock | null
   readonly tests: readonly LabBlock[]
+}
+
+export interface Misconception {
+  readonly when: { readonly choice?: string; readonly test?: string }
+  readonly id: string
+  readonly explain: string
 }
 
 export interface Lab {
@@ -97,6 +111,8 @@ export interface Lab {
   readonly exercises: readonly Exercise[]
   /** Line where the body (after the front matter) starts. */
   readonly bodyLine: number
+  /** The lab cut into slides for presenter mode (see slides.ts). */
+  readonly slides: readonly Slide[]
 }
 
 export interface ParsedLab { readonly lab: Lab; readonly diagnostics: Diagnostic[] }
@@ -108,8 +124,8 @@ export const MAX_LAB_BLOCKS = 1000
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/
 const CODE_LANGS = new Set(['c', 'labc'])
-const META_KEYS = new Set(['id', 'title', 'version', 'kernel', 'authors', 'author', 'license', 'variants', 'description', 'edition'])
-const EXERCISE_KEYS = new Set(['kind', 'points', 'title', 'prompt', 'observe', 'scenario', 'choices', 'defines'])
+const META_KEYS = new Set(['id', 'title', 'version', 'kernel', 'authors', 'author', 'license', 'variants', 'description', 'edition', 'reading_time', 'doing_time'])
+const EXERCISE_KEYS = new Set(['kind', 'points', 'title', 'prompt', 'observe', 'scenario', 'choices', 'defines', 'misconceptions'])
 
 export function parseLab(text: string, file: string): ParsedLab {
   const diags: Diagnostic[] = []
@@ -119,13 +135,14 @@ export function parseLab(text: string, file: string): ParsedLab {
   if (text.length > MAX_LAB_BYTES) {
     // Nothing of it is parsed: the limit bounds the memory and time every command spends on a file.
     d(1, 1, 'limit', `lab file size limit: this file has ${text.length} characters, more than ${MAX_LAB_BYTES} (1 MiB); split it into several labs`)
-    const meta: LabMeta = { id: '', title: '', version: '', kernels: ['6.18'], authors: [], license: '', variants: {}, description: '', edition: 'instructor' }
-    return { lab: { file, source: text, meta, blocks: [], scenarios: [], libs: new Map(), exercises: [], bodyLine: 1 }, diagnostics: diags }
+    const meta: LabMeta = { id: '', title: '', version: '', kernels: ['6.18'], authors: [], license: '', variants: {}, description: '', edition: 'instructor', readingMinutes: null, doingMinutes: null }
+    return { lab: { file, source: text, meta, blocks: [], scenarios: [], libs: new Map(), exercises: [], slides: [], bodyLine: 1 }, diagnostics: diags }
   }
   const lines = splitLines(text)
   const fm = frontMatter(lines)
   let meta: LabMeta = {
     id: '', title: '', version: '', kernels: ['6.18'], authors: [], license: '', variants: {}, description: '', edition: 'instructor',
+    readingMinutes: null, doingMinutes: null,
   }
   let bodyLine = 1
   if (fm === null) d(1, 1, 'front-matter', 'a lab file starts with YAML front matter between two --- lines (id, title, version, kernel, authors, license)')
@@ -185,7 +202,9 @@ export function parseLab(text: string, file: string): ParsedLab {
       d(b.fenceLine, 1, 'exercise', `${b.role}=${b.name}: no exercise=${b.name} block in this lab`)
     }
   }
-  return { lab: { file, source: text, meta, blocks, scenarios, libs, exercises, bodyLine }, diagnostics: diags }
+  const labels = new Map(scenarios.map((s) => [s.name, labelsIn(s.code)] as const))
+  const slides = parseSlides(lines, bodyLine, meta.title, labels, d)
+  return { lab: { file, source: text, meta, blocks, scenarios, libs, exercises, bodyLine, slides }, diagnostics: diags }
 }
 
 /** The YAML parser's message without its own position (relative to the YAML text, not the file). */
@@ -210,6 +229,7 @@ function parseMeta(yamlText: string, startLine: number, d: Report): LabMeta {
   const meta = {
     id: '', title: '', version: '', kernels: ['6.18'] as ProfileName[], authors: [] as string[], license: '',
     variants: {} as Partial<Variants>, description: '', edition: 'instructor' as 'instructor' | 'student',
+    readingMinutes: null as number | null, doingMinutes: null as number | null,
   }
   if (doc.errors.length) return meta
   const root = doc.contents
@@ -270,9 +290,25 @@ function parseMeta(yamlText: string, startLine: number, d: Report): LabMeta {
     if (list.some((x) => typeof x !== 'string') || list.length === 0) { const [l, c] = at(au); d(l, c, 'front-matter', "'authors' is a name or a list of names") }
     meta.authors = list.filter((x): x is string => typeof x === 'string')
   }
+  for (const [key, field] of [['reading_time', 'readingMinutes'], ['doing_time', 'doingMinutes']] as const) {
+    const t = str(key, false)
+    if (!t) continue
+    const m = minutes(t)
+    if (m === null) { const [l, c] = at(get(key)); d(l, c, 'front-matter', `${key} is a duration such as "25 min" or "1 h 30 min"`) }
+    else meta[field] = m
+  }
   const va = get('variants')
   if (va !== null) meta.variants = variants(va.toJSON(), (msg) => { const [l, c] = at(va); d(l, c, 'front-matter', msg) })
   return meta
+}
+
+/** "25 min", "1 h", "1 h 30 min", "90" (minutes) → minutes; null when malformed. */
+export function minutes(text: string): number | null {
+  const t = text.trim()
+  if (/^\d+$/.test(t)) return Number(t)
+  const m = /^(?:(\d+)\s*h)?\s*(?:(\d+)\s*min)?$/.exec(t)
+  if (!m || (m[1] === undefined && m[2] === undefined)) return null
+  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)
 }
 
 function variants(js: unknown, err: (m: string) => void): Partial<Variants> {
@@ -411,6 +447,27 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
   const scenario = sval('scenario')
   const choices = slist('choices')
   const defines = slist('defines')
+  const misconceptions: Misconception[] = []
+  const mn = node('misconceptions')
+  if (mn) {
+    const v = mn.toJSON() as unknown
+    if (!Array.isArray(v)) err(mn, 'misconceptions is a list of { choice: ANSWER | test: NAME, id: NAME, explain: TEXT }')
+    else {
+      for (const item of v as unknown[]) {
+        const o = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>
+        const when = (o.when && typeof o.when === 'object' ? o.when : o) as Record<string, unknown>
+        const choice = when.choice === undefined ? undefined : String(when.choice)
+        const test = when.test === undefined ? undefined : String(when.test)
+        const mid = typeof o.id === 'string' ? o.id : ''
+        const explain = typeof o.explain === 'string' ? o.explain.trim() : ''
+        if ((choice === undefined) === (test === undefined) || !ID_RE.test(mid) || !explain) {
+          err(mn, 'each misconception has either choice: or test:, an id (lowercase letters, digits, dashes) and explain: text')
+          continue
+        }
+        misconceptions.push({ when: choice !== undefined ? { choice } : { test }, id: mid, explain })
+      }
+    }
+  }
   const one = (role: BlockRole): LabBlock | null => {
     const bs = parts.filter((b) => b.role === role)
     for (const b of bs.slice(1)) { d(b.fenceLine, 1, 'duplicate', `exercise ${id} has two ${role} blocks`); ok = false }
@@ -440,10 +497,16 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
     if (!tests.length && meta.edition === 'instructor') err(null, `a ${kind} exercise needs at least one test block`)
     if (solution && solution.lang === 'text') { d(solution.fenceLine, 1, 'exercise', `exercise ${id}: the solution of a ${kind} exercise is lab C code`); ok = false }
   }
+  for (const m of misconceptions) {
+    if (m.when.choice !== undefined) {
+      if (kind !== 'predict') err(mn, `misconception ${m.id}: choice: applies to predict exercises (use test: NAME)`)
+      else if (solution && normalizeAnswer(m.when.choice) === normalizeAnswer(solution.code)) err(mn, `misconception ${m.id}: choice ${JSON.stringify(m.when.choice)} is the right answer`)
+    } else if (meta.edition === 'instructor' && !names.has(m.when.test!)) err(mn, `misconception ${m.id}: exercise ${id} has no test named ${m.when.test}`)
+  }
   if (!ok) return null
   return {
     id, kind: kind as ExerciseKind, points: points as number, title: sval('title') ?? id, prompt, observe, scenario, choices, defines,
-    header: h, starter, solution, tests,
+    misconceptions, header: h, starter, solution, tests,
   }
 }
 

@@ -226,6 +226,21 @@ export interface ExerciseResult {
   readonly problems: readonly string[]
   /** predict: the value the engine computed, per profile. */
   readonly expected: ReadonlyMap<ProfileName, string>
+  /** The exercise's named misconceptions this answer shows (its wrong choice, or a failed test). */
+  readonly misconceptions: readonly { readonly id: string; readonly explain: string }[]
+}
+
+/** Misconceptions triggered by a predict answer that was wrong, or by the tests that failed. */
+function misconceptionsOf(ex: Exercise, answer: string, right: boolean, tests: readonly TestResult[]): { id: string; explain: string }[] {
+  const failed = new Set(tests.filter((t) => !t.pass).map((t) => t.block.testName))
+  const out: { id: string; explain: string }[] = []
+  for (const m of ex.misconceptions ?? []) {
+    const hit = m.when.choice !== undefined
+      ? !right && normalizeAnswer(m.when.choice) === normalizeAnswer(answer)
+      : m.when.test !== undefined && failed.has(m.when.test)
+    if (hit && !out.some((o) => o.id === m.id)) out.push({ id: m.id, explain: m.explain })
+  }
+  return out
 }
 
 /**
@@ -242,10 +257,10 @@ export function judgeExercise(
   const tests: TestResult[] = []
   if (ex.kind === 'predict') {
     const block = ex.scenario ? lab.scenarios.find((s) => s.name === ex.scenario) : ex.tests[0]
-    if (!block || !ex.observe) return { exercise: ex, points: 0, maxPoints: ex.points, tests, problems: ['the exercise has nothing that computes the answer'], expected }
+    if (!block || !ex.observe) return { exercise: ex, points: 0, maxPoints: ex.points, tests, problems: ['the exercise has nothing that computes the answer'], expected, misconceptions: [] }
     let right = true
     const profiles = profilesOf(lab, block, opts)
-    if (!profiles.length) return { exercise: ex, points: 0, maxPoints: ex.points, tests, problems: [skippedUnder(block, opts) ?? 'nothing computes the answer under this profile'], expected }
+    if (!profiles.length) return { exercise: ex, points: 0, maxPoints: ex.points, tests, problems: [skippedUnder(block, opts) ?? 'nothing computes the answer under this profile'], expected, misconceptions: [] }
     for (const profile of profiles) {
       const r = runBlock(lab, block, profile, { ...opts, explorer: undefined })
       tests.push({ ...r, hidden: block.hidden })
@@ -264,7 +279,7 @@ export function judgeExercise(
       const computed = [...expected].map(([p, v]) => `${v} under ${p}`).join(', ')
       problems.push(`the answer ${JSON.stringify(answer.trim())} is not what the kernel does: the engine computed ${computed}`)
     }
-    return { exercise: ex, points: right ? ex.points : 0, maxPoints: ex.points, tests, problems, expected }
+    return { exercise: ex, points: right ? ex.points : 0, maxPoints: ex.points, tests, problems, expected, misconceptions: misconceptionsOf(ex, answer, right, []) }
   }
   const source: Source = { code: answer, file: at.file, lineOffset: at.lineOffset }
   if (ex.kind === 'implement') {
@@ -280,7 +295,7 @@ export function judgeExercise(
   }
   const passed = tests.filter((t) => t.pass).length
   const points = tests.length ? (ex.points * passed) / tests.length : 0
-  return { exercise: ex, points: problems.length ? 0 : points, maxPoints: ex.points, tests, problems, expected }
+  return { exercise: ex, points: problems.length ? 0 : points, maxPoints: ex.points, tests, problems, expected, misconceptions: misconceptionsOf(ex, answer, false, tests) }
 }
 
 /**

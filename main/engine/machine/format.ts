@@ -54,7 +54,11 @@ export function straceArgs(name: string, args: readonly TraceArg[]): string {
     case 'fcntl': return [a[0], FCNTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
     case 'ioctl': return [a[0], IOCTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
     case 'unshare': return flagWords(Number(args[0] ?? 0), CLONE_FLAGS)
-    case 'clone': return [flagWords(Number(args[0] ?? 0), CLONE_FLAGS), ...a.slice(1)].join(', ')
+    case 'clone': {
+      // Lab C threads pass kernel_clone_args ("{flags=0x50f00}"); replayed logs pass the number.
+      const f = typeof args[0] === 'number' ? args[0] : Number(/flags=(0x[0-9a-f]+|\d+)/.exec(String(args[0] ?? ''))?.[1] ?? NaN)
+      return Number.isNaN(f) ? a.join(', ') : [flagWords(f, CLONE_FLAGS), ...a.slice(1)].join(', ')
+    }
     case 'close_range': return [a[0], a[1], flagWords(Number(args[2] ?? 0), CLOSE_RANGE_FLAGS)].join(', ')
     case 'dup3': return [a[0], a[1], flagWords(Number(args[2] ?? 0), CLOEXEC_FLAGS)].join(', ')
     case 'pipe2': return [a[0], flagWords(Number(args[1] ?? 0), CLOEXEC_FLAGS)].join(', ')

@@ -1,0 +1,20 @@
+// fails: bad-fd; misconception: bad-fd-is-fine
+struct twcb { struct callback_head twork; struct file *file; };
+void do_fd_close(struct callback_head *twork) {
+  struct twcb *t = container_of(twork, struct twcb, twork);
+  fput(t->file);
+  kfree(t);
+}
+int deferred_close(unsigned int fd) {
+  struct twcb *t = kzalloc(sizeof(struct twcb), GFP_KERNEL);
+  init_task_work(&t->twork, do_fd_close);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+  t->file = file_close_fd(fd);
+#else
+  t->file = close_fd_get_file(fd);
+#endif
+  get_file(t->file);                 // no check for a bad fd
+  filp_close(t->file, current->files);
+  task_work_add(current, &t->twork, TWA_RESUME);
+  return 0;
+}

@@ -1,0 +1,9 @@
+// fails: kthread,softirq; misconception: task-work-everywhere
+void obj_twork(struct callback_head *w) {
+  obj_destroy(container_of(w, struct obj, twork));
+}
+void obj_put(struct obj *o) {
+  if (--o->refs > 0) return;
+  init_task_work(&o->twork, obj_twork);
+  task_work_add(current, &o->twork, TWA_RESUME);
+}

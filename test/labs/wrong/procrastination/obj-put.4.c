@@ -1,0 +1,12 @@
+// fails: kthread; misconception: task-work-everywhere
+void obj_twork(struct callback_head *w) {
+  obj_destroy(container_of(w, struct obj, twork));
+}
+void obj_put(struct obj *o) {
+  if (--o->refs > 0) return;
+  if (!in_interrupt()) {           // forgets kernel threads
+    init_task_work(&o->twork, obj_twork);
+    if (task_work_add(current, &o->twork, TWA_RESUME) == 0) return;
+  }
+  obj_defer_to_kworker(o);
+}
