@@ -5,7 +5,7 @@
 // explored exhaustively in under a second. The last line is `slowest race: N ms (M of T over 1 s)`
 // (an incomplete exploration counts as over).
 //
-//   node scripts/bench-explore.mjs [--kernel 6.18|6.5|both] [--repeat N] [--max-runs N] [--json]
+//   node scripts/bench-explore.mjs [--kernel 6.18|6.5|both] [--repeat N] [--max-runs N] [--only NAME] [--json]
 //
 // Timings are the explorer alone (the scenario compiled once, a fresh machine per run), the same
 // search `fdlab explore` and `fdlab check` do, best of --repeat runs.
@@ -26,6 +26,7 @@ const profiles = kernelOpt === 'both' ? ['6.18', '6.5'] : [kernelOpt]
 const repeat = Number(opt('repeat', '3'))
 const maxRuns = Number(opt('max-runs', '200000'))
 const json = argv.includes('--json')
+const only = opt('only', null)
 
 // [lab file, scenario, form]
 const RACES = [
@@ -74,6 +75,7 @@ try {
   }
   for (const profile of profiles) {
     for (const [file, name, form] of RACES) {
+      if (only && !name.includes(only)) continue
       const l = lab(file)
       let block = l.scenarios.find((s) => s.name === name)
       let answer = null

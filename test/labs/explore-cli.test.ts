@@ -81,7 +81,7 @@ describe('fdlab explore', () => {
 
   it('prints progress lines on stderr', async () => {
     const c = io({ progressMs: 0 })
-    await exploreCommand([RACES, '--scenario', 'dup2-vs-fget', '--max-runs', '450', '--kernel', '6.5'], c.io)
+    await exploreCommand([RACES, '--scenario', 'dup2-vs-fget', '--max-runs', '100', '--kernel', '6.5'], c.io)
     expect(c.err.some((l) => /^fdlab explore: \d+ runs, \d+ micro-steps/.test(l))).toBe(true)
     expect(c.text()).toMatch(/INCOMPLETE \(maxRuns\)/)
   })

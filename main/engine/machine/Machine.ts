@@ -417,7 +417,7 @@ export class Machine {
     this.startThread(rcuTask, function* (kk) {
       for (;;) {
         yield {
-          obj: 'rcu', w: true, what: 'rcu: invoke a callback whose grace period is over',
+          obj: 'rcu.gp', w: true, what: 'rcu: invoke a callback whose grace period is over',
           enabled: () => rcu.callbacks.some((c) => gracePeriodOver(c.waitFor)),
         }
         const i = rcu.callbacks.findIndex((c) => gracePeriodOver(c.waitFor))
