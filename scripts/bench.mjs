@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench`: the same fd work in the engine and in a small C program against the real
 // kernel (gcc), in alternating rounds: engine, kernel, engine, kernel... (at least five each), so
-// that a machine busy with other work slows both sides alike. Prints every round, then the
+// that a machine busy with other work slows both sides alike. Both sides are timed in CPU time of
+// their own process (user + system, the kernel's work for the syscalls included), which other
+// work on the machine moves far less than wall-clock time. Prints every round, then the
 // median and spread (min-max) of each figure, then the ratios taken from the medians:
 //   ratio traced/untraced: X   fast path, tracing on / off (6.18 profile)
 //   ratio stepped/fast: X      stepped engine (every micro-step a scheduling point) / fast path, tracing off
@@ -46,7 +48,7 @@ try {
   }
   const { setup } = await nextLine()
 
-  console.log(`node ${process.version}, ${process.arch}; ${rounds} rounds, engine and kernel alternating (BENCH_ROUNDS, BENCH_SCALE=${scale})`)
+  console.log(`node ${process.version}, ${process.arch}; ${rounds} rounds, engine and kernel alternating (BENCH_ROUNDS, BENCH_SCALE=${scale}); rates per second of CPU time`)
   for (const b of setup.bigtable) console.log(`engine table of ${fmt(b.n)} fds: ${b.ms.toFixed(0)} ms, ${b.usPerDup.toFixed(2)} us per dup, max_fds ${fmt(b.maxFds)}`)
 
   const engineRounds = []

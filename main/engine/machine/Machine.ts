@@ -51,11 +51,30 @@ export interface MachineOptions {
 
 export type ThreadKind = 'user' | 'kthread' | 'system'
 
+/** A user thread's program, for startThread (the machine runs its phases: see advance()). */
+class UserBody {
+  constructor(readonly program: Program) {}
+}
+
+/** The machine's own per-thread state. */
+interface Internal {
+  /** A kernel or system thread's code; null for a user thread. */
+  readonly body: ((k: Kernel) => KGen<void>) | null
+  /** A user thread's first program; null for others. */
+  readonly user: Program | null
+  phase: 'start' | 'body' | 'program' | 'exit'
+}
+
 export interface Thread {
   readonly tid: number
   readonly task: Task
   readonly kind: ThreadKind
-  gen: KGen<void>
+  /**
+   * What the thread runs now: created at its first micro-step (after its start step). The machine
+   * drives a user thread's phases itself (program, exec's new program, do_exit), so no wrapper
+   * generator sits between every micro-step and the code that yields it.
+   */
+  gen: KGen<void> | null
   pending: Sched | null
   done: boolean
   /** Syscall results, in order (part of an explorer outcome). */
@@ -259,7 +278,7 @@ export class Machine {
   spawnProcess(opts: { comm: string; program: Program; pid?: number; stdio?: boolean; nofile?: { cur: number; max: number } }): Task {
     const task = this.createTask(opts)
     if (this.k.trace.on) this.emitAs(task, { e: 'task', op: 'spawn', task: task.pid, detail: `process ${task.comm}` })
-    this.startThread(task, this.userBody(task, opts.program), 'user')
+    this.startThread(task, this.userBody(opts.program), 'user')
     return task
   }
 
@@ -292,40 +311,56 @@ export class Machine {
     t.tid = tid
   }
 
-  startThread(task: Task, body: (k: Kernel) => KGen<void>, kind: ThreadKind): void {
+  startThread(task: Task, body: ((k: Kernel) => KGen<void>) | UserBody, kind: ThreadKind): void {
     if (this.opts.replay && kind !== 'system') return
-    const k = this.k
-    const gen = (function* (): KGen<void> {
-      yield { obj: `start:${task.pid}`, w: false, what: 'start' }
-      yield* body(k)
-    })()
-    const th: Thread = { tid: task.pid, task, kind, gen, pending: null, done: false, results: [] }
-    const r = gen.next() // runs nothing but the start yield
-    th.pending = r.done ? null : r.value
+    const th: Thread & Internal = {
+      tid: task.pid, task, kind, gen: null, pending: { obj: `start:${task.pid}`, w: false, what: 'start' }, done: false, results: [],
+      body: body instanceof UserBody ? null : body, user: body instanceof UserBody ? body.program : null, phase: 'start',
+    }
     this.threads.push(th)
     this.byTid.set(task.pid, th)
   }
 
-  /** The body of a user thread: the program, exec replacing it, then do_exit. */
-  userBody(task: Task, program: Program): (k: Kernel) => KGen<void> {
-    const m = this
-    return function* (k: Kernel): KGen<void> {
-      let prog = program
-      let code = 0
-      for (;;) {
-        try {
-          if (task.sigkill) throw new ExitSignal(137)
-          const r = yield* prog(m.userApi(task))
-          code = typeof r === 'number' ? r : 0
-          break
-        } catch (e) {
-          if (e instanceof ExecSignal) { prog = e.program; continue }
-          if (e instanceof ExitSignal) { code = e.code; break }
-          throw e
-        }
-      }
-      yield* do_exit(k, code)
+  /** The body of a user thread: the program, exec replacing it, then do_exit (driven by step()). */
+  userBody(program: Program): UserBody {
+    return new UserBody(program)
+  }
+
+  /**
+   * Run thread @th from where it stopped to its next scheduling point (its next yield), moving
+   * a user thread on through its phases: the program, a new program after exec, do_exit with the
+   * exit code (the program's return value, exit(2), or 137 when killed).
+   */
+  private advance(th: Thread & Internal): IteratorResult<Sched, void> {
+    const k = this.k
+    if (th.gen === null) {
+      if (th.user === null) { th.phase = 'body'; th.gen = th.body!(k) } else th.gen = this.program(th, th.user)
     }
+    for (;;) {
+      let r: IteratorResult<Sched, void | number>
+      try {
+        r = th.gen!.next()
+      } catch (e) {
+        if (th.phase !== 'program') throw e
+        if (e instanceof ExecSignal) { th.gen = this.program(th, e.program); continue }
+        if (e instanceof ExitSignal) { th.gen = this.exit(th, e.code); continue }
+        th.phase = 'body' // as a crashed generator: the thread ends at its next step, no do_exit
+        throw e
+      }
+      if (!r.done || th.phase !== 'program') return r as IteratorResult<Sched, void>
+      th.gen = this.exit(th, typeof r.value === 'number' ? r.value : 0)
+    }
+  }
+
+  private program(th: Thread & Internal, program: Program): KGen<void> {
+    if (th.task.sigkill) return this.exit(th, 137)
+    th.phase = 'program'
+    return program(this.userApi(th.task)) as KGen<void>
+  }
+
+  private exit(th: Thread & Internal, code: number): KGen<void> {
+    th.phase = 'exit'
+    return do_exit(this.k, code)
   }
 
   /** The UserApi a program of @task sees. */
@@ -365,7 +400,7 @@ export class Machine {
           : (args[0] as CloneRequest)
         const m = this
         // The child's body starts at its first micro-step, with k.current = the child.
-        const body = (kk: Kernel): KGen<void> => m.userBody(kk.current, req.program)(kk)
+        const body = m.userBody(req.program) as unknown as (kk: Kernel) => KGen<void>
         ret = yield* do_syscall(k, name, targs, () => kernel_clone(k, { flags: req.flags, pidfd: req.pidfd, body }))
         break
       }
@@ -417,7 +452,7 @@ export class Machine {
     this.startThread(rcuTask, function* (kk) {
       for (;;) {
         yield {
-          obj: 'rcu', w: true, what: 'rcu: invoke a callback whose grace period is over',
+          obj: 'rcu.gp', w: true, what: 'rcu: invoke a callback whose grace period is over',
           enabled: () => rcu.callbacks.some((c) => gracePeriodOver(c.waitFor)),
         }
         const i = rcu.callbacks.findIndex((c) => gracePeriodOver(c.waitFor))
@@ -489,7 +524,7 @@ export class Machine {
     k.current = th.task
     k.trace.step = this.stepNo
     k.trace.tid = tid
-    const r = th.gen.next()
+    const r = this.advance(th as Thread & Internal)
     if (r.done) {
       th.done = true
       th.pending = null

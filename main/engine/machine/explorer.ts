@@ -63,13 +63,43 @@ export interface ExploreResult {
 
 interface Pending { tid: number; obj: string; w: boolean }
 
+/**
+ * Objects with parts: a step on `X` (the whole) conflicts with a step on any `X:part`; steps on
+ * different parts do not. `rcu` is the callback queue with the read-side state of every task
+ * (`call_rcu` records the readers present), `rcu:PID` one task's read-side state; `filp_cache`
+ * the struct file cache with its allocation count, `filp_cache:nr_files` the count alone and
+ * `filp_cache:free` the free list alone.
+ */
+const WHOLES = new Set(['rcu', 'filp_cache'])
+
+function partOf(part: string, whole: string): boolean {
+  return WHOLES.has(whole) && part.length > whole.length && part.charCodeAt(whole.length) === 58 /* : */ && part.startsWith(whole)
+}
+
+/** The whole that `obj` is a part of, or null. */
+function wholeOf(obj: string): string | null {
+  const i = obj.indexOf(':')
+  if (i < 0) return null
+  const w = obj.slice(0, i)
+  return WHOLES.has(w) ? w : null
+}
+
+/**
+ * `rcu.gp`: the rcu thread's step that invokes the first callback whose grace period is over. It
+ * reads every task's read-side state (dependent with `rcu:PID`) but commutes with `call_rcu`
+ * (`rcu`): whenever both can run, a callback is already due, the invocation takes it (the
+ * oldest due), and `call_rcu` appends a newer one, in either order. (Only the display counter
+ * of grace periods differs.)
+ */
+const RCU_GP = 'rcu.gp'
+
 function dependent(a: Pending, b: Pending): boolean {
   if (a.tid === b.tid) return true
   // A thread's first step touches nothing shared.
   if (a.obj.startsWith('start:') || b.obj.startsWith('start:')) return false
   if (a.obj === '*' || b.obj === '*') return true
-  // Grace periods ('rcu') read every task's read-side state ('rcu:PID').
-  if ((a.obj === 'rcu' && b.obj.startsWith('rcu:')) || (b.obj === 'rcu' && a.obj.startsWith('rcu:'))) return true
+  if (partOf(a.obj, b.obj) || partOf(b.obj, a.obj)) return true
+  if ((a.obj === RCU_GP && b.obj.startsWith('rcu:')) || (b.obj === RCU_GP && a.obj.startsWith('rcu:'))) return true
   return a.obj === b.obj && (a.w || b.w)
 }
 
@@ -106,10 +136,11 @@ type Undo = [Map<number, number>, number, number | undefined]
 class LastSteps {
   private readonly any = new Map<string, Map<number, number>>()
   private readonly write = new Map<string, Map<number, number>>()
-  /** Last global ('*') step, last step that is not a thread start, last step on any 'rcu:PID'. */
+  /** Last step on any part of each whole (`rcu:PID` for `rcu`...). */
+  private readonly anyPart = new Map<string, Map<number, number>>()
+  /** Last global ('*') step, last step that is not a thread start. */
   private readonly star = new Map<number, number>()
   private readonly nonStart = new Map<number, number>()
-  private readonly rcuReader = new Map<number, number>()
   readonly tids = new Set<number>()
 
   private static table(t: Map<string, Map<number, number>>, obj: string): Map<number, number> {
@@ -131,7 +162,8 @@ class LastSteps {
     if (p.obj === '*') { LastSteps.set(this.star, p.tid, i, undo); return }
     LastSteps.set(LastSteps.table(this.any, p.obj), p.tid, i, undo)
     if (p.w) LastSteps.set(LastSteps.table(this.write, p.obj), p.tid, i, undo)
-    if (p.obj.startsWith('rcu:')) LastSteps.set(this.rcuReader, p.tid, i, undo)
+    const whole = wholeOf(p.obj)
+    if (whole !== null) LastSteps.set(LastSteps.table(this.anyPart, whole), p.tid, i, undo)
   }
 
   static revert(undo: Undo[]): void {
@@ -143,15 +175,21 @@ class LastSteps {
     undo.length = 0
   }
 
+  private static later(i: number, v: number | undefined): number {
+    return v !== undefined && v > i ? v : i
+  }
+
   /** Index of thread `u`'s last step on the path that is dependent with `p` (another thread's), or -1. */
   lastDependent(u: number, p: Pending): number {
     if (p.obj.startsWith('start:')) return -1
     if (p.obj === '*') return this.nonStart.get(u) ?? -1
     let i = this.star.get(u) ?? -1
-    const same = (p.w ? this.any : this.write).get(p.obj)?.get(u)
-    if (same !== undefined && same > i) i = same
-    if (p.obj === 'rcu') { const r = this.rcuReader.get(u); if (r !== undefined && r > i) i = r }
-    else if (p.obj.startsWith('rcu:')) { const r = this.any.get('rcu')?.get(u); if (r !== undefined && r > i) i = r }
+    i = LastSteps.later(i, (p.w ? this.any : this.write).get(p.obj)?.get(u))
+    if (WHOLES.has(p.obj)) i = LastSteps.later(i, this.anyPart.get(p.obj)?.get(u))
+    const whole = wholeOf(p.obj)
+    if (whole !== null) i = LastSteps.later(i, this.any.get(whole)?.get(u))
+    if (p.obj === RCU_GP) i = LastSteps.later(i, this.anyPart.get('rcu')?.get(u))
+    else if (whole === 'rcu') i = LastSteps.later(i, this.any.get(RCU_GP)?.get(u))
     return i
   }
 }

@@ -249,7 +249,8 @@ function put_file_access(k: Kernel, file: File): void {
  */
 export const file_free = kfunc('file_free', function* (k: Kernel, file: File): KGen<void> {
   tracedStub(k, 'security_file_free', [file.id], 'LSM hook')
-  yield { obj: 'filp_cache', w: true, what: `file_free ${file.id}` }
+  // 6.5 touches only the count here (the memory goes in the RCU callback): a part of the cache.
+  yield { obj: k.profile.slab_typesafe_by_rcu ? 'filp_cache' : 'filp_cache:nr_files', w: true, what: `file_free ${file.id}` }
   if (!(file.f_mode & FMODE_NOACCOUNT)) k.files_stat.nr_files--
   checkLiveBorrowsAtFree(k, file)
   if (k.profile.slab_typesafe_by_rcu) {
@@ -269,7 +270,7 @@ export const file_free = kfunc('file_free', function* (k: Kernel, file: File): K
  */
 export const file_free_rcu = kfunc('file_free_rcu', function* (k: Kernel, head: CallbackHead): KGen<void> {
   const f = head.container as File
-  yield { obj: 'filp_cache', w: true, what: `kmem_cache_free ${f.id}` }
+  yield { obj: 'filp_cache:free', w: true, what: `kmem_cache_free ${f.id}` }
   tracedStub(k, 'put_cred', [f.id], 'f_cred')
   f.mem = 'free'
   k.filp_cache.free.push(f)
