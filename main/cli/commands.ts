@@ -2,6 +2,7 @@
 import type { CliIo } from './io'
 import { replayCliCommand } from './replay'
 import { exploreCliCommand } from './explore'
+import { gradeCommand } from './grade'
 import { checkCommand, runCommand, releaseCommand, CHECK_HELP, RUN_HELP, RELEASE_HELP } from './lab'
 
 export interface CliCommand {
@@ -21,4 +22,5 @@ export const EXTRA_COMMANDS: readonly CliCommand[] = [
   { name: 'release', summary: 'write the student edition of labs (hidden tests and solutions removed)', run: withHelp(RELEASE_HELP, releaseCommand) },
   replayCliCommand,
   exploreCliCommand,
+  { name: 'grade', summary: 'grade a class: submissions against the instructor\'s lab, to CSV, Gradescope JSON and feedback', run: (a, io) => gradeCommand(a, io) },
 ]
