@@ -145,7 +145,8 @@ export function prepareLab(text: string, file: string, sha256: (s: string) => st
   if (!lab.exercises.length && !problems.length) problems.push('the lab has no exercises')
   if (problems.length) return { glab: null, problems, diagnostics }
   const budget: Budget = { ...DEFAULT_BUDGET, ...(opts.budget ?? {}) }
-  const visibility = testVisibility(lab)
+  const { visibility, bad } = testVisibility(lab)
+  if (bad.length) return { glab: null, problems: bad, diagnostics }
   const glab: GradingLab = {
     lab, sha256: sha256(text), releasedSha256: sha256(release(lab)),
     maxScore: round(lab.exercises.reduce((n, e) => n + e.points, 0)),
@@ -172,7 +173,7 @@ export function prepareLab(text: string, file: string, sha256: (s: string) => st
  * after_published); else `after_due_date` for a `hidden` test (its code is not in the student
  * edition) and `visible` for the others.
  */
-function testVisibility(lab: Lab): Map<string, Visibility> {
+function testVisibility(lab: Lab): { visibility: Map<string, Visibility>; bad: string[] } {
   const lines = splitLines(lab.source)
   const byLine = new Map<number, string>()
   for (const f of fences(lines, lab.bodyLine)) {
@@ -182,13 +183,15 @@ function testVisibility(lab: Lab): Map<string, Visibility> {
     if (v) byLine.set(f.openLine, v)
   }
   const out = new Map<string, Visibility>()
+  const bad: string[] = []
   for (const ex of lab.exercises) {
     for (const t of ex.tests) {
       const v = byLine.get(t.fenceLine)
+      if (v !== undefined && !(VISIBILITIES as readonly string[]).includes(v)) bad.push(`${lab.file}:${t.fenceLine}: visibility=${v}: one of ${VISIBILITIES.join(', ')}`)
       out.set(`${ex.id}/${t.testName}`, v && (VISIBILITIES as readonly string[]).includes(v) ? v as Visibility : t.hidden ? 'after_due_date' : 'visible')
     }
   }
-  return out
+  return { visibility: out, bad }
 }
 
 const answerFile = (ex: Exercise): string => `${ex.id}.answer`
