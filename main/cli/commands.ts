@@ -3,6 +3,7 @@ import type { CliIo } from './io'
 import { replayCliCommand } from './replay'
 import { exploreCliCommand } from './explore'
 import { gradeCommand } from './grade'
+import { similarityCommand, SIMILARITY_HELP } from './similarity'
 import { checkCommand, runCommand, releaseCommand, CHECK_HELP, RUN_HELP, RELEASE_HELP } from './lab'
 
 export interface CliCommand {
@@ -23,4 +24,5 @@ export const EXTRA_COMMANDS: readonly CliCommand[] = [
   replayCliCommand,
   exploreCliCommand,
   { name: 'grade', summary: 'grade a class: submissions against the instructor\'s lab, to CSV, Gradescope JSON and feedback', run: (a, io) => gradeCommand(a, io) },
+  { name: 'similarity', summary: 'pairs of submissions with the same implement answer once names and spacing are normalised (offline)', run: withHelp(SIMILARITY_HELP, similarityCommand) },
 ]
