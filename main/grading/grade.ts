@@ -251,6 +251,11 @@ export function gradeExercise(g: GradingLab, ex: Exercise, answer: string | unde
   const key = `${ex.id}\u0000${answer ?? '\u0001'}`
   const hit = g.cache.get(key)
   if (hit) return hit
+  // The same program spelled with other spacing or comments runs the same way: a result in which
+  // every test passed (no line numbers in it) is reused for it.
+  const pkey = answer !== undefined && ex.kind !== 'predict' ? programKey(ex.id, answer) : null
+  const phit = pkey ? g.cache.get(pkey) : undefined
+  if (phit) return phit
   let r: ExerciseReport
   try {
     r = answer === undefined || !answer.trim() ? unanswered(g, ex) : ex.kind === 'predict' ? gradePredict(g, ex, answer) : gradeCode(g, ex, answer)
@@ -258,9 +263,40 @@ export function gradeExercise(g: GradingLab, ex: Exercise, answer: string | unde
     // The engine failed on this answer: an error for this exercise, never a crash of the batch.
     r = engineFailure(g, ex, e)
   }
-  if (g.cache.size < 20_000) g.cache.set(key, r)
+  if (g.cache.size < 20_000) {
+    g.cache.set(key, r)
+    if (pkey && r.status === 'passed' && r.tests.every((t) => t.status === 'passed')) g.cache.set(pkey, r)
+  }
   return r
 }
+
+/**
+ * A key for the program an answer spells: comments and spacing dropped, tokens kept, each
+ * preprocessor line kept whole (its line ends matter), and a space kept wherever removing it
+ * could make two tokens one (`a - -b` is not `a--b`). Null when a line continuation makes that
+ * unsafe.
+ */
+export function programKey(exId: string, code: string): string | null {
+  if (/\\\r?\n/.test(code)) return null
+  const out: string[] = []
+  let prev = ''
+  let gap = false
+  const glue = (a: string, b: string): boolean => (/\w/.test(a) && /\w/.test(b)) || (OP.includes(a) && OP.includes(b))
+  for (const m of code.matchAll(PROGRAM_TOKEN)) {
+    const t = m[0]
+    if (t.trimStart().startsWith('#')) { out.push(`\n${t.replace(/\/\/.*$/, '').replace(/\s+/g, ' ').trim()}\n`); prev = ''; gap = false; continue }
+    if (/^\s/.test(t) || t.startsWith('//') || t.startsWith('/*')) { gap = true; continue }
+    if (prev && gap && glue(prev[prev.length - 1]!, t[0]!)) out.push(' ')
+    out.push(t)
+    prev = t
+    gap = false
+  }
+  return `${exId}\u0002${out.join('\u0003')}`
+}
+
+const OP = '-+*/%&|^<>=!.'
+// Preprocessor lines (to the line end), white space, comments, literals, words, operators.
+const PROGRAM_TOKEN = /^[ \t]*#[^\n]*|[ \t\f\v]+|\r?\n|\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\w+|->|\+\+|--|<<=|>>=|[<>=!]=|&&|\|\||<<|>>|[-+*/%&|^]=|\S/gm
 
 function profilesOfTest(g: GradingLab, t: LabBlock): readonly ProfileName[] {
   return t.kernels ?? g.lab.meta.kernels

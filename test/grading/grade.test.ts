@@ -263,3 +263,32 @@ describe('visibility: no hidden code, schedules only where allowed', () => {
     expect(gradesCsv(r).split('\r\n')).toHaveLength(4)
   })
 })
+
+describe('one program, other spelling', () => {
+  it('programKey ignores spacing and comments, not what changes the tokens or a preprocessor line', async () => {
+    const { programKey } = await import('../../main/grading/grade')
+    const k = (s: string) => programKey('x', s)
+    const a = 'int f(int a) {\n  #if X\n  return a - -1;\n  #endif\n}\n'
+    expect(k('int f(int a){\n#if X\nreturn a - -1; // why\n#endif\n}')).toBe(k(a))
+    expect(k('int   f( int a ) { /* c */\n  #if  X\n  return a-  -1;\n  #endif\n}')).toBe(k(a))
+    expect(k('int f(int a) {\n  #if X\n  return a--1;\n  #endif\n}\n')).not.toBe(k(a))
+    expect(k('int f(int a) {\n  #if X return a - -1;\n  #endif\n}\n')).not.toBe(k(a))
+    expect(k('int f(int b) {\n  #if X\n  return b - -1;\n  #endif\n}\n')).not.toBe(k(a))
+    expect(k('int\\\nf(void) {}')).toBe(null)
+  })
+
+  it('a passing answer respelled is reused; a failing one is graded again (its messages carry its own lines)', async () => {
+    const { programKey } = await import('../../main/grading/grade')
+    const g = gradingLab('races')
+    const s = solutions(g.lab)['fix-the-peek']!
+    const respelled = s.replace(/\n/g, '\n\n  // comment\n')
+    const { e } = submit('races', { 'fix-the-peek': respelled })
+    expect(e.score).toBe(g.maxScore)
+    expect(g.cache.get(programKey('fix-the-peek', respelled)!)?.status).toBe('passed')
+    const bad = WRONG.races['fix-the-peek']![2]!.answer
+    const one = submit('races', { 'fix-the-peek': bad }).e
+    const two = submit('races', { 'fix-the-peek': '\n\n' + bad }).e
+    expect(one.exercises[0]!.tests[0]!.where!.line + 2).toBe(two.exercises[0]!.tests[0]!.where!.line)
+    expect(g.cache.has(programKey('fix-the-peek', bad)!)).toBe(false)
+  })
+})
