@@ -18,7 +18,7 @@ import { gradeInputs } from '../grading/node/pool'
 import { writeOutputs } from '../grading/node/write'
 import { parseArgs, processIo, type CliIo } from './io'
 
-export const GRADE_HELP = `usage: fdlab grade LAB SUBMISSION|DIR... -o OUTDIR [--jobs N] [--shard I/N] [--budget steps=N,runs=N]
+export const GRADE_HELP = `usage: fdlab grade LAB SUBMISSION|DIR... -o OUTDIR [--jobs N] [--shard I/N] [--budget steps=N,runs=N,statements=N]
        fdlab grade --merge SHARD_OUTDIR... -o OUTDIR
 Grades fdlab submissions (the files the app exports) against the instructor's LAB (with its
 solutions and hidden tests). Folders are read recursively; every file gets a row, unusable ones
@@ -32,7 +32,8 @@ Options:
   --jobs N            grading workers (default: the number of cores)
   --shard I/N         grade only slice I of N (by submission hash); merge the shards with --merge
   --budget K=V,...    steps=N micro-steps per run (default ${DEFAULT_BUDGET.steps}), runs=N interleavings per
-                      explored test (default ${DEFAULT_BUDGET.runs}); a run that hits one is 'budget', never a pass
+                      explored test (default ${DEFAULT_BUDGET.runs}), statements=N lab C statements per run
+                      (default ${DEFAULT_BUDGET.statements}); a run that hits one is 'budget', never a pass
   --max-bytes N       larger files are rejected (default ${DEFAULT_MAX_BYTES})
   --reveal LEVEL      what feedback/NAME.md shows: visible (default), after_published or after_due_date
   --assignment TITLE  the assignment column of canvas.csv and moodle.csv (default "TITLE (LAB-ID)")
@@ -55,14 +56,14 @@ function workerFile(): string | null {
 }
 
 export function parseBudget(s: string | undefined): Budget | string {
-  const b: { steps: number; runs: number } = { ...DEFAULT_BUDGET }
+  const b: { steps: number; runs: number; statements: number } = { ...DEFAULT_BUDGET }
   if (s === undefined) return b
   for (const part of s.split(',').map((x) => x.trim()).filter(Boolean)) {
-    const m = /^(steps|runs)=(\d+)$/.exec(part)
-    if (!m) return `--budget takes steps=N,runs=N (got '${part}')`
+    const m = /^(steps|runs|statements)=(\d+)$/.exec(part)
+    if (!m) return `--budget takes steps=N,runs=N,statements=N (got '${part}')`
     const v = Number(m[2])
     if (v < 1 || v > 1e9) return `--budget: ${m[1]} is between 1 and 1000000000`
-    b[m[1] as 'steps' | 'runs'] = v
+    b[m[1] as 'steps' | 'runs' | 'statements'] = v
   }
   return b
 }

@@ -31,8 +31,10 @@ export interface Budget {
   readonly steps: number
   /** Interleavings per explored test. */
   readonly runs: number
+  /** Lab C statements per run (a loop that never ends stops here). */
+  readonly statements: number
 }
-export const DEFAULT_BUDGET: Budget = { steps: 200_000, runs: 20_000 }
+export const DEFAULT_BUDGET: Budget = { steps: 200_000, runs: 20_000, statements: 100_000 }
 
 export interface GradeOptions {
   readonly budget?: Partial<Budget>
@@ -160,7 +162,7 @@ export function prepareLab(text: string, file: string, sha256: (s: string) => st
     for (const t of ex.tests) {
       if (!isProvokeTarget(t)) continue
       for (const p of t.kernels ?? lab.meta.kernels) {
-        const r = checkFixedForm(lab, withStarterUses(ex, t), p, ex.solution.code, answerFile(ex), { maxSteps: budget.steps, maxRuns: budget.runs })
+        const r = checkFixedForm(lab, withStarterUses(ex, t), p, ex.solution.code, answerFile(ex), { maxSteps: budget.steps, maxRuns: budget.runs, maxStatements: budget.statements })
         if (!r.showsWhenFixed) integrity.add(`${ex.id}/${t.testName}/${p}`)
       }
     }
@@ -298,6 +300,10 @@ const OP = '-+*/%&|^<>=!.'
 // Preprocessor lines (to the line end), white space, comments, literals, words, operators.
 const PROGRAM_TOKEN = /^[ \t]*#[^\n]*|[ \t\f\v]+|\r?\n|\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\w+|->|\+\+|--|<<=|>>=|[<>=!]=|&&|\|\||<<|>>|[-+*/%&|^]=|\S/gm
 
+function limitsOf(g: GradingLab): BlockRunOptions['limits'] {
+  return { maxStatements: g.budget.statements }
+}
+
 function profilesOfTest(g: GradingLab, t: LabBlock): readonly ProfileName[] {
   return t.kernels ?? g.lab.meta.kernels
 }
@@ -346,7 +352,7 @@ function engineFailure(g: GradingLab, ex: Exercise, e: unknown): ExerciseReport 
 }
 
 function gradePredict(g: GradingLab, ex: Exercise, answer: string): ExerciseReport {
-  const opts: BlockRunOptions = { trace: false, maxSteps: g.budget.steps }
+  const opts: BlockRunOptions = { trace: false, maxSteps: g.budget.steps, limits: limitsOf(g) }
   const er = judgeExercise(g.lab, ex, answer, opts)
   const run = runsOf(g, ex)[0]!
   const computed = er.tests.map((t) => ({ t, v: verdictOf(t) }))
@@ -372,7 +378,7 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
   const { lab } = g
   const file = answerFile(ex)
   const explorer = labExplorer({ maxRuns: g.budget.runs })
-  const opts: BlockRunOptions = { trace: false, maxSteps: g.budget.steps, explorer }
+  const opts: BlockRunOptions = { trace: false, maxSteps: g.budget.steps, explorer, limits: limitsOf(g) }
   const er = judgeExercise(lab, ex, answer, opts, { file, lineOffset: 0 })
   const runs = runsOf(g, ex)
   const share = runs.length ? ex.points / runs.length : 0
@@ -385,7 +391,7 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
     // Provoke integrity: the bug must not show where it is fixed.
     const ikey = `${ex.id}/${r.block.testName}/${r.profile}`
     if (status === 'passed' && ex.kind === 'provoke' && g.integrity.has(ikey)) {
-      const c = checkFixedForm(lab, withStarterUses(ex, r.block), r.profile, answer, file, { maxSteps: g.budget.steps, maxRuns: g.budget.runs })
+      const c = checkFixedForm(lab, withStarterUses(ex, r.block), r.profile, answer, file, { maxSteps: g.budget.steps, maxRuns: g.budget.runs, maxStatements: g.budget.statements })
       if (c.showsWhenFixed) {
         status = 'failed'
         const msg = `your scenario shows the finding even where the bug is fixed (${c.form.changes.join('; ') || 'unchanged: it does not use the buggy form the exercise is about'})${c.schedule ? `, schedule ${formatSchedule(c.schedule)}` : ''}: it must show the bug where the lab says it lives, not a different misuse or a crash`
@@ -397,7 +403,7 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
     if (m && !mis.some((x) => x.id === m.id)) mis.push({ id: m.id, explain: m.explain })
     let trace: string[] = []
     if ((status === 'failed') && r.outcome.ran && g.traceLines > 0) {
-      const replay = runBlock(lab, withStarterUses(ex, r.block), r.profile, { trace: true, maxSteps: g.budget.steps, schedule: r.outcome.schedule }, { code: answer, file, lineOffset: 0 })
+      const replay = runBlock(lab, withStarterUses(ex, r.block), r.profile, { trace: true, maxSteps: g.budget.steps, limits: limitsOf(g), schedule: r.outcome.schedule }, { code: answer, file, lineOffset: 0 })
       const lines = formatStrace(replay.outcome.events, { steps: true })
       trace = lines.length > g.traceLines ? ['...', ...lines.slice(-g.traceLines)] : lines
     }

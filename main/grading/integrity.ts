@@ -65,12 +65,13 @@ export interface IntegrityResult {
 /** Run the fixed form of an answer (explored when the test is). */
 export function checkFixedForm(
   lab: Lab, block: LabBlock, profile: ProfileName, answer: string, answerFile: string,
-  limits: { readonly maxSteps?: number; readonly maxRuns?: number },
+  limits: { readonly maxSteps?: number; readonly maxRuns?: number; readonly maxStatements?: number },
 ): IntegrityResult {
   const form = fixedForm(lab, block, answer)
   const spec: RunSpec = {
     sources: blockSources(lab, block, { code: form.answer, file: answerFile, lineOffset: 0 }),
     profile, variants: form.variants, trace: false, maxSteps: limits.maxSteps,
+    limits: limits.maxStatements ? { maxStatements: limits.maxStatements } : undefined,
   }
   if (block.explore) {
     const r = exploreSpec(spec, block.bound, (o) => showsBug(block, o), { maxRuns: limits.maxRuns })

@@ -32,6 +32,8 @@ export interface BlockRunOptions {
   readonly policy?: SchedulePolicy
   readonly trace?: boolean
   readonly maxSteps?: number
+  /** Interpreter limits (statements, call depth) of each run; the grader's --budget. */
+  readonly limits?: RunSpec['limits']
   readonly explorer?: Explorer
 }
 
@@ -112,7 +114,7 @@ function blockedThreads(o: RunOutcome): string {
 export function runBlock(lab: Lab, block: LabBlock, profile: ProfileName, opts: BlockRunOptions = {}, answer?: Source | null): BlockResult {
   const spec: RunSpec = {
     sources: blockSources(lab, block, answer), profile, variants: variantsOf(lab, block),
-    schedule: opts.schedule ?? block.schedule ?? undefined, policy: opts.policy, trace: opts.trace ?? true, maxSteps: opts.maxSteps,
+    schedule: opts.schedule ?? block.schedule ?? undefined, policy: opts.policy, trace: opts.trace ?? true, maxSteps: opts.maxSteps, limits: opts.limits,
   }
   if (block.explore && opts.explorer && !opts.schedule) {
     // Every interleaving must pass, or (violation/blocked/fail) some interleaving must show it.
