@@ -9,8 +9,9 @@
  */
 import { parseLab, type Exercise, type Lab, type LabBlock } from '../engine/lab/labFile'
 import { release } from '../engine/lab/release'
-import { judgeExercise, normalizeAnswer, runBlock, type BlockRunOptions, type TestResult } from '../engine/lab/labRun'
+import { judgeExercise, normalizeAnswer, runBlock, type BlockRunOptions, type Explorer, type TestResult } from '../engine/lab/labRun'
 import { labExplorer } from '../engine/lab/explore'
+import { runSources } from '../engine/lab/run'
 import { formatSchedule } from '../engine/lab/schedule'
 import { formatStrace } from '../engine/machine/format'
 import type { Diagnostic } from '../engine/lab/diagnostics'
@@ -34,7 +35,7 @@ export interface Budget {
   /** Lab C statements per run (a loop that never ends stops here). */
   readonly statements: number
 }
-export const DEFAULT_BUDGET: Budget = { steps: 200_000, runs: 20_000, statements: 100_000 }
+export const DEFAULT_BUDGET: Budget = { steps: 20_000, runs: 20_000, statements: 100_000 }
 
 export interface GradeOptions {
   readonly budget?: Partial<Budget>
@@ -300,6 +301,22 @@ const OP = '-+*/%&|^<>=!.'
 // Preprocessor lines (to the line end), white space, comments, literals, words, operators.
 const PROGRAM_TOKEN = /^[ \t]*#[^\n]*|[ \t\f\v]+|\r?\n|\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\w+|->|\+\+|--|<<=|>>=|[<>=!]=|&&|\|\||<<|>>|[-+*/%&|^]=|\S/gm
 
+/**
+ * The explorer for graded tests: the lab's explorer, except that when the default interleaving
+ * already stops at a limit (a loop that never ends, endless output), the search is not run over
+ * every other interleaving of a runaway program: the verdict is `budget` either way, and a
+ * search of thousands of runaway runs would take minutes.
+ */
+function gradingExplorer(g: GradingLab): Explorer {
+  const inner = labExplorer({ maxRuns: g.budget.runs })
+  return (spec, o) => {
+    const first = runSources({ ...spec, trace: false })
+    const limited = first.status === 'budget' || first.runtimeErrors.some((d) => d.code === 'budget' || d.code === 'recursion')
+    if (limited) return { runs: 1, complete: false, witness: o.want(first) ? runSources(spec) : null }
+    return inner(spec, o)
+  }
+}
+
 function limitsOf(g: GradingLab): BlockRunOptions['limits'] {
   return { maxStatements: g.budget.statements }
 }
@@ -377,7 +394,7 @@ function gradePredict(g: GradingLab, ex: Exercise, answer: string): ExerciseRepo
 function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport {
   const { lab } = g
   const file = answerFile(ex)
-  const explorer = labExplorer({ maxRuns: g.budget.runs })
+  const explorer = gradingExplorer(g)
   const opts: BlockRunOptions = { trace: false, maxSteps: g.budget.steps, explorer, limits: limitsOf(g) }
   const er = judgeExercise(lab, ex, answer, opts, { file, lineOffset: 0 })
   const runs = runsOf(g, ex)

@@ -177,7 +177,7 @@ describe('fdlab grade on a class folder with broken files in it', () => {
       [['grade', labPath, '-o', 'x'], /no submissions given/],
       [['grade', labPath, 'missing-folder', '-o', 'x'], /missing-folder: no such file/],
       [['grade', labPath, 'class', '-o', 'x', '--shard', '4/4'], /I counts from 0/],
-      [['grade', labPath, 'class', '-o', 'x', '--budget', 'time=5'], /--budget takes steps=N,runs=N],
+      [['grade', labPath, 'class', '-o', 'x', '--budget', 'time=5'], /--budget takes steps=N,runs=N/],
       [['grade', labPath, 'class', '-o', 'x', '--jobs', '0'], /--jobs/],
       [['grade', labPath, 'class'], /usage: fdlab grade/],
     ]
