@@ -409,6 +409,10 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
     const ikey = `${ex.id}/${r.block.testName}/${r.profile}`
     if (status === 'passed' && ex.kind === 'provoke' && g.integrity.has(ikey)) {
       const c = checkFixedForm(lab, withStarterUses(ex, r.block), r.profile, answer, file, { maxSteps: g.budget.steps, maxRuns: g.budget.runs, maxStatements: g.budget.statements })
+      if (!c.showsWhenFixed && c.form.changes.length) {
+        const note = `; and not where the bug is fixed (${c.form.changes.join('; ')})`
+        d = { ...d, message: d.message + note, student: d.student + note }
+      }
       if (c.showsWhenFixed) {
         status = 'failed'
         const msg = `your scenario shows the finding even where the bug is fixed (${c.form.changes.join('; ') || 'unchanged: it does not use the buggy form the exercise is about'})${c.schedule ? `, schedule ${formatSchedule(c.schedule)}` : ''}: it must show the bug where the lab says it lives, not a different misuse or a crash`
@@ -428,7 +432,8 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
       name: run.name, test: r.block.testName, profile: r.profile, status, visibility: visibilityOf(g, ex, r.block), code_hidden: r.block.hidden,
       score: status === 'passed' ? round(share) : 0, max_score: round(share), message: d.message, student_message: d.student, where: d.where,
       expected: d.expected, actual: d.actual, explored: r.explored ? { runs: r.explored.runs, complete: r.explored.complete } : null,
-      schedule: failed && r.outcome.ran && r.outcome.schedule.length ? formatSchedule(r.outcome.schedule) : null,
+      // A failure's run, or the interleaving that demonstrates a provoked bug.
+      schedule: (failed || (r.explored && r.block.expect !== 'pass')) && r.outcome.ran && r.outcome.schedule.length ? formatSchedule(r.outcome.schedule) : null,
       trace, misconception: m ? { id: m.id, explain: m.explain } : null,
     })
   })
@@ -469,10 +474,11 @@ function describe(r: TestResult, status: TestStatus, answerFile: string, codeHid
   const expected = `${EXPECTATION[r.block.expect] ?? r.block.expect}${r.block.rule ? ` (rule ${r.block.rule})` : ''}`
   if (status === 'passed') {
     const searched = r.block.expect !== 'pass'
-    const how = !r.explored ? '' : searched
-      ? `: an interleaving shows it (found while exploring ${r.explored.runs} run${r.explored.runs === 1 ? '' : 's'})`
-      : `: every interleaving is clean (${r.explored.runs} explored${r.explored.complete ? ', all covered' : ''})`
-    return { message: `passed${how}`, student: `passed${how}`, where: null, expected: null, actual: null }
+    const shown = `${r.block.expect === 'violation' ? `the sanitizer reports ${r.block.rule ?? 'a violation'}` : r.block.expect === 'blocked' ? 'the run ends blocked' : 'the expected failure happens'}`
+    const how = !r.explored ? (searched ? shown : 'every expectation met') : searched
+      ? `${shown} in an interleaving (found while exploring ${r.explored.runs} run${r.explored.runs === 1 ? '' : 's'})`
+      : `every interleaving is clean (${r.explored.runs} explored${r.explored.complete ? ', all covered' : ''})`
+    return { message: how, student: how, where: null, expected: null, actual: null }
   }
   if (status === 'error') {
     const errs = [...o.diagnostics.filter((d) => d.severity === 'error'), ...o.runtimeErrors.filter((d) => d.code === 'engine')]

@@ -209,6 +209,7 @@ function testMarkdown(e: ExerciseReport, t: TestReport, withSchedule: boolean): 
     if (withSchedule && t.schedule) lines.push(`- the run shown, as a schedule (replay it with \`--schedule\`): \`${t.schedule}\``)
     if (!t.code_hidden && t.trace.length) lines.push('', 'System calls of the failing run:', '', '```', ...t.trace, '```')
   }
+  if (t.status === 'passed' && withSchedule && t.schedule) lines.push(`- the interleaving that shows it (replay it with \`--schedule\`): \`${t.schedule}\``)
   if (e.kind === 'predict' && t.status === 'passed') lines.length = 1
   return lines.join('\n')
 }

@@ -292,3 +292,20 @@ describe('one program, other spelling', () => {
     expect(g.cache.has(programKey('fix-the-peek', bad)!)).toBe(false)
   })
 })
+
+describe('provoke integrity', () => {
+  it('the right provoke answer shows V2 with the buggy form, not with the fix, and gets the interleaving that shows it', () => {
+    const g = gradingLab('binder')
+    expect([...g.integrity].sort()).toEqual(['provoke-v2/v2/6.18', 'provoke-v2/v2/6.5'])
+    const { e } = submit('binder', solutions(g.lab))
+    for (const t of e.exercises.find((x) => x.id === 'provoke-v2')!.tests) {
+      expect(t.status).toBe('passed')
+      expect(t.student_message).toMatch(/^the sanitizer reports V2 in an interleaving .*; and not where the bug is fixed \(Binder's deferred close \(BINDER_FREE_FD\)/)
+      expect(t.schedule).toMatch(/^v1:/)
+    }
+  })
+
+  it('a test whose finding has no fixed form (a lost POSIX lock) is not integrity-checked', () => {
+    expect([...gradingLab('close').integrity]).toEqual([])
+  })
+})
