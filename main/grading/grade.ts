@@ -128,6 +128,8 @@ export interface SubmissionInput {
   readonly bytes: Uint8Array
   /** The file's size when `bytes` holds only its start (an oversized file is not read whole). */
   readonly size?: number
+  /** Why the file could not be read (not a regular file, permissions...). */
+  readonly unreadable?: string
 }
 
 /** Misconceptions as the lab format will carry them (read optionally until that lands). */
@@ -239,6 +241,7 @@ function withStarterUses(ex: Exercise, t: LabBlock): LabBlock {
 export function gradeSubmission(g: GradingLab, input: SubmissionInput): SubmissionEntry {
   const { lab } = g
   const base = { file: input.file, name: input.name, sha256: input.sha256, max_score: g.maxScore }
+  if (input.unreadable) return { ...base, student: '', status: 'rejected', reason: `cannot read the file: ${input.unreadable}`, warnings: [], score: 0, exercises: [] }
   if (input.size !== undefined && input.size > g.maxBytes) {
     return { ...base, student: '', status: 'rejected', reason: `oversized: ${input.size} bytes (the limit is ${g.maxBytes}; an exported submission is a few kilobytes)`, warnings: [], score: 0, exercises: [] }
   }

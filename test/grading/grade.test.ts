@@ -309,3 +309,24 @@ describe('provoke integrity', () => {
     expect([...gradingLab('close').integrity]).toEqual([])
   })
 })
+
+describe('files that cannot be read', () => {
+  it('a FIFO or an unreadable path given as a submission is a rejected row, never a hang', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const { spawnSync } = await import('node:child_process')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { readInput } = await import('../../main/grading/node/inputs')
+    const { gradeSubmission } = await import('../../main/grading/grade')
+    const d = mkdtempSync(join(tmpdir(), 'fdlab-fifo-'))
+    try {
+      const fifo = join(d, 'pipe.json')
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+      for (const f of [fifo, join(d, 'gone.json')]) {
+        const e = gradeSubmission(gradingLab('races'), readInput(f, 'x', 1 << 20))
+        expect(e.status).toBe('rejected')
+        expect(e.reason).toMatch(/^cannot read the file: (not a regular file|no such file or directory)/)
+      }
+    } finally { rmSync(d, { recursive: true, force: true }) }
+  })
+})

@@ -42,7 +42,9 @@ export function readInput(file: string, name: string, maxBytes: number): Submiss
   let kept = 0
   let size = 0
   let fd: number | null = null
+  let unreadable: string | undefined
   try {
+    if (!statSync(file).isFile()) throw new Error('not a regular file')
     fd = openSync(file, 'r')
     const buf = Buffer.alloc(1 << 16)
     for (;;) {
@@ -53,13 +55,14 @@ export function readInput(file: string, name: string, maxBytes: number): Submiss
       size += n
       if (kept <= maxBytes) { keep.push(Buffer.from(chunk)); kept += n }
     }
-  } catch {
-    // An unreadable file still gets a row: it is graded as empty (rejected).
+  } catch (e) {
+    // An unreadable file still gets a row (rejected, with the reason).
+    unreadable = (e as Error).message.replace(/^[A-Z]+: /, '').split(',')[0]
   } finally {
     if (fd !== null) closeSync(fd)
   }
   const bytes = new Uint8Array(Buffer.concat(keep))
-  return { file, name, sha256: h.digest('hex'), bytes: size > maxBytes ? bytes.subarray(0, maxBytes + 1) : bytes, size }
+  return { file, name, sha256: h.digest('hex'), bytes: size > maxBytes ? bytes.subarray(0, maxBytes + 1) : bytes, size, ...(unreadable ? { unreadable } : {}) }
 }
 
 export function readInputs(files: readonly string[], maxBytes: number): SubmissionInput[] {
