@@ -330,3 +330,15 @@ describe('files that cannot be read', () => {
     } finally { rmSync(d, { recursive: true, force: true }) }
   })
 })
+
+describe('the app\'s own export is what grade reads', () => {
+  it('a submission written by the app (main/host/labView.ts) from the released lab grades with no warning', async () => {
+    const { submission } = await import('../../main/host/labView')
+    const g = gradingLab('binder')
+    const { text, lab } = studentEdition('binder')
+    const edits = new Map(Object.entries(solutions(g.lab)).map(([k, v]) => [`exercise:${k}`, v]))
+    const f = submission(lab, { name: '02-binder-deferred-close.lab.md', text }, edits, 'Grace Hopper', new Date(Date.UTC(2026, 11, 1)), '0.1.0')
+    const e = grade(g, f.text, f.name)
+    expect(e).toMatchObject({ status: 'graded', student: 'Grace Hopper', warnings: [], score: g.maxScore })
+  })
+})
