@@ -4,7 +4,10 @@
 // files, graded by the bundled CLI with its worker pool. Prints submissions per second.
 // Goal: at least 20 per second on 2 cores.
 //
-//   node scripts/bench-grade.mjs [--count N] [--jobs N] [--seed N] [--keep]
+//   node scripts/bench-grade.mjs [--count N] [--jobs N] [--seed N] [--distinct] [--keep]
+//
+// --distinct adds a statement with its own constant to every right answer, so that no two are the
+// same program and nothing is reused: the worst case, where every answer is graded in full.
 //
 // The submissions are generated from a seeded generator (the same set each time): right answers
 // are the lab's solutions respelled (indentation, blank lines, comments: distinct files, the same
@@ -56,7 +59,15 @@ function respell(code) {
   }).join('\n') + (rand() < 0.5 ? '\n' : '')
 }
 
-const sol = (id) => block('solution', id).trim()
+const distinct = argv.includes('--distinct')
+let serial = 0
+const sol = (id) => {
+  const code = block('solution', id).trim()
+  if (!distinct) return code
+  serial++
+  // A statement with its own constant: not the same program as any other (renaming would be).
+  return id === 'deferred-close' ? code.replace('int deferred_close(unsigned int fd) {', `int deferred_close(unsigned int fd) {\n  long serial = ${serial};`) : code.replace('process app {', `process app {\n  long serial = ${serial};`)
+}
 const starter = (id) => block('starter', id)
 const PROVOKE = {
   right: () => respell(sol('provoke-v2')),
@@ -117,7 +128,7 @@ const statuses = {}
 for (const s of report.submissions) for (const e of s.exercises) for (const t of e.tests) statuses[t.status] = (statuses[t.status] ?? 0) + 1
 const rejected = report.submissions.filter((s) => s.status === 'rejected').length
 
-console.log(`fdlab grade bench: ${count} submissions of ${report.lab.id} (${broken} broken files), --jobs ${jobs} on ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`)
+console.log(`fdlab grade bench: ${count} submissions of ${report.lab.id} (${broken} broken files${distinct ? ', every right answer a distinct program' : ''}), --jobs ${jobs} on ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`)
 console.log(`distinct answer texts: ${[...texts].map(([k, v]) => `${k} ${v.size}`).join(', ')}`)
 console.log(`graded ${report.submissions.length - rejected}, rejected ${rejected}; test runs: ${Object.entries(statuses).map(([k, v]) => `${k} ${v}`).join(', ')}`)
 const cores = Math.min(Number(jobs), cpus().length)

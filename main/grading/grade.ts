@@ -20,6 +20,7 @@ import type { ProfileName } from '../engine/sim/profile'
 import { statusOf, verdictOf, type TestStatus } from './verdict'
 import { checkFixedForm, isProvokeTarget } from './integrity'
 import { DEFAULT_MAX_BYTES, parseSubmission } from './submission'
+import { labNames } from './similarity'
 
 /** Version of the grader's semantics and output formats (recorded in reports and shards). */
 export const GRADER_VERSION = 'fdlab-grade/1'
@@ -59,6 +60,8 @@ export interface GradingLab {
   readonly integrity: ReadonlySet<string>
   /** Instructor-lab line → the same line in the released edition (what students have). */
   readonly studentLine: (line: number) => number
+  /** Names the lab and lab C give meaning to (kept by programKey; an answer's own names are not). */
+  readonly names: ReadonlySet<string>
   /** Results of exercises by answer text (grading is deterministic, so a cache is exact). */
   readonly cache: Map<string, ExerciseReport>
 }
@@ -156,7 +159,7 @@ export function prepareLab(text: string, file: string, sha256: (s: string) => st
     lab, sha256: sha256(text), releasedSha256: sha256(release(lab)),
     maxScore: round(lab.exercises.reduce((n, e) => n + e.points, 0)),
     budget, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, traceLines: opts.traceLines ?? 40, visibility,
-    integrity: new Set(), cache: new Map(), studentLine: releasedLines(lab),
+    integrity: new Set(), cache: new Map(), studentLine: releasedLines(lab), names: labNames(lab),
   }
   // Where the lab says a provoke exercise's bug lives: its solution shows it, the fixed form does not.
   const integrity = glab.integrity as Set<string>
@@ -259,7 +262,7 @@ export function gradeExercise(g: GradingLab, ex: Exercise, answer: string | unde
   if (hit) return hit
   // The same program spelled with other spacing or comments runs the same way: a result in which
   // every test passed (no line numbers in it) is reused for it.
-  const pkey = answer !== undefined && ex.kind !== 'predict' ? programKey(ex.id, answer) : null
+  const pkey = answer !== undefined && ex.kind !== 'predict' ? programKey(ex.id, answer, g.names) : null
   const phit = pkey ? g.cache.get(pkey) : undefined
   if (phit) return phit
   let r: ExerciseReport
@@ -279,28 +282,59 @@ export function gradeExercise(g: GradingLab, ex: Exercise, answer: string | unde
 /**
  * A key for the program an answer spells: comments and spacing dropped, tokens kept, each
  * preprocessor line kept whole (its line ends matter), and a space kept wherever removing it
- * could make two tokens one (`a - -b` is not `a--b`). Null when a line continuation makes that
- * unsafe.
+ * could make two tokens one (`a - -b` is not `a--b`). With `keep`, the names the answer
+ * introduces itself (not the lab's, not lab C's) are renamed in order of first appearance, so a
+ * program with its own variables renamed has the same key. Null when a line continuation makes
+ * that unsafe.
  */
-export function programKey(exId: string, code: string): string | null {
+export function programKey(exId: string, code: string, keep?: ReadonlySet<string>): string | null {
   if (/\\\r?\n/.test(code)) return null
-  const out: string[] = []
-  let prev = ''
+  // Tokens, each with whether white space came before it; preprocessor lines whole.
+  const toks: { t: string; gap: boolean; pp: boolean }[] = []
   let gap = false
-  const glue = (a: string, b: string): boolean => (/\w/.test(a) && /\w/.test(b)) || (OP.includes(a) && OP.includes(b))
   for (const m of code.matchAll(PROGRAM_TOKEN)) {
     const t = m[0]
-    if (t.trimStart().startsWith('#')) { out.push(`\n${t.replace(/\/\/.*$/, '').replace(/\s+/g, ' ').trim()}\n`); prev = ''; gap = false; continue }
+    if (t.trimStart().startsWith('#')) { toks.push({ t: t.replace(/\/\/.*$/, '').replace(/\s+/g, ' ').trim(), gap: false, pp: true }); gap = false; continue }
     if (/^\s/.test(t) || t.startsWith('//') || t.startsWith('/*')) { gap = true; continue }
-    if (prev && gap && glue(prev[prev.length - 1]!, t[0]!)) out.push(' ')
-    out.push(t)
-    prev = t
+    toks.push({ t, gap, pp: false })
     gap = false
+  }
+  // Names the answer declares (after a C type, `struct TAG`, or as `struct TAG {`), never the lab's or lab C's.
+  const declared = new Set<string>()
+  if (keep) {
+    toks.forEach((x, i) => {
+      if (x.pp || !/^[A-Za-z_]\w*$/.test(x.t) || keep.has(x.t) || C_WORDS.has(x.t)) return
+      if (toks[i - 1]?.t === 'struct' && toks[i + 1]?.t === '{') { declared.add(x.t); return }
+      let j = i - 1
+      while (toks[j]?.t === '*') j--
+      const ty = toks[j]
+      if (ty && (TYPE_WORDS.has(ty.t) || toks[j - 1]?.t === 'struct')) declared.add(x.t)
+    })
+  }
+  const renamed = new Map<string, string>()
+  const out: string[] = []
+  let prev = ''
+  for (const x of toks) {
+    if (x.pp) { out.push(`\n${x.t}\n`); prev = ''; continue }
+    if (prev && x.gap && glue(prev[prev.length - 1]!, x.t[0]!)) out.push(' ')
+    let t = x.t
+    if (declared.has(t)) {
+      const r = renamed.get(t) ?? `\u0004${renamed.size}`
+      renamed.set(t, r)
+      t = r
+    }
+    out.push(t)
+    prev = x.t
   }
   return `${exId}\u0002${out.join('\u0003')}`
 }
 
+const glue = (a: string, b: string): boolean => (/\w/.test(a) && /\w/.test(b)) || (OP.includes(a) && OP.includes(b))
+const TYPE_WORDS = new Set(['int', 'long', 'char', 'void', 'short', 'unsigned', 'signed', 'bool'])
 const OP = '-+*/%&|^<>=!.'
+const C_WORDS = new Set(['auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float', 'for',
+  'goto', 'if', 'int', 'long', 'register', 'return', 'short', 'signed', 'sizeof', 'static', 'struct', 'switch', 'typedef', 'union', 'unsigned',
+  'void', 'volatile', 'while', 'bool', 'true', 'false', 'NULL', 'process', 'thread', 'driver', 'kthread', 'label', 'join'])
 // Preprocessor lines (to the line end), white space, comments, literals, words, operators.
 const PROGRAM_TOKEN = /^[ \t]*#[^\n]*|[ \t\f\v]+|\r?\n|\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\w+|->|\+\+|--|<<=|>>=|[<>=!]=|&&|\|\||<<|>>|[-+*/%&|^]=|\S/gm
 

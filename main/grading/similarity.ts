@@ -7,7 +7,7 @@
  * are answers shorter than a few tokens. Pure: nothing leaves the machine.
  */
 import type { Lab } from '../engine/lab/labFile'
-import { getApi, KERNEL_STRUCTS } from '../engine/lab/labc/api'
+import { getApi, KERNEL_STRUCTS, PRELUDE } from '../engine/lab/labc/api'
 import { PROFILE_NAMES } from '../engine/sim/profile'
 
 const KEYWORDS = new Set([
@@ -37,6 +37,7 @@ export function tokens(code: string): string[] {
  */
 export function labNames(lab: Lab): Set<string> {
   const names = new Set<string>(KERNEL_STRUCTS)
+  for (const t of tokens(PRELUDE)) if (/^[A-Za-z_]/.test(t)) names.add(t)
   for (const p of PROFILE_NAMES) {
     const api = getApi(p)
     for (const f of api.all()) names.add(f.name)

@@ -277,6 +277,28 @@ describe('one program, other spelling', () => {
     expect(k('int\\\nf(void) {}')).toBe(null)
   })
 
+  it('with the lab\'s names, the names an answer declares are renamed; the lab\'s, lab C\'s and undeclared ones are not', async () => {
+    const { programKey } = await import('../../main/grading/grade')
+    const g = gradingLab('binder')
+    const k = (s: string) => programKey('x', s, g.names)
+    const sol = solutions(g.lab)['deferred-close']!
+    const renamed = sol.replaceAll('twcb', 'ctx').replaceAll('do_fd_close', 'finish').replaceAll('binder_twcb', 'my_work').replaceAll('twork', 'cb')
+    expect(renamed).not.toBe(sol)
+    expect(k(renamed)).toBe(k(sol))
+    // Not the same program: another kernel call, another field of the lab's struct flock, an undeclared name.
+    expect(k(sol.replace('task_work_add(current', 'task_work_add(current'))).toBe(k(sol))
+    expect(k(sol.replace('get_file(twcb->file)', 'fput(twcb->file)'))).not.toBe(k(sol))
+    const lk = (f: string) => `int f(void) { struct flock fl = { .l_type = F_WRLCK }; return fl.${f}; }`
+    expect(k(lk('l_type'))).not.toBe(k(lk('l_len')))
+    expect(k('int f(void) { int zq = 1; return zq; }')).toBe(k('int f(void) { int zr = 1; return zr; }'))
+    expect(k('int f(void) { int zq = 1; return zq; }')).not.toBe(k('int f(void) { int zq = 1; return zs; }'))
+    // A name the lab's own code uses is never renamed (here b, a variable of its tests).
+    expect(k('int f(void) { int zq = 1; return zq; }')).not.toBe(k('int f(void) { int b = 1; return b; }'))
+    // Grading the solution makes the renamed one a cache hit.
+    submit('binder', solutions(g.lab))
+    expect(g.cache.get(k(renamed)!.replace(/^x/, 'deferred-close'))?.status).toBe('passed')
+  })
+
   it('a passing answer respelled is reused; a failing one is graded again (its messages carry its own lines)', async () => {
     const { programKey } = await import('../../main/grading/grade')
     const g = gradingLab('races')
@@ -284,12 +306,12 @@ describe('one program, other spelling', () => {
     const respelled = s.replace(/\n/g, '\n\n  // comment\n')
     const { e } = submit('races', { 'fix-the-peek': respelled })
     expect(e.score).toBe(g.maxScore)
-    expect(g.cache.get(programKey('fix-the-peek', respelled)!)?.status).toBe('passed')
+    expect(g.cache.get(programKey('fix-the-peek', respelled, g.names)!)?.status).toBe('passed')
     const bad = WRONG.races['fix-the-peek']![2]!.answer
     const one = submit('races', { 'fix-the-peek': bad }).e
     const two = submit('races', { 'fix-the-peek': '\n\n' + bad }).e
     expect(one.exercises[0]!.tests[0]!.where!.line + 2).toBe(two.exercises[0]!.tests[0]!.where!.line)
-    expect(g.cache.has(programKey('fix-the-peek', bad)!)).toBe(false)
+    expect(g.cache.has(programKey('fix-the-peek', bad, g.names)!)).toBe(false)
   })
 })
 
