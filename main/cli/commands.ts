@@ -3,6 +3,8 @@ import type { CliIo } from './io'
 import { replayCliCommand } from './replay'
 import { exploreCliCommand } from './explore'
 import { docCommand, DOC_HELP } from './doc'
+import { gradeCommand } from './grade'
+import { similarityCommand, SIMILARITY_HELP } from './similarity'
 import { checkCommand, runCommand, releaseCommand, CHECK_HELP, RUN_HELP, RELEASE_HELP } from './lab'
 
 export interface CliCommand {
@@ -23,4 +25,6 @@ export const EXTRA_COMMANDS: readonly CliCommand[] = [
   { name: 'doc', summary: 'prototype, documentation, kernel source and profiles of a lab C function, constant or struct field', run: withHelp(DOC_HELP, docCommand) },
   replayCliCommand,
   exploreCliCommand,
+  { name: 'grade', summary: 'grade a class: submissions against the instructor\'s lab, to CSV, Gradescope JSON and feedback', run: (a, io) => gradeCommand(a, io) },
+  { name: 'similarity', summary: 'pairs of submissions with the same implement answer once names and spacing are normalised (offline)', run: withHelp(SIMILARITY_HELP, similarityCommand) },
 ]

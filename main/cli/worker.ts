@@ -1,2 +1,4 @@
-/** Worker entry for parallel CLI jobs (grading, replays); filled in by those commands. */
-export {}
+/** Worker entry for parallel CLI jobs (bundled as out/cli/grade-worker.mjs): grading. */
+import { startGradeWorker } from '../grading/node/worker'
+
+startGradeWorker()

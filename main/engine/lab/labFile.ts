@@ -332,7 +332,7 @@ const BLOCK_ATTRS: Readonly<Record<BlockRole, readonly string[]>> = {
   exercise: [],
   starter: ['uses'],
   solution: [],
-  test: ['name', 'hidden', 'kernel', 'variants', 'uses', 'expect', 'rule', 'explore', 'bound', 'schedule', 'title'],
+  test: ['name', 'hidden', 'kernel', 'variants', 'uses', 'expect', 'rule', 'explore', 'bound', 'schedule', 'title', 'visibility'],
 }
 
 function block(open: number, close: number, code: string, lang: string, langCol: number, role: InfoAttr, attrs: InfoAttr[], d: Report): LabBlock | null {

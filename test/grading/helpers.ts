@@ -1,0 +1,59 @@
+/** Shared by the grading tests: the shipped labs, their released editions, submissions as the app writes them. */
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { parseLab, type Lab } from '../../main/engine/lab/labFile'
+import { release } from '../../main/engine/lab/release'
+import { prepareLab, gradeSubmission, type GradingLab, type SubmissionEntry } from '../../main/grading/grade'
+import { sha256Hex } from '../../main/grading/node/inputs'
+
+export const LABS = {
+  close: new URL('../../labs/03-close-path.lab.md', import.meta.url),
+  binder: new URL('../../labs/07-binder-deferred-close.lab.md', import.meta.url),
+  races: new URL('../../labs/08-races.lab.md', import.meta.url),
+} as const
+
+const cache = new Map<string, GradingLab>()
+
+export function gradingLab(which: keyof typeof LABS): GradingLab {
+  const hit = cache.get(which)
+  if (hit) return hit
+  const text = readFileSync(LABS[which], 'utf8')
+  const { glab, problems } = prepareLab(text, basename(LABS[which].pathname), sha256Hex)
+  if (!glab) throw new Error(problems.join('; '))
+  cache.set(which, glab)
+  return glab
+}
+
+/** The student edition as `fdlab release` writes it, parsed. */
+export function studentEdition(which: keyof typeof LABS): { text: string; lab: Lab } {
+  const text = release(parseLab(readFileSync(LABS[which], 'utf8'), 'x.lab.md').lab)
+  return { text, lab: parseLab(text, basename(LABS[which].pathname)).lab }
+}
+
+/** The solutions of a lab's exercises, by id. */
+export function solutions(lab: Lab): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const e of lab.exercises) if (e.solution) out[e.id] = e.solution.code
+  return out
+}
+
+/** A submission file as the app exports it (main/host/labView.ts submission()). */
+export function submissionText(lab: Lab, releasedText: string, student: string, answers: Record<string, string>, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    format: 'fdlab-submission', version: 1,
+    lab: { id: lab.meta.id, version: lab.meta.version, sha256: sha256Hex(releasedText) },
+    student, answers, app: '0.1.0', time: '2026-12-01T10:00:00.000Z', ...extra,
+  }, null, 2) + '\n'
+}
+
+export function grade(g: GradingLab, text: string | Uint8Array, file = 'sub.json'): SubmissionEntry {
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text
+  return gradeSubmission(g, { file, name: basename(file).replace(/\.json$/, ''), sha256: sha256Hex(bytes), bytes })
+}
+
+/** test name → status of one exercise in an entry. */
+export function statuses(e: SubmissionEntry, exercise: string): Record<string, string> {
+  const ex = e.exercises.find((x) => x.id === exercise)
+  if (!ex) throw new Error(`no exercise ${exercise}`)
+  return Object.fromEntries(ex.tests.map((t) => [t.name, t.status]))
+}
