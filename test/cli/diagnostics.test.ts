@@ -14,6 +14,7 @@ import { formatDiagnostic } from '../../main/engine/lab/diagnostics'
 import { frontEnd } from '../../main/engine/lab/labc'
 import { SANITIZER_RULES } from '../../main/engine/lab/rules'
 import { runSources } from '../../main/engine/lab/run'
+import { formatRet, straceArgs } from '../../main/engine/machine/format'
 
 export const FORMAT = /^[^\s:][^:]*:\d+:\d+: (error|warning)\[[a-z-]+\]: \S/
 const dir = mkdtempSync(join(tmpdir(), 'fdlab-diag-'))
@@ -250,5 +251,17 @@ describe('the sanitizer rule table', () => {
   })
   it('frontEnd diagnostics of any example have the format', () => {
     for (const r of SANITIZER_RULES) for (const d of frontEnd([{ code: r.example, file: 'x.c' }], '6.5').diagnostics) expect(formatDiagnostic(d)).toMatch(FORMAT)
+  })
+})
+
+describe("messages in the user's language", () => {
+  it('flags are printed symbolically; restart codes are named and explained', () => {
+    expect(straceArgs('unshare', [0x400])).toBe('CLONE_FILES')
+    expect(straceArgs('unshare', [0x400 | 0x200])).toBe('CLONE_FS|CLONE_FILES')
+    expect(straceArgs('clone', [0x400 | 0x100 | 17])).toBe('flags=CLONE_VM|CLONE_FILES|SIGCHLD')
+    expect(straceArgs('fcntl', [3, 2, 1])).toBe('3, F_SETFD, FD_CLOEXEC')
+    expect(straceArgs('dup3', [3, 4, 0o2000000])).toBe('3, 4, O_CLOEXEC')
+    expect(formatRet(-512)).toBe('? ERESTARTSYS (To be restarted if SA_RESTART is set; kernel-internal: the call is restarted or fails with EINTR)')
+    expect(formatRet(-28)).toBe('-1 ENOSPC (No space left on device)')
   })
 })
