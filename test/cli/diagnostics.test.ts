@@ -265,3 +265,26 @@ describe("messages in the user's language", () => {
     expect(formatRet(-28)).toBe('-1 ENOSPC (No space left on device)')
   })
 })
+
+describe('docs/sanitizer-rules.md', () => {
+  const doc = readFileSync(new URL('../../docs/sanitizer-rules.md', import.meta.url), 'utf8')
+  it('has a row for every rule and shows every example', () => {
+    for (const r of SANITIZER_RULES) {
+      expect(doc).toContain(`| \`${r.id}\` | ${r.severity} | ${r.fires} |`)
+      if (r.example) expect(doc).toContain(`### \`${r.id}\`\n\n\`\`\`c\n${r.example}\n\`\`\``)
+    }
+  })
+})
+
+describe('docs/fdlab-macros.md', () => {
+  it('lists every FDLAB_ name with its value under each profile', async () => {
+    const { FDLAB_MACROS } = await import('../../main/engine/lab/labc/preprocess')
+    const { getProfile } = await import('../../main/engine/sim/profile')
+    const doc = readFileSync(new URL('../../docs/fdlab-macros.md', import.meta.url), 'utf8')
+    for (const m of FDLAB_MACROS) {
+      const key = m.slice(6).toLowerCase() as keyof ReturnType<typeof getProfile>
+      const yes = (p: '6.5' | '6.18') => (getProfile(p)[key] ? 'yes' : 'no')
+      expect(doc).toMatch(new RegExp(`\\| \`${m}\` \\| [^|]+ \\| ${yes('6.5')} \\| ${yes('6.18')} \\|`))
+    }
+  })
+})
