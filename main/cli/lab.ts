@@ -110,7 +110,7 @@ function traceLines(o: RunOutcome, full: boolean): string[] {
   return full ? formatFunctionGraph(o.events) : formatStrace(o.events, { steps: true })
 }
 
-function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolean, verbose: boolean): void {
+function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolean, verbose: boolean, compileShown = false): void {
   const o = r.outcome
   const ex = r.explored ? ` [${r.explored.runs} interleavings${r.explored.complete ? '' : ', incomplete'}]` : r.note ? ` (${r.note})` : ''
   if (r.pass) {
@@ -119,8 +119,13 @@ function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolea
   }
   const tag = r.verdict === 'budget' ? 'BUDGET ' : r.verdict === 'error' ? 'ERROR ' : 'FAIL  '
   io.out(`${tag}${label} [${r.profile}] ${o.status}, ${o.steps} steps${ex}`)
+  if (compileShown && !o.ran) {
+    const n = o.diagnostics.filter((d) => d.severity === 'error').length
+    io.out(`      the sources do not compile (${n} error${n === 1 ? '' : 's'}, listed above)`)
+    return
+  }
   for (const reason of r.reasons) io.out(`      ${reason}`)
-  printDiagnostics(o.diagnostics.filter((d) => d.severity === 'warning'), io)
+  if (!compileShown) printDiagnostics(o.diagnostics.filter((d) => d.severity === 'warning'), io)
   if (o.ran) {
     io.out('      trace:')
     for (const l of traceLines(o, showTrace)) io.out(`        ${l}`)
@@ -128,7 +133,7 @@ function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolea
   }
 }
 
-function printExercise(e: ExerciseResult, path: string, io: CliIo, showTrace: boolean, verbose: boolean, what: string): { total: number; failed: number } {
+function printExercise(e: ExerciseResult, path: string, io: CliIo, showTrace: boolean, verbose: boolean, what: string, compileShown = false): { total: number; failed: number } {
   let total = 0
   let failed = 0
   for (const p of e.problems) { io.out(`FAIL  ${path}: exercise ${e.exercise.id}: ${what}: ${p}`); failed++ }
@@ -136,7 +141,7 @@ function printExercise(e: ExerciseResult, path: string, io: CliIo, showTrace: bo
     total++
     if (!t.pass) failed++
     const name = e.exercise.kind === 'predict' ? `exercise ${e.exercise.id} (computes the answer)` : `exercise ${e.exercise.id} test ${t.block.testName}${t.hidden ? ' (hidden)' : ''}`
-    printResult(t, io, `${path}: ${name}`, showTrace, verbose)
+    printResult(t, io, `${path}: ${name}`, showTrace, verbose, compileShown)
   }
   if (e.exercise.kind === 'predict' && !e.problems.length && verbose) io.out(`ok    ${path}: exercise ${e.exercise.id}: the answer ${[...e.expected.values()][0] ?? ''} matches the engine`)
   return { total, failed }
@@ -204,7 +209,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     // Every problem of the file in one pass: the lab file's, then every block's lab C.
     const compiled = compileLab(lab, runOpts)
     const fileErrors = diagnostics.some((d) => d.severity === 'error')
-    printDiagnostics(fileErrors ? [...diagnostics, ...compiled] : [...diagnostics, ...compiled.filter((d) => d.severity === 'warning')], io)
+    printDiagnostics([...diagnostics, ...compiled], io)
     if (fileErrors) { io.out(`ERROR ${path}: the lab file has errors`); failed++; continue }
     const r = checkLab(lab, diagnostics, runOpts)
     printDiagnostics(r.warnings, io)
@@ -215,10 +220,10 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     for (const s of r.scenarios) {
       total++
       if (!s.pass) failed++
-      printResult(s, io, `${path}: scenario ${s.block.name}`, showTrace, !quiet)
+      printResult(s, io, `${path}: scenario ${s.block.name}`, showTrace, !quiet, true)
     }
     for (const e of r.exercises) {
-      const c = printExercise(e, path, io, showTrace, !quiet, 'solution')
+      const c = printExercise(e, path, io, showTrace, !quiet, 'solution', true)
       total += c.total
       failed += c.failed
     }

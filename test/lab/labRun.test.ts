@@ -37,7 +37,7 @@ describe('running a lab', () => {
     expect(judgeExercise(lab, ex('count'), ' 2\n').points).toBe(1)
     expect(judgeExercise(lab, ex('count'), '0x2').points).toBe(1)
     const wrong = judgeExercise(lab, ex('count'), '1')
-    expect([wrong.points, wrong.problems, [...wrong.expected]]).toEqual([0, ['the answer "1" is not what the kernel does: the engine computed 2 under 6.5, 2 under 6.18'], [['6.5', '2'], ['6.18', '2']]])
+    expect([wrong.points, wrong.problems, [...wrong.expected]]).toEqual([0, ['the answer "1" is not what the kernel does: the engine computed 2 under 6.5 and 6.18'], [['6.5', '2'], ['6.18', '2']]])
     expect(normalizeAnswer('  Task  Work ')).toBe('task work')
   })
 

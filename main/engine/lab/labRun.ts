@@ -261,7 +261,9 @@ export function judgeExercise(
       if (normalizeAnswer(v) !== normalizeAnswer(answer)) right = false
     }
     if (!right && !problems.length) {
-      const computed = [...expected].map(([p, v]) => `${v} under ${p}`).join(', ')
+      const byValue = new Map<string, ProfileName[]>()
+      for (const [p, v] of expected) byValue.set(v, [...(byValue.get(v) ?? []), p])
+      const computed = [...byValue].map(([v, ps]) => `${v} under ${ps.join(' and ')}`).join(', ')
       problems.push(`the answer ${JSON.stringify(answer.trim())} is not what the kernel does: the engine computed ${computed}`)
     }
     return { exercise: ex, points: right ? ex.points : 0, maxPoints: ex.points, tests, problems, expected }
