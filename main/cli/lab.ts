@@ -12,7 +12,7 @@ import { release } from '../engine/lab/release'
 import {
   checkLab, compileLab, judgeExercise, runBlock, profilesOf, skippedUnder, type BlockResult, type BlockRunOptions, type ExerciseResult, type Explorer,
 } from '../engine/lab/labRun'
-import type { RunOutcome } from '../engine/lab/run'
+import { describeFinding, type RunOutcome } from '../engine/lab/run'
 import { formatFunctionGraph, formatStrace } from '../engine/machine/format'
 import { formatSchedule, parseSchedule } from '../engine/lab/schedule'
 import { labExplorer } from '../engine/lab/explore'
@@ -295,7 +295,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
           if (o.output) io.out(`-- output --\n${o.output.replace(/\n$/, '')}`)
           for (const [k, v] of o.observations) io.out(`observe ${k} = ${v.map(String).join(', ')}`)
           for (const d of [...o.expectFailures, ...o.runtimeErrors]) io.out(formatDiagnostic(d))
-          for (const v of o.violations) io.out(`${v.severity} ${v.rule} at step ${v.step} (thread ${v.tid}): ${v.message}`)
+          for (const v of o.violations) io.out(describeFinding(o, v))
           io.out(`status: ${o.status}, ${o.steps} micro-steps; expectation ${block.expect}${block.rule ? ` (${block.rule})` : ''}: ${r.pass ? 'met' : 'NOT met'} (verdict: ${r.verdict})`)
           for (const reason of r.reasons) io.out(`  ${reason}`)
           io.out(`schedule: ${formatSchedule(o.schedule)}`)

@@ -24,7 +24,8 @@ describe('running a lab', () => {
     const naive = lab.scenarios.find((s) => s.name === 'naive')!
     const asPass = runBlock(lab, { ...naive, expect: 'pass', rule: null }, '6.18')
     expect(asPass.pass).toBe(false)
-    expect(asPass.reasons[0]).toMatch(/^violation V2 at step \d+: last reference of file#\d+ dropped/)
+    // The finding says where, in lab C: the reporting thread's statement, and the fdget by its fd and the line of its system call.
+    expect(asPass.reasons[0]).toMatch(/^violation V2 at step \d+ \(pid 100 at binder\.lab\.md:25:33; fdget\(3\) by pid 100's system call at binder\.lab\.md:31:3\): last reference of file#\d+ dropped/)
     const wrongRule = runBlock(lab, { ...naive, rule: 'use-after-free' }, '6.18')
     expect(wrongRule.reasons).toEqual(['expected a finding of rule use-after-free, but the sanitizer reported V2'])
     const stuck = lab.scenarios.find((s) => s.name === 'stuck')!
