@@ -133,10 +133,17 @@ function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolea
   }
 }
 
-function printExercise(e: ExerciseResult, path: string, io: CliIo, showTrace: boolean, verbose: boolean, what: string, compileShown = false): { total: number; failed: number } {
+function printExercise(
+  e: ExerciseResult, path: string, io: CliIo, showTrace: boolean, verbose: boolean, what: string, compileShown = false,
+  at: { file: string; line: number } = { file: path, line: e.exercise.solution ? e.exercise.solution.fenceLine + 1 : e.exercise.header.fenceLine },
+): { total: number; failed: number } {
   let total = 0
   let failed = 0
-  for (const p of e.problems) { io.out(`FAIL  ${path}: exercise ${e.exercise.id}: ${what}: ${p}`); failed++ }
+  // Problems of the answer itself, at the answer (the solution block, or the --answer file).
+  for (const p of e.problems) {
+    io.out(formatDiagnostic({ file: at.file, line: at.line, col: 1, severity: 'error', code: 'exercise', message: `exercise ${e.exercise.id}: ${what}: ${p}` }))
+    failed++
+  }
   for (const t of e.tests) {
     total++
     if (!t.pass) failed++
@@ -191,7 +198,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
         printDiagnostics(diagnostics.filter((d) => d.severity === 'error'), io)
         if (diagnostics.some((d) => d.severity === 'error')) { io.out(`ERROR ${path}: the lab file has errors`); failed++; continue }
         const r = judgeExercise(lab, ex, a.text, runOpts, { file: a.file, lineOffset: 0 })
-        const c = printExercise(r, path, io, showTrace, !quiet, 'answer')
+        const c = printExercise(r, path, io, showTrace, !quiet, 'answer', false, { file: a.file, line: 1 })
         total += c.total
         failed += c.failed
         points += r.points

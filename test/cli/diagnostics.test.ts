@@ -288,3 +288,30 @@ describe('docs/fdlab-macros.md', () => {
     }
   })
 })
+
+describe('a wrong predict solution', () => {
+  it('is a diagnostic at the solution that says what the engine computed under each profile', () => {
+    const g = write('predict.lab.md', `${head('pr')}
+\`\`\`c scenario=s
+process p {
+  int fd = open("/tmp/a", O_RDWR | O_CREAT, 0600);
+  observe("fd", fd);
+}
+\`\`\`
+
+\`\`\`yaml exercise=which
+kind: predict
+prompt: which fd?
+observe: fd
+scenario: s
+\`\`\`
+
+\`\`\`text solution=which
+4
+\`\`\`
+`)
+    const c = io()
+    expect(checkCommand([g, '--quiet'], c.io)).toBe(1)
+    expect(positioned(c.all())).toEqual([`${g}:25:1: error[exercise]: exercise which: solution: the answer "4" is not what the kernel does: the engine computed 3 under 6.5 and 6.18`])
+  })
+})
