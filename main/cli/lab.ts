@@ -26,13 +26,15 @@ Each run ends pass, FAIL, BUDGET (it stopped at a limit: never a pass) or ERROR 
 compile, or fdlab failed). A block marked kernel=P is skipped, and said so, under another --kernel.
 --answer EXERCISE=FILE judges FILE as the answer to EXERCISE instead, as grading does: every
 test, hidden ones included, and the points.
-Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors or unreadable files.`
+Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors or unreadable files,
+3 on an internal error (a bug in fdlab). Limits and verdicts: docs/limits.md.`
 
 export const RUN_HELP = `usage: fdlab run LAB|DIR [--scenario NAME]... [--trace] [--schedule S] [--kernel 6.5|6.18|mainline]
 Runs scenarios (all of them, or each NAME; EXERCISE/TEST runs a test against the solution) and
 prints the system calls strace-style; --trace adds the kernel paths function_graph-style.
 --schedule replays thread choices: "v1:100*46,10,11" (as printed after a run) or a file holding them.
-Exit status: 0 when every run meets its block's expectation, 1 otherwise.`
+Exit status: 0 when every run meets its block's expectation, 1 otherwise (a run stopped at a
+limit never does), 2 on usage errors, 3 on an internal error (a bug in fdlab).`
 
 export const RELEASE_HELP = `usage: fdlab release LAB|DIR -o OUTDIR
 Writes the student edition of each lab to OUTDIR: solutions and hidden blocks removed,
