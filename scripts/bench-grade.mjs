@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark of `fdlab grade`: 1,000 generated submissions of the Binder lab
-// (labs/02-binder-deferred-close.lab.md), a mix of right, wrong and hostile answers and broken
+// (labs/07-binder-deferred-close.lab.md), a mix of right, wrong and hostile answers and broken
 // files, graded by the bundled CLI with its worker pool. Prints submissions per second.
 // Goal: at least 20 per second on 2 cores.
 //
@@ -31,7 +31,7 @@ let seed = Number(opt('seed', '7')) >>> 0
 const rand = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32 }
 const pick = (xs) => xs[Math.floor(rand() * xs.length)]
 
-const labPath = join(root, 'labs/02-binder-deferred-close.lab.md')
+const labPath = join(root, 'labs/07-binder-deferred-close.lab.md')
 const labText = readFileSync(labPath, 'utf8')
 const block = (role, id) => {
   const m = new RegExp('```\\w+ ' + role + '=' + id + '[^\\n]*\\n([\\s\\S]*?)```').exec(labText)
@@ -44,7 +44,7 @@ const run = (args) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, en
 
 const rel = run(['release', labPath, '-o', 'student'])
 if (rel.status !== 0) { console.error(rel.stderr); process.exit(1) }
-const released = readFileSync(join(dir, 'student/02-binder-deferred-close.lab.md'), 'utf8')
+const released = readFileSync(join(dir, 'student/07-binder-deferred-close.lab.md'), 'utf8')
 const sha = createHash('sha256').update(released).digest('hex')
 
 // Respell code: the same program with other indentation, blank lines and comments.

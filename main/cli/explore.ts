@@ -37,8 +37,10 @@ finding with the shortest schedule that reaches it; replay one with
   fdlab run LAB --scenario NAME --schedule S
 --bound N limits preemptions (switches away from a thread that could go on) to N.
 A progress line goes to stderr on long runs; Ctrl-C stops the search and prints what was found.
+A run that stops at a limit (docs/limits.md) ends the search: the verdict is budget, never met.
 Exit status: 0 the block's expectation holds over every interleaving and the search completed,
-1 it does not hold or the search was incomplete, 2 usage errors, 130 interrupted.`
+1 it does not hold, the search was incomplete or stopped at a limit, 2 usage errors,
+3 internal error (a bug in fdlab), 130 interrupted.`
 
 export interface ExploreIo extends CliIo {
   /** Polled between runs: true stops the search (tests; the CLI uses SIGINT). */

@@ -12,7 +12,7 @@ import { release } from '../engine/lab/release'
 import {
   checkLab, compileLab, judgeExercise, runBlock, profilesOf, skippedUnder, type BlockResult, type BlockRunOptions, type ExerciseResult, type Explorer,
 } from '../engine/lab/labRun'
-import type { RunOutcome } from '../engine/lab/run'
+import { describeFinding, type RunOutcome } from '../engine/lab/run'
 import { formatFunctionGraph, formatStrace } from '../engine/machine/format'
 import { formatSchedule, parseSchedule } from '../engine/lab/schedule'
 import { labExplorer } from '../engine/lab/explore'
@@ -26,13 +26,15 @@ Each run ends pass, FAIL, BUDGET (it stopped at a limit: never a pass) or ERROR 
 compile, or fdlab failed). A block marked kernel=P is skipped, and said so, under another --kernel.
 --answer EXERCISE=FILE judges FILE as the answer to EXERCISE instead, as grading does: every
 test, hidden ones included, and the points.
-Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors or unreadable files.`
+Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors or unreadable files,
+3 on an internal error (a bug in fdlab). Limits and verdicts: docs/limits.md.`
 
 export const RUN_HELP = `usage: fdlab run LAB|DIR [--scenario NAME]... [--trace] [--schedule S] [--kernel 6.5|6.18|mainline]
 Runs scenarios (all of them, or each NAME; EXERCISE/TEST runs a test against the solution) and
 prints the system calls strace-style; --trace adds the kernel paths function_graph-style.
 --schedule replays thread choices: "v1:100*46,10,11" (as printed after a run) or a file holding them.
-Exit status: 0 when every run meets its block's expectation, 1 otherwise.`
+Exit status: 0 when every run meets its block's expectation, 1 otherwise (a run stopped at a
+limit never does), 2 on usage errors, 3 on an internal error (a bug in fdlab).`
 
 export const RELEASE_HELP = `usage: fdlab release LAB|DIR -o OUTDIR
 Writes the student edition of each lab to OUTDIR: solutions and hidden blocks removed,
@@ -110,7 +112,7 @@ function traceLines(o: RunOutcome, full: boolean): string[] {
   return full ? formatFunctionGraph(o.events) : formatStrace(o.events, { steps: true })
 }
 
-function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolean, verbose: boolean): void {
+function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolean, verbose: boolean, compileShown = false): void {
   const o = r.outcome
   const ex = r.explored ? ` [${r.explored.runs} interleavings${r.explored.complete ? '' : ', incomplete'}]` : r.note ? ` (${r.note})` : ''
   if (r.pass) {
@@ -119,8 +121,13 @@ function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolea
   }
   const tag = r.verdict === 'budget' ? 'BUDGET ' : r.verdict === 'error' ? 'ERROR ' : 'FAIL  '
   io.out(`${tag}${label} [${r.profile}] ${o.status}, ${o.steps} steps${ex}`)
+  if (compileShown && !o.ran) {
+    const n = o.diagnostics.filter((d) => d.severity === 'error').length
+    io.out(`      the sources do not compile (${n} error${n === 1 ? '' : 's'}, listed above)`)
+    return
+  }
   for (const reason of r.reasons) io.out(`      ${reason}`)
-  printDiagnostics(o.diagnostics.filter((d) => d.severity === 'warning'), io)
+  if (!compileShown) printDiagnostics(o.diagnostics.filter((d) => d.severity === 'warning'), io)
   if (o.ran) {
     io.out('      trace:')
     for (const l of traceLines(o, showTrace)) io.out(`        ${l}`)
@@ -128,15 +135,22 @@ function printResult(r: BlockResult, io: CliIo, label: string, showTrace: boolea
   }
 }
 
-function printExercise(e: ExerciseResult, path: string, io: CliIo, showTrace: boolean, verbose: boolean, what: string): { total: number; failed: number } {
+function printExercise(
+  e: ExerciseResult, path: string, io: CliIo, showTrace: boolean, verbose: boolean, what: string, compileShown = false,
+  at: { file: string; line: number } = { file: path, line: e.exercise.solution ? e.exercise.solution.fenceLine + 1 : e.exercise.header.fenceLine },
+): { total: number; failed: number } {
   let total = 0
   let failed = 0
-  for (const p of e.problems) { io.out(`FAIL  ${path}: exercise ${e.exercise.id}: ${what}: ${p}`); failed++ }
+  // Problems of the answer itself, at the answer (the solution block, or the --answer file).
+  for (const p of e.problems) {
+    io.out(formatDiagnostic({ file: at.file, line: at.line, col: 1, severity: 'error', code: 'exercise', message: `exercise ${e.exercise.id}: ${what}: ${p}` }))
+    failed++
+  }
   for (const t of e.tests) {
     total++
     if (!t.pass) failed++
     const name = e.exercise.kind === 'predict' ? `exercise ${e.exercise.id} (computes the answer)` : `exercise ${e.exercise.id} test ${t.block.testName}${t.hidden ? ' (hidden)' : ''}`
-    printResult(t, io, `${path}: ${name}`, showTrace, verbose)
+    printResult(t, io, `${path}: ${name}`, showTrace, verbose, compileShown)
   }
   if (e.exercise.kind === 'predict' && !e.problems.length && verbose) io.out(`ok    ${path}: exercise ${e.exercise.id}: the answer ${[...e.expected.values()][0] ?? ''} matches the engine`)
   return { total, failed }
@@ -186,7 +200,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
         printDiagnostics(diagnostics.filter((d) => d.severity === 'error'), io)
         if (diagnostics.some((d) => d.severity === 'error')) { io.out(`ERROR ${path}: the lab file has errors`); failed++; continue }
         const r = judgeExercise(lab, ex, a.text, runOpts, { file: a.file, lineOffset: 0 })
-        const c = printExercise(r, path, io, showTrace, !quiet, 'answer')
+        const c = printExercise(r, path, io, showTrace, !quiet, 'answer', false, { file: a.file, line: 1 })
         total += c.total
         failed += c.failed
         points += r.points
@@ -204,7 +218,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     // Every problem of the file in one pass: the lab file's, then every block's lab C.
     const compiled = compileLab(lab, runOpts)
     const fileErrors = diagnostics.some((d) => d.severity === 'error')
-    printDiagnostics(fileErrors ? [...diagnostics, ...compiled] : [...diagnostics, ...compiled.filter((d) => d.severity === 'warning')], io)
+    printDiagnostics([...diagnostics, ...compiled], io)
     if (fileErrors) { io.out(`ERROR ${path}: the lab file has errors`); failed++; continue }
     const r = checkLab(lab, diagnostics, runOpts)
     printDiagnostics(r.warnings, io)
@@ -215,10 +229,10 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     for (const s of r.scenarios) {
       total++
       if (!s.pass) failed++
-      printResult(s, io, `${path}: scenario ${s.block.name}`, showTrace, !quiet)
+      printResult(s, io, `${path}: scenario ${s.block.name}`, showTrace, !quiet, true)
     }
     for (const e of r.exercises) {
-      const c = printExercise(e, path, io, showTrace, !quiet, 'solution')
+      const c = printExercise(e, path, io, showTrace, !quiet, 'solution', true)
       total += c.total
       failed += c.failed
     }
@@ -290,7 +304,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
           if (o.output) io.out(`-- output --\n${o.output.replace(/\n$/, '')}`)
           for (const [k, v] of o.observations) io.out(`observe ${k} = ${v.map(String).join(', ')}`)
           for (const d of [...o.expectFailures, ...o.runtimeErrors]) io.out(formatDiagnostic(d))
-          for (const v of o.violations) io.out(`${v.severity} ${v.rule} at step ${v.step} (thread ${v.tid}): ${v.message}`)
+          for (const v of o.violations) io.out(describeFinding(o, v))
           io.out(`status: ${o.status}, ${o.steps} micro-steps; expectation ${block.expect}${block.rule ? ` (${block.rule})` : ''}: ${r.pass ? 'met' : 'NOT met'} (verdict: ${r.verdict})`)
           for (const reason of r.reasons) io.out(`  ${reason}`)
           io.out(`schedule: ${formatSchedule(o.schedule)}`)

@@ -11,7 +11,7 @@ import type { Diagnostic } from '../engine/lab/diagnostics'
 import { frontEnd, type Source } from '../engine/lab/labc'
 import type { Program } from '../engine/lab/labc/checker'
 import { load } from '../engine/lab/run'
-import type { Explorer } from '../engine/lab/labRun'
+import { composeTest, type Explorer } from '../engine/lab/labRun'
 import { labExplorer as engineLabExplorer } from '../engine/lab/explore'
 import type { Machine } from '../engine/machine/Machine'
 import type { Interp } from '../engine/lab/labc/rt/interp'
@@ -31,23 +31,26 @@ export interface Compiled {
   readonly runs: LabBlock | null
 }
 
-const libsOf = (lab: Lab, uses: readonly string[]): Source[] =>
-  [...new Set(uses)].map((u) => lab.libs.get(u)).filter((b): b is LabBlock => !!b)
-    .map((b) => ({ code: b.code, file: lab.file, lineOffset: b.fenceLine }))
-
-/** The sources for editor key @key (a scenario name or `exercise:ID`) with @source as the editor's text. */
+/**
+ * The sources for editor key @key (a scenario name or `exercise:ID`) with @source as the editor's
+ * text: composed by the engine's composeTest, exactly as check, run, explore and the grader do.
+ */
 export function sourcesFor(lab: Lab, key: string, source: string, editorFile: string): { sources: Source[]; runs: LabBlock | null } {
   const editor: Source = { code: source, file: editorFile, lineOffset: 0 }
   if (!key.startsWith('exercise:')) {
     const block = lab.scenarios.find((s) => s.name === key) ?? null
-    return { sources: [...libsOf(lab, block?.uses ?? []), editor], runs: block }
+    // The editor holds the scenario's own code: its libs, then the editor's text.
+    return { sources: block ? [...composeTest(lab, { ...block, code: '' }), editor] : [editor], runs: block }
   }
   const ex = lab.exercises.find((e) => e.id === key.slice(9))
   if (!ex || ex.kind === 'predict') return { sources: [editor], runs: null }
   const test = ex.tests.find((t) => !t.hidden) ?? null
-  const uses = [...(ex.starter?.uses ?? []), ...(test?.uses ?? [])]
-  const tail = test && test.code.trim() ? [{ code: test.code, file: lab.file, lineOffset: test.fenceLine }] : []
-  return { sources: [...libsOf(lab, uses), editor, ...tail], runs: test }
+  if (!test) {
+    const libs = (ex.starter?.uses ?? []).map((u) => lab.libs.get(u)).filter((b): b is LabBlock => !!b)
+      .map((b) => ({ code: b.code, file: lab.file, lineOffset: b.fenceLine }))
+    return { sources: [...libs, editor], runs: null }
+  }
+  return { sources: composeTest(lab, test, editor), runs: test }
 }
 
 export function compile(lab: Lab, key: string, source: string, editorFile: string, profile: ProfileName): Compiled {

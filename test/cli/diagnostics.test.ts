@@ -14,6 +14,7 @@ import { formatDiagnostic } from '../../main/engine/lab/diagnostics'
 import { frontEnd } from '../../main/engine/lab/labc'
 import { SANITIZER_RULES } from '../../main/engine/lab/rules'
 import { runSources } from '../../main/engine/lab/run'
+import { formatRet, straceArgs } from '../../main/engine/machine/format'
 
 export const FORMAT = /^[^\s:][^:]*:\d+:\d+: (error|warning)\[[a-z-]+\]: \S/
 const dir = mkdtempSync(join(tmpdir(), 'fdlab-diag-'))
@@ -250,5 +251,67 @@ describe('the sanitizer rule table', () => {
   })
   it('frontEnd diagnostics of any example have the format', () => {
     for (const r of SANITIZER_RULES) for (const d of frontEnd([{ code: r.example, file: 'x.c' }], '6.5').diagnostics) expect(formatDiagnostic(d)).toMatch(FORMAT)
+  })
+})
+
+describe("messages in the user's language", () => {
+  it('flags are printed symbolically; restart codes are named and explained', () => {
+    expect(straceArgs('unshare', [0x400])).toBe('CLONE_FILES')
+    expect(straceArgs('unshare', [0x400 | 0x200])).toBe('CLONE_FS|CLONE_FILES')
+    expect(straceArgs('clone', [0x400 | 0x100 | 17])).toBe('flags=CLONE_VM|CLONE_FILES|SIGCHLD')
+    expect(straceArgs('fcntl', [3, 2, 1])).toBe('3, F_SETFD, FD_CLOEXEC')
+    expect(straceArgs('dup3', [3, 4, 0o2000000])).toBe('3, 4, O_CLOEXEC')
+    expect(formatRet(-512)).toBe('? ERESTARTSYS (To be restarted if SA_RESTART is set; kernel-internal: the call is restarted or fails with EINTR)')
+    expect(formatRet(-28)).toBe('-1 ENOSPC (No space left on device)')
+  })
+})
+
+describe('docs/sanitizer-rules.md', () => {
+  const doc = readFileSync(new URL('../../docs/sanitizer-rules.md', import.meta.url), 'utf8')
+  it('has a row for every rule and shows every example', () => {
+    for (const r of SANITIZER_RULES) {
+      expect(doc).toContain(`| \`${r.id}\` | ${r.severity} | ${r.fires} |`)
+      if (r.example) expect(doc).toContain(`### \`${r.id}\`\n\n\`\`\`c\n${r.example}\n\`\`\``)
+    }
+  })
+})
+
+describe('docs/fdlab-macros.md', () => {
+  it('lists every FDLAB_ name with its value under each profile', async () => {
+    const { FDLAB_MACROS } = await import('../../main/engine/lab/labc/preprocess')
+    const { getProfile } = await import('../../main/engine/sim/profile')
+    const doc = readFileSync(new URL('../../docs/fdlab-macros.md', import.meta.url), 'utf8')
+    for (const m of FDLAB_MACROS) {
+      const key = m.slice(6).toLowerCase() as keyof ReturnType<typeof getProfile>
+      const yes = (p: '6.5' | '6.18') => (getProfile(p)[key] ? 'yes' : 'no')
+      expect(doc).toMatch(new RegExp(`\\| \`${m}\` \\| [^|]+ \\| ${yes('6.5')} \\| ${yes('6.18')} \\|`))
+    }
+  })
+})
+
+describe('a wrong predict solution', () => {
+  it('is a diagnostic at the solution that says what the engine computed under each profile', () => {
+    const g = write('predict.lab.md', `${head('pr')}
+\`\`\`c scenario=s
+process p {
+  int fd = open("/tmp/a", O_RDWR | O_CREAT, 0600);
+  observe("fd", fd);
+}
+\`\`\`
+
+\`\`\`yaml exercise=which
+kind: predict
+prompt: which fd?
+observe: fd
+scenario: s
+\`\`\`
+
+\`\`\`text solution=which
+4
+\`\`\`
+`)
+    const c = io()
+    expect(checkCommand([g, '--quiet'], c.io)).toBe(1)
+    expect(positioned(c.all())).toEqual([`${g}:25:1: error[exercise]: exercise which: solution: the answer "4" is not what the kernel does: the engine computed 3 under 6.5 and 6.18`])
   })
 })

@@ -118,3 +118,39 @@ process app {
     expect(c.text()).toContain('expectation pass: NOT met (budget: an interleaving stopped at a limit)')
   })
 })
+
+describe('a search the explorer cannot finish is never a verdict', () => {
+  // Kernel code that spins on a lab global takes one micro-step per iteration: the search goes
+  // as deep as the micro-step limit. Whatever the explorer does with that (stop at the limit, or
+  // fail), the result is budget or an internal error, and no JavaScript message reaches the user.
+  const f = join(dir, 'deep.lab.md')
+  writeFileSync(f, `${HEAD}
+\`\`\`c scenario=deep explore expect=violation
+int go;
+driver spin {
+  long ioctl(struct file *f, unsigned int cmd, unsigned long arg) {
+    if (cmd == 1) { go = 1; return 0; }
+    while (go) { }
+    return 0;
+  }
+}
+process app {
+  int d = open("/dev/spin", O_RDWR);
+  thread t { ioctl(d, 1, 0); }
+  ioctl(d, 2, 0);
+}
+\`\`\`
+`)
+  it('check', () => {
+    const c = io()
+    expect(checkCommand([f], c.io)).toBe(1)
+    expect(c.text()).toMatch(/^(BUDGET|ERROR) .*scenario deep/m)
+    expect(c.text()).not.toMatch(/no interleaving shows|RangeError|call stack/)
+  })
+  it('explore', async () => {
+    const c = io()
+    expect(await exploreCommand([f, '--scenario', 'deep'], c.io)).toBe(1)
+    expect(c.text()).toMatch(/internal error|stopped at a limit/)
+    expect(c.text()).not.toMatch(/RangeError|call stack/)
+  })
+})

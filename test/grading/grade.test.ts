@@ -93,10 +93,10 @@ describe('wrong answers lose exactly the points of the tests they fail', () => {
     expect(t.schedule).toMatch(/^v1:100\*\d+/)
     expect(t.trace.some((l) => /ioctl\(3, 19457, 4\) = 0/.test(l))).toBe(true)
     // The line numbers students see are those of their (released) edition.
-    const m = /01-close-path\.lab\.md:(\d+):3: expect failed: !fd_is_open/.exec(t.student_message)!
+    const m = /03-close-path\.lab\.md:(\d+):3: expect failed: !fd_is_open/.exec(t.student_message)!
     const student = splitLines(studentEdition('close').text)
     expect(student[Number(m[1]) - 1]!.trim()).toBe('expect(!fd_is_open(getpid(), f));')
-    const inst = /01-close-path\.lab\.md:(\d+):3/.exec(t.message)!
+    const inst = /03-close-path\.lab\.md:(\d+):3/.exec(t.message)!
     expect(Number(inst[1])).toBeGreaterThan(Number(m[1]))
   })
 })
@@ -359,7 +359,7 @@ describe('the app\'s own export is what grade reads', () => {
     const g = gradingLab('binder')
     const { text, lab } = studentEdition('binder')
     const edits = new Map(Object.entries(solutions(g.lab)).map(([k, v]) => [`exercise:${k}`, v]))
-    const f = submission(lab, { name: '02-binder-deferred-close.lab.md', text }, edits, 'Grace Hopper', new Date(Date.UTC(2026, 11, 1)), '0.1.0')
+    const f = submission(lab, { name: '07-binder-deferred-close.lab.md', text }, edits, 'Grace Hopper', new Date(Date.UTC(2026, 11, 1)), '0.1.0')
     const e = grade(g, f.text, f.name)
     expect(e).toMatchObject({ status: 'graded', student: 'Grace Hopper', warnings: [], score: g.maxScore })
   })

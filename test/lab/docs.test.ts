@@ -4,7 +4,7 @@ import { runSources } from '../../main/engine/lab/run'
 import { getApi } from '../../main/engine/lab/labc/api'
 import { PROFILE_NAMES, type ProfileName } from '../../main/engine/sim/profile'
 import { parseLab } from '../../main/engine/lab/labFile'
-import { checkLab } from '../../main/engine/lab/labRun'
+import { checkLab, judgeExercise } from '../../main/engine/lab/labRun'
 
 const doc = readFileSync(new URL('../../docs/lab-c.md', import.meta.url), 'utf8')
 const format = readFileSync(new URL('../../docs/lab-format.md', import.meta.url), 'utf8')
@@ -61,5 +61,24 @@ describe('docs/lab-format.md', () => {
     expect(r.scenarios.filter((s) => !s.pass).map((s) => [s.block.name, s.profile, s.reasons])).toEqual([])
     expect(r.exercises.flatMap((e) => e.tests.filter((t) => !t.pass).map((t) => [e.exercise.id, t.block.testName, t.reasons]))).toEqual([])
     expect(r.ok).toBe(true)
+  })
+})
+
+describe('docs/first-lab.md', () => {
+  const tutorial = readFileSync(new URL('../../docs/first-lab.md', import.meta.url), 'utf8')
+  const m = /<!-- tutorial:start -->\n````markdown\n([\s\S]*?)\n````\n<!-- tutorial:end -->/.exec(tutorial)
+  it('its lab parses and checks with no warning', () => {
+    expect(m).not.toBeNull()
+    const { lab, diagnostics } = parseLab(m![1]!, 'cloexec.lab.md')
+    expect(diagnostics).toEqual([])
+    const r = checkLab(lab, diagnostics)
+    expect(r.warnings).toEqual([])
+    expect(r.ok).toBe(true)
+  })
+  it('the lazy answer it shows scores 0, its starter fails a test', () => {
+    const { lab } = parseLab(m![1]!, 'cloexec.lab.md')
+    const ex = lab.exercises.find((e) => e.id === 'mark-it')!
+    expect(judgeExercise(lab, ex, 'long mark_cloexec(unsigned int fd) { return 0; }').points).toBe(0)
+    expect(judgeExercise(lab, ex, ex.starter!.code).tests.some((t) => !t.pass)).toBe(true)
   })
 })

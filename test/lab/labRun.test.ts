@@ -24,7 +24,8 @@ describe('running a lab', () => {
     const naive = lab.scenarios.find((s) => s.name === 'naive')!
     const asPass = runBlock(lab, { ...naive, expect: 'pass', rule: null }, '6.18')
     expect(asPass.pass).toBe(false)
-    expect(asPass.reasons[0]).toMatch(/^violation V2 at step \d+: last reference of file#\d+ dropped/)
+    // The finding says where, in lab C: the reporting thread's statement, and the fdget by its fd and the line of its system call.
+    expect(asPass.reasons[0]).toMatch(/^violation V2 at step \d+ \(pid 100 at binder\.lab\.md:25:33; fdget\(3\) by pid 100's system call at binder\.lab\.md:31:3\): last reference of file#\d+ dropped/)
     const wrongRule = runBlock(lab, { ...naive, rule: 'use-after-free' }, '6.18')
     expect(wrongRule.reasons).toEqual(['expected a finding of rule use-after-free, but the sanitizer reported V2'])
     const stuck = lab.scenarios.find((s) => s.name === 'stuck')!
@@ -37,7 +38,7 @@ describe('running a lab', () => {
     expect(judgeExercise(lab, ex('count'), ' 2\n').points).toBe(1)
     expect(judgeExercise(lab, ex('count'), '0x2').points).toBe(1)
     const wrong = judgeExercise(lab, ex('count'), '1')
-    expect([wrong.points, wrong.problems, [...wrong.expected]]).toEqual([0, ['the answer "1" is not what the kernel does: the engine computed 2 under 6.5, 2 under 6.18'], [['6.5', '2'], ['6.18', '2']]])
+    expect([wrong.points, wrong.problems, [...wrong.expected]]).toEqual([0, ['the answer "1" is not what the kernel does: the engine computed 2 under 6.5 and 6.18'], [['6.5', '2'], ['6.18', '2']]])
     expect(normalizeAnswer('  Task  Work ')).toBe('task work')
   })
 

@@ -10,7 +10,7 @@ import { blockKernels, normalizeAnswer, type Exercise, type Lab, type LabBlock }
 
 export { normalizeAnswer }
 import type { Source } from './labc'
-import { runSources, type RunOutcome, type RunSpec } from './run'
+import { describeFinding, runSources, type RunOutcome, type RunSpec } from './run'
 import type { SchedulePolicy } from '../machine/Machine'
 import { formatSchedule } from './schedule'
 
@@ -146,7 +146,7 @@ export function judge(block: LabBlock, o: RunOutcome): string[] {
   if (block.expect === 'violation') {
     if (!viol.length) reasons.push('expected a sanitizer violation, but there was none')
   } else if (block.expect !== 'fail' && viol.length) {
-    reasons.push(...viol.map((v) => `violation ${v.rule} at step ${v.step}: ${v.message}`))
+    reasons.push(...viol.map((v) => describeFinding(o, v)))
   }
   if (block.rule && !o.violations.some((v) => v.rule === block.rule)) {
     reasons.push(`expected a finding of rule ${block.rule}, but the sanitizer reported ${o.violations.map((v) => v.rule).join(', ') || 'nothing'}`)
@@ -277,7 +277,9 @@ export function judgeExercise(
       if (normalizeAnswer(v) !== normalizeAnswer(answer)) right = false
     }
     if (!right && !problems.length) {
-      const computed = [...expected].map(([p, v]) => `${v} under ${p}`).join(', ')
+      const byValue = new Map<string, ProfileName[]>()
+      for (const [p, v] of expected) byValue.set(v, [...(byValue.get(v) ?? []), p])
+      const computed = [...byValue].map(([v, ps]) => `${v} under ${ps.join(' and ')}`).join(', ')
       problems.push(`the answer ${JSON.stringify(answer.trim())} is not what the kernel does: the engine computed ${computed}`)
     }
     return { exercise: ex, points: right ? ex.points : 0, maxPoints: ex.points, tests, problems, expected, misconceptions: misconceptionsOf(ex, answer, right, []) }

@@ -55,6 +55,17 @@ export interface RunOutcome {
   readonly events: readonly TraceEvent[]
   readonly labels: ReadonlyMap<string, number>
   readonly machine: Machine | null
+  /**
+   * Where each finding happened, in lab C terms: the reporting thread's last lab C statement,
+   * and that of a thread holding the light fdget borrow it is about ("pid 100 at t.c:12:3").
+   */
+  readonly sites: ReadonlyMap<Violation, string>
+}
+
+/** "violation V2 at step 20 (pid 100 at t.c:12:3): message" */
+export function describeFinding(o: RunOutcome, v: Violation): string {
+  const site = o.sites.get(v)
+  return `${v.severity} ${v.rule} at step ${v.step} (${site ?? `thread ${v.tid}`}): ${v.message}`
 }
 
 /** Source line lookup for statement traces: lab-file line numbers → text. */
@@ -68,7 +79,7 @@ export function lineIndex(sources: readonly Source[]): (file: string, line: numb
   return (file, line) => (m.get(file)?.get(line) ?? '').trim()
 }
 
-export interface Instance { readonly machine: Machine; readonly rt: Interp; readonly program: Program }
+export interface Instance { readonly machine: Machine; readonly rt: Interp; readonly program: Program; readonly sites?: Map<Violation, string> }
 
 /**
  * A fresh machine with the program loaded and not yet run: what an explorer re-creates for
@@ -84,7 +95,27 @@ export function instantiate(spec: RunSpec): { instance: Instance | null; diagnos
 export function load(program: Program, spec: RunSpec): Instance {
   const machine = createMachine({ profile: spec.profile, variants: spec.variants, trace: spec.trace ?? true, checkInvariants: spec.checkInvariants })
   const rt = loadProgram(machine, program, lineIndex(spec.sources), spec.limits)
-  return { machine, rt, program }
+  const sites = new Map<Violation, string>()
+  const report = machine.k.report.bind(machine.k)
+  machine.k.report = (rule, severity, message, objects) => {
+    report(rule, severity, message, objects)
+    const v = machine.k.violations[machine.k.violations.length - 1]
+    if (!v) return
+    const at = (tid: number): string | null => {
+      const p = rt.posByTid.get(tid)
+      return p ? `pid ${tid} at ${p.file}:${p.pos.line}:${p.pos.col}` : null
+    }
+    const parts = [at(v.tid)]
+    // A light fdget is named by its fd and the line of the system call that took it.
+    const holder = /\/(\d+) holds a light fdget borrow of fd (\d+) \((\w+)\)/.exec(message)
+    if (holder) {
+      const p = rt.userPosByTid.get(Number(holder[1]))
+      if (p) parts.push(`${holder[3]}(${holder[2]}) by pid ${holder[1]}'s system call at ${p.file}:${p.pos.line}:${p.pos.col}`)
+    }
+    const text = parts.filter((x): x is string => !!x).join('; ')
+    if (text) sites.set(v, text)
+  }
+  return { machine, rt, program, sites }
 }
 
 /** Compile and run once. */
@@ -141,7 +172,7 @@ export function runInstance(inst: Instance, spec: RunSpec, diagnostics: readonly
     })),
     runtimeErrors, observations: rt.observations, output: rt.output, printk: [...machine.k.printk],
     // Built from the compact trace only when read (most runs are judged, not printed).
-    get events() { return machine.k.trace.events }, labels: machine.labels, machine,
+    get events() { return machine.k.trace.events }, labels: machine.labels, machine, sites: inst.sites ?? new Map(),
   }
 }
 
@@ -160,6 +191,6 @@ function internalKind(e: unknown): string {
 function notRun(diagnostics: readonly Diagnostic[]): RunOutcome {
   return {
     diagnostics, ran: false, status: 'not-run', limit: null, internalError: null, steps: 0, schedule: [], violations: [], expectFailures: [], runtimeErrors: [],
-    observations: new Map(), output: '', printk: [], events: [], labels: new Map(), machine: null,
+    observations: new Map(), output: '', printk: [], events: [], labels: new Map(), machine: null, sites: new Map(),
   }
 }

@@ -6,8 +6,32 @@ import { ERRNO_NAMES, ERRNO_TEXT } from '../kernel/include/errno'
 import * as F from '../kernel/include/flags'
 import {
   formatOpenFlags, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK, F_SETLKW,
-  F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_DUPFD_QUERY,
+  F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_DUPFD_QUERY, FD_CLOEXEC, O_CLOEXEC, CLOSE_RANGE_UNSHARE, CLOSE_RANGE_CLOEXEC,
 } from '../kernel/include/flags'
+import * as FLAGS from '../kernel/include/flags'
+
+/** CLONE_* names by bit, from the kernel's flag constants (exit signal in the low byte). */
+const CLONE_BITS: readonly [number, string][] = Object.entries(FLAGS)
+  .filter(([k, v]) => k.startsWith('CLONE_') && typeof v === 'number' && v > 0xff && (v & (v - 1)) === 0)
+  .map(([k, v]) => [v as number, k] as [number, string])
+  .sort((a, b) => a[0] - b[0])
+
+/** Flags as the kernel spells them: CLONE_FILES|CLONE_FS, with any unknown rest in hex. */
+export function formatBits(v: number, bits: readonly [number, string][], zero = '0'): string {
+  if (!v) return zero
+  const out: string[] = []
+  let rest = v
+  for (const [b, n] of bits) if (rest & b) { out.push(n); rest &= ~b }
+  if (rest) out.push(`0x${rest.toString(16)}`)
+  return out.join('|')
+}
+
+const SIGNALS: Record<number, string> = { 17: 'SIGCHLD' }
+function formatCloneFlags(v: number): string {
+  const sig = v & 0xff
+  const f = formatBits(v & ~0xff, CLONE_BITS, '')
+  return [f, sig ? SIGNALS[sig] ?? String(sig) : ''].filter(Boolean).join('|') || '0'
+}
 
 const FCNTL_NAMES: Record<number, string> = {
   [F_DUPFD]: 'F_DUPFD', [F_DUPFD_CLOEXEC]: 'F_DUPFD_CLOEXEC', [F_GETFD]: 'F_GETFD', [F_SETFD]: 'F_SETFD',
@@ -51,7 +75,15 @@ export function straceArgs(name: string, args: readonly TraceArg[]): string {
   switch (name) {
     case 'open': return [a[0], formatOpenFlags(Number(args[1] ?? 0)), ...(Number(args[1]) & 0o100 ? [`0${Number(args[2] ?? 0).toString(8)}`] : [])].join(', ')
     case 'openat': return [args[0] === -100 ? 'AT_FDCWD' : a[0], a[1], formatOpenFlags(Number(args[2] ?? 0)), ...(Number(args[2]) & 0o100 ? [`0${Number(args[3] ?? 0).toString(8)}`] : [])].join(', ')
-    case 'fcntl': return [a[0], FCNTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
+    case 'fcntl': {
+      const cmd = Number(args[1])
+      const rest = cmd === F_SETFD ? [formatBits(Number(args[2] ?? 0), [[FD_CLOEXEC, 'FD_CLOEXEC']])] : cmd === F_SETFL ? [formatOpenFlags(Number(args[2] ?? 0))] : a.slice(2)
+      return [a[0], FCNTL_NAMES[cmd] ?? a[1], ...rest].join(', ')
+    }
+    case 'unshare': return formatCloneFlags(Number(args[0] ?? 0))
+    case 'clone': return ['flags=' + formatCloneFlags(Number(args[0] ?? 0)), ...a.slice(1)].join(', ')
+    case 'dup3': return [a[0], a[1], formatBits(Number(args[2] ?? 0), [[O_CLOEXEC, 'O_CLOEXEC']])].join(', ')
+    case 'close_range': return [a[0], a[1], formatBits(Number(args[2] ?? 0), [[CLOSE_RANGE_UNSHARE, 'CLOSE_RANGE_UNSHARE'], [CLOSE_RANGE_CLOEXEC, 'CLOSE_RANGE_CLOEXEC']])].join(', ')
     case 'ioctl': return [a[0], IOCTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
     case 'unshare': return flagWords(Number(args[0] ?? 0), CLONE_FLAGS)
     case 'clone': {
@@ -67,6 +99,11 @@ export function straceArgs(name: string, args: readonly TraceArg[]): string {
 }
 
 export function formatRet(ret: number): string {
+  if (ret <= -512 && ret >= -516) {
+    // A restart code: the kernel restarts the call (or turns it into EINTR) on the way out.
+    const n = -ret
+    return `? ${ERRNO_NAMES[n] ?? `E${n}`} (${ERRNO_TEXT[n] ?? 'To be restarted'}; kernel-internal: the call is restarted or fails with EINTR)`
+  }
   if (ret < 0 && ret >= -4095) {
     const n = -ret
     return `-1 ${ERRNO_NAMES[n] ?? `E${n}`} (${ERRNO_TEXT[n] ?? 'Unknown error'})`

@@ -577,11 +577,11 @@ export const fdput_pos = kfunc('fdput_pos', function* (k: Kernel, f: StructFd): 
 function* fdputCommon(k: Kernel, f: StructFd, who: string): KGen<void> {
   if (!f.file) return // fdput of an empty value does nothing
   if (f.released) {
-    k.report('V3', 'violation', `${who} of ${f.kind}(${f.fd}) twice (${f.id})`, [f.file.id])
+    k.report('V3', 'violation', `${who} of ${f.kind}(${f.fd}) twice: the struct fd that ${f.kind}(${f.fd}) returned was already released`, [f.file.id])
     return
   }
   if ((f.kind === 'fdget_pos') !== (who === 'fdput_pos')) {
-    k.report('V3', 'violation', `${who} does not match ${f.kind} (${f.id})`, [f.file.id])
+    k.report('V3', 'violation', `${who} does not match ${f.kind}(${f.fd}), which took the struct fd it releases`, [f.file.id])
   }
   f.released = true
   k.live_fds.delete(f)

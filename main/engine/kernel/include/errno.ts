@@ -50,7 +50,7 @@ export const ERRNO_NAMES: Readonly<Record<number, string>> = {
   1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 6: 'ENXIO', 7: 'E2BIG', 8: 'ENOEXEC',
   9: 'EBADF', 10: 'ECHILD', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY',
   17: 'EEXIST', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL', 23: 'ENFILE', 24: 'EMFILE',
-  25: 'ENOTTY', 29: 'ESPIPE', 32: 'EPIPE', 34: 'ERANGE', 35: 'EDEADLK', 36: 'ENAMETOOLONG', 37: 'ENOLCK',
+  25: 'ENOTTY', 28: 'ENOSPC', 29: 'ESPIPE', 32: 'EPIPE', 34: 'ERANGE', 35: 'EDEADLK', 36: 'ENAMETOOLONG', 37: 'ENOLCK',
   38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP', 88: 'ENOTSOCK', 95: 'EOPNOTSUPP', 97: 'EAFNOSUPPORT',
   98: 'EADDRINUSE', 111: 'ECONNREFUSED', 115: 'EINPROGRESS',
   512: 'ERESTARTSYS', 513: 'ERESTARTNOINTR', 514: 'ERESTARTNOHAND', 516: 'ERESTART_RESTARTBLOCK',
@@ -64,6 +64,9 @@ export const ERRNO_TEXT: Readonly<Record<number, string>> = {
   20: 'Not a directory', 21: 'Is a directory', 22: 'Invalid argument', 23: 'Too many open files in system',
   24: 'Too many open files', 25: 'Inappropriate ioctl for device', 28: 'No space left on device', 29: 'Illegal seek', 32: 'Broken pipe',
   38: 'Function not implemented', 88: 'Socket operation on non-socket', 95: 'Operation not supported',
+  // Kernel-internal restart codes (never seen by user space), with strace's wording.
+  512: 'To be restarted if SA_RESTART is set', 513: 'To be restarted', 514: 'To be restarted if no handler',
+  516: 'Interrupted by signal',
 }
 
 export function errnoByName(name: string): number | undefined {

@@ -95,6 +95,10 @@ export class Interp {
   /** The first limit this run hit (the run stops there). */
   limitHit: LabCError | null = null
   lastPos: { file: string; pos: Pos } | null = null
+  /** The last lab C statement of each thread (by tid): where a finding's threads were. */
+  readonly posByTid = new Map<number, { file: string; pos: Pos }>()
+  /** The last user-code statement of each thread: the system call a kernel path came from. */
+  readonly userPosByTid = new Map<number, { file: string; pos: Pos }>()
   /** Engine callbacks made for lab functions (task work, RCU, delayed work), one per function. */
   readonly callbacks = new Map<FuncDef, unknown>()
   /** The scheduler's view, for sched_yield (set by the loader). */
@@ -176,6 +180,11 @@ export class Interp {
 
   private tick(env: Env, pos: Pos): void {
     this.lastPos = { file: env.file, pos }
+    const tid = this.k.current?.pid
+    if (tid !== undefined) {
+      this.posByTid.set(tid, this.lastPos)
+      if (env.th.u) this.userPosByTid.set(tid, this.lastPos)
+    }
     if (++this.statements > this.opts.maxStatements) {
       this.err(env, pos, `statement limit: ${this.opts.maxStatements} lab C statements executed (a loop that never ends?)`, 'budget')
     }
