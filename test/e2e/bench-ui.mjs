@@ -96,7 +96,7 @@ try {
 
   // A 5 MB lab: a shipped lab followed by prose until the file is 5 MB. Time to its title on
   // screen, and to the Instructions tab painted again after a visit to the Exercises tab.
-  const base = readFileSync(join(root, 'labs/01-close-path.lab.md'), 'utf8')
+  const base = readFileSync(join(root, 'labs/03-close-path.lab.md'), 'utf8')
   const para = 'The table reference moves to the caller; `filp_close` flushes and puts it. '.repeat(12)
   let big = base
   for (let i = 0; big.length < 5 * 1024 * 1024; i++) big += `\n\n## Appendix ${i}\n\n${para}\n\n- one\n- two \`fput\`\n`

@@ -60,7 +60,7 @@ describe('no lost work', () => {
 
   it('Run tests judges the text in the editor, not the starter (typed a moment ago, not yet checked)', async () => {
     await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
-    await page.locator('[data-lab="01-close-path.lab.md"]').click()
+    await page.locator('[data-lab="03-close-path.lab.md"]').click()
     await page.getByRole('heading', { name: 'The close(2) path, layer by layer' }).waitFor()
     await page.getByRole('tab', { name: /Exercises/ }).click()
     await card('my-close').getByRole('button', { name: /Open the starter/ }).click()
@@ -87,7 +87,7 @@ describe('no lost work', () => {
     await page.keyboard.type(' // last')
     await page.reload()
     await page.getByRole('heading', { name: 'The close(2) path, layer by layer' }).waitFor()
-    expect(new URL(page.url()).searchParams.get('lab')).toBe('01-close-path.lab.md')
+    expect(new URL(page.url()).searchParams.get('lab')).toBe('03-close-path.lab.md')
     await expect.poll(editorText).toContain(`${GOOD} // last`)
     await page.getByRole('tab', { name: /Exercises/ }).click()
     await expect.poll(() => card('my-close').locator('.results').innerText()).toMatch(/✓ closes-the-fd/)
@@ -110,7 +110,7 @@ describe('no lost work', () => {
 
 describe('the objects the lab is about stay on screen', () => {
   it('the pinned file of lab 2 is drawn with its holders after filp_close took it out of the table', async () => {
-    await openLab('02-binder-deferred-close.lab.md', "Binder's deferred close")
+    await openLab('07-binder-deferred-close.lab.md', "Binder's deferred close")
     await page.getByRole('button', { name: 'the count after step 3' }).click()
     await expect.poll(editorText).toContain('observe("after_filp_close"')
     // Step over the statements up to fput(f): filp_close has dropped the table's reference, the pin holds the file.
@@ -151,7 +151,7 @@ describe('the objects the lab is about stay on screen', () => {
   })
 
   it('stepping over close(fd) shows the emptied slot with the file it held, and the current line', async () => {
-    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await openLab('03-close-path.lab.md', 'The close(2) path, layer by layer')
     await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()
     await expect.poll(editorText).toContain('open("/dev/marker"')
     await clickStep(/^Step ▸/)
@@ -169,7 +169,7 @@ describe('the objects the lab is about stay on screen', () => {
 
 describe('the timeline', () => {
   it('dragging the thumb scrubs: the run lands where it was released; phases are named by the labels', async () => {
-    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await openLab('03-close-path.lab.md', 'The close(2) path, layer by layer')
     await page.getByRole('button', { name: 'the lowest free fd and next_fd' }).click()
     await page.getByRole('button', { name: /Run/ }).first().click()
     await expect.poll(termText, { timeout: 20000 }).toMatch(/run done at step \d+/)
@@ -247,7 +247,7 @@ describe('the terminal and the explorer', () => {
   })
 
   it('explorer results belong to their scenario', async () => {
-    await openLab('02-binder-deferred-close.lab.md', "Binder's deferred close")
+    await openLab('07-binder-deferred-close.lab.md', "Binder's deferred close")
     await page.getByRole('button', { name: 'close_fd inside the ioctl' }).click()
     await page.getByRole('button', { name: /Explore/ }).click()
     await page.locator('.explore .outcomes li').first().waitFor({ timeout: 60000 })
@@ -257,7 +257,7 @@ describe('the terminal and the explorer', () => {
   })
 
   it('after Cancel the panes follow the next steps', async () => {
-    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await openLab('03-close-path.lab.md', 'The close(2) path, layer by layer')
     await page.getByRole('button', { name: 'close(-1) and a double close' }).click()
     // Run at once: the run is of the text just typed (an endless loop), not of the scenario before it.
     await replaceEditorText('process app { int i = 0; while (1) { i = getpid(); } }')

@@ -48,11 +48,11 @@ function checkDetached(file: string, scenario: string, profile: '6.5' | '6.18'):
 
 describe('the objects a lab is about stay on screen', () => {
   it('lab 1 (6.5): the file being closed is drawn from pick_file to its last fput', () => {
-    const r = checkDetached('01-close-path.lab.md', 'where-release-runs-65', '6.5')
+    const r = checkDetached('03-close-path.lab.md', 'where-release-runs-65', '6.5')
     expect(r.detachedSeen).toBeGreaterThan(0)
   })
   it('lab 2 (6.18): the pinned file is drawn after filp_close drops the table reference', () => {
-    const r = checkDetached('02-binder-deferred-close.lab.md', 'pin-count', '6.18')
+    const r = checkDetached('07-binder-deferred-close.lab.md', 'pin-count', '6.18')
     expect(r.detachedSeen).toBeGreaterThan(0)
   })
 })
@@ -60,7 +60,7 @@ describe('the objects a lab is about stay on screen', () => {
 describe('a statement step reports everything it changed', () => {
   it('stepping over close(fd) shows the emptied slot and the count that fell, not only the last micro-step', () => {
     const s = createSession()
-    s.sessionLoad(lab('01-close-path.lab.md'))
+    s.sessionLoad(lab('03-close-path.lab.md'))
     s.sessionScenario('where-release-runs')
     s.sessionTerminal('trace off')
     let u = s.sessionStep('over', 1)
@@ -106,7 +106,7 @@ describe('the terminal', () => {
 describe('explorer results belong to their scenario', () => {
   it('switching scenario, editing or changing profile drops them; opening an old outcome is refused', () => {
     const s = createSession()
-    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionLoad(lab('07-binder-deferred-close.lab.md'))
     s.sessionScenario('naive')
     const e = s.sessionExplore({ bound: 1, maxRuns: 2000 })
     expect(e.explore!.outcomes.length).toBeGreaterThan(0)
@@ -122,7 +122,7 @@ describe('explorer results belong to their scenario', () => {
 describe('answers kept by the renderer', () => {
   it('restored texts reach the submission and the editor of their exercise', () => {
     const s = createSession({ now: () => new Date(0) })
-    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionLoad(lab('07-binder-deferred-close.lab.md'))
     const r = s.sessionRestore({ edits: [{ key: 'exercise:deferred-close', text: '/* mine */\n' }, { key: 'light', text: '1' }, { key: 'nope', text: 'x' }] })
     expect(r.error).toBeUndefined()
     const sub = JSON.parse(s.sessionSubmission('ada')!.text) as { answers: Record<string, string> }
@@ -134,7 +134,7 @@ describe('answers kept by the renderer', () => {
 describe('Perfetto export', () => {
   it('a run becomes Chrome trace events: named threads, nested slices, refcount counters', () => {
     const s = createSession()
-    s.sessionLoad(lab('01-close-path.lab.md'))
+    s.sessionLoad(lab('03-close-path.lab.md'))
     s.sessionScenario('where-release-runs')
     s.sessionRun()
     const f = s.sessionPerfetto()!
@@ -159,11 +159,12 @@ describe('names, not numbers', () => {
   it('clone and close_range flags, dup3 and pipe2 flags print symbolically; ioctl commands by name in the call path', async () => {
     const { straceArgs } = await import('../../main/engine/machine/format')
     expect(straceArgs('unshare', [0x400])).toBe('CLONE_FILES')
-    expect(straceArgs('unshare', [0x400 | 0x200 | 0x80000000])).toBe('CLONE_FS|CLONE_FILES|0x80000000')
+    expect(straceArgs('unshare', [0x400 | 0x200 | 0x80000000])).toBe('CLONE_FS|CLONE_FILES|CLONE_IO')
+    expect(straceArgs('clone', ['{flags=0x50f00}'])).toBe('flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM')
     expect(straceArgs('close_range', [3, 4294967295, 4])).toBe('3, 4294967295, CLOSE_RANGE_CLOEXEC')
     expect(straceArgs('dup3', [3, 7, 0o2000000])).toBe('3, 7, O_CLOEXEC')
     const s = createSession()
-    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionLoad(lab('07-binder-deferred-close.lab.md'))
     s.sessionScenario('naive')
     let u = s.sessionStep('micro', 1)
     for (let i = 0; i < 300 && !u.run!.stack.some((x) => x.startsWith('ioctl(')); i++) u = s.sessionStep('micro', 1)

@@ -4,7 +4,7 @@
  *
  *   title: File descriptors in the Linux kernel
  *   labs:
- *     - file: 01-close-path.lab.md
+ *     - file: 03-close-path.lab.md
  *     - file: 02-binder.lab.md
  *       title: Binder's deferred close      # optional: overrides the lab's own title in menus
  */

@@ -45,24 +45,6 @@ const IOCTL_NAMES: Record<number, string> = {
   0x4008620c: 'BINDER_FREE_FD', 0x4008620d: 'BINDER_CLOSE_NAIVE',
 }
 
-/** Flag words by name: CLONE_FILES|CLONE_FS, CLOSE_RANGE_CLOEXEC, O_CLOEXEC (unknown bits kept as hex). */
-function flagWords(v: number, names: readonly (readonly [number, string])[]): string {
-  if (!v) return '0'
-  const out: string[] = []
-  let rest = v
-  for (const [bit, name] of names) if ((rest & bit) === bit && bit) { out.push(name); rest &= ~bit }
-  if (rest) out.push(`0x${(rest >>> 0).toString(16)}`)
-  return out.join('|')
-}
-const CLONE_FLAGS: readonly (readonly [number, string])[] = [
-  [F.CLONE_VM, 'CLONE_VM'], [F.CLONE_FS, 'CLONE_FS'], [F.CLONE_FILES, 'CLONE_FILES'], [F.CLONE_SIGHAND, 'CLONE_SIGHAND'],
-  [F.CLONE_PIDFD, 'CLONE_PIDFD'], [F.CLONE_VFORK, 'CLONE_VFORK'], [F.CLONE_PARENT, 'CLONE_PARENT'], [F.CLONE_THREAD, 'CLONE_THREAD'],
-  [F.CLONE_NEWNS, 'CLONE_NEWNS'], [F.CLONE_SYSVSEM, 'CLONE_SYSVSEM'], [F.CLONE_SETTLS, 'CLONE_SETTLS'],
-  [F.CLONE_PARENT_SETTID, 'CLONE_PARENT_SETTID'], [F.CLONE_CHILD_CLEARTID, 'CLONE_CHILD_CLEARTID'], [F.CLONE_CHILD_SETTID, 'CLONE_CHILD_SETTID'],
-]
-const CLOSE_RANGE_FLAGS: readonly (readonly [number, string])[] = [[F.CLOSE_RANGE_UNSHARE, 'CLOSE_RANGE_UNSHARE'], [F.CLOSE_RANGE_CLOEXEC, 'CLOSE_RANGE_CLOEXEC']]
-const CLOEXEC_FLAGS: readonly (readonly [number, string])[] = [[F.O_CLOEXEC, 'O_CLOEXEC'], [F.O_NONBLOCK, 'O_NONBLOCK']]
-
 function arg(a: TraceArg): string {
   if (typeof a === 'string' && /^[a-z_]+#\d+(\.\d+)?(\.[a-z_]+)?$/.test(a)) return a
   if (typeof a === 'string') return a === 'program' || a === 'obj' || a.startsWith('buf[') || a.startsWith('int[') ? a : JSON.stringify(a)
@@ -81,19 +63,15 @@ export function straceArgs(name: string, args: readonly TraceArg[]): string {
       return [a[0], FCNTL_NAMES[cmd] ?? a[1], ...rest].join(', ')
     }
     case 'unshare': return formatCloneFlags(Number(args[0] ?? 0))
-    case 'clone': return ['flags=' + formatCloneFlags(Number(args[0] ?? 0)), ...a.slice(1)].join(', ')
-    case 'dup3': return [a[0], a[1], formatBits(Number(args[2] ?? 0), [[O_CLOEXEC, 'O_CLOEXEC']])].join(', ')
-    case 'close_range': return [a[0], a[1], formatBits(Number(args[2] ?? 0), [[CLOSE_RANGE_UNSHARE, 'CLOSE_RANGE_UNSHARE'], [CLOSE_RANGE_CLOEXEC, 'CLOSE_RANGE_CLOEXEC']])].join(', ')
-    case 'ioctl': return [a[0], IOCTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
-    case 'unshare': return flagWords(Number(args[0] ?? 0), CLONE_FLAGS)
     case 'clone': {
       // Lab C threads pass kernel_clone_args ("{flags=0x50f00}"); replayed logs pass the number.
       const f = typeof args[0] === 'number' ? args[0] : Number(/flags=(0x[0-9a-f]+|\d+)/.exec(String(args[0] ?? ''))?.[1] ?? NaN)
-      return Number.isNaN(f) ? a.join(', ') : [flagWords(f, CLONE_FLAGS), ...a.slice(1)].join(', ')
+      return Number.isNaN(f) ? a.join(', ') : ['flags=' + formatCloneFlags(f), ...a.slice(1)].join(', ')
     }
-    case 'close_range': return [a[0], a[1], flagWords(Number(args[2] ?? 0), CLOSE_RANGE_FLAGS)].join(', ')
-    case 'dup3': return [a[0], a[1], flagWords(Number(args[2] ?? 0), CLOEXEC_FLAGS)].join(', ')
-    case 'pipe2': return [a[0], flagWords(Number(args[1] ?? 0), CLOEXEC_FLAGS)].join(', ')
+    case 'dup3': return [a[0], a[1], formatBits(Number(args[2] ?? 0), [[O_CLOEXEC, 'O_CLOEXEC']])].join(', ')
+    case 'close_range': return [a[0], a[1], formatBits(Number(args[2] ?? 0), [[CLOSE_RANGE_UNSHARE, 'CLOSE_RANGE_UNSHARE'], [CLOSE_RANGE_CLOEXEC, 'CLOSE_RANGE_CLOEXEC']])].join(', ')
+    case 'ioctl': return [a[0], IOCTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
+    case 'pipe2': return [a[0], formatBits(Number(args[1] ?? 0), [[O_CLOEXEC, 'O_CLOEXEC'], [F.O_NONBLOCK, 'O_NONBLOCK']])].join(', ')
     default: return a.join(', ')
   }
 }
