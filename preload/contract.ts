@@ -120,6 +120,8 @@ export interface RunView {
    * in the current thread's system call so far.
    */
   readonly change: { readonly step: SpanChange; readonly syscall: SpanChange | null }
+  /** What the last execution of each editor line did (system call results, fd slots, refcounts). */
+  readonly inline: readonly { readonly line: number; readonly text: string }[]
   /** Where the current thread is when that is lab code the editor does not show (a lib of the lab). */
   readonly elsewhere: { readonly file: string; readonly line: number; readonly col: number; readonly text: string; readonly block: string } | null
 }

@@ -147,7 +147,7 @@ export class Session implements SessionCommands {
       : atEnd && tl.ended ? (tl.ended === 'schedule-mismatch' ? 'error' : tl.ended) : 'paused'
     return {
       cursor: tl.cursor, total: tl.total, status, snapshot: v.snapshot, location: v.location, stack: v.stack, next: v.next, events: v.events,
-      change: this.change(), elsewhere: this.elsewhere(),
+      change: this.change(), elsewhere: this.elsewhere(), inline: v.inline,
     }
   }
 

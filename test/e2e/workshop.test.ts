@@ -163,6 +163,9 @@ describe('the objects the lab is about stay on screen', () => {
     const row = page.locator('.fdtable tr[data-fd="3"]')
     expect(await row.getAttribute('class')).toBe('changed')
     expect(await row.locator('s.was').innerText()).toMatch(/file#\d+ \/dev\/marker/)
+    // Inline values on the lines run, and the current line's badge.
+    await expect.poll(() => page.locator('.area-editor .inline-value').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/open\(\) = 3/)]))
+    expect(await page.locator('.area-editor .inline-badge').innerText()).toMatch(/step \d+/)
     await page.screenshot({ path: join(SHOTS, 'step-over-close.png') })
   })
 })

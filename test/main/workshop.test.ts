@@ -72,6 +72,10 @@ describe('a statement step reports everything it changed', () => {
     expect(step.refs.length).toBeGreaterThan(0)
     // The last micro-step alone did not empty the slot: the span is what shows it.
     expect(u.run!.snapshot.changed.fds).not.toContain(`${step.slots[0]!.files}:3`)
+    // Inline values: what each line's last execution did, from the trace.
+    const inline = new Map(u.run!.inline.map((v) => [v.line, v.text]))
+    expect(inline.get(2)).toMatch(/open\(\) = 3/)
+    expect(inline.get(3)).toMatch(/fd 3: file#\d+→∅.*close\(\) = 0/)
   })
   it('"this syscall" spans the current system call while micro-stepping inside it', () => {
     const s = createSession()

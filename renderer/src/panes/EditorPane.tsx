@@ -62,6 +62,40 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
     })))
   }, [diagnostics, mounted])
 
+  // Inline values of the lines executed, and a badge on the current line with what the step
+  // changed: content widgets after the end of each line (plain text nodes, never HTML).
+  const widgets = useRef<{ getId(): string; getDomNode(): HTMLElement; getPosition(): { position: { lineNumber: number; column: number }; preference: number[] } }[]>([])
+  const inline = run?.inline
+  const change = run?.change.step
+  const cur = run?.location?.line ?? null
+  useEffect(() => {
+    const ed = editorRef.current
+    const model = ed?.getModel()
+    if (!ed || !model) return
+    for (const w of widgets.current) ed.removeContentWidget(w)
+    widgets.current = []
+    if (!run) return
+    const lines = model.getLineCount()
+    const badge = change ? [
+      ...change.refs.filter((r) => r.from !== r.to).map((r) => `${r.file} ${r.from}→${r.to}`),
+      ...change.slots.map((x) => `fd ${x.fd} ${x.from ?? '∅'}→${x.to ?? '∅'}`),
+    ].slice(0, 2) : []
+    const items = (inline ?? []).filter((v) => v.line >= 1 && v.line <= lines && v.line !== cur).map((v) => ({ line: v.line, text: v.text, cls: 'inline-value' }))
+    if (cur !== null && cur >= 1 && cur <= lines) items.push({ line: cur, text: `step ${run.cursor}${badge.length ? ` · ${badge.join(' · ')}` : ''}`, cls: 'inline-badge' })
+    for (const [i, it] of items.entries()) {
+      const node = document.createElement('span')
+      node.className = it.cls
+      node.textContent = it.text
+      const w = {
+        getId: () => `fdlab.inline.${i}`,
+        getDomNode: () => node,
+        getPosition: () => ({ position: { lineNumber: it.line, column: model.getLineMaxColumn(it.line) }, preference: [monaco.editor.ContentWidgetPositionPreference.EXACT] }),
+      }
+      ed.addContentWidget(w)
+      widgets.current.push(w)
+    }
+  }, [inline, change, cur, run?.cursor, mounted])
+
   const line = run?.location?.line ?? null
   useEffect(() => {
     const ed = editorRef.current
