@@ -120,6 +120,13 @@ export interface RunView {
    * in the current thread's system call so far.
    */
   readonly change: { readonly step: SpanChange; readonly syscall: SpanChange | null }
+  /**
+   * The kernel path of the current system call so far (function_graph lines with their step),
+   * the lines of the step just taken marked; nesting kept across steps. Capped (the latest lines).
+   */
+  readonly trace: readonly { readonly step: number; readonly text: string; readonly current: boolean }[]
+  /** What the lab's programs printed so far (printf), the latest part. */
+  readonly stdout: string
   /** What the last execution of each editor line did (system call results, fd slots, refcounts). */
   readonly inline: readonly { readonly line: number; readonly text: string }[]
   /** Where the current thread is when that is lab code the editor does not show (a lib of the lab). */

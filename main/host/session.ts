@@ -15,7 +15,8 @@ import type { TraceEvent } from '../engine/sim/trace'
 import type { Interp } from '../engine/lab/labc/rt/interp'
 import { judgeExercise } from '../engine/lab/labRun'
 import { explore, encodeSchedule } from '../engine/machine/explorer'
-import { changesBetween, syscallStart } from '../engine/machine/changes'
+import { changesBetween, firstAfter, syscallStart } from '../engine/machine/changes'
+import { formatFunctionGraph } from '../engine/machine/format'
 import { perfettoTrace } from '../engine/machine/perfetto'
 import { Timeline } from './timeline'
 import { ReplayTimeline } from './replayTimeline'
@@ -147,7 +148,7 @@ export class Session implements SessionCommands {
       : atEnd && tl.ended ? (tl.ended === 'schedule-mismatch' ? 'error' : tl.ended) : 'paused'
     return {
       cursor: tl.cursor, total: tl.total, status, snapshot: v.snapshot, location: v.location, stack: v.stack, next: v.next, events: v.events,
-      change: this.change(), elsewhere: this.elsewhere(), inline: v.inline,
+      change: this.change(), elsewhere: this.elsewhere(), inline: v.inline, trace: this.traceLines(), stdout: (this.rt?.output ?? '').slice(-20_000),
     }
   }
 
@@ -167,6 +168,28 @@ export class Session implements SessionCommands {
     const start = tid === undefined ? null : syscallStart(evs, tid, cur)
     const syscall = start === null ? null : changesBetween(evs, Math.max(0, start - 1), cur)
     return { step, syscall }
+  }
+
+  /** The Trace tab: function_graph lines of the current syscall (or of the step), the step's own lines marked. */
+  private traceLines(): RunView['trace'] {
+    const tl = this.tl!
+    if (tl instanceof ReplayTimeline) return []
+    const cur = tl.cursor
+    const evs = tl.m.stepNo >= cur ? tl.m.k.trace.events : tl.eventsUpTo(cur)
+    const tid = tl.m.schedule[cur - 1]
+    const spanFrom = Math.min(this.spanFrom, Math.max(0, cur - 1))
+    const start = tid === undefined ? null : syscallStart(evs, tid, cur)
+    const from = start === null ? spanFrom : Math.min(spanFrom, Math.max(0, start - 1))
+    const end = firstAfter(evs, cur)
+    let i = firstAfter(evs, from, end)
+    i = Math.max(i, end - 3000)
+    const lines = formatFunctionGraph(evs.slice(i, end), { state: true })
+    const out = lines.slice(-300).map((text) => {
+      const plain = text.replace(/\x1b\[[0-9;]*m/g, '')
+      const step = Number(/^\s*(\d+)\)/.exec(plain)?.[1] ?? 0)
+      return { step, text: plain, current: step > spanFrom }
+    })
+    return out
   }
 
   /** Lab code the editor does not show, when the current thread is in it (a lib of the lab). */

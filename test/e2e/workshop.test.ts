@@ -167,6 +167,15 @@ describe('the objects the lab is about stay on screen', () => {
     await expect.poll(() => page.locator('.area-editor .inline-value').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/open\(\) = 3/)]))
     expect(await page.locator('.area-editor .inline-badge').innerText()).toMatch(/step \d+/)
     await page.screenshot({ path: join(SHOTS, 'step-over-close.png') })
+    // The bottom panel: the kernel path of the step in the Trace tab, the step's lines marked.
+    await page.getByRole('tab', { name: 'Trace' }).click()
+    await expect.poll(() => page.locator('.trace-lines li.current').count()).toBeGreaterThan(3)
+    expect(await page.locator('.trace-lines').innerText()).toMatch(/filp_close|fput/)
+    await page.screenshot({ path: join(SHOTS, 'trace-tab.png') })
+    await page.getByRole('tab', { name: /Problems/ }).click()
+    await expect.poll(() => page.locator('#panel-problems').innerText()).toMatch(/no problems/)
+    await page.getByRole('tab', { name: 'Terminal' }).click()
+    await page.locator('.term-host .xterm').waitFor()
   })
 })
 

@@ -10,7 +10,7 @@ import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
 import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
-import { actions, setEditorReader } from '../state/actions'
+import { actions, setEditorReader, setRevealer } from '../state/actions'
 import { focusables } from '../shortcuts'
 
 /** Focus the next (or previous) focusable element outside @host, in document order. */
@@ -158,7 +158,14 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
               }
               escaped = false
             })
-            if (!presenter) setEditorReader(() => ed.getValue())
+            if (!presenter) {
+              setEditorReader(() => ed.getValue())
+              setRevealer((line, col) => {
+                ed.revealLineInCenter(line)
+                ed.setPosition({ lineNumber: line, column: col })
+                ed.focus()
+              })
+            }
             setMounted((n) => n + 1)
           }}
           onChange={(value) => {

@@ -41,6 +41,14 @@ let readEditor: (() => string) | null = null
 export function setEditorReader(r: (() => string) | null): void {
   readEditor = r
 }
+/** Show a line of the editor (Problems links); set by the editor pane. */
+let revealer: ((line: number, col: number) => void) | null = null
+export function setRevealer(r: ((line: number, col: number) => void) | null): void {
+  revealer = r
+}
+export function revealLine(line: number, col: number): void {
+  revealer?.(line, col)
+}
 /** An edit typed but not yet sent to the session (debounced), and its timer. */
 let pendingEdit: string | null = null
 let editTimer: ReturnType<typeof setTimeout> | null = null
