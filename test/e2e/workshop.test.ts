@@ -176,6 +176,14 @@ describe('the objects the lab is about stay on screen', () => {
     await expect.poll(() => page.locator('#panel-problems').innerText()).toMatch(/no problems/)
     await page.getByRole('tab', { name: 'Terminal' }).click()
     await page.locator('.term-host .xterm').waitFor()
+    // The run so far as a Perfetto trace.
+    const dl = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export trace' }).click()
+    const d = await dl
+    expect(d.suggestedFilename()).toMatch(/close-path-where-release-runs\.perfetto\.json$/)
+    const trace = JSON.parse(readFileSync(await d.path(), 'utf8')) as { traceEvents: { ph: string; name: string }[] }
+    expect(trace.traceEvents.some((e) => e.ph === 'B' && e.name === 'sys_close')).toBe(true)
+    expect(trace.traceEvents.some((e) => e.ph === 'C')).toBe(true)
   })
 })
 

@@ -174,3 +174,20 @@ describe('names, not numbers', () => {
     expect(u.run!.stack.find((x) => x.startsWith('ioctl('))).toMatch(/^ioctl\(3, BINDER_CLOSE_NAIVE, 3\)$/)
   })
 })
+
+describe('fdlab run --perfetto FILE', () => {
+  it('writes every run of the scenario (each kernel profile) as one Chrome trace', async () => {
+    const { runCommand } = await import('../../main/cli/lab')
+    const { mkdtempSync, readFileSync: read } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const file = join(mkdtempSync(join(tmpdir(), 'fdlab-perfetto-')), 'run.json')
+    const out: string[] = []
+    const code = runCommand([join(ROOT, 'labs/02-binder-deferred-close.lab.md'), '--scenario', 'naive', '--perfetto', file], { out: (x) => out.push(x), err: (x) => out.push(x) })
+    expect(code).toBe(0)
+    expect(out.at(-1)).toMatch(/perfetto: 2 run\(s\) written/)
+    const t = JSON.parse(read(file, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { name?: string } }[] }
+    const names = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args?.name)
+    expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/\[6\.5\] app \(pid 100\)/), expect.stringMatching(/\[6\.18\] app \(pid 100\)/)]))
+    expect(t.traceEvents.some((e) => e.ph === 'B' && e.name === 'sys_ioctl')).toBe(true)
+  })
+})

@@ -239,6 +239,20 @@ export const actions = {
       fail('export submission', e)
     }
   },
+  /** The run so far as a Chrome/Perfetto trace file (opens in ui.perfetto.dev or chrome://tracing). */
+  async exportPerfetto(): Promise<void> {
+    try {
+      const f = await fdlab().sessionPerfetto()
+      if (!f) {
+        store.ui({ status: 'nothing to export: run or step first' })
+        return
+      }
+      const r = await fdlab().saveFile({ suggestedName: f.name, text: f.text })
+      if (r.saved) store.ui({ status: `trace saved as ${r.name ?? f.name}` })
+    } catch (e) {
+      fail('export trace', e)
+    }
+  },
   async setTheme(theme: Theme): Promise<void> {
     store.ui({ settings: await fdlab().setSettings({ theme }) })
   },
