@@ -164,6 +164,18 @@ export interface Completion { readonly start: number; readonly candidates: reado
 export interface ViewRequest { from: number; to: number }
 export interface ExploreRequest { bound: number; maxRuns: number }
 export interface AnswerRequest { exercise: string; answer: string }
+/** Run the scenario in the editor under another kernel profile, or without its variants, for comparison. */
+export interface CompareRequest { profile: ProfileName; variants: 'same' | 'none' }
+export interface CompareView {
+  readonly profile: ProfileName
+  readonly variants: 'same' | 'none'
+  readonly scenario: string | null
+  readonly status: RunView['status']
+  readonly steps: number
+  readonly violations: readonly { readonly rule: string; readonly step: number; readonly message: string; readonly severity: 'violation' | 'note' }[]
+  readonly error: string | null
+}
+
 /** Texts kept by the renderer (autosaved drafts, predictions) given back to a fresh session. */
 export interface RestoreRequest { edits: { key: string; text: string }[] }
 
@@ -217,6 +229,8 @@ export interface SessionCommands {
   sessionRestore(req: RestoreRequest): SessionUpdate
   /** The run so far as a Chrome/Perfetto trace (JSON trace events). */
   sessionPerfetto(): FileText | null
+  /** The scenario run to its end under another profile or without its variants (the current run is kept). */
+  sessionCompare(req: CompareRequest): CompareView
   /** Completion and hover data for the editor (the lab C API of the current profile). */
   sessionLanguage(): LanguageInfo
 }
@@ -294,6 +308,7 @@ export const CONTRACT = {
   sessionLabFile: { channel: 'session:lab-file', args: [] },
   sessionRestore: { channel: 'session:restore', args: [obj({ edits: arrayOf(obj({ key: str(200), text: str(MAX_TEXT) }), 500) })] },
   sessionPerfetto: { channel: 'session:perfetto', args: [] },
+  sessionCompare: { channel: 'session:compare', args: [obj({ profile, variants: oneOf('same', 'none') })] },
   sessionLanguage: { channel: 'session:language', args: [] },
   sessionCancel: { channel: 'session:cancel', args: [] },
 } as const satisfies Contract

@@ -5,7 +5,7 @@
  * from the engine (snapshots, trace events, formatters, the lab parser and lab C front end).
  */
 import type {
-  AnswerRequest, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, LabView, LanguageInfo, Progress, ProfileName, RestoreRequest, RunView, SessionCommands,
+  AnswerRequest, CompareRequest, CompareView, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, LabView, LanguageInfo, Progress, ProfileName, RestoreRequest, RunView, SessionCommands,
   SessionUpdate, StepKind, TimelineMark, ViewRequest,
 } from '../../preload/contract'
 import { parseLab, type Lab } from '../engine/lab/labFile'
@@ -477,6 +477,24 @@ export class Session implements SessionCommands {
     const name = `${(this.lab?.meta.id ?? this.file?.name ?? 'run').replace(/[^\w.-]+/g, '_')}-${(this.scenario ?? 'log').replace(/[^\w.-]+/g, '_')}.perfetto.json`
     const trace = perfettoTrace(events.filter((e) => e.step <= tl.cursor), threads, { kernel: this.profile, scenario: this.scenario ?? '', steps: String(tl.cursor) })
     return { name, text: JSON.stringify(trace) }
+  }
+
+  sessionCompare(req: CompareRequest): CompareView {
+    const base = { profile: req.profile, variants: req.variants, scenario: this.scenario, steps: 0, violations: [] }
+    if (this.kind !== 'lab' || !this.lab || !this.scenario) return { ...base, status: 'error', error: 'open a lab scenario to compare' }
+    const c = compile(this.lab, this.scenario, this.source(), this.editorFile(), req.profile)
+    if (!c.program || !c.runs) {
+      const errs = [...c.editor.filter((d) => d.severity === 'error'), ...c.elsewhere]
+      return { ...base, status: 'error', error: errs.length ? `does not compile under ${req.profile}: ${errs[0]!.message}` : 'nothing to run' }
+    }
+    const compiled = req.variants === 'none' ? { ...c, variants: {} } : c
+    const tl = new Timeline({ profile: req.profile, variants: compiled.variants, create: createFor(compiled, req.profile), isStopError: isLabStopError, budget: 1_000_000 })
+    const status = tl.run()
+    const snap = tl.view().snapshot
+    return {
+      ...base, status: status === 'paused' ? 'paused' : status === 'schedule-mismatch' ? 'error' : status, steps: tl.total, error: tl.error,
+      violations: snap.violations.map((v) => ({ rule: v.rule, step: v.step, message: v.message, severity: v.severity })),
+    }
   }
 
   sessionLabFile(): FileText | null {

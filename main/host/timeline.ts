@@ -27,6 +27,8 @@ export interface Loaded {
   readonly probe?: PosProbe
   /** The file name of the editor's source: positions in it are highlighted. */
   readonly editorFile?: string
+  /** The statements reached since the last call, each with the trace length when it was reached. */
+  readonly takeMarks?: () => { at: number; file: string; line: number }[]
 }
 
 export type EndStatus = RunStatus | 'error'
@@ -80,17 +82,26 @@ class InlineTracker {
    * Attribute new events. A micro-step that returned to user code and reached its next statement
    * did its work for the line the thread was at (@before), not the new one (@old is then true).
    */
-  consume(events: readonly TraceEvent[], lab: ReadonlyMap<number, { file: string; line: number; step: number }>, editor: string | undefined,
-    tid = -1, old = false): void {
+  consume(events: readonly TraceEvent[], editor: string | undefined, tid: number, step: number,
+    marks: readonly { at: number; file: string; line: number }[]): void {
     if (!editor) { this.seen = events.length; return }
-    // The last editor line of each thread: work done in a lib's code belongs to the editor line that called it.
-    const before = this.editorPos.get(tid)
-    const now = lab.get(tid)
-    if (now && now.file === editor) this.editorPos.set(tid, now)
+    // The last editor line of each thread: work done in a lib's code belongs to the editor line
+    // that called it. The stepping thread's line changes at each statement mark, in trace order.
+    let mi = 0
+    const advance = (upto: number) => {
+      for (; mi < marks.length && marks[mi]!.at <= upto; mi++) {
+        const mk = marks[mi]!
+        if (mk.file !== editor) continue
+        const cur = this.editorPos.get(tid)
+        // A new execution of a line starts when the thread arrives at it from another line.
+        if (!cur || cur.line !== mk.line) this.editorPos.set(tid, { line: mk.line, step: step * 100_000 + mi })
+      }
+    }
     for (; this.seen < events.length; this.seen++) {
+      advance(this.seen)
       const e = events[this.seen]!
       if (e.e !== 'ref' && e.e !== 'fd' && e.e !== 'sys_exit') continue
-      const pos = old && e.tid === tid ? before : this.editorPos.get(e.tid)
+      const pos = this.editorPos.get(e.tid)
       if (!pos) continue
       let cur = this.lines.get(pos.line)
       if (!cur || cur.exec !== pos.step) {
@@ -102,6 +113,15 @@ class InlineTracker {
         cur.refs.set(e.file, [r ? r[0] : e.from, e.to])
       } else if (e.e === 'fd') cur.parts.push(`fd ${e.fd}: ${e.from ?? '∅'}→${e.to ?? '∅'}`)
       else cur.parts.push(`${e.name}() = ${e.ret < 0 && e.ret >= -4095 ? `-${ERRNO_NAMES[-e.ret] ?? -e.ret}` : e.ret}`)
+    }
+  }
+
+  /** Marks after the last event (statements reached at the end of the step). */
+  finish(n: number, marks: readonly { at: number; file: string; line: number }[], editor: string, tid: number, step: number): void {
+    for (const [i, mk] of marks.entries()) {
+      if (mk.at < n || mk.file !== editor) continue
+      const cur = this.editorPos.get(tid)
+      if (!cur || cur.line !== mk.line) this.editorPos.set(tid, { line: mk.line, step: step * 100_000 + i })
     }
   }
 
@@ -209,7 +229,6 @@ export class Timeline {
   /** One micro-step of @tid, with the lab C position probe and stop errors handled. */
   private doStep(tid: number): void {
     const m = this.m
-    const before = this.tracker.lab.get(tid)?.step
     try {
       m.step(tid)
     } catch (e) {
@@ -222,9 +241,9 @@ export class Timeline {
     const p = this.loaded.probe?.()
     if (p) this.tracker.at(m.stepNo, tid, p)
     if (this.loaded.editorFile) {
-      const th = m.thread(tid)
-      const backInUser = !!p && before !== undefined && !!th && !th.task.in_kernel
-      this.inlineVals.consume(m.k.trace.events, this.tracker.lab, this.loaded.editorFile, tid, backInUser)
+      const marks = this.loaded.takeMarks?.() ?? []
+      this.inlineVals.consume(m.k.trace.events, this.loaded.editorFile, tid, m.stepNo, marks)
+      this.inlineVals.finish(m.k.trace.events.length, marks, this.loaded.editorFile, tid, m.stepNo)
     }
   }
 

@@ -124,6 +124,8 @@ describe('the objects the lab is about stay on screen', () => {
     expect(await pinned.locator('.seg.dropped').count()).toBe(1)
     expect(await pinned.innerText()).toMatch(/2→1 this step/)
     await page.screenshot({ path: join(SHOTS, 'detached-file.png') })
+    // The README's picture: a shipped lab, mid-step.
+    await page.screenshot({ path: join(SHOTS, 'hero.png') })
   })
 
   it('presenter mode: every pane the lab needs, large captioned segments, micro-steps and step into; Esc from the terminal leaves', async () => {
@@ -274,6 +276,17 @@ describe('the terminal and the explorer', () => {
     await page.getByRole('button', { name: /Binder's deferred close: clean/ }).click()
     await expect.poll(editorText).toContain('BINDER_FREE_FD')
     await expect.poll(() => page.locator('.explore .outcomes li').count()).toBe(0)
+  })
+
+  it('compare: the naive close under the other kernel, the run on screen kept', async () => {
+    await openLab('02-binder-deferred-close.lab.md', "Binder's deferred close")
+    await page.getByRole('button', { name: 'close_fd inside the ioctl' }).click()
+    await clickStep(/^Step ▸/)
+    const at = await cursor()
+    await page.getByLabel('compare with').selectOption({ label: 'with kernel 6.18' })
+    await expect.poll(() => page.locator('[data-testid="compare-result"]').innerText(), { timeout: 30000 }).toMatch(/6\.18 · 1 violation\(s\) \(V2 at \d+\)/)
+    expect(await cursor()).toBe(at)
+    await page.screenshot({ path: join(SHOTS, 'compare.png') })
   })
 
   it('after Cancel the panes follow the next steps', async () => {

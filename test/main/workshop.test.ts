@@ -191,3 +191,33 @@ describe('fdlab run --perfetto FILE', () => {
     expect(t.traceEvents.some((e) => e.ph === 'B' && e.name === 'sys_ioctl')).toBe(true)
   })
 })
+
+describe('compare', () => {
+  it('runs the scenario under the other kernel profile and keeps the current run', () => {
+    const s = createSession()
+    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionScenario('naive')
+    const before = s.sessionStep('over', 2).run!
+    const c = s.sessionCompare({ profile: '6.18', variants: 'same' })
+    expect(c.error).toBeNull()
+    expect(c.steps).toBeGreaterThan(20)
+    expect(c.violations.map((v) => v.rule)).toContain('V2')
+    // The run on screen is where it was.
+    expect(s.sessionStep('micro', 1).run!.cursor).toBe(before.cursor + 1)
+    expect(s.sessionCompare({ profile: '6.5', variants: 'none' }).violations.map((v) => v.rule)).toContain('V2')
+  })
+})
+
+describe('inline values in kernel-mode lab code', () => {
+  it('each driver line shows what it did: the detach, the pin, the put', () => {
+    const s = createSession()
+    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionScenario('pin-count')
+    const r = s.sessionRun()
+    const inline = new Map(r.run!.inline.map((v) => [v.line, v.text]))
+    expect(inline.get(7)).toMatch(/^fd 4: file#\d+→∅/)
+    expect(inline.get(10)).toMatch(/^file#\d+ 1→2$/)
+    expect(inline.get(11)).toMatch(/file#\d+ 2→1/)
+    expect(inline.get(13)).toMatch(/file#\d+ 1→0/)
+  })
+})

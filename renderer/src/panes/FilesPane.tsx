@@ -45,8 +45,10 @@ export function holderFate(h: HolderView): string {
 export const counted = (h: HolderView) => !(h.kind === 'fdget' && h.light)
 
 export function FilesPane({ snap, events, change, large = false }: { snap: Snapshot; events: readonly TraceEvent[]; change?: RunView['change'] | null; large?: boolean }) {
-  const live = snap.files.filter((f) => f.mem !== 'free')
   const stepFiles = new Set(change?.step.changed.files ?? snap.changed.files)
+  // The files the step is about first: changed in it, then those in no table, then the rest.
+  const rank = (f: FileView) => (stepFiles.has(f.id) ? 0 : f.mem !== 'live' || !f.holders.some((h) => h.kind === 'fd') ? 1 : 2)
+  const live = snap.files.filter((f) => f.mem !== 'free').map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f)
   const refsOf = (id: string): { from: number; to: number } | null => {
     const r = change?.step.refs.find((x) => x.file === id)
     if (r) return r

@@ -239,6 +239,18 @@ export const actions = {
       fail('export submission', e)
     }
   },
+  async compare(profile: ProfileName, variants: 'same' | 'none'): Promise<void> {
+    await actions.flushEdit()
+    store.ui({ busy: 'compare', progress: null })
+    try {
+      const c = await fdlab().sessionCompare({ profile, variants })
+      store.ui({ compare: c, status: c.error ? `compare: ${c.error}` : `compared with ${profile}${variants === 'none' ? ' without variants' : ''}` })
+    } catch (e) {
+      fail('compare', e)
+    } finally {
+      store.ui({ busy: null })
+    }
+  },
   /** The run so far as a Chrome/Perfetto trace file (opens in ui.perfetto.dev or chrome://tracing). */
   async exportPerfetto(): Promise<void> {
     try {
