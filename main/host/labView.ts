@@ -27,6 +27,11 @@ export function labMarkdown(lab: Lab): string {
     const m = ROLE_FENCE.exec(l)
     if (m) {
       fence = m[1]!
+      // An exercise's card and a scenario's "open" button are drawn where their blocks were.
+      const ex = /\bexercise=([\w.-]+)/.exec(l)
+      const sc = /\bscenario=([\w.-]+)/.exec(l)
+      if (m[2] === 'exercise' && ex) out.push('```fdlab-exercise', ex[1]!, '```')
+      else if (m[2] === 'scenario' && sc) out.push('```fdlab-scenario', sc[1]!, '```')
       continue
     }
     out.push(l)

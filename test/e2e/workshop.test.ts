@@ -114,7 +114,13 @@ describe('the objects the lab is about stay on screen', () => {
     await page.getByRole('button', { name: 'the count after step 3' }).click()
     await expect.poll(editorText).toContain('observe("after_filp_close"')
     // Step over the statements up to fput(f): filp_close has dropped the table's reference, the pin holds the file.
-    for (let i = 0; i < 20 && !/^\s*fput\(f\)/.test(await currentLineText()); i++) await clickStep(/^Step ▸/)
+    const marked = new Set<string>()
+    for (let i = 0; i < 20 && !/^\s*fput\(f\)/.test(await currentLineText()); i++) {
+      await clickStep(/^Step ▸/)
+      // The lab's numbered steps follow the execution.
+      for (const t of await page.locator('.lab-text li.step-active').allInnerTexts()) marked.add(t.split('(')[0]!.trim())
+    }
+    expect([...marked]).toEqual(expect.arrayContaining(['get_file', 'filp_close']))
     expect(await currentLineText()).toMatch(/^\s*fput\(f\);/)
     const pinned = page.locator('.files article.file', { hasText: '/tmp/pinned' })
     await expect.poll(() => pinned.count()).toBe(1)
