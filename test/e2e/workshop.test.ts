@@ -130,6 +130,10 @@ describe('the objects the lab is about stay on screen', () => {
     expect(await pinned.locator('.seg.dropped').count()).toBe(1)
     expect(await pinned.innerText()).toMatch(/2→1 this step/)
     await page.screenshot({ path: join(SHOTS, 'detached-file.png') })
+    // The task-work card is in view without scrolling (1600x1000).
+    const pane = (await page.locator('.area-state .pane-body').boundingBox())!
+    const tw = (await page.locator('.area-state .taskwork').boundingBox())!
+    expect(tw.y + tw.height).toBeLessThanOrEqual(pane.y + pane.height)
     // The README's picture: a shipped lab, mid-step.
     await page.screenshot({ path: join(SHOTS, 'hero.png') })
   })
