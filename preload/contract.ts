@@ -82,6 +82,8 @@ export interface ExerciseView {
   /** The names of the public tests (hidden ones run only when graded). */
   readonly tests: readonly string[]
   readonly hiddenTests: number
+  /** The libs the answer runs with (starter's and public test's `uses=`). */
+  readonly uses?: readonly string[]
   readonly results: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[] | null
   /** What the last answer's wrong choice or failing test suggests (labs that name misconceptions). */
   readonly misconceptions?: readonly { readonly id: string; readonly explain: string }[]
@@ -94,8 +96,10 @@ export interface LabView {
   readonly profiles: readonly string[]
   /** The lab's Markdown (rendered sanitized by the renderer). */
   readonly markdown: string
-  readonly scenarios: readonly { readonly name: string; readonly title: string }[]
+  readonly scenarios: readonly { readonly name: string; readonly title: string; readonly uses?: readonly string[] }[]
   readonly exercises: readonly ExerciseView[]
+  /** The lab's lib blocks (code the scenarios use): shown read-only in editor tabs. `line`: lab-file line of the code's first line. */
+  readonly libs?: readonly { readonly name: string; readonly code: string; readonly line: number }[]
   /** Presenter slides, when the lab's engine gives them (`<!-- slide scenario=NAME goto=LABEL -->`). */
   readonly slides?: readonly SlideView[]
 }

@@ -61,9 +61,11 @@ export function labView(lab: Lab): LabView {
     version: lab.meta.version,
     profiles: lab.meta.kernels,
     markdown: labMarkdown(lab),
-    scenarios: lab.scenarios.map((s) => ({ name: s.name, title: s.title || s.name })),
+    scenarios: lab.scenarios.map((s) => ({ name: s.name, title: s.title || s.name, uses: [...s.uses] })),
+    libs: [...lab.libs.values()].map((b) => ({ name: b.name, code: b.code, line: b.fenceLine + 1 })),
     exercises: lab.exercises.map((e): ExerciseView => ({
       id: e.id, kind: e.kind, points: e.points, title: e.title, prompt: e.prompt, hasStarter: !!e.starter, results: null,
+      uses: [...new Set([...(e.starter?.uses ?? []), ...(e.tests.find((t) => !t.hidden)?.uses ?? [])])],
       choices: [...e.choices], tests: e.tests.filter((t) => !t.hidden).map((t) => t.testName), hiddenTests: e.tests.filter((t) => t.hidden).length,
     })),
   }
