@@ -182,7 +182,7 @@ export class Session implements SessionCommands {
     const from = start === null ? spanFrom : Math.min(spanFrom, Math.max(0, start - 1))
     const end = firstAfter(evs, cur)
     let i = firstAfter(evs, from, end)
-    i = Math.max(i, end - 3000)
+    i = Math.max(i, end - 800)
     const lines = formatFunctionGraph(evs.slice(i, end), { state: true })
     const out = lines.slice(-300).map((text) => {
       const plain = text.replace(/\x1b\[[0-9;]*m/g, '')
