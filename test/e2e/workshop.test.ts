@@ -138,23 +138,6 @@ describe('the objects the lab is about stay on screen', () => {
     await page.screenshot({ path: join(SHOTS, 'hero.png') })
   })
 
-  it('micro-stepping into a lib of the lab points at its code and opens it read-only in a tab', async () => {
-    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
-    await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()
-    await expect.poll(editorText).toContain('open("/dev/marker"')
-    await clickStep(/^Step ▸/)
-    await clickStep(/^Step ▸/)
-    const banner = page.locator('[data-testid="elsewhere"]')
-    for (let i = 0; i < 60 && (await banner.count()) === 0; i++) await clickStep(/^µ$/)
-    expect(await banner.innerText()).toMatch(/lab code this editor does not show \(lib marker\)/)
-    await banner.getByRole('button', { name: 'show it' }).click()
-    await expect.poll(() => page.locator('.lib-view .current-step-line').count()).toBe(1)
-    expect(await page.getByRole('tab', { name: /marker\.c/ }).getAttribute('aria-selected')).toBe('true')
-    await page.screenshot({ path: join(SHOTS, 'lib-tab.png') })
-    await page.getByRole('tab', { name: /where-release-runs\.c/ }).click()
-    await expect.poll(editorText).toContain('open("/dev/marker"')
-  })
-
   it('presenter mode: every pane the lab needs, large captioned segments, micro-steps and step into; Esc from the terminal leaves', async () => {
     await page.getByRole('button', { name: /Present/ }).click()
     const p = page.locator('[data-testid="presenter"]')
@@ -177,6 +160,23 @@ describe('the objects the lab is about stay on screen', () => {
     await p.waitFor()
     await p.getByRole('button', { name: 'leave presenter mode' }).click()
     await p.waitFor({ state: 'detached' })
+  })
+
+  it('micro-stepping into a lib of the lab points at its code and opens it read-only in a tab', async () => {
+    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()
+    await expect.poll(editorText).toContain('open("/dev/marker"')
+    await clickStep(/^Step ▸/)
+    await clickStep(/^Step ▸/)
+    const banner = page.locator('[data-testid="elsewhere"]')
+    for (let i = 0; i < 60 && (await banner.count()) === 0; i++) await clickStep(/^µ$/)
+    expect(await banner.innerText()).toMatch(/lab code this editor does not show \(lib marker\)/)
+    await banner.getByRole('button', { name: 'show it' }).click()
+    await expect.poll(() => page.locator('.lib-view .current-step-line').count()).toBe(1)
+    expect(await page.getByRole('tab', { name: /marker\.c/ }).getAttribute('aria-selected')).toBe('true')
+    await page.screenshot({ path: join(SHOTS, 'lib-tab.png') })
+    await page.getByRole('tab', { name: /where-release-runs\.c/ }).click()
+    await expect.poll(editorText).toContain('open("/dev/marker"')
   })
 
   it('stepping over close(fd) shows the emptied slot with the file it held, and the current line', async () => {
