@@ -82,6 +82,8 @@ export interface ExerciseView {
   /** The names of the public tests (hidden ones run only when graded). */
   readonly tests: readonly string[]
   readonly hiddenTests: number
+  /** The libs the answer runs with (starter's and public test's `uses=`). */
+  readonly uses?: readonly string[]
   readonly results: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[] | null
   /** What the last answer's wrong choice or failing test suggests (labs that name misconceptions). */
   readonly misconceptions?: readonly { readonly id: string; readonly explain: string }[]
@@ -94,8 +96,10 @@ export interface LabView {
   readonly profiles: readonly string[]
   /** The lab's Markdown (rendered sanitized by the renderer). */
   readonly markdown: string
-  readonly scenarios: readonly { readonly name: string; readonly title: string }[]
+  readonly scenarios: readonly { readonly name: string; readonly title: string; readonly uses?: readonly string[] }[]
   readonly exercises: readonly ExerciseView[]
+  /** The lab's lib blocks (code the scenarios use): shown read-only in editor tabs. `line`: lab-file line of the code's first line. */
+  readonly libs?: readonly { readonly name: string; readonly code: string; readonly line: number }[]
   /** Presenter slides, when the lab's engine gives them (`<!-- slide scenario=NAME goto=LABEL -->`). */
   readonly slides?: readonly SlideView[]
 }
@@ -120,6 +124,15 @@ export interface RunView {
    * in the current thread's system call so far.
    */
   readonly change: { readonly step: SpanChange; readonly syscall: SpanChange | null }
+  /**
+   * The kernel path of the current system call so far (function_graph lines with their step),
+   * the lines of the step just taken marked; nesting kept across steps. Capped (the latest lines).
+   */
+  readonly trace: readonly { readonly step: number; readonly text: string; readonly current: boolean }[]
+  /** What the lab's programs printed so far (printf), the latest part. */
+  readonly stdout: string
+  /** What the last execution of each editor line did (system call results, fd slots, refcounts). */
+  readonly inline: readonly { readonly line: number; readonly text: string }[]
   /** Where the current thread is when that is lab code the editor does not show (a lib of the lab). */
   readonly elsewhere: { readonly file: string; readonly line: number; readonly col: number; readonly text: string; readonly block: string } | null
 }
@@ -155,6 +168,18 @@ export interface Completion { readonly start: number; readonly candidates: reado
 export interface ViewRequest { from: number; to: number }
 export interface ExploreRequest { bound: number; maxRuns: number }
 export interface AnswerRequest { exercise: string; answer: string }
+/** Run the scenario in the editor under another kernel profile, or without its variants, for comparison. */
+export interface CompareRequest { profile: ProfileName; variants: 'same' | 'none' }
+export interface CompareView {
+  readonly profile: ProfileName
+  readonly variants: 'same' | 'none'
+  readonly scenario: string | null
+  readonly status: RunView['status']
+  readonly steps: number
+  readonly violations: readonly { readonly rule: string; readonly step: number; readonly message: string; readonly severity: 'violation' | 'note' }[]
+  readonly error: string | null
+}
+
 /** Texts kept by the renderer (autosaved drafts, predictions) given back to a fresh session. */
 export interface RestoreRequest { edits: { key: string; text: string }[] }
 
@@ -212,6 +237,8 @@ export interface SessionCommands {
   sessionRestore(req: RestoreRequest): SessionUpdate
   /** The run so far as a Chrome/Perfetto trace (JSON trace events). */
   sessionPerfetto(): FileText | null
+  /** The scenario run to its end under another profile or without its variants (the current run is kept). */
+  sessionCompare(req: CompareRequest): CompareView
   /** Completion and hover data for the editor (the lab C API of the current profile). */
   sessionLanguage(): LanguageInfo
 }
@@ -289,6 +316,7 @@ export const CONTRACT = {
   sessionLabFile: { channel: 'session:lab-file', args: [] },
   sessionRestore: { channel: 'session:restore', args: [obj({ edits: arrayOf(obj({ key: str(200), text: str(MAX_TEXT) }), 500) })] },
   sessionPerfetto: { channel: 'session:perfetto', args: [] },
+  sessionCompare: { channel: 'session:compare', args: [obj({ profile, variants: oneOf('same', 'none') })] },
   sessionLanguage: { channel: 'session:language', args: [] },
   sessionCancel: { channel: 'session:cancel', args: [] },
 } as const satisfies Contract

@@ -2,6 +2,7 @@
  * `fdlab check`, `fdlab run` and `fdlab release`: lab files from the command line. A folder
  * (a course) works wherever a lab does: its course.yaml gives the order, else *.lab.md by name.
  */
+import { perfettoTrace, mergeTraces, type PerfettoTrace } from '../engine/machine/perfetto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
@@ -29,10 +30,11 @@ test, hidden ones included, and the points.
 Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors or unreadable files,
 3 on an internal error (a bug in fdlab). Limits and verdicts: docs/limits.md.`
 
-export const RUN_HELP = `usage: fdlab run LAB|DIR [--scenario NAME]... [--trace] [--schedule S] [--kernel 6.5|6.18|mainline]
+export const RUN_HELP = `usage: fdlab run LAB|DIR [--scenario NAME]... [--trace] [--schedule S] [--kernel 6.5|6.18|mainline] [--perfetto FILE]
 Runs scenarios (all of them, or each NAME; EXERCISE/TEST runs a test against the solution) and
 prints the system calls strace-style; --trace adds the kernel paths function_graph-style.
 --schedule replays thread choices: "v1:100*46,10,11" (as printed after a run) or a file holding them.
+--perfetto FILE writes the runs as a Chrome/Perfetto trace (JSON trace events) for ui.perfetto.dev.
 Exit status: 0 when every run meets its block's expectation, 1 otherwise (a run stopped at a
 limit never does), 2 on usage errors, 3 on an internal error (a bug in fdlab).`
 
@@ -284,6 +286,8 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
   let ran = 0
   let skipped = 0
   const found = new Set<string>()
+  const perfetto = opts.get('perfetto')?.[0]
+  const traces: PerfettoTrace[] = []
   for (const { path, lab, diagnostics } of labs) {
     printDiagnostics(diagnostics, io)
     if (diagnostics.some((d) => d.severity === 'error')) { failed++; continue }
@@ -297,6 +301,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
         const src = answer ? { code: answer.code, file: lab.file, lineOffset: answer.fenceLine } : null
         const r = runBlock(lab, block, profile, { kernel, schedule, trace: true }, src)
         const o = r.outcome
+        if (perfetto && o.ran) traces.push(perfettoTrace(o.events, o.machine?.threads.map((t) => ({ tid: t.tid, pid: t.task.tgid, comm: t.task.comm })) ?? [], {}, { idBase: traces.length * 100_000, label: `${label} [${profile}] ` }))
         io.out(`== ${path}: ${label} [${profile}]${block.title ? ` ${block.title}` : ''}`)
         printDiagnostics(o.diagnostics, io)
         if (o.ran) {
@@ -317,6 +322,7 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
   for (const n of missing) io.err(`fdlab run: no scenario or EXERCISE/TEST named '${n}'`)
   if (missing.length) return 2
   if (!ran) { io.err(skipped ? `fdlab run: nothing ran: every block asked for is marked for another kernel than --kernel ${kernel}` : 'fdlab run: nothing to run (no scenarios)'); return 1 }
+  if (perfetto) { writeFileSync(perfetto, JSON.stringify(mergeTraces(traces))); io.out(`perfetto: ${traces.length} run(s) written to ${perfetto}`) }
   return failed ? 1 : 0
 }
 

@@ -74,6 +74,18 @@ export function createFor(c: Compiled, profile: ProfileName, onLoad?: (rt: Inter
     const { machine, rt } = load(c.program!, { sources: c.sources, profile, variants: c.variants, trace: true })
     onLoad?.(rt)
     let seen: Interp['lastPos'] = rt.lastPos
+    // Every statement reached, with how many trace events there were then: the events before it
+    // belong to the statement before (inline values attribute each event to its line).
+    let marks: { at: number; file: string; line: number }[] = []
+    let last = rt.lastPos
+    Object.defineProperty(rt, 'lastPos', {
+      configurable: true,
+      get: () => last,
+      set: (v: Interp['lastPos']) => {
+        last = v
+        if (v && marks.length < 10_000) marks.push({ at: machine.k.trace.events.length, file: v.file, line: v.pos.line })
+      },
+    })
     return {
       machine,
       loaded: {
@@ -83,6 +95,11 @@ export function createFor(c: Compiled, profile: ProfileName, onLoad?: (rt: Inter
           if (p === seen || !p) return null
           seen = p
           return { file: p.file, line: p.pos.line, col: p.pos.col }
+        },
+        takeMarks: () => {
+          const m = marks
+          marks = []
+          return m
         },
       },
     }

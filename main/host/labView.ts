@@ -27,6 +27,11 @@ export function labMarkdown(lab: Lab): string {
     const m = ROLE_FENCE.exec(l)
     if (m) {
       fence = m[1]!
+      // An exercise's card and a scenario's "open" button are drawn where their blocks were.
+      const ex = /\bexercise=([\w.-]+)/.exec(l)
+      const sc = /\bscenario=([\w.-]+)/.exec(l)
+      if (m[2] === 'exercise' && ex) out.push('```fdlab-exercise', ex[1]!, '```')
+      else if (m[2] === 'scenario' && sc) out.push('```fdlab-scenario', sc[1]!, '```')
       continue
     }
     out.push(l)
@@ -56,9 +61,11 @@ export function labView(lab: Lab): LabView {
     version: lab.meta.version,
     profiles: lab.meta.kernels,
     markdown: labMarkdown(lab),
-    scenarios: lab.scenarios.map((s) => ({ name: s.name, title: s.title || s.name })),
+    scenarios: lab.scenarios.map((s) => ({ name: s.name, title: s.title || s.name, uses: [...s.uses] })),
+    libs: [...lab.libs.values()].map((b) => ({ name: b.name, code: b.code, line: b.fenceLine + 1 })),
     exercises: lab.exercises.map((e): ExerciseView => ({
       id: e.id, kind: e.kind, points: e.points, title: e.title, prompt: e.prompt, hasStarter: !!e.starter, results: null,
+      uses: [...new Set([...(e.starter?.uses ?? []), ...(e.tests.find((t) => !t.hidden)?.uses ?? [])])],
       choices: [...e.choices], tests: e.tests.filter((t) => !t.hidden).map((t) => t.testName), hiddenTests: e.tests.filter((t) => t.hidden).length,
     })),
   }

@@ -127,6 +127,7 @@ export class ReplayTimeline {
       stack: e && 'pid' in e ? [`pid ${e.pid}`, describe(e)] : [],
       next: next ? describe(next) : '',
       labPos: null,
+      inline: [],
     }
   }
 

@@ -5,7 +5,7 @@
  * from the engine (snapshots, trace events, formatters, the lab parser and lab C front end).
  */
 import type {
-  AnswerRequest, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, LabView, LanguageInfo, Progress, ProfileName, RestoreRequest, RunView, SessionCommands,
+  AnswerRequest, CompareRequest, CompareView, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, LabView, LanguageInfo, Progress, ProfileName, RestoreRequest, RunView, SessionCommands,
   SessionUpdate, StepKind, TimelineMark, ViewRequest,
 } from '../../preload/contract'
 import { parseLab, type Lab } from '../engine/lab/labFile'
@@ -15,7 +15,8 @@ import type { TraceEvent } from '../engine/sim/trace'
 import type { Interp } from '../engine/lab/labc/rt/interp'
 import { judgeExercise } from '../engine/lab/labRun'
 import { explore, encodeSchedule } from '../engine/machine/explorer'
-import { changesBetween, syscallStart } from '../engine/machine/changes'
+import { changesBetween, firstAfter, syscallStart } from '../engine/machine/changes'
+import { formatFunctionGraph } from '../engine/machine/format'
 import { perfettoTrace } from '../engine/machine/perfetto'
 import { Timeline } from './timeline'
 import { ReplayTimeline } from './replayTimeline'
@@ -147,7 +148,7 @@ export class Session implements SessionCommands {
       : atEnd && tl.ended ? (tl.ended === 'schedule-mismatch' ? 'error' : tl.ended) : 'paused'
     return {
       cursor: tl.cursor, total: tl.total, status, snapshot: v.snapshot, location: v.location, stack: v.stack, next: v.next, events: v.events,
-      change: this.change(), elsewhere: this.elsewhere(),
+      change: this.change(), elsewhere: this.elsewhere(), inline: v.inline, trace: this.traceLines(), stdout: (this.rt?.output ?? '').slice(-20_000),
     }
   }
 
@@ -167,6 +168,28 @@ export class Session implements SessionCommands {
     const start = tid === undefined ? null : syscallStart(evs, tid, cur)
     const syscall = start === null ? null : changesBetween(evs, Math.max(0, start - 1), cur)
     return { step, syscall }
+  }
+
+  /** The Trace tab: function_graph lines of the current syscall (or of the step), the step's own lines marked. */
+  private traceLines(): RunView['trace'] {
+    const tl = this.tl!
+    if (tl instanceof ReplayTimeline) return []
+    const cur = tl.cursor
+    const evs = tl.m.stepNo >= cur ? tl.m.k.trace.events : tl.eventsUpTo(cur)
+    const tid = tl.m.schedule[cur - 1]
+    const spanFrom = Math.min(this.spanFrom, Math.max(0, cur - 1))
+    const start = tid === undefined ? null : syscallStart(evs, tid, cur)
+    const from = start === null ? spanFrom : Math.min(spanFrom, Math.max(0, start - 1))
+    const end = firstAfter(evs, cur)
+    let i = firstAfter(evs, from, end)
+    i = Math.max(i, end - 800)
+    const lines = formatFunctionGraph(evs.slice(i, end), { state: true })
+    const out = lines.slice(-300).map((text) => {
+      const plain = text.replace(/\x1b\[[0-9;]*m/g, '')
+      const step = Number(/^\s*(\d+)\)/.exec(plain)?.[1] ?? 0)
+      return { step, text: plain, current: step > spanFrom }
+    })
+    return out
   }
 
   /** Lab code the editor does not show, when the current thread is in it (a lib of the lab). */
@@ -454,6 +477,24 @@ export class Session implements SessionCommands {
     const name = `${(this.lab?.meta.id ?? this.file?.name ?? 'run').replace(/[^\w.-]+/g, '_')}-${(this.scenario ?? 'log').replace(/[^\w.-]+/g, '_')}.perfetto.json`
     const trace = perfettoTrace(events.filter((e) => e.step <= tl.cursor), threads, { kernel: this.profile, scenario: this.scenario ?? '', steps: String(tl.cursor) })
     return { name, text: JSON.stringify(trace) }
+  }
+
+  sessionCompare(req: CompareRequest): CompareView {
+    const base = { profile: req.profile, variants: req.variants, scenario: this.scenario, steps: 0, violations: [] }
+    if (this.kind !== 'lab' || !this.lab || !this.scenario) return { ...base, status: 'error', error: 'open a lab scenario to compare' }
+    const c = compile(this.lab, this.scenario, this.source(), this.editorFile(), req.profile)
+    if (!c.program || !c.runs) {
+      const errs = [...c.editor.filter((d) => d.severity === 'error'), ...c.elsewhere]
+      return { ...base, status: 'error', error: errs.length ? `does not compile under ${req.profile}: ${errs[0]!.message}` : 'nothing to run' }
+    }
+    const compiled = req.variants === 'none' ? { ...c, variants: {} } : c
+    const tl = new Timeline({ profile: req.profile, variants: compiled.variants, create: createFor(compiled, req.profile), isStopError: isLabStopError, budget: 1_000_000 })
+    const status = tl.run()
+    const snap = tl.view().snapshot
+    return {
+      ...base, status: status === 'paused' ? 'paused' : status === 'schedule-mismatch' ? 'error' : status, steps: tl.total, error: tl.error,
+      violations: snap.violations.map((v) => ({ rule: v.rule, step: v.step, message: v.message, severity: v.severity })),
+    }
   }
 
   sessionLabFile(): FileText | null {

@@ -156,7 +156,10 @@ export class SettingsStore {
 
   saveDraft(key: string, text: string): boolean {
     mkdirSync(this.draftsDir, { recursive: true })
-    writeFileSync(this.draftFile(key), text)
+    // Saved on every keystroke: written aside and renamed, so a crash never leaves half a draft.
+    const file = this.draftFile(key)
+    writeFileSync(`${file}.tmp`, text)
+    renameSync(`${file}.tmp`, file)
     return true
   }
 

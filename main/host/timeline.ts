@@ -8,6 +8,7 @@
  */
 import { ViewCache } from './viewCache'
 import { straceArgs } from '../engine/machine/format'
+import { ERRNO_NAMES } from '../engine/kernel/include/errno'
 import { createMachine, type Machine } from '../engine/machine/Machine'
 import type { RunStatus } from '../engine/machine/Machine'
 import type { Program } from '../engine/machine/user'
@@ -26,6 +27,8 @@ export interface Loaded {
   readonly probe?: PosProbe
   /** The file name of the editor's source: positions in it are highlighted. */
   readonly editorFile?: string
+  /** The statements reached since the last call, each with the trace length when it was reached. */
+  readonly takeMarks?: () => { at: number; file: string; line: number }[]
 }
 
 export type EndStatus = RunStatus | 'error'
@@ -61,6 +64,76 @@ export interface StepView {
   readonly next: string
   /** The lab C position of the current thread in any file (a lib of the lab too), if it runs lab C code. */
   readonly labPos: { readonly file: string; readonly line: number; readonly col: number } | null
+  /** What the last execution of each editor line did (results, fd slots, refcounts), from the trace. */
+  readonly inline: readonly { readonly line: number; readonly text: string }[]
+}
+
+/**
+ * Inline values: each trace event is attributed to the editor line its thread's lab C code was
+ * at, so a line shows what its last execution did (`= 3`, `fd 3: file#2→∅`, `file#2 1→0`).
+ */
+class InlineTracker {
+  private seen = 0
+  private readonly editorPos = new Map<number, { line: number; step: number }>()
+  /** line → the latest execution (the step the thread reached the line) and its parts. */
+  private readonly lines = new Map<number, { exec: number; parts: string[]; refs: Map<string, [number, number]> }>()
+
+  /**
+   * Attribute new events. A micro-step that returned to user code and reached its next statement
+   * did its work for the line the thread was at (@before), not the new one (@old is then true).
+   */
+  consume(events: readonly TraceEvent[], editor: string | undefined, tid: number, step: number,
+    marks: readonly { at: number; file: string; line: number }[]): void {
+    if (!editor) { this.seen = events.length; return }
+    // The last editor line of each thread: work done in a lib's code belongs to the editor line
+    // that called it. The stepping thread's line changes at each statement mark, in trace order.
+    let mi = 0
+    const advance = (upto: number) => {
+      for (; mi < marks.length && marks[mi]!.at <= upto; mi++) {
+        const mk = marks[mi]!
+        if (mk.file !== editor) continue
+        const cur = this.editorPos.get(tid)
+        // A new execution of a line starts when the thread arrives at it from another line.
+        if (!cur || cur.line !== mk.line) this.editorPos.set(tid, { line: mk.line, step: step * 100_000 + mi })
+      }
+    }
+    for (; this.seen < events.length; this.seen++) {
+      advance(this.seen)
+      const e = events[this.seen]!
+      if (e.e !== 'ref' && e.e !== 'fd' && e.e !== 'sys_exit') continue
+      const pos = this.editorPos.get(e.tid)
+      if (!pos) continue
+      let cur = this.lines.get(pos.line)
+      if (!cur || cur.exec !== pos.step) {
+        cur = { exec: pos.step, parts: [], refs: new Map() }
+        this.lines.set(pos.line, cur)
+      }
+      if (e.e === 'ref') {
+        const r = cur.refs.get(e.file)
+        cur.refs.set(e.file, [r ? r[0] : e.from, e.to])
+      } else if (e.e === 'fd') cur.parts.push(`fd ${e.fd}: ${e.from ?? '∅'}→${e.to ?? '∅'}`)
+      else cur.parts.push(`${e.name}() = ${e.ret < 0 && e.ret >= -4095 ? `-${ERRNO_NAMES[-e.ret] ?? -e.ret}` : e.ret}`)
+    }
+  }
+
+  /** Marks after the last event (statements reached at the end of the step). */
+  finish(n: number, marks: readonly { at: number; file: string; line: number }[], editor: string, tid: number, step: number): void {
+    for (const [i, mk] of marks.entries()) {
+      if (mk.at < n || mk.file !== editor) continue
+      const cur = this.editorPos.get(tid)
+      if (!cur || cur.line !== mk.line) this.editorPos.set(tid, { line: mk.line, step: step * 100_000 + i })
+    }
+  }
+
+  view(): { line: number; text: string }[] {
+    const out: { line: number; text: string }[] = []
+    for (const [line, v] of this.lines) {
+      const refs = [...v.refs].filter(([, [a, b]]) => a !== b).map(([f, [a, b]]) => `${f} ${a}→${b}`)
+      const parts = [...new Set([...v.parts, ...refs])]
+      if (parts.length) out.push({ line, text: parts.length > 3 ? `${parts.slice(0, 3).join(' · ')} · …` : parts.join(' · ') })
+    }
+    return out.sort((a, b) => a.line - b.line)
+  }
 }
 
 const CACHE_MAX = 2048
@@ -109,6 +182,7 @@ class StackTracker {
 export class Timeline {
   m: Machine
   private tracker = new StackTracker()
+  private inlineVals = new InlineTracker()
   /** Known choices: schedule[i] is the thread that ran micro-step i+1. */
   schedule: number[] = []
   readonly inputs: ShellInput[] = []
@@ -147,6 +221,7 @@ export class Timeline {
       this.loaded = {}
     }
     this.tracker = new StackTracker()
+    this.inlineVals = new InlineTracker()
     this.endChecked = false
     return m
   }
@@ -165,6 +240,11 @@ export class Timeline {
     }
     const p = this.loaded.probe?.()
     if (p) this.tracker.at(m.stepNo, tid, p)
+    if (this.loaded.editorFile) {
+      const marks = this.loaded.takeMarks?.() ?? []
+      this.inlineVals.consume(m.k.trace.events, this.loaded.editorFile, tid, m.stepNo, marks)
+      this.inlineVals.finish(m.k.trace.events.length, marks, this.loaded.editorFile, tid, m.stepNo)
+    }
   }
 
   /** The end-of-run sanitizer checks (leaks at exit), once per machine, when every task is gone. */
@@ -434,6 +514,7 @@ export class Timeline {
       stack: tid !== null && th ? [`${th.task.comm}:${tid}`, ...(this.tracker.stacks.get(tid) ?? [])] : [],
       next: nextTh?.pending ? `${nextTh.task.comm}:${nextTh.tid} ${nextTh.pending.what}` : '',
       labPos: lab ? { file: lab.file, line: lab.line, col: lab.col } : null,
+      inline: this.loaded.editorFile ? this.inlineVals.view() : [],
     }
   }
 

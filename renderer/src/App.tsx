@@ -9,7 +9,7 @@ import { Presenter } from './components/Presenter'
 import { InstructionsPane } from './panes/InstructionsPane'
 import { EditorPane } from './panes/EditorPane'
 import { StatePanes } from './panes/StatePanes'
-import { TerminalPane } from './panes/TerminalPane'
+import { BottomPanel } from './panes/BottomPanel'
 
 function useDark(): boolean {
   const theme = useAppState((s) => s.ui.settings.theme)
@@ -42,7 +42,7 @@ export function App() {
         {panes.left ? <aside className="area-left" aria-label="lab"><InstructionsPane /></aside> : null}
         <main className="area-editor" aria-label="scenario"><EditorPane fontSize={fontSize} /></main>
         {panes.right ? <aside className="area-state" aria-label="kernel state"><StatePanes /></aside> : null}
-        <section className="area-terminal" aria-label="terminal" hidden={!panes.bottom}><TerminalPane fontSize={fontSize} dark={dark} /></section>
+        <section className="area-terminal" aria-label="terminal" hidden={!panes.bottom}><BottomPanel fontSize={fontSize} dark={dark} /></section>
         <StatusBar />
       </div>
       {presenter ? <Presenter /> : null}

@@ -120,7 +120,7 @@ try {
     await page.locator('.exercises').waitFor()
     const t = Date.now()
     await page.getByRole('tab', { name: 'Instructions' }).click()
-    await page.locator('.lab-text .markdown').waitFor()
+    await page.locator('.lab-text > .markdown').waitFor()
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))))
     tabs.push(Date.now() - t)
   }

@@ -114,7 +114,13 @@ describe('the objects the lab is about stay on screen', () => {
     await page.getByRole('button', { name: 'the count after step 3' }).click()
     await expect.poll(editorText).toContain('observe("after_filp_close"')
     // Step over the statements up to fput(f): filp_close has dropped the table's reference, the pin holds the file.
-    for (let i = 0; i < 20 && !/^\s*fput\(f\)/.test(await currentLineText()); i++) await clickStep(/^Step ▸/)
+    const marked = new Set<string>()
+    for (let i = 0; i < 20 && !/^\s*fput\(f\)/.test(await currentLineText()); i++) {
+      await clickStep(/^Step ▸/)
+      // The lab's numbered steps follow the execution.
+      for (const t of await page.locator('.lab-text li.step-active').allInnerTexts()) marked.add(t.split('(')[0]!.trim())
+    }
+    expect([...marked]).toEqual(expect.arrayContaining(['get_file', 'filp_close']))
     expect(await currentLineText()).toMatch(/^\s*fput\(f\);/)
     const pinned = page.locator('.files article.file', { hasText: '/tmp/pinned' })
     await expect.poll(() => pinned.count()).toBe(1)
@@ -124,6 +130,12 @@ describe('the objects the lab is about stay on screen', () => {
     expect(await pinned.locator('.seg.dropped').count()).toBe(1)
     expect(await pinned.innerText()).toMatch(/2→1 this step/)
     await page.screenshot({ path: join(SHOTS, 'detached-file.png') })
+    // The task-work card is in view without scrolling (1600x1000).
+    const pane = (await page.locator('.area-state .pane-body').boundingBox())!
+    const tw = (await page.locator('.area-state .taskwork').boundingBox())!
+    expect(tw.y + tw.height).toBeLessThanOrEqual(pane.y + pane.height)
+    // The README's picture: a shipped lab, mid-step.
+    await page.screenshot({ path: join(SHOTS, 'hero.png') })
   })
 
   it('presenter mode: every pane the lab needs, large captioned segments, micro-steps and step into; Esc from the terminal leaves', async () => {
@@ -150,6 +162,23 @@ describe('the objects the lab is about stay on screen', () => {
     await p.waitFor({ state: 'detached' })
   })
 
+  it('micro-stepping into a lib of the lab points at its code and opens it read-only in a tab', async () => {
+    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()
+    await expect.poll(editorText).toContain('open("/dev/marker"')
+    await clickStep(/^Step ▸/)
+    await clickStep(/^Step ▸/)
+    const banner = page.locator('[data-testid="elsewhere"]')
+    for (let i = 0; i < 60 && (await banner.count()) === 0; i++) await clickStep(/^µ$/)
+    expect(await banner.innerText()).toMatch(/lab code this editor does not show \(lib marker\)/)
+    await banner.getByRole('button', { name: 'show it' }).click()
+    await expect.poll(() => page.locator('.lib-view .current-step-line').count()).toBe(1)
+    expect(await page.getByRole('tab', { name: /marker\.c/ }).getAttribute('aria-selected')).toBe('true')
+    await page.screenshot({ path: join(SHOTS, 'lib-tab.png') })
+    await page.getByRole('tab', { name: /where-release-runs\.c/ }).click()
+    await expect.poll(editorText).toContain('open("/dev/marker"')
+  })
+
   it('stepping over close(fd) shows the emptied slot with the file it held, and the current line', async () => {
     await openLab('03-close-path.lab.md', 'The close(2) path, layer by layer')
     await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()
@@ -163,7 +192,27 @@ describe('the objects the lab is about stay on screen', () => {
     const row = page.locator('.fdtable tr[data-fd="3"]')
     expect(await row.getAttribute('class')).toBe('changed')
     expect(await row.locator('s.was').innerText()).toMatch(/file#\d+ \/dev\/marker/)
+    // Inline values on the lines run, and the current line's badge.
+    await expect.poll(() => page.locator('.area-editor .inline-value').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/open\(\) = 3/)]))
+    expect(await page.locator('.area-editor .inline-badge').innerText()).toMatch(/step \d+/)
     await page.screenshot({ path: join(SHOTS, 'step-over-close.png') })
+    // The bottom panel: the kernel path of the step in the Trace tab, the step's lines marked.
+    await page.getByRole('tab', { name: 'Trace' }).click()
+    await expect.poll(() => page.locator('.trace-lines li.current').count()).toBeGreaterThan(3)
+    expect(await page.locator('.trace-lines').innerText()).toMatch(/filp_close|fput/)
+    await page.screenshot({ path: join(SHOTS, 'trace-tab.png') })
+    await page.getByRole('tab', { name: /Problems/ }).click()
+    await expect.poll(() => page.locator('#panel-problems').innerText()).toMatch(/no problems/)
+    await page.getByRole('tab', { name: 'Terminal' }).click()
+    await page.locator('.term-host .xterm').waitFor()
+    // The run so far as a Perfetto trace.
+    const dl = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export trace' }).click()
+    const d = await dl
+    expect(d.suggestedFilename()).toMatch(/close-path-where-release-runs\.perfetto\.json$/)
+    const trace = JSON.parse(readFileSync(await d.path(), 'utf8')) as { traceEvents: { ph: string; name: string }[] }
+    expect(trace.traceEvents.some((e) => e.ph === 'B' && e.name === 'sys_close')).toBe(true)
+    expect(trace.traceEvents.some((e) => e.ph === 'C')).toBe(true)
   })
 })
 
@@ -254,6 +303,17 @@ describe('the terminal and the explorer', () => {
     await page.getByRole('button', { name: /Binder's deferred close: clean/ }).click()
     await expect.poll(editorText).toContain('BINDER_FREE_FD')
     await expect.poll(() => page.locator('.explore .outcomes li').count()).toBe(0)
+  })
+
+  it('compare: the naive close under the other kernel, the run on screen kept', async () => {
+    await openLab('02-binder-deferred-close.lab.md', "Binder's deferred close")
+    await page.getByRole('button', { name: 'close_fd inside the ioctl' }).click()
+    await clickStep(/^Step ▸/)
+    const at = await cursor()
+    await page.getByLabel('compare with').selectOption({ label: 'with kernel 6.18' })
+    await expect.poll(() => page.locator('[data-testid="compare-result"]').innerText(), { timeout: 30000 }).toMatch(/6\.18 · 1 violation\(s\) \(V2 at \d+\)/)
+    expect(await cursor()).toBe(at)
+    await page.screenshot({ path: join(SHOTS, 'compare.png') })
   })
 
   it('after Cancel the panes follow the next steps', async () => {

@@ -72,6 +72,10 @@ describe('a statement step reports everything it changed', () => {
     expect(step.refs.length).toBeGreaterThan(0)
     // The last micro-step alone did not empty the slot: the span is what shows it.
     expect(u.run!.snapshot.changed.fds).not.toContain(`${step.slots[0]!.files}:3`)
+    // Inline values: what each line's last execution did, from the trace.
+    const inline = new Map(u.run!.inline.map((v) => [v.line, v.text]))
+    expect(inline.get(2)).toMatch(/open\(\) = 3/)
+    expect(inline.get(3)).toMatch(/fd 3: file#\d+→∅.*close\(\) = 0/)
   })
   it('"this syscall" spans the current system call while micro-stepping inside it', () => {
     const s = createSession()
@@ -169,5 +173,52 @@ describe('names, not numbers', () => {
     let u = s.sessionStep('micro', 1)
     for (let i = 0; i < 300 && !u.run!.stack.some((x) => x.startsWith('ioctl(')); i++) u = s.sessionStep('micro', 1)
     expect(u.run!.stack.find((x) => x.startsWith('ioctl('))).toMatch(/^ioctl\(3, BINDER_CLOSE_NAIVE, 3\)$/)
+  })
+})
+
+describe('fdlab run --perfetto FILE', () => {
+  it('writes every run of the scenario (each kernel profile) as one Chrome trace', async () => {
+    const { runCommand } = await import('../../main/cli/lab')
+    const { mkdtempSync, readFileSync: read } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const file = join(mkdtempSync(join(tmpdir(), 'fdlab-perfetto-')), 'run.json')
+    const out: string[] = []
+    const code = runCommand([join(ROOT, 'labs/02-binder-deferred-close.lab.md'), '--scenario', 'naive', '--perfetto', file], { out: (x) => out.push(x), err: (x) => out.push(x) })
+    expect(code).toBe(0)
+    expect(out.at(-1)).toMatch(/perfetto: 2 run\(s\) written/)
+    const t = JSON.parse(read(file, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { name?: string } }[] }
+    const names = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args?.name)
+    expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/\[6\.5\] app \(pid 100\)/), expect.stringMatching(/\[6\.18\] app \(pid 100\)/)]))
+    expect(t.traceEvents.some((e) => e.ph === 'B' && e.name === 'sys_ioctl')).toBe(true)
+  })
+})
+
+describe('compare', () => {
+  it('runs the scenario under the other kernel profile and keeps the current run', () => {
+    const s = createSession()
+    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionScenario('naive')
+    const before = s.sessionStep('over', 2).run!
+    const c = s.sessionCompare({ profile: '6.18', variants: 'same' })
+    expect(c.error).toBeNull()
+    expect(c.steps).toBeGreaterThan(20)
+    expect(c.violations.map((v) => v.rule)).toContain('V2')
+    // The run on screen is where it was.
+    expect(s.sessionStep('micro', 1).run!.cursor).toBe(before.cursor + 1)
+    expect(s.sessionCompare({ profile: '6.5', variants: 'none' }).violations.map((v) => v.rule)).toContain('V2')
+  })
+})
+
+describe('inline values in kernel-mode lab code', () => {
+  it('each driver line shows what it did: the detach, the pin, the put', () => {
+    const s = createSession()
+    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionScenario('pin-count')
+    const r = s.sessionRun()
+    const inline = new Map(r.run!.inline.map((v) => [v.line, v.text]))
+    expect(inline.get(7)).toMatch(/^fd 4: file#\d+→∅/)
+    expect(inline.get(10)).toMatch(/^file#\d+ 1→2$/)
+    expect(inline.get(11)).toMatch(/file#\d+ 2→1/)
+    expect(inline.get(13)).toMatch(/file#\d+ 1→0/)
   })
 })

@@ -95,3 +95,10 @@ describe('changes over the whole step', () => {
     expect(text(html)).toMatch(/1→0 this step/)
   })
 })
+
+describe('screen readers', () => {
+  it('the status line says in words what the step changed', async () => {
+    const { stepSummary } = await import('../../renderer/src/components/StatusBar')
+    expect(stepSummary(run)).toBe('step 14, at line 12: files#1 fd 3: file#4 to empty; file#4 count 1 to 0')
+  })
+})

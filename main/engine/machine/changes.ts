@@ -108,7 +108,7 @@ function previousNextFd(events: readonly TraceEvent[], before: number, files: st
  * The micro-step at which thread @tid entered the system call it is in at step @at (or whose
  * exit is at @at), or null when it is not in one. Looks back at most @limit events.
  */
-export function syscallStart(events: readonly TraceEvent[], tid: number, at: number, limit = 200_000): number | null {
+export function syscallStart(events: readonly TraceEvent[], tid: number, at: number, limit = 20_000): number | null {
   const end = firstAfter(events, at)
   for (let i = end - 1, n = 0; i >= 0 && n < limit; i--, n++) {
     const e = events[i]!

@@ -20,15 +20,17 @@ interface ChromeEvent {
   args?: Record<string, unknown>
 }
 
-const COUNTER_PID = 0
+export interface PerfettoTrace { traceEvents: ChromeEvent[]; displayTimeUnit: 'ns'; metadata: Record<string, string> }
 
 const argText = (a: unknown): string => (typeof a === 'string' ? JSON.stringify(a) : String(a))
 
 /** The trace events of a run as a Chrome trace JSON object. */
-export function perfettoTrace(events: readonly TraceEvent[], threads: readonly PerfettoThread[], meta: Record<string, string> = {}): { traceEvents: ChromeEvent[]; displayTimeUnit: 'ns'; metadata: Record<string, string> } {
+export function perfettoTrace(events: readonly TraceEvent[], threads: readonly PerfettoThread[], meta: Record<string, string> = {},
+  /** Added to every pid and tid, and a prefix for process names: several runs in one file. */
+  run: { readonly idBase: number; readonly label: string } = { idBase: 0, label: '' }): PerfettoTrace {
   const out: ChromeEvent[] = []
   const byTid = new Map(threads.map((t) => [t.tid, t]))
-  const pidOf = (tid: number) => byTid.get(tid)?.pid ?? tid
+  const pidOf = (tid: number) => (byTid.get(tid)?.pid ?? tid) + run.idBase
   const named = new Set<number>()
   const processes = new Set<number>()
   const nameThread = (tid: number) => {
@@ -38,23 +40,24 @@ export function perfettoTrace(events: readonly TraceEvent[], threads: readonly P
     const pid = pidOf(tid)
     if (!processes.has(pid)) {
       processes.add(pid)
-      const leader = byTid.get(pid)
-      out.push({ name: 'process_name', ph: 'M', pid, args: { name: `${leader?.comm ?? t?.comm ?? 'task'} (pid ${pid})` } })
+      const leader = byTid.get(pid - run.idBase)
+      out.push({ name: 'process_name', ph: 'M', pid, args: { name: `${run.label}${leader?.comm ?? t?.comm ?? 'task'} (pid ${pid - run.idBase})` } })
     }
-    out.push({ name: 'thread_name', ph: 'M', pid, tid, args: { name: `${t?.comm ?? 'thread'}:${tid}` } })
+    out.push({ name: 'thread_name', ph: 'M', pid, tid: tid + run.idBase, args: { name: `${t?.comm ?? 'thread'}:${tid}` } })
   }
-  out.push({ name: 'process_name', ph: 'M', pid: COUNTER_PID, args: { name: 'struct file refcounts' } })
+  const COUNTER_PID = run.idBase
+  out.push({ name: 'process_name', ph: 'M', pid: COUNTER_PID, args: { name: `${run.label}struct file refcounts` } })
   // Slices still open per thread (a run that stops mid-call is closed at the end).
   const open = new Map<number, string[]>()
   let ts = 0
   for (const e of events) {
     ts++
-    const tid = e.tid
-    const pid = pidOf(tid)
+    const pid = pidOf(e.tid)
+    const tid = e.tid + run.idBase
     switch (e.e) {
       case 'sys_enter':
       case 'enter': {
-        nameThread(tid)
+        nameThread(e.tid)
         const name = e.e === 'sys_enter' ? `sys_${e.name}` : e.fn
         const st = open.get(tid) ?? []
         st.push(name)
@@ -71,22 +74,22 @@ export function perfettoTrace(events: readonly TraceEvent[], threads: readonly P
         break
       }
       case 'user':
-        nameThread(tid)
+        nameThread(e.tid)
         out.push({ name: e.text, ph: 'i', s: 't', ts, pid, tid, cat: 'lab C', args: { step: e.step, line: e.line, col: e.col, what: e.what } })
         break
       case 'ref':
         out.push({ name: `${e.file} refcount`, ph: 'C', ts, pid: COUNTER_PID, args: { file_count: e.to } })
         break
       case 'violation':
-        nameThread(tid)
+        nameThread(e.tid)
         out.push({ name: `${e.severity}: ${e.rule}`, ph: 'i', s: 'g', ts, pid, tid, cat: 'finding', args: { step: e.step, message: e.message } })
         break
       case 'fd':
-        nameThread(tid)
+        nameThread(e.tid)
         out.push({ name: `${e.files} fd ${e.fd}: ${e.from ?? '∅'} → ${e.to ?? '∅'}`, ph: 'i', s: 't', ts, pid, tid, cat: 'fdtable', args: { step: e.step } })
         break
       case 'task_work':
-        nameThread(tid)
+        nameThread(e.tid)
         out.push({ name: `task_work ${e.op} ${e.fn}(${e.obj ?? ''})`, ph: 'i', s: 't', ts, pid, tid, cat: 'task_work', args: { step: e.step, task: e.task } })
         break
       default:
@@ -94,6 +97,11 @@ export function perfettoTrace(events: readonly TraceEvent[], threads: readonly P
     }
   }
   ts++
-  for (const [tid, st] of open) while (st.length) out.push({ name: st.pop()!, ph: 'E', ts, pid: pidOf(tid), tid, args: { unfinished: true } })
+  for (const [tid, st] of open) while (st.length) out.push({ name: st.pop()!, ph: 'E', ts, pid: pidOf(tid - run.idBase), tid, args: { unfinished: true } })
   return { traceEvents: out, displayTimeUnit: 'ns', metadata: { generator: 'fdlab', ...meta } }
+}
+
+/** Several runs in one trace file (each run's ids offset by its index). */
+export function mergeTraces(traces: readonly PerfettoTrace[]): PerfettoTrace {
+  return { traceEvents: traces.flatMap((t) => t.traceEvents), displayTimeUnit: 'ns', metadata: { generator: 'fdlab', runs: String(traces.length) } }
 }

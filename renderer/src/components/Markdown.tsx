@@ -73,7 +73,7 @@ function block(t: Token, key: string, renderCode?: (lang: string, code: string, 
     case 'list': {
       const l = t as Tokens.List
       const items = l.items.map((it, i) => (
-        <li key={`${key}-${i}`}>
+        <li key={`${key}-${i}`} className={l.ordered && activeItem(it) ? 'step-active' : undefined} aria-current={l.ordered && activeItem(it) ? 'step' : undefined}>
           {it.task ? <input type="checkbox" checked={!!it.checked} readOnly aria-label={it.checked ? 'done' : 'not done'} /> : null}
           {it.loose ? blocks(it.tokens, `${key}-${i}`, renderCode) : it.tokens.map((x, j) =>
             x.type === 'text' ? <Fragment key={j}>{inline((x as Tokens.Text).tokens, `${key}-${i}-${j}`)}</Fragment> : block(x, `${key}-${i}-${j}`, renderCode))}
@@ -97,6 +97,17 @@ function block(t: Token, key: string, renderCode?: (lang: string, code: string, 
   }
 }
 
+/**
+ * Numbered steps that follow the execution: an ordered-list item whose first code span names a
+ * function (`get_file(f)`) is marked while that function is on the current thread's path.
+ */
+let ACTIVE: ReadonlySet<string> = new Set()
+function activeItem(it: Tokens.ListItem): boolean {
+  if (!ACTIVE.size) return false
+  const m = /`([A-Za-z_]\w*)\(/.exec(it.raw)
+  return !!m && ACTIVE.has(m[1]!)
+}
+
 function blocks(tokens: readonly Token[], key: string, renderCode?: (lang: string, code: string, key: string) => ReactNode): ReactNode[] {
   return tokens.map((t, i) => block(t, `${key}.${i}`, renderCode))
 }
@@ -105,6 +116,8 @@ export interface MarkdownProps {
   readonly source: string
   /** Render a fenced block specially (scenario blocks as "open in editor" cards); undefined = default. */
   readonly renderCode?: (lang: string, code: string, key: string) => ReactNode
+  /** Function names on the current thread's path: numbered steps naming one are marked. */
+  readonly active?: ReadonlySet<string>
 }
 
 /**
@@ -156,7 +169,7 @@ function lexPart(e: { parts: string[]; tokens: (Token[] | null)[] }, i: number):
   return (e.tokens[i] ??= new Lexer({ gfm: true }).lex(e.parts[i]!))
 }
 
-export function Markdown({ source, renderCode }: MarkdownProps) {
+export function Markdown({ source, renderCode, active }: MarkdownProps) {
   const e = useMemo(() => entry(source), [source])
   const [shown, setShown] = useState(1)
   const sentinel = useRef<HTMLDivElement>(null)
@@ -170,7 +183,12 @@ export function Markdown({ source, renderCode }: MarkdownProps) {
     return () => io.disconnect()
   }, [more, shown])
   const parts: ReactNode[] = []
-  for (let i = 0; i < Math.min(shown, e.parts.length); i++) parts.push(<Fragment key={i}>{blocks(lexPart(e, i), `md${i}`, renderCode)}</Fragment>)
+  ACTIVE = active ?? new Set()
+  try {
+    for (let i = 0; i < Math.min(shown, e.parts.length); i++) parts.push(<Fragment key={i}>{blocks(lexPart(e, i), `md${i}`, renderCode)}</Fragment>)
+  } finally {
+    ACTIVE = new Set()
+  }
   return (
     <div className="markdown">
       {parts}

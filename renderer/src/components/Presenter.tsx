@@ -6,7 +6,6 @@
  * does the Exit button.
  */
 import { useEffect, useRef, useState } from 'react'
-import type { SlideView } from '../../../preload/contract'
 import { useAppState } from '../state/store'
 import { actions } from '../state/actions'
 import { EditorPane } from '../panes/EditorPane'
@@ -15,25 +14,7 @@ import { FdTablePane } from '../panes/FdTablePane'
 import { TaskWorkPane } from '../panes/TaskWorkPane'
 import { ViolationsPane } from '../panes/ViolationsPane'
 import { Markdown } from './Markdown'
-
-/** Slides: the lab's own, or one per `##` section of its instructions. */
-export function slidesFrom(given: readonly SlideView[] | undefined, markdown: string): SlideView[] {
-  if (given?.length) return [...given]
-  const out: SlideView[] = []
-  let cur: { title: string; lines: string[]; line: number } | null = null
-  markdown.split('\n').forEach((l, i) => {
-    const m = /^##\s+(.*)$/.exec(l)
-    if (m) {
-      if (cur) out.push({ title: cur.title, markdown: cur.lines.join('\n'), line: cur.line })
-      cur = { title: m[1]!.trim(), lines: [], line: i + 1 }
-    } else if (cur) cur.lines.push(l)
-  })
-  if (cur) {
-    const c = cur as { title: string; lines: string[]; line: number }
-    out.push({ title: c.title, markdown: c.lines.join('\n'), line: c.line })
-  }
-  return out
-}
+import { slidesFrom } from './slides'
 
 export function Presenter() {
   const run = useAppState((s) => s.session.run)

@@ -7,12 +7,16 @@
 import { useEffect, useRef, useState } from 'react'
 import { useAppState } from '../state/store'
 import { actions } from '../state/actions'
+import type { ProfileName } from '../../../preload/contract'
 
 const MAX_TICKS = 400
 
 export function Timeline() {
   const run = useAppState((s) => s.session.run)
   const marks = useAppState((s) => s.session.marks)
+  const profile = useAppState((s) => s.session.profile)
+  const kind = useAppState((s) => s.session.kind)
+  const compare = useAppState((s) => s.ui.compare)
   const busy = useAppState((s) => s.ui.busy)
   const [drag, setDrag] = useState<number | null>(null)
   const dragging = useRef(false)
@@ -72,6 +76,25 @@ export function Timeline() {
           ))}
         </div>
       </div>
+      {kind === 'lab' ? (
+        <div className="compare" aria-label="compare runs">
+          <div className="cmp-row"><span className="cmp-dot current" /> {profile} · {run ? <>{violations.filter((m) => m.kind === 'violation').length} violation(s){run.status !== 'paused' && run.status !== 'ready' ? ` · ${run.status} at ${run.total}` : ''}</> : 'not run'}</div>
+          {compare ? (
+            <div className="cmp-row" data-testid="compare-result" title={compare.violations.map((v) => `step ${v.step}: ${v.rule}: ${v.message}`).join('\n')}>
+              <span className="cmp-dot other" /> {compare.profile}{compare.variants === 'none' ? ' · no variants' : ''} · {compare.error ? compare.error
+                : <>{compare.violations.filter((v) => v.severity === 'violation').length} violation(s){compare.violations[0] ? ` (${compare.violations[0].rule} at ${compare.violations[0].step})` : ''} · {compare.status} at {compare.steps}</>}
+            </div>
+          ) : null}
+          <select aria-label="compare with" value="" disabled={!!busy} onChange={(e) => {
+            const [p, v] = e.target.value.split('|') as [ProfileName, 'same' | 'none']
+            if (p) void actions.compare(p, v)
+          }}>
+            <option value="">compare ▾</option>
+            <option value={`${profile === '6.18' ? '6.5' : '6.18'}|same`}>with kernel {profile === '6.18' ? '6.5' : '6.18'}</option>
+            <option value={`${profile}|none`}>without the lab's variants</option>
+          </select>
+        </div>
+      ) : null}
     </div>
   )
 }

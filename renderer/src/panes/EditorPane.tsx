@@ -10,7 +10,7 @@ import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
 import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
-import { actions, setEditorReader } from '../state/actions'
+import { actions, setEditorReader, setRevealer } from '../state/actions'
 import { focusables } from '../shortcuts'
 
 /** Focus the next (or previous) focusable element outside @host, in document order. */
@@ -62,6 +62,40 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
     })))
   }, [diagnostics, mounted])
 
+  // Inline values of the lines executed, and a badge on the current line with what the step
+  // changed: content widgets after the end of each line (plain text nodes, never HTML).
+  const widgets = useRef<{ getId(): string; getDomNode(): HTMLElement; getPosition(): { position: { lineNumber: number; column: number }; preference: number[] } }[]>([])
+  const inline = run?.inline
+  const change = run?.change.step
+  const cur = run?.location?.line ?? null
+  useEffect(() => {
+    const ed = editorRef.current
+    const model = ed?.getModel()
+    if (!ed || !model) return
+    for (const w of widgets.current) ed.removeContentWidget(w)
+    widgets.current = []
+    if (!run) return
+    const lines = model.getLineCount()
+    const badge = change ? [
+      ...change.refs.filter((r) => r.from !== r.to).map((r) => `${r.file} ${r.from}→${r.to}`),
+      ...change.slots.map((x) => `fd ${x.fd} ${x.from ?? '∅'}→${x.to ?? '∅'}`),
+    ].slice(0, 2) : []
+    const items = (inline ?? []).filter((v) => v.line >= 1 && v.line <= lines && v.line !== cur).map((v) => ({ line: v.line, text: v.text, cls: 'inline-value' }))
+    if (cur !== null && cur >= 1 && cur <= lines) items.push({ line: cur, text: `step ${run.cursor}${badge.length ? ` · ${badge.join(' · ')}` : ''}`, cls: 'inline-badge' })
+    for (const [i, it] of items.entries()) {
+      const node = document.createElement('span')
+      node.className = it.cls
+      node.textContent = it.text
+      const w = {
+        getId: () => `fdlab.inline.${i}`,
+        getDomNode: () => node,
+        getPosition: () => ({ position: { lineNumber: it.line, column: model.getLineMaxColumn(it.line) }, preference: [monaco.editor.ContentWidgetPositionPreference.EXACT] }),
+      }
+      ed.addContentWidget(w)
+      widgets.current.push(w)
+    }
+  }, [inline, change, cur, run?.cursor, mounted])
+
   const line = run?.location?.line ?? null
   useEffect(() => {
     const ed = editorRef.current
@@ -78,14 +112,35 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
     ed.revealLineInCenterIfOutsideViewport(line)
   }, [line, run?.cursor, run?.next, mounted])
 
+  // Tabs: the scenario (editable) and the libs it runs with (read-only: the lab's own code).
+  const lab = useAppState((s) => s.session.lab)
+  const scenario = useAppState((s) => s.session.scenario)
+  const [tab, setTab] = useState<string | null>(null)
+  const uses = scenario?.startsWith('exercise:')
+    ? lab?.exercises.find((e) => `exercise:${e.id}` === scenario)?.uses ?? []
+    : lab?.scenarios.find((x) => x.name === scenario)?.uses ?? []
+  const libs = (lab?.libs ?? []).filter((l) => uses.includes(l.name))
+  const libTab = libs.find((l) => l.name === tab) ?? null
+  useEffect(() => setTab(null), [scenario])
+  const elsewhere = run?.elsewhere ?? null
+  const libLine = libTab && elsewhere && elsewhere.block === libTab.name ? elsewhere.line - libTab.line + 1 : null
+
   const errors = diagnostics.filter((d) => d.severity === 'error').length
   const dark = theme !== 'light' && !(theme === 'system' && window.matchMedia?.('(prefers-color-scheme: light)').matches)
   return (
     <div className="pane editor">
       {!presenter ? (
-        <div className="tabs" role="presentation">
-          <span className="tab active">{kind === 'strace' ? null : <span className="lang-badge">C</span>} {sourceName}</span>
-          <span className="tabs-extra muted small">{kind === 'strace' ? 'strace -f log (read-only)' : 'lab C'}</span>
+        <div className="tabs" role="tablist" aria-label="files">
+          <button role="tab" aria-selected={!libTab} className={libTab ? 'tab' : 'tab active'} onClick={() => setTab(null)}>
+            {kind === 'strace' ? null : <span className="lang-badge">C</span>} {sourceName}
+          </button>
+          {libs.map((l) => (
+            <button key={l.name} role="tab" aria-selected={libTab?.name === l.name} className={libTab?.name === l.name ? 'tab active' : 'tab'} onClick={() => setTab(l.name)}
+              title={`lib ${l.name} (the lab's code, read-only)`}>
+              <span className="lang-badge">C</span> {l.name}.c{elsewhere?.block === l.name ? <span className="badge step small">here</span> : null}
+            </button>
+          ))}
+          <span className="tabs-extra muted small">{kind === 'strace' ? 'strace -f log (read-only)' : libTab ? 'lib · read-only' : 'lab C'}</span>
         </div>
       ) : null}
       <nav className="breadcrumbs" aria-label="current call path">
@@ -97,9 +152,12 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
           <span>▸ now in lab code this editor does not show{run.elsewhere.block ? <> (lib <b>{run.elsewhere.block}</b>)</> : null}:</span>
           <span className="muted">{run.elsewhere.file}:{run.elsewhere.line}</span>
           <code>{run.elsewhere.text}</code>
+          {!presenter && libs.some((l) => l.name === run.elsewhere!.block) && libTab?.name !== run.elsewhere.block
+            ? <button className="link" onClick={() => setTab(run.elsewhere!.block)}>show it</button> : null}
         </div>
       ) : null}
-      <div className="editor-host">
+      {libTab ? <LibView code={libTab.code} line={libLine} dark={dark} fontSize={fontSize} /> : null}
+      <div className="editor-host" hidden={!!libTab}>
         <Editor
           language={kind === 'strace' ? 'plaintext' : LABC}
           defaultValue={source}
@@ -124,7 +182,14 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
               }
               escaped = false
             })
-            if (!presenter) setEditorReader(() => ed.getValue())
+            if (!presenter) {
+              setEditorReader(() => ed.getValue())
+              setRevealer((line, col) => {
+                ed.revealLineInCenter(line)
+                ed.setPosition({ lineNumber: line, column: col })
+                ed.focus()
+              })
+            }
             setMounted((n) => n + 1)
           }}
           onChange={(value) => {
@@ -140,6 +205,28 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
           <span className="right muted">{run ? `call stack: ${run.stack.length} frames · ` : ''}<kbd>Esc</kbd> <kbd>Tab</kbd> leaves the editor</span>
         </div>
       ) : null}
+    </div>
+  )
+}
+
+/** A lib of the lab, read-only, with the current thread's line highlighted when it runs there. */
+function LibView({ code, line, dark, fontSize }: { code: string; line: number | null; dark: boolean; fontSize: number }) {
+  const ref = useRef<Ed | null>(null)
+  const deco = useRef<ReturnType<Ed['createDecorationsCollection']> | null>(null)
+  const [ready, setReady] = useState(0)
+  useEffect(() => {
+    const ed = ref.current
+    if (!ed) return
+    deco.current ??= ed.createDecorationsCollection()
+    if (line === null) { deco.current.clear(); return }
+    deco.current.set([{ range: new monaco.Range(line, 1, line, 1), options: { isWholeLine: true, className: 'current-step-line', linesDecorationsClassName: 'current-step-gutter' } }])
+    ed.revealLineInCenterIfOutsideViewport(line)
+  }, [line, ready])
+  return (
+    <div className="editor-host lib-view">
+      <Editor language={LABC} value={code} theme={dark ? 'fdlab-dark' : 'fdlab-light'}
+        options={{ fontSize, readOnly: true, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, lineNumbersMinChars: 3, renderLineHighlight: 'none', ariaLabel: 'lib code (read-only)' }}
+        onMount={(ed) => { ref.current = ed; setReady((n) => n + 1) }} />
     </div>
   )
 }

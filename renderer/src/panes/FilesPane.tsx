@@ -45,8 +45,10 @@ export function holderFate(h: HolderView): string {
 export const counted = (h: HolderView) => !(h.kind === 'fdget' && h.light)
 
 export function FilesPane({ snap, events, change, large = false }: { snap: Snapshot; events: readonly TraceEvent[]; change?: RunView['change'] | null; large?: boolean }) {
-  const live = snap.files.filter((f) => f.mem !== 'free')
   const stepFiles = new Set(change?.step.changed.files ?? snap.changed.files)
+  // The files the step is about first: changed in it, then those in no table, then the rest.
+  const rank = (f: FileView) => (stepFiles.has(f.id) ? 0 : f.mem !== 'live' || !f.holders.some((h) => h.kind === 'fd') ? 1 : 2)
+  const live = snap.files.filter((f) => f.mem !== 'free').map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f)
   const refsOf = (id: string): { from: number; to: number } | null => {
     const r = change?.step.refs.find((x) => x.file === id)
     if (r) return r
@@ -92,6 +94,19 @@ function FileCard({ f, changed, delta: d, large, dropped }: {
   for (let i = 0; i < fell && segs.length < MAX_DRAWN + 4; i++) segs.push({ cls: 'seg dropped', label: 'dropped this step' })
   const detached = f.mem === 'live' && !f.holders.some((h) => h.kind === 'fd')
   const borrowedOnly = f.count === 0 && f.holders.some((h) => !counted(h))
+  // An unchanged file held only by table slots: one line (the files the step is about keep the room).
+  if (!changed && !large && f.mem === 'live' && f.holders.length > 0 && f.holders.length <= 8 && f.holders.every((h) => h.kind === 'fd')) {
+    const fds = f.holders.map((h) => (h.kind === 'fd' ? `fd ${h.fd}` : '')).join(' · ')
+    return (
+      <article className={`card file compact mem-${f.mem}`} aria-label={`${f.id} ${f.path}, file_count ${f.count}, held by ${fds}`} data-file={f.id}>
+        <h4><span className="id">{f.id}</span> <span className="path">{f.path}</span></h4>
+        <span className="refcount" data-testid={`count-${f.id}`}><span className="muted">file_count</span> <b>{f.count}</b></span>
+        <span className="raw muted small" title="the profile's raw field">{f.raw.field} = {f.raw.value}</span>
+        <span className="segs" aria-hidden="true">{segs.map((s, i) => <span key={i} className={s.cls} title={s.label} />)}</span>
+        <span className="muted small">{fds}</span>
+      </article>
+    )
+  }
   return (
     <article className={`card file${changed ? ' changed' : ''}${large ? ' large' : ''} mem-${f.mem}`} aria-label={`${f.id} ${f.path}, file_count ${f.count}${detached ? ', in no fd table' : ''}`} data-file={f.id}>
       <header className="card-head">

@@ -1,9 +1,9 @@
 /** The left column: the lab's instructions (sanitized Markdown) and its exercises. */
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import { useAppState, store, type LeftTab } from '../state/store'
 import { Tabs } from '../components/Tabs'
 import { Markdown } from '../components/Markdown'
-import { ExercisesPane } from './ExercisesPane'
+import { ExerciseCard, ExercisesPane } from './ExercisesPane'
 import { actions } from '../state/actions'
 
 export function InstructionsPane() {
@@ -18,6 +18,16 @@ export function InstructionsPane() {
   useEffect(() => {
     if (labId && !store.get().ui.labsOpen) heading.current?.focus()
   }, [labId])
+  // Function names on the current thread's path, and the function called on the current line.
+  const stack = useAppState((s) => s.session.run?.stack)
+  const line = useAppState((s) => s.session.run?.location?.line ?? null)
+  const source = useAppState((s) => s.session.source)
+  const active = useMemo(() => {
+    const names = new Set((stack ?? []).slice(1).map((f) => /^(\w+)/.exec(f)?.[1] ?? '').filter(Boolean))
+    const text = line !== null ? source.split('\n')[line - 1] ?? '' : ''
+    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) names.add(m[1]!)
+    return names
+  }, [stack, line, source])
   const done = lab?.exercises.filter((e) => e.results?.length && e.results.every((r) => r.ok)).length ?? 0
   const tabs: { id: LeftTab; title: React.ReactNode }[] = [
     { id: 'instructions', title: 'Instructions' },
@@ -44,7 +54,25 @@ export function InstructionsPane() {
                 ))}
               </nav>
             ) : null}
-            <Markdown source={lab.markdown} />
+            <Markdown source={lab.markdown} active={active} renderCode={(lang, code, key) => {
+              if (lang === 'fdlab-exercise') {
+                const i = lab.exercises.findIndex((x) => x.id === code.trim())
+                return i >= 0 ? <ExerciseCard key={key} ex={lab.exercises[i]!} n={i + 1} /> : null
+              }
+              if (lang === 'fdlab-scenario') {
+                const sc = lab.scenarios.find((x) => x.name === code.trim())
+                if (!sc) return null
+                return (
+                  <p key={key} className="scenario-link">
+                    <button className={sc.name === scenario ? 'chip active' : 'chip'} onClick={() => void actions.scenario(sc.name)} aria-pressed={sc.name === scenario}
+                      aria-label={`open scenario ${sc.name} in the editor`}>
+                      ▸ {sc.title || sc.name}
+                    </button>
+                  </p>
+                )
+              }
+              return undefined
+            }} />
           </div>
         ) : <ExercisesPane />}
       </div>

@@ -29,8 +29,9 @@ export function StatePanes() {
           : tab === 'state' ? (
             <>
               <FdTablePane snap={snap} change={run.change} />
-              <FilesPane snap={snap} events={run.events} change={run.change} />
+              {/* Task work (small when its queues are empty) before the files: in view at 1600x1000. */}
               <TaskWorkPane snap={snap} />
+              <FilesPane snap={snap} events={run.events} change={run.change} />
               <ViolationsPane snap={snap} />
               <ThreadsPane snap={snap} />
             </>

@@ -7,7 +7,12 @@ export function TaskWorkPane({ snap }: { snap: Snapshot }) {
   return (
     <section className={`card taskwork${snap.changed.taskWork.length || snap.changed.delayedFput ? ' changed' : ''}`} aria-label="task work and delayed fput">
       <header className="card-head"><h3>TASK WORK</h3></header>
-      {tasks.map((t) => (
+      {tasks.map((t) => t.taskWorks.length === 0 && !snap.changed.taskWork.includes(t.pid) ? (
+        <div key={t.pid} className="task compact">
+          <b>{t.comm}</b> <span className="muted">(pid {t.pid})</span> <span className="queue-empty muted">queue empty</span>
+          <span className="right muted small">TIF_NOTIFY_RESUME {t.notifyResume ? 1 : 0}{t.workExited ? ' · work_exited' : ''}</span>
+        </div>
+      ) : (
         <div key={t.pid} className={`task${snap.changed.taskWork.includes(t.pid) ? ' changed' : ''}`}>
           <div className="task-head">
             <b>{t.comm}</b> <span className="muted">(pid {t.pid})</span>

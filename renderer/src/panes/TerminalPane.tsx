@@ -86,10 +86,6 @@ export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boole
 
   return (
     <div className="pane terminal">
-      <div className="tabs" role="presentation">
-        <span className="tab active">TERMINAL</span>
-        <span className="tabs-extra muted small">fdlab shell · strace + function_graph</span>
-      </div>
       <div className="term-host" ref={host} data-testid="terminal" aria-label="fdlab terminal" />
     </div>
   )

@@ -41,6 +41,14 @@ let readEditor: (() => string) | null = null
 export function setEditorReader(r: (() => string) | null): void {
   readEditor = r
 }
+/** Show a line of the editor (Problems links); set by the editor pane. */
+let revealer: ((line: number, col: number) => void) | null = null
+export function setRevealer(r: ((line: number, col: number) => void) | null): void {
+  revealer = r
+}
+export function revealLine(line: number, col: number): void {
+  revealer?.(line, col)
+}
 /** An edit typed but not yet sent to the session (debounced), and its timer. */
 let pendingEdit: string | null = null
 let editTimer: ReturnType<typeof setTimeout> | null = null
@@ -229,6 +237,32 @@ export const actions = {
       if (r.saved) store.ui({ status: `submission saved as ${r.name ?? sub.name}` })
     } catch (e) {
       fail('export submission', e)
+    }
+  },
+  async compare(profile: ProfileName, variants: 'same' | 'none'): Promise<void> {
+    await actions.flushEdit()
+    store.ui({ busy: 'compare', progress: null })
+    try {
+      const c = await fdlab().sessionCompare({ profile, variants })
+      store.ui({ compare: c, status: c.error ? `compare: ${c.error}` : `compared with ${profile}${variants === 'none' ? ' without variants' : ''}` })
+    } catch (e) {
+      fail('compare', e)
+    } finally {
+      store.ui({ busy: null })
+    }
+  },
+  /** The run so far as a Chrome/Perfetto trace file (opens in ui.perfetto.dev or chrome://tracing). */
+  async exportPerfetto(): Promise<void> {
+    try {
+      const f = await fdlab().sessionPerfetto()
+      if (!f) {
+        store.ui({ status: 'nothing to export: run or step first' })
+        return
+      }
+      const r = await fdlab().saveFile({ suggestedName: f.name, text: f.text })
+      if (r.saved) store.ui({ status: `trace saved as ${r.name ?? f.name}` })
+    } catch (e) {
+      fail('export trace', e)
     }
   },
   async setTheme(theme: Theme): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { useSyncExternalStore } from 'react'
 import type {
-  AppInfo, Diagnostic, ExploreView, LabView, ProfileName, RunView, SessionUpdate, Settings, TimelineMark,
+  AppInfo, CompareView, Diagnostic, ExploreView, LabView, ProfileName, RunView, SessionUpdate, Settings, TimelineMark,
 } from '../../../preload/contract'
 import { DEFAULT_SETTINGS } from '../../../preload/contract'
 
@@ -45,6 +45,8 @@ export interface UiState {
   readonly answers: Readonly<Record<string, string>>
   /** The last test run of each exercise: the answer it judged and the results (kept across reloads). */
   readonly lastRun: Readonly<Record<string, { readonly answer: string; readonly results: NonNullable<ExerciseResults> }>>
+  /** The scenario run under another profile or without its variants (the compare control). */
+  readonly compare: CompareView | null
 }
 
 export type ExerciseResults = LabView['exercises'][number]['results']
@@ -65,7 +67,7 @@ let state: AppState = {
   session: EMPTY_SESSION,
   ui: {
     settings: DEFAULT_SETTINGS, presenter: false, leftTab: 'instructions', rightTab: 'state', labsOpen: false,
-    busy: null, progress: null, dirty: false, file: null, status: '', student: '', answers: {}, lastRun: {},
+    busy: null, progress: null, dirty: false, file: null, status: '', student: '', answers: {}, lastRun: {}, compare: null,
   },
 }
 const listeners = new Set<() => void>()
@@ -95,7 +97,9 @@ export const store = {
     if (u.rev < state.session.rev) return
     const { output: _o, ...rest } = u
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<SessionState>
-    state = { ...state, session: { ...state.session, ...defined } }
+    // A comparison belongs to the scenario, source and profile it was run for.
+    const stale = u.scenario !== undefined || u.profile !== undefined || u.diagnostics !== undefined || u.kind !== undefined
+    state = { ...state, session: { ...state.session, ...defined }, ...(stale && state.ui.compare ? { ui: { ...state.ui, compare: null } } : {}) }
     emit()
   },
   /** A restarted engine worker numbers its updates from 1 again: accept them. */
