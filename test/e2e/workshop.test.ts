@@ -163,7 +163,7 @@ describe('the objects the lab is about stay on screen', () => {
   })
 
   it('micro-stepping into a lib of the lab points at its code and opens it read-only in a tab', async () => {
-    await openLab('01-close-path.lab.md', 'The close(2) path, layer by layer')
+    await openLab('03-close-path.lab.md', 'The close(2) path, layer by layer')
     await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()
     await expect.poll(editorText).toContain('open("/dev/marker"')
     await clickStep(/^Step ▸/)
@@ -306,7 +306,7 @@ describe('the terminal and the explorer', () => {
   })
 
   it('compare: the naive close under the other kernel, the run on screen kept', async () => {
-    await openLab('02-binder-deferred-close.lab.md', "Binder's deferred close")
+    await openLab('07-binder-deferred-close.lab.md', "Binder's deferred close")
     await page.getByRole('button', { name: 'close_fd inside the ioctl' }).click()
     await clickStep(/^Step ▸/)
     const at = await cursor()

@@ -183,7 +183,7 @@ describe('fdlab run --perfetto FILE', () => {
     const { tmpdir } = await import('node:os')
     const file = join(mkdtempSync(join(tmpdir(), 'fdlab-perfetto-')), 'run.json')
     const out: string[] = []
-    const code = runCommand([join(ROOT, 'labs/02-binder-deferred-close.lab.md'), '--scenario', 'naive', '--perfetto', file], { out: (x) => out.push(x), err: (x) => out.push(x) })
+    const code = runCommand([join(ROOT, 'labs/07-binder-deferred-close.lab.md'), '--scenario', 'naive', '--perfetto', file], { out: (x) => out.push(x), err: (x) => out.push(x) })
     expect(code).toBe(0)
     expect(out.at(-1)).toMatch(/perfetto: 2 run\(s\) written/)
     const t = JSON.parse(read(file, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { name?: string } }[] }
@@ -196,7 +196,7 @@ describe('fdlab run --perfetto FILE', () => {
 describe('compare', () => {
   it('runs the scenario under the other kernel profile and keeps the current run', () => {
     const s = createSession()
-    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionLoad(lab('07-binder-deferred-close.lab.md'))
     s.sessionScenario('naive')
     const before = s.sessionStep('over', 2).run!
     const c = s.sessionCompare({ profile: '6.18', variants: 'same' })
@@ -212,7 +212,7 @@ describe('compare', () => {
 describe('inline values in kernel-mode lab code', () => {
   it('each driver line shows what it did: the detach, the pin, the put', () => {
     const s = createSession()
-    s.sessionLoad(lab('02-binder-deferred-close.lab.md'))
+    s.sessionLoad(lab('07-binder-deferred-close.lab.md'))
     s.sessionScenario('pin-count')
     const r = s.sessionRun()
     const inline = new Map(r.run!.inline.map((v) => [v.line, v.text]))
