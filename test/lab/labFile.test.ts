@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseLab } from '../../main/engine/lab/labFile'
-import { release } from '../../main/engine/lab/release'
+import { release, releasedLineMap } from '../../main/engine/lab/release'
 import { parseCourse } from '../../main/engine/lab/course'
 
 const small = readFileSync(new URL('./fixtures/small.lab.md', import.meta.url), 'utf8')
@@ -153,6 +153,23 @@ describe('release', () => {
     expect(out).not.toContain('misconceptions:')
     expect(out).not.toContain('given away')
     expect(parseLab(out, 'h.lab.md').diagnostics).toEqual([])
+  })
+
+  it('releasedLineMap sends every kept line of every course lab to the same text in the release', () => {
+    for (const f of ['01-what-an-fd-is', '05-struct-fd', '06-sharing-the-table', '07-binder-deferred-close', '09-capstone-pipeline']) {
+      const text = readFileSync(new URL(`../../labs/${f}.lab.md`, import.meta.url), 'utf8')
+      const { lab } = parseLab(text, `${f}.lab.md`)
+      const out = release(lab).split('\n')
+      const map = releasedLineMap(lab)
+      const lines = text.split('\n')
+      let kept = 0
+      lines.forEach((l, i) => {
+        const to = map(i + 1)
+        if (out[to - 1] === l && (i === 0 || map(i) !== to)) kept++
+      })
+      // Every line that is not dropped maps to itself in the student edition, in order.
+      expect(kept, f).toBe(out.length - 1)
+    }
   })
 
   it('keeps CRLF line endings', () => {

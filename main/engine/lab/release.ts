@@ -16,6 +16,36 @@ import { splitLines } from './markdown'
 export function release(lab: Lab): string {
   const lines = splitLines(lab.source)
   const eol = lab.source.includes('\r\n') ? '\r\n' : '\n'
+  const { drop, fmEnd } = plan(lab, lines)
+  const out: string[] = []
+  lines.forEach((l, i) => {
+    if (drop.has(i + 1)) return
+    if (i === fmEnd) out.push('edition: student')
+    out.push(l)
+  })
+  return out.join(eol)
+}
+
+/**
+ * Where each line of the lab ends up in its released edition (1-based; a dropped line maps to the
+ * line before the gap it leaves). The grader quotes student-facing messages with these numbers,
+ * those of the file the student has.
+ */
+export function releasedLineMap(lab: Lab): (line: number) => number {
+  const lines = splitLines(lab.source)
+  const { drop, fmEnd } = plan(lab, lines)
+  const map: number[] = [0]
+  let n = 0
+  for (let l = 1; l <= lines.length; l++) {
+    if (l === fmEnd + 1) n++ // the inserted 'edition: student' line
+    if (!drop.has(l)) n++
+    map.push(n)
+  }
+  return (line) => map[line] ?? line
+}
+
+/** The lines release() drops (1-based), and the index of the front matter's closing line (-1: none). */
+function plan(lab: Lab, lines: readonly string[]): { drop: Set<number>; fmEnd: number } {
   const drop = new Set<number>()
   for (const b of lab.blocks) {
     if (b.role !== 'solution' && !b.hidden) continue
@@ -26,19 +56,13 @@ export function release(lab: Lab): string {
     if (isBlank(lines[after - 1]) && (before < 1 || isBlank(lines[before - 1]) || drop.has(before))) drop.add(after)
   }
   for (const ex of lab.exercises) for (const l of hiddenMisconceptionLines(lab, ex)) drop.add(l)
-  const out: string[] = []
   let fmEnd = -1
   if (lines[0]?.trimEnd() === '---') {
     for (let i = 1; i < lines.length; i++) if (lines[i]!.trimEnd() === '---' || lines[i]!.trimEnd() === '...') { fmEnd = i; break }
+    // An existing edition line is replaced by the one inserted before the closing line.
+    for (let i = 1; i < fmEnd; i++) if (/^edition\s*:/.test(lines[i]!)) drop.add(i + 1)
   }
-  lines.forEach((l, i) => {
-    const ln = i + 1
-    if (drop.has(ln)) return
-    if (fmEnd > 0 && i > 0 && i < fmEnd && /^edition\s*:/.test(l)) return
-    if (i === fmEnd) out.push('edition: student')
-    out.push(l)
-  })
-  return out.join(eol)
+  return { drop, fmEnd }
 }
 
 function isBlank(l: string | undefined): boolean {
