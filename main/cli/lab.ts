@@ -3,7 +3,7 @@
  * (a course) works wherever a lab does: its course.yaml gives the order, else *.lab.md by name.
  */
 import { perfettoTrace, mergeTraces, type PerfettoTrace } from '../engine/machine/perfetto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, lstatSync, writeFileSync, copyFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../engine/lab/diagnostics'
@@ -365,7 +365,7 @@ export function releaseCommand(argv: readonly string[], io: CliIo): number {
     // Data files the lab names by a relative path (`data/pipeline.strace`) go with it.
     for (const rel of dataFilesOf(l.lab.source)) {
       const src = join(dirname(l.path), rel)
-      if (!existsSync(src) || !statSync(src).isFile()) continue
+      if (!existsSync(src) || !lstatSync(src).isFile()) continue // a regular file, not a link out of the folder
       mkdirSync(dirname(join(outDir, rel)), { recursive: true })
       copyFileSync(src, join(outDir, rel))
       io.out(`copied ${src} -> ${join(outDir, rel)}`)

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -109,7 +109,9 @@ describe('fdlab check / run / release', () => {
     mkdirSync(join(src, 'data'), { recursive: true })
     writeFileSync(join(src, 'data', 'log.strace'), '1 close(3) = 0\n')
     writeFileSync(join(src, 'data', 'unused.txt'), 'not named by the lab\n')
-    writeFileSync(join(src, '03-data.lab.md'), small.replace(/\n# /, '\nReplay `data/log.strace` (next to this lab); `data/missing.log` is not there.\n\n# '))
+    writeFileSync(join(dir, 'outside.txt'), 'not part of the course\n')
+    symlinkSync(join(dir, 'outside.txt'), join(src, 'data', 'link.txt'))
+    writeFileSync(join(src, '03-data.lab.md'), small.replace(/\n# /, '\nReplay `data/log.strace` (next to this lab); `data/missing.log` is not there; `data/link.txt` is a link.\n\n# '))
     const out = join(dir, 'with-data-student')
     const c = io()
     expect(releaseCommand([src, '-o', out], c.io)).toBe(0)
