@@ -3,8 +3,8 @@
  * (a course) works wherever a lab does: its course.yaml gives the order, else *.lab.md by name.
  */
 import { perfettoTrace, mergeTraces, type PerfettoTrace } from '../engine/machine/perfetto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, lstatSync, writeFileSync, copyFileSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../engine/lab/diagnostics'
 import { MAX_LAB_BYTES, parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
@@ -40,7 +40,8 @@ limit never does), 2 on usage errors, 3 on an internal error (a bug in fdlab).`
 
 export const RELEASE_HELP = `usage: fdlab release LAB|DIR -o OUTDIR
 Writes the student edition of each lab to OUTDIR: solutions and hidden blocks removed,
-'edition: student' in the front matter. A course folder's course.yaml is copied too.`
+'edition: student' in the front matter, misconceptions of hidden tests removed. A course
+folder's course.yaml and the data files a lab names (data/NAME) are copied too.`
 
 /** The explorer for blocks marked `explore` (replaceable, e.g. with progress reporting). */
 let explorer: Explorer | undefined = labExplorer()
@@ -326,6 +327,16 @@ export function runCommand(argv: readonly string[], io: CliIo): number {
   return failed ? 1 : 0
 }
 
+/** Relative paths under data/ that a lab's text names (no `..`, no absolute paths). */
+export function dataFilesOf(source: string): string[] {
+  const out = new Set<string>()
+  for (const m of source.matchAll(/(?<![\w./-])(?:\.\/)?(data\/[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*)/g)) {
+    const p = m[1]!.replace(/\.+$/, '')
+    if (!p.split('/').some((seg) => seg === '..' || seg === '.')) out.add(p)
+  }
+  return [...out].sort()
+}
+
 export function releaseCommand(argv: readonly string[], io: CliIo): number {
   const { opts, pos, error } = parseArgs(argv, ['help'])
   if (error) { io.err(`fdlab release: ${error}`); return 2 }
@@ -351,6 +362,14 @@ export function releaseCommand(argv: readonly string[], io: CliIo): number {
     if (names.has(name)) { io.err(`fdlab release: two labs are named ${name}`); return 2 }
     names.add(name)
     writeFileSync(join(outDir, name), release(l.lab))
+    // Data files the lab names by a relative path (`data/pipeline.strace`) go with it.
+    for (const rel of dataFilesOf(l.lab.source)) {
+      const src = join(dirname(l.path), rel)
+      if (!existsSync(src) || !lstatSync(src).isFile()) continue // a regular file, not a link out of the folder
+      mkdirSync(dirname(join(outDir, rel)), { recursive: true })
+      copyFileSync(src, join(outDir, rel))
+      io.out(`copied ${src} -> ${join(outDir, rel)}`)
+    }
     const kept = l.lab.exercises.reduce((n, e) => n + e.tests.filter((t) => !t.hidden).length, 0)
     const dropped = l.lab.blocks.filter((b) => b.role === 'solution' || b.hidden).length
     io.out(`released ${l.path} -> ${join(outDir, name)} (${dropped} block${dropped === 1 ? '' : 's'} removed, ${kept} visible test${kept === 1 ? '' : 's'} kept)`)

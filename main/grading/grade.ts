@@ -8,7 +8,7 @@
  * pass), error (the answer does not compile, or the engine failed), not_gradable (no answer).
  */
 import { parseLab, type Exercise, type Lab, type LabBlock } from '../engine/lab/labFile'
-import { release } from '../engine/lab/release'
+import { release, releasedLineMap } from '../engine/lab/release'
 import { judgeExercise, normalizeAnswer, runBlock, type BlockRunOptions, type Explorer, type TestResult } from '../engine/lab/labRun'
 import { labExplorer } from '../engine/lab/explore'
 import { runSources } from '../engine/lab/run'
@@ -205,34 +205,12 @@ function testVisibility(lab: Lab): { visibility: Map<string, Visibility>; bad: s
 const answerFile = (ex: Exercise): string => `${ex.id}.answer`
 
 /**
- * Where each line of the instructor's lab ends up in the released edition: release() drops
- * solution and hidden blocks (with one blank line after each) and sets `edition: student` in the
- * front matter. Messages to students use these line numbers, those of the file they have.
+ * Where each line of the instructor's lab ends up in the released edition (release.ts computes it
+ * from the same plan as release() itself). Messages to students use these line numbers, those of
+ * the file they have.
  */
 function releasedLines(lab: Lab): (line: number) => number {
-  const lines = splitLines(lab.source)
-  const drop = new Set<number>()
-  for (const b of lab.blocks) {
-    if (b.role !== 'solution' && !b.hidden) continue
-    for (let l = b.fenceLine; l <= b.closeLine; l++) drop.add(l)
-    const after = b.closeLine + 1
-    const before = b.fenceLine - 1
-    const blank = (l: number): boolean => lines[l - 1] !== undefined && lines[l - 1]!.trim() === ''
-    if (blank(after) && (before < 1 || blank(before) || drop.has(before))) drop.add(after)
-  }
-  let fmEnd = -1
-  if (lines[0]?.trimEnd() === '---') {
-    for (let i = 1; i < lines.length; i++) if (lines[i]!.trimEnd() === '---' || lines[i]!.trimEnd() === '...') { fmEnd = i + 1; break }
-    for (let i = 1; i < fmEnd - 1; i++) if (/^edition\s*:/.test(lines[i]!)) drop.add(i + 1)
-  }
-  const map: number[] = [0]
-  let n = 0
-  for (let l = 1; l <= lines.length; l++) {
-    if (l === fmEnd) n++ // the inserted 'edition: student' line
-    if (!drop.has(l)) n++
-    map.push(n)
-  }
-  return (line) => map[line] ?? line
+  return releasedLineMap(lab)
 }
 
 function withStarterUses(ex: Exercise, t: LabBlock): LabBlock {

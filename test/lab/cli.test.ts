@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -102,6 +102,30 @@ describe('fdlab check / run / release', () => {
     expect(checkCommand([join(out, '02-binder.lab.md'), '--quiet'], again.io)).toBe(0)
     const self = io()
     expect(releaseCommand([join(course, '02-binder.lab.md'), '-o', course], self.io)).toBe(2)
+  })
+
+  it('release copies the data files a lab names (the capstone\'s strace log)', () => {
+    const src = join(dir, 'with-data')
+    mkdirSync(join(src, 'data'), { recursive: true })
+    writeFileSync(join(src, 'data', 'log.strace'), '1 close(3) = 0\n')
+    writeFileSync(join(src, 'data', 'unused.txt'), 'not named by the lab\n')
+    writeFileSync(join(dir, 'outside.txt'), 'not part of the course\n')
+    symlinkSync(join(dir, 'outside.txt'), join(src, 'data', 'link.txt'))
+    writeFileSync(join(src, '03-data.lab.md'), small.replace(/\n# /, '\nReplay `data/log.strace` (next to this lab); `data/missing.log` is not there; `data/link.txt` is a link.\n\n# '))
+    const out = join(dir, 'with-data-student')
+    const c = io()
+    expect(releaseCommand([src, '-o', out], c.io)).toBe(0)
+    expect(readdirSync(out).sort()).toEqual(['03-data.lab.md', 'data'])
+    expect(readdirSync(join(out, 'data'))).toEqual(['log.strace'])
+    expect(readFileSync(join(out, 'data', 'log.strace'), 'utf8')).toBe('1 close(3) = 0\n')
+    expect(c.text()).toContain('data/log.strace')
+  })
+
+  it('the course\'s student edition is complete: the capstone\'s log is copied', () => {
+    const out = join(dir, 'course-student')
+    const c = io()
+    expect(releaseCommand([new URL('../../labs/09-capstone-pipeline.lab.md', import.meta.url).pathname, '-o', out], c.io)).toBe(0)
+    expect(readFileSync(join(out, 'data', 'pipeline.strace'), 'utf8')).toBe(readFileSync(new URL('../../labs/data/pipeline.strace', import.meta.url), 'utf8'))
   })
 })
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseLab } from '../../main/engine/lab/labFile'
-import { release } from '../../main/engine/lab/release'
+import { release, releasedLineMap } from '../../main/engine/lab/release'
 import { parseCourse } from '../../main/engine/lab/course'
 
 const small = readFileSync(new URL('./fixtures/small.lab.md', import.meta.url), 'utf8')
@@ -122,6 +122,54 @@ describe('release', () => {
     expect(out.diagnostics).toEqual([])
     expect(out.lab.scenarios).toEqual([])
     expect(out.lab.exercises[0]!.scenario).toBe('open-close')
+  })
+
+  it('drops the misconceptions of hidden tests (they name and describe the test), keeps the visible ones', () => {
+    // Lab 5's checked-mode: `matches` is visible, `mismatch`, `threaded` and `racing-close` hidden.
+    const file = new URL('../../labs/05-struct-fd.lab.md', import.meta.url)
+    const { lab } = parseLab(readFileSync(file, 'utf8'), '05-struct-fd.lab.md')
+    const before = lab.exercises.find((e) => e.id === 'checked-mode')!
+    expect(before.misconceptions.map((m) => m.when.test)).toEqual(['mismatch', 'matches', 'threaded', 'racing-close'])
+    const out = release(lab)
+    const again = parseLab(out, '05-struct-fd.lab.md')
+    expect(again.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    const after = again.lab.exercises.find((e) => e.id === 'checked-mode')!
+    expect(after.misconceptions.map((m) => m.when.test)).toEqual(['matches'])
+    expect(out).not.toContain('error-path-skips-fdput')
+    expect(out).not.toContain('use-after-fdput\n')
+    // Predict exercises whose scenario is visible keep theirs: the student can run the scenario.
+    const pf = again.lab.exercises.find((e) => e.id === 'pos-flags')!
+    expect(pf.misconceptions.length).toBe(lab.exercises.find((e) => e.id === 'pos-flags')!.misconceptions.length)
+    expect(release(again.lab)).toBe(out)
+  })
+
+  it('drops a whole misconceptions list whose tests are all hidden, and choice ones of a hidden scenario', () => {
+    const text = small.replace('```c scenario=open-close', '```c scenario=open-close hidden')
+    const withMc = text.replace(/(```yaml exercise=first-fd\n)/, '$1misconceptions:\n  - choice: "4"\n    id: wrong-four\n    explain: |\n      the right answer is given away here\n')
+    const parsed = parseLab(withMc, 'h.lab.md')
+    expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    expect(parsed.lab.exercises[0]!.misconceptions.map((m) => m.id)).toEqual(['wrong-four'])
+    const out = release(parsed.lab)
+    expect(out).not.toContain('misconceptions:')
+    expect(out).not.toContain('given away')
+    expect(parseLab(out, 'h.lab.md').diagnostics).toEqual([])
+  })
+
+  it('releasedLineMap sends every kept line of every course lab to the same text in the release', () => {
+    for (const f of ['01-what-an-fd-is', '05-struct-fd', '06-sharing-the-table', '07-binder-deferred-close', '09-capstone-pipeline']) {
+      const text = readFileSync(new URL(`../../labs/${f}.lab.md`, import.meta.url), 'utf8')
+      const { lab } = parseLab(text, `${f}.lab.md`)
+      const out = release(lab).split('\n')
+      const map = releasedLineMap(lab)
+      const lines = text.split('\n')
+      let kept = 0
+      lines.forEach((l, i) => {
+        const to = map(i + 1)
+        if (out[to - 1] === l && (i === 0 || map(i) !== to)) kept++
+      })
+      // Every line that is not dropped maps to itself in the student edition, in order.
+      expect(kept, f).toBe(out.length - 1)
+    }
   })
 
   it('keeps CRLF line endings', () => {
