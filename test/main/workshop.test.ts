@@ -167,6 +167,7 @@ describe('names, not numbers', () => {
     expect(straceArgs('clone', ['{flags=0x50f00}'])).toBe('flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM')
     expect(straceArgs('close_range', [3, 4294967295, 4])).toBe('3, 4294967295, CLOSE_RANGE_CLOEXEC')
     expect(straceArgs('dup3', [3, 7, 0o2000000])).toBe('3, 7, O_CLOEXEC')
+    expect(straceArgs('setrlimit', [7, '{rlim_cur=16, rlim_max=4096}'])).toBe('RLIMIT_NOFILE, {rlim_cur=16, rlim_max=4096}')
     const s = createSession()
     s.sessionLoad(lab('07-binder-deferred-close.lab.md'))
     s.sessionScenario('naive')

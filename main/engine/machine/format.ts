@@ -71,6 +71,11 @@ export function straceArgs(name: string, args: readonly TraceArg[]): string {
     case 'dup3': return [a[0], a[1], formatBits(Number(args[2] ?? 0), [[O_CLOEXEC, 'O_CLOEXEC']])].join(', ')
     case 'close_range': return [a[0], a[1], formatBits(Number(args[2] ?? 0), [[CLOSE_RANGE_UNSHARE, 'CLOSE_RANGE_UNSHARE'], [CLOSE_RANGE_CLOEXEC, 'CLOSE_RANGE_CLOEXEC']])].join(', ')
     case 'ioctl': return [a[0], IOCTL_NAMES[Number(args[1])] ?? a[1], ...a.slice(2)].join(', ')
+    case 'setrlimit': case 'getrlimit': {
+      // The struct is printed as strace does: {rlim_cur=16, rlim_max=4096}, unquoted.
+      const r = typeof args[1] === 'string' && args[1].startsWith('{') ? args[1] : a[1]
+      return [Number(args[0]) === F.RLIMIT_NOFILE ? 'RLIMIT_NOFILE' : a[0], r, ...a.slice(2)].join(', ')
+    }
     case 'pipe2': return [a[0], formatBits(Number(args[1] ?? 0), [[O_CLOEXEC, 'O_CLOEXEC'], [F.O_NONBLOCK, 'O_NONBLOCK']])].join(', ')
     default: return a.join(', ')
   }
