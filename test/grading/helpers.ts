@@ -6,15 +6,26 @@ import { release } from '../../main/engine/lab/release'
 import { prepareLab, gradeSubmission, type GradingLab, type SubmissionEntry } from '../../main/grading/grade'
 import { sha256Hex } from '../../main/grading/node/inputs'
 
-export const LABS = {
-  close: new URL('../../labs/03-close-path.lab.md', import.meta.url),
-  binder: new URL('../../labs/07-binder-deferred-close.lab.md', import.meta.url),
-  races: new URL('../../labs/08-races.lab.md', import.meta.url),
+/** The shipped labs by lab id (the id submissions name), in course order (ids.test.ts pins this against labs/course.yaml). */
+export const LAB_FILES = {
+  'fd-table': '01-what-an-fd-is.lab.md',
+  'files-vs-fds': '02-files-and-descriptors.lab.md',
+  'close-path': '03-close-path.lab.md',
+  procrastination: '04-procrastination.lab.md',
+  'struct-fd': '05-struct-fd.lab.md',
+  sharing: '06-sharing-the-table.lab.md',
+  'binder-deferred-close': '07-binder-deferred-close.lab.md',
+  races: '08-races.lab.md',
+  capstone: '09-capstone-pipeline.lab.md',
 } as const
+export type LabId = keyof typeof LAB_FILES
+export const LAB_IDS = Object.keys(LAB_FILES) as LabId[]
+
+export const LABS = Object.fromEntries(LAB_IDS.map((id) => [id, new URL(`../../labs/${LAB_FILES[id]}`, import.meta.url)])) as Record<LabId, URL>
 
 const cache = new Map<string, GradingLab>()
 
-export function gradingLab(which: keyof typeof LABS): GradingLab {
+export function gradingLab(which: LabId): GradingLab {
   const hit = cache.get(which)
   if (hit) return hit
   const text = readFileSync(LABS[which], 'utf8')
@@ -25,7 +36,7 @@ export function gradingLab(which: keyof typeof LABS): GradingLab {
 }
 
 /** The student edition as `fdlab release` writes it, parsed. */
-export function studentEdition(which: keyof typeof LABS): { text: string; lab: Lab } {
+export function studentEdition(which: LabId): { text: string; lab: Lab } {
   const text = release(parseLab(readFileSync(LABS[which], 'utf8'), 'x.lab.md').lab)
   return { text, lab: parseLab(text, basename(LABS[which].pathname)).lab }
 }
