@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import { splitLines } from '../../main/engine/lab/markdown'
 import { feedbackMarkdown, gradescopeResults, buildReport, labHeader, revealed, gradesCsv, canvasCsv, moodleCsv } from '../../main/grading/report'
 import type { GradingLab, SubmissionEntry } from '../../main/grading/grade'
-import { gradingLab, grade, solutions, statuses, studentEdition, submissionText, LABS, type LabId } from './helpers'
+import { gradingLab, grade, solutions, statuses, studentEdition, submissionText, releaseAnswerExportGrade, LABS, LAB_IDS, type LabId } from './helpers'
 import { WRONG } from './wrong'
 
 const labsOf = ['close-path', 'binder-deferred-close', 'races'] as const
@@ -29,9 +29,10 @@ function submit(which: LabId, answers: Record<string, string>, student = 'Ada', 
 }
 
 describe('right answers get full marks', () => {
-  for (const which of labsOf) {
+  for (const which of LAB_IDS) {
     it(`${which}: every exercise's solution, exported from the student edition, scores ${'max'}`, () => {
       const g = gradingLab(which)
+      expect(Object.keys(solutions(g.lab)).sort(), 'every exercise has a solution').toEqual(g.lab.exercises.map((x) => x.id).sort())
       const { e } = submit(which, solutions(g.lab))
       expect(e.status).toBe('graded')
       expect(e.warnings).toEqual([])
@@ -370,14 +371,23 @@ describe('files that cannot be read', () => {
   })
 })
 
-describe('the app\'s own export is what grade reads', () => {
-  it('a submission written by the app (main/host/labView.ts) from the released lab grades with no warning', async () => {
-    const { submission } = await import('../../main/host/labView')
-    const g = gradingLab('binder-deferred-close')
-    const { text, lab } = studentEdition('binder-deferred-close')
-    const edits = new Map(Object.entries(solutions(g.lab)).map(([k, v]) => [`exercise:${k}`, v]))
-    const f = submission(lab, { name: '07-binder-deferred-close.lab.md', text }, edits, 'Grace Hopper', new Date(Date.UTC(2026, 11, 1)), '0.1.0')
-    const e = grade(g, f.text, f.name)
-    expect(e).toMatchObject({ status: 'graded', student: 'Grace Hopper', warnings: [], score: g.maxScore })
-  })
+describe('the app\'s own export is what grade reads: release, answer, export, grade', () => {
+  for (const which of LAB_IDS) {
+    it(`${which}: a submission written by the app (main/host/labView.ts) from the released lab grades with no warning`, async () => {
+      const g = gradingLab(which)
+      const { e, file } = await releaseAnswerExportGrade(which, solutions(g.lab), 'Grace Hopper')
+      // The student edition the app exported from has no solution and no hidden test in it.
+      const released = studentEdition(which)
+      expect(released.lab.meta.edition).toBe('student')
+      expect(released.lab.exercises.every((x) => !x.solution && x.tests.every((t) => !t.hidden))).toBe(true)
+      expect(JSON.parse(file).lab).toEqual({ id: which, version: g.lab.meta.version, sha256: g.releasedSha256 })
+      expect(e).toMatchObject({ status: 'graded', student: 'Grace Hopper', warnings: [], score: g.maxScore })
+      expect(e.exercises.map((x) => [x.id, x.status])).toEqual(g.lab.exercises.map((x) => [x.id, 'passed']))
+      // An answer left empty in the app is exported as such and costs that exercise only.
+      const first = g.lab.exercises[0]
+      const partial = await releaseAnswerExportGrade(which, { ...solutions(g.lab), [first!.id]: '' }, 'Grace Hopper')
+      expect(partial.e.exercises.find((x) => x.id === first!.id)!.status).toBe('not_gradable')
+      expect(partial.e.score).toBeCloseTo(g.maxScore - first!.points, 5)
+    })
+  }
 })
