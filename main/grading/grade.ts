@@ -572,8 +572,17 @@ function describe(r: TestResult, status: TestStatus, answerFile: string, codeHid
     safe.push(inAnswer(d) || !codeHidden ? `${loc(d)}: ${d.message}` : `run-time error: ${d.message}`)
     actualSafe.push(`run-time error: ${d.message}`)
   }
+  // A violation the sanitizer located in a lab C line of the answer ("in lab C SRC (L:C)", the
+  // answer's own line numbers) is said to be there, as other messages about the answer are.
+  const answerLines = splitLines(answer)
+  let violationWhere: Where | null = null
   for (const v of o.violations.filter((v) => v.severity === 'violation')) {
-    const s = `sanitizer: ${v.rule} at step ${v.step} (thread ${v.tid}): ${v.message}`
+    const msg = v.message.replace(/in lab C (.*?) \((\d+):(\d+)\)/, (m, src: string, l: string, c: string) => {
+      if (!src.trim() || !answerLines[Number(l) - 1]?.includes(src.trim())) return m
+      violationWhere ??= { file: answerFile, line: Number(l), col: Number(c) }
+      return `in your answer, line ${l}, col ${c} (${src.trim()})`
+    })
+    const s = `sanitizer: ${v.rule} at step ${v.step} (thread ${v.tid}): ${msg}`
     full.push(s); safe.push(s); actual.push(s); actualSafe.push(s)
   }
   for (const reason of r.reasons) {
@@ -591,7 +600,7 @@ function describe(r: TestResult, status: TestStatus, answerFile: string, codeHid
   if (!safe.length) safe.push('the test failed')
   const whereList = [...o.expectFailures, ...o.runtimeErrors]
   return {
-    message: full.join('; '), student: studentText(safe.join('; ')), where: whereOf(whereList), expected,
+    message: full.join('; '), student: studentText(safe.join('; ')), where: whereOf(whereList) ?? violationWhere, expected,
     actual: studentText((codeHidden ? actualSafe : actual).join('; ')) || null,
   }
 }

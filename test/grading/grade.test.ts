@@ -134,6 +134,23 @@ describe('wrong answers lose exactly the points of the tests they fail', () => {
   })
 })
 
+describe('a sanitizer finding in the answer\'s own code says where', () => {
+  it('use-after-free at a line of the answer: the line, the column and the source, as for any message about the answer', () => {
+    const w = WRONG.races['fix-the-peek']![1]! // reads the file after its fput
+    const g = gradingLab('races')
+    const { e } = submit('races', { ...solutions(g.lab), 'fix-the-peek': w.answer })
+    const t = exOf(e, 'fix-the-peek').tests.find((x) => x.test === 'close-race')!
+    expect(t.status).toBe('failed')
+    expect(t.code_hidden).toBe(true)
+    const m = /use-after-free in your answer, line (\d+), col (\d+) \((.+?)\)/.exec(t.student_message)!
+    expect(m, t.student_message).not.toBeNull()
+    expect(w.answer.split('\n')[Number(m[1]) - 1]).toContain(m[3]!)
+    expect(m[3]).toContain('f->f_flags')
+    expect(t.where).toEqual({ file: 'fix-the-peek.answer', line: Number(m[1]), col: Number(m[2]) })
+    expect(t.student_message).not.toContain('in lab C (the test\'s code)')
+  })
+})
+
 describe('statuses: budget, error, not_gradable', () => {
   it('an answer that never terminates is budget, never a pass, and says where', () => {
     const g = gradingLab('races')
