@@ -1,6 +1,8 @@
 /**
- * Plausible wrong answers to every exercise of the shipped labs, each with the tests it must fail
- * (test name without the profile → the profiles it fails under; '*' every profile it runs under).
+ * Plausible wrong answers to the exercises the three first graded labs shipped with, each with the
+ * tests it must fail under each profile (test name without the profile → the profiles it fails
+ * under; '*' every profile it runs under). The curriculum's own wrong answers, three or more for
+ * every exercise of all nine labs, are graded by wrong-files.test.ts.
  */
 export interface Wrong { readonly why: string; readonly answer: string; readonly fails: Readonly<Record<string, '*' | readonly string[]>> }
 
