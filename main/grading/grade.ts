@@ -389,10 +389,13 @@ function gradePredict(g: GradingLab, ex: Exercise, answer: string): ExerciseRepo
   const run = runsOf(g, ex)[0]!
   const computed = er.tests.map((t) => ({ t, v: verdictOf(t) }))
   const labFault = computed.find((c) => c.v !== 'pass' && !er.expected.has(c.t.profile))
-  const expected = [...er.expected].map(([p, v]) => (er.expected.size > 1 || g.lab.meta.kernels.length > 1 ? `${v} [${p}]` : v)).join(', ')
+  // One value when every profile gives it; else each value with its profile.
+  const values = [...new Set(er.expected.values())]
+  const expected = values.length === 1 ? values[0]! : [...er.expected].map(([p, v]) => `${v} [${p}]`).join(', ')
   const right = !labFault && er.points === ex.points && er.problems.length === 0
-  const mis = right ? [] : misconceptionsOf(ex).filter((m) => m.when.choice !== undefined && normalizeAnswer(m.when.choice) === normalizeAnswer(answer)).map((m) => ({ id: m.id, explain: m.explain }))
   const status: TestStatus = labFault ? 'error' : right ? 'passed' : 'failed'
+  // A misconception explains a wrong answer, never a scenario of the lab's that could not run.
+  const mis = status !== 'failed' ? [] : misconceptionsOf(ex).filter((m) => m.when.choice !== undefined && normalizeAnswer(m.when.choice) === normalizeAnswer(answer)).map((m) => ({ id: m.id, explain: m.explain }))
   const message = labFault
     ? `the lab's scenario could not compute the answer under ${labFault.t.profile} (${labFault.t.reasons.join('; ') || labFault.v}); not counted against the student`
     : right ? `right: ${answer.trim()}` : `your answer ${JSON.stringify(answer.trim().slice(0, 200))} is not what the kernel does; the kernel gives ${expected}`
@@ -435,7 +438,9 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
       }
     }
     const failed = status !== 'passed'
-    const m = failed ? misconceptionsOf(ex).find((x) => x.when.test === r.block.testName) : undefined
+    // A misconception explains a run that shows the mistake: a failure. A budget stop or an answer
+    // that does not compile shows nothing about it (its message says what happened instead).
+    const m = status === 'failed' ? misconceptionsOf(ex).find((x) => x.when.test === r.block.testName) : undefined
     if (m && !mis.some((x) => x.id === m.id)) mis.push({ id: m.id, explain: m.explain })
     let trace: string[] = []
     if ((status === 'failed') && r.outcome.ran && g.traceLines > 0) {
@@ -516,15 +521,22 @@ function describe(r: TestResult, status: TestStatus, answerFile: string, codeHid
   // failed
   const full: string[] = []
   const safe: string[] = []
-  if (r.explored) {
-    const s = r.block.expect === 'pass'
-      ? `an interleaving fails (the shortest, found while exploring ${r.explored.runs} run${r.explored.runs === 1 ? '' : 's'})`
-      : `no interleaving shows it (${r.explored.runs} explored${r.explored.complete ? ', every one covered' : ', search incomplete'})`
-    full.push(s)
-    safe.push(s)
-  }
   const actual: string[] = []
   const actualSafe: string[] = []
+  if (r.explored) {
+    const n = `${r.explored.runs} interleaving${r.explored.runs === 1 ? '' : 's'} explored${r.explored.complete ? ', every one covered' : ', search incomplete'}`
+    const sought = r.block.expect === 'violation' ? (r.block.rule ? `the sanitizer's ${r.block.rule}` : 'a sanitizer violation') : r.block.expect === 'blocked' ? 'a run that ends blocked' : 'a failed expect() or a fault'
+    const s = r.block.expect === 'pass'
+      ? `an interleaving fails (the shortest, found while exploring ${r.explored.runs} run${r.explored.runs === 1 ? '' : 's'})`
+      : `no interleaving shows ${sought} (${n})`
+    full.push(s)
+    safe.push(s)
+    if (r.block.expect !== 'pass') {
+      const a = r.explored.runs === 1 ? 'not shown in the one interleaving explored' : `not shown in any of the ${r.explored.runs} interleavings explored`
+      actual.push(a)
+      actualSafe.push(a)
+    }
+  }
   for (const d of o.expectFailures) {
     full.push(`${loc(d)}: ${d.message}`)
     actual.push(d.message)
@@ -538,11 +550,22 @@ function describe(r: TestResult, status: TestStatus, answerFile: string, codeHid
     safe.push(inAnswer(d) || !codeHidden ? `${loc(d)}: ${d.message}` : `run-time error: ${d.message}`)
     actualSafe.push(`run-time error: ${d.message}`)
   }
+  // A violation the sanitizer located in a lab C line of the answer ("in lab C SRC (L:C)", the
+  // answer's own line numbers) is said to be there, as other messages about the answer are.
+  const answerLines = splitLines(answer)
+  let violationWhere: Where | null = null
   for (const v of o.violations.filter((v) => v.severity === 'violation')) {
-    const s = `sanitizer: ${v.rule} at step ${v.step} (thread ${v.tid}): ${v.message}`
+    const msg = v.message.replace(/in lab C (.*?) \((\d+):(\d+)\)/, (m, src: string, l: string, c: string) => {
+      if (!src.trim() || !answerLines[Number(l) - 1]?.includes(src.trim())) return m
+      violationWhere ??= { file: answerFile, line: Number(l), col: Number(c) }
+      return `in your answer, line ${l}, col ${c} (${src.trim()})`
+    })
+    const s = `sanitizer: ${v.rule} at step ${v.step} (thread ${v.tid}): ${msg}`
     full.push(s); safe.push(s); actual.push(s); actualSafe.push(s)
   }
   for (const reason of r.reasons) {
+    // An explored test's "no interleaving shows" is said once, above.
+    if (r.explored && /^no interleaving shows/.test(reason)) continue
     if (/^expected |^the run ended blocked|^no interleaving shows|^the schedule does not fit/.test(reason)) {
       full.push(reason)
       // A hidden test's expectation names only a rule and a status: no code.
@@ -555,7 +578,7 @@ function describe(r: TestResult, status: TestStatus, answerFile: string, codeHid
   if (!safe.length) safe.push('the test failed')
   const whereList = [...o.expectFailures, ...o.runtimeErrors]
   return {
-    message: full.join('; '), student: studentText(safe.join('; ')), where: whereOf(whereList), expected,
+    message: full.join('; '), student: studentText(safe.join('; ')), where: whereOf(whereList) ?? violationWhere, expected,
     actual: studentText((codeHidden ? actualSafe : actual).join('; ')) || null,
   }
 }

@@ -196,6 +196,16 @@ function mdEscape(s: string): string {
   return s.replace(/([\\`*_<>|])/g, '\\$1').replace(/\[(?=[^\]]*\]\()/g, '\\[').replace(/^#/, '\\#')
 }
 
+/**
+ * A lab author's Markdown (a misconception's explanation) inside a list item: its code spans and
+ * emphasis kept, raw HTML outside code spans shown as text (a code span shows `<b>` and `->` as
+ * written), its further lines indented so they stay in the item.
+ */
+function mdAuthored(s: string): string {
+  const noHtml = s.trim().split(/(`[^`\n]*`)/).map((part, i) => (i % 2 ? part : part.replace(/<(?=[A-Za-z/!?])/g, '&lt;'))).join('')
+  return noHtml.split('\n').map((l, i) => (i === 0 || !l.trim() ? l : `  ${l}`)).join('\n')
+}
+
 /** One test's feedback in Markdown (student-facing: never quotes hidden code). */
 function testMarkdown(e: ExerciseReport, t: TestReport, withSchedule: boolean): string {
   const lines: string[] = []
@@ -204,8 +214,8 @@ function testMarkdown(e: ExerciseReport, t: TestReport, withSchedule: boolean): 
     if (t.expected) lines.push(`- expected: ${mdEscape(t.expected)}`)
     if (t.actual) lines.push(`- actual: ${mdEscape(t.actual)}`)
     if (t.where) lines.push(`- where: your answer, line ${t.where.line}, column ${t.where.col}`)
-    if (t.misconception) lines.push(`- what this usually means (${mdEscape(t.misconception.id)}): ${mdEscape(t.misconception.explain)}`)
-    if (t.explored) lines.push(`- interleavings: ${t.explored.runs} explored${t.explored.complete ? ', every one covered' : ', the search stopped at its bound'}`)
+    if (t.misconception) lines.push(`- what this usually means (${mdEscape(t.misconception.id)}): ${mdAuthored(t.misconception.explain)}`)
+    if (t.explored) lines.push(`- interleavings: ${t.explored.runs} explored${t.explored.complete ? ', every one covered' : ', the search stopped before covering every one'}`)
     if (withSchedule && t.schedule) lines.push(`- the run shown, as a schedule (replay it with \`--schedule\`): \`${t.schedule}\``)
     if (!t.code_hidden && t.trace.length) lines.push('', 'System calls of the failing run:', '', '```', ...t.trace, '```')
   }

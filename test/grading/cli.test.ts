@@ -56,18 +56,18 @@ function tree(d: string): Map<string, string> {
   return out
 }
 
-const labPath = LABS.binder.pathname
-const { text: released, lab: student } = studentEdition('binder')
-const sol = solutions(gradingLab('binder').lab)
-const wrong = WRONG.binder['deferred-close']!
+const labPath = LABS['binder-deferred-close'].pathname
+const { text: released, lab: student } = studentEdition('binder-deferred-close')
+const sol = solutions(gradingLab('binder-deferred-close').lab)
+const wrong = WRONG['binder-deferred-close']['deferred-close']!
 
 mkdirSync(join(dir, 'class/late'), { recursive: true })
 const put = (name: string, body: string | Uint8Array): void => writeFileSync(join(dir, 'class', name), body)
 put('ada.submission.json', submissionText(student, released, 'Ada Lovelace', sol))
 put('bob.submission.json', submissionText(student, released, 'Bob', { ...sol, 'deferred-close': wrong[0]!.answer, pin: '2' }))
 put('cy.submission.json', submissionText(student, released, 'Cy', { ...sol, 'deferred-close': wrong[1]!.answer }))
-put('late/dee.submission.json', submissionText(student, released, 'Dee', { light: '1', threaded: '1', 'provoke-v2': WRONG.binder['provoke-v2']![3]!.answer }))
-put('eve.submission.json', submissionText(student, released, 'Eve', { ...sol, 'deferred-close': 'int deferred_close(unsigned int fd) {\n  return deferred_close(fd);\n}\n' }, { score: 13 }))
+put('late/dee.submission.json', submissionText(student, released, 'Dee', { light: '1', threaded: '1', 'provoke-v2': WRONG['binder-deferred-close']['provoke-v2']![3]!.answer }))
+put('eve.submission.json', submissionText(student, released, 'Eve', { ...sol, 'deferred-close': 'int deferred_close(unsigned int fd) {\n  return deferred_close(fd);\n}\n' }, { score: 21 }))
 put('hal.submission.json', submissionText(student, released, 'Hal', sol).replace(/"sha256": "[0-9a-f]{64}"/, `"sha256": "${'0'.repeat(64)}"`))
 put('empty.json', '')
 put('noise.bin', new Uint8Array(randomBytes(3000)))
@@ -88,7 +88,7 @@ describe('fdlab grade on a class folder with broken files in it', () => {
 
   it('writes every output, one row per input file, rejected ones with their reason', () => {
     const report = JSON.parse(single.get('report.json')!)
-    expect(report.lab).toMatchObject({ id: 'binder-deferred-close', version: '1.0', max_score: 13 })
+    expect(report.lab).toMatchObject({ id: 'binder-deferred-close', version: '1.0', max_score: 21 })
     expect(report.grader).toBe('fdlab-grade/1')
     expect(report.submissions.map((s: { file: string }) => s.file)).toEqual([
       'class/ada.submission.json', 'class/bob.submission.json', 'class/cut.submission.json', 'class/cy.submission.json', 'class/empty.json',
@@ -96,10 +96,10 @@ describe('fdlab grade on a class folder with broken files in it', () => {
       'class/noise.bin', 'class/other.submission.json',
     ])
     const by = (f: string) => report.submissions.find((s: { file: string }) => s.file === `class/${f}`)
-    expect(by('ada.submission.json')).toMatchObject({ status: 'graded', score: 13, student: 'Ada Lovelace' })
-    expect(by('bob.submission.json').score).toBeCloseTo(13 - 1 - 2 * 8 / 12, 4)
-    expect(by('eve.submission.json')).toMatchObject({ status: 'graded', score: 5 })
-    expect(by('hal.submission.json')).toMatchObject({ status: 'graded', score: 13 })
+    expect(by('ada.submission.json')).toMatchObject({ status: 'graded', score: 21, student: 'Ada Lovelace' })
+    expect(by('bob.submission.json').score).toBeCloseTo(21 - 1 - 2 * 8 / 12, 4)
+    expect(by('eve.submission.json')).toMatchObject({ status: 'graded', score: 21 - 8 })
+    expect(by('hal.submission.json')).toMatchObject({ status: 'graded', score: 21 })
     expect(by('hal.submission.json').warnings[0]).toMatch(/^lab hash mismatch/)
     expect(by('late/dee.submission.json').score).toBe(1)
     for (const [f, reason] of [['empty.json', /^empty file$/], ['noise.bin', /not UTF-8/], ['cut.submission.json', /^truncated JSON/],
@@ -108,10 +108,10 @@ describe('fdlab grade on a class folder with broken files in it', () => {
       expect(by(f).reason, f).toMatch(reason)
     }
     const grades = single.get('grades.csv')!.split('\r\n')
-    expect(grades[0]).toBe('file,student,status,reason,warnings,score,max_score,light,threaded,provoke-v2,pin,deferred-close')
+    expect(grades[0]).toBe('file,student,status,reason,warnings,score,max_score,light,threaded,provoke-v2,pin,deferred-close,deferred-fd-closer')
     expect(grades).toHaveLength(INPUTS + 2)
-    expect(grades[1]).toBe('class/ada.submission.json,Ada Lovelace,graded,,,13,13,1,1,2,1,8')
-    expect(grades.find((l) => l.startsWith('class/empty.json'))).toBe('class/empty.json,,rejected,empty file,,0,13,,,,,')
+    expect(grades[1]).toBe('class/ada.submission.json,Ada Lovelace,graded,,,21,21,1,1,2,1,8,8')
+    expect(grades.find((l) => l.startsWith('class/empty.json'))).toBe('class/empty.json,,rejected,empty file,,0,21,,,,,,')
     expect(single.get('canvas.csv')!.split('\r\n').filter(Boolean)).toHaveLength(2 + 6)
     for (const n of ['ada', 'bob', 'cut', 'cy', 'empty', 'eve', 'hal', 'huge', 'lab-by-mistake.lab.md', 'dee', 'noise.bin', 'other']) {
       expect(single.has(`results/${n}.json`), n).toBe(true)

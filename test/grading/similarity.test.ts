@@ -7,7 +7,7 @@ import { similarityCommand } from '../../main/cli/similarity'
 import { gradingLab, solutions, studentEdition, submissionText, LABS } from './helpers'
 import { WRONG } from './wrong'
 
-const lab = () => gradingLab('binder').lab
+const lab = () => gradingLab('binder-deferred-close').lab
 const sol = () => solutions(lab())['deferred-close']!
 // The solution with its own names changed, reformatted and commented: the same answer.
 const disguised = () => sol()
@@ -26,7 +26,7 @@ describe('similar answers', () => {
     const keep = labNames(lab())
     expect(normalise(disguised(), keep)).toEqual(normalise(sol(), keep))
     expect(normalise(own, keep)).not.toEqual(normalise(sol(), keep))
-    const starter = WRONG.binder['deferred-close']![0]!.answer
+    const starter = WRONG['binder-deferred-close']['deferred-close']![0]!.answer
     const subs = [
       { file: 'a.json', student: 'A', answers: new Map([['deferred-close', sol()]]) },
       { file: 'b.json', student: 'B', answers: new Map([['deferred-close', disguised()]]) },
@@ -42,14 +42,14 @@ describe('similar answers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fdlab-sim-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   it('fdlab similarity prints the table, skips unusable files, and works from the student edition', () => {
-    const { text, lab: student } = studentEdition('binder')
+    const { text, lab: student } = studentEdition('binder-deferred-close')
     mkdirSync(join(dir, 'subs'))
     writeFileSync(join(dir, 'student.lab.md'), text)
     writeFileSync(join(dir, 'subs/ann.json'), submissionText(student, text, 'Ann', { 'deferred-close': sol() }))
     writeFileSync(join(dir, 'subs/ben.json'), submissionText(student, text, 'Ben', { 'deferred-close': disguised() }))
     writeFileSync(join(dir, 'subs/cat.json'), submissionText(student, text, 'Cat', { 'deferred-close': own }))
     writeFileSync(join(dir, 'subs/junk.json'), '{"truncated": ')
-    for (const labFile of [LABS.binder.pathname, join(dir, 'student.lab.md')]) {
+    for (const labFile of [LABS['binder-deferred-close'].pathname, join(dir, 'student.lab.md')]) {
       const out: string[] = [], err: string[] = []
       expect(similarityCommand([labFile, join(dir, 'subs')], { out: (s) => out.push(s), err: (s) => err.push(s) })).toBe(0)
       const lines = out.join('\n').split('\n')

@@ -109,11 +109,12 @@ describe('visibility on test fences', () => {
   it('a misconception the lab names is shown with the failure it explains', () => {
     const g = setup()
     const ex = g.lab.exercises[0] as unknown as { misconceptions: unknown }
-    ex.misconceptions = [{ when: { test: 'shown' }, id: 'returns-zero', explain: 'The starter returns 0: the driver passes your return value straight to user space.' }]
+    ex.misconceptions = [{ when: { test: 'shown' }, id: 'returns-zero', explain: 'The starter returns 0: the driver passes your return value straight to user space.\nRead **`ioctl`**\'s return <b>as is</b> (`<b>` and `f->f_flags` in code as written).\n' }]
     const student = parseLab(release(g.lab), 'vis.lab.md').lab
     const e = grade(g, submissionText(student, release(g.lab), 'S', { ret: 'long answer(void) { return 0; }' }))
     expect(e.exercises[0]!.misconceptions).toEqual([{ id: 'returns-zero', explain: expect.stringContaining('straight to user space') }])
     const md = feedbackMarkdown(buildReport(labHeader(g), g.budget, [e]), e)
-    expect(md).toContain('- what this usually means (returns-zero): The starter returns 0')
+    // The author's Markdown kept (code spans, emphasis), raw HTML shown as text, its second line inside the item.
+    expect(md).toContain("- what this usually means (returns-zero): The starter returns 0: the driver passes your return value straight to user space.\n  Read **`ioctl`**'s return &lt;b>as is&lt;/b> (`<b>` and `f->f_flags` in code as written).\n")
   })
 })

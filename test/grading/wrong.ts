@@ -1,13 +1,15 @@
 /**
- * Plausible wrong answers to every exercise of the shipped labs, each with the tests it must fail
- * (test name without the profile → the profiles it fails under; '*' every profile it runs under).
+ * Plausible wrong answers to the exercises the three first graded labs shipped with, each with the
+ * tests it must fail under each profile (test name without the profile → the profiles it fails
+ * under; '*' every profile it runs under). The curriculum's own wrong answers, three or more for
+ * every exercise of all nine labs, are graded by wrong-files.test.ts.
  */
 export interface Wrong { readonly why: string; readonly answer: string; readonly fails: Readonly<Record<string, '*' | readonly string[]>> }
 
 const predict = (...vals: string[]): Wrong[] => vals.map((v) => ({ why: `answers ${v}`, answer: v, fails: { answer: '*' } }))
 
-export const WRONG: Record<'close' | 'binder' | 'races', Record<string, readonly Wrong[]>> = {
-  close: {
+export const WRONG: Record<'close-path' | 'binder-deferred-close' | 'races', Record<string, readonly Wrong[]>> = {
+  'close-path': {
     'next-fd': predict('3', '5', '6'),
     'max-fds': predict('64', '74', '1024'),
     'double-close': predict('0', '-1', 'EBADF'),
@@ -75,30 +77,30 @@ export const WRONG: Record<'close' | 'binder' | 'races', Record<string, readonly
 ` },
     ],
   },
-  binder: {
+  'binder-deferred-close': {
     light: predict('0', '2', '3'),
     threaded: predict('1', '0', '3'),
     pin: predict('0', '2', '3'),
     'provoke-v2': [
-      { why: 'the starter: opens Binder and does nothing', fails: { v2: '*' }, answer: `#include <linux/android/binder.h>
+      { why: 'the starter: opens Binder and does nothing', fails: { v2: '*', 'v2-any-schedule': '*' }, answer: `#include <linux/android/binder.h>
 process app {
   int b = open("/dev/binder", O_RDWR);
 }
 ` },
-      { why: 'uses the fixed command (BINDER_FREE_FD): clean', fails: { v2: '*' }, answer: `#include <linux/android/binder.h>
+      { why: 'uses the fixed command (BINDER_FREE_FD): clean', fails: { v2: '*', 'v2-any-schedule': '*' }, answer: `#include <linux/android/binder.h>
 process app {
   int b = open("/dev/binder", O_RDWR);
   ioctl(b, BINDER_FREE_FD, b);
 }
 ` },
-      { why: 'a scenario that merely crashes', fails: { v2: '*' }, answer: `#include <linux/android/binder.h>
+      { why: 'a scenario that merely crashes', fails: { v2: '*', 'v2-any-schedule': '*' }, answer: `#include <linux/android/binder.h>
 process app {
   int b = open("/dev/binder", O_RDWR);
   int *p = 0;
   *p = 1;
 }
 ` },
-      { why: 'its own driver breaks V2: the bug is not where the lab says it lives', fails: { v2: '*' }, answer: `driver mine {
+      { why: 'its own driver breaks V2: the bug is not where the lab says it lives', fails: { v2: '*', 'v2-any-schedule': '*' }, answer: `driver mine {
   long ioctl(struct file *filp, unsigned int cmd, unsigned long arg) { return close_fd(arg); }
 }
 process app {
