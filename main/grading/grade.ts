@@ -91,7 +91,8 @@ export interface TestReport {
   readonly schedule: string | null
   /** The failing run's system calls (strace-style), for tests whose code students have. */
   readonly trace: readonly string[]
-  readonly misconception: { readonly id: string; readonly explain: string } | null
+  /** The misconceptions the lab keys to this failing test (several when the author named several). */
+  readonly misconceptions: readonly { readonly id: string; readonly explain: string }[]
 }
 
 export type ExerciseStatus = 'passed' | 'partial' | 'failed' | 'error' | 'budget' | 'not_gradable'
@@ -364,7 +365,7 @@ function emptyTest(g: GradingLab, ex: Exercise, run: { t: LabBlock; profile: Pro
   return {
     name: run.name, test: run.t.testName, profile: run.profile, status, visibility: visibilityOf(g, ex, run.t), code_hidden: run.t.hidden,
     score: 0, max_score: share, message, student_message: message, where: null, expected: null, actual: null,
-    explored: null, schedule: null, trace: [], misconception: null,
+    explored: null, schedule: null, trace: [], misconceptions: [],
   }
 }
 
@@ -401,7 +402,7 @@ function gradePredict(g: GradingLab, ex: Exercise, answer: string): ExerciseRepo
     : right ? `right: ${answer.trim()}` : `your answer ${JSON.stringify(answer.trim().slice(0, 200))} is not what the kernel does; the kernel gives ${expected}`
   const test: TestReport = {
     ...emptyTest(g, ex, run, ex.points, status, message),
-    score: right ? ex.points : 0, expected: labFault ? null : expected, actual: answer.trim().slice(0, 200), misconception: mis[0] ?? null,
+    score: right ? ex.points : 0, expected: labFault ? null : expected, actual: answer.trim().slice(0, 200), misconceptions: mis,
   }
   return {
     id: ex.id, kind: ex.kind, title: ex.title, score: test.score, max_score: ex.points, status: right ? 'passed' : labFault ? 'error' : 'failed',
@@ -440,8 +441,8 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
     const failed = status !== 'passed'
     // A misconception explains a run that shows the mistake: a failure. A budget stop or an answer
     // that does not compile shows nothing about it (its message says what happened instead).
-    const m = status === 'failed' ? misconceptionsOf(ex).find((x) => x.when.test === r.block.testName) : undefined
-    if (m && !mis.some((x) => x.id === m.id)) mis.push({ id: m.id, explain: m.explain })
+    const ms = status === 'failed' ? misconceptionsOf(ex).filter((x) => x.when.test === r.block.testName).map((x) => ({ id: x.id, explain: x.explain })) : []
+    for (const m of ms) if (!mis.some((x) => x.id === m.id)) mis.push(m)
     let trace: string[] = []
     if ((status === 'failed') && r.outcome.ran && g.traceLines > 0) {
       const replay = runBlock(lab, withStarterUses(ex, r.block), r.profile, { trace: true, maxSteps: g.budget.steps, limits: limitsOf(g), schedule: r.outcome.schedule }, { code: answer, file, lineOffset: 0 })
@@ -454,7 +455,7 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
       expected: d.expected, actual: d.actual, explored: r.explored ? { runs: r.explored.runs, complete: r.explored.complete } : null,
       // A failure's run, or the interleaving that demonstrates a provoked bug.
       schedule: (failed || (r.explored && r.block.expect !== 'pass')) && r.outcome.ran && r.outcome.schedule.length ? formatSchedule(r.outcome.schedule) : null,
-      trace, misconception: m ? { id: m.id, explain: m.explain } : null,
+      trace, misconceptions: ms,
     })
   })
   const passed = tests.filter((t) => t.status === 'passed').length

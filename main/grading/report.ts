@@ -214,7 +214,7 @@ function testMarkdown(e: ExerciseReport, t: TestReport, withSchedule: boolean): 
     if (t.expected) lines.push(`- expected: ${mdEscape(t.expected)}`)
     if (t.actual) lines.push(`- actual: ${mdEscape(t.actual)}`)
     if (t.where) lines.push(`- where: your answer, line ${t.where.line}, column ${t.where.col}`)
-    if (t.misconception) lines.push(`- what this usually means (${mdEscape(t.misconception.id)}): ${mdAuthored(t.misconception.explain)}`)
+    for (const m of t.misconceptions) lines.push(`- what this usually means (${mdEscape(m.id)}): ${mdAuthored(m.explain)}`)
     if (t.explored) lines.push(`- interleavings: ${t.explored.runs} explored${t.explored.complete ? ', every one covered' : ', the search stopped before covering every one'}`)
     if (withSchedule && t.schedule) lines.push(`- the run shown, as a schedule (replay it with \`--schedule\`): \`${t.schedule}\``)
     if (!t.code_hidden && t.trace.length) lines.push('', 'System calls of the failing run:', '', '```', ...t.trace, '```')

@@ -44,7 +44,7 @@ const V = (...tests: string[]): readonly [string, readonly string[]] => ['provok
 const CURRENT: Record<LabId, CurrentPin> = {
   'fd-table': {
     version: '1.0',
-    exercises: { 'after-dupfd': P(), 'table-size': P(), 'limit-errno': P(), 'count-open': I('simple', 'above-next-fd', 'grown-table') },
+    exercises: { 'after-dupfd': P(), 'table-size': P(), 'limit-errno': P(), 'raise-hard': P(), 'count-open': I('simple', 'above-next-fd', 'grown-table') },
   },
   'files-vs-fds': {
     version: '1.0',
@@ -64,11 +64,18 @@ const CURRENT: Record<LabId, CurrentPin> = {
   },
   'struct-fd': {
     version: '1.0',
-    exercises: { 'borrowed-count': P(), 'pos-flags': P(), 'checked-mode': I('matches', 'mismatch', 'bad-fd', 'threaded', 'racing-close') },
+    exercises: {
+      'borrowed-count': P(), 'io-worker': V('alone', 'bad-fd', 'shared'), 'pos-flags': P(), 'word-bits': P(), 'fd-size': P(),
+      'pos-peek': I('one-fd', 'after-dup', 'threaded'), 'goto-past-class': V('jump', 'lookup', 'bad-fd'),
+      'convert-to-class': I('same', 'first-bad', 'second-bad', 'threaded'), 'checked-mode': I('matches', 'mismatch', 'bad-fd', 'threaded', 'racing-close'),
+    },
   },
   sharing: {
     version: '1.0',
-    exercises: { 'three-tasks': P(), 'provoke-low-count': V('v2-under-low-count', 'clean-when-exact'), 'after-unshare': P(), 'locks-before-fix': P() },
+    exercises: {
+      'three-tasks': P(), 'provoke-low-count': V('v2-under-low-count', 'clean-when-exact'), 'provoke-v14': V('v14-under-low-count', 'clean-when-exact'),
+      'after-unshare': P(), 'locks-before-fix': P(), 'lose-the-lock': V('lost-before-fix', 'kept-since-fix'), 'exec-by-sharer': P(),
+    },
   },
   'binder-deferred-close': {
     version: '1.0',

@@ -32,7 +32,10 @@ for (const which of LAB_IDS) {
         const named = exDef.kind === 'predict' ? ['answer'] : [...w.fails].sort()
         expect(named.length, `${w.file}: the first line names the tests that fail`).toBeGreaterThan(0)
         const failing = ex.tests.filter((t) => t.status !== 'passed')
-        expect([...new Set(failing.map((t) => (exDef.kind === 'predict' ? t.name : t.test)))].sort(), `${w.file}: ${JSON.stringify(failing.map((t) => [t.name, t.status, t.message]))}`).toEqual(named)
+        // The grader's provoke-integrity check (the finding must vanish where the bug is fixed) may
+        // fail a test the lab runner alone passes: such a test fails with that check's message.
+        const integrity = failing.filter((t) => t.message.startsWith('your scenario shows the finding even where the bug is fixed')).map((t) => t.test)
+        expect([...new Set(failing.map((t) => (exDef.kind === 'predict' ? t.name : t.test)).filter((n) => !integrity.includes(n) || named.includes(n)))].sort(), `${w.file}: ${JSON.stringify(failing.map((t) => [t.name, t.status, t.message]))}`).toEqual(named)
         // A wrong answer fails because its runs show the mistake: never a budget stop or an error.
         for (const t of failing) expect(t.status, `${w.file}: ${t.name}: ${t.message}`).toBe('failed')
         expect(ex.problems.filter((p) => /does not compile|must define/.test(p)), w.file).toEqual([])
@@ -58,7 +61,7 @@ for (const which of LAB_IDS) {
         const want = (exDef.misconceptions ?? []).find((m) => m.id === w.misconception)
         expect(want, `${w.file}: ${w.misconception} is one the lab names for ${w.exercise}`).toBeDefined()
         expect(ex.misconceptions.map((m) => m.id), w.file).toContain(w.misconception)
-        expect(failing.some((t) => t.misconception?.id === w.misconception), w.file).toBe(true)
+        expect(failing.some((t) => t.misconceptions.some((m) => m.id === w.misconception)), w.file).toBe(true)
         const r = buildReport(labHeader(g), g.budget, [e])
         const line = `- what this usually means (${w.misconception}): `
         // The explanation as the lab author wrote it (Markdown: code spans and emphasis kept), every line of it.
