@@ -1,19 +1,20 @@
-// Static security scan of the built app with electronegativity (Doyensec). It is installed once
-// outside the project (a temporary folder, through npm) because its old dependency tree does not
-// belong in the app's devDependencies; when it cannot be installed (offline), the test is skipped
-// with a message saying so. electronegativity always exits 0, so its CSV report is parsed and any
-// HIGH finding fails. A deliberately insecure file is scanned too, to prove the check can fail.
-import { beforeAll, describe, expect, it } from 'vitest'
+// Static security scan of the built app with electronegativity (Doyensec), pinned and installed by
+// `npm run setup:scan` into .cache/electronegativity (outside the app's tree: its typescript-estree
+// would load the project's TypeScript 7); .ci/run installs it before `npm test`, and no test
+// installs anything. Without it the scan is skipped with a message saying how to install it.
+// electronegativity always exits 0, so its CSV report is parsed and any HIGH finding fails. A
+// deliberately insecure file is scanned too, to prove the check can fail. Each scan writes into
+// its own temporary folder (runs may overlap).
+import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from './helpers/browser'
 
-const VERSION = '1.10.3'
 const ELECTRON = '45.4.1'
-const DIR = join(tmpdir(), `fdlab-electronegativity-${VERSION}`)
-const BIN = join(DIR, 'node_modules/.bin/electronegativity')
+const BIN = join(ROOT, '.cache/electronegativity/node_modules/.bin/electronegativity')
+const MISSING = 'electronegativity is not installed: run `npm run setup:scan` (CI does); the security scan is skipped'
 
 export interface Finding { issue: string; severity: string; confidence: string; file: string; location: string; sample: string }
 
@@ -36,8 +37,9 @@ export function parseCsv(text: string): string[][] {
 }
 
 function scan(input: string): Finding[] {
-  const out = join(mkdtempSync(join(tmpdir(), 'fdlab-scan-')), 'report.csv')
-  const r = spawnSync(BIN, ['-i', input, '-e', ELECTRON, '-x', 'AvailableSecurityFixesGlobalCheck', '-o', out], { encoding: 'utf8', timeout: 180_000, cwd: DIR })
+  const dir = mkdtempSync(join(tmpdir(), 'fdlab-scan-'))
+  const out = join(dir, 'report.csv')
+  const r = spawnSync(BIN, ['-i', input, '-e', ELECTRON, '-x', 'AvailableSecurityFixesGlobalCheck', '-o', out], { encoding: 'utf8', timeout: 180_000, cwd: dir })
   if (!existsSync(out)) throw new Error(`electronegativity wrote no report (status ${r.status}): ${r.stderr || r.stdout}`)
   const [header, ...rows] = parseCsv(readFileSync(out, 'utf8')).filter((x) => x.length > 1)
   const col = (name: string) => header!.findIndex((h) => h.trim() === name)
@@ -45,20 +47,9 @@ function scan(input: string): Finding[] {
   return rows.map((x) => ({ issue: x[ci!]!, severity: x[cs!]!, confidence: x[cc!]!, file: x[cf!]!, location: x[cl!]!, sample: x[cx!]! }))
 }
 
-let unavailable: string | null = null
-beforeAll(() => {
-  if (existsSync(BIN)) return
-  mkdirSync(DIR, { recursive: true })
-  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', DIR, `@doyensec/electronegativity@${VERSION}`], { encoding: 'utf8', timeout: 240_000 })
-  if (r.status !== 0 || !existsSync(BIN)) unavailable = `electronegativity ${VERSION} could not be installed (${(r.stderr || '').trim().split('\n').pop() ?? 'no output'}): the security scan is skipped`
-}, 300_000)
-
 describe('electronegativity', () => {
   it('finds no HIGH issue in the built app', (ctx) => {
-    if (unavailable) {
-      console.warn(unavailable)
-      ctx.skip()
-    }
+    if (!existsSync(BIN)) { console.warn(MISSING); ctx.skip() }
     expect(existsSync(join(ROOT, 'out/main/index.js')), 'build first: npx electron-vite build').toBe(true)
     const findings = scan(join(ROOT, 'out'))
     const high = findings.filter((f) => f.severity.toUpperCase() === 'HIGH')
@@ -69,7 +60,7 @@ describe('electronegativity', () => {
   }, 240_000)
 
   it('does report HIGH issues in an insecure window (the check can fail)', (ctx) => {
-    if (unavailable) ctx.skip()
+    if (!existsSync(BIN)) ctx.skip()
     const dir = mkdtempSync(join(tmpdir(), 'fdlab-insecure-'))
     writeFileSync(join(dir, 'main.js'), [
       "const { app, BrowserWindow } = require('electron')",
