@@ -112,7 +112,8 @@ export function ExerciseCard({ ex, n, compact = false }: { ex: ExerciseView; n: 
             {changed ? <span className="warn" data-testid={`changed-${ex.id}`}> · your answer changed since this run</span> : null}
           </div>
           <ul className="results">
-            {results.map((r, i) => <TestResult key={i} ex={ex} r={r} answer={last?.answer ?? answer} editing={editing} />)}
+            {/* A failing run belongs to the answer it judged: once the answer changed, run the tests again to open it (the editor's text is never replaced). */}
+            {results.map((r, i) => <TestResult key={i} ex={ex} r={r} answer={changed ? undefined : last?.answer ?? answer} editing={editing} />)}
           </ul>
           {ex.misconceptions?.length ? (
             <ul className="misconceptions">{ex.misconceptions.map((m) => <li key={m.id} className="warn small">? {m.explain}</li>)}</ul>
