@@ -214,6 +214,24 @@ describe('an instructor', () => {
     await page.screenshot({ path: join(SHOTS, 'grade-failing-run.png') })
   })
 
+  it('takes submissions dropped on the grading dialog', async () => {
+    await page.getByRole('button', { name: 'Grade…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Grade a class' })
+    await dialog.waitFor()
+    await dialog.getByTestId('grade-drop').evaluate((el, texts) => {
+      const dt = new DataTransfer()
+      texts.forEach((t, i) => dt.items.add(new File([t], `dropped-${i}.json`, { type: 'application/json' })))
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    }, ['{}', 'not json'])
+    await expect.poll(() => dialog.getByTestId('grade-files').innerText()).toBe('2 file(s): dropped-0.json, dropped-1.json')
+    await dialog.getByRole('button', { name: 'Grade 2 submissions' }).click()
+    await expect.poll(() => dialog.locator('table.class tbody tr.rejected').count(), { timeout: 60_000 }).toBe(2)
+    expect(norm(await dialog.locator('tr[data-submission="dropped-1"]').innerText())).toMatch(/another format: not JSON/)
+    // The page did not take the drop as a lab or a log to open.
+    await expect.poll(() => page.locator('.statusbar').innerText()).toMatch(/graded 2 submission/)
+    await dialog.getByRole('button', { name: 'close' }).click()
+  })
+
   it('made no external request, no CSP violation, no console or page error', async () => {
     assertClean(h, await h.cspViolations())
   })
