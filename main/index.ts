@@ -106,6 +106,10 @@ void app.whenReady().then(() => {
         const r = await dialog.showOpenDialog(win!, { properties: ['openFile'], filters: FILTERS[kind] })
         return r.canceled ? null : r.filePaths[0] ?? null
       },
+      showOpenMany: async (mode) => {
+        const r = await dialog.showOpenDialog(win!, { properties: mode === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'], filters: mode === 'folder' ? undefined : [{ name: 'fdlab submissions', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }] })
+        return r.canceled ? [] : r.filePaths
+      },
       showSave: async (name) => {
         const r = await dialog.showSaveDialog(win!, { defaultPath: name })
         return r.canceled ? null : r.filePath ?? null

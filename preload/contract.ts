@@ -11,9 +11,10 @@ import type { Snapshot, FileView, FilesView, HolderView } from '../main/engine/m
 import type { ProfileName } from '../main/engine/sim/profile'
 import type { TraceEvent } from '../main/engine/sim/trace'
 import type { SpanChange } from '../main/engine/machine/changes'
+import type { GradeReport } from '../main/grading/report'
 import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from './checks'
 
-export type { Snapshot, FileView, FilesView, HolderView, ProfileName, TraceEvent, SpanChange }
+export type { Snapshot, FileView, FilesView, HolderView, ProfileName, TraceEvent, SpanChange, GradeReport }
 
 // ---------------------------------------------------------------------------------------------
 // Data shapes
@@ -84,9 +85,31 @@ export interface ExerciseView {
   readonly hiddenTests: number
   /** The libs the answer runs with (starter's and public test's `uses=`). */
   readonly uses?: readonly string[]
-  readonly results: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[] | null
+  readonly results: readonly TestFeedback[] | null
   /** What the last answer's wrong choice or failing test suggests (labs that name misconceptions). */
   readonly misconceptions?: readonly { readonly id: string; readonly explain: string }[]
+}
+
+/** The grader's status of one test run (main/grading): budget and error are never a pass. */
+export type TestStatus = 'passed' | 'failed' | 'budget' | 'error' | 'not_gradable'
+
+/** One visible test's result as the grader reports it (the app's Run tests uses the grader). */
+export interface TestFeedback {
+  readonly name: string
+  readonly ok: boolean
+  /** For the student: never quotes hidden code. */
+  readonly message: string
+  readonly status?: TestStatus
+  /** The lab's test name and the profile it ran under (to open its schedule as a run). */
+  readonly test?: string
+  readonly profile?: ProfileName | null
+  readonly expected?: string | null
+  readonly actual?: string | null
+  readonly where?: { readonly line: number; readonly col: number } | null
+  readonly misconception?: { readonly id: string; readonly explain: string } | null
+  readonly explored?: { readonly runs: number; readonly complete: boolean } | null
+  /** The failing interleaving (fdlab run --schedule format): open it as a run. */
+  readonly schedule?: string | null
 }
 
 export interface LabView {
@@ -180,6 +203,24 @@ export interface CompareView {
   readonly error: string | null
 }
 
+/** Open an exercise's test with an answer as a run following a schedule (a failing interleaving). */
+export interface OpenTestRequest { exercise: string; test: string; profile: ProfileName | null; schedule: string; answer: string }
+
+/** A submission file as the host read it: its bytes (base64, at most the size limit + 1), its size and sha256. */
+export interface SubmissionFile { file: string; data: string; size: number; sha256: string }
+export interface GradeRequest { files: SubmissionFile[] }
+/** A class graded against the open (instructor's) lab: the report, the output files, each submission's answers. */
+export interface GradeView {
+  readonly error: string | null
+  readonly report: GradeReport | null
+  /** report.json, grades.csv, canvas.csv, moodle.csv, results/NAME.json, feedback/NAME.md (as fdlab grade writes them). */
+  readonly outputs: readonly { readonly path: string; readonly text: string }[]
+  /** Answers by submission name (results/NAME.json's NAME), to open a failing test as a run. */
+  readonly answers: Readonly<Record<string, Readonly<Record<string, string>>>>
+}
+export const MAX_SUBMISSIONS = 5000
+export const MAX_SUBMISSION_BYTES = 1 << 20
+
 /** Texts kept by the renderer (autosaved drafts, predictions) given back to a fresh session. */
 export interface RestoreRequest { edits: { key: string; text: string }[] }
 
@@ -241,6 +282,10 @@ export interface SessionCommands {
   sessionCompare(req: CompareRequest): CompareView
   /** Completion and hover data for the editor (the lab C API of the current profile). */
   sessionLanguage(): LanguageInfo
+  /** Open an exercise's test (hidden ones too, in the instructor's lab) with an answer, following a schedule. */
+  sessionOpenTest(req: OpenTestRequest): SessionUpdate
+  /** Grade submissions against the open lab (the instructor's, with solutions and hidden tests), with progress. */
+  sessionGrade(req: GradeRequest): GradeView
 }
 
 /** Everything the renderer can ask. Results arrive as promises. */
@@ -251,6 +296,8 @@ export interface Commands extends SessionCommands {
   listLabs(): LabEntry[]
   readLab(file: string): FileText
   openFile(kind: OpenKind): FileText | null
+  /** Pick submission files, or a folder of them (read recursively), for grading. */
+  openSubmissions(mode: 'files' | 'folder'): SubmissionFile[]
   listRecent(): RecentEntry[]
   openRecent(id: string): FileText | null
   saveFile(req: SaveRequest): SaveResult
@@ -276,6 +323,10 @@ type EventContract = { readonly [K in keyof Events]: { readonly channel: string;
 const fileText = obj({ name: str(MAX_NAME), text: str(MAX_TEXT) }, { handle: str(64, /^[\w-]+$/) })
 const profile = oneOf('6.5', '6.18')
 const panes = obj({ left: bool, right: bool, bottom: bool })
+const submissionFile = obj({
+  file: str(1000), data: str(Math.ceil((MAX_SUBMISSION_BYTES + 1) / 3) * 4 + 4, /^[A-Za-z0-9+/]*={0,2}$/),
+  size: int(0, Number.MAX_SAFE_INTEGER), sha256: str(64, /^[0-9a-f]{64}$/),
+})
 
 /** The table: one entry per command, channel names `area:verb`. */
 export const CONTRACT = {
@@ -319,6 +370,12 @@ export const CONTRACT = {
   sessionCompare: { channel: 'session:compare', args: [obj({ profile, variants: oneOf('same', 'none') })] },
   sessionLanguage: { channel: 'session:language', args: [] },
   sessionCancel: { channel: 'session:cancel', args: [] },
+  openSubmissions: { channel: 'file:open-submissions', args: [oneOf('files', 'folder')] },
+  sessionOpenTest: {
+    channel: 'session:open-test',
+    args: [obj({ exercise: str(200), test: str(200), profile: nullable(profile), schedule: str(1_000_000, /^[\w\s:,.\-*x]*$/), answer: str(MAX_TEXT) })],
+  },
+  sessionGrade: { channel: 'session:grade', args: [obj({ files: arrayOf(submissionFile, MAX_SUBMISSIONS) })] },
 } as const satisfies Contract
 
 export const EVENTS = {

@@ -162,19 +162,54 @@ export function prepareLab(text: string, file: string, sha256: (s: string) => st
     budget, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, traceLines: opts.traceLines ?? 40, visibility,
     integrity: new Set(), cache: new Map(), studentLine: releasedLines(lab), names: labNames(lab),
   }
-  // Where the lab says a provoke exercise's bug lives: its solution shows it, the fixed form does not.
-  const integrity = glab.integrity as Set<string>
-  for (const ex of lab.exercises) {
-    if (ex.kind !== 'provoke' || !ex.solution) continue
-    for (const t of ex.tests) {
-      if (!isProvokeTarget(t)) continue
-      for (const p of t.kernels ?? lab.meta.kernels) {
-        const r = checkFixedForm(lab, withStarterUses(ex, t), p, ex.solution.code, answerFile(ex), { maxSteps: budget.steps, maxRuns: budget.runs, maxStatements: budget.statements })
-        if (!r.showsWhenFixed) integrity.add(`${ex.id}/${t.testName}/${p}`)
-      }
+  for (const ex of lab.exercises) addIntegrity(glab, ex)
+  return { glab, problems, diagnostics }
+}
+
+/**
+ * Where the lab says a provoke exercise's bug lives: its solution shows it, the fixed form does
+ * not. Such tests then also check that an answer's finding goes away in the fixed form.
+ */
+function addIntegrity(g: GradingLab, ex: Exercise): void {
+  const { lab, budget } = g
+  const integrity = g.integrity as Set<string>
+  if (ex.kind !== 'provoke' || !ex.solution) return
+  for (const t of ex.tests) {
+    if (!isProvokeTarget(t)) continue
+    for (const p of t.kernels ?? lab.meta.kernels) {
+      const r = checkFixedForm(lab, withStarterUses(ex, t), p, ex.solution.code, answerFile(ex), { maxSteps: budget.steps, maxRuns: budget.runs, maxStatements: budget.statements })
+      if (!r.showsWhenFixed) integrity.add(`${ex.id}/${t.testName}/${p}`)
     }
   }
-  return { glab, problems, diagnostics }
+}
+
+/**
+ * The app's "Run tests" (practice): the lab as the student has it (either edition), judged by
+ * its visible tests only, with the grader's statuses, messages and schedules. Hidden tests never
+ * run here. The provoke integrity check is prepared per exercise on first use (`practiceExercise`).
+ */
+export function practiceLab(lab: Lab, opts: GradeOptions = {}): GradingLab {
+  const visible: Lab = { ...lab, exercises: lab.exercises.map((e) => ({ ...e, tests: e.tests.filter((t) => !t.hidden) })) }
+  return {
+    lab: visible, sha256: '', releasedSha256: '',
+    maxScore: round(lab.exercises.reduce((n, e) => n + e.points, 0)),
+    budget: { ...DEFAULT_BUDGET, ...(opts.budget ?? {}) }, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, traceLines: opts.traceLines ?? 40,
+    visibility: testVisibility(visible).visibility, integrity: new Set(), cache: new Map(), studentLine: (l) => l, names: labNames(lab),
+  }
+}
+
+const practiced = new WeakMap<GradingLab, Set<string>>()
+/** Judge one answer of a practice lab (see practiceLab) on its visible tests. */
+export function practiceExercise(g: GradingLab, exerciseId: string, answer: string): ExerciseReport | null {
+  const ex = g.lab.exercises.find((e) => e.id === exerciseId)
+  if (!ex) return null
+  const done = practiced.get(g) ?? new Set<string>()
+  practiced.set(g, done)
+  if (!done.has(ex.id)) {
+    done.add(ex.id)
+    addIntegrity(g, ex)
+  }
+  return gradeExercise(g, ex, answer)
 }
 
 /**

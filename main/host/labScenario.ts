@@ -35,7 +35,7 @@ export interface Compiled {
  * The sources for editor key @key (a scenario name or `exercise:ID`) with @source as the editor's
  * text: composed by the engine's composeTest, exactly as check, run, explore and the grader do.
  */
-export function sourcesFor(lab: Lab, key: string, source: string, editorFile: string): { sources: Source[]; runs: LabBlock | null } {
+export function sourcesFor(lab: Lab, key: string, source: string, editorFile: string, testName?: string): { sources: Source[]; runs: LabBlock | null } {
   const editor: Source = { code: source, file: editorFile, lineOffset: 0 }
   if (!key.startsWith('exercise:')) {
     const block = lab.scenarios.find((s) => s.name === key) ?? null
@@ -44,7 +44,8 @@ export function sourcesFor(lab: Lab, key: string, source: string, editorFile: st
   }
   const ex = lab.exercises.find((e) => e.id === key.slice(9))
   if (!ex || ex.kind === 'predict') return { sources: [editor], runs: null }
-  const test = ex.tests.find((t) => !t.hidden) ?? null
+  // A named test (a failing one opened from the grader's results, hidden ones included), else the first public one.
+  const test = (testName !== undefined ? ex.tests.find((t) => t.testName === testName) : undefined) ?? ex.tests.find((t) => !t.hidden) ?? null
   if (!test) {
     const libs = (ex.starter?.uses ?? []).map((u) => lab.libs.get(u)).filter((b): b is LabBlock => !!b)
       .map((b) => ({ code: b.code, file: lab.file, lineOffset: b.fenceLine }))
@@ -53,8 +54,8 @@ export function sourcesFor(lab: Lab, key: string, source: string, editorFile: st
   return { sources: composeTest(lab, test, editor), runs: test }
 }
 
-export function compile(lab: Lab, key: string, source: string, editorFile: string, profile: ProfileName): Compiled {
-  const { sources, runs } = sourcesFor(lab, key, source, editorFile)
+export function compile(lab: Lab, key: string, source: string, editorFile: string, profile: ProfileName, testName?: string): Compiled {
+  const { sources, runs } = sourcesFor(lab, key, source, editorFile, testName)
   const fe = frontEnd(sources, profile)
   return {
     editorFile, sources, runs,

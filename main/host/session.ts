@@ -5,15 +5,18 @@
  * from the engine (snapshots, trace events, formatters, the lab parser and lab C front end).
  */
 import type {
-  AnswerRequest, CompareRequest, CompareView, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, LabView, LanguageInfo, Progress, ProfileName, RestoreRequest, RunView, SessionCommands,
-  SessionUpdate, StepKind, TimelineMark, ViewRequest,
+  AnswerRequest, CompareRequest, CompareView, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, GradeRequest, GradeView, LabView, LanguageInfo,
+  OpenTestRequest, Progress, ProfileName, RestoreRequest, RunView, SessionCommands, SessionUpdate, StepKind, TestFeedback, TimelineMark, ViewRequest,
 } from '../../preload/contract'
 import { parseLab, type Lab } from '../engine/lab/labFile'
 import { editorNames } from '../engine/lab/labc/api'
 import type { Diagnostic as EngineDiagnostic } from '../engine/lab/diagnostics'
 import type { TraceEvent } from '../engine/sim/trace'
 import type { Interp } from '../engine/lab/labc/rt/interp'
-import { judgeExercise } from '../engine/lab/labRun'
+import { parseSchedule } from '../engine/lab/schedule'
+import { practiceExercise, practiceLab, prepareLab, gradeSubmission, type GradingLab, type SubmissionEntry, type TestReport } from '../grading/grade'
+import { buildReport, canvasCsv, feedbackMarkdown, gradesCsv, gradescopeResults, labHeader, moodleCsv, outputNames, reportJson } from '../grading/report'
+import { parseSubmission } from '../grading/submission'
 import { explore, encodeSchedule } from '../engine/machine/explorer'
 import { changesBetween, firstAfter, syscallStart } from '../engine/machine/changes'
 import { formatFunctionGraph } from '../engine/machine/format'
@@ -24,6 +27,7 @@ import { compile, createFor, explorerFactory, isLabStopError, labExplorer, type 
 import { C, completions, fdinfo, fdtLines, fileLines, helpText, lsFd, psLines, stepLines } from './terminal'
 import { isSyscallLine, parseShell } from './shellCommands'
 import { labView, looksLikeLab, scenarioKey, sourceFor, spliceLab, submission } from './labView'
+import { sha256Hex } from './sha256'
 
 export interface SessionDeps {
   readonly progress?: (p: Progress) => void
@@ -54,6 +58,10 @@ export class Session implements SessionCommands {
   private spanFrom = 0
   private readonly results = new Map<string, ExerciseView['results']>()
   private readonly misconceptions = new Map<string, { id: string; explain: string }[]>()
+  /** The grader's view of the open lab for Run tests (visible tests only), made on first use. */
+  private practice: GradingLab | null = null
+  /** An exercise opened on a named test (a failing schedule from the results): that test runs, not the first public one. */
+  private testOverride: { key: string; test: string } | null = null
 
   constructor(private readonly deps: SessionDeps = {}) {}
 
@@ -72,8 +80,9 @@ export class Session implements SessionCommands {
   private compile(): Compiled | null {
     if (!this.lab || !this.scenario) return null
     const source = this.source()
-    const key = `${this.scenario}\u0000${this.profile}\u0000${source}`
-    if (this.compiled?.key !== key) this.compiled = { key, c: compile(this.lab, this.scenario, source, this.editorFile(), this.profile) }
+    const test = this.testOverride?.key === this.scenario ? this.testOverride.test : undefined
+    const key = `${this.scenario}\u0000${this.profile}\u0000${test ?? ''}\u0000${source}`
+    if (this.compiled?.key !== key) this.compiled = { key, c: compile(this.lab, this.scenario, source, this.editorFile(), this.profile, test) }
     return this.compiled.c
   }
 
@@ -255,6 +264,8 @@ export class Session implements SessionCommands {
     this.edits.clear()
     this.results.clear()
     this.misconceptions.clear()
+    this.practice = null
+    this.testOverride = null
     this.explored = []
     this.compiled = null
     this.resetRun()
@@ -302,6 +313,7 @@ export class Session implements SessionCommands {
     const key = scenarioKey(this.lab, name)
     if (!key) return this.up({ error: `no scenario or exercise '${name}' in this lab` })
     if (key !== this.scenario) this.dropExplored()
+    if (key !== this.scenario) this.testOverride = null
     this.scenario = key
     this.resetRun()
     return this.up({ explore: this.explored.length ? undefined : null, scenario: key, source: this.source(), sourceName: `${key.replace(/^exercise:/, '')}.c`, diagnostics: this.diagnostics(), run: null, marks: [], error: null })
@@ -413,31 +425,103 @@ export class Session implements SessionCommands {
     return this.up({ run: this.runView() })
   }
 
+  /**
+   * Run tests: the answer judged by the grader (main/grading) on the exercise's visible tests,
+   * so the app shows what `fdlab grade` will say of them: status, message, expected versus actual,
+   * the misconception the lab names, and the failing interleaving's schedule.
+   */
   sessionAnswer(req: AnswerRequest): SessionUpdate {
     const lab = this.lab
     const ex = lab?.exercises.find((e) => e.id === req.exercise)
     if (!lab || !ex) return this.up({ error: `no exercise '${req.exercise}'` })
     this.edits.set(`exercise:${ex.id}`, req.answer)
-    const r = judgeExercise(lab, ex, req.answer, { explorer: labExplorer }, { file: `${ex.id}.c`, lineOffset: 0 })
-    const visible = r.tests.filter((t) => !t.hidden)
-    const multi = new Set(r.tests.map((t) => t.profile)).size > 1
-    const results = [
-      ...r.problems.map((p) => ({ name: ex.kind === 'predict' ? 'your prediction' : 'your answer', ok: false, message: p })),
-      ...(ex.kind === 'predict'
-        ? (r.problems.length ? [] : [{ name: 'your prediction', ok: true, message: '' }])
-        : visible.map((t) => ({ name: `${t.block.testName}${multi ? ` [${t.profile}]` : ''}`, ok: t.pass, message: t.reasons.join('; ') }))),
+    this.practice ??= practiceLab(lab)
+    const rep = practiceExercise(this.practice, ex.id, req.answer)!
+    const predict = ex.kind === 'predict'
+    const results: TestFeedback[] = [
+      ...(predict ? [] : rep.problems.filter((p) => !rep.tests.some((t) => t.student_message.includes(p))).map((p): TestFeedback => ({ name: 'your answer', ok: false, status: 'error', message: p }))),
+      ...rep.tests.map((t) => feedbackOf(t, predict)),
     ]
     this.results.set(ex.id, results)
-    // Misconceptions the answer triggered (labs that name them; read optionally until every lab engine has them).
-    const mis = (r as { misconceptions?: readonly { id: string; explain: string }[] }).misconceptions ?? []
-    this.misconceptions.set(ex.id, mis.map((m) => ({ id: m.id, explain: m.explain })))
-    const hidden = r.tests.length - visible.length
+    const mis = rep.misconceptions.map((m) => ({ id: m.id, explain: m.explain }))
+    this.misconceptions.set(ex.id, mis)
+    const hidden = ex.tests.filter((t) => t.hidden).length
     const out = [
-      C.bold(`exercise ${ex.id}: ${results.filter((x) => x.ok).length} of ${results.length} check(s) pass${hidden ? C.dim(` (+ ${hidden} hidden test run(s) when graded)`) : ''}`),
-      ...results.map((x) => (x.ok ? C.green(`  ✓ ${x.name}`) : C.red(`  ✖ ${x.name}: ${x.message}`))),
+      C.bold(`exercise ${ex.id}: ${results.filter((x) => x.ok).length} of ${results.length} check(s) pass${hidden ? C.dim(` (+ ${hidden} hidden test(s) when graded)`) : ''}`),
+      ...(results.length || predict ? [] : [C.dim('  no public tests: the hidden tests run when graded')]),
+      ...results.map((x) => (x.ok ? C.green(`  ✓ ${x.name}`) : C.red(`  ✖ ${x.name} (${x.status ?? 'failed'}): ${x.message}`))),
       ...mis.map((m) => C.yellow(`  ? ${m.explain}`)),
     ]
     return this.up({ lab: this.view(), output: out, error: null })
+  }
+
+  /** Open an exercise's test with an answer as a run that follows a schedule (a failing interleaving). */
+  sessionOpenTest(req: OpenTestRequest): SessionUpdate {
+    const lab = this.lab
+    const ex = lab?.exercises.find((e) => e.id === req.exercise)
+    if (!lab || !ex) return this.up({ error: `no exercise '${req.exercise}' in the open lab` })
+    if (ex.kind === 'predict') return this.up({ error: `exercise ${ex.id} is a prediction: open its scenario instead` })
+    if (!ex.tests.some((t) => t.testName === req.test)) return this.up({ error: `exercise ${ex.id} has no test '${req.test}' in the open lab (open the instructor's lab for hidden tests)` })
+    const schedule = parseSchedule(req.schedule)
+    if (typeof schedule === 'string') return this.up({ error: `schedule: ${schedule}` })
+    const key = `exercise:${ex.id}`
+    if (key !== this.scenario) this.dropExplored()
+    this.scenario = key
+    this.edits.set(key, req.answer)
+    this.testOverride = { key, test: req.test }
+    if (req.profile) this.profile = req.profile
+    this.resetRun()
+    const c = this.compile()
+    const base = { scenario: key, source: this.source(), sourceName: this.editorFile(), diagnostics: this.diagnostics(), profile: this.profile, explore: null, marks: [] as TimelineMark[] }
+    if (!c?.program || !c.runs) {
+      const why = this.notRunnable() ?? 'nothing to run'
+      return this.up({ ...base, run: null, error: why, output: [C.yellow(why)] })
+    }
+    this.tl = new Timeline({ profile: this.profile, variants: c.variants, create: createFor(c, this.profile, (rt) => { this.rt = rt }), isStopError: isLabStopError, schedule, budget: 1_000_000 })
+    const status = this.tl.run()
+    const v = this.tl.view().snapshot.violations.filter((x) => x.severity === 'violation').length
+    this.tl.goto(0)
+    return this.state([
+      C.bold(`exercise ${ex.id}, test ${req.test}${req.profile ? ` [${req.profile}]` : ''}: the failing interleaving`),
+      C.dim(`schedule ${req.schedule.length > 120 ? `${req.schedule.slice(0, 120)}…` : req.schedule} · ${status} after ${this.tl.total} micro-steps${v ? `, ${v} violation(s)` : ''} · step through it, or scrub the timeline`),
+    ], { ...base, error: null })
+  }
+
+  /**
+   * Grade submission files against the open lab, which must be the instructor's (solutions and
+   * hidden tests): the same judgement and output files as `fdlab grade` (main/grading), one
+   * submission at a time with progress. Cancelled by terminating the worker.
+   */
+  sessionGrade(req: GradeRequest): GradeView {
+    const none = { report: null, outputs: [], answers: {} }
+    if (this.kind !== 'lab' || !this.lab || !this.file) return { ...none, error: 'open the instructor\'s lab first (with its solutions and hidden tests)' }
+    const { glab, problems } = prepareLab(this.file.text, this.file.name, sha256Hex)
+    if (!glab) return { ...none, error: `this lab cannot grade: ${problems.join('; ')}` }
+    const names = outputNames(req.files.map((f) => f.file))
+    const entries: SubmissionEntry[] = []
+    const answers: Record<string, Record<string, string>> = {}
+    const total = req.files.length
+    this.deps.progress?.({ what: 'grade', done: 0, total })
+    req.files.forEach((f, i) => {
+      const bytes = fromBase64(f.data)
+      const name = names.get(f.file)!
+      entries.push(gradeSubmission(glab, { file: f.file, name, sha256: f.sha256, bytes, size: f.size }))
+      const p = parseSubmission(bytes, { id: glab.lab.meta.id, version: glab.lab.meta.version, releasedSha256: glab.releasedSha256 }, glab.lab.exercises.map((e) => e.id), glab.maxBytes)
+      if (p.ok) answers[name] = Object.fromEntries(p.answers)
+      this.deps.progress?.({ what: 'grade', done: i + 1, total })
+    })
+    const report = buildReport(labHeader(glab), glab.budget, entries)
+    const outputs = [
+      { path: 'report.json', text: reportJson(report) },
+      { path: 'grades.csv', text: gradesCsv(report) },
+      { path: 'canvas.csv', text: canvasCsv(report) },
+      { path: 'moodle.csv', text: moodleCsv(report) },
+      ...report.submissions.flatMap((s) => [
+        { path: `results/${s.name}.json`, text: gradescopeResults(report, s) },
+        { path: `feedback/${s.name}.md`, text: feedbackMarkdown(report, s) },
+      ]),
+    ]
+    return { error: null, report, outputs, answers }
   }
 
   private view(): LabView | null {
@@ -609,6 +693,23 @@ export class Session implements SessionCommands {
     if (extra) out.push(C.dim(`  → ${extra}`))
     return this.state(out)
   }
+}
+
+/** One test of the grader's report as the exercise card shows it. */
+function feedbackOf(t: TestReport, predict: boolean): TestFeedback {
+  return {
+    name: predict ? 'your prediction' : t.name, ok: t.status === 'passed', status: t.status, message: t.status === 'passed' && predict ? '' : t.student_message,
+    test: t.test, profile: t.profile, expected: t.expected, actual: t.actual, where: t.where ? { line: t.where.line, col: t.where.col } : null,
+    misconception: t.misconception, explored: t.explored, schedule: predict || t.status !== 'failed' ? null : t.schedule,
+  }
+}
+
+/** Bytes of a base64 string (the host's reading of a submission file). */
+function fromBase64(b64: string): Uint8Array {
+  const bin = atob(b64)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
 }
 
 function toDiag(d: EngineDiagnostic): Diagnostic {

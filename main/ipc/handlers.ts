@@ -3,7 +3,8 @@
  * the rest are file dialogs, the bundled course, settings, recent files and drafts. No Electron
  * import: main/index.ts passes the dialogs in, tests pass fakes.
  */
-import { SESSION_COMMANDS, type AppInfo, type Handlers, type OpenKind } from '../../preload/contract'
+import { MAX_SUBMISSION_BYTES, MAX_SUBMISSIONS, SESSION_COMMANDS, type AppInfo, type Handlers, type OpenKind } from '../../preload/contract'
+import { expandInputs, readInput } from '../grading/node/inputs'
 import type { EngineClient } from '../host/rpc'
 import type { SettingsStore } from '../host/settingsStore'
 import type { BundledLabs, FileHandles } from '../host/userFiles'
@@ -12,6 +13,8 @@ export interface Dialogs {
   /** A path the user chose, or null if cancelled. */
   showOpen(kind: OpenKind): Promise<string | null>
   showSave(suggestedName: string): Promise<string | null>
+  /** Submission files, or one folder (read recursively); [] if cancelled. */
+  showOpenMany(mode: 'files' | 'folder'): Promise<string[]>
 }
 
 export interface HandlerDeps {
@@ -48,6 +51,18 @@ export function createHandlers(d: HandlerDeps): Handlers {
       d.store.addRecent(path)
       d.onMenuStateChanged()
       return file
+    },
+    openSubmissions: async (mode) => {
+      const paths = await d.dialogs.showOpenMany(mode)
+      if (!paths.length) return []
+      // The files as `fdlab grade` reads them: folders recursively, each file's bytes up to the limit + 1, its hash over every byte.
+      const { files } = expandInputs(paths)
+      const base = mode === 'folder' && paths[0] ? paths[0].replace(/[\\/]+$/, '').replace(/[^\\/]*$/, '') : ''
+      return files.slice(0, MAX_SUBMISSIONS).map((f) => {
+        const r = readInput(f, '', MAX_SUBMISSION_BYTES)
+        const file = mode === 'folder' ? f.slice(base.length) : (f.split(/[\\/]/).pop() ?? f)
+        return { file, data: Buffer.from(r.bytes).toString('base64'), size: r.size ?? r.bytes.length, sha256: r.sha256 }
+      })
     },
     listRecent: () => d.store.recentEntries(),
     openRecent: (id) => {

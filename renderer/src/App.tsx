@@ -6,6 +6,7 @@ import { Timeline } from './components/Timeline'
 import { StatusBar } from './components/StatusBar'
 import { LabBrowser } from './components/LabBrowser'
 import { Presenter } from './components/Presenter'
+import { GradePanel } from './components/GradePanel'
 import { InstructionsPane } from './panes/InstructionsPane'
 import { EditorPane } from './panes/EditorPane'
 import { StatePanes } from './panes/StatePanes'
@@ -29,6 +30,7 @@ export function App() {
   const fontSize = useAppState((s) => s.ui.settings.fontSize)
   const presenter = useAppState((s) => s.ui.presenter)
   const labsOpen = useAppState((s) => s.ui.labsOpen)
+  const gradeOpen = useAppState((s) => s.ui.gradeOpen)
   const dark = useDark()
   useEffect(() => {
     document.documentElement.dataset.theme = dark ? 'dark' : 'light'
@@ -47,6 +49,7 @@ export function App() {
       </div>
       {presenter ? <Presenter /> : null}
       {labsOpen ? <LabBrowser /> : null}
+      {gradeOpen ? <GradePanel /> : null}
     </>
   )
 }

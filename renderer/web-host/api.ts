@@ -13,7 +13,7 @@ import { EngineClient, type FromWorker, type WorkerLike } from '../../main/host/
 import { COURSE_INDEX, courseEntry, courseOrder } from '../../main/host/labCatalog'
 import workerUrl from './worker.ts?worker&url'
 import { trustedWorkerUrl } from '../src/trustedTypes'
-import { download, pickFile } from './files'
+import { download, pickFile, pickSubmissions } from './files'
 
 const KEY = { settings: 'fdlab.settings', recent: 'fdlab.recent', draft: 'fdlab.draft:' }
 const MAX_RECENT = 10
@@ -88,6 +88,7 @@ export function createWebApi(): FdlabApi {
       if (f) remember(f)
       return f
     },
+    openSubmissions: (mode) => pickSubmissions(mode),
     listRecent: () => readJson<RecentEntry[]>(KEY.recent, []).map(({ id, name }) => ({ id, name })),
     openRecent: (id) => {
       const r = readJson<(RecentEntry & { text: string })[]>(KEY.recent, []).find((x) => x.id === id)

@@ -1,5 +1,6 @@
 /** Opening and saving in a plain browser: the file picker and downloads. No file-system access. */
-import { MAX_TEXT, type FileText, type OpenKind } from '../../preload/contract'
+import { MAX_TEXT, type FileText, type OpenKind, type SubmissionFile } from '../../preload/contract'
+import { readSubmissionFiles } from '../src/bridge/submissionFiles'
 
 const ACCEPT: Record<OpenKind, string> = { lab: '.md,text/markdown', strace: '.log,.txt,.strace,text/plain', any: '' }
 
@@ -18,6 +19,27 @@ export function pickFile(kind: OpenKind): Promise<FileText | null> {
       if (!f) return resolve(null)
       if (f.size > MAX_TEXT) return reject(new Error(`${f.name} is larger than ${MAX_TEXT} bytes`))
       f.text().then((text) => resolve({ name: f.name, text }), reject)
+    })
+    input.click()
+  })
+}
+
+/** Submission files (several), or a folder of them (read recursively), through the browser's picker. */
+export function pickSubmissions(mode: 'files' | 'folder'): Promise<SubmissionFile[]> {
+  return new Promise((resolve, reject) => {
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.multiple = true
+    if (mode === 'folder') input.webkitdirectory = true
+    else input.accept = '.json,application/json'
+    input.style.display = 'none'
+    document.body.append(input)
+    const done = () => input.remove()
+    input.addEventListener('cancel', () => { done(); resolve([]) })
+    input.addEventListener('change', () => {
+      const files = [...(input.files ?? [])]
+      done()
+      readSubmissionFiles(files.map((file) => ({ file, path: file.webkitRelativePath || file.name }))).then(resolve, reject)
     })
     input.click()
   })

@@ -187,9 +187,8 @@ describe('the objects the lab is about stay on screen', () => {
     await clickStep(/^Step ▸/)
     await expect.poll(() => page.locator('.fdtable tr[data-fd="3"]').innerText()).toContain('/dev/marker')
     await clickStep(/^Step ▸/)
-    // The step ran the whole close, the marker driver's ->flush (a lib of the lab) included: the
-    // current line is the next statement (the lab's label for its slide, or the expect after it).
-    expect(await currentLineText()).toMatch(/label closed;|expect\(task_works\(getpid\(\)\)/)
+    // The step ran the whole close, the marker driver's ->flush (a lib of the lab) included.
+    expect(await currentLineText()).toContain('label closed;')
     const row = page.locator('.fdtable tr[data-fd="3"]')
     expect(await row.getAttribute('class')).toBe('changed')
     expect(await row.locator('s.was').innerText()).toMatch(/file#\d+ \/dev\/marker/)
@@ -254,7 +253,7 @@ describe('keyboard only', () => {
     await page.evaluate(() => localStorage.clear())
     await page.goto(h.server.url)
     await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
-    // The focus starts on the course's first lab.
+    // The course's first lab has the focus.
     await expect.poll(async () => (await active()).text).toMatch(/What an fd is/)
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab')

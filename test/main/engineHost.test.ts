@@ -72,6 +72,28 @@ describe('engine host (worker_threads)', () => {
     expect(u.run.snapshot.threads.filter((t) => t.comm === 'app').length).toBe(2)
   })
 
+  it('grades a class in the worker with progress, cancels it, and keeps the instructor\'s lab loaded', async () => {
+    const seen: Progress[] = []
+    const h = host(realWorker, (p) => seen.push(p))
+    const lab = readFileSync(join(import.meta.dirname, '../../labs/03-close-path.lab.md'), 'utf8')
+    await h.call('sessionLoad', [{ name: '03-close-path.lab.md', text: lab }])
+    // Two thousand different answers (no two share a result): far more than the test waits for.
+    const file = (i: number) => {
+      const text = JSON.stringify({ format: 'fdlab-submission', version: 1, lab: { id: 'close-path', version: '1.0', sha256: '' }, student: `s${i}`, answers: { 'my-close': `long my_close(unsigned int fd) { return ${i}; }` } })
+      return { file: `s${i}.json`, data: Buffer.from(text).toString('base64'), size: text.length, sha256: i.toString(16).padStart(64, '0') }
+    }
+    const files = Array.from({ length: 2000 }, (_, i) => file(i))
+    const grading = h.call('sessionGrade', [{ files }]).then(() => 'finished', (e: unknown) => e)
+    await expect.poll(() => seen.filter((p) => p.what === 'grade' && p.done > 0).length, { timeout: 60_000 }).toBeGreaterThan(0)
+    expect(await h.cancel()).toBe(true)
+    expect(await grading).toBeInstanceOf(CancelledError)
+    expect(seen.every((p) => p.what !== 'grade' || p.total === 2000)).toBe(true)
+    // The new worker has the lab again: it grades.
+    const v = (await h.call('sessionGrade', [{ files: [file(0)] }])) as { error: string | null; report: { submissions: { status: string; student: string }[] } }
+    expect(v.error).toBeNull()
+    expect(v.report.submissions).toMatchObject([{ status: 'graded', student: 's0' }])
+  })
+
   it('forwards progress while a request runs', async () => {
     const seen: Progress[] = []
     const h = host(testWorker, (p) => seen.push(p))

@@ -54,6 +54,10 @@ beforeAll(async () => {
   mkdirSync(labsDir)
   writeFileSync(join(labsDir, '01-close.lab.md'), '---\nid: close-path\ntitle: The close path\n---\n# Hi\n')
   writeFileSync(join(dir, 'picked.lab.md'), '---\nid: picked\ntitle: Picked\n---\n')
+  mkdirSync(join(dir, 'subs', 'late'), { recursive: true })
+  writeFileSync(join(dir, 'subs', 'ada.json'), '{"format": "fdlab-submission", "version": 1, "lab": {"id": "close-path", "version": "1"}, "answers": {}}')
+  writeFileSync(join(dir, 'subs', 'late', 'bob.json'), Buffer.from([0xff, 0x00, 0xfe]))
+  writeFileSync(join(dir, 'subs', '.hidden.json'), '{}')
   engine = createEngineHost({ workerFile: await buildWorker(join(import.meta.dirname, '../../main/host/worker.ts')) })
   ipcMain = new FakeIpcMain()
   registerIpc(ipcMain, createHandlers({
@@ -65,6 +69,7 @@ beforeAll(async () => {
     dialogs: {
       showOpen: async (kind) => { dialogsAsked.push(`open:${kind}`); return join(dir, 'picked.lab.md') },
       showSave: async (name) => { dialogsAsked.push(`save:${name}`); return join(dir, name) },
+      showOpenMany: async (mode) => { dialogsAsked.push(`open-many:${mode}`); return [join(dir, 'subs')] },
     },
     setDirty: () => undefined,
     onMenuStateChanged: () => undefined,
@@ -124,6 +129,31 @@ describe('calls through the bridge', () => {
     const r = await api.saveFile({ suggestedName: 'ignored.lab.md', text: 'new', handle: f!.handle! })
     expect(r).toMatchObject({ saved: true, name: 'picked.lab.md' })
     expect(dialogsAsked).toEqual([])
+  })
+})
+
+describe('grading through the bridge', () => {
+  it('a folder of submissions is read in main (recursively, bytes and hashes; no path reaches the page) and graded in the worker', async () => {
+    dialogsAsked = []
+    const files = await api.openSubmissions('folder')
+    expect(dialogsAsked).toEqual(['open-many:folder'])
+    expect(files.map((f) => f.file)).toEqual(['subs/ada.json', 'subs/late/bob.json'])
+    expect(files[1]).toMatchObject({ data: Buffer.from([0xff, 0x00, 0xfe]).toString('base64'), size: 3 })
+    expect(files[1]!.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(JSON.stringify(files)).not.toContain(tmpdir())
+    // The open lab has no exercises: it cannot grade, and says why.
+    await api.sessionLoad({ name: 'x.lab.md', text: '---\nid: x\ntitle: X\n---\n' })
+    const v = await api.sessionGrade({ files })
+    expect(v.error).toMatch(/this lab cannot grade/)
+    expect(v.report).toBeNull()
+  })
+  it('bad grading arguments are rejected by main', async () => {
+    const ok = { file: 'a.json', data: '', size: 0, sha256: '0'.repeat(64) }
+    for (const args of [[{ files: [{ ...ok, data: '<not base64>' }] }], [{ files: [{ ...ok, sha256: 'x' }] }], [{ files: [{ ...ok, path: '/etc/passwd' }] }], [{ files: 'a' }]]) {
+      await expect(ipcMain.invoke(APP, 'session:grade', ...args)).rejects.toThrow(IpcRejected)
+    }
+    await expect(ipcMain.invoke(APP, 'file:open-submissions', '/etc')).rejects.toThrow(IpcRejected)
+    await expect(ipcMain.invoke(APP, 'session:open-test', { exercise: 'a', test: 'b', profile: '5.4', schedule: 'v1:1', answer: '' })).rejects.toThrow(IpcRejected)
   })
 })
 

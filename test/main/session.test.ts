@@ -245,9 +245,11 @@ describe('lab C scenarios on the engine', () => {
   it('judges exercises: a prediction, and an implementation against its public tests', () => {
     const s = load()
     const right = s.sessionAnswer({ exercise: 'first-fd', answer: '3' })
-    expect(right.lab!.exercises[0]!.results).toEqual([{ name: 'your prediction', ok: true, message: '' }])
+    expect(right.lab!.exercises[0]!.results).toMatchObject([{ name: 'your prediction', ok: true, message: '', status: 'passed' }])
     const wrong = s.sessionAnswer({ exercise: 'first-fd', answer: '4' })
-    expect(wrong.lab!.exercises[0]!.results![0]!.ok).toBe(false)
+    // The grader's words: expected versus actual.
+    expect(wrong.lab!.exercises[0]!.results![0]).toMatchObject({ ok: false, status: 'failed', actual: '4' })
+    expect(wrong.lab!.exercises[0]!.results![0]!.message).toMatch(/the kernel gives 3/)
     const impl = s.sessionAnswer({ exercise: 'safe-close', answer: 'int my_close(unsigned int fd) {\n  return close_fd(fd);\n}\n' })
     const res = impl.lab!.exercises[1]!.results!
     expect(res.map((r) => r.name)).toEqual(['visible [6.5]', 'visible [6.18]'])

@@ -44,6 +44,7 @@ export function Toolbar() {
       <button onClick={() => void actions.open('lab')} title="Open a lab file (Ctrl+O)">Open</button>
       <button disabled={!loaded} onClick={() => void actions.save(false)} title="Save the lab (Ctrl+S)">Save</button>
       <button disabled={!run || run.cursor === 0 || !!busy} onClick={() => void actions.exportPerfetto()} title="Export the run as a Chrome/Perfetto trace (JSON trace events)">Export trace</button>
+      <button onClick={() => store.ui({ gradeOpen: true })} title="Grade a class: submissions against the instructor's lab">Grade…</button>
       <button disabled={!loaded} onClick={() => actions.presenter(true)} title="Presenter mode (Ctrl+Shift+P)">▣ Present</button>
       <button onClick={() => void actions.setTheme(theme === 'light' ? 'dark' : 'light')} aria-label={`switch to ${theme === 'light' ? 'dark' : 'light'} theme`} title="Theme">{theme === 'light' ? '☾' : '☀'}</button>
     </header>

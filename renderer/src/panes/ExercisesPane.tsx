@@ -3,10 +3,45 @@
  * answers, the student's name and the last results live in the store (autosaved per lab), so
  * switching tabs or reloading loses nothing. An implement or provoke answer is the editor's text.
  */
-import type { ExerciseView } from '../../../preload/contract'
+import type { ExerciseView, TestFeedback } from '../../../preload/contract'
 import { useAppState } from '../state/store'
 import { Markdown } from '../components/Markdown'
-import { actions } from '../state/actions'
+import { actions, revealLine } from '../state/actions'
+
+const STATUS_WORD: Record<string, string> = { passed: 'passed', failed: 'failed', budget: 'stopped at a limit (not a pass)', error: 'error', not_gradable: 'no answer' }
+
+/**
+ * One test's result as the grader reports it: status, message, expected versus actual, where in
+ * the answer, the misconception the lab names, and the failing interleaving (open it as a run).
+ */
+export function TestResult({ ex, r, answer, editing }: { ex: Pick<ExerciseView, 'id'>; r: TestFeedback; answer: string | undefined; editing: boolean }) {
+  const status = r.status ?? (r.ok ? 'passed' : 'failed')
+  return (
+    <li className={`test-result ${r.ok ? 'ok' : 'bad'}`} data-status={status} data-test={r.test ?? r.name}>
+      <div>{r.ok ? '✓' : '✖'} {r.name}{r.ok ? null : <span className="badge status">{STATUS_WORD[status] ?? status}</span>}</div>
+      {r.ok ? null : (
+        <div className="feedback small">
+          {r.message ? <div className="msg">{r.message}</div> : null}
+          {r.expected ? <div><span className="muted">expected:</span> {r.expected}</div> : null}
+          {r.actual ? <div><span className="muted">actual:</span> {r.actual}</div> : null}
+          {r.where ? (
+            <div><span className="muted">where:</span> {editing
+              ? <button className="link" onClick={() => revealLine(r.where!.line, r.where!.col)}>your answer, line {r.where.line}, column {r.where.col}</button>
+              : <>your answer, line {r.where.line}, column {r.where.col}</>}</div>
+          ) : null}
+          {r.misconception ? <div className="warn" data-testid="misconception">? {r.misconception.explain}</div> : null}
+          {r.explored ? <div className="muted">interleavings: {r.explored.runs} explored{r.explored.complete ? ', every one covered' : ', the search stopped at its bound'}</div> : null}
+          {r.schedule && answer !== undefined ? (
+            <div className="schedule">
+              <button onClick={() => void actions.openTest(ex.id, r, answer)} title={`schedule ${r.schedule}`}>▶ Open the failing run</button>
+              <code className="muted" title="replay with fdlab run --schedule">{r.schedule.length > 40 ? `${r.schedule.slice(0, 40)}…` : r.schedule}</code>
+            </div>
+          ) : null}
+        </div>
+      )}
+    </li>
+  )
+}
 
 export function ExercisesPane() {
   const lab = useAppState((s) => s.session.lab)
@@ -77,7 +112,8 @@ export function ExerciseCard({ ex, n, compact = false }: { ex: ExerciseView; n: 
             {changed ? <span className="warn" data-testid={`changed-${ex.id}`}> · your answer changed since this run</span> : null}
           </div>
           <ul className="results">
-            {results.map((r, i) => <li key={i} className={r.ok ? 'ok' : 'bad'}>{r.ok ? '✓' : '✖'} {r.name}{r.ok ? '' : <span className="muted small"> · {r.message}</span>}</li>)}
+            {/* A failing run belongs to the answer it judged: once the answer changed, run the tests again to open it (the editor's text is never replaced). */}
+            {results.map((r, i) => <TestResult key={i} ex={ex} r={r} answer={changed ? undefined : last?.answer ?? answer} editing={editing} />)}
           </ul>
           {ex.misconceptions?.length ? (
             <ul className="misconceptions">{ex.misconceptions.map((m) => <li key={m.id} className="warn small">? {m.explain}</li>)}</ul>

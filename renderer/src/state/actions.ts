@@ -2,8 +2,9 @@
  * What the toolbar, menus, shortcuts and panes ask for. Each action calls the host through the
  * bridge and merges the answer into the store; errors go to the terminal and the status bar.
  */
-import type { ExerciseView, FileText, MenuAction, OpenKind, ProfileName, SessionUpdate, StepKind, Theme } from '../../../preload/contract'
+import type { ExerciseView, FileText, MenuAction, OpenKind, ProfileName, SessionUpdate, StepKind, TestFeedback, Theme } from '../../../preload/contract'
 import { fdlab } from '../bridge/fdlab'
+import { droppedFiles, readSubmissionFiles } from '../bridge/submissionFiles'
 import { store } from './store'
 
 const RED = '\x1b[31m'
@@ -237,6 +238,55 @@ export const actions = {
       if (r.saved) store.ui({ status: `submission saved as ${r.name ?? sub.name}` })
     } catch (e) {
       fail('export submission', e)
+    }
+  },
+  /** A failing test's interleaving as a run (Run tests' results, or a graded student's): the exercise, that test, the answer, step 0. */
+  async openTest(exercise: string, t: Pick<TestFeedback, 'test' | 'profile' | 'schedule'>, answer: string): Promise<void> {
+    if (!t.test || !t.schedule) return
+    await actions.flushEdit()
+    const u = await session('open schedule', () => fdlab().sessionOpenTest({ exercise, test: t.test!, profile: t.profile ?? null, schedule: t.schedule!, answer }))
+    if (u && !u.error) store.ui({ gradeOpen: false, status: `the failing interleaving of ${t.test}: step through it, or scrub the timeline` })
+  },
+  /** Submissions for grading: picked (files or a folder) through the host, or dropped on the grading dialog. */
+  async pickSubmissions(mode: 'files' | 'folder'): Promise<void> {
+    try {
+      const files = await fdlab().openSubmissions(mode)
+      if (files.length) store.ui({ gradeFiles: files, grade: null, gradeShown: null, status: `${files.length} submission file(s) to grade` })
+    } catch (e) {
+      fail('open submissions', e)
+    }
+  },
+  async dropSubmissions(dt: DataTransfer): Promise<void> {
+    try {
+      const files = await readSubmissionFiles(await droppedFiles(dt))
+      if (files.length) store.ui({ gradeFiles: files, grade: null, gradeShown: null, status: `${files.length} submission file(s) to grade` })
+    } catch (e) {
+      fail('drop submissions', e)
+    }
+  },
+  /** Grade the picked files against the open lab in the engine worker (progress; Cancel stops it). */
+  async gradeClass(): Promise<void> {
+    const files = store.get().ui.gradeFiles
+    if (!files.length) return
+    store.ui({ busy: 'grade', progress: { done: 0, total: files.length }, grade: null, gradeShown: null })
+    try {
+      const v = await fdlab().sessionGrade({ files: [...files] })
+      store.ui({ grade: v, status: v.error ?? `graded ${v.report?.submissions.length ?? 0} submission(s)` })
+    } catch (e) {
+      fail('grade', e)
+    } finally {
+      store.ui({ busy: null, progress: null })
+    }
+  },
+  /** One of the grading outputs (report.json, grades.csv, feedback/NAME.md...) saved as a file. */
+  async saveOutput(path: string): Promise<void> {
+    const o = store.get().ui.grade?.outputs.find((x) => x.path === path)
+    if (!o) return
+    try {
+      const r = await fdlab().saveFile({ suggestedName: path.replace(/\//g, '-'), text: o.text })
+      if (r.saved) store.ui({ status: `saved ${r.name ?? path}` })
+    } catch (e) {
+      fail('save', e)
     }
   },
   async compare(profile: ProfileName, variants: 'same' | 'none'): Promise<void> {

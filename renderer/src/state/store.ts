@@ -4,7 +4,7 @@
  */
 import { useSyncExternalStore } from 'react'
 import type {
-  AppInfo, CompareView, Diagnostic, ExploreView, LabView, ProfileName, RunView, SessionUpdate, Settings, TimelineMark,
+  AppInfo, CompareView, Diagnostic, ExploreView, GradeView, LabView, ProfileName, RunView, SessionUpdate, Settings, SubmissionFile, TimelineMark,
 } from '../../../preload/contract'
 import { DEFAULT_SETTINGS } from '../../../preload/contract'
 
@@ -47,6 +47,11 @@ export interface UiState {
   readonly lastRun: Readonly<Record<string, { readonly answer: string; readonly results: NonNullable<ExerciseResults> }>>
   /** The scenario run under another profile or without its variants (the compare control). */
   readonly compare: CompareView | null
+  /** Grading a class (instructors): the dialog, the submission files picked or dropped, the last result, the submission shown. */
+  readonly gradeOpen: boolean
+  readonly gradeFiles: readonly SubmissionFile[]
+  readonly grade: GradeView | null
+  readonly gradeShown: string | null
 }
 
 export type ExerciseResults = LabView['exercises'][number]['results']
@@ -68,6 +73,7 @@ let state: AppState = {
   ui: {
     settings: DEFAULT_SETTINGS, presenter: false, leftTab: 'instructions', rightTab: 'state', labsOpen: false,
     busy: null, progress: null, dirty: false, file: null, status: '', student: '', answers: {}, lastRun: {}, compare: null,
+    gradeOpen: false, gradeFiles: [], grade: null, gradeShown: null,
   },
 }
 const listeners = new Set<() => void>()
