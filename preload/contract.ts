@@ -106,7 +106,8 @@ export interface TestFeedback {
   readonly expected?: string | null
   readonly actual?: string | null
   readonly where?: { readonly line: number; readonly col: number } | null
-  readonly misconception?: { readonly id: string; readonly explain: string } | null
+  /** The misconceptions the lab keys to this failing test (several when the author named several). */
+  readonly misconceptions?: readonly { readonly id: string; readonly explain: string }[]
   readonly explored?: { readonly runs: number; readonly complete: boolean } | null
   /** The failing interleaving (fdlab run --schedule format): open it as a run. */
   readonly schedule?: string | null

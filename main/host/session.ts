@@ -700,7 +700,7 @@ function feedbackOf(t: TestReport, predict: boolean): TestFeedback {
   return {
     name: predict ? 'your prediction' : t.name, ok: t.status === 'passed', status: t.status, message: t.status === 'passed' && predict ? '' : t.student_message,
     test: t.test, profile: t.profile, expected: t.expected, actual: t.actual, where: t.where ? { line: t.where.line, col: t.where.col } : null,
-    misconception: t.misconception, explored: t.explored, schedule: predict || t.status !== 'failed' ? null : t.schedule,
+    misconceptions: t.misconceptions, explored: t.explored, schedule: predict || t.status !== 'failed' ? null : t.schedule,
   }
 }
 

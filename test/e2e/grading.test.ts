@@ -16,7 +16,7 @@ import { WRONG } from '../grading/wrong'
 
 const SHOTS = process.env.FDLAB_SHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'out/screenshots')
 const INSTRUCTOR_LAB = join(ROOT, 'labs/03-close-path.lab.md')
-const WRONG_CLOSE = WRONG.close['my-close']![3]!.answer
+const WRONG_CLOSE = WRONG['close-path']['my-close']![3]!.answer
 let h: Harness
 let page: Page
 let work: string
@@ -59,7 +59,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'fdlab-e2e-grading-'))
   const labs = join(work, 'labs')
   mkdirSync(labs)
-  writeFileSync(join(labs, '03-close-path.lab.md'), studentEdition('close').text)
+  writeFileSync(join(labs, '03-close-path.lab.md'), studentEdition('close-path').text)
   mkdirSync(SHOTS, { recursive: true })
   h = await openApp({ labsDir: labs })
   page = h.page
@@ -114,7 +114,7 @@ describe('a student', () => {
   })
 
   it('the right answers pass; typing survives a reload at once; the export is graded by fdlab grade with full marks for them', async () => {
-    const sol = solutions(gradingLab('close').lab)
+    const sol = solutions(gradingLab('close-path').lab)
     await card('next-fd').getByRole('radio', { name: sol['next-fd']!.trim() }).check()
     // The editor still holds the exercise (the failing run was of its answer).
     expect(await card('my-close').innerText()).toMatch(/Your answer is the code in the editor/)
@@ -158,8 +158,8 @@ describe('a student', () => {
 
 describe('an instructor', () => {
   it('grades a folder with a right, a wrong and a broken submission, and reads the class table', async () => {
-    const g = gradingLab('close')
-    const { text, lab } = studentEdition('close')
+    const g = gradingLab('close-path')
+    const { text, lab } = studentEdition('close-path')
     const dir = join(work, 'class')
     mkdirSync(join(dir, 'late'), { recursive: true })
     writeFileSync(join(dir, 'ada.json'), submissionText(lab, text, 'Ada', solutions(g.lab)))

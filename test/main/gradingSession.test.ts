@@ -11,9 +11,9 @@ import type { Progress, SubmissionFile } from '../../preload/contract'
 import { LABS, gradingLab, solutions, studentEdition, submissionText, grade } from '../grading/helpers'
 import { WRONG } from '../grading/wrong'
 
-const closeText = readFileSync(LABS.close, 'utf8')
-const closeName = basename(LABS.close.pathname)
-const WRONG_CLOSE = WRONG.close['my-close']![3]!.answer
+const closeText = readFileSync(LABS['close-path'], 'utf8')
+const closeName = basename(LABS['close-path'].pathname)
+const WRONG_CLOSE = WRONG['close-path']['my-close']![3]!.answer
 
 function fileOf(name: string, text: string | Uint8Array): SubmissionFile {
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text
@@ -35,11 +35,11 @@ describe('Run tests is the grader on the visible tests', () => {
     expect(t.actual).toBeTruthy()
     expect(t.schedule).toMatch(/^v1:/)
     // Only visible tests: the grader's hidden ones are not in the card.
-    const hidden = gradingLab('close').lab.exercises.find((e) => e.id === 'my-close')!.tests.filter((x) => x.hidden).map((x) => x.testName)
+    const hidden = gradingLab('close-path').lab.exercises.find((e) => e.id === 'my-close')!.tests.filter((x) => x.hidden).map((x) => x.testName)
     for (const r of ex.results!) expect(hidden).not.toContain(r.test)
     // The grader says the same of this test.
-    const g = gradingLab('close')
-    const { text, lab } = studentEdition('close')
+    const g = gradingLab('close-path')
+    const { text, lab } = studentEdition('close-path')
     const e = grade(g, submissionText(lab, text, 'Ada', { ...solutions(g.lab), 'my-close': WRONG_CLOSE }))
     const gt = e.exercises.find((x) => x.id === 'my-close')!.tests.find((x) => x.name === t.name)!
     expect(gt.status).toBe('failed')
@@ -49,7 +49,7 @@ describe('Run tests is the grader on the visible tests', () => {
   it('the solution passes every visible test; an answer that does not compile is an error saying where, never a pass', () => {
     const s = createSession()
     s.sessionLoad({ name: closeName, text: closeText })
-    const sol = solutions(gradingLab('close').lab)['my-close']!
+    const sol = solutions(gradingLab('close-path').lab)['my-close']!
     const ok = s.sessionAnswer({ exercise: 'my-close', answer: sol }).lab!.exercises.find((e) => e.id === 'my-close')!.results!
     expect(ok.length).toBeGreaterThan(0)
     expect(ok.every((r) => r.ok && r.status === 'passed')).toBe(true)
@@ -82,8 +82,8 @@ describe('grading a class in the session', () => {
     const progress: Progress[] = []
     const s = createSession({ progress: (p) => progress.push(p) })
     s.sessionLoad({ name: closeName, text: closeText })
-    const g = gradingLab('close')
-    const { text, lab } = studentEdition('close')
+    const g = gradingLab('close-path')
+    const { text, lab } = studentEdition('close-path')
     const right = submissionText(lab, text, 'Ada', solutions(g.lab))
     const wrong = submissionText(lab, text, 'Bob', { ...solutions(g.lab), 'my-close': WRONG_CLOSE })
     const v = s.sessionGrade({ files: [fileOf('class/ada.json', right), fileOf('class/bob.json', wrong), fileOf('class/broken.json', right.slice(0, 100))] })
@@ -109,7 +109,7 @@ describe('grading a class in the session', () => {
 
   it('a student edition cannot grade: it says so', () => {
     const s = createSession()
-    s.sessionLoad({ name: closeName, text: studentEdition('close').text })
+    s.sessionLoad({ name: closeName, text: studentEdition('close-path').text })
     const v = s.sessionGrade({ files: [] })
     expect(v.error).toMatch(/student edition/)
     expect(v.report).toBeNull()

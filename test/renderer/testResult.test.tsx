@@ -9,7 +9,7 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&gt;/g, '>
 const failed: TestFeedback = {
   name: 'sync-teardown [6.18]', ok: false, status: 'failed', message: 'lab.md:12:3: expect failed: victim_released == 1', test: 'sync-teardown', profile: '6.18',
   expected: 'every expect() holds', actual: 'expect failed: victim_released == 1', where: { line: 2, col: 10 },
-  misconception: { id: 'close-defers-in-618', explain: 'close_fd defers the last __fput to task work' }, explored: { runs: 12, complete: true }, schedule: 'v1:100*40,101',
+  misconceptions: [{ id: 'close-defers-in-618', explain: 'close_fd defers the last __fput to task work' }], explored: { runs: 12, complete: true }, schedule: 'v1:100*40,101',
 }
 
 describe('a test result', () => {

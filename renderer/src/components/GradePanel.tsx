@@ -128,7 +128,7 @@ function Feedback({ report, entry, answers }: { report: GradeReport; entry: Entr
             {x.tests.map((t) => {
               const r: TestFeedback = {
                 name: `${t.name}${t.visibility !== 'visible' ? ` (${t.visibility})` : ''}`, ok: t.status === 'passed', status: t.status, message: t.message,
-                test: t.test, profile: t.profile, expected: t.expected, actual: t.actual, where: t.where, misconception: t.misconception, explored: t.explored,
+                test: t.test, profile: t.profile, expected: t.expected, actual: t.actual, where: t.where, misconceptions: t.misconceptions, explored: t.explored,
                 schedule: t.status === 'failed' && x.kind !== 'predict' ? t.schedule : null,
               }
               return <TestResult key={t.name} ex={x} r={r} answer={answers[x.id]} editing={false} />

@@ -29,7 +29,7 @@ export function TestResult({ ex, r, answer, editing }: { ex: Pick<ExerciseView, 
               ? <button className="link" onClick={() => revealLine(r.where!.line, r.where!.col)}>your answer, line {r.where.line}, column {r.where.col}</button>
               : <>your answer, line {r.where.line}, column {r.where.col}</>}</div>
           ) : null}
-          {r.misconception ? <div className="warn" data-testid="misconception">? {r.misconception.explain}</div> : null}
+          {(r.misconceptions ?? []).map((m) => <div key={m.id} className="warn" data-testid="misconception">? {m.explain}</div>)}
           {r.explored ? <div className="muted">interleavings: {r.explored.runs} explored{r.explored.complete ? ', every one covered' : ', the search stopped at its bound'}</div> : null}
           {r.schedule && answer !== undefined ? (
             <div className="schedule">
