@@ -57,6 +57,17 @@ export class FastPathBlocked extends Error {}
 /** The fast path's scheduler: counts micro-steps and lets time pass for a waiter, never switches. */
 export const fastRun: { trace: TraceLog | null; step: number; settle: (() => void) | null } = { trace: null, step: 0, settle: null }
 
+/**
+ * __sched(enabled) written out by gen-fast for `enabled: () => X` (no closure per call):
+ * `__sched(), X || (__schedSettle(), X || __schedBlocked())`.
+ */
+export function __schedSettle(): void {
+  if (fastRun.settle) fastRun.settle()
+}
+export function __schedBlocked(): never {
+  throw new FastPathBlocked('the fast path cannot wait for another thread (use the stepped engine)')
+}
+
 export function __sched(enabled?: () => boolean): void {
   fastRun.step++
   if (fastRun.trace) fastRun.trace.step = fastRun.step

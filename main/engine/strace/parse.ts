@@ -465,7 +465,11 @@ function nameAt(s: string, b: number, j: number): string {
   const n = j - b
   const h = (n * 31 + s.charCodeAt(b) * 7 + s.charCodeAt(j - 1) * 3 + s.charCodeAt(b + (n >> 1))) & 511
   const hit = NAME_CACHE[h]
-  if (hit !== undefined && hit.length === n && s.startsWith(hit, b)) return hit
+  if (hit !== undefined && hit.length === n) {
+    let k = 0
+    while (k < n && hit.charCodeAt(k) === s.charCodeAt(b + k)) k++
+    if (k === n) return hit
+  }
   const name = s.slice(b, j)
   if (n <= 40) NAME_CACHE[h] = name
   return name
@@ -1014,6 +1018,8 @@ export class StraceReader {
   private sawCall = false
   /** Processes and threads believed alive (for unprefixed lines in stderr output). */
   private readonly live = new Set<number>()
+  /** A prefixed pid known to be in `live` (and `sawPrefixed` set): -1 when none. */
+  private lastLive = -1
   /** Pids announced as children (clone results, attach messages). */
   private readonly children = new Set<number>()
   private readonly maxLine: number
@@ -1135,10 +1141,14 @@ export class StraceReader {
    */
   private pidOf(pid: number, line: number): number {
     if (pid >= 0) {
+      // most lines are of the thread of the line before: known live (the cache is dropped
+      // whenever `live` loses a pid)
+      if (pid === this.lastLive) return pid
       if (!this.live.has(pid)) {
         if (this.defaultOpen && this.sawUnprefixed && !this.children.has(pid)) {
           this.defaultOpen = false
           this.live.delete(this.defaultPid)
+          this.lastLive = -1
           this.onEvent({ type: 'alias', line, from: this.defaultPid, to: pid })
           const pend = this.pending.get(this.defaultPid)
           if (pend) {
@@ -1152,6 +1162,7 @@ export class StraceReader {
         this.live.add(pid)
       }
       this.sawPrefixed = true
+      this.lastLive = pid
       return pid
     }
     this.sawUnprefixed = true
@@ -1168,6 +1179,10 @@ export class StraceReader {
   }
 
   private emitRaw(r: RawLine): void {
+    if (r.kind === 'call') {
+      this.emitCall(r)
+      return
+    }
     const onEvent = this.onEvent
     switch (r.kind) {
       case 'blank':
@@ -1194,6 +1209,7 @@ export class StraceReader {
         return
       case 'exit': {
         const pid = this.pidOf(r.pid, r.line)
+        this.lastLive = -1
         if (r.how !== 'superseded') this.live.delete(pid)
         else if (r.by !== undefined && r.by !== pid) this.live.delete(r.by)
         if (r.how === 'superseded' && r.by !== undefined) {
@@ -1218,9 +1234,6 @@ export class StraceReader {
         onEvent({ type: 'exit', line: r.line, pid, comm: r.comm, how: r.how, code: r.code, signal: r.signal, core: r.core, by: r.by })
         return
       }
-      case 'call':
-        this.emitCall(r)
-        return
     }
   }
 
