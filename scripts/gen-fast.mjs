@@ -6,6 +6,7 @@
 //   yield* expr       -> expr                   yield { ... } -> __sched({ ... })
 //   yield { ..., enabled: () => X } -> __sched(), (X) || (__schedSettle(), (X) || __schedBlocked())
 //     (X is a condition without effects: tested in place, no closure)
+//   tracedStub(k, ...) -> k.trace.on && tracedStub(k, ...)   (its argument list is built only when traced)
 //   type KGen<R> = Generator<...> -> type KGen<R> = R
 //   kfunc('name', function (k, a) {...}) -> kfunc('name', function (k, a) {...}, SITE): SITE is a
 //     wrapper written with the body's own parameters, so each kernel function has its own caller
@@ -198,6 +199,8 @@ function transform(code, rel) {
   c = c.replace(/function\*\s*/g, 'function ')
   c = c.replace(/^(\s*)\*(\w+)\(/gm, '$1$2(')
   c = addKfuncSites(c)
+  // tracedStub(k, name, [args], note) does nothing untraced: test first, so the args are not built
+  c = c.replace(/(^[ \t]*|\)[ \t]+|\belse[ \t]+)tracedStub\((\w+),/gm, '$1$2.trace.on && tracedStub($2,')
   if (c.includes('__sched(')) {
     const up = relative(dirname(join(out, rel)), join(out, 'sim/kfunc')).replace(/\\/g, '/')
     const names = c.includes('__schedSettle(') ? '__sched, __schedSettle, __schedBlocked' : '__sched'

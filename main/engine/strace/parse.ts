@@ -884,37 +884,78 @@ function parseFlagWordUncached(arg: string, names: Readonly<Record<string, numbe
 
 /** A whole system call: a one-line call, or an unfinished/resumed pair joined. */
 export class SyscallEvent {
-  readonly type = 'syscall' as const
-  private _args: string[] | undefined
+  // Fields are declared (no class-field initializers: with them every event would define each
+  // property once as undefined before the constructor stores it) and set in one order below.
+  declare readonly type: 'syscall'
+  declare private _args: string[] | undefined
+  /** Line of the line that completed the call (the only line for a one-line call). */
+  declare readonly line: number
+  /** Line where the call started (equal to `line` unless it was split). */
+  declare readonly startLine: number
+  /** Thread id that made the call (after an exec by a non-leader thread: the pid it finished under). */
+  declare readonly pid: number
+  declare readonly comm: string | undefined
+  declare readonly time: string | undefined
+  declare readonly name: string
+  /** The whole argument text (both halves of a split call joined). */
+  declare readonly argsText: string
+  /** null for `= ?`, and for a call that never finished. */
+  declare readonly ret: number | null
+  declare readonly retText: string
+  declare readonly retDecor: string | undefined
+  declare readonly errno: string | undefined
+  declare readonly errText: string | undefined
+  declare readonly aux: string | undefined
+  declare readonly duration: number | undefined
+  /** Joined from an unfinished line and its resumed line. */
+  declare readonly resumed: boolean
+  /** Never finished: the task was killed, strace detached, or the log ended. */
+  declare readonly unfinished: boolean
+  /** A resumed line without its start (the log starts mid-call). */
+  declare readonly orphan: boolean
+  /** For an execve started by a non-leader thread and finished under the leader's pid: that thread. */
+  declare readonly startPid: number
   constructor(
-    /** Line of the line that completed the call (the only line for a one-line call). */
-    readonly line: number,
-    /** Line where the call started (equal to `line` unless it was split). */
-    readonly startLine: number,
-    /** Thread id that made the call (after an exec by a non-leader thread: the pid it finished under). */
-    readonly pid: number,
-    readonly comm: string | undefined,
-    readonly time: string | undefined,
-    readonly name: string,
-    /** The whole argument text (both halves of a split call joined). */
-    readonly argsText: string,
-    /** null for `= ?`, and for a call that never finished. */
-    readonly ret: number | null,
-    readonly retText: string,
-    readonly retDecor: string | undefined,
-    readonly errno: string | undefined,
-    readonly errText: string | undefined,
-    readonly aux: string | undefined,
-    readonly duration: number | undefined,
-    /** Joined from an unfinished line and its resumed line. */
-    readonly resumed: boolean,
-    /** Never finished: the task was killed, strace detached, or the log ended. */
-    readonly unfinished: boolean,
-    /** A resumed line without its start (the log starts mid-call). */
-    readonly orphan: boolean,
-    /** For an execve started by a non-leader thread and finished under the leader's pid: that thread. */
-    readonly startPid: number,
-  ) {}
+    line: number,
+    startLine: number,
+    pid: number,
+    comm: string | undefined,
+    time: string | undefined,
+    name: string,
+    argsText: string,
+    ret: number | null,
+    retText: string,
+    retDecor: string | undefined,
+    errno: string | undefined,
+    errText: string | undefined,
+    aux: string | undefined,
+    duration: number | undefined,
+    resumed: boolean,
+    unfinished: boolean,
+    orphan: boolean,
+    startPid: number,
+  ) {
+    this.type = 'syscall'
+    this.line = line
+    this.startLine = startLine
+    this.pid = pid
+    this.comm = comm
+    this.time = time
+    this.name = name
+    this.argsText = argsText
+    this.ret = ret
+    this.retText = retText
+    this.retDecor = retDecor
+    this.errno = errno
+    this.errText = errText
+    this.aux = aux
+    this.duration = duration
+    this.resumed = resumed
+    this.unfinished = unfinished
+    this.orphan = orphan
+    this.startPid = startPid
+    this._args = undefined
+  }
   /** Top-level arguments (computed on first use). */
   get args(): string[] {
     return (this._args ??= splitArgs(this.argsText))
