@@ -4,7 +4,13 @@
 // generator form into plain functions"). Writes main/engine/fast/ (generated, not committed):
 //   function* f(...)  -> function f(...)        *method(...) -> method(...)
 //   yield* expr       -> expr                   yield { ... } -> __sched({ ... })
+//   yield { ..., enabled: () => X } -> __sched(), (X) || (__schedSettle(), (X) || __schedBlocked())
+//     (X is a condition without effects: tested in place, no closure)
+//   tracedStub(k, ...) -> k.trace.on && tracedStub(k, ...)   (its argument list is built only when traced)
 //   type KGen<R> = Generator<...> -> type KGen<R> = R
+//   kfunc('name', function (k, a) {...}) -> kfunc('name', function (k, a) {...}, SITE): SITE is a
+//     wrapper written with the body's own parameters, so each kernel function has its own caller
+//     of its body (one callee per call site, which the JIT can inline; sim/kfunc.fast.ts)
 // __sched() runs no scheduler: it counts the micro-step for the trace and refuses to block
 // (the fast path is for runs with one runnable thread: benchmarks and strace replays).
 // test/engine/fastpath.test.ts proves both forms give identical traces.
@@ -96,11 +102,91 @@ function rewriteYieldObjects(code) {
     const j = matchBrace(code, m.index + m[0].length)
     const body = code.slice(m.index + m[0].length, j - 1)
     const en = topLevelParts(body).find((p) => /^enabled\s*:/.test(p))
-    outStr += code.slice(i, m.index) + (en ? `__sched(${en.replace(/^enabled\s*:\s*/, '')})` : '__sched()')
+    const fn = en?.replace(/^enabled\s*:\s*/, '')
+    // `enabled: () => EXPR`: EXPR is tested in place (as __sched(enabled) would: after the step)
+    const arrow = fn !== undefined ? /^\(\)\s*=>\s*([^{][\s\S]*)$/.exec(fn) : null
+    outStr += code.slice(i, m.index) +
+      (arrow ? `__sched(), (${arrow[1]}) || (__schedSettle(), (${arrow[1]}) || __schedBlocked())` : fn !== undefined ? `__sched(${fn})` : '__sched()')
     i = j
     re.lastIndex = j
   }
   return outStr + code.slice(i)
+}
+
+/** Index of the `)` that closes the `(` at @start (strings, templates, comments aware), or -1. */
+function matchParenAt(code, start) {
+  let depth = 0
+  for (let j = start; j < code.length; j++) {
+    const c = code[j]
+    if (c === '"' || c === "'") { j++; while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1; continue }
+    if (c === '`') { j = skipTemplate(code, j) - 1; continue }
+    if (c === '/' && code[j + 1] === '/') { while (j < code.length && code[j] !== '\n') j++; continue }
+    if (c === '/' && code[j + 1] === '*') { j = code.indexOf('*/', j + 2) + 1; continue }
+    if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return j
+  }
+  return -1
+}
+
+/** The names of a TypeScript parameter list, or null for a form the site wrapper does not copy. */
+function paramNames(params) {
+  const parts = []
+  let depth = 0
+  let start = 0
+  for (let j = 0; j < params.length; j++) {
+    const c = params[j]
+    if (c === '(' || c === '[' || c === '{' || c === '<') depth++
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && params[j - 1] !== '=')) depth--
+    else if (c === ',' && depth === 0) { parts.push(params.slice(start, j)); start = j + 1 }
+  }
+  parts.push(params.slice(start))
+  const names = []
+  for (const p of parts) {
+    const t = p.trim()
+    if (t === '') continue
+    const m = /^([A-Za-z_$][\w$]*)\s*(\?\s*)?(:|=|$)/.exec(t)
+    if (!m) return null // rest parameters, destructuring
+    names.push(m[1])
+  }
+  return names.length > 0 ? names : null
+}
+
+/**
+ * `kfunc('name', function (k: Kernel, fd: number): R { ... })` gets a third argument: a wrapper
+ * written here, with the body's own parameters, that calls the body directly when tracing is off
+ * (see KfuncSite in sim/kfunc.fast.ts). Bodies that read `this` or `arguments` keep the shared one.
+ */
+function addKfuncSites(code) {
+  const re = /\bkfunc(?:Sync)?\(\s*'[^'\\]*'\s*,\s*/g
+  let out = ''
+  let i = 0
+  let m
+  while ((m = re.exec(code))) {
+    const bodyStart = m.index + m[0].length
+    let p = bodyStart
+    if (code.startsWith('function', p)) {
+      p += 8
+      while (/\s/.test(code[p])) p++
+    }
+    if (code[p] !== '(') continue
+    const pClose = matchParenAt(code, p)
+    if (pClose < 0) continue
+    const brace = code.indexOf('{', pClose)
+    if (brace < 0 || !/^\s*(:[^{}()]*)?\s*(=>)?\s*$/.test(code.slice(pClose + 1, brace))) continue
+    const bodyEnd = matchBrace(code, brace + 1)
+    let q = bodyEnd
+    while (/\s/.test(code[q])) q++
+    if (code[q] !== ')') continue
+    if (/\bthis\b|\barguments\b/.test(code.slice(bodyStart, bodyEnd))) continue
+    const params = code.slice(p + 1, pClose)
+    const names = paramNames(params)
+    if (!names) continue
+    out += code.slice(i, bodyEnd) +
+      `, (__body, __traced) => function (this: unknown, ${params.trim().replace(/,\s*$/, '')}) { return ${names[0]}.trace.on ? __traced(this, arguments) : __body(${names.join(', ')}) }`
+    i = bodyEnd
+    re.lastIndex = bodyEnd
+  }
+  return out + code.slice(i)
 }
 
 function transform(code, rel) {
@@ -112,9 +198,13 @@ function transform(code, rel) {
   c = c.replace(/\byield\*\s*/g, '')
   c = c.replace(/function\*\s*/g, 'function ')
   c = c.replace(/^(\s*)\*(\w+)\(/gm, '$1$2(')
+  c = addKfuncSites(c)
+  // tracedStub(k, name, [args], note) does nothing untraced: test first, so the args are not built
+  c = c.replace(/(^[ \t]*|\)[ \t]+|\belse[ \t]+)tracedStub\((\w+),/gm, '$1$2.trace.on && tracedStub($2,')
   if (c.includes('__sched(')) {
     const up = relative(dirname(join(out, rel)), join(out, 'sim/kfunc')).replace(/\\/g, '/')
-    c = `import { __sched } from '${up.startsWith('.') ? up : './' + up}'\n` + c
+    const names = c.includes('__schedSettle(') ? '__sched, __schedSettle, __schedBlocked' : '__sched'
+    c = `import { ${names} } from '${up.startsWith('.') ? up : './' + up}'\n` + c
   }
   return `// GENERATED by scripts/gen-fast.mjs from main/engine/${rel}: do not edit.\n${c}`
 }

@@ -329,6 +329,27 @@ describe('streaming', () => {
       expect(r.lines).toBe(7)
     }))
   })
+  it('a line is parsed in place in its chunk: nothing after its end is read (one chunk = line by line)', () => {
+    // each line lacks what the next one has: a parse that looked past its line would find it there
+    const tricky = [
+      '[pid 12<sh x', '>] close(3) = 0', '12<sh', '> close(3) = 0', '17:43:01.378228 (+', ') close(3) = 0',
+      '[ 59', '] close(3) = 0', '5907  <... read', ' resumed>) = 1', '5907  close(3)', '= 0',
+      '5907  close(3) = -1 (errno 5', ') x', '5907  close(3) = 3', '<x> y', '5907  read(3, "a"', ') = 1 <0.000012>',
+      '5907  close(3)                       = 0', '+++ exited with 0 +++', '--- SIGCHLD {si_signo=SIGCHLD} ---',
+      '5907  close(3) = 0   ', '5907  close(3) = 0\r', '', '5907  dup(0) = 3</dev/null', '>',
+    ]
+    const lineByLine = (text: string): string => {
+      const out: StraceEvent[] = []
+      const r = new StraceReader({ onEvent: (e) => out.push(e) })
+      for (const l of text.split('\n')) r.push(`${l}\n`)
+      r.end()
+      return JSON.stringify(out)
+    }
+    fc.assert(fc.property(fc.array(fc.constantFrom(...tricky), { minLength: 1, maxLength: 12 }), (ls) => {
+      const text = ls.join('\n')
+      expect(JSON.stringify(parseAll(text + '\n'))).toBe(lineByLine(text))
+    }), { numRuns: 1000 })
+  })
   it('memory stays bounded: pending calls are per thread, lines are not kept', () => {
     const r = new StraceReader({ onEvent: () => {} })
     for (let i = 0; i < 20000; i++) {

@@ -28,13 +28,21 @@ export { FastPathBlocked }
 
 export type FastSys = (name: string, ...args: SysArg[]) => number
 
+/** The last machine's settle, made once (a replay enters the fast path millions of times). */
+let settleOf: Machine | null = null
+let settleFn: (() => void) | null = null
+
 function enter(m: Machine, task: Task): void {
   const k = m.k
   k.current = task
   k.trace.tid = task.pid
   fastRun.trace = k.trace as unknown as FastTraceLog
   fastRun.step = m.stepNo
-  fastRun.settle = () => m.settle()
+  if (settleOf !== m) {
+    settleOf = m
+    settleFn = () => m.settle()
+  }
+  fastRun.settle = settleFn
 }
 
 function leave(m: Machine, tid: number): void {
@@ -52,18 +60,42 @@ function userStep(m: Machine): void {
   m.k.trace.step = fastRun.step
 }
 
+const NO_TRACE_ARGS: readonly TraceArg[] = Object.freeze([])
+
+/**
+ * The call in progress, for the one body closure below (made once: do_syscall takes the body as a
+ * closure, and a closure per call is an allocation per replayed line). Saved and restored around
+ * each call, so a nested fast-path call (none today) would still see its own.
+ */
+let curKernel: FastKernel | null = null
+let curName = ''
+let curArgs: readonly SysArg[] = NO_TRACE_ARGS as readonly SysArg[]
+let curHandler: ((kk: FastKernel, a: readonly SysArg[]) => number) | undefined
+const body = (): number => {
+  const f = curKernel!
+  return curName === 'execve' ? fast_sys_execve(f, String(curArgs[0])) : curHandler ? curHandler(f, curArgs) : -ENOSYS
+}
+
 /** One system call on the fast path, with the stepped engine's user-mode boundary step. */
 export function fastSyscall(m: Machine, task: Task, name: string, args: readonly SysArg[], oracle: Oracle | null = null, boundary = true): number {
   const k = m.k
   enter(m, task)
   k.oracle = oracle
+  const sk = curKernel, sn = curName, sa = curArgs, sh = curHandler
   try {
     if (boundary) userStep(m)
-    const targs = k.trace.on ? (args.map(traceArg) as TraceArg[]) : []
-    const h = FAST_SYSCALLS[name] as unknown as ((kk: typeof k, a: readonly SysArg[]) => number) | undefined
+    const targs = k.trace.on ? (args.map(traceArg) as TraceArg[]) : NO_TRACE_ARGS
     const f = fk(m)
-    return fast_do_syscall(f, name, targs, () => (name === 'execve' ? fast_sys_execve(f, String(args[0])) : h ? h(k, args) : -ENOSYS))
+    curKernel = f
+    curName = name
+    curArgs = args
+    curHandler = FAST_SYSCALLS[name] as unknown as ((kk: FastKernel, a: readonly SysArg[]) => number) | undefined
+    return fast_do_syscall(f, name, targs as TraceArg[], body)
   } finally {
+    curKernel = sk
+    curName = sn
+    curArgs = sa
+    curHandler = sh
     k.oracle = null
     leave(m, task.pid)
   }

@@ -22,16 +22,28 @@ export function resolveKfunc<F>(f: F): F {
 export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) & { readonly kname: string }
 export type KFuncSync<A extends unknown[], R> = KFunc<A, R>
 
-export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R): KFunc<A, R> {
-  const fn = function (this: unknown, k: Kernel): R {
-    const t = k.trace
-    // eslint-disable-next-line prefer-rest-params
-    if (!t.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
-    t.enter(name, arguments, 1, traceArg)
-    const r = (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
+/**
+ * A wrapper written at the kfunc's own site (scripts/gen-fast.mjs adds it): it calls the body
+ * directly with the body's own parameters, so each call site sees one callee (and can inline it)
+ * instead of one shared wrapper calling every body through apply().
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R) => (k: Kernel, ...args: any[]) => R
+
+export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R> {
+  const traced = (self: unknown, args: IArguments): R => {
+    const t = (args[0] as Kernel).trace
+    t.enter(name, args, 1, traceArg)
+    const r = (body as (...a: unknown[]) => R).apply(self, args as unknown as unknown[])
     t.exit(name, traceArg(r))
     return r
-  } as unknown as (k: Kernel, ...args: A) => R
+  }
+  const fn = (site ? site(body as (...a: unknown[]) => R, traced) : function (this: unknown, k: Kernel): R {
+    // eslint-disable-next-line prefer-rest-params
+    if (!k.trace.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
+    // eslint-disable-next-line prefer-rest-params
+    return traced(this, arguments)
+  }) as unknown as (k: Kernel, ...args: A) => R
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
   KFUNCS.set(name, fn)
@@ -44,6 +56,17 @@ export class FastPathBlocked extends Error {}
 
 /** The fast path's scheduler: counts micro-steps and lets time pass for a waiter, never switches. */
 export const fastRun: { trace: TraceLog | null; step: number; settle: (() => void) | null } = { trace: null, step: 0, settle: null }
+
+/**
+ * __sched(enabled) written out by gen-fast for `enabled: () => X` (no closure per call):
+ * `__sched(), X || (__schedSettle(), X || __schedBlocked())`.
+ */
+export function __schedSettle(): void {
+  if (fastRun.settle) fastRun.settle()
+}
+export function __schedBlocked(): never {
+  throw new FastPathBlocked('the fast path cannot wait for another thread (use the stepped engine)')
+}
 
 export function __sched(enabled?: () => boolean): void {
   fastRun.step++

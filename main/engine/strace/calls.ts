@@ -42,16 +42,26 @@ const u = (arg: number, need: FdNeed = 'any'): FdUse => ({ arg, need })
 const d = (arg: number, path: number, flags?: number): FdUse => ({ arg, need: 'dirfd', path, flags })
 
 const calls = new Map<string, CallDecl>()
+/**
+ * Every declaration has all fields, in one order: the replayer reads them for every line, and
+ * objects of one shape keep those reads cheap.
+ */
+function shaped(d: CallDecl): CallDecl {
+  return {
+    uses: d.uses, creates: d.creates, writes: d.writes, clone: d.clone, ignored: d.ignored, replay: d.replay,
+    predict: d.predict, marker: d.marker, procPath: d.procPath, since: d.since,
+  }
+}
 function declare(names: string | readonly string[], decl: CallDecl): void {
   for (const n of typeof names === 'string' ? [names] : names) {
     if (calls.has(n)) throw new Error(`system call ${n} declared twice`)
     // each name gets its own object, so that per-name facts (marker, procPath) can be added below
-    calls.set(n, { ...decl })
+    calls.set(n, shaped(decl))
   }
 }
 /** Adds per-name facts to declared calls. */
 function also(names: readonly string[], extra: Partial<CallDecl>): void {
-  for (const n of names) calls.set(n, { ...calls.get(n), ...extra })
+  for (const n of names) calls.set(n, shaped({ ...calls.get(n), ...extra }))
 }
 
 /** A call that only uses fds: EBADF checks of @uses. */

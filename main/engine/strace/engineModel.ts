@@ -5,6 +5,7 @@
  */
 import { createMachine, type Machine } from '../machine/Machine'
 import { formatFunctionGraph } from '../machine/format'
+import { fastSyscall } from '../machine/fast'
 import { SYSCALLS, type SysArg } from '../kernel/syscalls'
 import type { File, Task } from '../kernel/include/types'
 import { F_SETFD, FD_CLOEXEC, FMODE_CREATED, O_RDWR } from '../kernel/include/flags'
@@ -70,6 +71,10 @@ export class EngineModel implements ReplayModel {
 
   syscall(tid: number, name: string, args: readonly ModelArg[], oracle: ModelOracle | null): number {
     if (name === 'execve') this.forget()
+    // the machine runs on the fast path: call it with the task already at hand (syscallNow would
+    // look it up again); a task not found (or dead) goes through syscallNow, which says so
+    const t = this.task(tid)
+    if (t !== undefined) return fastSyscall(this.machine, t, name, args as readonly SysArg[], oracle, false)
     return this.machine.syscallNow(tid, name, args as readonly SysArg[], oracle)
   }
 

@@ -214,14 +214,15 @@ export function findCallClose(s: string, i: number, end: number): number {
 // Prefix
 
 /** Parses the prefix; writes into `out` and returns the index of the body. */
-function parsePrefix(s: string, end: number, out: LinePrefix): number {
-  let i = 0
+function parsePrefix(s: string, start: number, end: number, out: LinePrefix): number {
+  let i = start
   out.pid = -1
   out.comm = undefined
   out.time = undefined
   // `[pid  N] ` or `[pid N<comm>] `
-  if (s.charCodeAt(0) === LBRACK && s.startsWith('[pid', 0)) {
-    let j = 4
+  const c0 = s.charCodeAt(start)
+  if (c0 === LBRACK && s.startsWith('[pid', start)) {
+    let j = start + 4
     while (j < end && s.charCodeAt(j) === SP) j++
     const d0 = j
     let pid = 0
@@ -229,7 +230,7 @@ function parsePrefix(s: string, end: number, out: LinePrefix): number {
     if (j > d0) {
       if (s.charCodeAt(j) === LT) {
         const close = s.indexOf('>]', j)
-        if (close > 0) {
+        if (close > 0 && close < end) {
           out.comm = s.slice(j + 1, close)
           j = close + 1
         }
@@ -239,9 +240,9 @@ function parsePrefix(s: string, end: number, out: LinePrefix): number {
         i = j + 1
       }
     }
-  } else if (isDigit(s.charCodeAt(0))) {
+  } else if (isDigit(c0)) {
     // `PID  ` or `PID<comm> `; a number followed by '.' or ':' is a timestamp instead.
-    let j = 0
+    let j = start
     let pid = 0
     while (j < end && isDigit(s.charCodeAt(j))) pid = pid * 10 + (s.charCodeAt(j++) - 48)
     const c = s.charCodeAt(j)
@@ -250,7 +251,7 @@ function parsePrefix(s: string, end: number, out: LinePrefix): number {
       i = j
     } else if (c === LT) {
       const close = s.indexOf('> ', j)
-      if (close > 0) {
+      if (close > 0 && close < end) {
         out.pid = pid
         out.comm = s.slice(j + 1, close)
         i = close + 1
@@ -275,7 +276,7 @@ function parsePrefix(s: string, end: number, out: LinePrefix): number {
       // `-ttt -r` prints `1795369381.523450 (+     0.000000) `
       if (s.charCodeAt(k) === LPAREN && s.charCodeAt(k + 1) === PLUS) {
         const close = s.indexOf(')', k)
-        if (close > 0) {
+        if (close > 0 && close < end) {
           t = close + 1
           k = close + 1
           while (k < end && s.charCodeAt(k) === SP) k++
@@ -288,7 +289,7 @@ function parsePrefix(s: string, end: number, out: LinePrefix): number {
   // `-n` (`[  59] `) and `-i` (`[00007f3a...] `) prefixes
   while (i < end && s.charCodeAt(i) === LBRACK && !s.startsWith('[pid', i)) {
     const close = s.indexOf(']', i)
-    if (close < 0) break
+    if (close < 0 || close >= end) break
     i = close + 1
     while (i < end && s.charCodeAt(i) === SP) i++
   }
@@ -333,21 +334,14 @@ const DETACHED = ' <detached ...>'
  * Parses `= RET[<decor>] [ERRNO (text)] [(aux)] [<duration>]` starting at `i` (just after the
  * call's closing parenthesis). Returns false if it is not there.
  */
-/** PADS[n]: n spaces (strace pads the ` = ` of a result to column 40). */
-const PADS: string[] = Array.from({ length: 65 }, (_, n) => ' '.repeat(n))
+/** Spaces (strace pads the ` = ` of a result to column 40) and the `=`: one sticky match. */
+const PAD_EQ = / *=/y
 
 function parseResult(s: string, i: number, end: number, call: RawCall): boolean {
-  // the padding before `=`: found with indexOf and checked to be spaces only
-  const eq = s.indexOf('=', i)
-  if (eq < 0 || eq >= end) return false
-  const pad = eq - i
-  if (pad > 0) {
-    if (pad < PADS.length) {
-      if (!s.startsWith(PADS[pad]!, i)) return false
-    } else {
-      for (let k = i; k < eq; k++) if (s.charCodeAt(k) !== SP) return false
-    }
-  }
+  PAD_EQ.lastIndex = i
+  if (!PAD_EQ.test(s)) return false
+  const eq = PAD_EQ.lastIndex - 1
+  if (eq >= end) return false
   i = eq
   if (s.charCodeAt(i) !== EQ) return false
   i++
@@ -401,7 +395,8 @@ function parseResult(s: string, i: number, end: number, call: RawCall): boolean 
       i = close < 0 ? e : close + 1
     }
   } else if (c === LPAREN && s.startsWith('(errno ', i)) {
-    const close = s.indexOf(')', i)
+    let close = s.indexOf(')', i)
+    if (close >= e) close = -1
     call.errno = s.slice(i + 1, close < 0 ? e : close)
     i = close < 0 ? e : close + 1
   }
@@ -433,6 +428,53 @@ function newCall(line: number, p: LinePrefix, phase: CallPhase, name: string, ar
   }
 }
 
+/**
+ * The reader's call record, reused line after line (the reader copies what it keeps): a line
+ * costs no RawCall allocation. parseLine() hands out fresh records.
+ */
+const scratchCall: RawCall = newCall(0, { pid: -1, comm: undefined, time: undefined }, 'whole', '', '')
+
+function reuseCall(line: number, p: LinePrefix, phase: CallPhase, name: string, argsText: string): RawCall {
+  const c = scratchCall
+  c.line = line
+  c.pid = p.pid
+  c.comm = p.comm
+  c.time = p.time
+  c.phase = phase
+  c.name = name
+  c.argsText = argsText
+  c.ret = null
+  c.retText = ''
+  c.retDecor = undefined
+  c.errno = undefined
+  c.errText = undefined
+  c.aux = undefined
+  c.duration = undefined
+  c.pidChanged = undefined
+  c.detached = false
+  return c
+}
+
+/**
+ * System call names seen, by a hash of their text: a name is sliced out of a line once and then
+ * reused (no string per line, and an interned key for the lookups that follow).
+ */
+const NAME_CACHE: (string | undefined)[] = new Array(512).fill(undefined)
+
+function nameAt(s: string, b: number, j: number): string {
+  const n = j - b
+  const h = (n * 31 + s.charCodeAt(b) * 7 + s.charCodeAt(j - 1) * 3 + s.charCodeAt(b + (n >> 1))) & 511
+  const hit = NAME_CACHE[h]
+  if (hit !== undefined && hit.length === n) {
+    let k = 0
+    while (k < n && hit.charCodeAt(k) === s.charCodeAt(b + k)) k++
+    if (k === n) return hit
+  }
+  const name = s.slice(b, j)
+  if (n <= 40) NAME_CACHE[h] = name
+  return name
+}
+
 function unparsed(line: number, text: string, pid: number): RawUnparsed {
   return { kind: 'unparsed', line, text, pid }
 }
@@ -441,21 +483,35 @@ const scratchPrefix: LinePrefix = { pid: -1, comm: undefined, time: undefined }
 
 /** Parses one line (without its newline). Never throws. */
 export function parseLine(text: string, line: number): RawLine {
+  return parseLineAt(text, 0, text.length, line, false)
+}
+
+/**
+ * Parses the line s[start, stop) (without its newline; a reader passes a chunk and the line's
+ * bounds, so no line string is made). With @reuse, a call comes back in the reader's scratch
+ * record. Never throws.
+ */
+function parseLineAt(s: string, start: number, stop: number, line: number, reuse: boolean): RawLine {
   try {
-    return parseLineUnsafe(text, line)
+    return parseLineUnsafe(s, start, stop, line, reuse)
   } catch {
-    return unparsed(line, text, -1)
+    return unparsed(line, s.slice(start, stop), -1)
   }
 }
 
-function parseLineUnsafe(s: string, line: number): RawLine {
-  let end = s.length
-  if (end > 0 && s.charCodeAt(end - 1) === 13) end-- // CRLF
-  while (end > 0 && s.charCodeAt(end - 1) === SP) end--
-  if (end === 0) return { kind: 'blank', line }
+function lineText(s: string, start: number, stop: number): string {
+  return start === 0 && stop === s.length ? s : s.slice(start, stop)
+}
+
+function parseLineUnsafe(s: string, start: number, stop: number, line: number, reuse: boolean): RawLine {
+  let end = stop
+  if (end > start && s.charCodeAt(end - 1) === 13) end-- // CRLF
+  while (end > start && s.charCodeAt(end - 1) === SP) end--
+  if (end === start) return { kind: 'blank', line }
   const p = scratchPrefix
-  const b = parsePrefix(s, end, p)
-  if (b >= end) return p.pid >= 0 || p.time ? unparsed(line, s, p.pid) : { kind: 'blank', line }
+  const b = parsePrefix(s, start, end, p)
+  const mk = reuse ? reuseCall : newCall
+  if (b >= end) return p.pid >= 0 || p.time ? unparsed(line, lineText(s, start, stop), p.pid) : { kind: 'blank', line }
   const c0 = s.charCodeAt(b)
 
   // +++ exited with 0 +++ / +++ killed by SIGKILL (core dumped) +++ / +++ superseded by execve in pid N +++
@@ -467,7 +523,7 @@ function parseLineUnsafe(s: string, line: number): RawLine {
     }
     if (body.startsWith('exited with ')) {
       const v = parseIntAt(body, 12, body.length)
-      if (v !== v) return unparsed(line, s, p.pid)
+      if (v !== v) return unparsed(line, lineText(s, start, stop), p.pid)
       ex.code = v
     } else if (body.startsWith('killed by ')) {
       ex.how = 'killed'
@@ -477,9 +533,9 @@ function parseLineUnsafe(s: string, line: number): RawLine {
     } else if (body.startsWith('superseded by execve in pid ')) {
       ex.how = 'superseded'
       const v = parseIntAt(body, 28, body.length)
-      if (v !== v) return unparsed(line, s, p.pid)
+      if (v !== v) return unparsed(line, lineText(s, start, stop), p.pid)
       ex.by = v
-    } else return unparsed(line, s, p.pid)
+    } else return unparsed(line, lineText(s, start, stop), p.pid)
     return ex
   }
 
@@ -501,16 +557,17 @@ function parseLineUnsafe(s: string, line: number): RawLine {
   // <... name resumed>rest) = ret
   if (c0 === LT && s.startsWith('<... ', b)) {
     const r = s.indexOf(' resumed>', b + 5)
-    if (r < 0) return unparsed(line, s, p.pid)
-    const name = s.slice(b + 5, r)
+    if (r < 0) return unparsed(line, lineText(s, start, stop), p.pid)
+    if (r >= end) return unparsed(line, lineText(s, start, stop), p.pid)
+    const name = nameAt(s, b + 5, r)
     let a = r + 9
     // `<... nanosleep resumed> <unfinished ...>) = ?`: the leader's call ended by another thread's exec
     if (s.startsWith(UNFINISHED, a)) a += UNFINISHED.length
-    const call = newCall(line, p, 'resumed', name, '')
+    const call = mk(line, p, 'resumed', name, '')
     const close = findCallClose(s, a, end)
-    if (close < 0) return unparsed(line, s, p.pid)
+    if (close < 0) return unparsed(line, lineText(s, start, stop), p.pid)
     call.argsText = s.slice(a, close)
-    if (!parseResult(s, close + 1, end, call)) return unparsed(line, s, p.pid)
+    if (!parseResult(s, close + 1, end, call)) return unparsed(line, lineText(s, start, stop), p.pid)
     return call
   }
 
@@ -539,18 +596,18 @@ function parseLineUnsafe(s: string, line: number): RawLine {
   let j = b
   if (s.startsWith('???(', b)) j = b + 3
   else while (j < end && isNameChar(s.charCodeAt(j))) j++
-  if (j === b || s.charCodeAt(j) !== LPAREN) return unparsed(line, s, p.pid)
-  const name = s.slice(b, j)
+  if (j === b || s.charCodeAt(j) !== LPAREN) return unparsed(line, lineText(s, start, stop), p.pid)
+  const name = nameAt(s, b, j)
   const a = j + 1
   // unfinished forms
   if (s.charCodeAt(end - 1) === GT) {
     if (s.endsWith(UNFINISHED, end)) {
-      return newCall(line, p, 'unfinished', name, s.slice(a, end - UNFINISHED.length))
+      return mk(line, p, 'unfinished', name, s.slice(a, end - UNFINISHED.length))
     }
     if (s.endsWith(' ...>', end)) {
       const pc = s.lastIndexOf(' <pid changed to ', end)
       if (pc >= a) {
-        const call = newCall(line, p, 'unfinished', name, s.slice(a, pc))
+        const call = mk(line, p, 'unfinished', name, s.slice(a, pc))
         let k = pc + 17
         const d0 = k
         while (k < end && isDigit(s.charCodeAt(k))) k++
@@ -559,15 +616,15 @@ function parseLineUnsafe(s: string, line: number): RawLine {
       }
     }
     if (s.endsWith(DETACHED, end)) {
-      const call = newCall(line, p, 'unfinished', name, s.slice(a, end - DETACHED.length))
+      const call = mk(line, p, 'unfinished', name, s.slice(a, end - DETACHED.length))
       call.detached = true
       return call
     }
   }
   const close = findCallClose(s, a, end)
-  if (close < 0) return unparsed(line, s, p.pid)
-  const call = newCall(line, p, 'whole', name, s.slice(a, close))
-  if (!parseResult(s, close + 1, end, call)) return unparsed(line, s, p.pid)
+  if (close < 0) return unparsed(line, lineText(s, start, stop), p.pid)
+  const call = mk(line, p, 'whole', name, s.slice(a, close))
+  if (!parseResult(s, close + 1, end, call)) return unparsed(line, lineText(s, start, stop), p.pid)
   return call
 }
 
@@ -827,37 +884,78 @@ function parseFlagWordUncached(arg: string, names: Readonly<Record<string, numbe
 
 /** A whole system call: a one-line call, or an unfinished/resumed pair joined. */
 export class SyscallEvent {
-  readonly type = 'syscall' as const
-  private _args: string[] | undefined
+  // Fields are declared (no class-field initializers: with them every event would define each
+  // property once as undefined before the constructor stores it) and set in one order below.
+  declare readonly type: 'syscall'
+  declare private _args: string[] | undefined
+  /** Line of the line that completed the call (the only line for a one-line call). */
+  declare readonly line: number
+  /** Line where the call started (equal to `line` unless it was split). */
+  declare readonly startLine: number
+  /** Thread id that made the call (after an exec by a non-leader thread: the pid it finished under). */
+  declare readonly pid: number
+  declare readonly comm: string | undefined
+  declare readonly time: string | undefined
+  declare readonly name: string
+  /** The whole argument text (both halves of a split call joined). */
+  declare readonly argsText: string
+  /** null for `= ?`, and for a call that never finished. */
+  declare readonly ret: number | null
+  declare readonly retText: string
+  declare readonly retDecor: string | undefined
+  declare readonly errno: string | undefined
+  declare readonly errText: string | undefined
+  declare readonly aux: string | undefined
+  declare readonly duration: number | undefined
+  /** Joined from an unfinished line and its resumed line. */
+  declare readonly resumed: boolean
+  /** Never finished: the task was killed, strace detached, or the log ended. */
+  declare readonly unfinished: boolean
+  /** A resumed line without its start (the log starts mid-call). */
+  declare readonly orphan: boolean
+  /** For an execve started by a non-leader thread and finished under the leader's pid: that thread. */
+  declare readonly startPid: number
   constructor(
-    /** Line of the line that completed the call (the only line for a one-line call). */
-    readonly line: number,
-    /** Line where the call started (equal to `line` unless it was split). */
-    readonly startLine: number,
-    /** Thread id that made the call (after an exec by a non-leader thread: the pid it finished under). */
-    readonly pid: number,
-    readonly comm: string | undefined,
-    readonly time: string | undefined,
-    readonly name: string,
-    /** The whole argument text (both halves of a split call joined). */
-    readonly argsText: string,
-    /** null for `= ?`, and for a call that never finished. */
-    readonly ret: number | null,
-    readonly retText: string,
-    readonly retDecor: string | undefined,
-    readonly errno: string | undefined,
-    readonly errText: string | undefined,
-    readonly aux: string | undefined,
-    readonly duration: number | undefined,
-    /** Joined from an unfinished line and its resumed line. */
-    readonly resumed: boolean,
-    /** Never finished: the task was killed, strace detached, or the log ended. */
-    readonly unfinished: boolean,
-    /** A resumed line without its start (the log starts mid-call). */
-    readonly orphan: boolean,
-    /** For an execve started by a non-leader thread and finished under the leader's pid: that thread. */
-    readonly startPid: number,
-  ) {}
+    line: number,
+    startLine: number,
+    pid: number,
+    comm: string | undefined,
+    time: string | undefined,
+    name: string,
+    argsText: string,
+    ret: number | null,
+    retText: string,
+    retDecor: string | undefined,
+    errno: string | undefined,
+    errText: string | undefined,
+    aux: string | undefined,
+    duration: number | undefined,
+    resumed: boolean,
+    unfinished: boolean,
+    orphan: boolean,
+    startPid: number,
+  ) {
+    this.type = 'syscall'
+    this.line = line
+    this.startLine = startLine
+    this.pid = pid
+    this.comm = comm
+    this.time = time
+    this.name = name
+    this.argsText = argsText
+    this.ret = ret
+    this.retText = retText
+    this.retDecor = retDecor
+    this.errno = errno
+    this.errText = errText
+    this.aux = aux
+    this.duration = duration
+    this.resumed = resumed
+    this.unfinished = unfinished
+    this.orphan = orphan
+    this.startPid = startPid
+    this._args = undefined
+  }
   /** Top-level arguments (computed on first use). */
   get args(): string[] {
     return (this._args ??= splitArgs(this.argsText))
@@ -961,6 +1059,8 @@ export class StraceReader {
   private sawCall = false
   /** Processes and threads believed alive (for unprefixed lines in stderr output). */
   private readonly live = new Set<number>()
+  /** A prefixed pid known to be in `live` (and `sawPrefixed` set): -1 when none. */
+  private lastLive = -1
   /** Pids announced as children (clone results, attach messages). */
   private readonly children = new Set<number>()
   private readonly maxLine: number
@@ -992,12 +1092,12 @@ export class StraceReader {
       if (this.skippingLongLine) {
         this.skippingLongLine = false
         this.lines++
-      } else this.handleLine(first)
+      } else this.handleLine(first, 0, first.length)
       start = nl + 1
       nl = chunk.indexOf('\n', start)
     }
     while (nl >= 0) {
-      this.handleLine(chunk.slice(start, nl))
+      this.handleLine(chunk, start, nl)
       start = nl + 1
       nl = chunk.indexOf('\n', start)
     }
@@ -1021,7 +1121,7 @@ export class StraceReader {
     if (this.rest.length > 0) {
       const r = this.rest
       this.rest = ''
-      this.handleLine(r)
+      this.handleLine(r, 0, r.length)
     } else if (this.skippingLongLine) this.lines++
     if (this.split) {
       const sp = this.split
@@ -1040,8 +1140,17 @@ export class StraceReader {
     return this.pending.size
   }
 
-  private handleLine(text: string): void {
+  /** Handles the line s[start, stop) (s: a chunk, or the line itself). */
+  private handleLine(s: string, start: number, stop: number): void {
     const n = ++this.lines
+    if (this.split === undefined) {
+      const len = stop - start
+      if (!(len > 30 && s.charCodeAt(stop - 1) === 100 /* d */)) {
+        this.emitRaw(parseLineAt(s, start, stop, n, true))
+        return
+      }
+    }
+    const text = lineText(s, start, stop)
     // stderr mode: `clone(...SIGCHLDstrace: Process 6517 attached` + ` <unfinished ...>`
     if (this.split) {
       const sp = this.split
@@ -1064,7 +1173,7 @@ export class StraceReader {
         return
       }
     }
-    this.emitRaw(parseLine(text, n))
+    this.emitRaw(parseLineAt(text, 0, text.length, n, true))
   }
 
   /**
@@ -1073,10 +1182,14 @@ export class StraceReader {
    */
   private pidOf(pid: number, line: number): number {
     if (pid >= 0) {
+      // most lines are of the thread of the line before: known live (the cache is dropped
+      // whenever `live` loses a pid)
+      if (pid === this.lastLive) return pid
       if (!this.live.has(pid)) {
         if (this.defaultOpen && this.sawUnprefixed && !this.children.has(pid)) {
           this.defaultOpen = false
           this.live.delete(this.defaultPid)
+          this.lastLive = -1
           this.onEvent({ type: 'alias', line, from: this.defaultPid, to: pid })
           const pend = this.pending.get(this.defaultPid)
           if (pend) {
@@ -1090,6 +1203,7 @@ export class StraceReader {
         this.live.add(pid)
       }
       this.sawPrefixed = true
+      this.lastLive = pid
       return pid
     }
     this.sawUnprefixed = true
@@ -1106,6 +1220,10 @@ export class StraceReader {
   }
 
   private emitRaw(r: RawLine): void {
+    if (r.kind === 'call') {
+      this.emitCall(r)
+      return
+    }
     const onEvent = this.onEvent
     switch (r.kind) {
       case 'blank':
@@ -1132,6 +1250,7 @@ export class StraceReader {
         return
       case 'exit': {
         const pid = this.pidOf(r.pid, r.line)
+        this.lastLive = -1
         if (r.how !== 'superseded') this.live.delete(pid)
         else if (r.by !== undefined && r.by !== pid) this.live.delete(r.by)
         if (r.how === 'superseded' && r.by !== undefined) {
@@ -1156,9 +1275,6 @@ export class StraceReader {
         onEvent({ type: 'exit', line: r.line, pid, comm: r.comm, how: r.how, code: r.code, signal: r.signal, core: r.core, by: r.by })
         return
       }
-      case 'call':
-        this.emitCall(r)
-        return
     }
   }
 

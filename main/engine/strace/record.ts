@@ -225,6 +225,17 @@ export class Tally {
   }
 
   /**
+   * The common case of outcome(), without its arguments: @e agreed with the model in a log known
+   * to be complete. Returns false (and counts nothing) otherwise; then call outcome().
+   */
+  agreed(e: SyscallEvent): boolean {
+    if (this.decided !== 'complete' && this.forceFiltered !== false) return false
+    this.checked++
+    this.stat(e.name).checked++
+    return true
+  }
+
+  /**
    * Records one decided outcome of @e (by task @pid). Returns @ok. A disagreement is a mismatch,
    * or undecided when overlapping calls could explain it (@overlap, asked only then), or
    * unchecked in a filtered log.

@@ -56,6 +56,7 @@ const EMFILE = 24
 const EINVAL = 22
 const MAP_ANONYMOUS = 0x20
 const NO_NAMES: Readonly<Record<string, number>> = {}
+const NO_ALLOC_OPTS: { flags?: number; cloexec?: boolean } = Object.freeze({})
 export { UNKNOWN_NOFILE }
 export type { CallReport, Mismatch, ReplayRecord, Undecided } from './record'
 
@@ -344,6 +345,7 @@ export class Replayer {
 
   /** One decided outcome (see Tally.outcome). Returns whether the model agreed. */
   private outcome(e: SyscallEvent, t: Task, ok: boolean, expected: Shown, model: Shown, what: Shown = ''): boolean {
+    if (ok && this.rec.agreed(e)) return true
     return this.rec.outcome(e, t.tid, ok, expected, model, what, () => this.overlapped(e, t), this.windowMode === 'unordered')
   }
 
@@ -511,7 +513,7 @@ export class Replayer {
   }
 
   /** Compares one allocation and corrects the model to the log. */
-  private checkAlloc(e: SyscallEvent, t: Task, logFd: number, modelFd: number, opts: { flags?: number; cloexec?: boolean } = {}): boolean {
+  private checkAlloc(e: SyscallEvent, t: Task, logFd: number, modelFd: number, opts: { flags?: number; cloexec?: boolean } = NO_ALLOC_OPTS): boolean {
     const ok = logFd === modelFd || (Number.isNaN(logFd) && modelFd < 0)
     const agreed = this.outcome(e, t, ok, logFd, modelFd)
     if (!ok) this.correctAlloc(t, logFd, modelFd, opts)
