@@ -35,36 +35,59 @@ export function firstAfter(events: readonly TraceEvent[], step: number, end = ev
   return lo
 }
 
+/** The objects a run of trace events touched: a snapshot's `changed` (one micro-step) or a span's. */
+export class ChangedSet {
+  private readonly fds = new Set<string>()
+  private readonly tables = new Set<string>()
+  private readonly files = new Set<string>()
+  private readonly tasks = new Set<number>()
+  private readonly taskWork = new Set<number>()
+  private delayedFput = false
+  private rcu = false
+  private locks = false
+
+  add(e: TraceEvent): void {
+    switch (e.e) {
+      case 'fd': this.fds.add(`${e.files}:${e.fd}`); this.tables.add(e.files); if (e.from) this.files.add(e.from); if (e.to) this.files.add(e.to); break
+      case 'bit': this.tables.add(e.files); if (e.map === 'open_fds' || e.map === 'close_on_exec') this.fds.add(`${e.files}:${e.index}`); break
+      case 'ref': this.files.add(e.file); break
+      case 'task_work': this.taskWork.add(e.task); break
+      case 'delayed_fput': this.delayedFput = true; if (e.file) this.files.add(e.file); break
+      case 'rcu': this.rcu = true; break
+      case 'task': this.tasks.add(e.task); break
+      // The Locks pane shows file locks (POSIX, OFD, flock), not kernel spinlocks and mutexes.
+      case 'note': if (/^(lock |flock )/.test(e.text)) this.locks = true; break
+      default: break
+    }
+  }
+
+  view(): ChangedView {
+    return {
+      fds: [...this.fds], tables: [...this.tables], files: [...this.files], tasks: [...this.tasks], taskWork: [...this.taskWork],
+      delayedFput: this.delayedFput, rcu: this.rcu, locks: this.locks,
+    }
+  }
+}
+
 /** The changes made by the events of micro-steps (from, to]. */
 export function changesBetween(events: readonly TraceEvent[], from: number, to: number): SpanChange {
   const end = firstAfter(events, to)
   const start = firstAfter(events, from, end)
-  const fds = new Set<string>()
-  const tables = new Set<string>()
-  const files = new Set<string>()
-  const tasks = new Set<number>()
-  const taskWork = new Set<number>()
-  let delayedFput = false
-  let rcu = false
-  let locks = false
+  const touched = new ChangedSet()
   const slots = new Map<string, { files: string; fd: number; from: string | null; to: string | null; step: number }>()
   const refs = new Map<string, { file: string; from: number; to: number }>()
   const next = new Map<string, { files: string; from: number | null; to: number }>()
   for (let i = start; i < end; i++) {
     const e = events[i]!
+    touched.add(e)
     switch (e.e) {
       case 'fd': {
         const key = `${e.files}:${e.fd}`
-        fds.add(key); tables.add(e.files)
-        if (e.from) files.add(e.from)
-        if (e.to) files.add(e.to)
         const s = slots.get(key)
         if (s) { s.to = e.to; s.step = e.step } else slots.set(key, { files: e.files, fd: e.fd, from: e.from, to: e.to, step: e.step })
         break
       }
       case 'bit':
-        tables.add(e.files)
-        if (e.map === 'open_fds' || e.map === 'close_on_exec') fds.add(`${e.files}:${e.index}`)
         if (e.map === 'next_fd') {
           const n = next.get(e.files)
           if (n) n.to = e.value
@@ -72,23 +95,16 @@ export function changesBetween(events: readonly TraceEvent[], from: number, to: 
         }
         break
       case 'ref': {
-        files.add(e.file)
         const r = refs.get(e.file)
         if (r) r.to = e.to; else refs.set(e.file, { file: e.file, from: e.from, to: e.to })
         break
       }
-      case 'task_work': taskWork.add(e.task); break
-      case 'delayed_fput': delayedFput = true; if (e.file) files.add(e.file); break
-      case 'rcu': rcu = true; break
-      case 'task': tasks.add(e.task); break
-      case 'lock': locks = true; break
-      case 'note': if (e.text.startsWith('lock ')) locks = true; break
       default: break
     }
   }
   return {
     from, to,
-    changed: { fds: [...fds], tables: [...tables], files: [...files], tasks: [...tasks], taskWork: [...taskWork], delayedFput, rcu, locks },
+    changed: touched.view(),
     slots: [...slots.values()].filter((s) => s.from !== s.to),
     refs: [...refs.values()],
     nextFd: [...next.values()].filter((n) => n.from !== n.to),

@@ -12,6 +12,7 @@ import { FL_FLOCK, FL_OFDLCK, OFFSET_MAX } from '../kernel/include/types'
 import { BITS_PER_LONG } from '../kernel/include/bitmap'
 import { file_count, fileRefHex } from '../kernel/include/file_ref'
 import { readField, type FieldValue } from '../kernel/api'
+import { ChangedSet } from './changes'
 import {
   FDPUT_FPUT, FDPUT_POS_UNLOCK, FMODE_ATOMIC_POS, FMODE_OPENED, FMODE_PATH, FMODE_READ, FMODE_STREAM, FMODE_WRITE,
   FMODE_WRITER, F_WRLCK, PF_EXITING, PF_KTHREAD, formatOpenFlags,
@@ -39,31 +40,13 @@ function deepFreeze<T>(o: T): T {
 
 function changedSince(m: Machine): ChangedView {
   const trace = m.k.trace
-  const fds = new Set<string>()
-  const tables = new Set<string>()
-  const files = new Set<string>()
-  const tasks = new Set<number>()
-  const taskWork = new Set<number>()
-  let delayedFput = false
-  let rcu = false
-  let locks = false
+  const touched = new ChangedSet()
   // Only this step's events are built (the compact trace is read from the end).
   for (let i = trace.length - 1; i >= 0; i--) {
     if (trace.stepAt(i) !== m.stepNo) break
-    const e = trace.at(i)
-    switch (e.e) {
-      case 'fd': fds.add(`${e.files}:${e.fd}`); tables.add(e.files); if (e.from) files.add(e.from); if (e.to) files.add(e.to); break
-      case 'bit': tables.add(e.files); if (e.map === 'open_fds' || e.map === 'close_on_exec') fds.add(`${e.files}:${e.index}`); break
-      case 'ref': files.add(e.file); break
-      case 'task_work': taskWork.add(e.task); break
-      case 'delayed_fput': delayedFput = true; if (e.file) files.add(e.file); break
-      case 'rcu': rcu = true; break
-      case 'task': tasks.add(e.task); break
-      case 'note': if (e.text.startsWith('lock ')) locks = true; break
-      default: break
-    }
+    touched.add(trace.at(i))
   }
-  return { fds: [...fds], tables: [...tables], files: [...files], tasks: [...tasks], taskWork: [...taskWork], delayedFput, rcu, locks }
+  return touched.view()
 }
 
 const num = (v: FieldValue): number => (typeof v === 'number' ? v : Number(v))
