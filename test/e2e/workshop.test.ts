@@ -162,6 +162,26 @@ describe('the objects the lab is about stay on screen', () => {
     await p.waitFor({ state: 'detached' })
   })
 
+  it('presenter slides of a shipped lab: a slide opens its scenario and runs it to its label', async () => {
+    await openLab('03-close-path.lab.md', 'The close(2) path, layer by layer')
+    await page.getByRole('button', { name: /Present/ }).click()
+    const p = page.locator('[data-testid="presenter"]')
+    await p.waitFor()
+    const slides = p.locator('.presenter-slides')
+    await slides.waitFor()
+    const head = () => slides.locator('.muted.small').first().innerText()
+    // The course's close(2) lab: its first slide with a scenario runs lowest-fd to label after_close.
+    for (let i = 0; i < 20 && !/→/.test(await head()); i++) await p.getByRole('button', { name: 'slide ▸' }).click()
+    expect(await head()).toMatch(/slide \d+ \/ \d+ · lowest-fd → after_close/)
+    await expect.poll(async () => Number(await p.locator('.big-counter b').innerText())).toBeGreaterThan(0)
+    await expect.poll(termText).toMatch(/after_close/)
+    // The slide's heading is shown once (the slide is cut at it).
+    expect(await slides.getByRole('heading', { name: 'Where fd numbers come from' }).count()).toBe(1)
+    await page.screenshot({ path: join(SHOTS, 'presenter-slides.png') })
+    await page.keyboard.press('Escape')
+    await p.waitFor({ state: 'detached' })
+  })
+
   it('micro-stepping into a lib of the lab points at its code and opens it read-only in a tab', async () => {
     await openLab('03-close-path.lab.md', 'The close(2) path, layer by layer')
     await page.getByRole('button', { name: 'close(2): where the last __fput runs' }).click()

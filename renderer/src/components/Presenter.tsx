@@ -85,7 +85,8 @@ export function Presenter() {
           <aside className="pane presenter-slides" aria-label="slides">
             <div className="pane-body">
               <div className="muted small">slide {slide + 1} / {slides.length}{current.scenario ? ` · ${current.scenario}${current.goto ? ` → ${current.goto}` : ''}` : ''}</div>
-              <h2>{current.title}</h2>
+              {/* A slide cut at a heading starts with that heading: its title is not repeated. */}
+              {headingOf(current.markdown) === current.title ? null : <h2>{current.title}</h2>}
               <Markdown source={current.markdown} />
             </div>
             <nav className="slide-nav">
@@ -122,4 +123,10 @@ function Legend() {
       <span><span className="swatch step" /> changed this step</span>
     </div>
   )
+}
+
+/** The text of the Markdown heading a slide starts with, if it starts with one. */
+function headingOf(markdown: string): string | null {
+  const m = /^\s*#{1,6}\s+(.+?)\s*#*\s*$/m.exec(markdown.trimStart().split('\n', 1)[0] ?? '')
+  return m ? m[1]! : null
 }
