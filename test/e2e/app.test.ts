@@ -7,38 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { ROOT, assertClean, openApp, type Harness } from './helpers/browser'
+import { SHOTS, norm, pageHelpers } from './helpers/page'
 
-// Screenshots go to out/screenshots; FDLAB_SHOTS=docs refreshes the committed ones in docs/screenshots.
-const SHOTS = process.env.FDLAB_SHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'out/screenshots')
 let h: Harness
 let page: Page
 
-const norm = (s: string) => s.replace(/\u00a0/g, ' ')
-const termText = async () => norm(await page.locator('.xterm-rows').innerText())
-async function typeInTerminal(line: string): Promise<void> {
-  await page.locator('.term-host .xterm').click()
-  await page.keyboard.type(line)
-  await page.keyboard.press('Enter')
-}
-/** The text of the editor line under the current-step decoration. */
-async function currentLineText(): Promise<string> {
-  return norm(await page.evaluate(() => {
-    const deco = document.querySelector('.editor .current-step-line')
-    const top = (deco?.parentElement as HTMLElement | null)?.style.top
-    const line = [...document.querySelectorAll<HTMLElement>('.editor .view-line')].find((l) => l.style.top === top)
-    return line?.innerText ?? ''
-  }))
-}
+const { termText, cursor, typeInTerminal, currentLineText, clickStep } = pageHelpers(() => page)
 const refcount = (id: string) => page.locator(`[data-testid="count-${id}"] b`)
 const fdRow = (fd: number) => page.locator(`.fdtable tr[data-fd="${fd}"]`)
-const cursor = () => page.locator('[data-testid="cursor"]').innerText()
-/** Click a toolbar button and wait until the host's answer moved the cursor. */
-async function clickStep(name: RegExp): Promise<number> {
-  const before = await cursor()
-  await page.getByRole('button', { name }).click()
-  await expect.poll(cursor).not.toBe(before)
-  return Number(await cursor())
-}
 
 beforeAll(async () => {
   const labs = mkdtempSync(join(tmpdir(), 'fdlab-e2e-labs-'))

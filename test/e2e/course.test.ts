@@ -7,13 +7,11 @@ import { parse } from 'yaml'
 import { mkdirSync, readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { ROOT, assertClean, openApp, type Harness } from './helpers/browser'
+import { SHOTS, pageHelpers } from './helpers/page'
 
-// Screenshots go to out/screenshots; FDLAB_SHOTS=docs refreshes the committed ones in docs/screenshots.
-const SHOTS = process.env.FDLAB_SHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'out/screenshots')
 let h: Harness
 let page: Page
-const norm = (s: string) => s.replace(/\u00a0/g, ' ')
-const termText = async () => norm(await page.locator('.xterm-rows').innerText())
+const { termText } = pageHelpers(() => page)
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })

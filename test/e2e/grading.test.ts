@@ -11,19 +11,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { ROOT, assertClean, openApp, type Harness } from './helpers/browser'
+import { SHOTS, norm, pageHelpers } from './helpers/page'
 import { gradingLab, solutions, studentEdition, submissionText } from '../grading/helpers'
 import { WRONG } from '../grading/wrong'
 
-const SHOTS = process.env.FDLAB_SHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'out/screenshots')
 const INSTRUCTOR_LAB = join(ROOT, 'labs/03-close-path.lab.md')
 const WRONG_CLOSE = WRONG['close-path']['my-close']![3]!.answer
 let h: Harness
 let page: Page
 let work: string
 
-const norm = (s: string) => s.replace(/\u00a0/g, ' ')
-const editorText = async () => norm(await page.locator('.area-editor .editor .view-lines').innerText())
-const cursor = () => page.locator('[data-testid="cursor"]').innerText()
+const { editorText, cursor } = pageHelpers(() => page)
 const card = (id: string) => page.locator(`.area-left [data-exercise="${id}"]`)
 /** Select all in the editor and paste @text through the clipboard (a paste: no auto-closed brackets or auto-indent added). */
 async function replaceEditorText(text: string): Promise<void> {

@@ -7,34 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { ROOT, assertClean, openApp, type Harness } from './helpers/browser'
+import { assertClean, openApp, type Harness } from './helpers/browser'
+import { SHOTS, pageHelpers } from './helpers/page'
 
-const SHOTS = process.env.FDLAB_SHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'out/screenshots')
 let h: Harness
 let page: Page
-const norm = (s: string) => s.replace(/\u00a0/g, ' ')
-const termText = async () => norm(await page.locator('.xterm-rows').innerText())
-const editorText = async () => norm(await page.locator('.area-editor .editor .view-lines').innerText())
-const cursor = () => page.locator('[data-testid="cursor"]').innerText()
-async function typeInTerminal(line: string): Promise<void> {
-  await page.locator('.term-host .xterm').click()
-  await page.keyboard.type(line)
-  await page.keyboard.press('Enter')
-}
-async function currentLineText(): Promise<string> {
-  return norm(await page.evaluate(() => {
-    const deco = document.querySelector('.area-editor .editor .current-step-line')
-    const top = (deco?.parentElement as HTMLElement | null)?.style.top
-    const line = [...document.querySelectorAll<HTMLElement>('.area-editor .editor .view-line')].find((l) => l.style.top === top)
-    return line?.innerText ?? ''
-  }))
-}
-async function clickStep(name: RegExp): Promise<number> {
-  const before = await cursor()
-  await page.getByRole('button', { name }).first().click()
-  await expect.poll(cursor).not.toBe(before)
-  return Number(await cursor())
-}
+const { termText, editorText, cursor, typeInTerminal, currentLineText, clickStep } = pageHelpers(() => page)
 async function openLab(file: string, heading: string): Promise<void> {
   await page.goto(`${h.server.url}?lab=${file}`)
   await page.getByRole('heading', { name: heading }).waitFor()
