@@ -49,9 +49,15 @@ export function parseSubmission(bytes: Uint8Array, lab: LabIdentity, exerciseIds
   try {
     j = JSON.parse(t)
   } catch (e) {
-    const msg = (e as Error).message
-    if (/end of (JSON )?input|Unterminated string|Expected .*after|Bad control/i.test(msg) && !balanced(t)) return reject(`truncated JSON: the file ends before the object is closed (${bytes.length} bytes)`)
-    return reject(`not valid JSON: ${msg.slice(0, 200)}`)
+    // The runtime's own wording is not shown: an unclosed object is a truncated file, anything
+    // else is located (line and column of the text as the student's editor shows it).
+    if (!balanced(t)) return reject(`truncated JSON: the file ends before the object is closed (${bytes.length} bytes)`)
+    const at = /position (\d+)/.exec((e as Error).message)
+    if (!at) return reject('not valid JSON (export the submission again from the app)')
+    const before = t.slice(0, Number(at[1]))
+    const line = before.split('\n').length
+    const col = before.length - before.lastIndexOf('\n')
+    return reject(`not valid JSON at line ${line}, col ${col} (export the submission again from the app)`)
   }
   if (!j || typeof j !== 'object' || Array.isArray(j)) return reject('another format: not a JSON object')
   const o = j as Record<string, unknown>
