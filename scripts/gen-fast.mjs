@@ -13,7 +13,7 @@
 //     of its body (one callee per call site, which the JIT can inline; sim/kfunc.fast.ts)
 // __sched() runs no scheduler: it counts the micro-step for the trace and refuses to block
 // (the fast path is for runs with one runnable thread: benchmarks and strace replays).
-// test/engine/fastpath.test.ts proves both forms give identical traces.
+// test/engine/machine/fast.test.ts proves both forms give identical traces.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -18,7 +18,7 @@ const fdRow = (fd: number) => page.locator(`.fdtable tr[data-fd="${fd}"]`)
 
 beforeAll(async () => {
   const labs = mkdtempSync(join(tmpdir(), 'fdlab-e2e-labs-'))
-  copyFileSync(join(ROOT, 'test/main/fixtures/mini.lab.md'), join(labs, '01-mini.lab.md'))
+  copyFileSync(join(ROOT, 'test/fixtures/mini.lab.md'), join(labs, '01-mini.lab.md'))
   mkdirSync(SHOTS, { recursive: true })
   h = await openApp({ labsDir: labs })
   page = h.page
@@ -129,7 +129,7 @@ describe('fdlab in Chromium (browser host)', () => {
   it('opens an strace log through the file picker and scrubs through its fd tables', async () => {
     const chooser = page.waitForEvent('filechooser')
     await page.getByRole('button', { name: 'Open', exact: true }).click()
-    const log = readFileSync(join(ROOT, 'test/main/fixtures/demo.strace.log'))
+    const log = readFileSync(join(ROOT, 'test/fixtures/demo.strace.log'))
     await (await chooser).setFiles({ name: 'demo.strace.log', mimeType: 'text/plain', buffer: log })
     await expect.poll(termText).toMatch(/opened strace log demo\.strace\.log \(15 events/)
     await expect.poll(termText).toMatch(/7 outcome\(s\) checked against the model: 0 mismatch/)
@@ -149,7 +149,7 @@ describe('fdlab in Chromium (browser host)', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click()
     const saved = await save
     expect(saved.suggestedFilename()).toBe('01-mini.lab.md')
-    expect(readFileSync(await saved.path(), 'utf8')).toBe(readFileSync(join(ROOT, 'test/main/fixtures/mini.lab.md'), 'utf8'))
+    expect(readFileSync(await saved.path(), 'utf8')).toBe(readFileSync(join(ROOT, 'test/fixtures/mini.lab.md'), 'utf8'))
     await page.getByRole('tab', { name: /Exercises/ }).click()
     await page.getByLabel('Your prediction').fill('3')
     await page.getByRole('button', { name: /Run tests/ }).first().click()
@@ -169,7 +169,7 @@ describe('fdlab in Chromium (browser host)', () => {
       const dt = new DataTransfer()
       dt.items.add(new File([text], 'dropped.strace.log', { type: 'text/plain' }))
       window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
-    }, readFileSync(join(ROOT, 'test/main/fixtures/demo.strace.log'), 'utf8'))
+    }, readFileSync(join(ROOT, 'test/fixtures/demo.strace.log'), 'utf8'))
     await expect.poll(termText).toMatch(/opened strace log dropped\.strace\.log/)
   })
 

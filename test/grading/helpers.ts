@@ -87,7 +87,7 @@ export interface CurriculumWrong { readonly file: string; readonly exercise: str
 
 export const WRONG_DIR = new URL('../labs/wrong/', import.meta.url)
 
-/** The curriculum's wrong answers of one lab, in file-name order (format: test/labs/wrong-answers.test.ts). */
+/** The curriculum's wrong answers of one lab, in file-name order (format: test/labs/wrongAnswers.test.ts). */
 export function curriculumWrongs(which: LabId): CurriculumWrong[] {
   const dir = new URL(`${which}/`, WRONG_DIR)
   if (!existsSync(dir)) return []

@@ -14,7 +14,7 @@ import { SettingsStore } from '../../main/host/settingsStore'
 import { BundledLabs, FileHandles } from '../../main/host/userFiles'
 import { createEngineHost } from '../../main/host/engineHost'
 import type { EngineClient } from '../../main/host/rpc'
-import { buildWorker } from './helpers/buildWorker'
+import { buildWorker } from '../host/helpers/buildWorker'
 
 class FakeIpcMain implements IpcMainLike {
   readonly handlers = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>()

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CONTRACT, COMMAND_NAMES } from '../../preload/contract'
-import { buildWorker } from './helpers/buildWorker'
+import { buildWorker } from '../host/helpers/buildWorker'
 
 const rec = {
   schemes: [] as unknown[],

@@ -2,7 +2,7 @@
  * The kernel struct fields lab C may read, one declaration each: the C type, the doc, the kernel
  * header that declares the field, the profiles that have it, and how its value is read from the
  * engine's object. The lab C type checker and interpreter, completion and hover, `fdlab doc` and
- * the snapshots all read this table (test/lab/labc-api.test.ts proves it).
+ * the snapshots all read this table (test/engine/lab/labc/api.test.ts proves it).
  *
  * The kernel functions lab C may call are declared once each in lab/labc/rt/kapi.ts (their
  * implementations convert lab C values), the system calls and lab built-ins in lab/labc/api.ts.

@@ -2,7 +2,7 @@
  * The fast path: the same kernel code, derived into plain functions by scripts/gen-fast.mjs,
  * run without a scheduler for work that needs no interleaving (benchmarks, strace replays).
  * Micro-steps are still counted, so traces match the stepped engine's event for event
- * (test/engine/fastpath.test.ts). A run that would have to wait for another thread stops with
+ * (test/engine/machine/fast.test.ts). A run that would have to wait for another thread stops with
  * FastPathBlocked.
  */
 import type { Machine } from './Machine'

@@ -18,7 +18,7 @@ export interface Variants {
    * Hypothetical teaching variant (not history): __fget_light() does not see the sharers that
    * clone(CLONE_FILES) added to files_struct.count, so it takes the light, uncounted path on a
    * shared table. Nothing else changes: the table's lifetime (put_files_struct), unshare and
-   * close_range still see the true count (test/lab/variants.test.ts).
+   * close_range still see the true count (test/engine/lab/variants.test.ts).
    */
   files_count_too_low: boolean
 }

@@ -3,7 +3,7 @@
  * doc, the kernel source that defines it, the profiles that have it, its context rule and the
  * implementation. The checker (labc/api.ts builds the lab's API from this table), completion and
  * hover (the host's sessionLanguage), `fdlab doc` and the interpreter (rt/load.ts) all read it;
- * test/lab/labc-api.test.ts proves it.
+ * test/engine/lab/labc/api.test.ts proves it.
  *
  * Each implementation runs the engine's own kernel function (so it emits the same trace and takes
  * the same micro-steps), with C's conversions at the boundary. Kernel conventions: negative

@@ -1,0 +1,88 @@
+/**
+ * The compact trace log: what goes in comes out, event for event, across its storage chunks.
+ */
+import { describe, it, expect } from 'vitest'
+import { TraceLog, type TraceInput } from '../../../main/engine/sim/trace'
+import { createMachine } from '../../../main/engine'
+import { formatFunctionGraph, formatStrace } from '../../../main/engine/machine/format'
+import { O_RDWR, O_CREAT } from '../../../main/engine/kernel/include/flags'
+
+const SAMPLES: TraceInput[] = [
+  { e: 'enter', fn: 'alloc_fd', args: [0, 1024, 'files#1', true, null, -3.5] },
+  { e: 'exit', fn: 'alloc_fd', ret: 4 },
+  { e: 'exit', fn: 'fd_install', ret: null },
+  { e: 'sys_enter', name: 'open', args: ['/tmp/a', 66, 420] },
+  { e: 'sys_exit', name: 'open', ret: -2, args: ['/tmp/a', 66, 420] },
+  { e: 'fd', files: 'files#1', fd: 3, from: null, to: 'file#2' },
+  { e: 'bit', files: 'files#1', map: 'open_fds', index: 3, value: 1 },
+  { e: 'ref', file: 'file#2', from: 1, to: 2, raw: 1 },
+  { e: 'task_work', task: 100, op: 'add', fn: '____fput', obj: 'file#2' },
+  { e: 'lock', lock: 'files#1.file_lock', op: 'acquire' },
+  { e: 'rcu', op: 'read_lock', what: 'app/100' },
+  { e: 'delayed_fput', op: 'take', file: null },
+  { e: 'task', op: 'exit', task: 100, detail: 'exit code 0' },
+  { e: 'printk', text: 'hello' },
+  { e: 'note', text: 'SIM: not modelled' },
+  { e: 'violation', rule: 'V2', severity: 'violation', message: 'last reference dropped' },
+  { e: 'user', what: 'label', text: 'after_close', line: 12, col: 3 },
+  { e: 'enter', fn: 'exit_to_user_mode_loop', args: [] },
+]
+
+describe('compact trace log', () => {
+  it('gives back every kind of event as it was emitted, with seq, step and tid', () => {
+    const t = new TraceLog(true)
+    const want: unknown[] = []
+    // enough events to cross several row and value chunks
+    for (let i = 0; i < 20_000; i++) {
+      const ev = SAMPLES[i % SAMPLES.length]!
+      t.step = i >> 2
+      t.tid = 100 + (i % 3)
+      t.emit(structuredClone(ev))
+      want.push({ ...structuredClone(ev), seq: i, step: i >> 2, tid: 100 + (i % 3) })
+    }
+    expect(t.length).toBe(20_000)
+    for (const i of [0, 1, 17, 4095, 4096, 4097, 16_383, 16_384, 19_999]) {
+      expect(t.at(i)).toEqual(want[i])
+      expect(t.kind(i)).toBe((want[i] as { e: string }).e)
+      expect(t.stepAt(i)).toBe(i >> 2)
+      expect(t.tidAt(i)).toBe(100 + (i % 3))
+    }
+    expect(t.events).toEqual(want)
+    expect(t.slice(4090, 4100)).toEqual(want.slice(4090, 4100))
+  })
+
+  it('enter/exit write the same events as emit', () => {
+    const a = new TraceLog(true)
+    const b = new TraceLog(true)
+    a.emit({ e: 'enter', fn: 'f', args: [1, 'x'] })
+    a.emit({ e: 'exit', fn: 'f', ret: 'file#1' })
+    b.enter('f', ['skip', 1, 'x'], 1, (v) => v as number)
+    b.exit('f', 'file#1')
+    expect(b.events).toEqual(a.events)
+  })
+
+  it('clear drops the events; seq numbers go on', () => {
+    const t = new TraceLog(true)
+    t.emit({ e: 'note', text: 'a' })
+    t.emit({ e: 'note', text: 'b' })
+    void t.events
+    t.clear()
+    expect(t.length).toBe(0)
+    expect(t.events).toEqual([])
+    t.emit({ e: 'note', text: 'c' })
+    expect(t.at(0)).toMatchObject({ text: 'c', seq: 2 })
+  })
+
+  it('printers read the compact log and the event array alike', () => {
+    const m = createMachine({ trace: true })
+    m.spawnProcess({ comm: 'app', program: function* (u) {
+      const fd = yield* u.sys('open', '/tmp/a', O_RDWR | O_CREAT, 0o644)
+      yield* u.sys('close', yield* u.sys('dup', fd))
+    } })
+    m.run()
+    const t = m.k.trace
+    expect(formatFunctionGraph(t)).toEqual(formatFunctionGraph(t.slice()))
+    expect(formatStrace(t, { steps: true })).toEqual(formatStrace(t.slice(), { steps: true }))
+    expect(formatStrace(t).some((l) => l.includes('dup(3) = 4'))).toBe(true)
+  })
+})
