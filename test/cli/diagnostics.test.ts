@@ -13,6 +13,7 @@ import { parseLab } from '../../main/engine/lab/labFile'
 import { formatDiagnostic } from '../../main/engine/lab/diagnostics'
 import { frontEnd } from '../../main/engine/lab/labc'
 import { SANITIZER_RULES } from '../../main/engine/lab/rules'
+import { RULE } from '../../main/engine/sim/rules'
 import { runSources } from '../../main/engine/lab/run'
 import { formatRet, straceArgs } from '../../main/engine/machine/format'
 
@@ -236,11 +237,16 @@ describe('the sanitizer rule table', () => {
         if (e.isDirectory()) { if (e.name !== 'fast') walk(new URL(`${e.name}/`, d)); continue }
         if (!e.name.endsWith('.ts') || e.name === 'rules.ts') continue
         const text = readFileSync(new URL(e.name, d), 'utf8')
-        for (const m of text.matchAll(/report\((?:light \? )?'([^']+)'(?: : '([^']+)')?/g)) { ids.add(m[1]!); if (m[2]) ids.add(m[2]) }
+        // Report sites name their rule from sim/rules.ts RULE, never by a string literal.
+        expect([e.name, /report\((?:\w+ \? )?'/.test(text)]).toEqual([e.name, false])
+        for (const m of text.matchAll(/report\((?:\w+ \? )?RULE\.(\w+)(?: : RULE\.(\w+))?/g)) {
+          for (const name of [m[1], m[2]]) if (name) ids.add((RULE as Record<string, string>)[name] ?? `unknown RULE.${name}`)
+        }
       }
     }
     walk(root)
     expect([...ids].sort()).toEqual(SANITIZER_RULES.map((r) => r.id).sort())
+    expect(Object.values(RULE).sort()).toEqual(SANITIZER_RULES.map((r) => r.id).sort())
   })
   it('every example fires its rule', () => {
     for (const r of SANITIZER_RULES.filter((x) => x.example)) {

@@ -7,7 +7,7 @@
  * The kernel functions lab C may call are declared once each in lab/labc/rt/kapi.ts (their
  * implementations convert lab C values), the system calls and lab built-ins in lab/labc/api.ts.
  */
-import type { Kernel } from '../sim/context'
+import type { Kernel } from './include/kernel'
 import type { ProfileName } from '../sim/profile'
 import type { Fdtable, File, FilesStruct, Inode, StructFd, Task } from './include/types'
 import { FDPUT_FPUT, FDPUT_POS_UNLOCK } from './include/flags'

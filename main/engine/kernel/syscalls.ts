@@ -5,7 +5,8 @@
  * Process calls (fork, clone, execve, exit) need the machine's thread services; their user-side
  * halves live in machine/user.ts.
  */
-import type { KGen, Kernel } from '../sim/context'
+import type { KGen } from '../sim/context'
+import type { Kernel } from './include/kernel'
 import type { Rlimit } from './include/types'
 import { EFAULT, EINVAL, ENOSYS } from './include/errno'
 import { AT_FDCWD } from './include/flags'

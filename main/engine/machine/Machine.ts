@@ -2,7 +2,8 @@
  * The machine: boots a kernel context, runs threads as micro-steps under a deterministic
  * scheduler, records the schedule, and answers questions about the state.
  */
-import type { DelayedWork, Kernel, KGen, Oracle, Sched, Violation } from '../sim/context'
+import type { KGen, Sched, Violation } from '../sim/context'
+import type { DelayedWork, Kernel, Oracle } from '../kernel/include/kernel'
 import { getProfile, type Profile, type Variants } from '../sim/profile'
 import { TraceLog, type TraceArg } from '../sim/trace'
 import { traceArg, resolveKfunc } from '../sim/kfunc'
@@ -133,9 +134,20 @@ export class Machine {
     const m = this
     const delayedWork: DelayedWork = { id: 'delayed_fput_work', name: 'delayed_fput', pending: false, due: 0, func: delayed_fput }
     const k: Kernel = {
+      // The simulator's services (sim/context.ts Sim)
       profile: this.profile,
-      current: null as unknown as Task,
       trace,
+      ids: {},
+      report(rule, severity, message, objects = []) {
+        const v: Violation = { rule, severity, message, step: m.stepNo, tid: k.current?.pid ?? 0, objects, traceIndex: trace.length }
+        violations.push(v)
+        if (trace.on) trace.emit({ e: 'violation', rule, severity, message })
+      },
+      violations,
+      overrides: new Map(),
+      printk: [],
+      // The kernel's globals (kernel/include/kernel.ts Kernel)
+      current: null as unknown as Task,
       jiffies: 0,
       tasks: new Map(),
       nextPid: 100,
@@ -148,23 +160,14 @@ export class Machine {
       files_stat: { nr_files: 0, max_files: 2466170 },
       drivers: new Map(),
       filp_cache: { all: [], free: [] },
-      ids: {},
-      report(rule, severity, message, objects = []) {
-        const v: Violation = { rule, severity, message, step: m.stepNo, tid: k.current?.pid ?? 0, objects, traceIndex: trace.length }
-        violations.push(v)
-        if (trace.on) trace.emit({ e: 'violation', rule, severity, message })
-      },
-      violations,
       work_exited: { next: null, func: null, container: null },
       all_files_structs: new Set(),
       live_fds: new Set(),
-      overrides: new Map(),
       oracle: null,
       threads: {
         start: (task, body, kind) => m.startThread(task, body, kind === 'kthread' ? 'kthread' : 'user'),
         kill: (task) => m.kill(task),
       },
-      printk: [],
     }
     this.k = k
     const swapper = newTask(k, 0, 'swapper/0', newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)

@@ -8,7 +8,7 @@
 import type { Machine } from './Machine'
 import type { Task } from '../kernel/include/types'
 import type { SysArg } from '../kernel/syscalls'
-import type { Oracle } from '../sim/context'
+import type { Oracle } from '../kernel/include/kernel'
 import { traceArg } from '../sim/kfunc'
 import type { TraceArg } from '../sim/trace'
 import { ENOSYS } from '../kernel/include/errno'
@@ -18,7 +18,7 @@ import { do_exit as fast_do_exit } from '../fast/kernel/kernel/exit'
 import { sys_execve as fast_sys_execve } from '../fast/kernel/fs/exec'
 import { kernel_clone as fast_kernel_clone } from '../fast/kernel/kernel/fork'
 import { fastRun, FastPathBlocked } from '../fast/sim/kfunc'
-import type { Kernel as FastKernel } from '../fast/sim/context'
+import type { Kernel as FastKernel } from '../fast/kernel/include/kernel'
 import type { TraceLog as FastTraceLog } from '../fast/sim/trace'
 
 /** The two copies of the kernel types are the same shapes (classes make them nominal to tsc). */

@@ -6,13 +6,14 @@ import type { Machine } from './Machine'
 import type { File } from '../kernel/include/types'
 import { BITS_PER_LONG } from '../kernel/include/bitmap'
 import { file_count } from '../kernel/include/file_ref'
+import { RULE } from '../sim/rules'
 
 export function checkInvariants(m: Machine): number {
   const k = m.k
   let n = 0
   const bad = (msg: string, objs: string[]): void => {
     n++
-    k.report('invariant', 'violation', msg, objs)
+    k.report(RULE.invariant, 'violation', msg, objs)
   }
   const slots = new Map<File, number>()
   for (const files of m.tables()) {

@@ -2,7 +2,8 @@
  * User space as the machine sees it: programs that make system calls.
  * A Program is a generator: user code between system calls is one micro-step per `u.stmt()`.
  */
-import type { KGen, Kernel } from '../sim/context'
+import type { KGen } from '../sim/context'
+import type { Kernel } from '../kernel/include/kernel'
 import type { Task } from '../kernel/include/types'
 import type { SysArg } from '../kernel/syscalls'
 

@@ -2,11 +2,14 @@
  * The fast path's kfunc (copied over sim/kfunc.ts in main/engine/fast/ by scripts/gen-fast.mjs):
  * kernel functions are plain functions; trace events are the same as the stepped engine's.
  */
-import type { Kernel } from './context'
+import type { Sim } from './context'
 import type { TraceLog } from './trace'
-import { traceArg } from './kfunc_common'
+import { observerCell, traceArg } from './kfunc_common'
 
-export { traceArg, at, simNote, tracedStub } from './kfunc_common'
+export { traceArg, at, simNote, tracedStub, observe, tracepoint, type KfuncObserver } from './kfunc_common'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnySim = Sim<any>
 
 /**
  * Every kernel function by name. Callbacks (task work, RCU) queued by one form of the engine may be
@@ -19,8 +22,10 @@ export function resolveKfunc<F>(f: F): F {
   return (n ? (KFUNCS.get(n) as F | undefined) : undefined) ?? f
 }
 
-export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) & { readonly kname: string }
-export type KFuncSync<A extends unknown[], R> = KFunc<A, R>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KFunc<A extends unknown[], R, K extends AnySim = any> = ((k: K, ...args: A) => R) & { readonly kname: string }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KFuncSync<A extends unknown[], R, K extends AnySim = any> = KFunc<A, R, K>
 
 /**
  * A wrapper written at the kfunc's own site (scripts/gen-fast.mjs adds it): it calls the body
@@ -28,26 +33,33 @@ export type KFuncSync<A extends unknown[], R> = KFunc<A, R>
  * instead of one shared wrapper calling every body through apply().
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R) => (k: Kernel, ...args: any[]) => R
+export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R, obs: { readonly on: boolean }) => (k: any, ...args: any[]) => R
 
-export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R> {
+export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R, K> {
+  // Observers (sim/kfunc_common.ts) run before the enter event, after it, and before the exit event.
+  const obs = observerCell(name)
   const traced = (self: unknown, args: IArguments): R => {
-    const t = (args[0] as Kernel).trace
-    t.enter(name, args, 1, traceArg)
+    const t = (args[0] as K).trace
+    const on = t.on
+    const o = obs.on
+    if (o && obs.before) obs.before(args)
+    if (on) t.enter(name, args, 1, traceArg)
+    if (o && obs.enter) obs.enter(args)
     const r = (body as (...a: unknown[]) => R).apply(self, args as unknown as unknown[])
-    t.exit(name, traceArg(r))
+    if (o && obs.exit) obs.exit(args, r)
+    if (on) t.exit(name, traceArg(r))
     return r
   }
-  const fn = (site ? site(body as (...a: unknown[]) => R, traced) : function (this: unknown, k: Kernel): R {
+  const fn = (site ? site(body as (...a: unknown[]) => R, traced, obs) : function (this: unknown, k: K): R {
     // eslint-disable-next-line prefer-rest-params
-    if (!k.trace.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
+    if (!k.trace.on && !obs.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
     // eslint-disable-next-line prefer-rest-params
     return traced(this, arguments)
-  }) as unknown as (k: Kernel, ...args: A) => R
+  }) as unknown as (k: K, ...args: A) => R
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
   KFUNCS.set(name, fn)
-  return fn as KFunc<A, R>
+  return fn as KFunc<A, R, K>
 }
 export const kfuncSync = kfunc
 

@@ -3,10 +3,10 @@
  * yields are scheduling points; kfunc adds the enter/exit trace events (function_graph) without
  * changing its body.
  */
-import type { KGen, Kernel } from './context'
-import { traceArg } from './kfunc_common'
+import type { KGen, Sim } from './context'
+import { observerCell, traceArg } from './kfunc_common'
 
-export { traceArg, at, simNote, tracedStub } from './kfunc_common'
+export { traceArg, at, simNote, tracedStub, observe, tracepoint, type KfuncObserver } from './kfunc_common'
 
 /**
  * Every kernel function by name. Callbacks (task work, RCU) queued by one form of the engine may be
@@ -19,38 +19,55 @@ export function resolveKfunc<F>(f: F): F {
   return (n ? (KFUNCS.get(n) as F | undefined) : undefined) ?? f
 }
 
-export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => KGen<R>) & { readonly kname: string }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnySim = Sim<any>
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KFunc<A extends unknown[], R, K extends AnySim = any> = ((k: K, ...args: A) => KGen<R>) & { readonly kname: string }
 
 /** Define a traced kernel function (generator form). */
-export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => KGen<R>): KFunc<A, R> {
-  const traced = function* (k: Kernel, args: A): KGen<R> {
+export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => KGen<R>): KFunc<A, R, K> {
+  // Observers (sim/kfunc_common.ts) run before the enter event, after it, and before the exit event.
+  const obs = observerCell(name)
+  const traced = function* (k: K, args: A): KGen<R> {
     const t = k.trace
-    t.enter(name, args, 0, traceArg)
+    const on = t.on
+    const oa = obs.on ? [k, ...args] : null
+    if (oa && obs.before) obs.before(oa)
+    if (on) t.enter(name, args, 0, traceArg)
+    if (oa && obs.enter) obs.enter(oa)
     const r = yield* body(k, ...args)
-    t.exit(name, traceArg(r))
+    if (oa && obs.exit) obs.exit(oa, r)
+    if (on) t.exit(name, traceArg(r))
     return r
   }
-  // With tracing off the body's own generator is returned: no wrapper frame on the hot path.
-  const fn = (k: Kernel, ...args: A): KGen<R> => (k.trace.on ? traced(k, args) : body(k, ...args))
+  // With tracing off and no observer the body's own generator is returned: no wrapper frame on the hot path.
+  const fn = (k: K, ...args: A): KGen<R> => (k.trace.on || obs.on ? traced(k, args) : body(k, ...args))
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
   KFUNCS.set(name, fn)
-  return fn as KFunc<A, R>
+  return fn as KFunc<A, R, K>
 }
 
-export type KFuncSync<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) & { readonly kname: string }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KFuncSync<A extends unknown[], R, K extends AnySim = any> = ((k: K, ...args: A) => R) & { readonly kname: string }
 
 /** Define a traced kernel helper that touches no shared state on its own (no scheduling point). */
-export function kfuncSync<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R): KFuncSync<A, R> {
-  const fn = (k: Kernel, ...args: A): R => {
+export function kfuncSync<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => R): KFuncSync<A, R, K> {
+  const obs = observerCell(name)
+  const fn = (k: K, ...args: A): R => {
     const t = k.trace
+    const oa = obs.on ? [k, ...args] : null
+    if (oa && obs.before) obs.before(oa)
     if (t.on) t.enter(name, args, 0, traceArg)
+    if (oa && obs.enter) obs.enter(oa)
     const r = body(k, ...args)
+    if (oa && obs.exit) obs.exit(oa, r)
     if (t.on) t.exit(name, traceArg(r))
     return r
   }
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
-  return fn as KFuncSync<A, R>
+  return fn as KFuncSync<A, R, K>
 }
 

@@ -10,7 +10,7 @@ import { FastPathBlocked } from '../../../main/engine/machine/fast'
 import { spin_lock } from '../../../main/engine/fast/kernel/kernel/locking'
 import { fastRun } from '../../../main/engine/fast/sim/kfunc'
 import { newSpinLock } from '../../../main/engine/kernel/kernel/locking'
-import type { Kernel as FastKernel } from '../../../main/engine/fast/sim/context'
+import type { Kernel as FastKernel } from '../../../main/engine/fast/kernel/include/kernel'
 
 function setup() {
   const m = createMachine({ replay: true, fast: true })

@@ -3,7 +3,8 @@
  */
 import { describe, it, expect } from 'vitest'
 import { createMachine, type Machine, type Program } from '../../../main/engine'
-import type { KGen, Kernel } from '../../../main/engine/sim/context'
+import type { KGen } from '../../../main/engine/sim/context'
+import type { Kernel } from '../../../main/engine/kernel/include/kernel'
 import type { File, FileOperations } from '../../../main/engine/kernel/include/types'
 import { binder_fops, BINDER_CLOSE_NAIVE, BINDER_FREE_FD, BINDER_SET_CONTEXT_MGR, BINDER_SEND_FD, BINDER_RECV_FD } from '../../../main/engine/kernel/drivers/android/binder'
 import { fdget, fdput, close_fd, file_close_fd } from '../../../main/engine/kernel/fs/file'

@@ -2,7 +2,8 @@
  * Files without a path: one shared anonymous inode, a struct file per object.
  * @kernel fs/anon_inodes.c (anon_inode_getfile, anon_inode_getfd)
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { File, FileOperations, Inode } from '../include/types'
 import { FMODE_OPENED, FMODE_STREAM, O_ACCMODE, O_CLOEXEC, O_NONBLOCK } from '../include/flags'

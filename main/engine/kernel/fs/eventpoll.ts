@@ -3,7 +3,8 @@
  * @kernel fs/eventpoll.c (do_epoll_create, do_epoll_ctl, eventpoll_release)
  * SIM: readiness and epoll_wait are not modelled; registrations and their removal at __fput are.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { File } from '../include/types'
 

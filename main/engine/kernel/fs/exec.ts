@@ -5,7 +5,8 @@
  * the start of exec, while the other threads still shared it, and the displaced table was put at
  * the end, closing every fd with the old owner: every POSIX lock of the process was lost.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { FilesStruct } from '../include/types'
 import { ENOENT, EACCES } from '../include/errno'

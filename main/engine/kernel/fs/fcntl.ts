@@ -2,7 +2,8 @@
  * fcntl(2).
  * @kernel fs/fcntl.c (SYSCALL_DEFINE3(fcntl), do_fcntl, check_fcntl_cmd, setfl)
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc, tracedStub } from '../../sim/kfunc'
 import type { File } from '../include/types'
 import { EBADF, EFAULT, EINVAL, EPERM } from '../include/errno'

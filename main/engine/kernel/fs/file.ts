@@ -8,9 +8,10 @@
  * SIM: slot reads/writes made under file_lock are scheduling points only where another thread
  * could observe them without the lock (the lockless readers: fdget, fget, fd_install).
  */
-import type { KGen, Kernel } from '../../sim/context'
-import { check_files_count, nextId } from '../../sim/context'
-import { kfunc, kfuncSync } from '../../sim/kfunc'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
+import { nextId } from '../../sim/context'
+import { kfunc, kfuncSync, tracepoint } from '../../sim/kfunc'
 import type { Fdtable, File, FilesStruct, StructFd, Task } from '../include/types'
 import { Bitmap, BITS_PER_LONG } from '../include/bitmap'
 import { EBADF, EBUSY, EINVAL, EMFILE } from '../include/errno'
@@ -23,6 +24,7 @@ import { spin_lock, spin_unlock, lockdep_assert_held, newSpinLock, newWaitQueue,
 import { rcu_read_lock, rcu_read_unlock, synchronize_rcu, call_rcu } from '../kernel/rcupdate'
 import { fput } from './file_table'
 import { filp_close } from './open'
+import { RULE } from '../../sim/rules'
 
 // ---------------------------------------------------------------------------------------------
 // Tables
@@ -227,7 +229,7 @@ export const alloc_fd = kfunc('alloc_fd', function* (k: Kernel, start: number, e
         k.printk.push(`alloc_fd: slot ${fd} not NULL!`)
         fdt.fd[fd] = null
       }
-      k.report('V6', 'violation', `alloc_fd: slot ${fd} of ${files.id} not NULL`, [files.id])
+      k.report(RULE.V6, 'violation', `alloc_fd: slot ${fd} of ${files.id} not NULL`, [files.id])
     }
     error = fd
     break
@@ -266,9 +268,6 @@ export const __put_unused_fd = kfuncSync('__put_unused_fd', (k: Kernel, files: F
 export const put_unused_fd = kfunc('put_unused_fd', function* (k: Kernel, fd: number): KGen<void> {
   const files = k.current.files!
   yield* spin_lock(k, files.file_lock)
-  if (files.fdt.fd[fd]) {
-    k.report('V5', 'violation', `put_unused_fd(${fd}) on an installed fd of ${files.id}: undo after fd_install (stale entry)`, [files.id])
-  }
   __put_unused_fd(k, files, fd)
   yield* spin_unlock(k, files.file_lock)
 })
@@ -286,7 +285,7 @@ function setSlot(k: Kernel, files: FilesStruct, fdt: Fdtable, fd: number, file: 
 export const fd_install = kfunc('fd_install', function* (k: Kernel, fd: number, file: File): KGen<void> {
   const files = k.current.files!
   if (file.f_mode & FMODE_BACKING) {
-    k.report('WARN_ON', 'violation', `fd_install of a backing file ${file.id}`, [file.id])
+    k.report(RULE.WARN_ON, 'violation', `fd_install of a backing file ${file.id}`, [file.id])
     return
   }
   // rcu_read_lock_sched()
@@ -315,7 +314,7 @@ export const fd_install = kfunc('fd_install', function* (k: Kernel, fd: number, 
 function fdInstallBug(k: Kernel, files: FilesStruct, fd: number): void {
   const fdt = files.fdt
   const why = fdt.fd[fd] ? `slot ${fd} is not NULL (holds ${fdt.fd[fd]!.id})` : `fd ${fd} is not reserved`
-  k.report('V6', 'violation', `fd_install(${fd}) into ${files.id}: ${why}${k.profile.file_ref_t ? '' : ' (BUG_ON in v6.5)'}`, [files.id])
+  k.report(RULE.V6, 'violation', `fd_install(${fd}) into ${files.id}: ${why}${k.profile.file_ref_t ? '' : ' (BUG_ON in v6.5)'}`, [files.id])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,6 +463,11 @@ export const fget_raw = kfunc('fget_raw', function* (k: Kernel, fd: number): KGe
 })
 
 /**
+ * SIM: tracepoint where __fget_light trusts files->count == 1 (the sanitizer checks V14 there).
+ */
+const trace_fget_light_trusts_count = tracepoint<Kernel, [FilesStruct, number, StructFd['kind']]>('fget_light_trusts_count')
+
+/**
  * __fget_light - borrow the file when the table is not shared, else take a reference
  * @kernel fs/file.c __fget_light()
  */
@@ -476,7 +480,7 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
   // Variant files_count_too_low: the sharers clone(CLONE_FILES) "forgot" to count are not seen.
   const count = k.profile.variants.files_count_too_low ? files.count - (files.count_hidden ?? 0) : files.count
   if (count === 1) {
-    check_files_count(k, files, 0, `${kind}(${fd >>> 0}) by ${task.comm}/${task.pid} takes the light path`)
+    trace_fget_light_trusts_count(k, files, fd, kind)
     yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_raw fd[${fd >>> 0}]` }
     file = files_lookup_fd_raw(files, fd)
     if (file && file.f_mode & mask) file = null
@@ -484,9 +488,7 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
     file = yield* __fget_files(k, files, fd, mask)
     if (file) flags = FDPUT_FPUT
   }
-  const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd, kind, owner: task, released: false }
-  if (file) { task.fds_live.push(f); k.live_fds.add(f) }
-  return f
+  return { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd, kind, owner: task, released: false }
 })
 
 /**
@@ -506,10 +508,12 @@ export function CLONED_FD(k: Kernel, file: File | null): StructFd {
   return makeFd(k, file, file ? FDPUT_FPUT : 0)
 }
 
+/** SIM: tracepoint where a struct fd is made from a file pointer (the sanitizer tracks it as a borrow). */
+const trace_struct_fd = tracepoint<Kernel, [StructFd]>('struct_fd')
+
 function makeFd(k: Kernel, file: File | null, flags: number): StructFd {
-  const task = k.current
-  const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd: -1, kind: 'fdget', owner: task, released: false }
-  if (file) { task.fds_live.push(f); k.live_fds.add(f) }
+  const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd: -1, kind: 'fdget', owner: k.current, released: false }
+  trace_struct_fd(k, f)
   return f
 }
 
@@ -574,20 +578,16 @@ export const fdput_pos = kfunc('fdput_pos', function* (k: Kernel, f: StructFd): 
   yield* fdputCommon(k, f, 'fdput_pos')
 })
 
-function* fdputCommon(k: Kernel, f: StructFd, who: string): KGen<void> {
+/** SIM: tracepoint where fdput/fdput_pos release a struct fd (the sanitizer ends the borrow: V3). */
+const trace_fdput = tracepoint<Kernel, [StructFd, 'fdput' | 'fdput_pos']>('fdput_release')
+
+function* fdputCommon(k: Kernel, f: StructFd, who: 'fdput' | 'fdput_pos'): KGen<void> {
+  trace_fdput(k, f, who)
   if (!f.file) return // fdput of an empty value does nothing
-  if (f.released) {
-    k.report('V3', 'violation', `${who} of ${f.kind}(${f.fd}) twice: the struct fd that ${f.kind}(${f.fd}) returned was already released`, [f.file.id])
-    return
-  }
-  if ((f.kind === 'fdget_pos') !== (who === 'fdput_pos')) {
-    k.report('V3', 'violation', `${who} does not match ${f.kind}(${f.fd}), which took the struct fd it releases`, [f.file.id])
-  }
+  // SIM: a struct fd is a C value; `released` marks it consumed, so a second fdput of the same
+  // value does not fput twice (the sanitizer reports it: V3).
+  if (f.released) return
   f.released = true
-  k.live_fds.delete(f)
-  const live = f.owner.fds_live
-  const i = live.indexOf(f)
-  if (i >= 0) live.splice(i, 1)
   if (f.flags & FDPUT_FPUT) {
     checkFileMem(k, f.file, who, f.gen)
     yield* fput(k, f.file)
@@ -812,7 +812,6 @@ export const put_files_struct = kfunc('put_files_struct', function* (k: Kernel, 
   // Variant files_count_too_low: a hidden sharer leaving takes its hiding with it (at most count - 1).
   if (files.count_hidden) files.count_hidden = Math.min(files.count_hidden, Math.max(0, files.count - 1))
   if (files.count === 0) {
-    check_files_count(k, files, 0, `put_files_struct frees ${files.id}`)
     yield* close_files(k, files)
     files.freed = true
     k.all_files_structs.delete(files)

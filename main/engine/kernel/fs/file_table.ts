@@ -7,7 +7,8 @@
  * __fput_deferred(), the close variants, and frees at once into a SLAB_TYPESAFE_BY_RCU cache.
  * Left out: percpu nr_files batching, backing files' user path, f_cred contents.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc, tracedStub, simNote } from '../../sim/kfunc'
 import type { CallbackHead, File, FileOperations, Inode } from '../include/types'
 import { ENFILE } from '../include/errno'
@@ -22,6 +23,7 @@ import { schedule_delayed_work, flush_delayed_work } from '../kernel/workqueue'
 import { call_rcu } from '../kernel/rcupdate'
 import { eventpoll_release } from './eventpoll'
 import { locks_remove_file } from './locks'
+import { RULE } from '../../sim/rules'
 
 export const empty_fops: FileOperations = { name: 'empty_fops' }
 
@@ -159,7 +161,7 @@ export const flush_delayed_fput = kfunc('flush_delayed_fput', function* (k: Kern
 export const __fput_sync = kfunc('__fput_sync', function* (k: Kernel, file: File): KGen<void> {
   if (yield* file_ref_put(k, file)) {
     if (!k.profile.fput_sync_any_task && !(k.current.flags & PF_KTHREAD)) {
-      k.report('BUG_ON', 'violation', `__fput_sync from a user task (${k.current.comm}/${k.current.pid}): BUG_ON(!(current->flags & PF_KTHREAD)) in v6.5`, [file.id])
+      k.report(RULE.BUG_ON, 'violation', `__fput_sync from a user task (${k.current.comm}/${k.current.pid}): BUG_ON(!(current->flags & PF_KTHREAD)) in v6.5`, [file.id])
     }
     file.mem = 'dying'
     yield* __fput(k, file)
@@ -197,7 +199,7 @@ export const __fput = kfunc('__fput', function* (k: Kernel, file: File): KGen<vo
   checkFileMem(k, file, '__fput')
   file.fput_runs++
   if (file.fput_runs > 1) {
-    k.report('double-fput', 'violation', `__fput ran ${file.fput_runs} times for ${file.id} (V16)`, [file.id])
+    k.report(RULE.double_fput, 'violation', `__fput ran ${file.fput_runs} times for ${file.id} (V16)`, [file.id])
   }
   const inode = file.f_inode
   const mode = file.f_mode
@@ -283,7 +285,7 @@ function checkLiveBorrowsAtFree(k: Kernel, file: File): void {
     const t = fd.owner
     {
       if (fd.file === file && !fd.released && fd.gen === file.gen) {
-        k.report('use-after-free', 'violation',
+        k.report(RULE.use_after_free, 'violation',
           `${file.id} freed while ${t.comm}/${t.pid} still holds a ${fd.flags & 1 ? 'cloned' : 'light (borrowed)'} ${fd.kind} reference from fd ${fd.fd} (V1)`, [file.id, t.id])
       }
     }

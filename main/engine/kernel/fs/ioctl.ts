@@ -4,7 +4,8 @@
  * The file is held through fdget(): in a single-threaded process that is a *borrowed*
  * reference, which is what makes closing the ioctl's own fd from inside a driver dangerous.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc, tracedStub } from '../../sim/kfunc'
 import type { File } from '../include/types'
 import { EBADF, ENOIOCTLCMD, ENOTTY } from '../include/errno'

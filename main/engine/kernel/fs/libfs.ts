@@ -6,7 +6,8 @@
  * SIM: data lives in inode.data; no page cache, no terminal line discipline. The tmpfs is mounted
  * with size=16m: a write past 16 MiB gives ENOSPC (a bound on the simulation's memory).
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import type { File, FileOperations, ReadResult } from '../include/types'
 import { EINVAL, EISDIR, ENOSPC } from '../include/errno'
 

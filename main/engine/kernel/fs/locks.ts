@@ -4,7 +4,8 @@
  * A POSIX lock's owner is the files_struct; an OFD lock's and a flock's owner is the struct file.
  * SIM: no deadlock detection for F_SETLKW, no leases beyond removal at __fput, no mandatory locks.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import { nextId } from '../../sim/context'
 import type { File, FileLock, FileLockContext, FilesStruct, FlOwner, Inode } from '../include/types'
@@ -15,6 +16,7 @@ import {
   SEEK_CUR, SEEK_END, SEEK_SET,
 } from '../include/flags'
 import { newWaitQueue, wait_event, spin_lock, spin_unlock } from '../kernel/locking'
+import { RULE } from '../../sim/rules'
 
 /** struct flock as user space passes it. */
 export interface Flock {
@@ -63,7 +65,7 @@ export const locks_remove_posix = kfunc('locks_remove_posix', function* (k: Kern
       const files = owner as FilesStruct
       const still = files.fdt.fd.some((f) => f === l.fl_file)
       if (still) {
-        k.report('posix-lock-lost', 'note',
+        k.report(RULE.posix_lock_lost, 'note',
           `POSIX lock on ${filp.f_inode.path} taken through ${l.fl_file.id} was released by closing ${filp.id}, another file of the same inode, while ${files.id} still holds an fd for ${l.fl_file.id}`,
           [l.fl_file.id, filp.id, files.id])
       }
@@ -90,7 +92,7 @@ export const locks_remove_file = kfunc('locks_remove_file', function* (k: Kernel
     if (k.trace.on) k.trace.emit({ e: 'note', text: `flock on ${filp.f_inode.path} through ${filp.id} released` })
   }
   const left = ctx.flc_posix.filter((l) => l.fl_file === filp && l.fl_owner === filp)
-  if (left.length) k.report('locks', 'violation', `locks_remove_file: lock still names ${filp.id}`, [filp.id])
+  if (left.length) k.report(RULE.locks, 'violation', `locks_remove_file: lock still names ${filp.id}`, [filp.id])
 })
 
 function flockToRange(k: Kernel, filp: File, fl: Flock): { s: number; e: number } | number {

@@ -6,7 +6,8 @@
  * SIM: counters, timers, signals and notifications are not modelled; each call validates its
  * flags as the kernel does and creates a file with the kernel's flag handling.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { nextId } from '../../sim/context'
 import { kfunc } from '../../sim/kfunc'
 import type { FileOperations } from '../include/types'

@@ -3,7 +3,8 @@
  * @kernel fs/namei.c do_mknodat()
  * SIM: only S_IFIFO and S_IFREG nodes; no permissions.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import { EEXIST, EINVAL, ENOENT } from '../include/errno'
 

@@ -5,7 +5,8 @@
  * Profiles: v6.5 close(2) = close_fd() → filp_close() → fput() (deferred); since v6.6 close(2) =
  * file_close_fd() → filp_flush() → fput_close_sync() (__fput runs inside close).
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc, tracedStub } from '../../sim/kfunc'
 import type { File, FileOperations, FlOwner, Inode } from '../include/types'
 import {
@@ -22,6 +23,7 @@ import { close_fd, fd_install, file_close_fd, get_unused_fd_flags, put_unused_fd
 import { locks_remove_posix } from './locks'
 import { pipe_fops } from './pipe'
 import { regular_fops, dir_fops, null_fops, tty_fops } from './libfs'
+import { RULE } from '../../sim/rules'
 
 /**
  * filp_flush - the per-close part of closing: ->flush, dnotify, POSIX locks (v6.6+)
@@ -35,7 +37,7 @@ function* flushSteps(k: Kernel, filp: File, id: FlOwner): KGen<number> {
   yield { obj: filp.id, w: false, what: `file_count ${filp.id}` }
   if (file_count(k, filp) === 0) {
     k.printk.push('VFS: Close: file count is 0')
-    k.report('V16', 'violation', `VFS: Close: file count is 0 (${filp.id}): CHECK_DATA_CORRUPTION`, [filp.id])
+    k.report(RULE.V16, 'violation', `VFS: Close: file count is 0 (${filp.id}): CHECK_DATA_CORRUPTION`, [filp.id])
     return 0
   }
   let retval = 0

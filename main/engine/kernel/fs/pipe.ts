@@ -3,7 +3,8 @@
  * and writers exist, and see end-of-file once the last writer is gone.
  * @kernel fs/pipe.c (do_pipe2, create_pipe_files, pipe_read, pipe_write, pipe_release)
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { nextId } from '../../sim/context'
 import { kfunc } from '../../sim/kfunc'
 import type { File, FileOperations, Inode, PipeInodeInfo, ReadResult } from '../include/types'

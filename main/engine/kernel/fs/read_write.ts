@@ -3,7 +3,8 @@
  * @kernel fs/read_write.c (ksys_read, ksys_write, vfs_read, vfs_write, ksys_lseek, ksys_pread64)
  * The position is the struct file's f_pos: shared by every fd that refers to the same file.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { File, ReadResult } from '../include/types'
 import { EBADF, EFAULT, EINVAL, ESPIPE } from '../include/errno'

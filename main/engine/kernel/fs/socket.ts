@@ -4,7 +4,8 @@
  *         fs/file.c receive_fd(), net/core/scm.c scm_detach_fds()
  * SIM: no protocol state; a listening socket always has a connection ready; data is not carried.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { File, FileOperations, Inode } from '../include/types'
 import { EAFNOSUPPORT, EBADF, EINVAL, ENOTSOCK } from '../include/errno'

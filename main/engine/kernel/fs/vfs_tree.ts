@@ -3,10 +3,10 @@
  * /dev, and whatever O_CREAT makes.
  * SIM: one dentry per inode, paths as strings, no permissions, no symlinks, no mounts beyond names.
  */
-import type { Vfs } from '../../sim/context'
+import type { Vfs } from '../include/kernel'
 import type { Inode, InodeKind } from '../include/types'
 import { newPipe } from './pipe'
-import type { Kernel } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 
 export function createVfs(k: () => Kernel): Vfs {
   const nodes = new Map<string, Inode>()

@@ -5,9 +5,11 @@
  * Each atomic operation is one micro-step (a scheduling point), so a racing get can revive a
  * count between file_ref_put's decrement and its compare-exchange, as in the kernel.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from './kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { File } from './types'
+import { RULE } from '../../sim/rules'
 
 // file_ref_t constants (64-bit), as signed values of the raw word.
 export const FILE_REF_ONEREF = 0
@@ -62,9 +64,9 @@ export const get_file = kfunc('get_file', function* (k: Kernel, f: File): KGen<F
   if (k.profile.file_ref_t) {
     const prior = f.f_ref.refcnt
     f.f_ref.refcnt = prior + 1
-    if (prior < 0) k.report('refcount', 'violation', `file_ref_inc on ${f.id} with a dead or saturated count (WARN_ONCE)`, [f.id])
+    if (prior < 0) k.report(RULE.refcount, 'violation', `file_ref_inc on ${f.id} with a dead or saturated count (WARN_ONCE)`, [f.id])
   } else {
-    if (f.f_count.counter <= 0) k.report('refcount', 'violation', `get_file(${f.id}) on a file whose count is ${f.f_count.counter}`, [f.id])
+    if (f.f_count.counter <= 0) k.report(RULE.refcount, 'violation', `get_file(${f.id}) on a file whose count is ${f.f_count.counter}`, [f.id])
     f.f_count.counter++
   }
   emitRef(k, f, from)
@@ -106,7 +108,7 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
     f.f_count.counter--
     emitRef(k, f, from)
     if (f.f_count.counter < 0) {
-      k.report('refcount', 'violation', `refcount underflow: ${f.id}.f_count went from ${from} to ${f.f_count.counter}`, [f.id])
+      k.report(RULE.refcount, 'violation', `refcount underflow: ${f.id}.f_count went from ${from} to ${f.f_count.counter}`, [f.id])
       return false
     }
     if (f.f_count.counter === 0) { checkLightBorrowsAtLastPut(k, f); return true }
@@ -139,7 +141,7 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
   }
   if (cnt >= FILE_REF_RELEASED) {
     f.f_ref.refcnt = FILE_REF_DEAD
-    k.report('refcount', 'violation', `refcount underflow: imbalanced put on the file reference count of ${f.id} (file_ref_put in the dead zone)`, [f.id])
+    k.report(RULE.refcount, 'violation', `refcount underflow: imbalanced put on the file reference count of ${f.id} (file_ref_put in the dead zone)`, [f.id])
     return false
   }
   f.f_ref.refcnt = FILE_REF_SATURATED
@@ -156,7 +158,7 @@ function checkLightBorrowsAtLastPut(k: Kernel, f: File): void {
     const t = sfd.owner
     {
       if (sfd.file === f && !sfd.released && (sfd.flags & 1) === 0 && sfd.gen === f.gen) {
-        k.report('V2', 'violation',
+        k.report(RULE.V2, 'violation',
           `last reference of ${f.id} dropped while ${t.comm}/${t.pid} holds a light fdget borrow of fd ${sfd.fd} (${sfd.kind}): filp_close under a light fdget, nothing pins the file until fdput`,
           [f.id, t.id])
       }
@@ -170,7 +172,7 @@ export function checkFileMem(k: Kernel, f: File, where: string, gen?: number): b
     const what = gen !== undefined && gen !== f.gen && f.mem !== 'free'
       ? `${f.id} was freed and reused for another struct file (generation ${gen} -> ${f.gen})`
       : `${f.id} is freed memory`
-    k.report('use-after-free', 'violation', `use-after-free in ${where}: ${what}`, [f.id])
+    k.report(RULE.use_after_free, 'violation', `use-after-free in ${where}: ${what}`, [f.id])
     return false
   }
   return true

@@ -6,7 +6,8 @@
  * traces and snapshots (SIM: the kernel uses the address).
  */
 import type { Bitmap } from './bitmap'
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from './kernel'
 
 /** A wait queue head (wait_queue_head_t). Tasks sleeping on it are woken by wake_up(). */
 export interface WaitQueue {

@@ -4,10 +4,12 @@
  * @kernel kernel/entry/common.c (syscall_exit_to_user_mode, exit_to_user_mode_loop),
  *         include/linux/resume_user_mode.h resume_user_mode_work()
  */
-import type { KGen, Kernel } from '../../sim/context'
-import { kfunc } from '../../sim/kfunc'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
+import { kfunc, tracepoint } from '../../sim/kfunc'
 import type { TraceArg } from '../../sim/trace'
 import { task_work_run } from './task_work'
+import { RULE } from '../../sim/rules'
 
 /**
  * exit_to_user_mode_loop - run pending work before returning to user mode
@@ -28,20 +30,21 @@ export const exit_to_user_mode_loop = kfunc('exit_to_user_mode_loop', function* 
   }
 })
 
-/** Checks at the boundary (sanitizer rules V2 rule 1, V3, atomic context). */
-function checkReturnToUser(k: Kernel, what: string): void {
+/**
+ * The tracepoint of the return to user space (the sanitizer checks that no struct fd outlives
+ * the syscall there: V2, V3).
+ * @kernel include/trace/events/syscalls.h trace_sys_exit()
+ */
+const trace_sys_exit = tracepoint<Kernel, [string, number]>('sys_exit')
+
+/**
+ * The lockdep checks at the boundary: no lock held, no RCU read-side section.
+ * @kernel kernel/locking/lockdep.c lockdep_sys_exit()
+ */
+function lockdep_sys_exit(k: Kernel, what: string): void {
   const t = k.current
-  if (t.fds_live.length === 0 && t.preempt_count === 0 && t.rcu_read_lock_nesting === 0) return
-  for (const f of t.fds_live) {
-    const light = (f.flags & 1) === 0
-    k.report(light ? 'V2' : 'V3', 'violation',
-      `${t.comm}/${t.pid} returns to user space from ${what} with ${f.kind}(${f.fd}) not released (${light ? 'a borrowed reference outlives the syscall' : 'a counted reference leaks'})`,
-      [f.file?.id ?? '', t.id])
-  }
-  for (const f of t.fds_live) k.live_fds.delete(f)
-  t.fds_live.length = 0 // reported once: a borrow is dead in user space, a leaked clone stays counted
-  if (t.preempt_count > 0) k.report('atomic', 'violation', `${t.comm}/${t.pid} returns to user space from ${what} holding ${t.held.map((l) => l.id).join(', ') || 'preemption disabled'}`, [t.id])
-  if (t.rcu_read_lock_nesting > 0) k.report('rcu', 'violation', `${t.comm}/${t.pid} returns to user space from ${what} inside an RCU read-side section`, [t.id])
+  if (t.preempt_count > 0) k.report(RULE.atomic, 'violation', `${t.comm}/${t.pid} returns to user space from ${what} holding ${t.held.map((l) => l.id).join(', ') || 'preemption disabled'}`, [t.id])
+  if (t.rcu_read_lock_nesting > 0) k.report(RULE.rcu, 'violation', `${t.comm}/${t.pid} returns to user space from ${what} inside an RCU read-side section`, [t.id])
 }
 
 /**
@@ -53,7 +56,8 @@ export function* do_syscall(k: Kernel, name: string, args: readonly TraceArg[], 
   t.in_kernel = true
   if (k.trace.on) k.trace.emit({ e: 'sys_enter', name, args })
   const ret = yield* body()
-  checkReturnToUser(k, name)
+  trace_sys_exit(k, name, ret)
+  lockdep_sys_exit(k, name)
   if (k.trace.on) k.trace.emit({ e: 'sys_exit', name, ret, args })
   yield* exit_to_user_mode_loop(k)
   t.in_kernel = false

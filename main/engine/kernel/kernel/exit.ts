@@ -2,7 +2,8 @@
  * Task exit, in the kernel's order: PF_EXITING, exit_files, exit_task_work.
  * @kernel kernel/exit.c do_exit(), kernel/signal.c exit_signals()
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { Task } from '../include/types'
 import { PF_EXITING } from '../include/flags'
@@ -10,6 +11,7 @@ import { ECHILD } from '../include/errno'
 import { newWaitQueue, wait_event } from './locking'
 import { exit_files } from '../fs/file'
 import { exit_task_work, task_work_pending } from './task_work'
+import { RULE } from '../../sim/rules'
 
 /**
  * exit_signals - mark the task exiting
@@ -28,12 +30,9 @@ export const do_exit = kfunc('do_exit', function* (k: Kernel, code: number): KGe
   const tsk = k.current
   tsk.in_kernel = true
   yield* exit_signals(k, tsk)
-  if (tsk.fds_live.length) {
-    k.report('V3', 'violation', `${tsk.comm}/${tsk.pid} exits with ${tsk.fds_live.length} struct fd not released (${tsk.fds_live.map((f) => `${f.kind}(${f.fd})`).join(', ')})`, tsk.fds_live.map((f) => f.file?.id ?? ''))
-  }
   yield* exit_files(k, tsk)
   yield* exit_task_work(k, tsk)
-  if (task_work_pending(k, tsk)) k.report('leak', 'violation', `${tsk.comm}/${tsk.pid}: task work left after exit_task_work`, [tsk.id])
+  if (task_work_pending(k, tsk)) k.report(RULE.leak, 'violation', `${tsk.comm}/${tsk.pid}: task work left after exit_task_work`, [tsk.id])
   tsk.exit_code = code
   tsk.signal.nr_threads--
   tsk.state = 'zombie'

@@ -3,8 +3,9 @@
  * @kernel kernel/fork.c (copy_process, copy_files, kernel_clone, unshare_fd, unshare_files, ksys_unshare)
  * SIM: no mm, signal handlers or namespaces; a task's execution is the program the caller gives.
  */
-import type { KGen, Kernel } from '../../sim/context'
-import { check_files_count, nextId } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
+import { nextId } from '../../sim/context'
 import { kfunc } from '../../sim/kfunc'
 import type { FilesStruct, SignalStruct, Task } from '../include/types'
 import { EINVAL } from '../include/errno'
@@ -43,7 +44,6 @@ export const copy_files = kfunc('copy_files', function* (k: Kernel, clone_flags:
       if (k.trace.on) k.trace.emit({ e: 'note', text: `VARIANT files_count_too_low: ${oldf.id}->count looks unchanged to __fget_light (hypothetical bug)` })
     }
     tsk.files = oldf
-    check_files_count(k, oldf, tsk.files === oldf && !k.tasks.has(tsk.pid) ? 1 : 0, `copy_files(CLONE_FILES) for ${tsk.pid}`)
     return 0
   }
   const newf = yield* dup_fd(k, oldf, null)
@@ -72,9 +72,6 @@ export const kernel_clone = kfunc('kernel_clone', function* (k: Kernel, args: Cl
   const parent = k.current
   if (flags & CLONE_THREAD && !(flags & CLONE_SIGHAND)) return -EINVAL
   if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return -EINVAL
-  if (flags & CLONE_FILES && parent.fds_live.some((f) => (f.flags & 1) === 0)) {
-    k.report('V2', 'violation', `clone(CLONE_FILES) by ${parent.comm}/${parent.pid} while it holds a light fdget borrow: the table becomes shared under it`, [parent.id])
-  }
   yield { obj: '*', w: true, what: 'copy_process' }
   const pid = args.pid ?? k.nextPid
   if (pid >= k.nextPid) k.nextPid = pid + 1

@@ -5,9 +5,11 @@
  * SIM: a spinlock is an owner field; a thread that finds it held is not runnable until it is
  * released (spinning is not simulated step by step). Other CPUs keep running meanwhile.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import type { Mutex, SpinLock, WaitQueue } from '../include/types'
 import { ERESTARTSYS } from '../include/errno'
+import { RULE } from '../../sim/rules'
 
 export function newSpinLock(id: string): SpinLock {
   return { id, owner: null }
@@ -27,7 +29,7 @@ export function newMutex(id: string): Mutex {
 export function* spin_lock(k: Kernel, lock: SpinLock): KGen<void> {
   const me = k.current
   if (lock.owner === me) {
-    k.report('deadlock', 'violation', `spin_lock(${lock.id}): AA deadlock, ${me.comm}/${me.pid} already holds it`, [lock.id])
+    k.report(RULE.deadlock, 'violation', `spin_lock(${lock.id}): AA deadlock, ${me.comm}/${me.pid} already holds it`, [lock.id])
   }
   if (lock.owner !== null && k.trace.on) k.trace.emit({ e: 'lock', lock: lock.id, op: 'block' })
   yield { obj: lock.id, w: true, what: `spin_lock ${lock.id}`, enabled: () => lock.owner === null }
@@ -45,7 +47,7 @@ export function* spin_unlock(k: Kernel, lock: SpinLock): KGen<void> {
   yield { obj: lock.id, w: true, what: `spin_unlock ${lock.id}` }
   const me = k.current
   if (lock.owner !== me) {
-    k.report('bad-unlock', 'violation', `spin_unlock(${lock.id}) by ${me.comm}/${me.pid}, which does not hold it`, [lock.id])
+    k.report(RULE.bad_unlock, 'violation', `spin_unlock(${lock.id}) by ${me.comm}/${me.pid}, which does not hold it`, [lock.id])
     return
   }
   lock.owner = null
@@ -64,7 +66,7 @@ export function* spin_unlock(k: Kernel, lock: SpinLock): KGen<void> {
  */
 export function lockdep_assert_held(k: Kernel, lock: SpinLock | Mutex): void {
   if (lock.owner !== k.current) {
-    k.report('lockdep', 'violation', `lockdep_assert_held(${lock.id}) failed in ${k.current.comm}/${k.current.pid}`, [lock.id])
+    k.report(RULE.lockdep, 'violation', `lockdep_assert_held(${lock.id}) failed in ${k.current.comm}/${k.current.pid}`, [lock.id])
   }
 }
 
@@ -92,7 +94,7 @@ export function might_sleep(k: Kernel, where: string): void {
     const why = t.irq_count > 0 ? 'in interrupt context' : t.preempt_count > 0
       ? `with ${t.held.filter((l) => !('wait' in l)).map((l) => l.id).join(', ') || 'preemption disabled'} held`
       : 'inside an RCU read-side critical section'
-    k.report('might_sleep', 'violation', `BUG: sleeping function called from invalid context: ${where} ${why} (${t.comm}/${t.pid})`, [t.id])
+    k.report(RULE.might_sleep, 'violation', `BUG: sleeping function called from invalid context: ${where} ${why} (${t.comm}/${t.pid})`, [t.id])
   }
 }
 
@@ -103,7 +105,7 @@ export function might_sleep(k: Kernel, where: string): void {
 export function* mutex_lock(k: Kernel, m: Mutex): KGen<void> {
   might_sleep(k, `mutex_lock(${m.id})`)
   const me = k.current
-  if (m.owner === me) k.report('deadlock', 'violation', `mutex_lock(${m.id}): already held by ${me.comm}/${me.pid}`, [m.id])
+  if (m.owner === me) k.report(RULE.deadlock, 'violation', `mutex_lock(${m.id}): already held by ${me.comm}/${me.pid}`, [m.id])
   if (m.owner !== null && k.trace.on) k.trace.emit({ e: 'lock', lock: m.id, op: 'block' })
   yield { obj: m.id, w: true, what: `mutex_lock ${m.id}`, enabled: () => m.owner === null }
   m.owner = me
@@ -128,7 +130,7 @@ export function* mutex_unlock(k: Kernel, m: Mutex): KGen<void> {
   yield { obj: m.id, w: true, what: `mutex_unlock ${m.id}` }
   const me = k.current
   if (m.owner !== me) {
-    k.report('bad-unlock', 'violation', `mutex_unlock(${m.id}) by ${me.comm}/${me.pid}, which does not hold it`, [m.id])
+    k.report(RULE.bad_unlock, 'violation', `mutex_unlock(${m.id}) by ${me.comm}/${me.pid}, which does not hold it`, [m.id])
     return
   }
   m.owner = null

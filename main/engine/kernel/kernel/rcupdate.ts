@@ -7,10 +7,12 @@
  * explorer orders them against readers; a real grace period may only end later, which the
  * schedule covers.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { CallbackFn, CallbackHead, Task } from '../include/types'
 import { newWaitQueue, might_sleep, wait_event } from './locking'
+import { RULE } from '../../sim/rules'
 
 /**
  * rcu_read_lock - enter an RCU read-side critical section
@@ -33,7 +35,7 @@ export function* rcu_read_unlock(k: Kernel): KGen<void> {
   yield { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_unlock' }
   const t = k.current
   if (t.rcu_read_lock_nesting === 0) {
-    k.report('rcu', 'violation', `rcu_read_unlock() without rcu_read_lock() in ${t.comm}/${t.pid}`, [t.id])
+    k.report(RULE.rcu, 'violation', `rcu_read_unlock() without rcu_read_lock() in ${t.comm}/${t.pid}`, [t.id])
     return
   }
   t.rcu_read_lock_nesting--

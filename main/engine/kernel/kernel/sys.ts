@@ -4,7 +4,8 @@
  * SIM: tasks lack CAP_SYS_RESOURCE (raising the hard limit fails with EPERM), as on this
  * project's measurement machine, unless a lab gives it to a process (task->cap_effective).
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import type { Rlimit, Task } from '../include/types'
 import { EINVAL, EPERM, ESRCH } from '../include/errno'

@@ -4,11 +4,13 @@
  * The list is a LIFO stack: task_work_add pushes at the head and task_work_run runs from the
  * head with no reversal, so a batch runs newest first.
  */
-import type { KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { Kernel } from '../include/kernel'
 import { kfunc, resolveKfunc } from '../../sim/kfunc'
 import type { CallbackFn, CallbackHead, Task } from '../include/types'
 import { EINVAL, ESRCH } from '../include/errno'
 import { TWA_NMI_CURRENT, TWA_RESUME, TWA_SIGNAL, TWA_SIGNAL_NO_IPI, PF_EXITING } from '../include/flags'
+import { RULE } from '../../sim/rules'
 
 /**
  * init_task_work - set the callback of @twork
@@ -42,7 +44,7 @@ export const task_work_add = kfunc('task_work_add', function* (k: Kernel, task: 
   for (let w = head; w && w !== k.work_exited; w = w.next) {
     if (w === work) {
       // Queuing a callback_head that is already queued corrupts the list (a cycle): a bug in the caller.
-      k.report('task-work', 'violation', `task_work_add: ${fn}${obj ? `(${obj})` : ''} is already queued on ${task.comm}/${task.pid}; queuing it again corrupts the list`, [task.id])
+      k.report(RULE.task_work, 'violation', `task_work_add: ${fn}${obj ? `(${obj})` : ''} is already queued on ${task.comm}/${task.pid}; queuing it again corrupts the list`, [task.id])
       return 0 // SIM: the list is left intact instead of corrupted
     }
   }

@@ -3,7 +3,8 @@
  * it is due; the `clock` system thread advances jiffies (both are scheduling choices).
  * @kernel kernel/workqueue.c schedule_delayed_work(), flush_delayed_work()
  */
-import type { DelayedWork, KGen, Kernel } from '../../sim/context'
+import type { KGen } from '../../sim/context'
+import type { DelayedWork, Kernel } from '../include/kernel'
 import { kfunc } from '../../sim/kfunc'
 import { wait_event, newWaitQueue } from './locking'
 

@@ -6,7 +6,8 @@
  * SIM: one context manager receives every transaction; the ioctl commands below stand in for
  * BINDER_WRITE_READ with BC_TRANSACTION/BR_TRANSACTION/BC_FREE_BUFFER, one fd per command.
  */
-import type { KGen, Kernel } from '../../../sim/context'
+import type { KGen } from '../../../sim/context'
+import type { Kernel } from '../../include/kernel'
 import { nextId } from '../../../sim/context'
 import { kfunc } from '../../../sim/kfunc'
 import type { CallbackHead, File, FileOperations } from '../../include/types'

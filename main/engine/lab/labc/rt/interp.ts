@@ -4,7 +4,8 @@
  * kernel paths). In user code each statement is also a micro-step (u.stmt). Expressions that
  * cannot reach a scheduling point take a synchronous fast path.
  */
-import type { KGen, Kernel } from '../../../sim/context'
+import type { KGen } from '../../../sim/context'
+import type { Kernel } from '../../../kernel/include/kernel'
 import type { File, FilesStruct, Fdtable, Inode, StructFd, Task } from '../../../kernel/include/types'
 import type { UserApi } from '../../../machine/user'
 import { checkFileMem } from '../../../kernel/include/file_ref'
@@ -18,6 +19,7 @@ import {
   convert, copyValue, ErrPtr, IntRef, isFunc, isLimitError, KArray, LabCError, LabStruct, PtrArray, truthy, Uninit, zeroValue,
   type Containers, type ExpectFailure, type Value,
 } from './values'
+import { RULE } from '../../../sim/rules'
 
 /** Per-thread interpreter state. */
 export interface ThreadState {
@@ -267,7 +269,7 @@ export class Interp {
 
   /** A read of a variable a goto left uninitialised: reported, then read as zero. */
   private uninitRead(u: Uninit, t: Ty | undefined): Value {
-    this.k.report('uninit-value', 'violation',
+    this.k.report(RULE.uninit_value, 'violation',
       `use of uninitialised '${u.name}': its initialisation at ${u.decl.line}:${u.decl.col} was jumped over${u.jump ? ` by the goto at ${u.jump.line}:${u.jump.col}` : ''} (gcc compiles this silently; clang rejects a jump into the scope of a cleanup variable)`, [])
     return this.zero(t)
   }

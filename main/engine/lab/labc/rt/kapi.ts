@@ -9,7 +9,8 @@
  * the same micro-steps), with C's conversions at the boundary. Kernel conventions: negative
  * errno, NULL.
  */
-import type { DelayedWork, KGen, Kernel } from '../../../sim/context'
+import type { KGen } from '../../../sim/context'
+import type { DelayedWork, Kernel } from '../../../kernel/include/kernel'
 import type { ProfileName } from '../../../sim/profile'
 import type { CallbackFn, CallbackHead, File, FilesStruct, FlOwner, Mutex, SpinLock, StructFd, Task } from '../../../kernel/include/types'
 import {
@@ -31,6 +32,7 @@ import { T } from '../types'
 import { formatC } from './format'
 import type { Env, Interp } from './interp'
 import { emptyFd, ErrPtr, LabStruct, truthy, type Value } from './values'
+import { RULE } from '../../../sim/rules'
 
 export type Impl = (rt: Interp, a: Value[], env: Env, call: Extract<Expr, { kind: 'call' }>) => KGen<Value>
 
@@ -450,7 +452,7 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
       if (p === null || p === undefined) return pure(null)
       if (!(p instanceof LabStruct)) return rt.err(env, call.pos, 'kfree of an object kmalloc did not return')
       if (p.freed) {
-        rt.k.report('double-free', 'violation', `kfree of ${p.id}, which was already freed (${call.pos.line}:${call.pos.col})`, [p.id])
+        rt.k.report(RULE.double_free, 'violation', `kfree of ${p.id}, which was already freed (${call.pos.line}:${call.pos.col})`, [p.id])
         return pure(null)
       }
       p.freed = true
@@ -466,7 +468,7 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
     doc: 'If condition holds, report a warning (a violation in fdlab); returns condition.',
     impl(rt, a, env, call) {
       const c = truthy(a[0]!)
-      if (c) rt.k.report('WARN_ON', 'violation', `WARNING: ${where(rt, env, call)}`, [])
+      if (c) rt.k.report(RULE.WARN_ON, 'violation', `WARNING: ${where(rt, env, call)}`, [])
       return pure(big(c))
     },
   },
@@ -475,7 +477,7 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
     doc: 'If condition holds, the kernel oopses: the thread stops with an error.',
     impl(rt, a, env, call) {
       if (truthy(a[0]!)) {
-        rt.k.report('BUG', 'violation', `kernel BUG at ${where(rt, env, call)}`, [])
+        rt.k.report(RULE.BUG, 'violation', `kernel BUG at ${where(rt, env, call)}`, [])
         rt.err(env, call.pos, 'kernel BUG (BUG_ON condition true)')
       }
       return pure(null)

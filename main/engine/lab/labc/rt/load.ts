@@ -4,7 +4,8 @@
  * runs them under its scheduler.
  */
 import type { Machine } from '../../../machine/Machine'
-import type { KGen, Kernel } from '../../../sim/context'
+import type { KGen } from '../../../sim/context'
+import type { Kernel } from '../../../kernel/include/kernel'
 import type { File, FileOperations, FlOwner, Inode } from '../../../kernel/include/types'
 import type { FuncDef } from '../ast'
 import type { Program } from '../checker'

@@ -3,7 +3,7 @@
  * objects are the engine's own objects (so the panes and the sanitizer see what lab C did);
  * lab structs are typed records (SIM: never raw memory).
  */
-import type { Kernel, DelayedWork } from '../../../sim/context'
+import type { Kernel, DelayedWork } from '../../../kernel/include/kernel'
 import { nextId } from '../../../sim/context'
 import type { CallbackHead, StructFd } from '../../../kernel/include/types'
 import { newMutex, newSpinLock } from '../../../kernel/kernel/locking'
