@@ -182,7 +182,7 @@ function addKfuncSites(code) {
     const names = paramNames(params)
     if (!names) continue
     out += code.slice(i, bodyEnd) +
-      `, (__body, __traced, __obs) => function (this: unknown, ${params.trim().replace(/,\s*$/, '')}) { return ${names[0]}.trace.on || __obs.on ? __traced(this, arguments) : __body(${names.join(', ')}) }`
+      `, (__body, __traced) => function (this: unknown, ${params.trim().replace(/,\s*$/, '')}) { return ${names[0]}.trace.on ? __traced(this, arguments) : __body(${names.join(', ')}) }`
     i = bodyEnd
     re.lastIndex = bodyEnd
   }

@@ -1,24 +1,25 @@
 /**
- * The sanitizer: rules about struct fd borrows and files_struct counts, checked by observing the
- * kernel (observers of kernel functions and tracepoints, sim/kfunc_common.ts) instead of inside
- * its functions, and the checks that need the whole run (what is left when every task is gone).
+ * The sanitizer: rules about struct fd borrows and files_struct counts, checked by probing the
+ * kernel's tracepoints (sim/kfunc_common.ts `tracepoint`: named points the kernel functions fire,
+ * as the kernel's own `trace_*()` calls) instead of inside its functions, and the checks that
+ * need the whole run (what is left when every task is gone).
  * The kernel's own checks (WARN_ON, BUG_ON, CHECK_DATA_CORRUPTION, lockdep, might_sleep) stay in
- * the kernel functions that have them.
+ * the kernel functions that have them, and so does checkFileMem (the use of freed memory, as
+ * KASAN instruments accesses).
  *
  * Its state is the kernel's shadow (per machine): `k.live_fds` and each task's `fds_live`, every
  * struct fd taken (__fget_light, BORROWED_FD, CLONED_FD) and not yet released by fdput.
- * Each observer runs where the check used to run inside the kernel function, so findings land
+ * Each tracepoint sits where the check used to run inside the kernel function, so findings land
  * at the same step and place in the trace.
  */
 import type { Machine } from './Machine'
 import type { Kernel } from '../kernel/include/kernel'
-import type { FilesStruct, StructFd, Task } from '../kernel/include/types'
-import { CLONE_FILES, CLONE_SIGHAND, CLONE_THREAD, CLONE_VM } from '../kernel/include/flags'
-import type { CloneArgs } from '../kernel/kernel/fork'
+import type { File, FilesStruct, StructFd, Task } from '../kernel/include/types'
+import { CLONE_FILES } from '../kernel/include/flags'
 import { file_count } from '../kernel/include/file_ref'
 import { RULE } from '../sim/rules'
-import { observe, type KfuncObserver } from '../sim/kfunc'
-import { observe as observeFast } from '../fast/sim/kfunc'
+import { probe, type TracepointProbe } from '../sim/kfunc'
+import { probe as probeFast } from '../fast/sim/kfunc'
 
 // ---------------------------------------------------------------------------------------------
 // The borrow list (V2, V3): every struct fd with a file, from its fdget to its fdput
@@ -67,6 +68,31 @@ function sysExit(k: Kernel, what: string): void {
   t.fds_live.length = 0 // reported once: a borrow is dead in user space, a leaked clone stays counted
 }
 
+/** V2: the last reference of @f is gone while a light (borrowed, uncounted) fdget of it is live. */
+function lastPut(k: Kernel, f: File): void {
+  if (k.live_fds.size === 0) return
+  for (const sfd of k.live_fds) {
+    if (sfd.file === f && !sfd.released && (sfd.flags & 1) === 0 && sfd.gen === f.gen) {
+      const t = sfd.owner
+      k.report(RULE.V2, 'violation',
+        `last reference of ${f.id} dropped while ${t.comm}/${t.pid} holds a light fdget borrow of fd ${sfd.fd} (${sfd.kind}): filp_close under a light fdget, nothing pins the file until fdput`,
+        [f.id, t.id])
+    }
+  }
+}
+
+/** V1: the memory of @file goes while a struct fd still points at it. */
+function freed(k: Kernel, file: File): void {
+  if (k.live_fds.size === 0) return
+  for (const fd of k.live_fds) {
+    if (fd.file === file && !fd.released && fd.gen === file.gen) {
+      const t = fd.owner
+      k.report(RULE.use_after_free, 'violation',
+        `${file.id} freed while ${t.comm}/${t.pid} still holds a ${fd.flags & 1 ? 'cloned' : 'light (borrowed)'} ${fd.kind} reference from fd ${fd.fd} (V1)`, [file.id, t.id])
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // V14: files_struct.count is exact
 
@@ -99,71 +125,53 @@ function check_files_count(k: Kernel, files: FilesStruct, pending: number, where
 }
 
 // ---------------------------------------------------------------------------------------------
-// The observers. `a` is the call's arguments with k first.
+// The probes of the kernel's tracepoints (sim/kfunc_common.ts tracepoint()).
 
-const OBSERVERS: Record<string, KfuncObserver> = {
-  __fget_light: { exit: (a, ret) => track(a[0] as Kernel, ret as StructFd) },
-  /** BORROWED_FD, CLONED_FD (tracepoint in fs/file.ts makeFd). */
-  'tracepoint:struct_fd': { enter: (a) => track(a[0] as Kernel, a[1] as StructFd) },
-  /** fdput, fdput_pos (tracepoint in fs/file.ts fdputCommon). */
-  'tracepoint:fdput_release': { enter: (a) => fdputRelease(a[0] as Kernel, a[1] as StructFd, a[2] as 'fdput' | 'fdput_pos') },
-  /** Return to user space (tracepoint in kernel/entry.ts do_syscall). */
-  'tracepoint:sys_exit': { enter: (a) => sysExit(a[0] as Kernel, a[1] as string) },
-  /** do_exit calls exit_files right after exit_signals: a struct fd still held is V3. */
-  exit_files: {
-    before: (a) => {
-      const k = a[0] as Kernel, tsk = a[1] as Task
-      if (tsk.fds_live.length) {
-        k.report(RULE.V3, 'violation', `${tsk.comm}/${tsk.pid} exits with ${tsk.fds_live.length} struct fd not released (${tsk.fds_live.map((f) => `${f.kind}(${f.fd})`).join(', ')})`, tsk.fds_live.map((f) => f.file?.id ?? ''))
-      }
-    },
+const PROBES: Record<string, TracepointProbe> = {
+  /** __fget_light, BORROWED_FD, CLONED_FD made a struct fd (fs/file.ts). */
+  struct_fd: (k: Kernel, f: StructFd) => track(k, f),
+  /** fdput, fdput_pos release one (fs/file.ts fdputCommon). */
+  fdput_release: (k: Kernel, f: StructFd, who: 'fdput' | 'fdput_pos') => fdputRelease(k, f, who),
+  /** The last reference of a file is gone (include/file_ref.ts file_ref_put). */
+  file_last_put: (k: Kernel, f: File) => lastPut(k, f),
+  /** A struct file's memory is released (fs/file_table.ts file_free). */
+  file_free: (k: Kernel, f: File) => freed(k, f),
+  /** Return to user space (kernel/entry.ts do_syscall). */
+  sys_exit: (k: Kernel, name: string) => sysExit(k, name),
+  /** V5: put_unused_fd on a slot that is still installed (undo after fd_install). */
+  put_unused_fd: (k: Kernel, files: FilesStruct, fd: number) => {
+    if (files.fdt.fd[fd]) k.report(RULE.V5, 'violation', `put_unused_fd(${fd}) on an installed fd of ${files.id}: undo after fd_install (stale entry)`, [files.id])
   },
-  /** V2: clone(CLONE_FILES) while holding a light borrow (a clone that passes the flag checks). */
-  kernel_clone: {
-    enter: (a) => {
-      const k = a[0] as Kernel, flags = (a[1] as CloneArgs).flags, parent = k.current
-      if (flags & CLONE_THREAD && !(flags & CLONE_SIGHAND)) return // -EINVAL
-      if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return // -EINVAL
-      if (flags & CLONE_FILES && parent.fds_live.some((f) => (f.flags & 1) === 0)) {
-        k.report(RULE.V2, 'violation', `clone(CLONE_FILES) by ${parent.comm}/${parent.pid} while it holds a light fdget borrow: the table becomes shared under it`, [parent.id])
-      }
-    },
+  /** do_exit, before exit_files: a struct fd still held is V3 (kernel/exit.ts). */
+  sched_process_exit: (k: Kernel, tsk: Task) => {
+    if (tsk.fds_live.length) {
+      k.report(RULE.V3, 'violation', `${tsk.comm}/${tsk.pid} exits with ${tsk.fds_live.length} struct fd not released (${tsk.fds_live.map((f) => `${f.kind}(${f.fd})`).join(', ')})`, tsk.fds_live.map((f) => f.file?.id ?? ''))
+    }
   },
-  /** V5: __put_unused_fd on a slot that is still installed (put_unused_fd after fd_install). */
-  __put_unused_fd: {
-    before: (a) => {
-      const k = a[0] as Kernel, files = a[1] as FilesStruct, fd = a[2] as number
-      if (files.fdt.fd[fd]) k.report(RULE.V5, 'violation', `put_unused_fd(${fd}) on an installed fd of ${files.id}: undo after fd_install (stale entry)`, [files.id])
-    },
+  /** V2: clone(CLONE_FILES) while holding a light borrow, once the flags are checked (kernel/fork.ts). */
+  kernel_clone: (k: Kernel, flags: number) => {
+    const parent = k.current
+    if (flags & CLONE_FILES && parent.fds_live.some((f) => (f.flags & 1) === 0)) {
+      k.report(RULE.V2, 'violation', `clone(CLONE_FILES) by ${parent.comm}/${parent.pid} while it holds a light fdget borrow: the table becomes shared under it`, [parent.id])
+    }
   },
-  /** V14 where __fget_light trusts count == 1 (tracepoint in fs/file.ts). */
-  'tracepoint:fget_light_trusts_count': {
-    enter: (a) => {
-      const k = a[0] as Kernel, task = k.current
-      check_files_count(k, a[1] as FilesStruct, 0, `${a[3] as string}(${(a[2] as number) >>> 0}) by ${task.comm}/${task.pid} takes the light path`)
-    },
+  /** V14 in copy_files(CLONE_FILES), once the new task shares the table (kernel/fork.ts). */
+  copy_files_shared: (k: Kernel, oldf: FilesStruct, tsk: Task) => {
+    check_files_count(k, oldf, tsk.files === oldf && !k.tasks.has(tsk.pid) ? 1 : 0, `copy_files(CLONE_FILES) for ${tsk.pid}`)
   },
-  /** V14 in copy_files(CLONE_FILES), once the new task shares the table. */
-  copy_files: {
-    exit: (a, ret) => {
-      const k = a[0] as Kernel, flags = a[1] as number, tsk = a[2] as Task, oldf = k.current.files
-      if (!oldf || !(flags & CLONE_FILES) || ret !== 0) return
-      check_files_count(k, oldf, tsk.files === oldf && !k.tasks.has(tsk.pid) ? 1 : 0, `copy_files(CLONE_FILES) for ${tsk.pid}`)
-    },
-  },
-  /** V14 in put_files_struct, when the last count goes (it calls close_files then). */
-  close_files: {
-    before: (a) => {
-      const files = a[1] as FilesStruct
-      if (files.count === 0) check_files_count(a[0] as Kernel, files, 0, `put_files_struct frees ${files.id}`)
-    },
+  /** V14 in put_files_struct, when the last count goes (fs/file.ts). */
+  files_struct_last_put: (k: Kernel, files: FilesStruct) => check_files_count(k, files, 0, `put_files_struct frees ${files.id}`),
+  /** V14 where __fget_light trusts count == 1 (fs/file.ts). */
+  fget_light_trusts_count: (k: Kernel, files: FilesStruct, fd: number, kind: StructFd['kind']) => {
+    const task = k.current
+    check_files_count(k, files, 0, `${kind}(${fd >>> 0}) by ${task.comm}/${task.pid} takes the light path`)
   },
 }
 
-// Both forms of the kernel (the stepped one and the generated fast path) are observed.
-for (const [name, o] of Object.entries(OBSERVERS)) {
-  observe(name, o)
-  observeFast(name, o)
+// Both forms of the kernel (the stepped one and the generated fast path) are probed.
+for (const [name, fn] of Object.entries(PROBES)) {
+  probe(name, fn)
+  probeFast(name, fn)
 }
 
 export function endOfRunChecks(m: Machine): void {

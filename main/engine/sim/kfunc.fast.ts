@@ -4,9 +4,9 @@
  */
 import type { Sim } from './context'
 import type { TraceLog } from './trace'
-import { observerCell, traceArg } from './kfunc_common'
+import { traceArg } from './kfunc_common'
 
-export { traceArg, at, simNote, tracedStub, observe, tracepoint, type KfuncObserver } from './kfunc_common'
+export { traceArg, at, simNote, tracedStub, tracepoint, probe, type Tracepoint, type TracepointProbe } from './kfunc_common'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnySim = Sim<any>
@@ -33,26 +33,19 @@ export type KFuncSync<A extends unknown[], R, K extends AnySim = any> = KFunc<A,
  * instead of one shared wrapper calling every body through apply().
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R, obs: { readonly on: boolean }) => (k: any, ...args: any[]) => R
+export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R) => (k: any, ...args: any[]) => R
 
 export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R, K> {
-  // Observers (sim/kfunc_common.ts) run before the enter event, after it, and before the exit event.
-  const obs = observerCell(name)
   const traced = (self: unknown, args: IArguments): R => {
     const t = (args[0] as K).trace
-    const on = t.on
-    const o = obs.on
-    if (o && obs.before) obs.before(args)
-    if (on) t.enter(name, args, 1, traceArg)
-    if (o && obs.enter) obs.enter(args)
+    t.enter(name, args, 1, traceArg)
     const r = (body as (...a: unknown[]) => R).apply(self, args as unknown as unknown[])
-    if (o && obs.exit) obs.exit(args, r)
-    if (on) t.exit(name, traceArg(r))
+    t.exit(name, traceArg(r))
     return r
   }
-  const fn = (site ? site(body as (...a: unknown[]) => R, traced, obs) : function (this: unknown, k: K): R {
+  const fn = (site ? site(body as (...a: unknown[]) => R, traced) : function (this: unknown, k: K): R {
     // eslint-disable-next-line prefer-rest-params
-    if (!k.trace.on && !obs.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
+    if (!k.trace.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
     // eslint-disable-next-line prefer-rest-params
     return traced(this, arguments)
   }) as unknown as (k: K, ...args: A) => R

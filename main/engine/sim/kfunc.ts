@@ -4,9 +4,13 @@
  * changing its body.
  */
 import type { KGen, Sim } from './context'
-import { observerCell, traceArg } from './kfunc_common'
+import { traceArg } from './kfunc_common'
 
-export { traceArg, at, simNote, tracedStub, observe, tracepoint, type KfuncObserver } from './kfunc_common'
+export { traceArg, at, simNote, tracedStub, tracepoint, probe, type Tracepoint, type TracepointProbe } from './kfunc_common'
+
+/** Any context `k`: kernel functions take the kernel's (kernel/include/kernel.ts Kernel). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnySim = Sim<any>
 
 /**
  * Every kernel function by name. Callbacks (task work, RCU) queued by one form of the engine may be
@@ -20,29 +24,19 @@ export function resolveKfunc<F>(f: F): F {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnySim = Sim<any>
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KFunc<A extends unknown[], R, K extends AnySim = any> = ((k: K, ...args: A) => KGen<R>) & { readonly kname: string }
 
 /** Define a traced kernel function (generator form). */
 export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => KGen<R>): KFunc<A, R, K> {
-  // Observers (sim/kfunc_common.ts) run before the enter event, after it, and before the exit event.
-  const obs = observerCell(name)
   const traced = function* (k: K, args: A): KGen<R> {
     const t = k.trace
-    const on = t.on
-    const oa = obs.on ? [k, ...args] : null
-    if (oa && obs.before) obs.before(oa)
-    if (on) t.enter(name, args, 0, traceArg)
-    if (oa && obs.enter) obs.enter(oa)
+    t.enter(name, args, 0, traceArg)
     const r = yield* body(k, ...args)
-    if (oa && obs.exit) obs.exit(oa, r)
-    if (on) t.exit(name, traceArg(r))
+    t.exit(name, traceArg(r))
     return r
   }
-  // With tracing off and no observer the body's own generator is returned: no wrapper frame on the hot path.
-  const fn = (k: K, ...args: A): KGen<R> => (k.trace.on || obs.on ? traced(k, args) : body(k, ...args))
+  // With tracing off the body's own generator is returned: no wrapper frame on the hot path.
+  const fn = (k: K, ...args: A): KGen<R> => (k.trace.on ? traced(k, args) : body(k, ...args))
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
   KFUNCS.set(name, fn)
@@ -54,15 +48,10 @@ export type KFuncSync<A extends unknown[], R, K extends AnySim = any> = ((k: K, 
 
 /** Define a traced kernel helper that touches no shared state on its own (no scheduling point). */
 export function kfuncSync<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => R): KFuncSync<A, R, K> {
-  const obs = observerCell(name)
   const fn = (k: K, ...args: A): R => {
     const t = k.trace
-    const oa = obs.on ? [k, ...args] : null
-    if (oa && obs.before) obs.before(oa)
     if (t.on) t.enter(name, args, 0, traceArg)
-    if (oa && obs.enter) obs.enter(oa)
     const r = body(k, ...args)
-    if (oa && obs.exit) obs.exit(oa, r)
     if (t.on) t.exit(name, traceArg(r))
     return r
   }

@@ -1,64 +1,39 @@
 /**
  * Helpers shared by both forms of kfunc (sim/kfunc.ts and the fast path's sim/kfunc.fast.ts):
- * trace arguments, SIM notes, traced stubs, observers and tracepoints.
+ * trace arguments, SIM notes, traced stubs and tracepoints.
  */
 import type { TraceArg, TraceLog } from './trace'
 
 /** What the helpers below need of the context `k`. */
 interface Traced { readonly trace: TraceLog }
 
-/**
- * An observer of a kernel function, by name (machine/sanitizer.ts registers them: the sanitizer's
- * bookkeeping watches the kernel instead of living in its functions). `args` is the call's
- * arguments with the context `k` first: `[k, ...args]`. Observers keep their state on `k` (per
- * machine), never in module variables, and never yield: they are not scheduling points.
- */
-export interface KfuncObserver {
-  /** Before the function's enter event. */
-  readonly before?: (args: ArrayLike<unknown>) => void
-  /** After the enter event, before the body runs. */
-  readonly enter?: (args: ArrayLike<unknown>) => void
-  /** After the body returned @ret, before the exit event. */
-  readonly exit?: (args: ArrayLike<unknown>, ret: unknown) => void
-}
-
-/** One name's observer, read by the kfunc wrappers on every call (`on` first: one test when unobserved). */
-export interface ObserverCell {
-  on: boolean
-  before: ((args: ArrayLike<unknown>) => void) | null
-  enter: ((args: ArrayLike<unknown>) => void) | null
-  exit: ((args: ArrayLike<unknown>, ret: unknown) => void) | null
-}
-
-const CELLS = new Map<string, ObserverCell>()
-
-/** The observer cell of @name (made on first use, by whichever of definer and observer comes first). */
-export function observerCell(name: string): ObserverCell {
-  let c = CELLS.get(name)
-  if (!c) CELLS.set(name, (c = { on: false, before: null, enter: null, exit: null }))
-  return c
-}
-
-/** Register @o as the observer of the kernel function @name (a tracepoint: `tracepoint:NAME`), one per name. */
-export function observe(name: string, o: KfuncObserver): void {
-  const c = observerCell(name)
-  c.before = o.before ?? null
-  c.enter = o.enter ?? null
-  c.exit = o.exit ?? null
-  c.on = c.before !== null || c.enter !== null || c.exit !== null
-}
+/** A tracepoint's probe: the context `k` and the tracepoint's arguments. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TracepointProbe = (k: any, ...args: any[]) => void
 
 /**
  * SIM: a tracepoint: a named point inside a kernel function where an observer (the sanitizer) is
  * told what happens, as the kernel's own tracepoints (`trace_sys_exit()`) tell tracers. It traces
- * nothing and changes nothing; unobserved it is one test. Its observer's `enter` gets `[k, ...args]`.
+ * nothing and changes nothing. Kernel code fires it as `trace_x.probe?.(k, ...args)`: each site
+ * then calls its own probe (the JIT can inline it), and an unprobed one costs one test.
  */
-export function tracepoint<K, A extends unknown[]>(name: string): (k: K, ...args: A) => void {
-  const c = observerCell(`tracepoint:${name}`)
-  return function (this: unknown): void {
-    // eslint-disable-next-line prefer-rest-params
-    if (c.on && c.enter) c.enter(arguments)
-  } as unknown as (k: K, ...args: A) => void
+export interface Tracepoint<K, A extends unknown[]> {
+  readonly name: string
+  probe: ((k: K, ...args: A) => void) | null
+}
+
+const TRACEPOINTS = new Map<string, Tracepoint<never, never[]>>()
+
+/** The tracepoint @name (one object per name, made by whichever of kernel and probe comes first). */
+export function tracepoint<K, A extends unknown[]>(name: string): Tracepoint<K, A> {
+  let t = TRACEPOINTS.get(name)
+  if (!t) TRACEPOINTS.set(name, (t = { name, probe: null }))
+  return t as unknown as Tracepoint<K, A>
+}
+
+/** Register @fn as the probe of the tracepoint @name (one per name). */
+export function probe(name: string, fn: TracepointProbe): void {
+  tracepoint<unknown, unknown[]>(name).probe = fn
 }
 
 export function traceArg(v: unknown): TraceArg {

@@ -261,6 +261,9 @@ export const __put_unused_fd = kfuncSync('__put_unused_fd', (k: Kernel, files: F
   if (fd < files.next_fd) setNextFd(k, files, fd)
 })
 
+/** SIM: tracepoint where put_unused_fd releases a reserved fd (the sanitizer checks V5 there). */
+const trace_put_unused_fd = tracepoint<Kernel, [FilesStruct, number]>('put_unused_fd')
+
 /**
  * put_unused_fd - cancel a reservation made by get_unused_fd_flags()
  * @kernel fs/file.c put_unused_fd()
@@ -268,6 +271,7 @@ export const __put_unused_fd = kfuncSync('__put_unused_fd', (k: Kernel, files: F
 export const put_unused_fd = kfunc('put_unused_fd', function* (k: Kernel, fd: number): KGen<void> {
   const files = k.current.files!
   yield* spin_lock(k, files.file_lock)
+  trace_put_unused_fd.probe?.(k, files, fd)
   __put_unused_fd(k, files, fd)
   yield* spin_unlock(k, files.file_lock)
 })
@@ -462,9 +466,10 @@ export const fget_raw = kfunc('fget_raw', function* (k: Kernel, fd: number): KGe
   return yield* __fget_files(k, k.current.files!, fd, 0)
 })
 
-/**
- * SIM: tracepoint where __fget_light trusts files->count == 1 (the sanitizer checks V14 there).
- */
+/** SIM: tracepoint where a struct fd is made (the sanitizer tracks it until fdput: V2, V3). */
+const trace_struct_fd = tracepoint<Kernel, [StructFd]>('struct_fd')
+
+/** SIM: tracepoint where __fget_light trusts files->count == 1 (the sanitizer checks V14 there). */
 const trace_fget_light_trusts_count = tracepoint<Kernel, [FilesStruct, number, StructFd['kind']]>('fget_light_trusts_count')
 
 /**
@@ -480,7 +485,7 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
   // Variant files_count_too_low: the sharers clone(CLONE_FILES) "forgot" to count are not seen.
   const count = k.profile.variants.files_count_too_low ? files.count - (files.count_hidden ?? 0) : files.count
   if (count === 1) {
-    trace_fget_light_trusts_count(k, files, fd, kind)
+    trace_fget_light_trusts_count.probe?.(k, files, fd, kind)
     yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_raw fd[${fd >>> 0}]` }
     file = files_lookup_fd_raw(files, fd)
     if (file && file.f_mode & mask) file = null
@@ -488,7 +493,9 @@ export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: numb
     file = yield* __fget_files(k, files, fd, mask)
     if (file) flags = FDPUT_FPUT
   }
-  return { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd, kind, owner: task, released: false }
+  const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd, kind, owner: task, released: false }
+  trace_struct_fd.probe?.(k, f)
+  return f
 })
 
 /**
@@ -508,12 +515,9 @@ export function CLONED_FD(k: Kernel, file: File | null): StructFd {
   return makeFd(k, file, file ? FDPUT_FPUT : 0)
 }
 
-/** SIM: tracepoint where a struct fd is made from a file pointer (the sanitizer tracks it as a borrow). */
-const trace_struct_fd = tracepoint<Kernel, [StructFd]>('struct_fd')
-
 function makeFd(k: Kernel, file: File | null, flags: number): StructFd {
   const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd: -1, kind: 'fdget', owner: k.current, released: false }
-  trace_struct_fd(k, f)
+  trace_struct_fd.probe?.(k, f)
   return f
 }
 
@@ -582,7 +586,7 @@ export const fdput_pos = kfunc('fdput_pos', function* (k: Kernel, f: StructFd): 
 const trace_fdput = tracepoint<Kernel, [StructFd, 'fdput' | 'fdput_pos']>('fdput_release')
 
 function* fdputCommon(k: Kernel, f: StructFd, who: 'fdput' | 'fdput_pos'): KGen<void> {
-  trace_fdput(k, f, who)
+  trace_fdput.probe?.(k, f, who)
   if (!f.file) return // fdput of an empty value does nothing
   // SIM: a struct fd is a C value; `released` marks it consumed, so a second fdput of the same
   // value does not fput twice (the sanitizer reports it: V3).
@@ -802,6 +806,9 @@ export const close_files = kfunc('close_files', function* (k: Kernel, files: Fil
   return fdt
 })
 
+/** SIM: tracepoint where put_files_struct drops the last count (the sanitizer checks V14 there). */
+const trace_files_struct_last_put = tracepoint<Kernel, [FilesStruct]>('files_struct_last_put')
+
 /**
  * put_files_struct - drop a task's share of @files; the last one closes everything
  * @kernel fs/file.c put_files_struct()
@@ -812,6 +819,7 @@ export const put_files_struct = kfunc('put_files_struct', function* (k: Kernel, 
   // Variant files_count_too_low: a hidden sharer leaving takes its hiding with it (at most count - 1).
   if (files.count_hidden) files.count_hidden = Math.min(files.count_hidden, Math.max(0, files.count - 1))
   if (files.count === 0) {
+    trace_files_struct_last_put.probe?.(k, files)
     yield* close_files(k, files)
     files.freed = true
     k.all_files_structs.delete(files)

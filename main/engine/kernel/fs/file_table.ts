@@ -9,7 +9,7 @@
  */
 import type { KGen } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
-import { kfunc, tracedStub, simNote } from '../../sim/kfunc'
+import { kfunc, tracedStub, simNote, tracepoint } from '../../sim/kfunc'
 import type { CallbackHead, File, FileOperations, Inode } from '../include/types'
 import { ENFILE } from '../include/errno'
 import {
@@ -254,7 +254,7 @@ export const file_free = kfunc('file_free', function* (k: Kernel, file: File): K
   // 6.5 touches only the count here (the memory goes in the RCU callback): a part of the cache.
   yield { obj: k.profile.slab_typesafe_by_rcu ? 'filp_cache' : 'filp_cache:nr_files', w: true, what: `file_free ${file.id}` }
   if (!(file.f_mode & FMODE_NOACCOUNT)) k.files_stat.nr_files--
-  checkLiveBorrowsAtFree(k, file)
+  trace_file_free.probe?.(k, file)
   if (k.profile.slab_typesafe_by_rcu) {
     tracedStub(k, 'put_cred', [file.id], 'f_cred')
     file.mem = 'free'
@@ -278,16 +278,5 @@ export const file_free_rcu = kfunc('file_free_rcu', function* (k: Kernel, head: 
   k.filp_cache.free.push(f)
 })
 
-/** Sanitizer V1: the memory goes while a struct fd still points at it. */
-function checkLiveBorrowsAtFree(k: Kernel, file: File): void {
-  if (k.live_fds.size === 0) return
-  for (const fd of k.live_fds) {
-    const t = fd.owner
-    {
-      if (fd.file === file && !fd.released && fd.gen === file.gen) {
-        k.report(RULE.use_after_free, 'violation',
-          `${file.id} freed while ${t.comm}/${t.pid} still holds a ${fd.flags & 1 ? 'cloned' : 'light (borrowed)'} ${fd.kind} reference from fd ${fd.fd} (V1)`, [file.id, t.id])
-      }
-    }
-  }
-}
+/** SIM: tracepoint where file_free releases a struct file (the sanitizer checks V1 there). */
+const trace_file_free = tracepoint<Kernel, [File]>('file_free')

@@ -7,7 +7,7 @@
  */
 import type { KGen } from '../../sim/context'
 import type { Kernel } from './kernel'
-import { kfunc } from '../../sim/kfunc'
+import { kfunc, tracepoint } from '../../sim/kfunc'
 import type { File } from './types'
 import { RULE } from '../../sim/rules'
 
@@ -111,7 +111,7 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
       k.report(RULE.refcount, 'violation', `refcount underflow: ${f.id}.f_count went from ${from} to ${f.f_count.counter}`, [f.id])
       return false
     }
-    if (f.f_count.counter === 0) { checkLightBorrowsAtLastPut(k, f); return true }
+    if (f.f_count.counter === 0) { trace_file_last_put.probe?.(k, f); return true }
     return false
   }
   if (close) {
@@ -122,7 +122,7 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
       if (f.f_ref.refcnt === FILE_REF_ONEREF) {
         f.f_ref.refcnt = FILE_REF_DEAD
         emitRef(k, f, 1)
-        checkLightBorrowsAtLastPut(k, f)
+        trace_file_last_put.probe?.(k, f)
         return true
       }
     }
@@ -136,7 +136,7 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
     yield { obj: f.id, w: true, what: `cmpxchg ${f.id}.f_ref NOREF->DEAD` }
     if (f.f_ref.refcnt !== FILE_REF_NOREF) return false // a racing get revived it
     f.f_ref.refcnt = FILE_REF_DEAD
-    checkLightBorrowsAtLastPut(k, f)
+    trace_file_last_put.probe?.(k, f)
     return true
   }
   if (cnt >= FILE_REF_RELEASED) {
@@ -148,23 +148,8 @@ export function* file_ref_put(k: Kernel, f: File, close = false): KGen<boolean> 
   return false
 }
 
-/**
- * Sanitizer V2: the last reference of @f is gone while a light (borrowed, uncounted) fdget of it
- * is still live: nothing counted keeps the file alive until that borrow's fdput.
- */
-function checkLightBorrowsAtLastPut(k: Kernel, f: File): void {
-  if (k.live_fds.size === 0) return
-  for (const sfd of k.live_fds) {
-    const t = sfd.owner
-    {
-      if (sfd.file === f && !sfd.released && (sfd.flags & 1) === 0 && sfd.gen === f.gen) {
-        k.report(RULE.V2, 'violation',
-          `last reference of ${f.id} dropped while ${t.comm}/${t.pid} holds a light fdget borrow of fd ${sfd.fd} (${sfd.kind}): filp_close under a light fdget, nothing pins the file until fdput`,
-          [f.id, t.id])
-      }
-    }
-  }
-}
+/** SIM: tracepoint where the last reference of a file is gone (the sanitizer checks V2 there). */
+const trace_file_last_put = tracepoint<Kernel, [File]>('file_last_put')
 
 /** SIM: a use of a struct file whose memory was freed (or reused) is a use-after-free. */
 export function checkFileMem(k: Kernel, f: File, where: string, gen?: number): boolean {

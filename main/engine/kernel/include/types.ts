@@ -264,7 +264,10 @@ export interface Task {
   rcu_sections: number
   /** Hard/soft interrupt context (in_interrupt()). */
   irq_count: number
-  /** Live struct fd values taken by this task (fdget/fdget_raw/fdget_pos) and not yet fdput. */
+  /**
+   * SIM: the sanitizer's shadow: live struct fd values taken by this task (fdget/fdget_raw/fdget_pos,
+   * BORROWED_FD, CLONED_FD) and not yet fdput. Only machine/sanitizer.ts writes it.
+   */
   fds_live: StructFd[]
   /** Locks held, for lockdep-style checks and blocking. */
   held: (SpinLock | Mutex)[]

@@ -56,7 +56,7 @@ export function* do_syscall(k: Kernel, name: string, args: readonly TraceArg[], 
   t.in_kernel = true
   if (k.trace.on) k.trace.emit({ e: 'sys_enter', name, args })
   const ret = yield* body()
-  trace_sys_exit(k, name, ret)
+  trace_sys_exit.probe?.(k, name, ret)
   lockdep_sys_exit(k, name)
   if (k.trace.on) k.trace.emit({ e: 'sys_exit', name, ret, args })
   yield* exit_to_user_mode_loop(k)

@@ -4,7 +4,7 @@
  */
 import type { KGen } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
-import { kfunc } from '../../sim/kfunc'
+import { kfunc, tracepoint } from '../../sim/kfunc'
 import type { Task } from '../include/types'
 import { PF_EXITING } from '../include/flags'
 import { ECHILD } from '../include/errno'
@@ -23,6 +23,13 @@ export const exit_signals = kfunc('exit_signals', function* (k: Kernel, tsk: Tas
 })
 
 /**
+ * The tracepoint of a task's exit, before its files go (the sanitizer checks that no struct fd
+ * is still held: V3).
+ * @kernel include/trace/events/sched.h trace_sched_process_exit()
+ */
+const trace_sched_process_exit = tracepoint<Kernel, [Task]>('sched_process_exit')
+
+/**
  * do_exit - the end of a task
  * @kernel kernel/exit.c do_exit()
  */
@@ -30,6 +37,7 @@ export const do_exit = kfunc('do_exit', function* (k: Kernel, code: number): KGe
   const tsk = k.current
   tsk.in_kernel = true
   yield* exit_signals(k, tsk)
+  trace_sched_process_exit.probe?.(k, tsk)
   yield* exit_files(k, tsk)
   yield* exit_task_work(k, tsk)
   if (task_work_pending(k, tsk)) k.report(RULE.leak, 'violation', `${tsk.comm}/${tsk.pid}: task work left after exit_task_work`, [tsk.id])

@@ -6,7 +6,7 @@
 import type { KGen } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
 import { nextId } from '../../sim/context'
-import { kfunc } from '../../sim/kfunc'
+import { kfunc, tracepoint } from '../../sim/kfunc'
 import type { FilesStruct, SignalStruct, Task } from '../include/types'
 import { EINVAL } from '../include/errno'
 import { CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PIDFD, CLONE_SIGHAND, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, PF_EXITING, PF_IO_WORKER } from '../include/flags'
@@ -28,6 +28,12 @@ export function newSignal(k: Kernel, cur: number, max: number): SignalStruct {
   return { id: nextId(k, 'signal'), rlim_nofile: { rlim_cur: cur, rlim_max: max }, nr_threads: 1 }
 }
 
+/** SIM: tracepoint where copy_files(CLONE_FILES) shares a table (the sanitizer checks V14 there). */
+const trace_copy_files_shared = tracepoint<Kernel, [FilesStruct, Task]>('copy_files_shared')
+
+/** SIM: tracepoint where kernel_clone has checked its flags (the sanitizer checks V2 there). */
+const trace_kernel_clone = tracepoint<Kernel, [number]>('kernel_clone')
+
 /**
  * copy_files - share (CLONE_FILES) or copy the parent's table
  * @kernel kernel/fork.c copy_files()
@@ -44,6 +50,7 @@ export const copy_files = kfunc('copy_files', function* (k: Kernel, clone_flags:
       if (k.trace.on) k.trace.emit({ e: 'note', text: `VARIANT files_count_too_low: ${oldf.id}->count looks unchanged to __fget_light (hypothetical bug)` })
     }
     tsk.files = oldf
+    trace_copy_files_shared.probe?.(k, oldf, tsk)
     return 0
   }
   const newf = yield* dup_fd(k, oldf, null)
@@ -72,6 +79,7 @@ export const kernel_clone = kfunc('kernel_clone', function* (k: Kernel, args: Cl
   const parent = k.current
   if (flags & CLONE_THREAD && !(flags & CLONE_SIGHAND)) return -EINVAL
   if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return -EINVAL
+  trace_kernel_clone.probe?.(k, flags)
   yield { obj: '*', w: true, what: 'copy_process' }
   const pid = args.pid ?? k.nextPid
   if (pid >= k.nextPid) k.nextPid = pid + 1
