@@ -111,7 +111,7 @@ export function files_users(k: Kernel, files: FilesStruct, limit = Infinity): nu
  * changes or is trusted (copy_files, put_files_struct, __fget_light); endOfRunChecks looks for
  * counts that outlive their users.
  */
-function check_files_count(k: Kernel, files: FilesStruct, pending: number, where: string): void {
+function check_files_count(k: Kernel, files: FilesStruct, pending: number, where: string | (() => string)): void {
   const users = files_users(k, files) + pending
   // Under the hypothetical variant files_count_too_low the sharers clone(CLONE_FILES) did not
   // count are invisible to the kernel's readers: the count they trust is the short one.
@@ -120,7 +120,7 @@ function check_files_count(k: Kernel, files: FilesStruct, pending: number, where
   const names: string[] = []
   for (const t of k.tasks.values()) if (t.files === files) names.push(`${t.comm}/${t.pid}`)
   k.report(RULE.V14, 'violation',
-    `${where}: ${files.id}->count is ${count} but ${users} task(s) use the table (${names.join(', ')}${pending ? ` and ${pending} being attached` : ''}): files_struct.count must be exact (the light fdget trusts count == 1)`,
+    `${typeof where === 'string' ? where : where()}: ${files.id}->count is ${count} but ${users} task(s) use the table (${names.join(', ')}${pending ? ` and ${pending} being attached` : ''}): files_struct.count must be exact (the light fdget trusts count == 1)`,
     [files.id])
 }
 
@@ -129,15 +129,15 @@ function check_files_count(k: Kernel, files: FilesStruct, pending: number, where
 
 const PROBES: Record<string, TracepointProbe> = {
   /** __fget_light, BORROWED_FD, CLONED_FD made a struct fd (fs/file.ts). */
-  struct_fd: (k: Kernel, f: StructFd) => track(k, f),
+  struct_fd: track,
   /** fdput, fdput_pos release one (fs/file.ts fdputCommon). */
-  fdput_release: (k: Kernel, f: StructFd, who: 'fdput' | 'fdput_pos') => fdputRelease(k, f, who),
+  fdput_release: fdputRelease,
   /** The last reference of a file is gone (include/file_ref.ts file_ref_put). */
-  file_last_put: (k: Kernel, f: File) => lastPut(k, f),
+  file_last_put: lastPut,
   /** A struct file's memory is released (fs/file_table.ts file_free). */
-  file_free: (k: Kernel, f: File) => freed(k, f),
+  file_free: freed,
   /** Return to user space (kernel/entry.ts do_syscall). */
-  sys_exit: (k: Kernel, name: string) => sysExit(k, name),
+  sys_exit: sysExit,
   /** V5: put_unused_fd on a slot that is still installed (undo after fd_install). */
   put_unused_fd: (k: Kernel, files: FilesStruct, fd: number) => {
     if (files.fdt.fd[fd]) k.report(RULE.V5, 'violation', `put_unused_fd(${fd}) on an installed fd of ${files.id}: undo after fd_install (stale entry)`, [files.id])
@@ -163,8 +163,8 @@ const PROBES: Record<string, TracepointProbe> = {
   files_struct_last_put: (k: Kernel, files: FilesStruct) => check_files_count(k, files, 0, `put_files_struct frees ${files.id}`),
   /** V14 where __fget_light trusts count == 1 (fs/file.ts). */
   fget_light_trusts_count: (k: Kernel, files: FilesStruct, fd: number, kind: StructFd['kind']) => {
-    const task = k.current
-    check_files_count(k, files, 0, `${kind}(${fd >>> 0}) by ${task.comm}/${task.pid} takes the light path`)
+    // The message is built only for a finding: this runs on every light fdget.
+    check_files_count(k, files, 0, () => `${kind}(${fd >>> 0}) by ${k.current.comm}/${k.current.pid} takes the light path`)
   },
 }
 
