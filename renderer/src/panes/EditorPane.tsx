@@ -4,7 +4,7 @@
  * markers. While stepping, the current statement's line is highlighted and kept in view.
  */
 import { useEffect, useRef, useState } from 'react'
-import Editor, { type OnMount } from '@monaco-editor/react'
+import { MonacoEditor as Editor, type CodeEditor } from '../monaco/MonacoEditor'
 import { monaco } from '../monaco/setup'
 import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
@@ -21,7 +21,7 @@ function leave(host: HTMLElement, back: boolean): void {
   ;(back ? before[before.length - 1] : after[0])?.focus()
 }
 
-type Ed = Parameters<OnMount>[0]
+type Ed = CodeEditor
 const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info }
 
 export function EditorPane({ fontSize, presenter = false }: { fontSize: number; presenter?: boolean }) {
