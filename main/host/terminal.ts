@@ -135,6 +135,7 @@ export function fileLines(s: Snapshot, id: string): string[] {
     `file_count ${f.count} · ${f.raw.field} = ${f.raw.value} · ${f.f_flags} · f_pos ${f.f_pos} · ${f.f_mode.join('|')}`,
     'holders:',
     ...(holders.length ? holders : ['  none']),
+    ...(f.omittedFdHolders ? [`  … and ${f.omittedFdHolders} more fd slot(s)`] : []),
   ]
 }
 
