@@ -1,6 +1,6 @@
 /**
  * The one contract between the renderer and its host (Electron main through the preload, or the
- * browser host in renderer/web-host/). Every command is a named function with one channel and
+ * browser host in main/host/browser/). Every command is a named function with one channel and
  * runtime argument checks; main runs those checks on every call, the preload runs them before
  * sending, and the web host runs them too. The preload's API object is generated from this
  * table (preload/bridge.ts), so adding a command here is the only edit needed on that side.
@@ -255,7 +255,7 @@ export const MENU_ACTIONS: readonly MenuAction[] = [
 // Commands (renderer -> host) and events (host -> renderer)
 // ---------------------------------------------------------------------------------------------
 
-/** The session part: implemented by main/host/session.ts in both hosts (in a worker). */
+/** The session part: implemented by main/host/common/session.ts in both hosts (in a worker). */
 export interface SessionCommands {
   sessionLoad(file: FileText): SessionUpdate
   sessionEdit(source: string): SessionUpdate

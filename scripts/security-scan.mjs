@@ -18,7 +18,7 @@ const ELECTRON = '45.4.1'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dir = join(root, '.cache', 'electronegativity')
 const BIN = join(dir, 'node_modules/.bin/electronegativity')
-/** What the scan of the built app may report, each reviewed: 'unsafe-inline' styles (Monaco, xterm.js), the preload, shell.openExternal (https links only, main/security.ts). */
+/** What the scan of the built app may report, each reviewed: 'unsafe-inline' styles (Monaco, xterm.js), the preload, shell.openExternal (https links only, main/host/common/security.ts). */
 export const REVIEWED = ['CSP_GLOBAL_CHECK', 'PRELOAD_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK']
 
 /**

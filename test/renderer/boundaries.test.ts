@@ -1,5 +1,5 @@
 // The renderer imports engine and host code as types only; the one exception is the browser
-// host (renderer/web-host/), which bundles the engine into its Web Worker.
+// host (main/host/browser/), which bundles the engine into its Web Worker.
 import { describe, expect, it } from 'vitest'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -31,8 +31,8 @@ describe('renderer import boundary', () => {
     }
     expect(bad).toEqual([])
   })
-  it('the engine reaches the browser only through renderer/web-host/worker.ts', () => {
-    const importers = walk(join(ROOT, 'renderer/web-host')).filter((f) => /from\s+['"][^'"]*main\/host\/session['"]/.test(readFileSync(f, 'utf8')))
-    expect(importers.map((f) => relative(ROOT, f))).toEqual(['renderer/web-host/worker.ts'])
+  it('the engine reaches the browser only through main/host/browser/worker.ts', () => {
+    const importers = walk(join(ROOT, 'main/host/browser')).filter((f) => /from\s+['"][^'"]*common\/session['"]/.test(readFileSync(f, 'utf8')))
+    expect(importers.map((f) => relative(ROOT, f))).toEqual(['main/host/browser/worker.ts'])
   })
 })

@@ -1,0 +1,7 @@
+// The browser host's entry (loaded by renderer/web.html before the app): it installs the same
+// FdlabApi as window.fdlab that the Electron preload exposes, so the renderer reaches either host
+// only through window.fdlab and never imports host code.
+import type { FdlabApi } from '../../../preload/contract'
+import { createWebApi } from './api'
+
+Object.defineProperty(window, 'fdlab', { value: createWebApi() satisfies FdlabApi, enumerable: true })
