@@ -12,15 +12,36 @@ import { checkArgs } from '../../../preload/checks'
 import { EngineClient, type FromWorker, type WorkerLike } from '../common/rpc'
 import { COURSE_INDEX, courseEntry, courseOrder } from '../common/labCatalog'
 import workerUrl from './worker.ts?worker&url'
-import { trustedWorkerUrl } from '../../../renderer/src/trustedTypes'
 import { download, pickFile, pickSubmissions } from './files'
 
 const KEY = { settings: 'fdlab.settings', recent: 'fdlab.recent', draft: 'fdlab.draft:' }
 const MAX_RECENT = 10
 const MAX_RECENT_TEXT = 1024 * 1024
 
+type ScriptUrlPolicy = { createScriptURL(u: string): unknown }
+let policy: ScriptUrlPolicy | null | undefined
+
+/**
+ * The engine worker's URL as the Worker constructor accepts it under
+ * `require-trusted-types-for 'script'`: through the host's own policy ("fdlab-engine-worker",
+ * allowed by the CSP), which turns this one bundled URL, and nothing else, into a TrustedScriptURL.
+ */
+function engineWorkerUrl(): string {
+  const url = new URL(workerUrl, import.meta.url).href
+  if (policy === undefined) {
+    const tt = (window as unknown as { trustedTypes?: { createPolicy(n: string, o: { createScriptURL(u: string): string }): ScriptUrlPolicy } }).trustedTypes
+    policy = tt?.createPolicy('fdlab-engine-worker', {
+      createScriptURL: (u) => {
+        if (u !== url) throw new TypeError(`not the engine worker: ${u}`)
+        return u
+      },
+    }) ?? null
+  }
+  return policy ? (policy.createScriptURL(url) as string) : url
+}
+
 function spawnWebWorker(): WorkerLike {
-  const w = new Worker(trustedWorkerUrl(new URL(workerUrl, import.meta.url).href), { type: 'module', name: 'fdlab-engine' })
+  const w = new Worker(engineWorkerUrl(), { type: 'module', name: 'fdlab-engine' })
   let terminated = false
   return {
     postMessage: (m) => w.postMessage(m),

@@ -1,6 +1,6 @@
 /** Opening and saving in a plain browser: the file picker and downloads. No file-system access. */
 import { MAX_TEXT, type FileText, type OpenKind, type SubmissionFile } from '../../../preload/contract'
-import { readSubmissionFiles } from '../../../renderer/src/bridge/submissionFiles'
+import { readSubmissionFiles } from '../../../preload/submissionFiles'
 
 const ACCEPT: Record<OpenKind, string> = { lab: '.md,text/markdown', strace: '.log,.txt,.strace,text/plain', any: '' }
 

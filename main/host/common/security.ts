@@ -12,11 +12,13 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`
 
 /**
- * Trusted Types policies the page may create: ours (worker URLs) and the ones Monaco creates.
- * Anything else (a script injected through a lab file, a CDN loader) is refused by the browser.
+ * Trusted Types policies the page may create: ours (the renderer's for Monaco's worker, the
+ * browser host's for the engine worker, each allowing only its own URLs) and the ones Monaco
+ * creates. Anything else (a script injected through a lab file, a CDN loader) is refused by the
+ * browser.
  */
 export const TRUSTED_TYPES_POLICIES = [
-  'fdlab-worker', 'dompurify', 'defaultWorkerFactory', 'diffEditorWidget', 'diffReview',
+  'fdlab-worker', 'fdlab-engine-worker', 'dompurify', 'defaultWorkerFactory', 'diffEditorWidget', 'diffReview',
   'domLineBreaksComputer', 'editorGhostText', 'editorViewLayer', 'richScreenReaderContent',
   'standaloneColorizer', 'stickyScrollViewLayer', 'tokenizeToString',
 ] as const

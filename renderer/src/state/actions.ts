@@ -4,7 +4,8 @@
  */
 import type { ExerciseView, FileText, MenuAction, OpenKind, ProfileName, SessionUpdate, StepKind, TestFeedback, Theme } from '../../../preload/contract'
 import { fdlab } from '../bridge/fdlab'
-import { droppedFiles, readSubmissionFiles } from '../bridge/submissionFiles'
+import { readSubmissionFiles } from '../../../preload/submissionFiles'
+import { droppedFiles } from '../bridge/droppedFiles'
 import { store } from './store'
 
 const RED = '\x1b[31m'
