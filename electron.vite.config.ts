@@ -56,7 +56,13 @@ export default defineConfig({
       sourcemap: false,
       chunkSizeWarningLimit: 6000,
       // index.html is the Electron page; web.html adds the browser host (main/host/browser/).
-      rolldownOptions: { input: { index: r('renderer/index.html'), web: r('renderer/web.html') } },
+      rolldownOptions: {
+        input: { index: r('renderer/index.html'), web: r('renderer/web.html') },
+        // The page runs no engine code (the engine runs in the browser host's Web Worker, a
+        // separate build): of the engine it keeps only what it calls (the course index parser),
+        // not every module that the engine index re-exports.
+        treeshake: { moduleSideEffects: (id: string) => !/[\\/]main[\\/]engine[\\/]/.test(id) },
+      },
     },
   },
 })

@@ -7,10 +7,7 @@
  *
  * Pure: no Electron, Node or DOM. Imports engine *types* only.
  */
-import type { Snapshot, FileView, FilesView, HolderView } from '../main/engine/machine/snapshotTypes'
-import type { ProfileName } from '../main/engine/sim/profile'
-import type { TraceEvent } from '../main/engine/sim/trace'
-import type { SpanChange } from '../main/engine/machine/changes'
+import type { Snapshot, FileView, FilesView, HolderView, ProfileName, TraceEvent, SpanChange } from '../main/engine'
 import type { GradeReport } from '../main/grading/report'
 import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from './checks'
 

@@ -176,6 +176,9 @@ export class Machine {
     return this.k.violations
   }
 
+  /** The trace log, for hosts (which never reach into `k`). */
+  get trace(): TraceLog { return this.k.trace }
+
   // ---------------------------------------------------------------------------------------
   // Creating tasks
 

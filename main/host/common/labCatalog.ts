@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml'
 import type { LabEntry } from '../../../preload/contract'
-import { COURSE_INDEX, parseCourse } from '../../engine/lab/course'
+import { COURSE_INDEX, parseCourse } from '../../engine'
 
 export { COURSE_INDEX }
 

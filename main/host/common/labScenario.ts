@@ -5,17 +5,11 @@
  * diagnostics and positions in it are in editor lines. Running and judging are the engine's
  * (engine/lab/run.ts, labRun.ts); this only assembles inputs.
  */
-import type { Lab, LabBlock } from '../../engine/lab/labFile'
-import type { ProfileName, Variants } from '../../engine/sim/profile'
-import type { Diagnostic } from '../../engine/lab/diagnostics'
-import { frontEnd, type Source } from '../../engine/lab/labc'
-import type { Program } from '../../engine/lab/labc/checker'
-import { load } from '../../engine/lab/run'
-import { composeTest, type Explorer } from '../../engine/lab/labRun'
-import { labExplorer as engineLabExplorer } from '../../engine/lab/explore'
-import type { Machine } from '../../engine/machine/Machine'
-import type { Interp } from '../../engine/lab/labc/rt/interp'
-import { LabCError } from '../../engine/lab/labc/rt/values'
+import {
+  type Lab, type LabBlock, type ProfileName, type Variants, type Diagnostic, frontEnd, type Source,
+  type LabCProgram as Program, load, composeTest, type Explorer, labExplorer as engineLabExplorer, type Machine,
+  type Interp, LabCError,
+} from '../../engine'
 import type { Loaded } from './timeline'
 
 export interface Compiled {
@@ -84,7 +78,7 @@ export function createFor(c: Compiled, profile: ProfileName, onLoad?: (rt: Inter
       get: () => last,
       set: (v: Interp['lastPos']) => {
         last = v
-        if (v && marks.length < 10_000) marks.push({ at: machine.k.trace.events.length, file: v.file, line: v.pos.line })
+        if (v && marks.length < 10_000) marks.push({ at: machine.trace.events.length, file: v.file, line: v.pos.line })
       },
     })
     return {

@@ -4,7 +4,7 @@
  * user's edits spliced back in (Save Lab), and the submission file (answers, never a grade).
  */
 import type { ExerciseView, FileText, LabView } from '../../../preload/contract'
-import type { Lab } from '../../engine/lab/labFile'
+import type { Lab } from '../../engine'
 import { sha256Hex } from './sha256'
 
 const ROLE_FENCE = /^\s*(`{3,}|~{3,})\s*\S*.*\b(scenario|lib|exercise|starter|solution|test)=/

@@ -5,12 +5,8 @@
  * (the replay is deterministic); views of visited steps are cached, as in the lab timeline.
  */
 import { ViewCache } from './viewCache'
-import type { Machine } from '../../engine/machine/Machine'
-import type { TraceEvent } from '../../engine/sim/trace'
+import { type Machine, type TraceEvent, parseAll, type StraceEvent, Replayer, type ReplayRecord, EngineModel } from '../../engine'
 import type { StepKind, TimelineMark } from '../../../preload/contract'
-import { parseAll, type StraceEvent } from '../../engine/strace/parse'
-import { Replayer, type ReplayRecord } from '../../engine/strace/replay'
-import { EngineModel } from '../../engine/strace/engineModel'
 import type { EndStatus, StepView } from './timeline'
 
 const CACHE_MAX = 2048
@@ -73,7 +69,7 @@ export class ReplayTimeline {
     const m = this.model.machine
     while (this.fed < n) {
       m.stepNo = this.fed + 1
-      m.k.trace.step = this.fed + 1
+      m.trace.step = this.fed + 1
       this.replayer.event(this.events[this.fed]!)
       this.fed++
     }
@@ -115,7 +111,7 @@ export class ReplayTimeline {
   private buildView(): StepView {
     const m = this.model.machine
     const n = this.fed
-    const evs = m.k.trace.events
+    const evs = m.trace.events
     let i = evs.length
     while (i > 0 && evs[i - 1]!.step === n && n > 0) i--
     const e = n > 0 ? this.events[n - 1]! : null
@@ -147,7 +143,7 @@ export class ReplayTimeline {
 
   eventsUpTo(upto: number): readonly TraceEvent[] {
     this.seek(Math.min(upto, this.total))
-    return this.model.machine.k.trace.events
+    return this.model.machine.trace.events
   }
 
   /** The log lines of events (from, to], each with the model's verdict when it disagreed. */

@@ -8,19 +8,14 @@ import type {
   AnswerRequest, CompareRequest, CompareView, Completion, Diagnostic, ExerciseView, ExploreRequest, ExploreView, FileText, GradeRequest, GradeView, LabView, LanguageInfo,
   OpenTestRequest, Progress, ProfileName, RestoreRequest, RunView, SessionCommands, SessionUpdate, StepKind, TestFeedback, TimelineMark, ViewRequest,
 } from '../../../preload/contract'
-import { parseLab, type Lab } from '../../engine/lab/labFile'
-import { editorNames } from '../../engine/lab/labc/api'
-import type { Diagnostic as EngineDiagnostic } from '../../engine/lab/diagnostics'
-import type { TraceEvent } from '../../engine/sim/trace'
-import type { Interp } from '../../engine/lab/labc/rt/interp'
-import { parseSchedule } from '../../engine/lab/schedule'
+import {
+  parseLab, type Lab, editorNames, type Diagnostic as EngineDiagnostic, type TraceEvent, type Interp,
+  parseSchedule, explore, encodeSchedule, changesBetween, firstAfter, syscallStart, formatFunctionGraph,
+  perfettoTrace,
+} from '../../engine'
 import { practiceExercise, practiceLab, prepareLab, gradeSubmission, type GradingLab, type SubmissionEntry, type TestReport } from '../../grading/grade'
 import { buildReport, canvasCsv, feedbackMarkdown, gradesCsv, gradescopeResults, labHeader, moodleCsv, outputNames, reportJson } from '../../grading/report'
 import { parseSubmission } from '../../grading/submission'
-import { explore, encodeSchedule } from '../../engine/machine/explorer'
-import { changesBetween, firstAfter, syscallStart } from '../../engine/machine/changes'
-import { formatFunctionGraph } from '../../engine/machine/format'
-import { perfettoTrace } from '../../engine/machine/perfetto'
 import { Timeline } from './timeline'
 import { ReplayTimeline } from './replayTimeline'
 import { compile, createFor, explorerFactory, isLabStopError, labExplorer, type Compiled } from './labScenario'
@@ -171,7 +166,7 @@ export class Session implements SessionCommands {
     }
     const from = Math.min(this.spanFrom, Math.max(0, cur - 1))
     // The trace of the machine holds every event up to its step: enough when it is at or past the cursor.
-    const evs = tl.m.stepNo >= cur ? tl.m.k.trace.events : tl.eventsUpTo(cur)
+    const evs = tl.m.stepNo >= cur ? tl.m.trace.events : tl.eventsUpTo(cur)
     const step = changesBetween(evs, from, cur)
     const tid = tl.m.schedule[cur - 1]
     const start = tid === undefined ? null : syscallStart(evs, tid, cur)
@@ -184,7 +179,7 @@ export class Session implements SessionCommands {
     const tl = this.tl!
     if (tl instanceof ReplayTimeline) return []
     const cur = tl.cursor
-    const evs = tl.m.stepNo >= cur ? tl.m.k.trace.events : tl.eventsUpTo(cur)
+    const evs = tl.m.stepNo >= cur ? tl.m.trace.events : tl.eventsUpTo(cur)
     const tid = tl.m.schedule[cur - 1]
     const spanFrom = Math.min(this.spanFrom, Math.max(0, cur - 1))
     const start = tid === undefined ? null : syscallStart(evs, tid, cur)
@@ -221,11 +216,11 @@ export class Session implements SessionCommands {
     const tl = this.tl
     if (tl instanceof ReplayTimeline) return tl.marks() ?? undefined
     if (!tl || tl.m.stepNo !== tl.total) return undefined
-    const key = `${tl.total}:${tl.m.k.trace.events.length}`
+    const key = `${tl.total}:${tl.m.trace.events.length}`
     if (key === this.marksKey) return undefined
     this.marksKey = key
     const out: TimelineMark[] = []
-    for (const e of tl.m.k.trace.events) {
+    for (const e of tl.m.trace.events) {
       if (e.e === 'violation') out.push({ step: e.step, kind: e.severity, label: e.rule })
       else if (e.e === 'user' && e.what === 'label') out.push({ step: e.step, kind: 'label', label: e.text })
       else if (e.e === 'sys_exit' && out.length < MAX_MARKS) out.push({ step: e.step, kind: 'syscall', label: e.name })
@@ -240,7 +235,7 @@ export class Session implements SessionCommands {
 
   /** Trace events of micro-steps (from, to] (the machine is at `to`). */
   private eventsSince(from: number): TraceEvent[] {
-    const evs = this.tl!.m.k.trace.events
+    const evs = this.tl!.m.trace.events
     let i = evs.length
     while (i > 0 && evs[i - 1]!.step > from) i--
     return evs.slice(i)
@@ -556,7 +551,7 @@ export class Session implements SessionCommands {
     const tl = this.tl
     if (!tl || tl.total === 0) return null
     const m = tl instanceof ReplayTimeline ? tl.m : tl.machineAtCursor()
-    const events = tl instanceof ReplayTimeline ? tl.m.k.trace.events : tl.eventsUpTo(tl.cursor)
+    const events = tl instanceof ReplayTimeline ? tl.m.trace.events : tl.eventsUpTo(tl.cursor)
     const threads = m.threads.map((t) => ({ tid: t.tid, pid: t.task.tgid, comm: t.task.comm }))
     const name = `${(this.lab?.meta.id ?? this.file?.name ?? 'run').replace(/[^\w.-]+/g, '_')}-${(this.scenario ?? 'log').replace(/[^\w.-]+/g, '_')}.perfetto.json`
     const trace = perfettoTrace(events.filter((e) => e.step <= tl.cursor), threads, { kernel: this.profile, scenario: this.scenario ?? '', steps: String(tl.cursor) })

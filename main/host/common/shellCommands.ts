@@ -4,10 +4,7 @@
  * adds what the terminal needs around it: which words are system calls, and names for help and
  * completion.
  */
-import * as F from '../../engine/kernel/include/flags'
-import { SYSCALLS, type SysArg } from '../../engine/kernel/syscalls'
-import { parseCommand } from '../../engine/machine/shell'
-import { getApi } from '../../engine/lab/labc/api'
+import { flags as F, SYSCALLS, type SysArg, parseCommand, getApi } from '../../engine'
 
 export interface ShellCall { readonly name: string; readonly args: readonly SysArg[]; readonly out?: 'fds' }
 

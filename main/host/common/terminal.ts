@@ -3,9 +3,7 @@
  * comes from engine snapshots and the engine's trace formatters; nothing here computes kernel
  * state. Output lines carry ANSI colours (xterm.js renders them; violations are red).
  */
-import type { Snapshot } from '../../engine/machine/snapshotTypes'
-import type { TraceEvent } from '../../engine/sim/trace'
-import { formatFunctionGraph, formatStrace } from '../../engine/machine/format'
+import { type Snapshot, type TraceEvent, formatFunctionGraph, formatStrace } from '../../engine'
 import { CONSTANT_NAMES, SHELL_SYSCALLS, SYSCALL_NAMES } from './shellCommands'
 
 export const C = {

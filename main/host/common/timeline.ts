@@ -7,15 +7,10 @@
  * built on demand by the engine for the visible fd window only.
  */
 import { ViewCache } from './viewCache'
-import { straceArgs } from '../../engine/machine/format'
-import { ERRNO_NAMES } from '../../engine/kernel/include/errno'
-import { createMachine, type Machine } from '../../engine/machine/Machine'
-import type { RunStatus } from '../../engine/machine/Machine'
-import type { Program } from '../../engine/machine/user'
-import type { Variants } from '../../engine/sim/profile'
-import type { Snapshot } from '../../engine/machine/snapshotTypes'
-import type { TraceEvent } from '../../engine/sim/trace'
-import type { KGen, Sched } from '../../engine/sim/context'
+import {
+  straceArgs, ERRNO_NAMES, createMachine, type Machine, type RunStatus, type Program, type Variants,
+  type Snapshot, type TraceEvent, type KGen, type Sched,
+} from '../../engine'
 import type { ProfileName, SourceSpan, StepKind } from '../../../preload/contract'
 import type { ShellCall } from './shellCommands'
 
@@ -242,8 +237,8 @@ export class Timeline {
     if (p) this.tracker.at(m.stepNo, tid, p)
     if (this.loaded.editorFile) {
       const marks = this.loaded.takeMarks?.() ?? []
-      this.inlineVals.consume(m.k.trace.events, this.loaded.editorFile, tid, m.stepNo, marks)
-      this.inlineVals.finish(m.k.trace.events.length, marks, this.loaded.editorFile, tid, m.stepNo)
+      this.inlineVals.consume(m.trace.events, this.loaded.editorFile, tid, m.stepNo, marks)
+      this.inlineVals.finish(m.trace.events.length, marks, this.loaded.editorFile, tid, m.stepNo)
     }
   }
 
@@ -301,7 +296,7 @@ export class Timeline {
     }
     this.applyInputs(m)
     if (n === this.schedule.length && (this.ended === 'done' || this.ended === 'blocked')) this.finishRun()
-    this.tracker.consume(m.k.trace.events)
+    this.tracker.consume(m.trace.events)
   }
 
   private pickNext(): number | null {
@@ -350,12 +345,12 @@ export class Timeline {
     for (let c = 0; c < count; c++) {
       const tid = this.pickNext()
       if (tid === null) { this.stepOnce(); break }
-      const from = m.k.trace.events.length
+      const from = m.trace.events.length
       const before = this.tracker.lab.get(tid)
       if (!this.stepOnce()) break
       if (kind === 'micro') continue
       for (;;) {
-        const evs = m.k.trace.events
+        const evs = m.trace.events
         let hit = false
         for (let i = from; i < evs.length; i++) {
           const e = evs[i]!
@@ -379,7 +374,7 @@ export class Timeline {
       }
     }
     this.cursor = m.stepNo
-    this.tracker.consume(m.k.trace.events)
+    this.tracker.consume(m.trace.events)
     return this.cursor - start
   }
 
@@ -398,7 +393,7 @@ export class Timeline {
       if (!this.stepOnce()) break
     }
     this.cursor = m.stepNo
-    this.tracker.consume(m.k.trace.events)
+    this.tracker.consume(m.trace.events)
     return this.ended ?? 'paused'
   }
 
@@ -416,7 +411,7 @@ export class Timeline {
       this.put(this.m.stepNo, this.buildView())
       this.stepOnce()
     }
-    this.tracker.consume(this.m.k.trace.events)
+    this.tracker.consume(this.m.trace.events)
   }
 
   /** The micro-step at which lab C `label NAME;` was first reached in the known run, if it was. */
@@ -432,7 +427,7 @@ export class Timeline {
     const limit = m.stepNo + this.budget
     while (!m.labels.has(name) && m.stepNo < limit) if (!this.stepOnce()) break
     this.cursor = m.stepNo
-    this.tracker.consume(m.k.trace.events)
+    this.tracker.consume(m.trace.events)
     return m.labels.get(name) ?? null
   }
 
@@ -459,7 +454,7 @@ export class Timeline {
     }
     this.cursor = m.stepNo
     this.ended = null
-    this.tracker.consume(m.k.trace.events)
+    this.tracker.consume(m.trace.events)
   }
 
   /** Drop everything after the cursor (an input changes history from here on). */
@@ -492,9 +487,9 @@ export class Timeline {
 
   private buildView(): StepView {
     const m = this.m
-    this.tracker.consume(m.k.trace.events)
+    this.tracker.consume(m.trace.events)
     const snapshot = m.snapshot({ window: this.cache.window })
-    const evs = m.k.trace.events
+    const evs = m.trace.events
     let i = evs.length
     while (i > 0 && evs[i - 1]!.step === m.stepNo && m.stepNo > 0) i--
     const events = evs.slice(i)
@@ -542,6 +537,6 @@ export class Timeline {
   /** Every trace event of the known run up to @upto (the machine is brought there). */
   eventsUpTo(upto: number): readonly TraceEvent[] {
     this.seek(Math.min(upto, this.schedule.length))
-    return this.m.k.trace.events
+    return this.m.trace.events
   }
 }
