@@ -4,4 +4,5 @@
 import type { FdlabApi } from '../../../preload/contract'
 import { createWebApi } from './api'
 
-Object.defineProperty(window, 'fdlab', { value: createWebApi() satisfies FdlabApi, enumerable: true })
+// Where a preload already installed the API (web.html opened inside Electron), it stays the host.
+if (!('fdlab' in window)) Object.defineProperty(window, 'fdlab', { value: createWebApi() satisfies FdlabApi, enumerable: true })
