@@ -7,7 +7,8 @@
  * built on demand by the engine for the visible fd window only.
  */
 import { ViewCache } from './viewCache'
-import { straceArgs } from '../engine/machine/format'
+import { formatFunctionGraph, straceArgs } from '../engine/machine/format'
+import { changesBetween, firstAfter, syscallStart } from '../engine/machine/changes'
 import { ERRNO_NAMES } from '../engine/kernel/include/errno'
 import { createMachine, type Machine } from '../engine/machine/Machine'
 import type { RunStatus } from '../engine/machine/Machine'
@@ -16,8 +17,10 @@ import type { Variants } from '../engine/sim/profile'
 import type { Snapshot } from '../engine/machine/snapshotTypes'
 import type { TraceEvent } from '../engine/sim/trace'
 import type { KGen, Sched } from '../engine/sim/context'
-import type { ProfileName, SourceSpan, StepKind } from '../../preload/contract'
+import type { ProfileName, RunView, SourceSpan, StepKind, TimelineMark } from '../../preload/contract'
 import type { ShellCall } from './shellCommands'
+import { eventsAfter, type RunTimeline, type TimelineOp } from './runTimeline'
+import { C, stepLines } from './terminal'
 
 /** Where a thread's lab C code is (file and position), read after each micro-step. */
 export type PosProbe = () => { readonly file: string; readonly line: number; readonly col: number } | null
@@ -179,7 +182,9 @@ class StackTracker {
   }
 }
 
-export class Timeline {
+const MAX_MARKS = 5000
+
+export class Timeline implements RunTimeline {
   m: Machine
   private tracker = new StackTracker()
   private inlineVals = new InlineTracker()
@@ -196,6 +201,7 @@ export class Timeline {
   private readonly cache = new ViewCache<StepView>(CACHE_MAX)
   private shellTid: number | null = null
   private shellSpawnStep: number | null = null
+  private marksKey = ''
 
   constructor(readonly spec: RunSpec) {
     this.m = this.build()
@@ -543,5 +549,82 @@ export class Timeline {
   eventsUpTo(upto: number): readonly TraceEvent[] {
     this.seek(Math.min(upto, this.schedule.length))
     return this.m.k.trace.events
+  }
+
+  eventsSince(from: number): TraceEvent[] {
+    return eventsAfter(this.m.k.trace.events, from)
+  }
+
+  /** The trace lines of the move (strace lines, or function_graph lines with @graph). */
+  forwardLines(from: number, graph: boolean): string[] {
+    return stepLines(this.eventsSince(from), graph)
+  }
+
+  change(spanFrom: number): RunView['change'] {
+    const cur = this.cursor
+    const from = Math.min(spanFrom, Math.max(0, cur - 1))
+    // The trace of the machine holds every event up to its step: enough when it is at or past the cursor.
+    const evs = this.m.stepNo >= cur ? this.m.k.trace.events : this.eventsUpTo(cur)
+    const step = changesBetween(evs, from, cur)
+    const tid = this.m.schedule[cur - 1]
+    const start = tid === undefined ? null : syscallStart(evs, tid, cur)
+    const syscall = start === null ? null : changesBetween(evs, Math.max(0, start - 1), cur)
+    return { step, syscall }
+  }
+
+  /** function_graph lines of the current syscall (or of the step), the step's own lines marked. */
+  traceLines(spanFrom: number): RunView['trace'] {
+    const cur = this.cursor
+    const evs = this.m.stepNo >= cur ? this.m.k.trace.events : this.eventsUpTo(cur)
+    const tid = this.m.schedule[cur - 1]
+    const span = Math.min(spanFrom, Math.max(0, cur - 1))
+    const start = tid === undefined ? null : syscallStart(evs, tid, cur)
+    const from = start === null ? span : Math.min(span, Math.max(0, start - 1))
+    const end = firstAfter(evs, cur)
+    let i = firstAfter(evs, from, end)
+    i = Math.max(i, end - 800)
+    const lines = formatFunctionGraph(evs.slice(i, end), { state: true })
+    return lines.slice(-300).map((text) => {
+      const plain = text.replace(/\x1b\[[0-9;]*m/g, '')
+      const step = Number(/^\s*(\d+)\)/.exec(plain)?.[1] ?? 0)
+      return { step, text: plain, current: step > span }
+    })
+  }
+
+  /** Findings, labels and syscall exits, recomputed when the known run grew (the machine is then at its end). */
+  marks(): TimelineMark[] | null {
+    if (this.m.stepNo !== this.total) return null
+    const key = `${this.total}:${this.m.k.trace.events.length}`
+    if (key === this.marksKey) return null
+    this.marksKey = key
+    const out: TimelineMark[] = []
+    for (const e of this.m.k.trace.events) {
+      if (e.e === 'violation') out.push({ step: e.step, kind: e.severity, label: e.rule })
+      else if (e.e === 'user' && e.what === 'label') out.push({ step: e.step, kind: 'label', label: e.text })
+      else if (e.e === 'sys_exit' && out.length < MAX_MARKS) out.push({ step: e.step, kind: 'syscall', label: e.name })
+    }
+    return out
+  }
+
+  /** The finding at @step and the path of its thread since its last lab C statement. */
+  why(step: number): string[] {
+    if (!Number.isInteger(step)) return [C.red('usage: why N (a step with a finding)')]
+    const evs = this.eventsUpTo(this.total)
+    const v = evs.find((e) => e.e === 'violation' && e.step === step)
+    if (!v || v.e !== 'violation') return [C.red(`no finding at step ${step}`)]
+    const tid = v.tid
+    const lastUser = [...evs].reverse().find((e) => e.tid === tid && e.e === 'user' && e.step <= step)
+    const from = lastUser ? evs.indexOf(lastUser) : 0
+    const path = evs.slice(from).filter((e) => e.step <= step && e.tid === tid)
+    return [C.boldRed(`${v.severity}: ${v.rule}`), `  ${v.message}`, C.dim(`the path of thread ${tid} that led there:`), ...stepLines(path, true, 200)]
+  }
+
+  exportSource(): { machine: Machine; events: readonly TraceEvent[] } {
+    const machine = this.machineAtCursor()
+    return { machine, events: this.eventsUpTo(this.cursor) }
+  }
+
+  refusal(_op: TimelineOp): string | null {
+    return null
   }
 }
