@@ -18,9 +18,8 @@ import { editorNames } from '../engine/lab/labc/api'
 import { parseSchedule } from '../engine/lab/schedule'
 import { encodeSchedule } from '../engine/machine/explorer'
 import { perfettoTrace } from '../engine/machine/perfetto'
-import { Timeline } from './timeline'
 import type { RunTimeline } from './runTimeline'
-import { compile, createFor, isLabStopError, type Compiled } from './labScenario'
+import type { Compiled } from './labScenario'
 import { C, stepLines } from './terminal'
 import { parseShell } from './shellCommands'
 import { labView } from './labView'
@@ -342,14 +341,14 @@ export class Session implements SessionCommands {
     const { doc } = this
     const base = { profile: req.profile, variants: req.variants, scenario: doc.scenario, steps: 0, violations: [] }
     if (doc.kind !== 'lab' || !doc.lab || !doc.scenario) return { ...base, status: 'error', error: 'open a lab scenario to compare' }
-    const c = compile(doc.lab, doc.scenario, doc.source(), doc.editorFile(), req.profile)
+    const c = doc.compileUnder(req.profile)!
     if (!c.program || !c.runs) {
       const errs = [...c.editor.filter((d) => d.severity === 'error'), ...c.elsewhere]
       return { ...base, status: 'error', error: errs.length ? `does not compile under ${req.profile}: ${errs[0]!.message}` : 'nothing to run' }
     }
     const compiled = req.variants === 'none' ? { ...c, variants: {} } : c
-    const tl = new Timeline({ profile: req.profile, variants: compiled.variants, create: createFor(compiled, req.profile), isStopError: isLabStopError, budget: 1_000_000 })
-    const status = tl.run()
+    const tl = Run.toEnd(compiled, req.profile)
+    const status = tl.ended ?? 'paused'
     const snap = tl.view().snapshot
     return {
       ...base, status: status === 'paused' ? 'paused' : status === 'schedule-mismatch' ? 'error' : status, steps: tl.total, error: tl.error,

@@ -95,6 +95,12 @@ export class LabDocument {
     return this.compiled.c
   }
 
+  /** The editor's text compiled under another profile, uncached (a comparison run). */
+  compileUnder(profile: ProfileName): Compiled | null {
+    if (!this.lab || !this.scenario) return null
+    return compile(this.lab, this.scenario, this.source(), this.editorFile(), profile)
+  }
+
   diagnostics(test?: string): Diagnostic[] {
     return (this.compile(test)?.editor ?? []).map(toDiag)
   }

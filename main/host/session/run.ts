@@ -112,6 +112,13 @@ export class Run {
     return this.tl?.marks() ?? undefined
   }
 
+  /** A run of @c to its end on a timeline of its own (a comparison: the session's run is kept). */
+  static toEnd(c: Compiled, profile: ProfileName): Timeline {
+    const tl = new Timeline({ profile, variants: c.variants, create: createFor(c, profile), isStopError: isLabStopError, budget: 1_000_000 })
+    tl.run()
+    return tl
+  }
+
   /** How many violations (not notes) the view at the cursor shows. */
   violations(): number {
     return this.tl!.view().snapshot.violations.filter((x) => x.severity === 'violation').length
