@@ -75,7 +75,7 @@ export function labView(lab: Lab): LabView {
  * The editor key's text for @name: a scenario's name, or an exercise's key text (given as such, or
  * as the bare exercise id); null if the lab has neither.
  */
-export function scenarioKey(lab: Lab, name: string): string | null {
+export function editorKeyOf(lab: Lab, name: string): string | null {
   if (lab.scenarios.some((s) => s.name === name)) return name
   const k = parseEditorKey(name)
   const id = k.kind === 'exercise' ? k.id : k.name

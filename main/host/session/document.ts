@@ -8,7 +8,7 @@ import { parseEditorKey, type Diagnostic, type EditorKey, type FileText, type Pr
 import { parseLab, type Lab } from '../../engine/lab/labFile'
 import type { Diagnostic as EngineDiagnostic } from '../../engine/lab/diagnostics'
 import { compile, type Compiled } from '../labScenario'
-import { looksLikeLab, scenarioKey, sourceFor, spliceLab, submission } from '../labView'
+import { editorKeyOf, looksLikeLab, sourceFor, spliceLab, submission } from '../labView'
 
 export type DocumentKind = 'none' | 'lab' | 'strace'
 
@@ -53,7 +53,7 @@ export class LabDocument {
 
   /** The editor key text for @name (a scenario, an exercise key or id), or null if the lab has neither. */
   keyOf(name: string): string | null {
-    return this.lab ? scenarioKey(this.lab, name) : null
+    return this.lab ? editorKeyOf(this.lab, name) : null
   }
 
   /** The file name the editor's text compiles as (`NAME.c`, the exercise id for an answer). */
