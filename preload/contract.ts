@@ -185,6 +185,40 @@ export interface SessionUpdate {
   readonly error?: string | null
 }
 
+/**
+ * What the editor holds: a scenario of the lab, or the answer to one of its exercises. It crosses
+ * the bridge as text (SessionUpdate.scenario, sessionScenario, RestoreRequest keys) and names the
+ * autosaved drafts: the scenario's name, or `exercise:ID`. Drafts saved by earlier versions use
+ * that spelling, so it stays; read and write it only through the functions below.
+ */
+export type EditorKey =
+  | { readonly kind: 'scenario'; readonly name: string }
+  | { readonly kind: 'exercise'; readonly id: string }
+
+const EXERCISE_KEY = 'exercise:'
+
+/** The text of an editor key, as it crosses the bridge and names drafts. */
+export function editorKeyText(key: EditorKey): string {
+  return key.kind === 'exercise' ? `${EXERCISE_KEY}${key.id}` : key.name
+}
+
+/** Read an editor key's text (any text is a scenario name unless it names an exercise). */
+export function parseEditorKey(text: string): EditorKey {
+  return text.startsWith(EXERCISE_KEY) ? { kind: 'exercise', id: text.slice(EXERCISE_KEY.length) } : { kind: 'scenario', name: text }
+}
+
+/** The text of the editor key of exercise @id's answer. */
+export function exerciseKeyText(id: string): string {
+  return editorKeyText({ kind: 'exercise', id })
+}
+
+/** The exercise whose answer the editor key @text names, or null (a scenario, or nothing open). */
+export function exerciseIdOf(text: string | null | undefined): string | null {
+  if (text == null) return null
+  const k = parseEditorKey(text)
+  return k.kind === 'exercise' ? k.id : null
+}
+
 export interface Completion { readonly start: number; readonly candidates: readonly string[] }
 export interface ViewRequest { from: number; to: number }
 export interface ExploreRequest { bound: number; maxRuns: number }

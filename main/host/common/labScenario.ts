@@ -11,6 +11,7 @@ import {
   type Interp, LabCError,
 } from '../../engine'
 import type { Loaded } from './timeline'
+import { parseEditorKey } from '../../../preload/contract'
 
 export interface Compiled {
   readonly editorFile: string
@@ -26,17 +27,18 @@ export interface Compiled {
 }
 
 /**
- * The sources for editor key @key (a scenario name or `exercise:ID`) with @source as the editor's
+ * The sources for editor key @key (its text: see preload/contract.ts EditorKey) with @source as the editor's
  * text: composed by the engine's composeTest, exactly as check, run, explore and the grader do.
  */
 export function sourcesFor(lab: Lab, key: string, source: string, editorFile: string, testName?: string): { sources: Source[]; runs: LabBlock | null } {
   const editor: Source = { code: source, file: editorFile, lineOffset: 0 }
-  if (!key.startsWith('exercise:')) {
-    const block = lab.scenarios.find((s) => s.name === key) ?? null
+  const k = parseEditorKey(key)
+  if (k.kind === 'scenario') {
+    const block = lab.scenarios.find((s) => s.name === k.name) ?? null
     // The editor holds the scenario's own code: its libs, then the editor's text.
     return { sources: block ? [...composeTest(lab, { ...block, code: '' }), editor] : [editor], runs: block }
   }
-  const ex = lab.exercises.find((e) => e.id === key.slice(9))
+  const ex = lab.exercises.find((e) => e.id === k.id)
   if (!ex || ex.kind === 'predict') return { sources: [editor], runs: null }
   // A named test (a failing one opened from the grader's results, hidden ones included), else the first public one.
   const test = (testName !== undefined ? ex.tests.find((t) => t.testName === testName) : undefined) ?? ex.tests.find((t) => !t.hidden) ?? null

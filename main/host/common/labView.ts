@@ -3,7 +3,7 @@
  * exercises for the panes, the editor source of a scenario or exercise, the lab file with the
  * user's edits spliced back in (Save Lab), and the submission file (answers, never a grade).
  */
-import type { ExerciseView, FileText, LabView } from '../../../preload/contract'
+import { editorKeyText, exerciseKeyText, parseEditorKey, type ExerciseView, type FileText, type LabView } from '../../../preload/contract'
 import type { Lab } from '../../engine'
 import { sha256Hex } from './sha256'
 
@@ -71,16 +71,21 @@ export function labView(lab: Lab): LabView {
   }
 }
 
-/** A scenario name, or `exercise:ID` for an exercise's answer; null if the lab has neither. */
-export function scenarioKey(lab: Lab, name: string): string | null {
+/**
+ * The editor key's text for @name: a scenario's name, or an exercise's key text (given as such, or
+ * as the bare exercise id); null if the lab has neither.
+ */
+export function editorKeyOf(lab: Lab, name: string): string | null {
   if (lab.scenarios.some((s) => s.name === name)) return name
-  const id = name.startsWith('exercise:') ? name.slice(9) : name
-  return lab.exercises.some((e) => e.id === id) ? `exercise:${id}` : null
+  const k = parseEditorKey(name)
+  const id = k.kind === 'exercise' ? k.id : k.name
+  return lab.exercises.some((e) => e.id === id) ? editorKeyText({ kind: 'exercise', id }) : null
 }
 
 export function sourceFor(lab: Lab, key: string): string {
-  if (key.startsWith('exercise:')) return lab.exercises.find((e) => e.id === key.slice(9))?.starter?.code ?? ''
-  return lab.scenarios.find((s) => s.name === key)?.code ?? ''
+  const k = parseEditorKey(key)
+  if (k.kind === 'exercise') return lab.exercises.find((e) => e.id === k.id)?.starter?.code ?? ''
+  return lab.scenarios.find((s) => s.name === k.name)?.code ?? ''
 }
 
 /** The lab file with edited scenarios written back into their fenced blocks. */
@@ -102,7 +107,7 @@ export const SUBMISSION_FORMAT = 'fdlab-submission'
 export function submission(lab: Lab, file: FileText, edits: ReadonlyMap<string, string>, student: string, now: Date, appVersion: string): FileText {
   const answers: Record<string, string> = {}
   for (const e of lab.exercises) {
-    const a = edits.get(`exercise:${e.id}`)
+    const a = edits.get(exerciseKeyText(e.id))
     if (a !== undefined) answers[e.id] = a
   }
   const body = {

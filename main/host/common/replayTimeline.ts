@@ -6,8 +6,10 @@
  */
 import { ViewCache } from './viewCache'
 import { type Machine, type TraceEvent, parseAll, type StraceEvent, Replayer, type ReplayRecord, EngineModel } from '../../engine'
-import type { StepKind, TimelineMark } from '../../../preload/contract'
-import type { EndStatus, StepView } from './timeline'
+import type { RunView, StepKind, TimelineMark } from '../../../preload/contract'
+import type { EndStatus, ShellInput, StepView } from './timeline'
+import { eventsAfter, type RunTimeline, type TimelineOp } from './runTimeline'
+import { C, stepLines } from './terminal'
 
 const CACHE_MAX = 2048
 const PREFETCH = 128
@@ -24,7 +26,7 @@ function describe(e: StraceEvent): string {
   }
 }
 
-export class ReplayTimeline {
+export class ReplayTimeline implements RunTimeline {
   readonly events: readonly StraceEvent[]
   readonly record: ReplayRecord
   private model!: EngineModel
@@ -171,5 +173,60 @@ export class ReplayTimeline {
       if (e.type === 'syscall' && e.name === 'execve' && e.ret === 0) out.push({ step: i + 1, kind: 'label', label: `exec ${e.pid}` })
     })
     return out
+  }
+
+  eventsSince(from: number): TraceEvent[] {
+    return eventsAfter(this.m.trace.events, from)
+  }
+
+  /** The log lines replayed (the last 400), each mismatch under its line; with @graph and a short move, the model's function_graph. */
+  forwardLines(from: number, graph: boolean): string[] {
+    const lines = this.lines(from, this.cursor)
+    const shown = lines.length > 400 ? lines.slice(-400) : lines
+    return [
+      ...(lines.length > 400 ? [C.dim(`… ${lines.length - 400} earlier lines`)] : []),
+      ...shown.flatMap((l) => [l.text, ...(l.mismatch ? [C.boldRed(`       ${l.mismatch}`)] : [])]),
+      ...(graph && this.cursor - from <= 20 ? stepLines(this.eventsSince(from), true, 200).map((x) => C.dim(x)) : []),
+    ]
+  }
+
+  /** What the event at the cursor changed (a log event is one step; no system call spans several). */
+  change(_spanFrom: number): RunView['change'] {
+    const cur = this.cursor
+    const one = this.view().snapshot.changed
+    return { step: { from: Math.max(0, cur - 1), to: cur, changed: one, slots: [], refs: [], nextFd: [] }, syscall: null }
+  }
+
+  traceLines(_spanFrom: number): RunView['trace'] {
+    return []
+  }
+
+  /** The log line of event @step and the model's verdict on it. */
+  why(step: number): string[] {
+    return this.lines(Math.max(0, step - 1), step).flatMap((l) => [l.text, l.mismatch ?? C.dim('the model agrees with the kernel here')])
+  }
+
+  exportSource(): { machine: Machine; events: readonly TraceEvent[] } {
+    return { machine: this.m, events: this.m.trace.events }
+  }
+
+  refusal(op: TimelineOp): string | null {
+    return op === 'label' ? 'a replayed log has no labels: goto N' : 'a replayed log cannot take new system calls: open a lab, or start without one'
+  }
+
+  labelStep(_name: string): number | null {
+    throw new Error(this.refusal('label')!)
+  }
+
+  runUntilLabel(_name: string): number | null {
+    throw new Error(this.refusal('label')!)
+  }
+
+  shell(): void {
+    throw new Error(this.refusal('shell')!)
+  }
+
+  lastInput(): ShellInput | undefined {
+    return undefined
   }
 }

@@ -1,10 +1,11 @@
 /**
- * The terminal's commands, answered by the session: the terminal pane only forwards lines. Text
- * comes from engine snapshots and the engine's trace formatters; nothing here computes kernel
- * state. Output lines carry ANSI colours (xterm.js renders them; violations are red).
+ * What the terminal prints: the answers of its inspection commands (ps, ls -l /proc/PID/fd,
+ * fdinfo, fdt, file) and the trace lines of a step. The commands themselves are a table
+ * (session/commands.ts). Text comes from engine snapshots and the engine's trace formatters;
+ * nothing here computes kernel state. Output lines carry ANSI colours (xterm.js renders them;
+ * violations are red).
  */
 import { type Snapshot, type TraceEvent, formatFunctionGraph, formatStrace } from '../../engine'
-import { CONSTANT_NAMES, SHELL_SYSCALLS, SYSCALL_NAMES } from './shellCommands'
 
 export const C = {
   red: (s: string) => `\x1b[31m${s}\x1b[0m`,
@@ -14,38 +15,6 @@ export const C = {
   cyan: (s: string) => `\x1b[36m${s}\x1b[0m`,
   dim: (s: string) => `\x1b[2m${s}\x1b[0m`,
   bold: (s: string) => `\x1b[1m${s}\x1b[0m`,
-}
-
-export const COMMANDS: Readonly<Record<string, string>> = {
-  help: 'this list',
-  run: 'run to the end (or the step budget)',
-  'step [N]': 'step over N lab C statements (default 1)',
-  'stepi [N]': 'step into: to the next kernel function entry or exit',
-  'micro [N]': 'N micro-steps',
-  'back [N]': 'N micro-steps back',
-  'goto N': 'jump to micro-step N',
-  'goto LABEL': 'run (or go back) to a lab C label',
-  reset: 'back to step 0',
-  'explore [BOUND]': 'explore every interleaving of the scenario (preemption bound, default 2)',
-  'outcome N': 'open explored outcome N as a run',
-  ps: 'processes and threads',
-  'ls -l /proc/PID/fd': "a process's open fds",
-  'cat /proc/PID/fdinfo/N': "an fd's position, flags and refcount",
-  'fdt PID': "a process's fd table: next_fd, max_fds, bitmaps",
-  'file ID': 'a struct file and every holder of a reference (file#3)',
-  'why N': 'the trace that led to the finding at step N',
-  'trace on|off': 'print function_graph lines while stepping',
-  clear: 'clear the terminal (also Ctrl+L)',
-}
-
-export function helpText(): string[] {
-  const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length))
-  return [
-    C.bold('commands'),
-    ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(w)}  ${C.dim(v)}`),
-    C.bold('interactive system calls') + C.dim(' (run in a live process "sh"; flags as in C: O_RDWR|O_CLOEXEC)'),
-    ...Object.values(SHELL_SYSCALLS).map((u) => `  ${u}`),
-  ]
 }
 
 /** Colour one formatted trace line: violations red, syscall results dim. */
@@ -135,26 +104,4 @@ export function fileLines(s: Snapshot, id: string): string[] {
     ...(holders.length ? holders : ['  none']),
     ...(f.omittedFdHolders ? [`  … and ${f.omittedFdHolders} more fd slot(s)`] : []),
   ]
-}
-
-/** Everything a line could complete to, given the words before the cursor. */
-export function completions(line: string, pids: readonly number[], fileIds: readonly string[]): { start: number; candidates: string[] } {
-  const m = /(\S*)$/.exec(line)!
-  const word = m[1]!
-  const start = line.length - word.length
-  const before = line.slice(0, start).trim().split(/\s+/).filter(Boolean)
-  let pool: string[]
-  if (before.length === 0) pool = [...Object.keys(COMMANDS).map((k) => k.split(' ')[0]!), ...SYSCALL_NAMES]
-  else if (before[0] === 'ls') pool = word.startsWith('/') ? pids.map((p) => `/proc/${p}/fd`) : ['-l', ...pids.map((p) => `/proc/${p}/fd`)]
-  else if (before[0] === 'cat') pool = pids.map((p) => `/proc/${p}/fdinfo/`)
-  else if (before[0] === 'fdt') pool = pids.map(String)
-  else if (before[0] === 'file') pool = [...fileIds]
-  else if (before[0] === 'trace') pool = ['on', 'off']
-  else pool = [...CONSTANT_NAMES, '/tmp/', '/dev/null', '/dev/pts/0']
-  // Flags: complete the part after the last '|'.
-  const bar = word.lastIndexOf('|')
-  const head = bar >= 0 ? word.slice(0, bar + 1) : ''
-  const tail = bar >= 0 ? word.slice(bar + 1) : word
-  const cands = [...new Set(pool)].filter((c) => c.startsWith(tail) && c !== tail).sort().map((c) => head + c)
-  return { start, candidates: cands.slice(0, 200) }
 }

@@ -8,11 +8,14 @@
  */
 import { ViewCache } from './viewCache'
 import {
-  straceArgs, ERRNO_NAMES, createMachine, type Machine, type RunStatus, type Program, type Variants,
-  type Snapshot, type TraceEvent, type KGen, type Sched,
+  formatFunctionGraph, changesBetween, firstAfter, syscallStart, createMachine, type Machine, type RunStatus,
+  type Program, type Variants, type Snapshot, type TraceEvent, type KGen, type Sched,
 } from '../../engine'
-import type { ProfileName, SourceSpan, StepKind } from '../../../preload/contract'
+import type { ProfileName, RunView, SourceSpan, StepKind, TimelineMark } from '../../../preload/contract'
 import type { ShellCall } from './shellCommands'
+import { eventsAfter, type RunTimeline, type TimelineOp } from './runTimeline'
+import { C, stepLines } from './terminal'
+import { InlineTracker, StackTracker } from './timelineTrackers'
 
 /** Where a thread's lab C code is (file and position), read after each micro-step. */
 export type PosProbe = () => { readonly file: string; readonly line: number; readonly col: number } | null
@@ -63,118 +66,14 @@ export interface StepView {
   readonly inline: readonly { readonly line: number; readonly text: string }[]
 }
 
-/**
- * Inline values: each trace event is attributed to the editor line its thread's lab C code was
- * at, so a line shows what its last execution did (`= 3`, `fd 3: file#2→∅`, `file#2 1→0`).
- */
-class InlineTracker {
-  private seen = 0
-  private readonly editorPos = new Map<number, { line: number; step: number }>()
-  /** line → the latest execution (the step the thread reached the line) and its parts. */
-  private readonly lines = new Map<number, { exec: number; parts: string[]; refs: Map<string, [number, number]> }>()
-
-  /**
-   * Attribute new events. A micro-step that returned to user code and reached its next statement
-   * did its work for the line the thread was at (@before), not the new one (@old is then true).
-   */
-  consume(events: readonly TraceEvent[], editor: string | undefined, tid: number, step: number,
-    marks: readonly { at: number; file: string; line: number }[]): void {
-    if (!editor) { this.seen = events.length; return }
-    // The last editor line of each thread: work done in a lib's code belongs to the editor line
-    // that called it. The stepping thread's line changes at each statement mark, in trace order.
-    let mi = 0
-    const advance = (upto: number) => {
-      for (; mi < marks.length && marks[mi]!.at <= upto; mi++) {
-        const mk = marks[mi]!
-        if (mk.file !== editor) continue
-        const cur = this.editorPos.get(tid)
-        // A new execution of a line starts when the thread arrives at it from another line.
-        if (!cur || cur.line !== mk.line) this.editorPos.set(tid, { line: mk.line, step: step * 100_000 + mi })
-      }
-    }
-    for (; this.seen < events.length; this.seen++) {
-      advance(this.seen)
-      const e = events[this.seen]!
-      if (e.e !== 'ref' && e.e !== 'fd' && e.e !== 'sys_exit') continue
-      const pos = this.editorPos.get(e.tid)
-      if (!pos) continue
-      let cur = this.lines.get(pos.line)
-      if (!cur || cur.exec !== pos.step) {
-        cur = { exec: pos.step, parts: [], refs: new Map() }
-        this.lines.set(pos.line, cur)
-      }
-      if (e.e === 'ref') {
-        const r = cur.refs.get(e.file)
-        cur.refs.set(e.file, [r ? r[0] : e.from, e.to])
-      } else if (e.e === 'fd') cur.parts.push(`fd ${e.fd}: ${e.from ?? '∅'}→${e.to ?? '∅'}`)
-      else cur.parts.push(`${e.name}() = ${e.ret < 0 && e.ret >= -4095 ? `-${ERRNO_NAMES[-e.ret] ?? -e.ret}` : e.ret}`)
-    }
-  }
-
-  /** Marks after the last event (statements reached at the end of the step). */
-  finish(n: number, marks: readonly { at: number; file: string; line: number }[], editor: string, tid: number, step: number): void {
-    for (const [i, mk] of marks.entries()) {
-      if (mk.at < n || mk.file !== editor) continue
-      const cur = this.editorPos.get(tid)
-      if (!cur || cur.line !== mk.line) this.editorPos.set(tid, { line: mk.line, step: step * 100_000 + i })
-    }
-  }
-
-  view(): { line: number; text: string }[] {
-    const out: { line: number; text: string }[] = []
-    for (const [line, v] of this.lines) {
-      const refs = [...v.refs].filter(([, [a, b]]) => a !== b).map(([f, [a, b]]) => `${f} ${a}→${b}`)
-      const parts = [...new Set([...v.parts, ...refs])]
-      if (parts.length) out.push({ line, text: parts.length > 3 ? `${parts.slice(0, 3).join(' · ')} · …` : parts.join(' · ') })
-    }
-    return out.sort((a, b) => a.line - b.line)
-  }
-}
-
 const CACHE_MAX = 2048
 const PREFETCH = 128
 export const SHELL_COMM = 'sh'
 const WAIT = 'read command'
 
-/** Per-thread call stacks and statement positions, maintained from the trace incrementally. */
-class StackTracker {
-  private seen = 0
-  readonly stacks = new Map<number, string[]>()
-  readonly where = new Map<number, SourceSpan | null>()
-  /** Lab C positions from the probe: thread → file and position, and the step it moved at. */
-  readonly lab = new Map<number, { file: string; line: number; col: number; step: number }>()
+const MAX_MARKS = 5000
 
-  at(step: number, tid: number, p: { file: string; line: number; col: number }): void {
-    const cur = this.lab.get(tid)
-    if (!cur || cur.file !== p.file || cur.line !== p.line || cur.col !== p.col) this.lab.set(tid, { ...p, step })
-  }
-
-  /** Whether @tid's lab C statement changed at micro-step @step (a kernel-side statement boundary). */
-  movedAt(step: number, tid: number): boolean {
-    return this.lab.get(tid)?.step === step
-  }
-
-  consume(events: readonly TraceEvent[]): void {
-    for (; this.seen < events.length; this.seen++) {
-      const e = events[this.seen]!
-      const st = this.stacks.get(e.tid) ?? []
-      switch (e.e) {
-        case 'user':
-          st.length = 0
-          this.where.set(e.tid, e.line > 0 ? { line: e.line, col: e.col } : null)
-          break
-        case 'sys_enter': st.push(`${e.name}(${straceArgs(e.name, e.args)})`); break
-        case 'sys_exit': st.pop(); break
-        case 'enter': st.push(e.fn); break
-        case 'exit': st.pop(); break
-        default: break
-      }
-      this.stacks.set(e.tid, st)
-    }
-  }
-}
-
-export class Timeline {
+export class Timeline implements RunTimeline {
   m: Machine
   private tracker = new StackTracker()
   private inlineVals = new InlineTracker()
@@ -191,6 +90,7 @@ export class Timeline {
   private readonly cache = new ViewCache<StepView>(CACHE_MAX)
   private shellTid: number | null = null
   private shellSpawnStep: number | null = null
+  private marksKey = ''
 
   constructor(readonly spec: RunSpec) {
     this.m = this.build()
@@ -538,5 +438,82 @@ export class Timeline {
   eventsUpTo(upto: number): readonly TraceEvent[] {
     this.seek(Math.min(upto, this.schedule.length))
     return this.m.trace.events
+  }
+
+  eventsSince(from: number): TraceEvent[] {
+    return eventsAfter(this.m.trace.events, from)
+  }
+
+  /** The trace lines of the move (strace lines, or function_graph lines with @graph). */
+  forwardLines(from: number, graph: boolean): string[] {
+    return stepLines(this.eventsSince(from), graph)
+  }
+
+  change(spanFrom: number): RunView['change'] {
+    const cur = this.cursor
+    const from = Math.min(spanFrom, Math.max(0, cur - 1))
+    // The trace of the machine holds every event up to its step: enough when it is at or past the cursor.
+    const evs = this.m.stepNo >= cur ? this.m.trace.events : this.eventsUpTo(cur)
+    const step = changesBetween(evs, from, cur)
+    const tid = this.m.schedule[cur - 1]
+    const start = tid === undefined ? null : syscallStart(evs, tid, cur)
+    const syscall = start === null ? null : changesBetween(evs, Math.max(0, start - 1), cur)
+    return { step, syscall }
+  }
+
+  /** function_graph lines of the current syscall (or of the step), the step's own lines marked. */
+  traceLines(spanFrom: number): RunView['trace'] {
+    const cur = this.cursor
+    const evs = this.m.stepNo >= cur ? this.m.trace.events : this.eventsUpTo(cur)
+    const tid = this.m.schedule[cur - 1]
+    const span = Math.min(spanFrom, Math.max(0, cur - 1))
+    const start = tid === undefined ? null : syscallStart(evs, tid, cur)
+    const from = start === null ? span : Math.min(span, Math.max(0, start - 1))
+    const end = firstAfter(evs, cur)
+    let i = firstAfter(evs, from, end)
+    i = Math.max(i, end - 800)
+    const lines = formatFunctionGraph(evs.slice(i, end), { state: true })
+    return lines.slice(-300).map((text) => {
+      const plain = text.replace(/\x1b\[[0-9;]*m/g, '')
+      const step = Number(/^\s*(\d+)\)/.exec(plain)?.[1] ?? 0)
+      return { step, text: plain, current: step > span }
+    })
+  }
+
+  /** Findings, labels and syscall exits, recomputed when the known run grew (the machine is then at its end). */
+  marks(): TimelineMark[] | null {
+    if (this.m.stepNo !== this.total) return null
+    const key = `${this.total}:${this.m.trace.events.length}`
+    if (key === this.marksKey) return null
+    this.marksKey = key
+    const out: TimelineMark[] = []
+    for (const e of this.m.trace.events) {
+      if (e.e === 'violation') out.push({ step: e.step, kind: e.severity, label: e.rule })
+      else if (e.e === 'user' && e.what === 'label') out.push({ step: e.step, kind: 'label', label: e.text })
+      else if (e.e === 'sys_exit' && out.length < MAX_MARKS) out.push({ step: e.step, kind: 'syscall', label: e.name })
+    }
+    return out
+  }
+
+  /** The finding at @step and the path of its thread since its last lab C statement. */
+  why(step: number): string[] {
+    if (!Number.isInteger(step)) return [C.red('usage: why N (a step with a finding)')]
+    const evs = this.eventsUpTo(this.total)
+    const v = evs.find((e) => e.e === 'violation' && e.step === step)
+    if (!v || v.e !== 'violation') return [C.red(`no finding at step ${step}`)]
+    const tid = v.tid
+    const lastUser = [...evs].reverse().find((e) => e.tid === tid && e.e === 'user' && e.step <= step)
+    const from = lastUser ? evs.indexOf(lastUser) : 0
+    const path = evs.slice(from).filter((e) => e.step <= step && e.tid === tid)
+    return [C.boldRed(`${v.severity}: ${v.rule}`), `  ${v.message}`, C.dim(`the path of thread ${tid} that led there:`), ...stepLines(path, true, 200)]
+  }
+
+  exportSource(): { machine: Machine; events: readonly TraceEvent[] } {
+    const machine = this.machineAtCursor()
+    return { machine, events: this.eventsUpTo(this.cursor) }
+  }
+
+  refusal(_op: TimelineOp): string | null {
+    return null
   }
 }

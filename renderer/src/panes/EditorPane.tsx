@@ -10,6 +10,7 @@ import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
 import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
+import { exerciseIdOf } from '../../../preload/contract'
 import { actions, setEditorReader, setRevealer } from '../state/actions'
 import { focusables } from '../shortcuts'
 
@@ -116,8 +117,9 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
   const lab = useAppState((s) => s.session.lab)
   const scenario = useAppState((s) => s.session.scenario)
   const [tab, setTab] = useState<string | null>(null)
-  const uses = scenario?.startsWith('exercise:')
-    ? lab?.exercises.find((e) => `exercise:${e.id}` === scenario)?.uses ?? []
+  const exercise = exerciseIdOf(scenario)
+  const uses = exercise !== null
+    ? lab?.exercises.find((e) => e.id === exercise)?.uses ?? []
     : lab?.scenarios.find((x) => x.name === scenario)?.uses ?? []
   const libs = (lab?.libs ?? []).filter((l) => uses.includes(l.name))
   const libTab = libs.find((l) => l.name === tab) ?? null

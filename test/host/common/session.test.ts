@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createSession } from '../../../main/host/common/session'
-import type { SessionUpdate, Snapshot } from '../../../preload/contract'
+import { SettingsStore } from '../../../main/host/node/settingsStore'
+import { exerciseKeyText, type SessionUpdate, type Snapshot } from '../../../preload/contract'
 
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '')
 const out = (u: SessionUpdate) => (u.output ?? []).map(strip)
@@ -334,3 +337,24 @@ describe('strace logs replayed through the engine', () => {
   })
 })
 
+
+describe('autosaved drafts of earlier versions', () => {
+  it('restore under the keys the app computes now (exercise:ID spelling), into the session and the submission', () => {
+    // Drafts as an earlier version stored them: the settings store's draft names spelled out by hand.
+    const store = new SettingsStore(mkdtempSync(join(tmpdir(), 'fdlab-drafts-')))
+    store.saveDraft('mini-close@1.0:exercise:first-fd', '3')
+    store.saveDraft('mini-close@1.0:exercise:safe-close', 'int my_close(unsigned int fd) { return 1; }\n')
+    store.saveDraft('mini-close@1.0:open-close', 'process app {\n  close(0);\n}\n')
+    const s = createSession({ now: () => new Date(0) })
+    const lab = s.sessionLoad({ name: 'mini.lab.md', text: LAB }).lab!
+    // What the renderer's restoreAll asks for and gives the session.
+    const lk = `${lab.id}@${lab.version}`
+    const keys = [...lab.scenarios.map((x) => x.name), ...lab.exercises.map((e) => exerciseKeyText(e.id))]
+    const edits = keys.map((key) => ({ key, text: store.loadDraft(`${lk}:${key}`) })).filter((e): e is { key: string; text: string } => e.text !== null)
+    expect(edits.map((e) => e.key)).toEqual(['open-close', 'exercise:first-fd', 'exercise:safe-close'])
+    const u = s.sessionRestore({ edits })
+    expect(u.source).toBe('process app {\n  close(0);\n}\n')
+    expect(JSON.parse(s.sessionSubmission('Ada')!.text).answers).toEqual({ 'first-fd': '3', 'safe-close': 'int my_close(unsigned int fd) { return 1; }\n' })
+    expect(s.sessionScenario(exerciseKeyText('safe-close')).source).toMatch(/return 1;/)
+  })
+})
