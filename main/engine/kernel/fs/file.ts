@@ -4,7 +4,9 @@
  * @kernel fs/file.c
  * Profiles: v6.5 names pick_file()/close_fd_get_file(), expand_files() returns 1 when it expanded,
  * find_next_fd() has no fast path, close_files() xchg()s slots, __range_close() locks per fd;
- * v6.18 names file_close_fd_locked()/file_close_fd() and has the v6.13+ fast paths.
+ * v6.18 names file_close_fd_locked()/file_close_fd() and has the v6.13+ fast paths. A function
+ * whose body differs has one body per version (alloc_fd_v6_5, alloc_fd_v6_18), chosen by the
+ * profile in the traced function of the kernel's name.
  * SIM: slot reads/writes made under file_lock are scheduling points only where another thread
  * could observe them without the lock (the lockless readers: fdget, fget, fd_install).
  */
@@ -53,8 +55,9 @@ const roundup_pow_of_two = (n: number): number => (n <= 1 ? 1 : 2 ** Math.ceil(M
  * @kernel fs/file.c alloc_fdtable()
  * Returns: the table, or -EMFILE when fs.nr_open caps it below what is needed.
  */
-export const alloc_fdtable = kfuncSync('alloc_fdtable', (k: Kernel, nr: number): Fdtable | number =>
-  k.profile.find_next_fd_fast_path ? alloc_fdtable_v6_18(k, nr) : alloc_fdtable_v6_5(k, nr))
+export const alloc_fdtable = kfuncSync('alloc_fdtable', (k: Kernel, nr: number): Fdtable | number => {
+  return k.profile.find_next_fd_fast_path ? alloc_fdtable_v6_18(k, nr) : alloc_fdtable_v6_5(k, nr)
+})
 
 /** alloc_fdtable (v6.5): units of 1024 bytes of pointers (128 slots), capped by nr_open rounded *up*. */
 function alloc_fdtable_v6_5(k: Kernel, nr: number): Fdtable {
@@ -88,8 +91,8 @@ function copy_fdtable(nfdt: Fdtable, ofdt: Fdtable, count: number): void {
  * Context: called with file_lock held; drops it, may sleep, retakes it.
  * Returns: v6.18: 0 or -errno; v6.5: 1 (expanded) or -errno.
  */
-export const expand_fdtable = kfunc('expand_fdtable', function* (k: Kernel, files: FilesStruct, nr: number): KGen<number> {
-  return yield* (k.profile.find_next_fd_fast_path ? expand_fdtable_v6_18 : expand_fdtable_v6_5)(k, files, nr)
+export const expand_fdtable = kfunc('expand_fdtable', (k: Kernel, files: FilesStruct, nr: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? expand_fdtable_v6_18(k, files, nr) : expand_fdtable_v6_5(k, files, nr)
 })
 
 /** expand_fdtable (v6.5): a table for fd @nr; returns 1 when it expanded. */
@@ -143,8 +146,8 @@ export const free_fdtable_rcu = kfunc('free_fdtable_rcu', function* (_k: Kernel,
  * Context: file_lock held; may drop and retake it.
  * Returns: v6.18: 0 or -errno; v6.5: 0 (nothing done), 1 (expanded: re-scan) or -errno.
  */
-export const expand_files = kfunc('expand_files', function* (k: Kernel, files: FilesStruct, nr: number): KGen<number> {
-  return yield* (k.profile.find_next_fd_fast_path ? expand_files_v6_18 : expand_files_v6_5)(k, files, nr)
+export const expand_files = kfunc('expand_files', (k: Kernel, files: FilesStruct, nr: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? expand_files_v6_18(k, files, nr) : expand_files_v6_5(k, files, nr)
 })
 
 /** expand_files (v6.5): the nr_open check comes first; 1 tells the caller the lock was dropped. */
@@ -234,8 +237,9 @@ function setNextFd(k: Kernel, files: FilesStruct, v: number): void {
  * find_next_fd - lowest free fd >= @start: two-level bitmap search
  * @kernel fs/file.c find_next_fd()
  */
-export const find_next_fd = kfuncSync('find_next_fd', (k: Kernel, fdt: Fdtable, start: number): number =>
-  k.profile.find_next_fd_fast_path ? find_next_fd_v6_18(fdt, start) : find_next_fd_v6_5(fdt, start))
+export const find_next_fd = kfuncSync('find_next_fd', (k: Kernel, fdt: Fdtable, start: number): number => {
+  return k.profile.find_next_fd_fast_path ? find_next_fd_v6_18(fdt, start) : find_next_fd_v6_5(fdt, start)
+})
 
 /** find_next_fd (v6.5): full_fds_bits first. */
 function find_next_fd_v6_5(fdt: Fdtable, start: number): number {
@@ -268,8 +272,8 @@ function find_next_fd_v6_18(fdt: Fdtable, start: number): number {
  * @kernel fs/file.c alloc_fd()
  * Returns: the fd (reserved: open bit set, slot still NULL), or -EMFILE / -ENOMEM.
  */
-export const alloc_fd = kfunc('alloc_fd', function* (k: Kernel, start: number, end: number, flags: number): KGen<number> {
-  return yield* (k.profile.find_next_fd_fast_path ? alloc_fd_v6_18 : alloc_fd_v6_5)(k, start, end, flags)
+export const alloc_fd = kfunc('alloc_fd', (k: Kernel, start: number, end: number, flags: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? alloc_fd_v6_18(k, start, end, flags) : alloc_fd_v6_5(k, start, end, flags)
 })
 
 /** alloc_fd (v6.5): expand_files on every allocation; a non-NULL slot is printk'd and cleared. */
@@ -920,8 +924,8 @@ export const dup_fd = kfunc('dup_fd', function* (k: Kernel, oldf: FilesStruct, p
  * close_files - filp_close() every open fd, ascending (the last put of a files_struct)
  * @kernel fs/file.c close_files()
  */
-export const close_files = kfunc('close_files', function* (k: Kernel, files: FilesStruct): KGen<Fdtable> {
-  return yield* (k.profile.file_ref_t ? close_files_v6_18 : close_files_v6_5)(k, files)
+export const close_files = kfunc('close_files', (k: Kernel, files: FilesStruct): KGen<Fdtable> => {
+  return k.profile.file_ref_t ? close_files_v6_18(k, files) : close_files_v6_5(k, files)
 })
 
 /** close_files (v6.5): each slot is xchg()ed with NULL before filp_close. */

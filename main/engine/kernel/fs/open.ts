@@ -53,8 +53,8 @@ export const filp_flush = kfunc('filp_flush', function* (k: Kernel, filp: File, 
  * Profiles: one body per version, chosen here: v6.5 flushes inline and ends in fput();
  * v6.6+ calls filp_flush() and (v6.15+) ends in fput_close().
  */
-export const filp_close = kfunc('filp_close', function* (k: Kernel, filp: File, id: FlOwner): KGen<number> {
-  return yield* (k.profile.close_sync_fput ? filp_close_v6_18 : filp_close_v6_5)(k, filp, id)
+export const filp_close = kfunc('filp_close', (k: Kernel, filp: File, id: FlOwner): KGen<number> => {
+  return k.profile.close_sync_fput ? filp_close_v6_18(k, filp, id) : filp_close_v6_5(k, filp, id)
 })
 
 /** filp_close (v6.5): the flush steps written out, then fput(). */
@@ -99,8 +99,8 @@ function mapRestart(retval: number): number {
  * Profiles: one body per version, chosen here: v6.5 close_fd() (deferred fput); v6.6+
  * file_close_fd(), filp_flush() and a synchronous fput_close_sync().
  */
-export const sys_close = kfunc('sys_close', function* (k: Kernel, fd: number): KGen<number> {
-  return yield* (k.profile.close_sync_fput ? sys_close_v6_18 : sys_close_v6_5)(k, fd)
+export const sys_close = kfunc('sys_close', (k: Kernel, fd: number): KGen<number> => {
+  return k.profile.close_sync_fput ? sys_close_v6_18(k, fd) : sys_close_v6_5(k, fd)
 })
 
 /** SYSCALL_DEFINE1(close) (v6.5). */
