@@ -540,8 +540,15 @@ export function files_lookup_fd_locked(k: Kernel, files: FilesStruct, fd: number
  * __fget_files_rcu - lockless lookup that takes a reference, re-checking the slot afterwards
  * @kernel fs/file.c __fget_files_rcu()
  * Context: rcu_read_lock held.
+ * Profiles: one body per version, chosen here: v6.5 tests f_mode before taking the reference;
+ * v6.7+ (SLAB_TYPESAFE_BY_RCU files) only after the re-check, since the file may be recycled.
  */
-export const __fget_files_rcu = kfunc('__fget_files_rcu', function* (k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
+export const __fget_files_rcu = kfunc('__fget_files_rcu', (k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> => {
+  return k.profile.slab_typesafe_by_rcu ? __fget_files_rcu_v6_18(k, files, fd, mask) : __fget_files_rcu_v6_5(k, files, fd, mask)
+})
+
+/** __fget_files_rcu (v6.5): get_file_rcu() on a file whose f_mode was already tested. */
+function* __fget_files_rcu_v6_5(k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
   fd = fd >>> 0
   for (;;) {
     yield { obj: `${files.id}.fd`, w: false, what: `rcu_dereference fd[${fd}]` }
@@ -549,21 +556,44 @@ export const __fget_files_rcu = kfunc('__fget_files_rcu', function* (k: Kernel, 
     if (fd >= fdt.max_fds) return null
     const file = fdt.fd[fd] ?? null
     if (!file) return null
-    // v6.5 may test f_mode before taking the reference; v6.7+ may not (the file may be recycled).
-    if (!k.profile.slab_typesafe_by_rcu && file.f_mode & mask) return null
-    if (!(yield* file_ref_get(k, file))) continue // dying: retry
+    if (file.f_mode & mask) return null
+    // (a) the file ref already went down to zero: try again.
+    if (!(yield* file_ref_get(k, file))) continue
+    // (b) the file table entry has changed under us: put our ref and try again.
     yield { obj: `${files.id}.fd`, w: false, what: `re-check fd[${fd}]` }
     if (files.fdt !== fdt || (files.fdt.fd[fd] ?? null) !== file) {
       yield* fput(k, file) // may be the final put (spec §11.4 outcome 4)
       continue
     }
-    if (k.profile.slab_typesafe_by_rcu && file.f_mode & mask) {
+    return file
+  }
+}
+
+/** __fget_files_rcu (v6.7+): file_ref_get(), the re-check, and only then the f_mode test. */
+function* __fget_files_rcu_v6_18(k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
+  fd = fd >>> 0
+  for (;;) {
+    yield { obj: `${files.id}.fd`, w: false, what: `rcu_dereference fd[${fd}]` }
+    const fdt = files.fdt
+    if (fd >= fdt.max_fds) return null
+    const file = fdt.fd[fd] ?? null
+    if (!file) return null
+    // (a) the file ref already went down to zero: try again.
+    if (!(yield* file_ref_get(k, file))) continue
+    // (b) the file table entry has changed under us (the file may even have been recycled).
+    yield { obj: `${files.id}.fd`, w: false, what: `re-check fd[${fd}]` }
+    if (files.fdt !== fdt || (files.fdt.fd[fd] ?? null) !== file) {
+      yield* fput(k, file) // may be the final put (spec §11.4 outcome 4)
+      continue
+    }
+    // This isn't the file we're looking for, or we are not allowed to get a reference to it.
+    if (file.f_mode & mask) {
       yield* fput(k, file)
       return null
     }
     return file
   }
-})
+}
 
 /**
  * __fget_files - rcu_read_lock + __fget_files_rcu
@@ -802,27 +832,41 @@ export const ksys_dup3 = kfunc('ksys_dup3', function* (k: Kernel, oldfd: number,
 /**
  * sys_dup2
  * @kernel fs/file.c SYSCALL_DEFINE2(dup2)
+ * Profiles: one body per version, chosen here: for newfd == oldfd, v6.5 only looks the fd up
+ * under RCU; v6.13+ takes a real reference and drops it again.
  */
-export const sys_dup2 = kfunc('sys_dup2', function* (k: Kernel, oldfd: number, newfd: number): KGen<number> {
+export const sys_dup2 = kfunc('sys_dup2', (k: Kernel, oldfd: number, newfd: number): KGen<number> => {
+  return k.profile.file_ref_t ? sys_dup2_v6_18(k, oldfd, newfd) : sys_dup2_v6_5(k, oldfd, newfd)
+})
+
+/** SYSCALL_DEFINE2(dup2) (v6.5). */
+function* sys_dup2_v6_5(k: Kernel, oldfd: number, newfd: number): KGen<number> {
   if ((newfd >>> 0) === (oldfd >>> 0)) {
     const files = k.current.files!
     let retval = oldfd >>> 0
-    if (k.profile.file_ref_t) {
-      yield* rcu_read_lock(k)
-      const f = yield* __fget_files_rcu(k, files, oldfd, 0)
-      if (!f) retval = -EBADF
-      yield* rcu_read_unlock(k)
-      if (f) yield* fput(k, f)
-    } else {
-      yield* rcu_read_lock(k)
-      yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_rcu fd[${oldfd >>> 0}]` }
-      if (!files_lookup_fd_raw(files, oldfd)) retval = -EBADF
-      yield* rcu_read_unlock(k)
-    }
+    yield* rcu_read_lock(k)
+    yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_rcu fd[${oldfd >>> 0}]` }
+    if (!files_lookup_fd_raw(files, oldfd)) retval = -EBADF
+    yield* rcu_read_unlock(k)
     return retval
   }
   return yield* ksys_dup3(k, oldfd, newfd, 0)
-})
+}
+
+/** SYSCALL_DEFINE2(dup2) (v6.13+). */
+function* sys_dup2_v6_18(k: Kernel, oldfd: number, newfd: number): KGen<number> {
+  if ((newfd >>> 0) === (oldfd >>> 0)) {
+    const files = k.current.files!
+    let retval = oldfd >>> 0
+    yield* rcu_read_lock(k)
+    const f = yield* __fget_files_rcu(k, files, oldfd, 0)
+    if (!f) retval = -EBADF
+    yield* rcu_read_unlock(k)
+    if (f) yield* fput(k, f)
+    return retval
+  }
+  return yield* ksys_dup3(k, oldfd, newfd, 0)
+}
 
 /**
  * sys_dup3
