@@ -1110,39 +1110,74 @@ function* __range_cloexec(k: Kernel, files: FilesStruct, fd: number, max_fd: num
 /**
  * sys_close_range - close (or mark close-on-exec) every fd in [@fd, @max_fd]
  * @kernel fs/file.c SYSCALL_DEFINE3(close_range) (v6.5: fs/open.c wrapper around __close_range())
+ * Profiles: one body per version, chosen here: v6.5 unshares a copy of the fds below @fd when
+ * the range reaches the end of the table and closes with a lock round per fd; v6.13+ copies
+ * the table around a punched hole and holds the lock across the close loop.
  */
-export const sys_close_range = kfunc('sys_close_range', function* (k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
+export const sys_close_range = kfunc('sys_close_range', (k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? sys_close_range_v6_18(k, fd, max_fd, flags) : __close_range_v6_5(k, fd, max_fd, flags)
+})
+
+/** __close_range (v6.5, fs/file.c; SYSCALL_DEFINE3(close_range) in fs/open.c only calls it). */
+function* __close_range_v6_5(k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
   const me = k.current
   fd = fd >>> 0
   max_fd = max_fd >>> 0
   flags = flags >>> 0
   if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL
   if (fd > max_fd) return -EINVAL
-  let cur = me.files!
-  let old: FilesStruct | null = null
-  yield { obj: `${cur.id}.count`, w: false, what: `atomic_read ${cur.id}->count` }
-  if (flags & CLOSE_RANGE_UNSHARE && cur.count > 1) {
-    let copy: FilesStruct | number
-    if (k.profile.find_next_fd_fast_path) {
-      copy = yield* dup_fd(k, cur, flags & CLOSE_RANGE_CLOEXEC ? null : { from: fd, to: max_fd })
-    } else {
-      const max_unshare_fds = !(flags & CLOSE_RANGE_CLOEXEC) && max_fd >= cur.fdt.max_fds - 1 ? fd : undefined
-      copy = yield* dup_fd(k, cur, null, max_unshare_fds)
-    }
+  let cur_fds = me.files!
+  let fds: FilesStruct | null = null
+  yield { obj: `${cur_fds.id}.count`, w: false, what: `atomic_read ${cur_fds.id}->count` } // unshare_fd()
+  if (flags & CLOSE_RANGE_UNSHARE && cur_fds.count > 1) {
+    // If the caller requested all fds to be made cloexec we always copy all of them, since they
+    // still want to use them. If the range reaches the current maximum, we're closing
+    // everything, so only copy the fds beneath the lowest one.
+    const max_unshare_fds = !(flags & CLOSE_RANGE_CLOEXEC) && max_fd >= last_fd(cur_fds.fdt) ? fd : undefined
+    const copy = yield* dup_fd(k, cur_fds, null, max_unshare_fds)
     if (typeof copy === 'number') return copy
-    old = cur
-    cur = copy
+    fds = cur_fds
+    cur_fds = copy
   }
-  if (flags & CLOSE_RANGE_CLOEXEC) yield* __range_cloexec(k, cur, fd, max_fd)
-  else if (k.profile.file_close_fd) yield* __range_close_v6_18(k, cur, fd, max_fd)
-  else yield* __range_close_v6_5(k, cur, fd, max_fd)
-  if (old) {
+  if (flags & CLOSE_RANGE_CLOEXEC) yield* __range_cloexec(k, cur_fds, fd, max_fd)
+  else yield* __range_close_v6_5(k, cur_fds, fd, max_fd)
+  if (fds) {
     yield { obj: `${me.id}.alloc_lock`, w: true, what: 'task_lock; me->files = copy' }
-    me.files = cur
-    yield* put_files_struct(k, old)
+    me.files = cur_fds
+    yield* put_files_struct(k, fds)
   }
   return 0
-})
+}
+
+/** SYSCALL_DEFINE3(close_range) (v6.13+, fs/file.c). */
+function* sys_close_range_v6_18(k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
+  const me = k.current
+  fd = fd >>> 0
+  max_fd = max_fd >>> 0
+  flags = flags >>> 0
+  if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL
+  if (fd > max_fd) return -EINVAL
+  let cur_fds = me.files!
+  let fds: FilesStruct | null = null
+  yield { obj: `${cur_fds.id}.count`, w: false, what: `atomic_read ${cur_fds.id}->count` }
+  if (flags & CLOSE_RANGE_UNSHARE && cur_fds.count > 1) {
+    // If the caller requested all fds to be made cloexec we always copy all of them, since they
+    // still want to use them.
+    const punch_hole = flags & CLOSE_RANGE_CLOEXEC ? null : { from: fd, to: max_fd }
+    const copy = yield* dup_fd(k, cur_fds, punch_hole)
+    if (typeof copy === 'number') return copy
+    fds = cur_fds
+    cur_fds = copy
+  }
+  if (flags & CLOSE_RANGE_CLOEXEC) yield* __range_cloexec(k, cur_fds, fd, max_fd)
+  else yield* __range_close_v6_18(k, cur_fds, fd, max_fd)
+  if (fds) {
+    yield { obj: `${me.id}.alloc_lock`, w: true, what: 'task_lock; me->files = copy' }
+    me.files = cur_fds
+    yield* put_files_struct(k, fds)
+  }
+  return 0
+}
 
 /**
  * last_fd - the highest fd the table has a slot for

@@ -1112,39 +1112,74 @@ function __range_cloexec(k: Kernel, files: FilesStruct, fd: number, max_fd: numb
 /**
  * sys_close_range - close (or mark close-on-exec) every fd in [@fd, @max_fd]
  * @kernel fs/file.c SYSCALL_DEFINE3(close_range) (v6.5: fs/open.c wrapper around __close_range())
+ * Profiles: one body per version, chosen here: v6.5 unshares a copy of the fds below @fd when
+ * the range reaches the end of the table and closes with a lock round per fd; v6.13+ copies
+ * the table around a punched hole and holds the lock across the close loop.
  */
-export const sys_close_range = kfunc('sys_close_range', function (k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
+export const sys_close_range = kfunc('sys_close_range', (k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? sys_close_range_v6_18(k, fd, max_fd, flags) : __close_range_v6_5(k, fd, max_fd, flags)
+}, (__body, __traced) => function (this: unknown, k: Kernel, fd: number, max_fd: number, flags: number) { return k.trace.on ? __traced(this, arguments) : __body(k, fd, max_fd, flags) })
+
+/** __close_range (v6.5, fs/file.c; SYSCALL_DEFINE3(close_range) in fs/open.c only calls it). */
+function __close_range_v6_5(k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
   const me = k.current
   fd = fd >>> 0
   max_fd = max_fd >>> 0
   flags = flags >>> 0
   if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL
   if (fd > max_fd) return -EINVAL
-  let cur = me.files!
-  let old: FilesStruct | null = null
-  __sched()
-  if (flags & CLOSE_RANGE_UNSHARE && cur.count > 1) {
-    let copy: FilesStruct | number
-    if (k.profile.find_next_fd_fast_path) {
-      copy = dup_fd(k, cur, flags & CLOSE_RANGE_CLOEXEC ? null : { from: fd, to: max_fd })
-    } else {
-      const max_unshare_fds = !(flags & CLOSE_RANGE_CLOEXEC) && max_fd >= cur.fdt.max_fds - 1 ? fd : undefined
-      copy = dup_fd(k, cur, null, max_unshare_fds)
-    }
+  let cur_fds = me.files!
+  let fds: FilesStruct | null = null
+  __sched() // unshare_fd()
+  if (flags & CLOSE_RANGE_UNSHARE && cur_fds.count > 1) {
+    // If the caller requested all fds to be made cloexec we always copy all of them, since they
+    // still want to use them. If the range reaches the current maximum, we're closing
+    // everything, so only copy the fds beneath the lowest one.
+    const max_unshare_fds = !(flags & CLOSE_RANGE_CLOEXEC) && max_fd >= last_fd(cur_fds.fdt) ? fd : undefined
+    const copy = dup_fd(k, cur_fds, null, max_unshare_fds)
     if (typeof copy === 'number') return copy
-    old = cur
-    cur = copy
+    fds = cur_fds
+    cur_fds = copy
   }
-  if (flags & CLOSE_RANGE_CLOEXEC) __range_cloexec(k, cur, fd, max_fd)
-  else if (k.profile.file_close_fd) __range_close_v6_18(k, cur, fd, max_fd)
-  else __range_close_v6_5(k, cur, fd, max_fd)
-  if (old) {
+  if (flags & CLOSE_RANGE_CLOEXEC) __range_cloexec(k, cur_fds, fd, max_fd)
+  else __range_close_v6_5(k, cur_fds, fd, max_fd)
+  if (fds) {
     __sched()
-    me.files = cur
-    put_files_struct(k, old)
+    me.files = cur_fds
+    put_files_struct(k, fds)
   }
   return 0
-}, (__body, __traced) => function (this: unknown, k: Kernel, fd: number, max_fd: number, flags: number) { return k.trace.on ? __traced(this, arguments) : __body(k, fd, max_fd, flags) })
+}
+
+/** SYSCALL_DEFINE3(close_range) (v6.13+, fs/file.c). */
+function sys_close_range_v6_18(k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
+  const me = k.current
+  fd = fd >>> 0
+  max_fd = max_fd >>> 0
+  flags = flags >>> 0
+  if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL
+  if (fd > max_fd) return -EINVAL
+  let cur_fds = me.files!
+  let fds: FilesStruct | null = null
+  __sched()
+  if (flags & CLOSE_RANGE_UNSHARE && cur_fds.count > 1) {
+    // If the caller requested all fds to be made cloexec we always copy all of them, since they
+    // still want to use them.
+    const punch_hole = flags & CLOSE_RANGE_CLOEXEC ? null : { from: fd, to: max_fd }
+    const copy = dup_fd(k, cur_fds, punch_hole)
+    if (typeof copy === 'number') return copy
+    fds = cur_fds
+    cur_fds = copy
+  }
+  if (flags & CLOSE_RANGE_CLOEXEC) __range_cloexec(k, cur_fds, fd, max_fd)
+  else __range_close_v6_18(k, cur_fds, fd, max_fd)
+  if (fds) {
+    __sched()
+    me.files = cur_fds
+    put_files_struct(k, fds)
+  }
+  return 0
+}
 
 /**
  * last_fd - the highest fd the table has a slot for
