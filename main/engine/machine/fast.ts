@@ -35,7 +35,7 @@ import { binder_do_fd_close as fast_binder_do_fd_close } from '../fast/kernel/dr
  * one form and the value in the other. The values, classes and constants (TraceLog, Bitmap,
  * Profile, errno, flags) are the kernel's own: the fast path imports them.
  */
-const fk = (m: Machine): FastKernel => m.k as unknown as FastKernel
+export const fastKernelOf = (m: Machine): FastKernel => m.k as unknown as FastKernel
 
 /**
  * Every kernel function the kernel queues as a callback (init_task_work, call_rcu), in both forms.
@@ -116,7 +116,7 @@ export function fastSyscall(m: Machine, task: Task, name: string, args: readonly
   try {
     if (boundary) userStep(m)
     const targs = k.trace.on ? (args.map(traceArg) as TraceArg[]) : NO_TRACE_ARGS
-    const f = fk(m)
+    const f = fastKernelOf(m)
     curKernel = f
     curName = name
     curArgs = args
@@ -137,7 +137,7 @@ export function fastClone(m: Machine, task: Task, flags: number, childPid: numbe
   const k = m.k
   enter(m, task)
   try {
-    const f = fk(m)
+    const f = fastKernelOf(m)
     return fast_do_syscall(f, 'clone', [flags], () => fast_kernel_clone(f, { flags, pid: childPid, pidfd, body: function* () { /* replay */ } as never }))
   } finally { leave(m, task.pid) }
 }
@@ -145,7 +145,7 @@ export function fastClone(m: Machine, task: Task, flags: number, childPid: numbe
 /** do_exit on the fast path. */
 export function fastExit(m: Machine, task: Task, code: number): void {
   enter(m, task)
-  try { fast_do_exit(fk(m), code) } finally { leave(m, task.pid) }
+  try { fast_do_exit(fastKernelOf(m), code) } finally { leave(m, task.pid) }
 }
 
 /**
