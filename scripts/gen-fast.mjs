@@ -282,7 +282,11 @@ export function writeFast({ quiet = false } = {}) {
     mkdirSync(dirname(join(out, rel)), { recursive: true })
     writeFileSync(join(out, rel), want.get(rel))
   }
-  for (const rel of extra) rmSync(join(out, rel))
+  for (const rel of extra) {
+    rmSync(join(out, rel))
+    // a folder left empty goes too (git keeps no empty folders, so a fresh checkout has none)
+    for (let d = dirname(join(out, rel)); d !== out && readdirSync(d).length === 0; d = dirname(d)) rmSync(d, { recursive: true })
+  }
   if (!quiet) console.log(`gen-fast: ${want.size} files in main/engine/fast (${stale.length} written, ${extra.length} removed)`)
 }
 
