@@ -105,7 +105,7 @@ function fput_v6_5(k: Kernel, file: File): KGen<void> {
   if (wasEmpty) schedule_delayed_work(k, k.delayed_fput_work, 1)
 }
 
-/** fput (v6.13+): file_ref_put, then __fput_deferred(). */
+/** fput (6.18 profile): file_ref_put (v6.13+), then __fput_deferred(). */
 function fput_v6_18(k: Kernel, file: File): KGen<void> {
   if (file_ref_put(k, file)) {
     file.mem = 'dying'
@@ -114,7 +114,7 @@ function fput_v6_18(k: Kernel, file: File): KGen<void> {
 }
 
 /**
- * __fput_deferred - schedule the final __fput() of @file (v6.13+); a never-opened file is freed at once
+ * __fput_deferred - schedule the final __fput() of @file (the 6.18 profile); a never-opened file is freed at once
  * @kernel fs/file_table.c __fput_deferred()
  */
 export const __fput_deferred = kfunc('__fput_deferred', function (k: Kernel, file: File): KGen<void> {
