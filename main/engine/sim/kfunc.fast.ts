@@ -5,18 +5,16 @@
 import type { Kernel } from './context'
 import type { TraceLog } from './trace'
 import { traceArg } from './kfunc_common'
+import { callbackForms } from './kfunc_forms'
 
 export { traceArg, at, simNote, tracedStub } from './kfunc_common'
 
 /**
- * Every kernel function by name. Callbacks (task work, RCU) queued by one form of the engine may be
- * run by the other (the fast path hands over to the stepped machine's system threads): they are
- * called through resolveKfunc(), which picks this form's function of the same name.
+ * The fast-path form of callback @f (task work, an RCU callback), which the stepped engine may
+ * have queued: its twin from machine/fast.ts's table (sim/kfunc_forms.ts), else @f itself.
  */
-const KFUNCS = new Map<string, unknown>()
-export function resolveKfunc<F>(f: F): F {
-  const n = (f as { kname?: string } | null)?.kname
-  return (n ? (KFUNCS.get(n) as F | undefined) : undefined) ?? f
+export function resolveKfunc<F extends object>(f: F): F {
+  return (callbackForms.toFast.get(f) as F | undefined) ?? f
 }
 
 export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) & { readonly kname: string }
@@ -34,19 +32,18 @@ export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ..
   const traced = (self: unknown, args: IArguments): R => {
     const t = (args[0] as Kernel).trace
     t.enter(name, args, 1, traceArg)
-    const r = (body as (...a: unknown[]) => R).apply(self, args as unknown as unknown[])
+    const r: R = Reflect.apply(body, self, args)
     t.exit(name, traceArg(r))
     return r
   }
-  const fn = (site ? site(body as (...a: unknown[]) => R, traced) : function (this: unknown, k: Kernel): R {
+  const fn = site ? site(body, traced) : function (this: unknown, k: Kernel): R {
     // eslint-disable-next-line prefer-rest-params
-    if (!k.trace.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
+    if (!k.trace.on) return Reflect.apply(body, this, arguments)
     // eslint-disable-next-line prefer-rest-params
     return traced(this, arguments)
-  }) as unknown as (k: Kernel, ...args: A) => R
+  }
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
-  KFUNCS.set(name, fn)
   return fn as KFunc<A, R>
 }
 export const kfuncSync = kfunc

@@ -5,18 +5,16 @@
  */
 import type { KGen, Kernel } from './context'
 import { traceArg } from './kfunc_common'
+import { callbackForms } from './kfunc_forms'
 
 export { traceArg, at, simNote, tracedStub } from './kfunc_common'
 
 /**
- * Every kernel function by name. Callbacks (task work, RCU) queued by one form of the engine may be
- * run by the other (the fast path hands over to the stepped machine's system threads): they are
- * called through resolveKfunc(), which picks this form's function of the same name.
+ * The stepped form of callback @f (task work, an RCU callback), which the fast path may have
+ * queued: its twin from machine/fast.ts's table (sim/kfunc_forms.ts), else @f itself.
  */
-const KFUNCS = new Map<string, unknown>()
-export function resolveKfunc<F>(f: F): F {
-  const n = (f as { kname?: string } | null)?.kname
-  return (n ? (KFUNCS.get(n) as F | undefined) : undefined) ?? f
+export function resolveKfunc<F extends object>(f: F): F {
+  return (callbackForms.toStepped.get(f) as F | undefined) ?? f
 }
 
 export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => KGen<R>) & { readonly kname: string }
@@ -34,7 +32,6 @@ export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ..
   const fn = (k: Kernel, ...args: A): KGen<R> => (k.trace.on ? traced(k, args) : body(k, ...args))
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
-  KFUNCS.set(name, fn)
   return fn as KFunc<A, R>
 }
 

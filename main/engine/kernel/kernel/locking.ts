@@ -68,7 +68,10 @@ export function lockdep_assert_held(k: Kernel, lock: SpinLock | Mutex): void {
   }
 }
 
-/** in_atomic(): preemption disabled (a spinlock held) or interrupt context. */
+/**
+ * in_atomic - preemption disabled (a spinlock held) or interrupt context
+ * @kernel include/linux/preempt.h in_atomic()
+ */
 export function in_atomic(k: Kernel): boolean {
   return k.current.preempt_count > 0 || k.current.irq_count > 0
 }
