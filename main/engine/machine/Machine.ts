@@ -27,6 +27,7 @@ import { fastSyscall, fastClone, fastExit } from './fast'
 import { buildSnapshot, type SnapshotOptions } from './snapshot'
 import type { Snapshot } from './snapshotTypes'
 import { endOfRunChecks } from './sanitizer'
+import { frames, runToEnd } from './drive'
 
 export interface MachineOptions {
   /** '6.5', '6.18' or 'mainline' (default 6.18). An unknown name throws UnknownProfileError. */
@@ -72,9 +73,10 @@ export interface Thread {
   /**
    * What the thread runs now: created at its first micro-step (after its start step). The machine
    * drives a user thread's phases itself (program, exec's new program, do_exit), so no wrapper
-   * generator sits between every micro-step and the code that yields it.
+   * generator sits between every micro-step and the code that yields it. Kernel calls run as a
+   * stack of frames (machine/drive.ts): a micro-step resumes only the frame that yields.
    */
-  gen: KGen<void> | null
+  gen: Iterator<Sched, void> | null
   pending: Sched | null
   done: boolean
   /** Syscall results, in order (part of an explorer outcome). */
@@ -204,8 +206,9 @@ export class Machine {
     if (quiet) k.trace.on = false
     k.current = task
     try {
+      const f = frames(g)
       for (;;) {
-        const r = g.next()
+        const r = f.next()
         if (r.done) return r.value
         if (r.value.enabled && !r.value.enabled()) {
           // Synchronous mode (setup, replay): let time pass for the waiter: grace periods end,
@@ -241,7 +244,7 @@ export class Machine {
       cur.irq_count++
       try {
         const g = cb.head.func ? resolveKfunc(cb.head.func)(k, cb.head) : null
-        if (g) for (let r = g.next(); !r.done; r = g.next()) { /* callbacks do not block */ }
+        if (g) runToEnd(g) // callbacks do not block
       } finally { cur.irq_count-- }
     }
   }
@@ -334,7 +337,7 @@ export class Machine {
   private advance(th: Thread & Internal): IteratorResult<Sched, void> {
     const k = this.k
     if (th.gen === null) {
-      if (th.user === null) { th.phase = 'body'; th.gen = th.body!(k) } else th.gen = this.program(th, th.user)
+      if (th.user === null) { th.phase = 'body'; th.gen = frames(th.body!(k)) } else th.gen = frames(this.program(th, th.user))
     }
     for (;;) {
       let r: IteratorResult<Sched, void | number>
@@ -342,13 +345,13 @@ export class Machine {
         r = th.gen!.next()
       } catch (e) {
         if (th.phase !== 'program') throw e
-        if (e instanceof ExecSignal) { th.gen = this.program(th, e.program); continue }
-        if (e instanceof ExitSignal) { th.gen = this.exit(th, e.code); continue }
+        if (e instanceof ExecSignal) { th.gen = frames(this.program(th, e.program)); continue }
+        if (e instanceof ExitSignal) { th.gen = frames(this.exit(th, e.code)); continue }
         th.phase = 'body' // as a crashed generator: the thread ends at its next step, no do_exit
         throw e
       }
       if (!r.done || th.phase !== 'program') return r as IteratorResult<Sched, void>
-      th.gen = this.exit(th, typeof r.value === 'number' ? r.value : 0)
+      th.gen = frames(this.exit(th, typeof r.value === 'number' ? r.value : 0))
     }
   }
 
