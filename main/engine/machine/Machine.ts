@@ -27,6 +27,7 @@ import { checkInvariants } from './invariants'
 import { buildSnapshot, type SnapshotOptions } from './snapshot'
 import type { Snapshot } from './snapshotTypes'
 import { endOfRunChecks } from './sanitizer'
+import { frames } from './drive'
 
 export interface MachineOptions {
   /** '6.5', '6.18' or 'mainline' (default 6.18). An unknown name throws UnknownProfileError. */
@@ -69,9 +70,10 @@ export interface Thread {
   /**
    * What the thread runs now: created at its first micro-step (after its start step). The machine
    * drives a user thread's phases itself (program, exec's new program, do_exit), so no wrapper
-   * generator sits between every micro-step and the code that yields it.
+   * generator sits between every micro-step and the code that yields it. Kernel calls run as a
+   * stack of frames (machine/drive.ts): a micro-step resumes only the frame that yields.
    */
-  gen: KGen<void> | null
+  gen: Iterator<Sched, void> | null
   pending: Sched | null
   done: boolean
   /** Syscall results, in order (part of an explorer outcome). */
@@ -273,7 +275,7 @@ export class Machine {
   private advance(th: Thread & Internal): IteratorResult<Sched, void> {
     const k = this.k
     if (th.gen === null) {
-      if (th.user === null) { th.phase = 'body'; th.gen = th.body!(k) } else th.gen = this.program(th, th.user)
+      if (th.user === null) { th.phase = 'body'; th.gen = frames(th.body!(k)) } else th.gen = frames(this.program(th, th.user))
     }
     for (;;) {
       let r: IteratorResult<Sched, void | number>
@@ -287,11 +289,11 @@ export class Machine {
         // The program ended inside a system call (user.ts): its generator is dropped, not resumed.
         const end = th.end
         th.end = null
-        th.gen = 'exec' in end ? this.program(th, end.exec) : this.exit(th, end.exit)
+        th.gen = frames('exec' in end ? this.program(th, end.exec) : this.exit(th, end.exit))
         continue
       }
       if (!r.done || th.phase !== 'program') return r as IteratorResult<Sched, void>
-      th.gen = this.exit(th, typeof r.value === 'number' ? r.value : 0)
+      th.gen = frames(this.exit(th, typeof r.value === 'number' ? r.value : 0))
     }
   }
 

@@ -26,6 +26,7 @@ import { do_syscall } from '../kernel/kernel/entry'
 import { SYSCALLS, type SysArg } from '../kernel/syscalls'
 import { fastSyscall, fastClone, fastExit } from './fast'
 import type { Machine } from './Machine'
+import { frames, runToEnd } from './drive'
 
 /** Run a kernel generator to completion outside any schedule (boot-time setup, replay). */
 export function runNow<R>(m: Machine, task: Task, g: KGen<R>, quiet = false): R {
@@ -35,8 +36,9 @@ export function runNow<R>(m: Machine, task: Task, g: KGen<R>, quiet = false): R 
   if (quiet) k.trace.on = false
   k.current = task
   try {
+    const f = frames(g)
     for (;;) {
-      const r = g.next()
+      const r = f.next()
       if (r.done) return r.value
       if (r.value.enabled && !r.value.enabled()) {
         // Synchronous mode (setup, replay): let time pass for the waiter: grace periods end,
@@ -61,10 +63,7 @@ export function settle(m: Machine): void {
   const irq = cur.irq_count
   try {
     for (;;) {
-      const g = rcu_core(k, true)
-      let r = g.next()
-      while (!r.done) r = g.next() // callbacks do not block
-      if (!r.value) return
+      if (!runToEnd(rcu_core(k, true))) return // callbacks do not block
     }
   } finally {
     // A replay goes on after a model error: a callback that threw leaves no softirq context behind.
