@@ -31,11 +31,28 @@ export type KFuncSync<A extends unknown[], R> = KFunc<A, R>
 export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R) => (k: Kernel, ...args: any[]) => R
 
 export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R> {
+  // The name's number in the string table of the last log written to (one log per machine).
+  let log: TraceLog | null = null
+  let no = 0
+  const f = body as (...a: unknown[]) => R
   const traced = (self: unknown, args: IArguments): R => {
     const t = (args[0] as Kernel).trace
-    t.enter(name, args, 1, traceArg)
-    const r = (body as (...a: unknown[]) => R).apply(self, args as unknown as unknown[])
-    t.exit(name, traceArg(r))
+    if (t !== log) { log = t; no = t.intern(name) }
+    t.enterNo(no, args, 1, traceArg)
+    let r: R
+    // Direct calls for the usual arities (no apply through the arguments object).
+    if (self !== undefined) r = f.apply(self, args as unknown as unknown[])
+    else {
+      switch (args.length) {
+        case 1: r = f(args[0]); break
+        case 2: r = f(args[0], args[1]); break
+        case 3: r = f(args[0], args[1], args[2]); break
+        case 4: r = f(args[0], args[1], args[2], args[3]); break
+        case 5: r = f(args[0], args[1], args[2], args[3], args[4]); break
+        default: r = f.apply(self, args as unknown as unknown[])
+      }
+    }
+    t.exitNo(no, r, traceArg)
     return r
   }
   const fn = (site ? site(body as (...a: unknown[]) => R, traced) : function (this: unknown, k: Kernel): R {

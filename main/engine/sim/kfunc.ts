@@ -4,6 +4,7 @@
  * changing its body.
  */
 import type { KGen, Kernel } from './context'
+import type { TraceLog } from './trace'
 import { traceArg } from './kfunc_common'
 
 export { traceArg, at, simNote, tracedStub } from './kfunc_common'
@@ -23,11 +24,15 @@ export type KFunc<A extends unknown[], R> = ((k: Kernel, ...args: A) => KGen<R>)
 
 /** Define a traced kernel function (generator form). */
 export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => KGen<R>): KFunc<A, R> {
+  // The name's number in the string table of the last log written to (one log per machine).
+  let log: TraceLog | null = null
+  let no = 0
   const traced = function* (k: Kernel, args: A): KGen<R> {
     const t = k.trace
-    t.enter(name, args, 0, traceArg)
+    if (t !== log) { log = t; no = t.intern(name) }
+    t.enterNo(no, args, 0, traceArg)
     const r = yield* body(k, ...args)
-    t.exit(name, traceArg(r))
+    t.exitNo(no, r, traceArg)
     return r
   }
   // With tracing off the body's own generator is returned: no wrapper frame on the hot path.
@@ -42,11 +47,19 @@ export type KFuncSync<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) &
 
 /** Define a traced kernel helper that touches no shared state on its own (no scheduling point). */
 export function kfuncSync<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R): KFuncSync<A, R> {
+  let log: TraceLog | null = null
+  let no = 0
   const fn = (k: Kernel, ...args: A): R => {
     const t = k.trace
-    if (t.on) t.enter(name, args, 0, traceArg)
+    if (t.on) {
+      if (t !== log) { log = t; no = t.intern(name) }
+      t.enterNo(no, args, 0, traceArg)
+    }
     const r = body(k, ...args)
-    if (t.on) t.exit(name, traceArg(r))
+    if (t.on) {
+      if (t !== log) { log = t; no = t.intern(name) }
+      t.exitNo(no, r, traceArg)
+    }
     return r
   }
   Object.defineProperty(fn, 'name', { value: name })
