@@ -80,6 +80,29 @@ describe('compact trace log', () => {
     expect(b.events).toEqual(a.events)
   })
 
+  it('the per-kind methods (fields as arguments) write the same events as emit', () => {
+    const a = new TraceLog(true)
+    const b = new TraceLog(true)
+    for (let i = 0; i < 3; i++) {
+      for (const t of [a, b]) { t.step = i; t.tid = 100 + i }
+      a.emit({ e: 'lock', lock: 'files#1.file_lock', op: 'acquire' }); b.lock('files#1.file_lock', 'acquire')
+      a.emit({ e: 'lock', lock: 'files#1.file_lock', op: 'release' }); b.lock('files#1.file_lock', 'release')
+      a.emit({ e: 'rcu', op: 'read_lock', what: 'app/100' }); b.rcu('read_lock', 'app/100')
+      a.emit({ e: 'ref', file: 'file#2', from: 1, to: 2, raw: 2 ** 40 }); b.ref('file#2', 1, 2, 2 ** 40)
+      a.emit({ e: 'bit', files: 'files#1', map: 'open_fds', index: i, value: 1 }); b.bit('files#1', 'open_fds', i, 1)
+      a.emit({ e: 'fd', files: 'files#1', fd: i, from: null, to: 'file#2' }); b.fd('files#1', i, null, 'file#2')
+      a.emit({ e: 'fd', files: 'files#1', fd: i, from: 'file#2', to: null }); b.fd('files#1', i, 'file#2', null)
+      a.emit({ e: 'note', text: 'SIM: x' }); b.note('SIM: x')
+      a.emit({ e: 'sys_enter', name: 'dup', args: [3, 'x', null, true] }); b.sysEnter('dup', [3, 'x', null, true])
+      a.emit({ e: 'sys_exit', name: 'dup', ret: -9, args: [3] }); b.sysExit('dup', -9, [3])
+      a.emit({ e: 'enter', fn: 'f', args: ['file#2', 1] }); b.enterArgs('f', ['file#2', 1])
+      a.emit({ e: 'exit', fn: 'f', ret: null }); b.exitRet('f', null)
+      a.emit({ e: 'exit', fn: 'f', ret: 'file#2' }); b.exitRet('f', 'file#2')
+    }
+    expect(b.events).toEqual(a.events)
+    expect(b.bytes).toBe(a.bytes)
+  })
+
   it('keeps numbers that are not int32s, and threads and steps out of the row range, exactly', () => {
     const t = new TraceLog(true)
     const odd = [2 ** 31, -(2 ** 31), 2 ** 31 - 1, 2 ** 53, -0, 0, NaN, 0.5, -3.25, Infinity, 0xc000000000000000]
