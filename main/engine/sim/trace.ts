@@ -91,10 +91,12 @@ const TID_WIDE = -(2 ** 23), STEP_WIDE = -(2 ** 31)
 /**
  * Slots of the string cache (see strAt): a writer that sees the same string again and again at one
  * place (a field of one kind, an argument of one kernel function) finds its number there without a
- * lookup in the string table. Slots below FIELD_SLOTS are the emit fields', the rest are hashed
- * from (function name, argument) by enterNo/exitNo.
+ * lookup in the string table. Slots below FIELD_SLOTS are the emit fields' (0-15 one each, 16-43
+ * four each: see enumAt), the rest are hashed from (function name, argument) by enterNo/exitNo.
  */
-const SLOTS = 1024, SLOT_MASK = SLOTS - 1, FIELD_SLOTS = 32
+const SLOTS = 1024, SLOT_MASK = SLOTS - 1, FIELD_SLOTS = 64
+/** What an unused cache slot holds: a string (so the comparison sees strings only), with its real number. */
+const UNUSED_SLOT = '\u0000'
 
 /**
  * The trace sink. `on` turns every event off (the fast path for benchmarks and replays);
@@ -141,7 +143,7 @@ export class TraceLog {
   private readonly stringNo = new Map<string, number>()
   private built: TraceEvent[] = []
   // The string cache (allocated with the first chunk): slot -> string last written there, its number.
-  private cacheStr: unknown[] = []
+  private cacheStr: string[] = []
   private cacheNo = new Int32Array(0)
 
   constructor(on = true) {
@@ -154,16 +156,16 @@ export class TraceLog {
     // One case per kind (the common ones first): each reads its fields by name (FIELDS order), a
     // site that sees one shape.
     switch (ev.e) {
-      case 'enter': this.newRow(K_ENTER); this.strAt(ev.fn, 0); this.list(ev.args); break
-      case 'exit': this.newRow(K_EXIT); this.strAt(ev.fn, 1); this.value(ev.ret); break
-      case 'bit': this.newRow(K_BIT); this.strAt(ev.files, 2); this.strAt(ev.map, 3); this.num(ev.index); this.num(ev.value); break
-      case 'lock': this.newRow(K_LOCK); this.strAt(ev.lock, 4); this.strAt(ev.op, 5); break
-      case 'rcu': this.newRow(K_RCU); this.strAt(ev.op, 6); this.valueAt(ev.what, 12); break
+      case 'enter': this.newRow(K_ENTER); this.enumAt(ev.fn, 36); this.list(ev.args); break
+      case 'exit': this.newRow(K_EXIT); this.enumAt(ev.fn, 40); this.value(ev.ret); break
+      case 'bit': this.newRow(K_BIT); this.strAt(ev.files, 2); this.enumAt(ev.map, 16); this.num(ev.index); this.num(ev.value); break
+      case 'lock': this.newRow(K_LOCK); this.strAt(ev.lock, 4); this.enumAt(ev.op, 20); break
+      case 'rcu': this.newRow(K_RCU); this.enumAt(ev.op, 24); this.valueAt(ev.what, 12); break
       case 'ref': this.newRow(K_REF); this.strAt(ev.file, 7); this.num(ev.from); this.num(ev.to); this.num(ev.raw); break
       case 'fd': this.newRow(K_FD); this.strAt(ev.files, 8); this.num(ev.fd); this.valueAt(ev.from, 13); this.valueAt(ev.to, 14); break
       case 'note': this.newRow(K_NOTE); this.valueAt(ev.text, 11); break
-      case 'sys_enter': this.newRow(K_SYS_ENTER); this.strAt(ev.name, 9); this.list(ev.args); break
-      case 'sys_exit': this.newRow(K_SYS_EXIT); this.strAt(ev.name, 10); this.num(ev.ret); this.list(ev.args); break
+      case 'sys_enter': this.newRow(K_SYS_ENTER); this.enumAt(ev.name, 28); this.list(ev.args); break
+      case 'sys_exit': this.newRow(K_SYS_EXIT); this.enumAt(ev.name, 32); this.num(ev.ret); this.list(ev.args); break
       case 'task_work': this.newRow(K_TASK_WORK); this.num(ev.task); this.str(ev.op); this.value(ev.fn); this.value(ev.obj); break
       case 'delayed_fput': this.newRow(K_DELAYED_FPUT); this.str(ev.op); this.value(ev.file); break
       case 'task': this.newRow(K_TASK); this.str(ev.op); this.num(ev.task); this.value(ev.detail); break
@@ -183,7 +185,7 @@ export class TraceLog {
   lock(lock: string, op: 'acquire' | 'release' | 'block'): void {
     if (!this.on) return
     const i = this.n
-    this.newRow(K_LOCK); this.strAt(lock, 4); this.strAt(op, 5)
+    this.newRow(K_LOCK); this.strAt(lock, 4); this.enumAt(op, 20)
     this.done(i)
   }
 
@@ -191,7 +193,7 @@ export class TraceLog {
   rcu(op: 'read_lock' | 'read_unlock' | 'call_rcu' | 'gp_start' | 'gp_end' | 'callback', what: string): void {
     if (!this.on) return
     const i = this.n
-    this.newRow(K_RCU); this.strAt(op, 6); this.valueAt(what, 12)
+    this.newRow(K_RCU); this.enumAt(op, 24); this.valueAt(what, 12)
     this.done(i)
   }
 
@@ -207,7 +209,7 @@ export class TraceLog {
   bit(files: string, map: 'open_fds' | 'close_on_exec' | 'full_fds_bits' | 'next_fd' | 'max_fds', index: number, value: number): void {
     if (!this.on) return
     const i = this.n
-    this.newRow(K_BIT); this.strAt(files, 2); this.strAt(map, 3); this.num(index); this.num(value)
+    this.newRow(K_BIT); this.strAt(files, 2); this.enumAt(map, 16); this.num(index); this.num(value)
     this.done(i)
   }
 
@@ -231,7 +233,7 @@ export class TraceLog {
   sysEnter(name: string, args: readonly TraceArg[]): void {
     if (!this.on) return
     const i = this.n
-    this.newRow(K_SYS_ENTER); this.strAt(name, 9); this.list(args)
+    this.newRow(K_SYS_ENTER); this.enumAt(name, 28); this.list(args)
     this.done(i)
   }
 
@@ -239,7 +241,7 @@ export class TraceLog {
   sysExit(name: string, ret: number, args: readonly TraceArg[]): void {
     if (!this.on) return
     const i = this.n
-    this.newRow(K_SYS_EXIT); this.strAt(name, 10); this.num(ret); this.list(args)
+    this.newRow(K_SYS_EXIT); this.enumAt(name, 32); this.num(ret); this.list(args)
     this.done(i)
   }
 
@@ -247,7 +249,7 @@ export class TraceLog {
   enterArgs(fn: string, args: readonly TraceArg[]): void {
     if (!this.on) return
     const i = this.n
-    this.newRow(K_ENTER); this.strAt(fn, 0); this.list(args)
+    this.newRow(K_ENTER); this.enumAt(fn, 36); this.list(args)
     this.done(i)
   }
 
@@ -255,7 +257,7 @@ export class TraceLog {
   exitRet(fn: string, ret: TraceArg): void {
     if (!this.on) return
     const i = this.n
-    this.newRow(K_EXIT); this.strAt(fn, 1); this.valueAt(ret, 15)
+    this.newRow(K_EXIT); this.enumAt(fn, 40); this.valueAt(ret, 15)
     this.done(i)
   }
 
@@ -297,13 +299,13 @@ export class TraceLog {
     this.put(T_STR, fn)
     const count = args.length - from
     this.put(T_LIST, count < 0 ? 0 : count)
-    const slot = FIELD_SLOTS + ((fn * 8) & SLOT_MASK)
+    const slot = fn * 8
     for (let a = from; a < args.length; a++) {
       const v = args[a]
       if (typeof v === 'number') this.num(v)
       else {
         const c = typeof v === 'string' ? v : conv(v)
-        if (typeof c === 'string') this.strAt(c, (slot + a) & SLOT_MASK)
+        if (typeof c === 'string') this.strAt(c, FIELD_SLOTS + ((slot + a) & SLOT_MASK))
         else this.value(c)
       }
     }
@@ -355,8 +357,8 @@ export class TraceLog {
     this.offs = new Uint32Array(ROWS); this.offChunks.push(this.offs)
     this.row = 0
     if (this.cacheNo.length === 0) {
-      this.cacheStr = new Array<unknown>(FIELD_SLOTS + SLOTS).fill(null)
-      this.cacheNo = new Int32Array(FIELD_SLOTS + SLOTS)
+      this.cacheStr = new Array<string>(FIELD_SLOTS + SLOTS).fill(UNUSED_SLOT)
+      this.cacheNo = new Int32Array(FIELD_SLOTS + SLOTS).fill(this.intern(UNUSED_SLOT))
     }
   }
 
@@ -398,6 +400,14 @@ export class TraceLog {
 
   private str(v: string): void {
     this.put(T_STR, this.intern(v))
+  }
+
+  /**
+   * strAt() for a field whose values are a few names (a lock op, a bitmap's name): one of four
+   * slots from @slot by the name's first character and length, so names that alternate keep theirs.
+   */
+  private enumAt(v: string, slot: number): void {
+    this.strAt(v, slot + ((v.charCodeAt(0) + v.length) & 3))
   }
 
   /** str() through cache slot @slot: the same string as last time there needs no table lookup. */
