@@ -93,6 +93,15 @@ function userStep(m: Machine): void {
 
 const NO_TRACE_ARGS: readonly TraceArg[] = Object.freeze([])
 
+/** The trace arguments of a syscall: its own argument list when every one is a number or a string (no copy). */
+function traceArgs(args: readonly SysArg[]): readonly TraceArg[] {
+  for (let i = 0; i < args.length; i++) {
+    const t = typeof args[i]
+    if (t !== 'number' && t !== 'string') return args.map(traceArg)
+  }
+  return args as readonly TraceArg[]
+}
+
 /**
  * The call in progress, for the one body closure below (made once: do_syscall takes the body as a
  * closure, and a closure per call is an allocation per replayed line). Saved and restored around
@@ -115,7 +124,7 @@ export function fastSyscall(m: Machine, task: Task, name: string, args: readonly
   const sk = curKernel, sn = curName, sa = curArgs, sh = curHandler
   try {
     if (boundary) userStep(m)
-    const targs = k.trace.on ? (args.map(traceArg) as TraceArg[]) : NO_TRACE_ARGS
+    const targs = k.trace.on ? traceArgs(args) : NO_TRACE_ARGS
     const f = fastKernelOf(m)
     curKernel = f
     curName = name

@@ -28,14 +28,37 @@ export type KFuncSync<A extends unknown[], R> = KFunc<A, R>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R) => (k: Kernel, ...args: any[]) => R
 
-export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R> {
-  const traced = (self: unknown, args: IArguments): R => {
-    const t = (args[0] as Kernel).trace
-    t.enter(name, args, 1, traceArg)
-    const r: R = Reflect.apply(body, self, args)
-    t.exit(name, traceArg(r))
-    return r
+/** A kernel function as its traced path needs it: the body, and its name's number in the last log written to. */
+interface TracedState<R> { readonly name: string; readonly f: (...a: unknown[]) => R; log: TraceLog | null; no: number }
+
+function callTraced<R>(st: TracedState<R>, self: unknown, args: IArguments): R {
+  const t = (args[0] as Kernel).trace
+  if (t !== st.log) { st.log = t; st.no = t.intern(st.name) }
+  const no = st.no
+  const f = st.f
+  t.enterNo(no, args, 1, traceArg)
+  let r: R
+  // Direct calls for the usual arities (no apply through the arguments object).
+  if (self !== undefined) r = Reflect.apply(f, self, args)
+  else {
+    switch (args.length) {
+      case 1: r = f(args[0]); break
+      case 2: r = f(args[0], args[1]); break
+      case 3: r = f(args[0], args[1], args[2]); break
+      case 4: r = f(args[0], args[1], args[2], args[3]); break
+      case 5: r = f(args[0], args[1], args[2], args[3], args[4]); break
+      default: r = Reflect.apply(f, self, args)
+    }
   }
+  t.exitNo(no, r, traceArg)
+  return r
+}
+
+export function kfunc<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R> {
+  // The traced path is one shared function (callTraced); the closure each kfunc hands to its site
+  // stays tiny, so inlining it into a caller costs the untraced path nothing.
+  const st: TracedState<R> = { name, f: body as (...a: unknown[]) => R, log: null, no: 0 }
+  const traced = (self: unknown, args: IArguments): R => callTraced(st, self, args)
   const fn = site ? site(body, traced) : function (this: unknown, k: Kernel): R {
     // eslint-disable-next-line prefer-rest-params
     if (!k.trace.on) return Reflect.apply(body, this, arguments)

@@ -4,6 +4,7 @@
  * changing its body.
  */
 import type { KGen, Kernel, Sched } from './context'
+import type { TraceLog } from './trace'
 import { traceArg } from './kfunc_common'
 import { callbackForms } from './kfunc_forms'
 
@@ -112,11 +113,19 @@ export type KFuncSync<A extends unknown[], R> = ((k: Kernel, ...args: A) => R) &
 
 /** Define a traced kernel helper that touches no shared state on its own (no scheduling point). */
 export function kfuncSync<A extends unknown[], R>(name: string, body: (k: Kernel, ...args: A) => R): KFuncSync<A, R> {
+  let log: TraceLog | null = null
+  let no = 0
   const fn = (k: Kernel, ...args: A): R => {
     const t = k.trace
-    if (t.on) t.enter(name, args, 0, traceArg)
+    if (t.on) {
+      if (t !== log) { log = t; no = t.intern(name) }
+      t.enterNo(no, args, 0, traceArg)
+    }
     const r = body(k, ...args)
-    if (t.on) t.exit(name, traceArg(r))
+    if (t.on) {
+      if (t !== log) { log = t; no = t.intern(name) }
+      t.exitNo(no, r, traceArg)
+    }
     return r
   }
   Object.defineProperty(fn, 'name', { value: name })

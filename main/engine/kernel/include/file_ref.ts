@@ -43,7 +43,7 @@ export function refsOf(k: Kernel, f: File): number {
 function emitRef(k: Kernel, f: File, from: number): void {
   if (k.trace.on) {
     const raw = k.profile.file_ref_t ? f.f_ref.refcnt : f.f_count.counter
-    k.trace.emit({ e: 'ref', file: f.id, from, to: file_count(k, f), raw })
+    k.trace.ref(f.id, from, file_count(k, f), raw)
   }
 }
 

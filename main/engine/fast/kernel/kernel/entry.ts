@@ -52,10 +52,10 @@ function checkReturnToUser(k: Kernel, what: string): void {
 export function do_syscall(k: Kernel, name: string, args: readonly TraceArg[], body: () => KGen<number>): KGen<number> {
   const t = k.current
   t.in_kernel = true
-  if (k.trace.on) k.trace.emit({ e: 'sys_enter', name, args })
+  if (k.trace.on) k.trace.sysEnter(name, args)
   const ret = body()
   checkReturnToUser(k, name)
-  if (k.trace.on) k.trace.emit({ e: 'sys_exit', name, ret, args })
+  if (k.trace.on) k.trace.sysExit(name, ret, args)
   exit_to_user_mode_loop(k)
   t.in_kernel = false
   return ret

@@ -15,6 +15,19 @@ import { kfunc, resolveKfunc } from '../../sim/kfunc'
 import type { CallbackFn, CallbackHead, Task } from '../include/types'
 import { newWaitQueue, might_sleep, wait_event } from './locking'
 
+/** `comm/pid` of a reader, for the trace (the last one kept: one task takes and drops the lock). */
+let lastComm = ''
+let lastPid = -1
+let lastName = ''
+function readerName(t: Task): string {
+  if (t.comm !== lastComm || t.pid !== lastPid) {
+    lastComm = t.comm
+    lastPid = t.pid
+    lastName = `${t.comm}/${t.pid}`
+  }
+  return lastName
+}
+
 /**
  * rcu_read_lock - enter an RCU read-side critical section
  * @kernel include/linux/rcupdate.h rcu_read_lock()
@@ -25,7 +38,7 @@ export function rcu_read_lock(k: Kernel): KGen<void> {
   const t = k.current
   t.rcu_read_lock_nesting++
   if (t.rcu_read_lock_nesting === 1) t.rcu_sections++
-  if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'read_lock', what: `${t.comm}/${t.pid}` })
+  if (k.trace.on) k.trace.rcu('read_lock', readerName(t))
 }
 
 /**
@@ -40,7 +53,7 @@ export function rcu_read_unlock(k: Kernel): KGen<void> {
     return
   }
   t.rcu_read_lock_nesting--
-  if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'read_unlock', what: `${t.comm}/${t.pid}` })
+  if (k.trace.on) k.trace.rcu('read_unlock', readerName(t))
 }
 
 /** The tasks inside a read-side section now (and which section), except @except. */
