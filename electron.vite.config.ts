@@ -2,9 +2,9 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import type { Plugin } from 'vite'
-import { CSP, META_CSP } from './main/security'
+import { CSP, META_CSP } from './main/host/common/security'
 
-// The production CSP is the single source of truth (main/security.ts): sent as a header by both
+// The production CSP is the single source of truth (main/host/common/security.ts): sent as a header by both
 // hosts and emitted here as a <meta> into the built index.html. The dev server alone needs inline
 // scripts (React refresh preamble) and its websocket.
 const DEV_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
@@ -28,8 +28,8 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: r('main/index.ts'),
-          engineWorker: r('main/host/worker.ts'),
-          webServer: r('main/host/webServer.ts'),
+          engineWorker: r('main/host/node/worker.ts'),
+          webServer: r('main/host/node/webServer.ts'),
         },
       },
     },
@@ -55,7 +55,14 @@ export default defineConfig({
       minify: true,
       sourcemap: false,
       chunkSizeWarningLimit: 6000,
-      rolldownOptions: { input: r('renderer/index.html') },
+      // index.html is the Electron page; web.html adds the browser host (main/host/browser/).
+      rolldownOptions: {
+        input: { index: r('renderer/index.html'), web: r('renderer/web.html') },
+        // The page runs no engine code (the engine runs in the browser host's Web Worker, a
+        // separate build): of the engine it keeps only what it calls (the course index parser),
+        // not every module that the engine index re-exports.
+        treeshake: { moduleSideEffects: (id: string) => !/[\\/]main[\\/]engine[\\/]/.test(id) },
+      },
     },
   },
 })

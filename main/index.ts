@@ -1,16 +1,16 @@
 /**
  * Electron main: app lifecycle and wiring only. Every policy lives in a pure module that is
- * unit-tested under Node (main/security.ts, main/ipc/*, main/host/*); this file and
+ * unit-tested under Node (main/host/common/security.ts, main/ipc/*, main/host/**); this file and
  * main/window.ts / main/menu.ts are the only ones that import Electron at run time, and they are
  * never executed on the build machines (no Electron binary there).
  */
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron'
 import { join } from 'node:path'
-import { APP_ENTRY, APP_HOST, APP_SCHEME, allowNavigation, allowRequest, windowOpenDecision } from './security'
-import { serveRequest } from './host/staticFiles'
-import { SettingsStore } from './host/settingsStore'
-import { BundledLabs, FileHandles } from './host/userFiles'
-import { createEngineHost } from './host/engineHost'
+import { APP_ENTRY, APP_HOST, APP_SCHEME, allowNavigation, allowRequest, windowOpenDecision } from './host/common/security'
+import { serveRequest } from './host/node/staticFiles'
+import { SettingsStore } from './host/node/settingsStore'
+import { BundledLabs, FileHandles } from './host/node/userFiles'
+import { createEngineHost } from './host/node/engineHost'
 import { registerIpc } from './ipc/register'
 import { createHandlers } from './ipc/handlers'
 import { installMenu } from './menu'

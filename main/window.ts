@@ -4,7 +4,7 @@
  * remembered between runs; closing with unsaved changes asks first.
  */
 import { BrowserWindow, dialog, screen } from 'electron'
-import { placeWindow, MIN_SIZE, type WindowState } from './host/settingsStore'
+import { placeWindow, MIN_SIZE, type WindowState } from './host/node/settingsStore'
 
 export interface MainWindowOptions {
   readonly preload: string

@@ -1,16 +1,13 @@
 /**
  * The one contract between the renderer and its host (Electron main through the preload, or the
- * browser host in renderer/web-host/). Every command is a named function with one channel and
+ * browser host in main/host/browser/). Every command is a named function with one channel and
  * runtime argument checks; main runs those checks on every call, the preload runs them before
  * sending, and the web host runs them too. The preload's API object is generated from this
  * table (preload/bridge.ts), so adding a command here is the only edit needed on that side.
  *
  * Pure: no Electron, Node or DOM. Imports engine *types* only.
  */
-import type { Snapshot, FileView, FilesView, HolderView } from '../main/engine/machine/snapshotTypes'
-import type { ProfileName } from '../main/engine/sim/profile'
-import type { TraceEvent } from '../main/engine/sim/trace'
-import type { SpanChange } from '../main/engine/machine/changes'
+import type { Snapshot, FileView, FilesView, HolderView, ProfileName, TraceEvent, SpanChange } from '../main/engine'
 import type { GradeReport } from '../main/grading/report'
 import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from './checks'
 
@@ -188,6 +185,40 @@ export interface SessionUpdate {
   readonly error?: string | null
 }
 
+/**
+ * What the editor holds: a scenario of the lab, or the answer to one of its exercises. It crosses
+ * the bridge as text (SessionUpdate.scenario, sessionScenario, RestoreRequest keys) and names the
+ * autosaved drafts: the scenario's name, or `exercise:ID`. Drafts saved by earlier versions use
+ * that spelling, so it stays; read and write it only through the functions below.
+ */
+export type EditorKey =
+  | { readonly kind: 'scenario'; readonly name: string }
+  | { readonly kind: 'exercise'; readonly id: string }
+
+const EXERCISE_KEY = 'exercise:'
+
+/** The text of an editor key, as it crosses the bridge and names drafts. */
+export function editorKeyText(key: EditorKey): string {
+  return key.kind === 'exercise' ? `${EXERCISE_KEY}${key.id}` : key.name
+}
+
+/** Read an editor key's text (any text is a scenario name unless it names an exercise). */
+export function parseEditorKey(text: string): EditorKey {
+  return text.startsWith(EXERCISE_KEY) ? { kind: 'exercise', id: text.slice(EXERCISE_KEY.length) } : { kind: 'scenario', name: text }
+}
+
+/** The text of the editor key of exercise @id's answer. */
+export function exerciseKeyText(id: string): string {
+  return editorKeyText({ kind: 'exercise', id })
+}
+
+/** The exercise whose answer the editor key @text names, or null (a scenario, or nothing open). */
+export function exerciseIdOf(text: string | null | undefined): string | null {
+  if (text == null) return null
+  const k = parseEditorKey(text)
+  return k.kind === 'exercise' ? k.id : null
+}
+
 export interface Completion { readonly start: number; readonly candidates: readonly string[] }
 export interface ViewRequest { from: number; to: number }
 export interface ExploreRequest { bound: number; maxRuns: number }
@@ -255,7 +286,7 @@ export const MENU_ACTIONS: readonly MenuAction[] = [
 // Commands (renderer -> host) and events (host -> renderer)
 // ---------------------------------------------------------------------------------------------
 
-/** The session part: implemented by main/host/session.ts in both hosts (in a worker). */
+/** The session part: implemented by main/host/common/session.ts in both hosts (in a worker). */
 export interface SessionCommands {
   sessionLoad(file: FileText): SessionUpdate
   sessionEdit(source: string): SessionUpdate

@@ -5,9 +5,13 @@ import { fileURLToPath } from 'node:url'
 import { dirname, resolve } from 'node:path'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-// The engine's fast path is generated from the kernel source first (scripts/gen-fast.mjs).
-process.argv.push('--quiet')
-await import('./gen-fast.mjs')
+// The engine's committed fast path must match the kernel source (scripts/gen-fast.mjs --check).
+const { checkFast } = await import('./gen-fast.mjs')
+const stale = checkFast()
+if (stale) {
+  console.error(stale)
+  process.exit(1)
+}
 await build({
   entryPoints: { fdlab: resolve(root, 'main/cli/index.ts'), 'grade-worker': resolve(root, 'main/cli/worker.ts') },
   outdir: resolve(root, 'out/cli'),

@@ -37,51 +37,33 @@ export const LAYERS = [
 
   // ---- outside the engine: only main/engine/index.ts is imported ----
   // Platform-free host code (session, timelines, terminal, lab view): no node:*, no DOM, no electron.
-  { name: 'host/common', files: /^main\/host\/common\//, may: ['engine/index', 'grading', 'preload/contract:type'], packages: [YAML] },
+  { name: 'host/common', files: /^main\/host\/common\//, may: ['engine/index', 'grading', 'preload/contract'], packages: [YAML] },
   // Node-only host code (worker_threads engine host, worker entry, web server, settings, user files).
-  { name: 'host/node', files: /^main\/host\/node\//, may: ['host/common', 'engine/index', 'grading', 'grading/node'], packages: [NODE] },
+  { name: 'host/node', files: /^main\/host\/node\//, may: ['host/common', 'engine/index', 'grading', 'grading/node', 'preload/contract'], packages: [NODE] },
   // The browser host (DOM, a Web Worker running the engine).
   { name: 'host/browser', files: /^main\/host\/browser\//, may: ['host/common', 'engine/index', 'preload/contract'], packages: [] },
   // Grading: the engine's index only; node:* only in grading/node (worker pool, files).
   { name: 'grading/node', files: /^main\/grading\/node\//, may: ['grading', 'engine/index'], packages: [NODE] },
   { name: 'grading', files: /^main\/grading\//, may: ['engine/index'], packages: [] },
   { name: 'cli', files: /^main\/cli\//, may: ['engine/index', 'grading', 'grading/node', 'host/common', 'host/node'], packages: [NODE] },
-  // The Electron layer.
-  { name: 'electron', files: /^main\/([^/]+\.ts|ipc\/)/, may: ['host/node', 'preload/contract'], packages: [ELECTRON, NODE] },
-  // The bridge's contract (types, limits, defaults) and its argument checks, shared by both sides.
-  { name: 'preload/contract', files: /^preload\/(contract|checks)\.ts$/, may: ['engine/index:type', 'grading:type'], packages: [] },
+  // The Electron layer (it reads the submissions an instructor opens with grading's Node reader).
+  { name: 'electron', files: /^main\/([^/]+\.ts|ipc\/)/, may: ['host/node', 'host/common', 'preload/contract', 'grading/node'], packages: [ELECTRON, NODE] },
+  // The bridge's contract (types, limits, defaults), its argument checks and the submission-file
+  // format, shared by both sides of the bridge.
+  { name: 'preload/contract', files: /^preload\/(contract|checks|submissionFiles)\.ts$/, may: ['engine/index:type', 'grading:type'], packages: [] },
   { name: 'preload', files: /^preload\//, may: ['preload/contract'], packages: [ELECTRON] },
   // The renderer: UI only; it reaches main through preload's contract, never main/**.
   { name: 'renderer', files: /^renderer\/src\//, may: ['preload/contract'], packages: [/^react(-dom)?(\/|$)/, /^monaco-editor(\/|$)/, /^@monaco-editor\//, /^@xterm\//, /^xterm(\/|$)/, /^marked$/] },
   // Build, test and benchmark scripts (plain Node): no app code.
   { name: 'scripts', files: /^scripts\//, may: [], packages: [NODE, /^esbuild$/, /^vite$/, /^@vitejs\//, /^typescript$/, /^electron$/] },
-
-  // ---- temporary rows: deleted when helper D's host split merges ----
-  // before the host split (helper D)
-  { name: 'host (before split)', files: /^main\/host\/[^/]+\.ts$/, may: ['engine/index', 'grading', 'grading/node', 'preload/contract'], packages: [NODE, YAML] },
-  // before the host split (helper D)
-  { name: 'web-host (before split)', files: /^renderer\/web-host\//, may: ['engine/index', 'preload/contract', 'host (before split)', 'renderer'], packages: [] },
 ]
 
 /**
- * Imports the rows above do not allow, allowed for now by name: the hosts', CLI's and grading's
- * deep imports into the engine (the public surface is helper D's part), and the edges of today's
- * flat main/host and renderer/web-host. Each entry: importing file (RegExp), imported file (RegExp).
+ * Imports the rows above do not allow, allowed by name (none today): while code moves between
+ * layers, an entry here lets the check pass and says why. Each entry: importing file (RegExp),
+ * imported file (RegExp), why, and typeOnly when only type imports are allowed.
  */
-export const EXCEPTIONS = [
-  // before the host split (helper D)
-  { from: /^main\/([^/]+\.ts|ipc\/)/, to: /^main\/(host\/[^/]+\.ts|grading\/node\/)/, why: 'the Electron layer reaches the flat host folder (before the host split, helper D)' },
-  // before the host split (helper D)
-  { from: /^main\/host\/[^/]+\.ts$/, to: /^main\/security\.ts$/, why: "the web server reads the Electron layer's security policy (before the host split, helper D)" },
-  // before the host split (helper D)
-  { from: /^renderer\/src\/bridge\//, to: /^renderer\/web-host\//, why: 'the renderer starts the browser host (before the host split, helper D)' },
-  // until the public surface (helper D)
-  { from: /^main\/(host\/[^/]+\.ts$|cli\/|grading\/)/, to: /^main\/engine\//, why: 'until the public surface (helper D)' },
-  // until the public surface (helper D)
-  { from: /^renderer\/web-host\//, to: /^main\/engine\//, why: 'until the public surface (helper D)' },
-  // until the public surface (helper D)
-  { from: /^preload\/contract\.ts$/, to: /^main\/engine\//, why: 'until the public surface (helper D)', typeOnly: true },
-]
+export const EXCEPTIONS = []
 
 const SOURCE = /\.(ts|tsx|mts|cts|mjs|cjs|js)$/
 const SCANNED = ['main', 'preload', 'renderer', 'scripts']

@@ -6,7 +6,7 @@ import { readFileSync, mkdirSync, existsSync } from 'node:fs'
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts }).status ?? 1
 let setupFailed = 0
 for (const [label, args] of [
-  ['generate the fast path', ['scripts/gen-fast.mjs', '--quiet']],
+  ['check that the committed fast path is up to date', ['scripts/gen-fast.mjs', '--check', '--quiet']],
   ['typecheck', ['scripts/typecheck.mjs']],
   ['build cli', ['scripts/build-cli.mjs']],
   ['build app', ['node_modules/electron-vite/bin/electron-vite.js', 'build']],

@@ -2,7 +2,7 @@
 // project is checked on its own with `tsc -p ... --noEmit`.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-const projects = ['tsconfig.engine.json', 'tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.test.json']
+const projects = ['tsconfig.engine.json', 'tsconfig.common.json', 'tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.test.json']
 let failed = 0
 for (const p of projects) {
   const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', p, '--noEmit'], { stdio: 'inherit' })

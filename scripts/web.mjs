@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run web`: the browser host. Serves the built renderer (out/renderer) and the bundled labs
 // on 127.0.0.1 only, on the port in PORT (default 4780), and prints the URL. The server code is
-// main/host/webServer.ts, bundled by `electron-vite build` into out/main/webServer.js.
+// main/host/node/webServer.ts, bundled by `electron-vite build` into out/main/webServer.js.
 import { existsSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { dirname, resolve } from 'node:path'
@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const serverJs = resolve(root, 'out/main/webServer.js')
 const rendererDir = resolve(root, 'out/renderer')
-if (!existsSync(serverJs) || !existsSync(resolve(rendererDir, 'index.html'))) {
+if (!existsSync(serverJs) || !existsSync(resolve(rendererDir, 'web.html'))) {
   console.error('fdlab web: the app is not built; run `npm run web` (it builds first) or `npx electron-vite build`.')
   process.exit(1)
 }

@@ -5,8 +5,7 @@
  */
 import type { CliIo } from './io'
 import { parseArgs } from './io'
-import { describeName, suggestNames, type NameDoc } from '../engine/lab/labc/api'
-import { PROFILE_NAMES, resolveProfileName, type ProfileName } from '../engine'
+import { describeName, suggestNames, type NameDoc, PROFILE_NAMES, resolveProfileName, type ProfileName } from '../engine'
 
 export const DOC_HELP = `usage: fdlab doc NAME [--kernel 6.5|6.18|mainline] [--json]
 

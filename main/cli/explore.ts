@@ -17,16 +17,12 @@
  */
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
-import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
-import { formatDiagnostic, sortDiagnostics } from '../engine/lab/diagnostics'
-import { MAX_LAB_BYTES, parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
-import { composeTest, judge, profilesOf, verdict, type Verdict } from '../engine/lab/labRun'
-import { searchProgram } from '../engine/lab/explore'
-import { load, runInstance, type RunSpec } from '../engine/lab/run'
-import { frontEnd, type Source } from '../engine/lab/labc'
-import { formatSchedule } from '../engine/lab/schedule'
-import type { ExploreProgress, ExploreResult as EngineExploreResult } from '../engine/machine/explorer'
-import type { Variants } from '../engine/sim/profile'
+import {
+  resolveProfileName, UnknownProfileError, type ProfileName, formatDiagnostic, sortDiagnostics, MAX_LAB_BYTES,
+  parseLab, type Lab, type LabBlock, composeTest, judge, profilesOf, verdict, type Verdict, searchProgram, load,
+  runInstance, type RunSpec, frontEnd, type Source, formatSchedule, type ExploreProgress,
+  type ExploreResult as EngineExploreResult, type Variants,
+} from '../engine'
 import { labFiles } from './lab'
 import { parseArgs, readText, type CliIo } from './io'
 

@@ -3,8 +3,7 @@
  */
 import { processIo, type CliIo } from './io'
 import { shCommand } from './sh'
-import { PROFILE_NAMES, DEFAULT_PROFILE, VARIANT_NAMES } from '../engine'
-import { getProfile } from '../engine/sim/profile'
+import { PROFILE_NAMES, DEFAULT_PROFILE, VARIANT_NAMES, getProfile } from '../engine'
 import { EXTRA_COMMANDS } from './commands'
 
 export const VERSION = '0.1.0'

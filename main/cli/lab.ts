@@ -2,21 +2,15 @@
  * `fdlab check`, `fdlab run` and `fdlab release`: lab files from the command line. A folder
  * (a course) works wherever a lab does: its course.yaml gives the order, else *.lab.md by name.
  */
-import { perfettoTrace, mergeTraces, type PerfettoTrace } from '../engine/machine/perfetto'
+import {
+  perfettoTrace, mergeTraces, type PerfettoTrace, resolveProfileName, UnknownProfileError, type ProfileName,
+  formatDiagnostic, sortDiagnostics, type Diagnostic, MAX_LAB_BYTES, parseLab, type Lab, type LabBlock,
+  COURSE_INDEX, checkCourseLabs, parseCourse, release, checkLab, compileLab, judgeExercise, runBlock, profilesOf,
+  skippedUnder, type BlockResult, type BlockRunOptions, type ExerciseResult, type Explorer, describeFinding,
+  type RunOutcome, formatFunctionGraph, formatStrace, formatSchedule, parseSchedule, labExplorer,
+} from '../engine'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, lstatSync, writeFileSync, copyFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import { resolveProfileName, UnknownProfileError, type ProfileName } from '../engine'
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../engine/lab/diagnostics'
-import { MAX_LAB_BYTES, parseLab, type Lab, type LabBlock } from '../engine/lab/labFile'
-import { COURSE_INDEX, checkCourseLabs, parseCourse } from '../engine/lab/course'
-import { release } from '../engine/lab/release'
-import {
-  checkLab, compileLab, judgeExercise, runBlock, profilesOf, skippedUnder, type BlockResult, type BlockRunOptions, type ExerciseResult, type Explorer,
-} from '../engine/lab/labRun'
-import { describeFinding, type RunOutcome } from '../engine/lab/run'
-import { formatFunctionGraph, formatStrace } from '../engine/machine/format'
-import { formatSchedule, parseSchedule } from '../engine/lab/schedule'
-import { labExplorer } from '../engine/lab/explore'
 import { parseArgs, readText, type CliIo } from './io'
 
 export const CHECK_HELP = `usage: fdlab check [--kernel 6.5|6.18|mainline] [--trace] [--quiet] [--answer EXERCISE=FILE]... LAB|DIR...

@@ -9,10 +9,10 @@
 import { isAscii } from 'node:buffer'
 import { open, readdir } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { StraceReader, findCallClose, parseLine } from '../engine/strace/parse'
-import { Replayer, type ReplayRecord } from '../engine/strace/replay'
-import { EngineModel } from '../engine/strace/engineModel'
-import { resolveProfileName, UnknownProfileError } from '../engine/sim/profile'
+import {
+  StraceReader, findCallClose, parseLine, Replayer, type ReplayRecord, EngineModel, resolveProfileName,
+  UnknownProfileError,
+} from '../engine'
 import { parseArgs } from './io'
 
 export interface ReplayIo {

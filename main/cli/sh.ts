@@ -3,9 +3,10 @@
  * printing strace lines and, with --trace, the kernel paths function_graph-style.
  */
 import { readFileSync } from 'node:fs'
-import { createMachine, UnknownProfileError, VARIANT_NAMES, type Variants } from '../engine'
-import { shellProgram } from '../engine/machine/shell'
-import { formatFunctionGraph, formatStrace } from '../engine/machine/format'
+import {
+  createMachine, UnknownProfileError, VARIANT_NAMES, type Variants, shellProgram, formatFunctionGraph,
+  formatStrace,
+} from '../engine'
 import { parseArgs, readText, type CliIo } from './io'
 
 export const SH_HELP = `usage: fdlab sh [--kernel 6.5|6.18|mainline] [--variant NAME]... [--trace] [-c 'CALL; CALL'] [FILE|-]
@@ -41,7 +42,7 @@ export function shCommand(argv: readonly string[], io: CliIo, stdin: () => strin
   let errors = 0
   m.spawnProcess({ comm: 'sh', program: shellProgram(queue, (line, result) => { if (result.startsWith('error')) { errors++; io.err(`${line}: ${result}`) } }) })
   const r = m.run()
-  const ev = m.k.trace
+  const ev = m.trace
   for (const l of opts.has('trace') ? formatFunctionGraph(ev) : formatStrace(ev)) io.out(l)
   if (r.status !== 'done') io.err(`fdlab sh: run ended ${r.status}`)
   return errors || m.violations.some((v) => v.severity === 'violation') ? 1 : 0

@@ -5,8 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { parseLab } from '../engine/lab/labFile'
-import { release } from '../engine/lab/release'
+import { parseLab, release } from '../engine'
 import { parseSubmission } from '../grading/submission'
 import { similarPairs, similarityTable, type SimilarityInput } from '../grading/similarity'
 import { expandInputs, readInput, sha256Hex } from '../grading/node/inputs'

@@ -7,16 +7,11 @@
  * Statuses of a test run: passed, failed, budget (a run or a search stopped at a limit: never a
  * pass), error (the answer does not compile, or the engine failed), not_gradable (no answer).
  */
-import { parseLab, type Exercise, type Lab, type LabBlock } from '../engine/lab/labFile'
-import { release, releasedLineMap } from '../engine/lab/release'
-import { judgeExercise, normalizeAnswer, runBlock, type BlockRunOptions, type Explorer, type TestResult } from '../engine/lab/labRun'
-import { labExplorer } from '../engine/lab/explore'
-import { runSources } from '../engine/lab/run'
-import { formatSchedule } from '../engine/lab/schedule'
-import { formatStrace } from '../engine/machine/format'
-import type { Diagnostic } from '../engine/lab/diagnostics'
-import { fences, parseInfo, splitLines } from '../engine/lab/markdown'
-import type { ProfileName } from '../engine/sim/profile'
+import {
+  parseLab, type Exercise, type Lab, type LabBlock, release, releasedLineMap, judgeExercise, normalizeAnswer,
+  runBlock, type BlockRunOptions, type Explorer, type TestResult, labExplorer, runSources, formatSchedule,
+  formatStrace, type Diagnostic, fences, parseInfo, splitLines, type ProfileName,
+} from '../engine'
 import { statusOf, verdictOf, type TestStatus } from './verdict'
 import { checkFixedForm, isProvokeTarget } from './integrity'
 import { DEFAULT_MAX_BYTES, parseSubmission } from './submission'

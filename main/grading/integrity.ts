@@ -9,11 +9,10 @@
  * The check applies to a test only where the lab's own solution passes it (the solution shows the
  * bug and its fixed form does not): that is how the lab says where the bug lives.
  */
-import type { Lab, LabBlock } from '../engine/lab/labFile'
-import { blockSources } from '../engine/lab/labRun'
-import { exploreSpec } from '../engine/lab/explore'
-import { runSources, type RunOutcome, type RunSpec } from '../engine/lab/run'
-import type { ProfileName, Variants } from '../engine/sim/profile'
+import {
+  type Lab, type LabBlock, blockSources, exploreSpec, runSources, type RunOutcome, type RunSpec,
+  type ProfileName, type Variants,
+} from '../engine'
 
 /** Buggy forms the engine keeps for teaching, and the correct form of the same operation. */
 export const BUGGY_FORMS: readonly { readonly buggy: string; readonly fixed: string; readonly what: string }[] = [

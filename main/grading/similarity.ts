@@ -6,9 +6,7 @@
  * that normalises to the exercise's starter code is left out (it is not the student's work), as
  * are answers shorter than a few tokens. Pure: nothing leaves the machine.
  */
-import type { Lab } from '../engine/lab/labFile'
-import { getApi, KERNEL_STRUCTS, PRELUDE } from '../engine/lab/labc/api'
-import { PROFILE_NAMES } from '../engine/sim/profile'
+import { type Lab, getApi, KERNEL_STRUCTS, PRELUDE, PROFILE_NAMES } from '../engine'
 
 const KEYWORDS = new Set([
   'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float', 'for', 'goto',

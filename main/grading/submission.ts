@@ -1,5 +1,5 @@
 /**
- * Reading a submission file (`fdlab-submission` v1, as the app exports it, main/host/labView.ts):
+ * Reading a submission file (`fdlab-submission` v1, as the app exports it, main/host/common/labView.ts):
  * the student's name as typed, the lab it answers (id, version, sha256 of the edition the student
  * had), and the answers by exercise id. Nothing else in the file is used: a `score`, `grade` or
  * `tests` field changes nothing. Every way a file can be unusable is a reason, never an exception.

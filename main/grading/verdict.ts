@@ -2,7 +2,7 @@
  * Test statuses of the grader: the lab runner's verdict of each test (labRun.ts decides it once
  * for check, run, explore, the app and the grader), mapped to the statuses students see.
  */
-import type { BlockResult } from '../engine/lab/labRun'
+import type { BlockResult } from '../engine'
 
 export type Verdict = 'pass' | 'fail' | 'budget' | 'error'
 

@@ -5,9 +5,9 @@
  */
 import { MAX_SUBMISSION_BYTES, MAX_SUBMISSIONS, SESSION_COMMANDS, type AppInfo, type Handlers, type OpenKind } from '../../preload/contract'
 import { expandInputs, readInput } from '../grading/node/inputs'
-import type { EngineClient } from '../host/rpc'
-import type { SettingsStore } from '../host/settingsStore'
-import type { BundledLabs, FileHandles } from '../host/userFiles'
+import type { EngineClient } from '../host/common/rpc'
+import type { SettingsStore } from '../host/node/settingsStore'
+import type { BundledLabs, FileHandles } from '../host/node/userFiles'
 
 export interface Dialogs {
   /** A path the user chose, or null if cancelled. */

@@ -1,12 +1,12 @@
 /**
  * Registers one ipcMain handler per contract command. Every call is checked before it reaches a
- * handler: the sending frame must be the app (protocol and host, see main/security.ts), and the
+ * handler: the sending frame must be the app (protocol and host, see main/host/common/security.ts), and the
  * arguments must pass the contract's checks. No Electron import: main/index.ts passes ipcMain in,
  * tests pass a fake.
  */
 import { CONTRACT, COMMAND_NAMES, type CommandName, type Handlers } from '../../preload/contract'
 import { checkArgs } from '../../preload/checks'
-import { isTrustedSender } from '../security'
+import { isTrustedSender } from '../host/common/security'
 
 export interface IpcEventLike {
   readonly senderFrame?: { readonly url: string } | null

@@ -1,6 +1,7 @@
 /**
- * The page's one Trusted Types policy of its own ("fdlab-worker", allowed by the CSP): it turns
- * the URLs of our bundled workers, and nothing else, into TrustedScriptURLs.
+ * The renderer's Trusted Types policy ("fdlab-worker", allowed by the CSP): it turns the URLs of
+ * the renderer's bundled workers (Monaco's editor worker), and nothing else, into
+ * TrustedScriptURLs. The browser host has its own policy for the engine worker.
  */
 const allowed = new Set<string>()
 type Policy = { createScriptURL(u: string): unknown }

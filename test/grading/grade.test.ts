@@ -436,7 +436,7 @@ describe('files that cannot be read', () => {
 
 describe('the app\'s own export is what grade reads: release, answer, export, grade', () => {
   for (const which of LAB_IDS) {
-    it(`${which}: a submission written by the app (main/host/labView.ts) from the released lab grades with no warning`, async () => {
+    it(`${which}: a submission written by the app (main/host/common/labView.ts) from the released lab grades with no warning`, async () => {
       const g = gradingLab(which)
       const { e, file } = await releaseAnswerExportGrade(which, solutions(g.lab), 'Grace Hopper')
       // The student edition the app exported from has no solution and no hidden test in it.

@@ -48,7 +48,7 @@ export function solutions(lab: Lab): Record<string, string> {
   return out
 }
 
-/** A submission file as the app exports it (main/host/labView.ts submission()). */
+/** A submission file as the app exports it (main/host/common/labView.ts submission()). */
 export function submissionText(lab: Lab, releasedText: string, student: string, answers: Record<string, string>, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     format: 'fdlab-submission', version: 1,
@@ -71,10 +71,10 @@ export function statuses(e: SubmissionEntry, exercise: string): Record<string, s
 
 /**
  * The whole loop for one student: the lab released (`fdlab release`), answered in the app, exported
- * by the app's own code (main/host/labView.ts submission()), graded against the instructor's lab.
+ * by the app's own code (main/host/common/labView.ts submission()), graded against the instructor's lab.
  */
 export async function releaseAnswerExportGrade(which: LabId, answers: Record<string, string>, student = 'Ada'): Promise<{ g: GradingLab; e: SubmissionEntry; file: string }> {
-  const { submission } = await import('../../main/host/labView')
+  const { submission } = await import('../../main/host/common/labView')
   const g = gradingLab(which)
   const { text, lab } = studentEdition(which)
   const edits = new Map(Object.entries(answers).map(([k, v]) => [`exercise:${k}`, v]))

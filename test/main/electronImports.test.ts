@@ -6,6 +6,8 @@ import { join, relative } from 'node:path'
 
 const ROOT = join(import.meta.dirname, '../..')
 const ALLOWED = new Set(['main/index.ts', 'main/window.ts', 'main/menu.ts', 'preload/index.ts'])
+/** Files that hold Electron code only as text: the scan writes a deliberately insecure app to prove it can fail. */
+const TEXT_ONLY = new Set(['scripts/security-scan.mjs'])
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -52,7 +54,7 @@ describe('electron import boundary', () => {
       }
       for (const f of files) {
         const rel = relative(ROOT, f).split('\\').join('/')
-        if (ALLOWED.has(rel)) continue
+        if (ALLOWED.has(rel) || TEXT_ONLY.has(rel)) continue
         if (runtimeElectronImports(readFileSync(f, 'utf8')).length) offenders.push(rel)
       }
     }

@@ -10,10 +10,10 @@ import { CONTRACT, COMMAND_NAMES, EVENTS, EVENT_NAMES, type FdlabApi } from '../
 import { createFdlabApi, type IpcRendererLike } from '../../preload/bridge'
 import { IpcRejected, guardedListener, registerIpc, type IpcEventLike, type IpcMainLike } from '../../main/ipc/register'
 import { createHandlers } from '../../main/ipc/handlers'
-import { SettingsStore } from '../../main/host/settingsStore'
-import { BundledLabs, FileHandles } from '../../main/host/userFiles'
-import { createEngineHost } from '../../main/host/engineHost'
-import type { EngineClient } from '../../main/host/rpc'
+import { SettingsStore } from '../../main/host/node/settingsStore'
+import { BundledLabs, FileHandles } from '../../main/host/node/userFiles'
+import { createEngineHost } from '../../main/host/node/engineHost'
+import type { EngineClient } from '../../main/host/common/rpc'
 import { buildWorker } from '../host/helpers/buildWorker'
 
 class FakeIpcMain implements IpcMainLike {
@@ -58,7 +58,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'subs', 'ada.json'), '{"format": "fdlab-submission", "version": 1, "lab": {"id": "close-path", "version": "1"}, "answers": {}}')
   writeFileSync(join(dir, 'subs', 'late', 'bob.json'), Buffer.from([0xff, 0x00, 0xfe]))
   writeFileSync(join(dir, 'subs', '.hidden.json'), '{}')
-  engine = createEngineHost({ workerFile: await buildWorker(join(import.meta.dirname, '../../main/host/worker.ts')) })
+  engine = createEngineHost({ workerFile: await buildWorker(join(import.meta.dirname, '../../main/host/node/worker.ts')) })
   ipcMain = new FakeIpcMain()
   registerIpc(ipcMain, createHandlers({
     info: { host: 'electron', version: '0.0.0-test', platform: 'linux' },

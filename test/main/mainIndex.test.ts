@@ -21,9 +21,9 @@ const rec = {
   loaded: [] as string[],
   external: [] as string[],
 }
-const workerFile = await buildWorker(join(import.meta.dirname, '../../main/host/worker.ts'))
-vi.mock('../../main/host/engineHost', async (orig) => {
-  const real = await orig<typeof import('../../main/host/engineHost')>()
+const workerFile = await buildWorker(join(import.meta.dirname, '../../main/host/node/worker.ts'))
+vi.mock('../../main/host/node/engineHost', async (orig) => {
+  const real = await orig<typeof import('../../main/host/node/engineHost')>()
   return { ...real, createEngineHost: (o: { onProgress?: () => void }) => real.createEngineHost({ ...o, workerFile }) }
 })
 

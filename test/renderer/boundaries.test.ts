@@ -1,5 +1,6 @@
-// The renderer imports engine and host code as types only; the one exception is the browser
-// host (renderer/web-host/), which bundles the engine into its Web Worker.
+// The renderer imports no engine or host code at run time: each host installs window.fdlab (the
+// preload in Electron, main/host/browser/index.ts in the browser build), and only the browser
+// host bundles the engine, into its Web Worker.
 import { describe, expect, it } from 'vitest'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -31,8 +32,13 @@ describe('renderer import boundary', () => {
     }
     expect(bad).toEqual([])
   })
-  it('the engine reaches the browser only through renderer/web-host/worker.ts', () => {
-    const importers = walk(join(ROOT, 'renderer/web-host')).filter((f) => /from\s+['"][^'"]*main\/host\/session['"]/.test(readFileSync(f, 'utf8')))
-    expect(importers.map((f) => relative(ROOT, f))).toEqual(['renderer/web-host/worker.ts'])
+  it('the engine reaches the browser only through main/host/browser/worker.ts', () => {
+    const importers = walk(join(ROOT, 'main/host/browser')).filter((f) => /from\s+['"][^'"]*common\/session['"]/.test(readFileSync(f, 'utf8')))
+    expect(importers.map((f) => relative(ROOT, f))).toEqual(['main/host/browser/worker.ts'])
+  })
+  it('the browser host imports nothing from the renderer (it installs window.fdlab, as the preload does)', () => {
+    const bad = walk(join(ROOT, 'main/host/browser')).flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!).filter((s) => /(^|\/)renderer\//.test(s)).map((s) => `${relative(ROOT, f)}: ${s}`))
+    expect(bad).toEqual([])
   })
 })

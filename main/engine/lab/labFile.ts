@@ -136,7 +136,8 @@ export function parseLab(text: string, file: string): ParsedLab {
     // Nothing of it is parsed: the limit bounds the memory and time every command spends on a file.
     d(1, 1, 'limit', `lab file size limit: this file has ${text.length} characters, more than ${MAX_LAB_BYTES} (1 MiB); split it into several labs`)
     const meta: LabMeta = { id: '', title: '', version: '', kernels: ['6.18'], authors: [], license: '', variants: {}, description: '', edition: 'instructor', readingMinutes: null, doingMinutes: null }
-    return { lab: { file, source: text, meta, blocks: [], scenarios: [], libs: new Map(), exercises: [], slides: [], bodyLine: 1 }, diagnostics: diags }
+    // bodyLine past the end: none of its text is shown as instructions either.
+    return { lab: { file, source: text, meta, blocks: [], scenarios: [], libs: new Map(), exercises: [], slides: [], bodyLine: Number.MAX_SAFE_INTEGER }, diagnostics: diags }
   }
   const lines = splitLines(text)
   const fm = frontMatter(lines)

@@ -1,33 +1,34 @@
 /**
  * The machine: boots a kernel context, runs threads as micro-steps under a deterministic
  * scheduler, records the schedule, and answers questions about the state.
+ * Its parts elsewhere: the kernel's own threads' bodies (kernel/kernel/rcupdate.ts,
+ * workqueue.ts, time.ts), the user-mode ABI its user threads run on (user.ts), and the
+ * synchronous driver for setup and strace replay (replayDriver.ts).
  */
 import type { KGen, Sched, Violation } from '../sim/context'
 import type { DelayedWork, Kernel, Oracle } from '../kernel/include/kernel'
 import { getProfile, type Profile, type Variants } from '../sim/profile'
-import { TraceLog, type TraceArg } from '../sim/trace'
-import { traceArg, resolveKfunc } from '../sim/kfunc'
-import type { File, FilesStruct, Task } from '../kernel/include/types'
-import { CLONE_FILES, CLONE_PIDFD, CLONE_SIGHAND, CLONE_THREAD, CLONE_VFORK, CLONE_VM, INR_OPEN_CUR, INR_OPEN_MAX, O_RDWR, PF_KTHREAD } from '../kernel/include/flags'
-import { ENOSYS } from '../kernel/include/errno'
+import { TraceLog } from '../sim/trace'
+import type { File, FilesStruct, InodeKind, Task } from '../kernel/include/types'
+import { CLONE_FILES, CLONE_PIDFD, CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, INR_OPEN_CUR, INR_OPEN_MAX, O_RDWR, PF_KTHREAD } from '../kernel/include/flags'
 import { createVfs } from '../kernel/fs/vfs_tree'
-import { newFilesStruct, expand_files } from '../kernel/fs/file'
-import { spin_lock, spin_unlock } from '../kernel/kernel/locking'
+import { newFilesStruct } from '../kernel/fs/file'
 import { alloc_empty_file, delayed_fput } from '../kernel/fs/file_table'
 import { do_dentry_open } from '../kernel/fs/open'
 import { get_file } from '../kernel/include/file_ref'
-import { newTask, newSignal, kernel_clone } from '../kernel/kernel/fork'
+import { newTask, newSignal } from '../kernel/kernel/fork'
 import { do_exit } from '../kernel/kernel/exit'
-import { gracePeriodOver } from '../kernel/kernel/rcupdate'
-import { sys_execve } from '../kernel/fs/exec'
-import { do_syscall } from '../kernel/kernel/entry'
-import { SYSCALLS, type SysArg } from '../kernel/syscalls'
-import { ExecSignal, ExitSignal, type CloneRequest, type Program, type UserApi } from './user'
+import { rcu_gp_kthread } from '../kernel/kernel/rcupdate'
+import { worker_thread } from '../kernel/kernel/workqueue'
+import { tick_handle_periodic } from '../kernel/kernel/time'
+import type { SysArg } from '../kernel/syscalls'
+import { UserBody, userApi, type Program, type ProgramEnd } from './user'
+import * as replay from './replayDriver'
 import { checkInvariants } from './invariants'
-import { fastSyscall, fastClone, fastExit } from './fast'
 import { buildSnapshot, type SnapshotOptions } from './snapshot'
 import type { Snapshot } from './snapshotTypes'
 import { endOfRunChecks } from './sanitizer'
+import { frames } from './drive'
 
 export interface MachineOptions {
   /** '6.5', '6.18' or 'mainline' (default 6.18). An unknown name throws UnknownProfileError. */
@@ -52,11 +53,6 @@ export interface MachineOptions {
 
 export type ThreadKind = 'user' | 'kthread' | 'system'
 
-/** A user thread's program, for startThread (the machine runs its phases: see advance()). */
-class UserBody {
-  constructor(readonly program: Program) {}
-}
-
 /** The machine's own per-thread state. */
 interface Internal {
   /** A kernel or system thread's code; null for a user thread. */
@@ -64,6 +60,8 @@ interface Internal {
   /** A user thread's first program; null for others. */
   readonly user: Program | null
   phase: 'start' | 'body' | 'program' | 'exit'
+  /** How the program ended inside a system call, until advance() takes it (user.ts). */
+  end: ProgramEnd | null
 }
 
 export interface Thread {
@@ -73,9 +71,10 @@ export interface Thread {
   /**
    * What the thread runs now: created at its first micro-step (after its start step). The machine
    * drives a user thread's phases itself (program, exec's new program, do_exit), so no wrapper
-   * generator sits between every micro-step and the code that yields it.
+   * generator sits between every micro-step and the code that yields it. Kernel calls run as a
+   * stack of frames (machine/drive.ts): a micro-step resumes only the frame that yields.
    */
-  gen: KGen<void> | null
+  gen: Iterator<Sched, void> | null
   pending: Sched | null
   done: boolean
   /** Syscall results, in order (part of an explorer outcome). */
@@ -179,6 +178,9 @@ export class Machine {
     return this.k.violations
   }
 
+  /** The trace log, for hosts (which never reach into `k`). */
+  get trace(): TraceLog { return this.k.trace }
+
   // ---------------------------------------------------------------------------------------
   // Creating tasks
 
@@ -199,62 +201,6 @@ export class Machine {
     })()
   }
 
-  /** Run a kernel generator to completion outside any schedule (boot-time setup). */
-  private runNow<R>(task: Task, g: KGen<R>, quiet = false): R {
-    const k = this.k
-    const saved = k.current
-    const wasOn = k.trace.on
-    if (quiet) k.trace.on = false
-    k.current = task
-    try {
-      for (;;) {
-        const r = g.next()
-        if (r.done) return r.value
-        if (r.value.enabled && !r.value.enabled()) {
-          // Synchronous mode (setup, replay): let time pass for the waiter: grace periods end,
-          // due work runs. Anything else that blocks cannot make progress here.
-          this.settleNow()
-          if (!r.value.enabled()) throw new Error(`blocked at ${r.value.what}`)
-        }
-      }
-    } finally {
-      k.current = saved
-      k.trace.on = wasOn
-    }
-  }
-
-  /**
-   * Synchronous mode only: end pending RCU grace periods (no other task runs, so only the current
-   * task's own read sections could hold one) and run their callbacks.
-   */
-  settle(): void {
-    this.settleNow()
-  }
-
-  private settleNow(): void {
-    const k = this.k
-    const rcu = k.rcu
-    const cur = k.current
-    for (;;) {
-      const i = rcu.callbacks.findIndex((c) => gracePeriodOver(c.waitFor))
-      if (i < 0) return
-      const cb = rcu.callbacks.splice(i, 1)[0]!
-      rcu.completed++
-      if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'gp_end', what: `grace period for ${cb.what} (synchronous)` })
-      cur.irq_count++
-      try {
-        const g = cb.head.func ? resolveKfunc(cb.head.func)(k, cb.head) : null
-        if (g) for (let r = g.next(); !r.done; r = g.next()) { /* callbacks do not block */ }
-      } finally { cur.irq_count-- }
-    }
-  }
-
-  /** Replay: forget an exited task (reaped by its parent). */
-  reapNow(tid: number): void {
-    const t = this.k.tasks.get(tid)
-    if (t && t.state !== 'running') { t.state = 'dead'; this.k.tasks.delete(tid) }
-  }
-
   /** A new task with its own files_struct; fds 0-2 on /dev/pts/0 unless `stdio` is false. */
   createTask(opts: { comm: string; pid?: number; stdio?: boolean; nofile?: { cur: number; max: number } }): Task {
     const k = this.k
@@ -268,7 +214,7 @@ export class Machine {
       const files = task.files
       for (let fd = 0; fd < 3; fd++) {
         // Boot-time setup (the inherited terminal), not part of the run's trace.
-        const f = fd === 0 ? this.runNow(task, this.ttyFile(), true) : this.runNow(task, get_file(k, this.tty!), true)
+        const f = fd === 0 ? replay.runNow(this, task, this.ttyFile(), true) : replay.runNow(this, task, get_file(k, this.tty!), true)
         files.fdt.fd[fd] = f
         files.fdt.open_fds.set(fd)
       }
@@ -281,7 +227,7 @@ export class Machine {
   spawnProcess(opts: { comm: string; program: Program; pid?: number; stdio?: boolean; nofile?: { cur: number; max: number } }): Task {
     const task = this.createTask(opts)
     if (this.k.trace.on) this.emitAs(task, { e: 'task', op: 'spawn', task: task.pid, detail: `process ${task.comm}` })
-    this.startThread(task, this.userBody(opts.program), 'user')
+    this.startThread(task, new UserBody(opts.program), 'user')
     return task
   }
 
@@ -318,15 +264,10 @@ export class Machine {
     if (this.opts.replay && kind !== 'system') return
     const th: Thread & Internal = {
       tid: task.pid, task, kind, gen: null, pending: { obj: `start:${task.pid}`, w: false, what: 'start' }, done: false, results: [],
-      body: body instanceof UserBody ? null : body, user: body instanceof UserBody ? body.program : null, phase: 'start',
+      body: body instanceof UserBody ? null : body, user: body instanceof UserBody ? body.program : null, phase: 'start', end: null,
     }
     this.threads.push(th)
     this.byTid.set(task.pid, th)
-  }
-
-  /** The body of a user thread: the program, exec replacing it, then do_exit (driven by step()). */
-  userBody(program: Program): UserBody {
-    return new UserBody(program)
   }
 
   /**
@@ -337,28 +278,32 @@ export class Machine {
   private advance(th: Thread & Internal): IteratorResult<Sched, void> {
     const k = this.k
     if (th.gen === null) {
-      if (th.user === null) { th.phase = 'body'; th.gen = th.body!(k) } else th.gen = this.program(th, th.user)
+      if (th.user === null) { th.phase = 'body'; th.gen = frames(th.body!(k)) } else th.gen = frames(this.program(th, th.user))
     }
     for (;;) {
       let r: IteratorResult<Sched, void | number>
       try {
         r = th.gen!.next()
       } catch (e) {
-        if (th.phase !== 'program') throw e
-        if (e instanceof ExecSignal) { th.gen = this.program(th, e.program); continue }
-        if (e instanceof ExitSignal) { th.gen = this.exit(th, e.code); continue }
-        th.phase = 'body' // as a crashed generator: the thread ends at its next step, no do_exit
+        if (th.phase === 'program') th.phase = 'body' // as a crashed generator: the thread ends at its next step, no do_exit
         throw e
       }
+      if (th.end !== null) {
+        // The program ended inside a system call (user.ts): its generator is dropped, not resumed.
+        const end = th.end
+        th.end = null
+        th.gen = frames('exec' in end ? this.program(th, end.exec) : this.exit(th, end.exit))
+        continue
+      }
       if (!r.done || th.phase !== 'program') return r as IteratorResult<Sched, void>
-      th.gen = this.exit(th, typeof r.value === 'number' ? r.value : 0)
+      th.gen = frames(this.exit(th, typeof r.value === 'number' ? r.value : 0))
     }
   }
 
   private program(th: Thread & Internal, program: Program): KGen<void> {
     if (th.task.sigkill) return this.exit(th, 137)
     th.phase = 'program'
-    return program(this.userApi(th.task)) as KGen<void>
+    return program(userApi(this, th)) as KGen<void>
   }
 
   private exit(th: Thread & Internal, code: number): KGen<void> {
@@ -366,79 +311,11 @@ export class Machine {
     return do_exit(this.k, code)
   }
 
-  /** The UserApi a program of @task sees. */
-  userApi(task: Task): UserApi {
-    const m = this
-    const k = this.k
-    return {
-      pid: task.tgid,
-      tid: task.pid,
-      task,
-      k,
-      sys(name, ...args) {
-        return m.userSyscall(task, name, args)
-      },
-      *stmt(what, text, line, col, obj) {
-        if (task.sigkill) throw new ExitSignal(137)
-        yield { obj: obj ?? `user:${task.pid}`, w: obj !== undefined, what: `${what} ${text}` }
-        if (what === 'label' && !m.labels.has(text)) m.labels.set(text, m.stepNo)
-        if (k.trace.on) k.trace.emit({ e: 'user', what, text, line, col })
-      },
-    }
-  }
-
-  private *userSyscall(task: Task, name: string, args: (SysArg | Program | CloneRequest)[]): KGen<number> {
-    const k = this.k
-    if (task.sigkill) throw new ExitSignal(137)
-    const th = this.byTid.get(task.pid)
-    const targs = k.trace.on ? args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a))) : []
-    // The user-mode instruction that enters the kernel: a scheduling point at the boundary.
-    yield { obj: `user:${task.pid}`, w: false, what: `syscall ${name}` }
-    if (task.sigkill) throw new ExitSignal(137)
-    let ret: number
-    switch (name) {
-      case 'fork': case 'vfork': case 'clone': case 'clone3': {
-        const req: CloneRequest = name === 'fork' ? { flags: 17, program: args[0] as Program }
-          : name === 'vfork' ? { flags: CLONE_VM | CLONE_VFORK | 17, program: args[0] as Program }
-          : (args[0] as CloneRequest)
-        const m = this
-        // The child's body starts at its first micro-step, with k.current = the child.
-        const body = m.userBody(req.program) as unknown as (kk: Kernel) => KGen<void>
-        ret = yield* do_syscall(k, name, targs, () => kernel_clone(k, { flags: req.flags, pidfd: req.pidfd, body }))
-        break
-      }
-      case 'execve': {
-        ret = yield* do_syscall(k, name, targs.slice(0, 1), () => sys_execve(k, String(args[0])))
-        if (ret === 0) {
-          th?.results.push({ name, ret })
-          const next = (args.find((a) => typeof a === 'function') as Program | undefined) ?? (function* () { return 0 })
-          throw new ExecSignal(next)
-        }
-        break
-      }
-      case 'exit': case 'exit_group': {
-        const code = typeof args[0] === 'number' ? args[0] : 0
-        if (k.trace.on) k.trace.emit({ e: 'sys_enter', name, args: targs })
-        if (name === 'exit_group') {
-          for (const t of k.tasks.values()) if (t !== task && t.tgid === task.tgid && t.state === 'running') this.kill(t)
-        }
-        throw new ExitSignal(code)
-      }
-      default: {
-        const h = SYSCALLS[name]
-        ret = yield* do_syscall(k, name, targs, () => (h ? h(k, args as SysArg[]) : (function* () { return -ENOSYS })()))
-      }
-    }
-    th?.results.push({ name, ret })
-    if (task.sigkill) throw new ExitSignal(137)
-    return ret
-  }
-
   kill(task: Task): void {
     task.sigkill = true
     if (this.opts.replay && task.state === 'running') {
       // Replay: the victim's exit runs at once (the log shows it as it happened).
-      this.runNow(task, do_exit(this.k, 137))
+      replay.runNow(this, task, do_exit(this.k, 137))
     }
   }
 
@@ -451,39 +328,9 @@ export class Machine {
     const kworker = newTask(k, 11, 'kworker/0:1', newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)
     const tick = newTask(k, 12, 'tick', newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)
     for (const t of [rcuTask, kworker, tick]) { t.in_kernel = true; k.tasks.set(t.pid, t) }
-    const rcu = k.rcu
-    this.startThread(rcuTask, function* (kk) {
-      for (;;) {
-        yield {
-          obj: 'rcu.gp', w: true, what: 'rcu: invoke a callback whose grace period is over',
-          enabled: () => rcu.callbacks.some((c) => gracePeriodOver(c.waitFor)),
-        }
-        const i = rcu.callbacks.findIndex((c) => gracePeriodOver(c.waitFor))
-        const cb = rcu.callbacks.splice(i, 1)[0]!
-        rcu.completed++
-        if (kk.trace.on) {
-          kk.trace.emit({ e: 'rcu', op: 'gp_end', what: `grace period for ${cb.what}${cb.waitFor.length ? ` (waited for ${cb.waitFor.map(([t]) => t.pid).join(', ')})` : ''}` })
-          kk.trace.emit({ e: 'rcu', op: 'callback', what: cb.what })
-        }
-        rcuTask.irq_count++ // RCU callbacks run in softirq context
-        if (cb.head.func) yield* resolveKfunc(cb.head.func)(kk, cb.head)
-        rcuTask.irq_count--
-      }
-    }, 'system')
-    this.startThread(kworker, function* (kk) {
-      for (;;) {
-        yield { obj: 'workqueue', w: true, what: 'kworker: run due work', enabled: () => kk.workqueue.some((w) => w.pending && w.due <= kk.jiffies) }
-        const w = kk.workqueue.find((x) => x.pending && x.due <= kk.jiffies)!
-        w.pending = false
-        yield* w.func(kk)
-      }
-    }, 'system')
-    this.startThread(tick, function* (kk) {
-      for (;;) {
-        yield { obj: 'workqueue', w: true, what: 'tick: jiffies++', enabled: () => kk.workqueue.some((w) => w.pending && w.due > kk.jiffies) }
-        kk.jiffies++
-      }
-    }, 'system')
+    this.startThread(rcuTask, rcu_gp_kthread, 'system')
+    this.startThread(kworker, worker_thread, 'system')
+    this.startThread(tick, tick_handle_periodic, 'system')
   }
 
   // ---------------------------------------------------------------------------------------
@@ -510,6 +357,7 @@ export class Machine {
       if (t.done || t.kind === 'system') continue
       if (t.task.in_kernel) return false
     }
+    // A system thread is quiescent at its wait point (rcu_gp_kthread, worker_thread, tick_handle_periodic).
     for (const t of this.threads) if (t.kind === 'system' && t.pending && !/^(rcu: invoke|kworker: run|tick)/.test(t.pending.what)) return false
     return true
   }
@@ -602,74 +450,42 @@ export class Machine {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Replay support
+  // Synchronous driving (setup, strace replay): replayDriver.ts
+
+  /**
+   * Synchronous mode only: end pending RCU grace periods (no other task runs, so only the current
+   * task's own read sections could hold one) and run their callbacks.
+   */
+  settle(): void {
+    replay.settle(this)
+  }
 
   /**
    * Run one system call of task @tid to completion at once, with @oracle supplying outcomes
    * the fd table does not decide. Used by the strace replayer (replay mode).
    */
   syscallNow(tid: number, name: string, args: readonly SysArg[], oracle: Oracle | null = null): number {
-    const task = this.k.tasks.get(tid)
-    if (!task) throw new Error(`no task ${tid}`)
-    if (this.opts.fast) return fastSyscall(this, task, name, args, oracle, false)
-    const k = this.k
-    k.oracle = oracle
-    const saved = k.current
-    try {
-      const targs = args.map(traceArg) as TraceArg[]
-      const h = SYSCALLS[name]
-      k.current = task // handlers may read current while building their generator
-      const body = () => (name === 'execve' ? sys_execve(k, String(args[0])) : h ? h(k, args) : (function* () { return -ENOSYS })())
-      return this.runNow(task, do_syscall(k, name, targs, body))
-    } finally {
-      k.oracle = null
-      k.current = saved
-    }
+    return replay.syscallNow(this, tid, name, args, oracle)
   }
 
   /** Replay: clone/fork/vfork of @tid producing child @childPid (no program runs). */
   cloneNow(tid: number, flags: number, childPid: number, pidfd?: Int32Array): number {
-    const task = this.k.tasks.get(tid)
-    if (!task) throw new Error(`no task ${tid}`)
-    const k = this.k
-    const f = flags & CLONE_VFORK ? flags & ~CLONE_VFORK : flags // the replay does not wait for the child
-    const fixed = f & CLONE_THREAD ? f | CLONE_SIGHAND | CLONE_VM : f
-    if (this.opts.fast) return fastClone(this, task, fixed, childPid, pidfd)
-    return this.runNow(task, do_syscall(k, 'clone', [fixed], () => kernel_clone(k, { flags: fixed, pid: childPid, pidfd, body: function* () { /* replay */ } })))
+    return replay.cloneNow(this, tid, flags, childPid, pidfd)
   }
 
   /** Replay: the task exits. */
   exitNow(tid: number, code: number): void {
-    const task = this.k.tasks.get(tid)
-    if (!task || task.state !== 'running') return
-    if (this.opts.fast) { fastExit(this, task, code); return }
-    this.runNow(task, do_exit(this.k, code))
+    replay.exitNow(this, tid, code)
+  }
+
+  /** Replay: forget an exited task (reaped by its parent). */
+  reapNow(tid: number): void {
+    replay.reapNow(this, tid)
   }
 
   /** Replay: install a file of unknown origin at @fd of task @tid (an inherited fd). */
-  inheritFd(tid: number, fd: number, opts: { flags?: number; path?: string; kind?: import('../kernel/include/types').InodeKind } = {}): File {
-    const task = this.k.tasks.get(tid)!
-    const k = this.k
-    return this.runNow(task, (function* () {
-      const f = yield* alloc_empty_file(k, opts.flags ?? O_RDWR)
-      if (typeof f === 'number') throw new Error('ENFILE while inheriting')
-      const path = opts.path ?? `/inherited/${task.pid}/${fd}`
-      const inode = k.vfs.lookup(path) ?? k.vfs.create(path, opts.kind ?? 'reg')!
-      yield* do_dentry_open(k, f, inode, 'inherited')
-      const files = task.files!
-      const { fdt } = files
-      if (fd >= fdt.max_fds) {
-        yield* spin_lock(k, files.file_lock)
-        yield* expand_files(k, files, fd)
-        yield* spin_unlock(k, files.file_lock)
-      }
-      files.fdt.fd[fd] = f
-      files.fdt.open_fds.set(fd)
-      const w = Math.floor(fd / 64)
-      if (files.fdt.open_fds.wordFull(w)) files.fdt.full_fds_bits.set(w)
-      while (files.next_fd < files.fdt.max_fds && files.fdt.open_fds.test(files.next_fd)) files.next_fd++
-      return f
-    })())
+  inheritFd(tid: number, fd: number, opts: { flags?: number; path?: string; kind?: InodeKind } = {}): File {
+    return replay.inheritFd(this, tid, fd, opts)
   }
 
   // ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * FastPathBlocked.
  */
 import type { Machine } from './Machine'
-import type { Task } from '../kernel/include/types'
+import type { CallbackFn, Task } from '../kernel/include/types'
 import type { SysArg } from '../kernel/syscalls'
 import type { Oracle } from '../kernel/include/kernel'
 import { traceArg } from '../sim/kfunc'
@@ -19,10 +19,41 @@ import { sys_execve as fast_sys_execve } from '../fast/kernel/fs/exec'
 import { kernel_clone as fast_kernel_clone } from '../fast/kernel/kernel/fork'
 import { fastRun, FastPathBlocked } from '../fast/sim/kfunc'
 import type { Kernel as FastKernel } from '../fast/kernel/include/kernel'
-import type { TraceLog as FastTraceLog } from '../fast/sim/trace'
+import type { CallbackFn as FastCallbackFn } from '../fast/kernel/include/types'
+import { callbackForms } from '../sim/kfunc_forms'
+import { ____fput, file_free_rcu } from '../kernel/fs/file_table'
+import { ____fput as fast_____fput, file_free_rcu as fast_file_free_rcu } from '../fast/kernel/fs/file_table'
+import { free_fdtable_rcu } from '../kernel/fs/file'
+import { free_fdtable_rcu as fast_free_fdtable_rcu } from '../fast/kernel/fs/file'
+import { binder_do_fd_close } from '../kernel/drivers/android/binder'
+import { binder_do_fd_close as fast_binder_do_fd_close } from '../fast/kernel/drivers/android/binder'
 
-/** The two copies of the kernel types are the same shapes (classes make them nominal to tsc). */
-const fk = (m: Machine): FastKernel => m.k as unknown as FastKernel
+/**
+ * The one bridge between the forms' types: the machine's kernel seen by the fast path. The fast
+ * path's types are generated from the same declarations with KGen<R> = R, so they differ exactly
+ * where a field holds a kernel function (f_op methods, callbacks): those return a generator in
+ * one form and the value in the other. The values, classes and constants (TraceLog, Bitmap,
+ * Profile, errno, flags) are the kernel's own: the fast path imports them.
+ */
+export const fastKernelOf = (m: Machine): FastKernel => m.k as unknown as FastKernel
+
+/**
+ * Every kernel function the kernel queues as a callback (init_task_work, call_rcu), in both forms.
+ * One form may queue it and the other run it (sim/kfunc_forms.ts); each form's resolveKfunc()
+ * finds its own function through the maps filled here. A callback missing here would run in the
+ * wrong form: test/engine/machine/fastForms.test.ts checks that every one the kernel queues is listed.
+ */
+export const CALLBACK_FORMS: ReadonlyArray<readonly [CallbackFn, FastCallbackFn]> = [
+  [____fput, fast_____fput],
+  [file_free_rcu, fast_file_free_rcu],
+  [free_fdtable_rcu, fast_free_fdtable_rcu],
+  [binder_do_fd_close, fast_binder_do_fd_close],
+]
+for (const [stepped, fast] of CALLBACK_FORMS) {
+  if (stepped.kname !== fast.kname) throw new Error(`CALLBACK_FORMS pairs ${stepped.kname} with ${fast.kname}`)
+  callbackForms.toFast.set(stepped, fast)
+  callbackForms.toStepped.set(fast, stepped)
+}
 
 export { FastPathBlocked }
 
@@ -36,7 +67,7 @@ function enter(m: Machine, task: Task): void {
   const k = m.k
   k.current = task
   k.trace.tid = task.pid
-  fastRun.trace = k.trace as unknown as FastTraceLog
+  fastRun.trace = k.trace
   fastRun.step = m.stepNo
   if (settleOf !== m) {
     settleOf = m
@@ -62,6 +93,15 @@ function userStep(m: Machine): void {
 
 const NO_TRACE_ARGS: readonly TraceArg[] = Object.freeze([])
 
+/** The trace arguments of a syscall: its own argument list when every one is a number or a string (no copy). */
+function traceArgs(args: readonly SysArg[]): readonly TraceArg[] {
+  for (let i = 0; i < args.length; i++) {
+    const t = typeof args[i]
+    if (t !== 'number' && t !== 'string') return args.map(traceArg)
+  }
+  return args as readonly TraceArg[]
+}
+
 /**
  * The call in progress, for the one body closure below (made once: do_syscall takes the body as a
  * closure, and a closure per call is an allocation per replayed line). Saved and restored around
@@ -84,12 +124,12 @@ export function fastSyscall(m: Machine, task: Task, name: string, args: readonly
   const sk = curKernel, sn = curName, sa = curArgs, sh = curHandler
   try {
     if (boundary) userStep(m)
-    const targs = k.trace.on ? (args.map(traceArg) as TraceArg[]) : NO_TRACE_ARGS
-    const f = fk(m)
+    const targs = k.trace.on ? traceArgs(args) : NO_TRACE_ARGS
+    const f = fastKernelOf(m)
     curKernel = f
     curName = name
     curArgs = args
-    curHandler = FAST_SYSCALLS[name] as unknown as ((kk: FastKernel, a: readonly SysArg[]) => number) | undefined
+    curHandler = FAST_SYSCALLS[name]
     return fast_do_syscall(f, name, targs as TraceArg[], body)
   } finally {
     curKernel = sk
@@ -106,7 +146,7 @@ export function fastClone(m: Machine, task: Task, flags: number, childPid: numbe
   const k = m.k
   enter(m, task)
   try {
-    const f = fk(m)
+    const f = fastKernelOf(m)
     return fast_do_syscall(f, 'clone', [flags], () => fast_kernel_clone(f, { flags, pid: childPid, pidfd, body: function* () { /* replay */ } as never }))
   } finally { leave(m, task.pid) }
 }
@@ -114,7 +154,7 @@ export function fastClone(m: Machine, task: Task, flags: number, childPid: numbe
 /** do_exit on the fast path. */
 export function fastExit(m: Machine, task: Task, code: number): void {
   enter(m, task)
-  try { fast_do_exit(fk(m), code) } finally { leave(m, task.pid) }
+  try { fast_do_exit(fastKernelOf(m), code) } finally { leave(m, task.pid) }
 }
 
 /**

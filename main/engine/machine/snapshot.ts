@@ -21,6 +21,12 @@ import {
 export interface SnapshotOptions {
   /** fds [from, to) listed per table (default [0, 256)). */
   window?: readonly [number, number]
+  /**
+   * Table slots listed as holders of one file (default 256); the rest are counted in the file's
+   * `omittedFdHolders`. A file dup'ed into 10,000 slots would otherwise make every snapshot
+   * (sent to the renderer at each step) hundreds of kilobytes.
+   */
+  fdHolders?: number
   /** Deep-freeze the result (dev and tests). */
   freeze?: boolean
 }
@@ -123,13 +129,16 @@ export function buildSnapshot(m: Machine, opts: SnapshotOptions = {}): Snapshot 
 
   // Holders: slots in every table (walking open bits), struct fds, pins.
   const slotHolders = new Map<File, HolderView[]>()
+  const omitted = new Map<File, number>()
+  const holderLimit = opts.fdHolders ?? 256
   for (const t of tables) {
     const fdt = t.fdt
     for (let fd = fdt.open_fds.findNextSet(fdt.max_fds, 0); fd < fdt.max_fds; fd = fdt.open_fds.findNextSet(fdt.max_fds, fd + 1)) {
       const f = fdt.fd[fd]
       if (f && listed.has(f)) {
         const h = slotHolders.get(f) ?? []
-        h.push({ kind: 'fd', files: t.id, fd })
+        if (h.length < holderLimit) h.push({ kind: 'fd', files: t.id, fd })
+        else omitted.set(f, (omitted.get(f) ?? 0) + 1)
         slotHolders.set(f, h)
       }
     }
@@ -154,13 +163,14 @@ export function buildSnapshot(m: Machine, opts: SnapshotOptions = {}): Snapshot 
     }
     for (const p of f.pins) holders.push(p.startsWith('txn') ? { kind: 'transaction', label: p } : { kind: 'pin', label: p })
     const count = f.mem === 'free' ? 0 : file_count(k, f)
-    const counted = holders.filter((h) => h.kind === 'fd' || (h.kind === 'fdget' && !h.light) || h.kind === 'pin' || h.kind === 'transaction').length
+    const omittedFds = omitted.get(f) ?? 0
+    const counted = omittedFds + holders.filter((h) => h.kind === 'fd' || (h.kind === 'fdget' && !h.light) || h.kind === 'pin' || h.kind === 'transaction').length
     if (count > counted) holders.push({ kind: 'other', count: count - counted })
     fileViews.push({
       id: f.id, gen: f.gen, path: f.f_inode ? f.f_inode.path : '?', kind: f.f_inode ? f.f_inode.kind : '?', ops: f.f_op.name, count,
       raw: k.profile.file_ref_t ? { field: 'f_ref', value: fileRefHex(num(readField('file', 'f_ref', f, k))) } : { field: 'f_count', value: String(readField('file', 'f_count', f, k)) },
       f_mode: FMODE_NAMES.filter(([, b]) => f.f_mode & b).map(([n]) => n), f_flags: formatOpenFlags(f.f_flags), f_pos: f.f_pos,
-      mem: f.mem, holders, queued: queuedTw.has(f) ? 'task_work' : queuedDelayed.has(f) ? 'delayed_fput' : f.mem === 'rcu_free' ? 'rcu' : null,
+      mem: f.mem, holders, ...(omittedFds ? { omittedFdHolders: omittedFds } : {}), queued: queuedTw.has(f) ? 'task_work' : queuedDelayed.has(f) ? 'delayed_fput' : f.mem === 'rcu_free' ? 'rcu' : null,
     })
   }
 

@@ -114,6 +114,8 @@ export interface FileView {
   readonly f_pos: number
   readonly mem: 'live' | 'dying' | 'rcu_free' | 'free'
   readonly holders: readonly HolderView[]
+  /** Table slots holding the file beyond the ones `holders` lists (SnapshotOptions.fdHolders); absent when none. */
+  readonly omittedFdHolders?: number
   /** Where the teardown is queued, when dying. */
   readonly queued: 'task_work' | 'delayed_fput' | 'rcu' | null
 }

@@ -1,11 +1,24 @@
 /**
- * User space as the machine sees it: programs that make system calls.
+ * User space as the machine sees it: programs that make system calls, and the user-mode ABI the
+ * machine gives them (UserApi: system calls and statement boundaries).
  * A Program is a generator: user code between system calls is one micro-step per `u.stmt()`.
+ *
+ * A program can end inside a system call (execve succeeded, exit, exit_group, SIGKILL noticed on
+ * the way in or out). The call does not return then: it records how the program ended on its
+ * thread (`UserThread.end`) and yields once more; the machine's thread driver (Machine.advance)
+ * sees the record after that yield, drops the program's generator without resuming it, and runs
+ * what follows (the new image, or do_exit). No exception travels through the program's frames.
  */
-import type { KGen } from '../sim/context'
+import type { KGen, Sched } from '../sim/context'
 import type { Kernel } from '../kernel/include/kernel'
+import { traceArg } from '../sim/kfunc'
 import type { Task } from '../kernel/include/types'
-import type { SysArg } from '../kernel/syscalls'
+import { CLONE_VFORK, CLONE_VM } from '../kernel/include/flags'
+import { ENOSYS } from '../kernel/include/errno'
+import { kernel_clone } from '../kernel/kernel/fork'
+import { sys_execve } from '../kernel/fs/exec'
+import { do_syscall } from '../kernel/kernel/entry'
+import { SYSCALLS, type SysArg } from '../kernel/syscalls'
 
 /** What a process or thread runs. Its return value is the exit status. */
 export type Program = (u: UserApi) => KGen<number | void>
@@ -32,12 +45,109 @@ export interface UserApi {
   stmt(what: 'stmt' | 'label' | 'expect', text: string, line: number, col: number, obj?: string): KGen<void>
 }
 
-/** Thrown through a program to replace it (execve succeeded). */
-export class ExecSignal {
+/** A user thread's program, for Machine.startThread (the machine runs its phases: see advance()). */
+export class UserBody {
   constructor(readonly program: Program) {}
 }
 
-/** Thrown through a program to end the thread (exit, exit_group, SIGKILL). */
-export class ExitSignal {
-  constructor(readonly code: number) {}
+/** How a program ended inside a system call: replaced by execve's new image, or exited. */
+export type ProgramEnd = { readonly exec: Program } | { readonly exit: number }
+
+/** The machine's thread, as far as the user-mode ABI uses it. */
+export interface UserThread {
+  readonly task: Task
+  /** Syscall results, in order (part of an explorer outcome). */
+  readonly results: { name: string; ret: number }[]
+  /** Set when the program ended inside a system call; the thread driver takes it. */
+  end: ProgramEnd | null
+}
+
+/** What the ABI reads and does on the machine. */
+export interface UserHost {
+  readonly k: Kernel
+  /** Micro-steps executed so far (a label's first arrival). */
+  readonly stepNo: number
+  readonly labels: Map<string, number>
+  /** SIGKILL a task (exit_group kills the other threads of the group). */
+  kill(task: Task): void
+}
+
+const KILLED: ProgramEnd = { exit: 137 }
+
+/** The last yield of a program that ended (never returned to a scheduler: see the file header). */
+const ENDED: Sched = { obj: 'user:ended', w: false, what: 'program ended' }
+
+/** End @th's program with @end: record it, then yield to the thread driver for the last time. */
+function* endProgram(th: UserThread, end: ProgramEnd): KGen<never> {
+  th.end = end
+  yield ENDED
+  throw new Error(`internal: the program of thread ${th.task.pid} was resumed after it ended`)
+}
+
+/** The UserApi the program of thread @th sees. */
+export function userApi(m: UserHost, th: UserThread): UserApi {
+  const k = m.k
+  const task = th.task
+  return {
+    pid: task.tgid,
+    tid: task.pid,
+    task,
+    k,
+    sys(name, ...args) {
+      return userSyscall(m, th, name, args)
+    },
+    *stmt(what, text, line, col, obj) {
+      if (task.sigkill) return yield* endProgram(th, KILLED)
+      yield { obj: obj ?? `user:${task.pid}`, w: obj !== undefined, what: `${what} ${text}` }
+      if (what === 'label' && !m.labels.has(text)) m.labels.set(text, m.stepNo)
+      if (k.trace.on) k.trace.emit({ e: 'user', what, text, line, col })
+    },
+  }
+}
+
+/** A system call from user mode: the boundary step, the kernel entry, and what ends the program. */
+function* userSyscall(m: UserHost, th: UserThread, name: string, args: (SysArg | Program | CloneRequest)[]): KGen<number> {
+  const k = m.k
+  const task = th.task
+  if (task.sigkill) return yield* endProgram(th, KILLED)
+  const targs = k.trace.on ? args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a))) : []
+  // The user-mode instruction that enters the kernel: a scheduling point at the boundary.
+  yield { obj: `user:${task.pid}`, w: false, what: `syscall ${name}` }
+  if (task.sigkill) return yield* endProgram(th, KILLED)
+  let ret: number
+  switch (name) {
+    case 'fork': case 'vfork': case 'clone': case 'clone3': {
+      const req: CloneRequest = name === 'fork' ? { flags: 17, program: args[0] as Program }
+        : name === 'vfork' ? { flags: CLONE_VM | CLONE_VFORK | 17, program: args[0] as Program }
+        : (args[0] as CloneRequest)
+      // The child's body starts at its first micro-step, with k.current = the child.
+      const body = new UserBody(req.program) as unknown as (kk: Kernel) => KGen<void>
+      ret = yield* do_syscall(k, name, targs, () => kernel_clone(k, { flags: req.flags, pidfd: req.pidfd, body }))
+      break
+    }
+    case 'execve': {
+      ret = yield* do_syscall(k, name, targs.slice(0, 1), () => sys_execve(k, String(args[0])))
+      if (ret === 0) {
+        th.results.push({ name, ret })
+        const next = (args.find((a) => typeof a === 'function') as Program | undefined) ?? (function* () { return 0 })
+        return yield* endProgram(th, { exec: next })
+      }
+      break
+    }
+    case 'exit': case 'exit_group': {
+      const code = typeof args[0] === 'number' ? args[0] : 0
+      if (k.trace.on) k.trace.emit({ e: 'sys_enter', name, args: targs })
+      if (name === 'exit_group') {
+        for (const t of k.tasks.values()) if (t !== task && t.tgid === task.tgid && t.state === 'running') m.kill(t)
+      }
+      return yield* endProgram(th, { exit: code })
+    }
+    default: {
+      const h = SYSCALLS[name]
+      ret = yield* do_syscall(k, name, targs, () => (h ? h(k, args as SysArg[]) : (function* () { return -ENOSYS })()))
+    }
+  }
+  th.results.push({ name, ret })
+  if (task.sigkill) return yield* endProgram(th, KILLED)
+  return ret
 }

@@ -5,6 +5,7 @@
 import type { Sim } from './context'
 import type { TraceLog } from './trace'
 import { traceArg } from './kfunc_common'
+import { callbackForms } from './kfunc_forms'
 
 export { traceArg, at, simNote, tracedStub, tracepoint, probe, type Tracepoint, type TracepointProbe } from './kfunc_common'
 
@@ -12,14 +13,11 @@ export { traceArg, at, simNote, tracedStub, tracepoint, probe, type Tracepoint, 
 type AnySim = Sim<any>
 
 /**
- * Every kernel function by name. Callbacks (task work, RCU) queued by one form of the engine may be
- * run by the other (the fast path hands over to the stepped machine's system threads): they are
- * called through resolveKfunc(), which picks this form's function of the same name.
+ * The fast-path form of callback @f (task work, an RCU callback), which the stepped engine may
+ * have queued: its twin from machine/fast.ts's table (sim/kfunc_forms.ts), else @f itself.
  */
-const KFUNCS = new Map<string, unknown>()
-export function resolveKfunc<F>(f: F): F {
-  const n = (f as { kname?: string } | null)?.kname
-  return (n ? (KFUNCS.get(n) as F | undefined) : undefined) ?? f
+export function resolveKfunc<F extends object>(f: F): F {
+  return (callbackForms.toFast.get(f) as F | undefined) ?? f
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,23 +33,45 @@ export type KFuncSync<A extends unknown[], R, K extends AnySim = any> = KFunc<A,
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R) => (k: any, ...args: any[]) => R
 
-export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R, K> {
-  const traced = (self: unknown, args: IArguments): R => {
-    const t = (args[0] as K).trace
-    t.enter(name, args, 1, traceArg)
-    const r = (body as (...a: unknown[]) => R).apply(self, args as unknown as unknown[])
-    t.exit(name, traceArg(r))
-    return r
+/** A kernel function as its traced path needs it: the body, and its name's number in the last log written to. */
+interface TracedState<R> { readonly name: string; readonly f: (...a: unknown[]) => R; log: TraceLog | null; no: number }
+
+function callTraced<R>(st: TracedState<R>, self: unknown, args: IArguments): R {
+  const t = (args[0] as AnySim).trace
+  if (t !== st.log) { st.log = t; st.no = t.intern(st.name) }
+  const no = st.no
+  const f = st.f
+  t.enterNo(no, args, 1, traceArg)
+  let r: R
+  // Direct calls for the usual arities (no apply through the arguments object).
+  if (self !== undefined) r = Reflect.apply(f, self, args)
+  else {
+    switch (args.length) {
+      case 1: r = f(args[0]); break
+      case 2: r = f(args[0], args[1]); break
+      case 3: r = f(args[0], args[1], args[2]); break
+      case 4: r = f(args[0], args[1], args[2], args[3]); break
+      case 5: r = f(args[0], args[1], args[2], args[3], args[4]); break
+      default: r = Reflect.apply(f, self, args)
+    }
   }
-  const fn = (site ? site(body as (...a: unknown[]) => R, traced) : function (this: unknown, k: K): R {
+  t.exitNo(no, r, traceArg)
+  return r
+}
+
+export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R, K> {
+  // The traced path is one shared function (callTraced); the closure each kfunc hands to its site
+  // stays tiny, so inlining it into a caller costs the untraced path nothing.
+  const st: TracedState<R> = { name, f: body as (...a: unknown[]) => R, log: null, no: 0 }
+  const traced = (self: unknown, args: IArguments): R => callTraced(st, self, args)
+  const fn = site ? site(body, traced) : function (this: unknown, k: K): R {
     // eslint-disable-next-line prefer-rest-params
-    if (!k.trace.on) return (body as (...a: unknown[]) => R).apply(this, arguments as unknown as unknown[])
+    if (!k.trace.on) return Reflect.apply(body, this, arguments)
     // eslint-disable-next-line prefer-rest-params
     return traced(this, arguments)
-  }) as unknown as (k: K, ...args: A) => R
+  }
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
-  KFUNCS.set(name, fn)
   return fn as KFunc<A, R, K>
 }
 export const kfuncSync = kfunc

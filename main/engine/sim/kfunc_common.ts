@@ -70,13 +70,25 @@ export function at(obj: string, w: boolean, what: string): { obj: string; w: boo
 
 /** A SIM note: a step fdlab traces but does not model as state. */
 export function simNote(k: Traced, text: string): void {
-  if (k.trace.on) k.trace.emit({ e: 'note', text })
+  if (k.trace.on) k.trace.note(text)
+}
+
+/** `SIM: ${note}` made once per note (the notes are the stubs' constants; a bounded cache). */
+const SIM_TEXT = new Map<string, string>()
+function simText(note: string): string {
+  let text = SIM_TEXT.get(note)
+  if (text === undefined) {
+    text = `SIM: ${note}`
+    if (SIM_TEXT.size < 256) SIM_TEXT.set(note, text)
+  }
+  return text
 }
 
 /** A traced call to a kernel function whose state fdlab does not model (LSM, IMA, fsnotify...). */
 export function tracedStub(k: Traced, fn: string, args: readonly TraceArg[], note: string): void {
-  if (!k.trace.on) return
-  k.trace.emit({ e: 'enter', fn, args })
-  k.trace.emit({ e: 'note', text: `SIM: ${note}` })
-  k.trace.emit({ e: 'exit', fn, ret: null })
+  const t = k.trace
+  if (!t.on) return
+  t.enterArgs(fn, args)
+  t.note(simText(note))
+  t.exitRet(fn, null)
 }

@@ -1,7 +1,8 @@
 /**
- * The only module that touches window.fdlab. In Electron the preload put the API there; in a
- * plain browser (`npm run web`) the browser host in renderer/web-host/ provides the same API,
- * loaded on demand so the desktop app never downloads it.
+ * The only module that touches window.fdlab. Each host installs the API there before the app
+ * starts: in Electron the preload (preload/index.ts), in a plain browser (`npm run web`, the page
+ * renderer/web.html) the browser host (main/host/browser/index.ts). The renderer imports no host
+ * code.
  */
 import type { FdlabApi } from '../../../preload/contract'
 
@@ -15,8 +16,11 @@ let api: FdlabApi | null = null
 
 export async function connect(): Promise<FdlabApi> {
   if (api) return api
-  if (window.fdlab) api = window.fdlab
-  else api = (await import('../../web-host/api')).createWebApi()
+  // The preload installs the API before the page's scripts run; the browser host's entry runs
+  // among them, in whatever order the bundler chose. Either way it is there by the load event.
+  if (!window.fdlab && document.readyState !== 'complete') await new Promise((r) => window.addEventListener('load', r, { once: true }))
+  if (!window.fdlab) throw new Error('no host: window.fdlab is missing (open the app through Electron or `npm run web`)')
+  api = window.fdlab
   return api
 }
 

@@ -1,12 +1,11 @@
 /**
  * Monaco, bundled: the core editor API and its editor worker, emitted as files by Vite and
- * created through a Trusted Types policy. `loader.config({ monaco })` stops @monaco-editor/react
- * from loading Monaco from a CDN (it would otherwise inject a remote AMD loader).
+ * created through a Trusted Types policy. React mounts it through ./MonacoEditor.tsx (no loader
+ * package, so nothing can fetch Monaco from elsewhere).
  */
 import * as monaco from 'monaco-editor/editor'
 import 'monaco-editor/features/register.all'
 import editorWorkerUrl from 'monaco-editor/editor/editor.worker?worker&url'
-import { loader } from '@monaco-editor/react'
 import { registerLabc, defineThemes } from './labcLanguage'
 import { trustedWorkerUrl } from '../trustedTypes'
 
@@ -21,6 +20,5 @@ self.MonacoEnvironment = {
 }
 registerLabc(monaco)
 defineThemes(monaco)
-loader.config({ monaco })
 
 export { monaco }

@@ -4,12 +4,13 @@
  * markers. While stepping, the current statement's line is highlighted and kept in view.
  */
 import { useEffect, useRef, useState } from 'react'
-import Editor, { type OnMount } from '@monaco-editor/react'
+import { MonacoEditor as Editor, type CodeEditor } from '../monaco/MonacoEditor'
 import { monaco } from '../monaco/setup'
 import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
 import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
+import { exerciseIdOf } from '../../../preload/contract'
 import { actions, setEditorReader, setRevealer } from '../state/actions'
 import { focusables } from '../shortcuts'
 
@@ -21,7 +22,7 @@ function leave(host: HTMLElement, back: boolean): void {
   ;(back ? before[before.length - 1] : after[0])?.focus()
 }
 
-type Ed = Parameters<OnMount>[0]
+type Ed = CodeEditor
 const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info }
 
 export function EditorPane({ fontSize, presenter = false }: { fontSize: number; presenter?: boolean }) {
@@ -116,8 +117,9 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
   const lab = useAppState((s) => s.session.lab)
   const scenario = useAppState((s) => s.session.scenario)
   const [tab, setTab] = useState<string | null>(null)
-  const uses = scenario?.startsWith('exercise:')
-    ? lab?.exercises.find((e) => `exercise:${e.id}` === scenario)?.uses ?? []
+  const exercise = exerciseIdOf(scenario)
+  const uses = exercise !== null
+    ? lab?.exercises.find((e) => e.id === exercise)?.uses ?? []
     : lab?.scenarios.find((x) => x.name === scenario)?.uses ?? []
   const libs = (lab?.libs ?? []).filter((l) => uses.includes(l.name))
   const libTab = libs.find((l) => l.name === tab) ?? null

@@ -3,7 +3,7 @@
  * answers, the student's name and the last results live in the store (autosaved per lab), so
  * switching tabs or reloading loses nothing. An implement or provoke answer is the editor's text.
  */
-import type { ExerciseView, TestFeedback } from '../../../preload/contract'
+import { exerciseKeyText, type ExerciseView, type TestFeedback } from '../../../preload/contract'
 import { useAppState } from '../state/store'
 import { Markdown } from '../components/Markdown'
 import { actions, revealLine } from '../state/actions'
@@ -71,7 +71,7 @@ export function ExerciseCard({ ex, n, compact = false }: { ex: ExerciseView; n: 
   const results = ex.results ?? last?.results ?? null
   const passed = results?.filter((r) => r.ok).length ?? 0
   const usesEditor = ex.kind !== 'predict'
-  const editing = scenario === `exercise:${ex.id}`
+  const editing = scenario === exerciseKeyText(ex.id)
   const changed = !!last && answer !== undefined && answer !== last.answer
   const id = `ex-${ex.id}`
   return (
@@ -83,7 +83,7 @@ export function ExerciseCard({ ex, n, compact = false }: { ex: ExerciseView; n: 
       {compact ? null : <Markdown source={ex.prompt} />}
       {usesEditor ? (
         !editing
-          ? <button onClick={() => void actions.scenario(`exercise:${ex.id}`)}>{answer !== undefined ? 'Open your answer in the editor' : ex.hasStarter ? 'Open the starter in the editor' : 'Write the answer in the editor'}</button>
+          ? <button onClick={() => void actions.scenario(exerciseKeyText(ex.id))}>{answer !== undefined ? 'Open your answer in the editor' : ex.hasStarter ? 'Open the starter in the editor' : 'Write the answer in the editor'}</button>
           : <p className="muted small">Your answer is the code in the editor.</p>
       ) : ex.choices.length ? (
         <fieldset className="choices">

@@ -87,7 +87,8 @@ function FileCard({ f, changed, delta: d, large, dropped }: {
   for (let i = countedSegs; i < f.count && segs.length < MAX_DRAWN; i++) segs.push({ cls: 'seg counted unattributed', label: 'reference (holder not named by the engine)' })
   const undrawn = Math.max(f.count, countedSegs) + borrowed - segs.length
   const shown = f.holders.slice(0, MAX_DRAWN)
-  const hiddenHolders = f.holders.length - shown.length
+  const omittedFds = f.omittedFdHolders ?? 0
+  const hiddenHolders = f.holders.length - shown.length + omittedFds
   const delta = d && d.from !== d.to ? `${d.from}→${d.to}` : null
   // References dropped in this step (a table slot closed): drawn hatched after the live ones.
   const fell = d && d.to < d.from ? Math.min(d.from - d.to, 4) : 0
@@ -95,7 +96,7 @@ function FileCard({ f, changed, delta: d, large, dropped }: {
   const detached = f.mem === 'live' && !f.holders.some((h) => h.kind === 'fd')
   const borrowedOnly = f.count === 0 && f.holders.some((h) => !counted(h))
   // An unchanged file held only by table slots: one line (the files the step is about keep the room).
-  if (!changed && !large && f.mem === 'live' && f.holders.length > 0 && f.holders.length <= 8 && f.holders.every((h) => h.kind === 'fd')) {
+  if (!changed && !large && f.mem === 'live' && f.holders.length > 0 && f.holders.length <= 8 && !omittedFds && f.holders.every((h) => h.kind === 'fd')) {
     const fds = f.holders.map((h) => (h.kind === 'fd' ? `fd ${h.fd}` : '')).join(' · ')
     return (
       <article className={`card file compact mem-${f.mem}`} aria-label={`${f.id} ${f.path}, file_count ${f.count}, held by ${fds}`} data-file={f.id}>
@@ -147,7 +148,7 @@ function FileCard({ f, changed, delta: d, large, dropped }: {
           </li>
         ))}
         {f.holders.length === 0 ? <li className="muted">no holders</li> : null}
-        {hiddenHolders > 0 ? <li className="muted">… and {hiddenHolders} more holder(s) ({f.holders.slice(MAX_DRAWN).filter((h) => h.kind === 'fd').length} fd slots)</li> : null}
+        {hiddenHolders > 0 ? <li className="muted">… and {hiddenHolders} more holder(s) ({f.holders.slice(MAX_DRAWN).filter((h) => h.kind === 'fd').length + omittedFds} fd slots)</li> : null}
       </ul>
       {f.mem !== 'live' ? <p className="warn small">memory: {f.mem}{f.queued ? ` · __fput queued on ${f.queued}` : ''}</p> : null}
       {borrowedOnly ? <p className="violation-chip">⚠ no counted reference left while borrowed by a light fdget</p> : null}

@@ -2,9 +2,10 @@
  * What the toolbar, menus, shortcuts and panes ask for. Each action calls the host through the
  * bridge and merges the answer into the store; errors go to the terminal and the status bar.
  */
-import type { ExerciseView, FileText, MenuAction, OpenKind, ProfileName, SessionUpdate, StepKind, TestFeedback, Theme } from '../../../preload/contract'
+import { exerciseIdOf, exerciseKeyText, type ExerciseView, type FileText, type MenuAction, type OpenKind, type ProfileName, type SessionUpdate, type StepKind, type TestFeedback, type Theme } from '../../../preload/contract'
 import { fdlab } from '../bridge/fdlab'
-import { droppedFiles, readSubmissionFiles } from '../bridge/submissionFiles'
+import { readSubmissionFiles } from '../../../preload/submissionFiles'
+import { droppedFiles } from '../bridge/droppedFiles'
 import { store } from './store'
 
 const RED = '\x1b[31m'
@@ -93,8 +94,8 @@ export const actions = {
     }
     const key = draftKey()
     if (key) void fdlab().draftSave(key, text).catch(() => undefined)
-    const sc = store.get().session.scenario
-    if (sc?.startsWith('exercise:')) store.ui({ answers: { ...store.get().ui.answers, [sc.slice(9)]: text } })
+    const exercise = exerciseIdOf(store.get().session.scenario)
+    if (exercise !== null) store.ui({ answers: { ...store.get().ui.answers, [exercise]: text } })
     pendingEdit = text
     if (editTimer) clearTimeout(editTimer)
     editTimer = setTimeout(() => void actions.flushEdit(), 250)
@@ -119,7 +120,7 @@ export const actions = {
   predict(exercise: string, text: string): void {
     store.ui({ answers: { ...store.get().ui.answers, [exercise]: text } })
     const lk = labKey()
-    if (lk) void fdlab().draftSave(`${lk}:exercise:${exercise}`, text).catch(() => undefined)
+    if (lk) void fdlab().draftSave(`${lk}:${exerciseKeyText(exercise)}`, text).catch(() => undefined)
   },
   setStudent(student: string): void {
     store.ui({ student })
@@ -128,7 +129,7 @@ export const actions = {
   /** Run an exercise's tests on the answer as it is now: the editor's text (never the starter), or the prediction. */
   async runTests(ex: ExerciseView): Promise<void> {
     const s = store.get()
-    const editing = s.session.scenario === `exercise:${ex.id}`
+    const editing = s.session.scenario === exerciseKeyText(ex.id)
     let answer: string | undefined
     if (ex.kind === 'predict') answer = s.ui.answers[ex.id] ?? ''
     else if (editing) {
@@ -144,7 +145,7 @@ export const actions = {
     if (results) {
       store.ui({ lastRun: { ...store.get().ui.lastRun, [ex.id]: { answer, results } }, answers: { ...store.get().ui.answers, [ex.id]: answer } })
       const lk = labKey()
-      if (lk) void fdlab().draftSave(`${lk}:exercise:${ex.id}`, answer).catch(() => undefined)
+      if (lk) void fdlab().draftSave(`${lk}:${exerciseKeyText(ex.id)}`, answer).catch(() => undefined)
       saveMeta()
     }
   },
@@ -221,7 +222,7 @@ export const actions = {
   async syncAnswers(): Promise<void> {
     const answers = store.get().ui.answers
     const cur = store.get().session.scenario
-    const edits = Object.entries(answers).map(([id, text]) => ({ key: `exercise:${id}`, text }))
+    const edits = Object.entries(answers).map(([id, text]) => ({ key: exerciseKeyText(id), text }))
       .filter((e) => e.key !== cur)
     if (edits.length) store.apply(await fdlab().sessionRestore({ edits }))
   },
@@ -338,11 +339,14 @@ async function restoreAll(): Promise<void> {
   const s = store.get().session
   const lk = labKey()
   if (!lk || !s.lab) return
-  const keys = [...s.lab.scenarios.map((x) => x.name), ...s.lab.exercises.map((e) => `exercise:${e.id}`)]
+  const keys = [...s.lab.scenarios.map((x) => x.name), ...s.lab.exercises.map((e) => exerciseKeyText(e.id))]
   const texts = await Promise.all(keys.map((k) => fdlab().draftLoad(`${lk}:${k}`).catch(() => null)))
   const edits = keys.map((key, i) => ({ key, text: texts[i] ?? null })).filter((e): e is { key: string; text: string } => e.text !== null)
   const answers: Record<string, string> = {}
-  for (const e of edits) if (e.key.startsWith('exercise:')) answers[e.key.slice(9)] = e.text
+  for (const e of edits) {
+    const exercise = exerciseIdOf(e.key)
+    if (exercise !== null) answers[exercise] = e.text
+  }
   let meta: { student?: unknown; lastRun?: unknown } = {}
   try {
     meta = JSON.parse((await fdlab().draftLoad(`${lk}:#meta`).catch(() => null)) ?? '{}') as typeof meta

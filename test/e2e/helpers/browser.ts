@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { startWebServer, type WebServer } from '../../../main/host/webServer'
+import { startWebServer, type WebServer } from '../../../main/host/node/webServer'
 
 export const ROOT = process.env.FDLAB_ROOT ?? resolve(import.meta.dirname, '../../..')
 export const CHROMIUM = process.env.FDLAB_CHROMIUM ?? '/usr/bin/chromium'
@@ -27,7 +27,7 @@ export interface Harness {
 
 export function builtRendererDir(): string {
   const dir = join(ROOT, 'out/renderer')
-  if (!existsSync(join(dir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does)')
+  if (!existsSync(join(dir, 'web.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does)')
   return dir
 }
 

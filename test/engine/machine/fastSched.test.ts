@@ -6,17 +6,16 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createMachine } from '../../../main/engine/machine/Machine'
-import { FastPathBlocked } from '../../../main/engine/machine/fast'
+import { FastPathBlocked, fastKernelOf } from '../../../main/engine/machine/fast'
 import { spin_lock } from '../../../main/engine/fast/kernel/kernel/locking'
 import { fastRun } from '../../../main/engine/fast/sim/kfunc'
 import { newSpinLock } from '../../../main/engine/kernel/kernel/locking'
-import type { Kernel as FastKernel } from '../../../main/engine/fast/kernel/include/kernel'
 
 function setup() {
   const m = createMachine({ replay: true, fast: true })
   const me = m.createTask({ comm: 'me' })
   const other = m.createTask({ comm: 'other' })
-  const k = m.k as unknown as FastKernel
+  const k = fastKernelOf(m)
   k.current = me as never
   return { m, k, me, other }
 }

@@ -2,7 +2,7 @@
  * The compact trace log: what goes in comes out, event for event, across its storage chunks.
  */
 import { describe, it, expect } from 'vitest'
-import { TraceLog, type TraceInput } from '../../../main/engine/sim/trace'
+import { TraceLog, type TraceInput, type TraceArg } from '../../../main/engine/sim/trace'
 import { createMachine } from '../../../main/engine'
 import { formatFunctionGraph, formatStrace } from '../../../main/engine/machine/format'
 import { O_RDWR, O_CREAT } from '../../../main/engine/kernel/include/flags'
@@ -59,6 +59,76 @@ describe('compact trace log', () => {
     b.enter('f', ['skip', 1, 'x'], 1, (v) => v as number)
     b.exit('f', 'file#1')
     expect(b.events).toEqual(a.events)
+  })
+
+  it('enterNo/exitNo (the name as its string number, arguments converted) write the same events as emit', () => {
+    const a = new TraceLog(true)
+    const b = new TraceLog(true)
+    const conv = (v: unknown): TraceArg => (v === undefined ? null : typeof v === 'object' && v ? (v as { id: string }).id : (v as TraceArg))
+    const file = { id: 'file#2' }
+    for (let i = 0; i < 3; i++) {
+      a.emit({ e: 'enter', fn: 'fd_install', args: [4, 'file#2', null, true] })
+      a.emit({ e: 'exit', fn: 'fd_install', ret: 'file#2' })
+      a.emit({ e: 'exit', fn: 'fd_install', ret: null })
+      a.emit({ e: 'exit', fn: 'fd_install', ret: -9 })
+      const no = b.intern('fd_install')
+      b.enterNo(no, [{ id: 'k' }, 4, file, undefined, true], 1, conv)
+      b.exitNo(no, file, conv)
+      b.exitNo(no, undefined, conv)
+      b.exitNo(no, -9, conv)
+    }
+    expect(b.events).toEqual(a.events)
+  })
+
+  it('the per-kind methods (fields as arguments) write the same events as emit', () => {
+    const a = new TraceLog(true)
+    const b = new TraceLog(true)
+    for (let i = 0; i < 3; i++) {
+      for (const t of [a, b]) { t.step = i; t.tid = 100 + i }
+      a.emit({ e: 'lock', lock: 'files#1.file_lock', op: 'acquire' }); b.lock('files#1.file_lock', 'acquire')
+      a.emit({ e: 'lock', lock: 'files#1.file_lock', op: 'release' }); b.lock('files#1.file_lock', 'release')
+      a.emit({ e: 'rcu', op: 'read_lock', what: 'app/100' }); b.rcu('read_lock', 'app/100')
+      a.emit({ e: 'ref', file: 'file#2', from: 1, to: 2, raw: 2 ** 40 }); b.ref('file#2', 1, 2, 2 ** 40)
+      a.emit({ e: 'bit', files: 'files#1', map: 'open_fds', index: i, value: 1 }); b.bit('files#1', 'open_fds', i, 1)
+      a.emit({ e: 'fd', files: 'files#1', fd: i, from: null, to: 'file#2' }); b.fd('files#1', i, null, 'file#2')
+      a.emit({ e: 'fd', files: 'files#1', fd: i, from: 'file#2', to: null }); b.fd('files#1', i, 'file#2', null)
+      a.emit({ e: 'note', text: 'SIM: x' }); b.note('SIM: x')
+      a.emit({ e: 'sys_enter', name: 'dup', args: [3, 'x', null, true] }); b.sysEnter('dup', [3, 'x', null, true])
+      a.emit({ e: 'sys_exit', name: 'dup', ret: -9, args: [3] }); b.sysExit('dup', -9, [3])
+      a.emit({ e: 'enter', fn: 'f', args: ['file#2', 1] }); b.enterArgs('f', ['file#2', 1])
+      a.emit({ e: 'exit', fn: 'f', ret: null }); b.exitRet('f', null)
+      a.emit({ e: 'exit', fn: 'f', ret: 'file#2' }); b.exitRet('f', 'file#2')
+    }
+    expect(b.events).toEqual(a.events)
+    expect(b.bytes).toBe(a.bytes)
+  })
+
+  it('keeps numbers that are not int32s, and threads and steps out of the row range, exactly', () => {
+    const t = new TraceLog(true)
+    const odd = [2 ** 31, -(2 ** 31), 2 ** 31 - 1, 2 ** 53, -0, 0, NaN, 0.5, -3.25, Infinity, 0xc000000000000000]
+    const want: unknown[] = []
+    odd.forEach((v, i) => {
+      t.tid = [100, 2 ** 23, -(2 ** 23), 2 ** 30, -1][i % 5]!
+      t.step = [7, 2 ** 31, -(2 ** 31), 2 ** 40, 2 ** 31 - 1][i % 5]!
+      const evs: TraceInput[] = [
+        { e: 'bit', files: 'files#1', map: 'next_fd', index: v, value: v },
+        { e: 'ref', file: 'file#2', from: v, to: v, raw: v },
+        { e: 'enter', fn: 'f', args: [v, 'x', v] },
+        { e: 'exit', fn: 'f', ret: v },
+        { e: 'user', what: 'stmt', text: 'x', line: v, col: v },
+      ]
+      for (const ev of evs) {
+        want.push({ ...ev, seq: want.length, step: t.step, tid: t.tid })
+        t.emit(ev)
+      }
+    })
+    expect(t.events).toEqual(want)
+    for (let i = 0; i < want.length; i++) {
+      expect(Object.is(t.at(i).step, (want[i] as { step: number }).step)).toBe(true)
+      expect(t.tidAt(i)).toBe((want[i] as { tid: number }).tid)
+    }
+    // -0 stays -0 (toEqual would not tell)
+    expect(Object.is((t.at(4 * 5).e === 'bit' && (t.at(4 * 5) as { index: number }).index), -0)).toBe(true)
   })
 
   it('clear drops the events; seq numbers go on', () => {

@@ -4,7 +4,9 @@
  * @kernel fs/file.c
  * Profiles: v6.5 names pick_file()/close_fd_get_file(), expand_files() returns 1 when it expanded,
  * find_next_fd() has no fast path, close_files() xchg()s slots, __range_close() locks per fd;
- * v6.18 names file_close_fd_locked()/file_close_fd() and has the v6.13+ fast paths.
+ * v6.18 names file_close_fd_locked()/file_close_fd() and has the v6.13+ fast paths. A function
+ * whose body differs has one body per version (alloc_fd_v6_5, alloc_fd_v6_18), chosen by the
+ * profile in the traced function of the kernel's name.
  * SIM: slot reads/writes made under file_lock are scheduling points only where another thread
  * could observe them without the lock (the lockless readers: fdget, fget, fd_install).
  */
@@ -56,22 +58,25 @@ const roundup_pow_of_two = (n: number): number => (n <= 1 ? 1 : 2 ** Math.ceil(M
  * Returns: the table, or -EMFILE when fs.nr_open caps it below what is needed.
  */
 export const alloc_fdtable = kfuncSync('alloc_fdtable', (k: Kernel, nr: number): Fdtable | number => {
-  let size: number
-  if (k.profile.find_next_fd_fast_path) {
-    // v6.19: slots wanted; smallest power of two, capped by nr_open rounded *down*.
-    size = roundup_pow_of_two(nr)
-    if (size > k.sysctl_nr_open) {
-      size = Math.floor(k.sysctl_nr_open / BITS_PER_LONG) * BITS_PER_LONG
-      if (size < nr) return -EMFILE
-    }
-  } else {
-    // v6.5: units of 1024 bytes of pointers (128 slots), capped by nr_open rounded *up*.
-    size = roundup_pow_of_two(Math.floor(nr / 128) + 1) * 128
-    if (size > k.sysctl_nr_open) size = (((k.sysctl_nr_open - 1) | (BITS_PER_LONG - 1)) + 1)
-  }
-  size = Math.max(size, BITS_PER_LONG)
-  return newFdtable(k, size, false)
+  return k.profile.find_next_fd_fast_path ? alloc_fdtable_v6_18(k, nr) : alloc_fdtable_v6_5(k, nr)
 })
+
+/** alloc_fdtable (v6.5): units of 1024 bytes of pointers (128 slots), capped by nr_open rounded *up*. */
+function alloc_fdtable_v6_5(k: Kernel, nr: number): Fdtable {
+  let size = roundup_pow_of_two(Math.floor(nr / 128) + 1) * 128
+  if (size > k.sysctl_nr_open) size = (((k.sysctl_nr_open - 1) | (BITS_PER_LONG - 1)) + 1)
+  return newFdtable(k, Math.max(size, BITS_PER_LONG), false)
+}
+
+/** alloc_fdtable (v6.13+): @nr slots wanted; smallest power of two, capped by nr_open rounded *down*. */
+function alloc_fdtable_v6_18(k: Kernel, nr: number): Fdtable | number {
+  let size = roundup_pow_of_two(nr)
+  if (size > k.sysctl_nr_open) {
+    size = Math.floor(k.sysctl_nr_open / BITS_PER_LONG) * BITS_PER_LONG
+    if (size < nr) return -EMFILE
+  }
+  return newFdtable(k, Math.max(size, BITS_PER_LONG), false)
+}
 
 /** copy_fd_bitmaps + slot copy (copy_fdtable). */
 function copy_fdtable(nfdt: Fdtable, ofdt: Fdtable, count: number): void {
@@ -86,23 +91,47 @@ function copy_fdtable(nfdt: Fdtable, ofdt: Fdtable, count: number): void {
  * expand_fdtable - replace the table with a bigger one
  * @kernel fs/file.c expand_fdtable()
  * Context: called with file_lock held; drops it, may sleep, retakes it.
+ * Returns: v6.18: 0 or -errno; v6.5: 1 (expanded) or -errno.
  */
-export const expand_fdtable = kfunc('expand_fdtable', function* (k: Kernel, files: FilesStruct, nr: number): KGen<number> {
+export const expand_fdtable = kfunc('expand_fdtable', (k: Kernel, files: FilesStruct, nr: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? expand_fdtable_v6_18(k, files, nr) : expand_fdtable_v6_5(k, files, nr)
+})
+
+/** expand_fdtable (v6.5): a table for fd @nr; returns 1 when it expanded. */
+function* expand_fdtable_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<number> {
   yield* spin_unlock(k, files.file_lock)
-  const nfdt = alloc_fdtable(k, k.profile.find_next_fd_fast_path ? nr + 1 : nr)
+  const new_fdt = alloc_fdtable(k, nr)
   // Make sure every fd_install() has seen resize_in_progress or left its RCU-sched section.
   if (files.count > 1) yield* synchronize_rcu(k)
   yield* spin_lock(k, files.file_lock)
-  if (typeof nfdt === 'number') return nfdt
-  const cur = files.fdt
-  if (!k.profile.find_next_fd_fast_path && nfdt.max_fds <= nr) return -EMFILE
-  copy_fdtable(nfdt, cur, cur.max_fds)
-  yield { obj: `${files.id}.fdt`, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${nfdt.id}` }
-  files.fdt = nfdt
-  if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'max_fds', index: 0, value: nfdt.max_fds })
-  if (!cur.embedded) yield* call_rcu(k, { next: null, func: null, container: cur }, free_fdtable_rcu, cur.id)
-  return k.profile.find_next_fd_fast_path ? 0 : 1
-})
+  if (typeof new_fdt === 'number') return new_fdt
+  // Extremely unlikely race: sysctl_nr_open decreased between the check in the caller and alloc_fdtable().
+  if (new_fdt.max_fds <= nr) return -EMFILE
+  const cur_fdt = files.fdt
+  copy_fdtable(new_fdt, cur_fdt, cur_fdt.max_fds)
+  yield { obj: `${files.id}.fdt`, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${new_fdt.id}` }
+  files.fdt = new_fdt
+  if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'max_fds', index: 0, value: new_fdt.max_fds })
+  if (!cur_fdt.embedded) yield* call_rcu(k, { next: null, func: null, container: cur_fdt }, free_fdtable_rcu, cur_fdt.id)
+  return 1
+}
+
+/** expand_fdtable (v6.13+): a table for @nr + 1 slots; returns 0. */
+function* expand_fdtable_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<number> {
+  yield* spin_unlock(k, files.file_lock)
+  const new_fdt = alloc_fdtable(k, nr + 1)
+  // Make sure every fd_install() has seen resize_in_progress or left its RCU-sched section.
+  if (files.count > 1) yield* synchronize_rcu(k)
+  yield* spin_lock(k, files.file_lock)
+  if (typeof new_fdt === 'number') return new_fdt
+  const cur_fdt = files.fdt
+  copy_fdtable(new_fdt, cur_fdt, cur_fdt.max_fds)
+  yield { obj: `${files.id}.fdt`, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${new_fdt.id}` }
+  files.fdt = new_fdt
+  if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'max_fds', index: 0, value: new_fdt.max_fds })
+  if (!cur_fdt.embedded) yield* call_rcu(k, { next: null, func: null, container: cur_fdt }, free_fdtable_rcu, cur_fdt.id)
+  return 0
+}
 
 /**
  * free_fdtable_rcu - RCU callback freeing a replaced table
@@ -116,30 +145,62 @@ export const free_fdtable_rcu = kfunc('free_fdtable_rcu', function* (_k: Kernel,
 /**
  * expand_files - make sure slot @nr exists
  * @kernel fs/file.c expand_files()
+ * Context: file_lock held; may drop and retake it.
  * Returns: v6.18: 0 or -errno; v6.5: 0 (nothing done), 1 (expanded: re-scan) or -errno.
  */
-export const expand_files = kfunc('expand_files', function* (k: Kernel, files: FilesStruct, nr: number): KGen<number> {
+export const expand_files = kfunc('expand_files', (k: Kernel, files: FilesStruct, nr: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? expand_files_v6_18(k, files, nr) : expand_files_v6_5(k, files, nr)
+})
+
+/** expand_files (v6.5): the nr_open check comes first; 1 tells the caller the lock was dropped. */
+function* expand_files_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<number> {
   let expanded = 0
   for (;;) {
     const fdt = files.fdt
+    // Do we need to expand?
     if (nr < fdt.max_fds) return expanded
-    if (!k.profile.find_next_fd_fast_path && nr >= k.sysctl_nr_open) return -EMFILE
+    // Can we expand?
+    if (nr >= k.sysctl_nr_open) return -EMFILE
     if (files.resize_in_progress) {
       yield* spin_unlock(k, files.file_lock)
-      expanded = k.profile.find_next_fd_fast_path ? 0 : 1
+      expanded = 1
       yield* wait_event(k, files.resize_wait, () => !files.resize_in_progress, `resize of ${files.id}`)
       yield* spin_lock(k, files.file_lock)
       continue
     }
-    if (k.profile.find_next_fd_fast_path && nr >= k.sysctl_nr_open) return -EMFILE
+    // All good, so we try.
     yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = true` }
     files.resize_in_progress = true
-    const r = yield* expand_fdtable(k, files, nr)
+    const error = yield* expand_fdtable(k, files, nr)
     yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = false` }
     files.resize_in_progress = false
-    return r
+    return error
   }
-})
+}
+
+/** expand_files (v6.13+): waits for a resize in progress before the nr_open check; 0 or -errno. */
+function* expand_files_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<number> {
+  for (;;) {
+    const fdt = files.fdt
+    // Do we need to expand?
+    if (nr < fdt.max_fds) return 0
+    if (files.resize_in_progress) {
+      yield* spin_unlock(k, files.file_lock)
+      yield* wait_event(k, files.resize_wait, () => !files.resize_in_progress, `resize of ${files.id}`)
+      yield* spin_lock(k, files.file_lock)
+      continue
+    }
+    // Can we expand?
+    if (nr >= k.sysctl_nr_open) return -EMFILE
+    // All good, so we try.
+    yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = true` }
+    files.resize_in_progress = true
+    const error = yield* expand_fdtable(k, files, nr)
+    yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = false` }
+    files.resize_in_progress = false
+    return error
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Allocation
@@ -179,27 +240,79 @@ function setNextFd(k: Kernel, files: FilesStruct, v: number): void {
  * @kernel fs/file.c find_next_fd()
  */
 export const find_next_fd = kfuncSync('find_next_fd', (k: Kernel, fdt: Fdtable, start: number): number => {
+  return k.profile.find_next_fd_fast_path ? find_next_fd_v6_18(fdt, start) : find_next_fd_v6_5(fdt, start)
+})
+
+/** find_next_fd (v6.5): full_fds_bits first. */
+function find_next_fd_v6_5(fdt: Fdtable, start: number): number {
   const maxfd = fdt.max_fds
   const maxbit = maxfd / BITS_PER_LONG
   let bitbit = Math.floor(start / BITS_PER_LONG)
-  if (k.profile.find_next_fd_fast_path) {
-    // Try to avoid looking at the second level bitmap.
-    const end = (bitbit + 1) * BITS_PER_LONG
-    const bit = fdt.open_fds.findNextZero(end, start)
-    if (bit < end) return bit
-  }
   bitbit = fdt.full_fds_bits.findNextZero(maxbit, bitbit) * BITS_PER_LONG
-  if (k.profile.find_next_fd_fast_path ? bitbit >= maxfd : bitbit > maxfd) return maxfd
+  if (bitbit > maxfd) return maxfd
   if (bitbit > start) start = bitbit
   return fdt.open_fds.findNextZero(maxfd, start)
-})
+}
+
+/** find_next_fd (v6.13+): the word of @start first, then full_fds_bits. */
+function find_next_fd_v6_18(fdt: Fdtable, start: number): number {
+  const maxfd = fdt.max_fds
+  const maxbit = maxfd / BITS_PER_LONG
+  let bitbit = Math.floor(start / BITS_PER_LONG)
+  // Try to avoid looking at the second level bitmap.
+  const end = (bitbit + 1) * BITS_PER_LONG
+  const bit = fdt.open_fds.findNextZero(end, start)
+  if (bit < end) return bit
+  bitbit = fdt.full_fds_bits.findNextZero(maxbit, bitbit) * BITS_PER_LONG
+  if (bitbit >= maxfd) return maxfd
+  if (bitbit > start) start = bitbit
+  return fdt.open_fds.findNextZero(maxfd, start)
+}
 
 /**
  * alloc_fd - reserve the lowest free fd in [@start, @end)
  * @kernel fs/file.c alloc_fd()
  * Returns: the fd (reserved: open bit set, slot still NULL), or -EMFILE / -ENOMEM.
  */
-export const alloc_fd = kfunc('alloc_fd', function* (k: Kernel, start: number, end: number, flags: number): KGen<number> {
+export const alloc_fd = kfunc('alloc_fd', (k: Kernel, start: number, end: number, flags: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? alloc_fd_v6_18(k, start, end, flags) : alloc_fd_v6_5(k, start, end, flags)
+})
+
+/** alloc_fd (v6.5): expand_files on every allocation; a non-NULL slot is printk'd and cleared. */
+function* alloc_fd_v6_5(k: Kernel, start: number, end: number, flags: number): KGen<number> {
+  const files = k.current.files!
+  yield* spin_lock(k, files.file_lock)
+  let error: number
+  for (;;) {
+    const fdt = files.fdt
+    let fd = start
+    if (fd < files.next_fd) fd = files.next_fd
+    if (fd < fdt.max_fds) fd = find_next_fd(k, fdt, fd)
+    // N.B. for clone tasks sharing a files structure, this test limits the total number of files.
+    error = -EMFILE
+    if (fd >= end) break
+    error = yield* expand_files(k, files, fd)
+    if (error < 0) break
+    // If we needed to expand the fs array we might have blocked: try again.
+    if (error) continue
+    yield { obj: `${files.id}.open_fds`, w: true, what: `__set_open_fd ${fd}` }
+    if (start <= files.next_fd) setNextFd(k, files, fd + 1)
+    __set_open_fd(k, files, fd, fdt, (flags & O_CLOEXEC) !== 0)
+    error = fd
+    // Sanity check
+    if (fdt.fd[fd] !== null) {
+      k.printk.push(`alloc_fd: slot ${fd} not NULL!`)
+      fdt.fd[fd] = null
+      k.report(RULE.V6, 'violation', `alloc_fd: slot ${fd} of ${files.id} not NULL`, [files.id])
+    }
+    break
+  }
+  yield* spin_unlock(k, files.file_lock)
+  return error
+}
+
+/** alloc_fd (v6.13+): expand_files only when @fd is beyond the table; VFS_BUG_ON on a non-NULL slot. */
+function* alloc_fd_v6_18(k: Kernel, start: number, end: number, flags: number): KGen<number> {
   const files = k.current.files!
   yield* spin_lock(k, files.file_lock)
   let error: number
@@ -212,32 +325,25 @@ export const alloc_fd = kfunc('alloc_fd', function* (k: Kernel, start: number, e
     error = -EMFILE
     if (fd >= end) break
     if (fd >= fdt.max_fds) {
-      const e = yield* expand_files(k, files, fd)
-      if (e < 0) { error = e; break }
+      error = yield* expand_files(k, files, fd)
+      if (error < 0) break
       continue // the table changed and the lock may have been dropped
-    }
-    if (!k.profile.find_next_fd_fast_path) {
-      const e = yield* expand_files(k, files, fd) // v6.5 calls it on every allocation: returns 0 here
-      if (e < 0) { error = e; break }
-      if (e) continue
     }
     yield { obj: `${files.id}.open_fds`, w: true, what: `__set_open_fd ${fd}` }
     if (start <= files.next_fd) setNextFd(k, files, fd + 1)
     __set_open_fd(k, files, fd, fdt, (flags & O_CLOEXEC) !== 0)
-    if (fdt.fd[fd] !== null) {
-      if (!k.profile.find_next_fd_fast_path) {
-        k.printk.push(`alloc_fd: slot ${fd} not NULL!`)
-        fdt.fd[fd] = null
-      }
-      k.report(RULE.V6, 'violation', `alloc_fd: slot ${fd} of ${files.id} not NULL`, [files.id])
-    }
     error = fd
+    if (fdt.fd[fd] !== null) k.report(RULE.V6, 'violation', `alloc_fd: slot ${fd} of ${files.id} not NULL`, [files.id]) // VFS_BUG_ON
     break
   }
   yield* spin_unlock(k, files.file_lock)
   return error
-})
+}
 
+/**
+ * rlimit(RLIMIT_NOFILE) - the current soft limit on fds: the bound for new allocations
+ * @kernel include/linux/sched/signal.h rlimit()
+ */
 export function rlimit_nofile(k: Kernel): number {
   return k.current.signal.rlim_nofile.rlim_cur
 }
@@ -322,22 +428,15 @@ function fdInstallBug(k: Kernel, files: FilesStruct, fd: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Detaching
+// Detaching (v6.5: pick_file, close_fd_get_file; v6.8+: file_close_fd_locked, file_close_fd)
 
 /**
- * file_close_fd_locked - detach the file at @fd from @files (v6.5: pick_file)
- * @kernel fs/file.c file_close_fd_locked(); v6.5 pick_file()
+ * pick_file - detach the file at @fd from @files (v6.5)
+ * @kernel fs/file.c pick_file()
  * Context: file_lock must be held.
  * Returns: the file, still carrying the table's reference, or null.
  */
-export const file_close_fd_locked = kfunc('file_close_fd_locked', function* (k: Kernel, files: FilesStruct, fd: number): KGen<File | null> {
-  return yield* detach(k, files, fd)
-})
 export const pick_file = kfunc('pick_file', function* (k: Kernel, files: FilesStruct, fd: number): KGen<File | null> {
-  return yield* detach(k, files, fd)
-})
-
-function* detach(k: Kernel, files: FilesStruct, fd: number): KGen<File | null> {
   lockdep_assert_held(k, files.file_lock)
   const fdt = files.fdt
   fd = fd >>> 0 // the comparison is unsigned: negative fds land here
@@ -350,30 +449,54 @@ function* detach(k: Kernel, files: FilesStruct, fd: number): KGen<File | null> {
     __put_unused_fd(k, files, fd)
   }
   return file
-}
-
-/** The profile's name for the locked detach helper. */
-export function detach_locked(k: Kernel): typeof file_close_fd_locked {
-  return k.profile.file_close_fd ? file_close_fd_locked : pick_file
-}
+})
 
 /**
- * file_close_fd - detach @fd from current->files and hand its reference to the caller
- * @kernel fs/file.c file_close_fd() (v6.8+; v6.5 close_fd_get_file() in fs/file.c)
+ * file_close_fd_locked - detach the file at @fd from @files (v6.8+)
+ * @kernel fs/file.c file_close_fd_locked()
+ * Context: file_lock must be held.
+ * Returns: the file, still carrying the table's reference, or null.
  */
-export const file_close_fd = kfunc('file_close_fd', function* (k: Kernel, fd: number): KGen<File | null> {
-  return yield* closeFdGet(k, fd)
+export const file_close_fd_locked = kfunc('file_close_fd_locked', function* (k: Kernel, files: FilesStruct, fd: number): KGen<File | null> {
+  lockdep_assert_held(k, files.file_lock)
+  const fdt = files.fdt
+  fd = fd >>> 0 // the comparison is unsigned: negative fds land here
+  if (fd >= fdt.max_fds) return null
+  // array_index_nospec(fd, fdt->max_fds): a no-op on the value
+  yield { obj: `${files.id}.fd`, w: true, what: `read fd[${fd}]` }
+  const file = fdt.fd[fd] ?? null // rcu_dereference_raw
+  if (file) {
+    setSlot(k, files, fdt, fd, null)
+    __put_unused_fd(k, files, fd)
+  }
+  return file
 })
+
+/**
+ * close_fd_get_file - detach @fd from current->files and hand its reference to the caller (v6.5)
+ * @kernel fs/file.c close_fd_get_file()
+ * Returns: the file with the table's reference (the caller must filp_close it), or null.
+ */
 export const close_fd_get_file = kfunc('close_fd_get_file', function* (k: Kernel, fd: number): KGen<File | null> {
-  return yield* closeFdGet(k, fd)
-})
-function* closeFdGet(k: Kernel, fd: number): KGen<File | null> {
   const files = k.current.files!
   yield* spin_lock(k, files.file_lock)
-  const file = yield* detach_locked(k)(k, files, fd)
+  const file = yield* pick_file(k, files, fd)
   yield* spin_unlock(k, files.file_lock)
   return file
-}
+})
+
+/**
+ * file_close_fd - detach @fd from current->files and hand its reference to the caller (v6.8+)
+ * @kernel fs/file.c file_close_fd()
+ * Returns: the file with the table's reference (the caller must filp_close it), or null.
+ */
+export const file_close_fd = kfunc('file_close_fd', function* (k: Kernel, fd: number): KGen<File | null> {
+  const files = k.current.files!
+  yield* spin_lock(k, files.file_lock)
+  const file = yield* file_close_fd_locked(k, files, fd)
+  yield* spin_unlock(k, files.file_lock)
+  return file
+})
 
 /**
  * close_fd - detach and close @fd in the current table
@@ -383,7 +506,9 @@ function* closeFdGet(k: Kernel, fd: number): KGen<File | null> {
 export const close_fd = kfunc('close_fd', function* (k: Kernel, fd: number): KGen<number> {
   const files = k.current.files!
   yield* spin_lock(k, files.file_lock)
-  const file = yield* detach_locked(k)(k, files, fd)
+  const file = k.profile.file_close_fd
+    ? yield* file_close_fd_locked(k, files, fd) // v6.8+
+    : yield* pick_file(k, files, fd) // v6.5
   yield* spin_unlock(k, files.file_lock)
   if (!file) return -EBADF
   return yield* filp_close(k, file, files)
@@ -392,7 +517,11 @@ export const close_fd = kfunc('close_fd', function* (k: Kernel, fd: number): KGe
 // ---------------------------------------------------------------------------------------------
 // Lookups
 
-/** files_lookup_fd_raw: an unreferenced pointer; caller holds file_lock, RCU, or an unshared table. */
+/**
+ * files_lookup_fd_raw - the file at @fd, without a reference
+ * @kernel include/linux/fdtable.h files_lookup_fd_raw()
+ * Context: file_lock, RCU, or a table nobody else can reach.
+ */
 export function files_lookup_fd_raw(files: FilesStruct, fd: number): File | null {
   const fdt = files.fdt
   fd = fd >>> 0
@@ -414,8 +543,15 @@ export function files_lookup_fd_locked(k: Kernel, files: FilesStruct, fd: number
  * __fget_files_rcu - lockless lookup that takes a reference, re-checking the slot afterwards
  * @kernel fs/file.c __fget_files_rcu()
  * Context: rcu_read_lock held.
+ * Profiles: one body per version, chosen here: v6.5 tests f_mode before taking the reference;
+ * v6.7+ (SLAB_TYPESAFE_BY_RCU files) only after the re-check, since the file may be recycled.
  */
-export const __fget_files_rcu = kfunc('__fget_files_rcu', function* (k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
+export const __fget_files_rcu = kfunc('__fget_files_rcu', (k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> => {
+  return k.profile.slab_typesafe_by_rcu ? __fget_files_rcu_v6_18(k, files, fd, mask) : __fget_files_rcu_v6_5(k, files, fd, mask)
+})
+
+/** __fget_files_rcu (v6.5): get_file_rcu() on a file whose f_mode was already tested. */
+function* __fget_files_rcu_v6_5(k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
   fd = fd >>> 0
   for (;;) {
     yield { obj: `${files.id}.fd`, w: false, what: `rcu_dereference fd[${fd}]` }
@@ -423,21 +559,44 @@ export const __fget_files_rcu = kfunc('__fget_files_rcu', function* (k: Kernel, 
     if (fd >= fdt.max_fds) return null
     const file = fdt.fd[fd] ?? null
     if (!file) return null
-    // v6.5 may test f_mode before taking the reference; v6.7+ may not (the file may be recycled).
-    if (!k.profile.slab_typesafe_by_rcu && file.f_mode & mask) return null
-    if (!(yield* file_ref_get(k, file))) continue // dying: retry
+    if (file.f_mode & mask) return null
+    // (a) the file ref already went down to zero: try again.
+    if (!(yield* file_ref_get(k, file))) continue
+    // (b) the file table entry has changed under us: put our ref and try again.
     yield { obj: `${files.id}.fd`, w: false, what: `re-check fd[${fd}]` }
     if (files.fdt !== fdt || (files.fdt.fd[fd] ?? null) !== file) {
       yield* fput(k, file) // may be the final put (spec §11.4 outcome 4)
       continue
     }
-    if (k.profile.slab_typesafe_by_rcu && file.f_mode & mask) {
+    return file
+  }
+}
+
+/** __fget_files_rcu (v6.7+): file_ref_get(), the re-check, and only then the f_mode test. */
+function* __fget_files_rcu_v6_18(k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
+  fd = fd >>> 0
+  for (;;) {
+    yield { obj: `${files.id}.fd`, w: false, what: `rcu_dereference fd[${fd}]` }
+    const fdt = files.fdt
+    if (fd >= fdt.max_fds) return null
+    const file = fdt.fd[fd] ?? null
+    if (!file) return null
+    // (a) the file ref already went down to zero: try again.
+    if (!(yield* file_ref_get(k, file))) continue
+    // (b) the file table entry has changed under us (the file may even have been recycled).
+    yield { obj: `${files.id}.fd`, w: false, what: `re-check fd[${fd}]` }
+    if (files.fdt !== fdt || (files.fdt.fd[fd] ?? null) !== file) {
+      yield* fput(k, file) // may be the final put (spec §11.4 outcome 4)
+      continue
+    }
+    // This isn't the file we're looking for, or we are not allowed to get a reference to it.
+    if (file.f_mode & mask) {
       yield* fput(k, file)
       return null
     }
     return file
   }
-})
+}
 
 /**
  * __fget_files - rcu_read_lock + __fget_files_rcu
@@ -615,7 +774,11 @@ export const set_close_on_exec = kfunc('set_close_on_exec', function* (k: Kernel
   yield* spin_unlock(k, files.file_lock)
 })
 
-/** get_close_on_exec (under RCU in the kernel). */
+/**
+ * get_close_on_exec - is @fd close-on-exec? (F_GETFD)
+ * @kernel fs/file.c get_close_on_exec()
+ * SIM: the kernel reads the bit under rcu_read_lock; here it is one atomic read.
+ */
 export function get_close_on_exec(k: Kernel, fd: number): boolean {
   return k.current.files!.fdt.close_on_exec.test(fd)
 }
@@ -673,27 +836,41 @@ export const ksys_dup3 = kfunc('ksys_dup3', function* (k: Kernel, oldfd: number,
 /**
  * sys_dup2
  * @kernel fs/file.c SYSCALL_DEFINE2(dup2)
+ * Profiles: one body per version, chosen here: for newfd == oldfd, v6.5 only looks the fd up
+ * under RCU; v6.13+ takes a real reference and drops it again.
  */
-export const sys_dup2 = kfunc('sys_dup2', function* (k: Kernel, oldfd: number, newfd: number): KGen<number> {
+export const sys_dup2 = kfunc('sys_dup2', (k: Kernel, oldfd: number, newfd: number): KGen<number> => {
+  return k.profile.file_ref_t ? sys_dup2_v6_18(k, oldfd, newfd) : sys_dup2_v6_5(k, oldfd, newfd)
+})
+
+/** SYSCALL_DEFINE2(dup2) (v6.5). */
+function* sys_dup2_v6_5(k: Kernel, oldfd: number, newfd: number): KGen<number> {
   if ((newfd >>> 0) === (oldfd >>> 0)) {
     const files = k.current.files!
     let retval = oldfd >>> 0
-    if (k.profile.file_ref_t) {
-      yield* rcu_read_lock(k)
-      const f = yield* __fget_files_rcu(k, files, oldfd, 0)
-      if (!f) retval = -EBADF
-      yield* rcu_read_unlock(k)
-      if (f) yield* fput(k, f)
-    } else {
-      yield* rcu_read_lock(k)
-      yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_rcu fd[${oldfd >>> 0}]` }
-      if (!files_lookup_fd_raw(files, oldfd)) retval = -EBADF
-      yield* rcu_read_unlock(k)
-    }
+    yield* rcu_read_lock(k)
+    yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_rcu fd[${oldfd >>> 0}]` }
+    if (!files_lookup_fd_raw(files, oldfd)) retval = -EBADF
+    yield* rcu_read_unlock(k)
     return retval
   }
   return yield* ksys_dup3(k, oldfd, newfd, 0)
-})
+}
+
+/** SYSCALL_DEFINE2(dup2) (v6.13+). */
+function* sys_dup2_v6_18(k: Kernel, oldfd: number, newfd: number): KGen<number> {
+  if ((newfd >>> 0) === (oldfd >>> 0)) {
+    const files = k.current.files!
+    let retval = oldfd >>> 0
+    yield* rcu_read_lock(k)
+    const f = yield* __fget_files_rcu(k, files, oldfd, 0)
+    if (!f) retval = -EBADF
+    yield* rcu_read_unlock(k)
+    if (f) yield* fput(k, f)
+    return retval
+  }
+  return yield* ksys_dup3(k, oldfd, newfd, 0)
+}
 
 /**
  * sys_dup3
@@ -795,16 +972,34 @@ export const dup_fd = kfunc('dup_fd', function* (k: Kernel, oldf: FilesStruct, p
  * close_files - filp_close() every open fd, ascending (the last put of a files_struct)
  * @kernel fs/file.c close_files()
  */
-export const close_files = kfunc('close_files', function* (k: Kernel, files: FilesStruct): KGen<Fdtable> {
+export const close_files = kfunc('close_files', (k: Kernel, files: FilesStruct): KGen<Fdtable> => {
+  return k.profile.file_ref_t ? close_files_v6_18(k, files) : close_files_v6_5(k, files)
+})
+
+/** close_files (v6.5): each slot is xchg()ed with NULL before filp_close. */
+function* close_files_v6_5(k: Kernel, files: FilesStruct): KGen<Fdtable> {
   const fdt = files.fdt
   for (let i = fdt.open_fds.findNextSet(fdt.max_fds, 0); i < fdt.max_fds; i = fdt.open_fds.findNextSet(fdt.max_fds, i + 1)) {
-    yield { obj: `${files.id}.fd`, w: !k.profile.file_ref_t, what: `close_files: fd[${i}]` }
+    yield { obj: `${files.id}.fd`, w: true, what: `close_files: fd[${i}]` }
     const file = fdt.fd[i] ?? null
-    if (!k.profile.file_ref_t && file) setSlot(k, files, fdt, i, null) // v6.5: xchg(&fdt->fd[i], NULL)
+    if (file) {
+      setSlot(k, files, fdt, i, null) // xchg(&fdt->fd[i], NULL)
+      yield* filp_close(k, file, files)
+    }
+  }
+  return fdt
+}
+
+/** close_files (v6.13+, "close_files(): don't bother with xchg()"): nobody else can reach the table. */
+function* close_files_v6_18(k: Kernel, files: FilesStruct): KGen<Fdtable> {
+  const fdt = files.fdt
+  for (let i = fdt.open_fds.findNextSet(fdt.max_fds, 0); i < fdt.max_fds; i = fdt.open_fds.findNextSet(fdt.max_fds, i + 1)) {
+    yield { obj: `${files.id}.fd`, w: false, what: `close_files: fd[${i}]` }
+    const file = fdt.fd[i] ?? null
     if (file) yield* filp_close(k, file, files)
   }
   return fdt
-})
+}
 
 /** SIM: tracepoint where put_files_struct drops the last count (the sanitizer checks V14 there). */
 const trace_files_struct_last_put = tracepoint<Kernel, [FilesStruct]>('files_struct_last_put')
@@ -869,36 +1064,48 @@ export const do_close_on_exec = kfunc('do_close_on_exec', function* (k: Kernel, 
   yield* spin_unlock(k, files.file_lock)
 })
 
-function* range_close(k: Kernel, files: FilesStruct, fd: number, max_fd: number): KGen<void> {
-  if (k.profile.file_close_fd) {
+/**
+ * __range_close - detach and filp_close every fd in [@fd, @max_fd], one lock round per fd (v6.5)
+ * @kernel fs/file.c __range_close() (v6.5)
+ */
+function* __range_close_v6_5(k: Kernel, files: FilesStruct, fd: number, max_fd: number): KGen<void> {
+  const n = last_fd(files.fdt)
+  max_fd = Math.min(max_fd, n)
+  while (fd <= max_fd) {
+    const cur = fd++
+    if (!files.fdt.open_fds.test(cur)) continue // SIM: empty slots need no scheduling point
     yield* spin_lock(k, files.file_lock)
-    max_fd = Math.min(max_fd, files.fdt.max_fds - 1)
-    for (; fd <= max_fd; fd++) {
-      if (!files.fdt.open_fds.test(fd)) continue // SIM: empty slots need no scheduling point
-      const file = yield* file_close_fd_locked(k, files, fd)
-      if (file) {
-        yield* spin_unlock(k, files.file_lock)
-        yield* filp_close(k, file, files)
-        yield* spin_lock(k, files.file_lock)
-        max_fd = Math.min(max_fd, files.fdt.max_fds - 1)
-      }
-    }
+    const file = yield* pick_file(k, files, cur)
     yield* spin_unlock(k, files.file_lock)
-  } else {
-    const n = files.fdt.max_fds - 1
-    max_fd = Math.min(max_fd, n)
-    while (fd <= max_fd) {
-      const cur = fd++
-      if (!files.fdt.open_fds.test(cur)) continue // SIM: as above
-      yield* spin_lock(k, files.file_lock)
-      const file = yield* pick_file(k, files, cur)
-      yield* spin_unlock(k, files.file_lock)
-      if (file) yield* filp_close(k, file, files)
-    }
+    if (file) yield* filp_close(k, file, files)
   }
 }
 
-function* range_cloexec(k: Kernel, files: FilesStruct, fd: number, max_fd: number): KGen<void> {
+/**
+ * __range_close - detach and filp_close every fd in [@fd, @max_fd], the lock held across the loop (v6.18)
+ * @kernel fs/file.c __range_close()
+ */
+function* __range_close_v6_18(k: Kernel, files: FilesStruct, fd: number, max_fd: number): KGen<void> {
+  yield* spin_lock(k, files.file_lock)
+  max_fd = Math.min(max_fd, last_fd(files.fdt))
+  for (; fd <= max_fd; fd++) {
+    if (!files.fdt.open_fds.test(fd)) continue // SIM: empty slots need no scheduling point
+    const file = yield* file_close_fd_locked(k, files, fd)
+    if (file) {
+      yield* spin_unlock(k, files.file_lock)
+      yield* filp_close(k, file, files)
+      yield* spin_lock(k, files.file_lock)
+      max_fd = Math.min(max_fd, last_fd(files.fdt))
+    }
+  }
+  yield* spin_unlock(k, files.file_lock)
+}
+
+/**
+ * __range_cloexec - mark every fd in [@fd, @max_fd] close-on-exec
+ * @kernel fs/file.c __range_cloexec()
+ */
+function* __range_cloexec(k: Kernel, files: FilesStruct, fd: number, max_fd: number): KGen<void> {
   yield* spin_lock(k, files.file_lock)
   const fdt = files.fdt
   max_fd = Math.min(fdt.max_fds - 1, max_fd)
@@ -910,40 +1117,79 @@ function* range_cloexec(k: Kernel, files: FilesStruct, fd: number, max_fd: numbe
 /**
  * sys_close_range - close (or mark close-on-exec) every fd in [@fd, @max_fd]
  * @kernel fs/file.c SYSCALL_DEFINE3(close_range) (v6.5: fs/open.c wrapper around __close_range())
+ * Profiles: one body per version, chosen here: v6.5 unshares a copy of the fds below @fd when
+ * the range reaches the end of the table and closes with a lock round per fd; v6.13+ copies
+ * the table around a punched hole and holds the lock across the close loop.
  */
-export const sys_close_range = kfunc('sys_close_range', function* (k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
+export const sys_close_range = kfunc('sys_close_range', (k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> => {
+  return k.profile.find_next_fd_fast_path ? sys_close_range_v6_18(k, fd, max_fd, flags) : __close_range_v6_5(k, fd, max_fd, flags)
+})
+
+/** __close_range (v6.5, fs/file.c; SYSCALL_DEFINE3(close_range) in fs/open.c only calls it). */
+function* __close_range_v6_5(k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
   const me = k.current
   fd = fd >>> 0
   max_fd = max_fd >>> 0
   flags = flags >>> 0
   if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL
   if (fd > max_fd) return -EINVAL
-  let cur = me.files!
-  let old: FilesStruct | null = null
-  yield { obj: `${cur.id}.count`, w: false, what: `atomic_read ${cur.id}->count` }
-  if (flags & CLOSE_RANGE_UNSHARE && cur.count > 1) {
-    let copy: FilesStruct | number
-    if (k.profile.find_next_fd_fast_path) {
-      copy = yield* dup_fd(k, cur, flags & CLOSE_RANGE_CLOEXEC ? null : { from: fd, to: max_fd })
-    } else {
-      const max_unshare_fds = !(flags & CLOSE_RANGE_CLOEXEC) && max_fd >= cur.fdt.max_fds - 1 ? fd : undefined
-      copy = yield* dup_fd(k, cur, null, max_unshare_fds)
-    }
+  let cur_fds = me.files!
+  let fds: FilesStruct | null = null
+  yield { obj: `${cur_fds.id}.count`, w: false, what: `atomic_read ${cur_fds.id}->count` } // unshare_fd()
+  if (flags & CLOSE_RANGE_UNSHARE && cur_fds.count > 1) {
+    // If the caller requested all fds to be made cloexec we always copy all of them, since they
+    // still want to use them. If the range reaches the current maximum, we're closing
+    // everything, so only copy the fds beneath the lowest one.
+    const max_unshare_fds = !(flags & CLOSE_RANGE_CLOEXEC) && max_fd >= last_fd(cur_fds.fdt) ? fd : undefined
+    const copy = yield* dup_fd(k, cur_fds, null, max_unshare_fds)
     if (typeof copy === 'number') return copy
-    old = cur
-    cur = copy
+    fds = cur_fds
+    cur_fds = copy
   }
-  if (flags & CLOSE_RANGE_CLOEXEC) yield* range_cloexec(k, cur, fd, max_fd)
-  else yield* range_close(k, cur, fd, max_fd)
-  if (old) {
+  if (flags & CLOSE_RANGE_CLOEXEC) yield* __range_cloexec(k, cur_fds, fd, max_fd)
+  else yield* __range_close_v6_5(k, cur_fds, fd, max_fd)
+  if (fds) {
     yield { obj: `${me.id}.alloc_lock`, w: true, what: 'task_lock; me->files = copy' }
-    me.files = cur
-    yield* put_files_struct(k, old)
+    me.files = cur_fds
+    yield* put_files_struct(k, fds)
   }
   return 0
-})
+}
 
-/** last_fd(fdt) */
+/** SYSCALL_DEFINE3(close_range) (v6.13+, fs/file.c). */
+function* sys_close_range_v6_18(k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {
+  const me = k.current
+  fd = fd >>> 0
+  max_fd = max_fd >>> 0
+  flags = flags >>> 0
+  if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL
+  if (fd > max_fd) return -EINVAL
+  let cur_fds = me.files!
+  let fds: FilesStruct | null = null
+  yield { obj: `${cur_fds.id}.count`, w: false, what: `atomic_read ${cur_fds.id}->count` }
+  if (flags & CLOSE_RANGE_UNSHARE && cur_fds.count > 1) {
+    // If the caller requested all fds to be made cloexec we always copy all of them, since they
+    // still want to use them.
+    const punch_hole = flags & CLOSE_RANGE_CLOEXEC ? null : { from: fd, to: max_fd }
+    const copy = yield* dup_fd(k, cur_fds, punch_hole)
+    if (typeof copy === 'number') return copy
+    fds = cur_fds
+    cur_fds = copy
+  }
+  if (flags & CLOSE_RANGE_CLOEXEC) yield* __range_cloexec(k, cur_fds, fd, max_fd)
+  else yield* __range_close_v6_18(k, cur_fds, fd, max_fd)
+  if (fds) {
+    yield { obj: `${me.id}.alloc_lock`, w: true, what: 'task_lock; me->files = copy' }
+    me.files = cur_fds
+    yield* put_files_struct(k, fds)
+  }
+  return 0
+}
+
+/**
+ * last_fd - the highest fd the table has a slot for
+ * @kernel include/linux/fdtable.h last_fd()
+ */
 export function last_fd(fdt: Fdtable): number {
   return fdt.max_fds - 1
 }

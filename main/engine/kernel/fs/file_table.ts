@@ -79,37 +79,23 @@ export const alloc_empty_file = kfunc('alloc_empty_file', function* (k: Kernel, 
  * fput - drop a reference to @file
  * @kernel fs/file_table.c fput()
  * The last put never runs __fput() inline: it goes to task work or to the delayed list.
+ * Profiles: one body per version, chosen here: v6.5 routes the last put itself; v6.18 hands it
+ * to __fput_deferred().
  */
-export const fput = kfunc('fput', function* (k: Kernel, file: File): KGen<void> {
-  if (yield* file_ref_put(k, file)) yield* lastPut(k, file)
+export const fput = kfunc('fput', (k: Kernel, file: File): KGen<void> => {
+  return k.profile.fput_deferred_free_unopened ? fput_v6_18(k, file) : fput_v6_5(k, file)
 })
 
-/** v6.5 fput() routes inline; v6.18 calls __fput_deferred(). */
-function* lastPut(k: Kernel, file: File): KGen<void> {
+/** fput (v6.5): atomic_long_dec_and_test, then task work, or the delayed list. */
+function* fput_v6_5(k: Kernel, file: File): KGen<void> {
+  if (!(yield* file_ref_put(k, file))) return
   file.mem = 'dying'
-  if (k.profile.fput_deferred_free_unopened) yield* __fput_deferred(k, file)
-  else yield* fput_route(k, file)
-}
-
-/**
- * __fput_deferred - schedule the final __fput() of @file
- * @kernel fs/file_table.c __fput_deferred()
- */
-export const __fput_deferred = kfunc('__fput_deferred', function* (k: Kernel, file: File): KGen<void> {
-  if (!(file.f_mode & (FMODE_BACKING | FMODE_OPENED))) {
-    yield* file_free(k, file)
-    return
-  }
-  yield* fput_route(k, file)
-})
-
-/** The routing shared by v6.5 fput() and v6.18 __fput_deferred() (spec §4.1). */
-function* fput_route(k: Kernel, file: File): KGen<void> {
   const task = k.current
   if (!in_interrupt(k) && !(task.flags & PF_KTHREAD)) {
     init_task_work(file.f_task_work, ____fput)
     if ((yield* task_work_add(k, task, file.f_task_work, TWA_RESUME)) === 0) return
-    // task_work_add() fails once the task has run exit_task_work(): fall through, do not leak.
+    // After this task has run exit_task_work(), task_work_add() will fail: fall through to the
+    // delayed fput to avoid leaking the file.
   }
   yield { obj: 'delayed_fput_list', w: true, what: `llist_add ${file.id} delayed_fput_list` }
   const wasEmpty = k.delayed_fput_list.first === null
@@ -118,6 +104,38 @@ function* fput_route(k: Kernel, file: File): KGen<void> {
   if (k.trace.on) k.trace.emit({ e: 'delayed_fput', op: 'add', file: file.id })
   if (wasEmpty) yield* schedule_delayed_work(k, k.delayed_fput_work, 1)
 }
+
+/** fput (6.18 profile): file_ref_put (v6.13+), then __fput_deferred(). */
+function* fput_v6_18(k: Kernel, file: File): KGen<void> {
+  if (yield* file_ref_put(k, file)) {
+    file.mem = 'dying'
+    yield* __fput_deferred(k, file)
+  }
+}
+
+/**
+ * __fput_deferred - schedule the final __fput() of @file (the 6.18 profile); a never-opened file is freed at once
+ * @kernel fs/file_table.c __fput_deferred()
+ */
+export const __fput_deferred = kfunc('__fput_deferred', function* (k: Kernel, file: File): KGen<void> {
+  if (!(file.f_mode & (FMODE_BACKING | FMODE_OPENED))) {
+    yield* file_free(k, file)
+    return
+  }
+  const task = k.current
+  if (!in_interrupt(k) && !(task.flags & PF_KTHREAD)) {
+    init_task_work(file.f_task_work, ____fput)
+    if ((yield* task_work_add(k, task, file.f_task_work, TWA_RESUME)) === 0) return
+    // After this task has run exit_task_work(), task_work_add() will fail: fall through to the
+    // delayed fput to avoid leaking the file.
+  }
+  yield { obj: 'delayed_fput_list', w: true, what: `llist_add ${file.id} delayed_fput_list` }
+  const wasEmpty = k.delayed_fput_list.first === null
+  file.f_llist = k.delayed_fput_list.first
+  k.delayed_fput_list.first = file
+  if (k.trace.on) k.trace.emit({ e: 'delayed_fput', op: 'add', file: file.id })
+  if (wasEmpty) yield* schedule_delayed_work(k, k.delayed_fput_work, 1)
+})
 
 /**
  * ____fput - task work callback: run __fput() for the file that embeds @work

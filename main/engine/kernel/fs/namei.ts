@@ -12,6 +12,12 @@ export const S_IFMT = 0o170000
 export const S_IFIFO = 0o010000
 export const S_IFREG = 0o100000
 
+/**
+ * do_mknodat - create a FIFO or regular file node at @filename
+ * @kernel fs/namei.c do_mknodat()
+ * SIM: only S_IFIFO and S_IFREG nodes; no permissions, no umask.
+ * Returns: 0, -EEXIST, -ENOENT (no parent) or -EINVAL (another node type).
+ */
 export const do_mknodat = kfunc('do_mknodat', function* (k: Kernel, filename: string, mode: number): KGen<number> {
   yield { obj: 'vfs', w: true, what: `mknod ${filename}` }
   if (k.vfs.lookup(filename)) return -EEXIST

@@ -30,10 +30,6 @@ import { RULE } from '../../sim/rules'
  * @kernel fs/open.c filp_flush()
  */
 export const filp_flush = kfunc('filp_flush', function* (k: Kernel, filp: File, id: FlOwner): KGen<number> {
-  return yield* flushSteps(k, filp, id)
-})
-
-function* flushSteps(k: Kernel, filp: File, id: FlOwner): KGen<number> {
   yield { obj: filp.id, w: false, what: `file_count ${filp.id}` }
   if (file_count(k, filp) === 0) {
     k.printk.push('VFS: Close: file count is 0')
@@ -51,24 +47,48 @@ function* flushSteps(k: Kernel, filp: File, id: FlOwner): KGen<number> {
     yield* locks_remove_posix(k, filp, id)
   }
   return retval
-}
+})
 
 /**
  * filp_close - flush and drop one reference (the deferred form of close)
  * @kernel fs/open.c filp_close()
+ * Profiles: one body per version, chosen here: v6.5 flushes inline and ends in fput();
+ * v6.6+ calls filp_flush() and (v6.15+) ends in fput_close().
  */
-export const filp_close = kfunc('filp_close', function* (k: Kernel, filp: File, id: FlOwner): KGen<number> {
-  if (k.profile.close_sync_fput) {
-    const retval = yield* filp_flush(k, filp, id)
-    if (k.profile.fput_close) yield* fput_close(k, filp)
-    else yield* fput(k, filp)
-    return retval
-  }
-  const retval = yield* flushSteps(k, filp, id)
-  yield* fput(k, filp)
-  return retval
+export const filp_close = kfunc('filp_close', (k: Kernel, filp: File, id: FlOwner): KGen<number> => {
+  return k.profile.close_sync_fput ? filp_close_v6_18(k, filp, id) : filp_close_v6_5(k, filp, id)
 })
 
+/** filp_close (v6.5): the flush steps written out, then fput(). */
+function* filp_close_v6_5(k: Kernel, filp: File, id: FlOwner): KGen<number> {
+  yield { obj: filp.id, w: false, what: `file_count ${filp.id}` }
+  if (file_count(k, filp) === 0) {
+    k.printk.push('VFS: Close: file count is 0')
+    k.report(RULE.V16, 'violation', `VFS: Close: file count is 0 (${filp.id}): CHECK_DATA_CORRUPTION`, [filp.id])
+    return 0
+  }
+  let retval = 0
+  if (filp.f_op.flush) {
+    if (k.trace.on) k.trace.emit({ e: 'enter', fn: `${filp.f_op.name}.flush`, args: [filp.id, id.id] })
+    retval = yield* filp.f_op.flush(k, filp, id)
+    if (k.trace.on) k.trace.emit({ e: 'exit', fn: `${filp.f_op.name}.flush`, ret: retval })
+  }
+  if (!(filp.f_mode & FMODE_PATH)) {
+    tracedStub(k, 'dnotify_flush', [filp.id, id.id], 'directory notifications are not modelled')
+    yield* locks_remove_posix(k, filp, id)
+  }
+  yield* fput(k, filp)
+  return retval
+}
+
+/** filp_close (v6.15+): filp_flush(), then fput_close(). */
+function* filp_close_v6_18(k: Kernel, filp: File, id: FlOwner): KGen<number> {
+  const retval = yield* filp_flush(k, filp, id)
+  yield* fput_close(k, filp)
+  return retval
+}
+
+/** The four restart codes become EINTR: close is never restarted, the table entry is gone. */
 function mapRestart(retval: number): number {
   if (retval === -ERESTARTSYS || retval === -ERESTARTNOINTR || retval === -ERESTARTNOHAND || retval === -ERESTART_RESTARTBLOCK) return -EINTR
   return retval
@@ -78,16 +98,28 @@ function mapRestart(retval: number): number {
  * sys_close - close(2)
  * @kernel fs/open.c SYSCALL_DEFINE1(close)
  * The fd is gone whatever the return value: close is never restarted.
+ * Profiles: one body per version, chosen here: v6.5 close_fd() (deferred fput); v6.6+
+ * file_close_fd(), filp_flush() and a synchronous fput_close_sync().
  */
-export const sys_close = kfunc('sys_close', function* (k: Kernel, fd: number): KGen<number> {
-  if (!k.profile.close_sync_fput) return mapRestart(yield* close_fd(k, fd))
+export const sys_close = kfunc('sys_close', (k: Kernel, fd: number): KGen<number> => {
+  return k.profile.close_sync_fput ? sys_close_v6_18(k, fd) : sys_close_v6_5(k, fd)
+})
+
+/** SYSCALL_DEFINE1(close) (v6.5). */
+function* sys_close_v6_5(k: Kernel, fd: number): KGen<number> {
+  const retval = yield* close_fd(k, fd)
+  return mapRestart(retval)
+}
+
+/** SYSCALL_DEFINE1(close) (v6.15+). */
+function* sys_close_v6_18(k: Kernel, fd: number): KGen<number> {
   const file = yield* file_close_fd(k, fd)
   if (!file) return -EBADF
   const retval = yield* filp_flush(k, file, k.current.files!)
   // We're returning to user space. Don't bother with any delayed fput() cases.
   yield* fput_close_sync(k, file)
   return mapRestart(retval)
-})
+}
 
 /** The file_operations a lookup installs for an inode (SIM: instead of i_fop from the filesystem). */
 export function fopsFor(k: Kernel, inode: Inode): FileOperations {

@@ -25,7 +25,10 @@ export function fileRefHex(raw: number): string {
   return `0x${(2n ** 64n + BigInt(raw)).toString(16)}`
 }
 
-/** The number of references file_count() reports (0 in the dead zone). */
+/**
+ * file_count - the number of references (0 in file_ref_t's dead zone)
+ * @kernel include/linux/fs.h file_count()
+ */
 export function file_count(k: Kernel, f: File): number {
   if (k.profile.file_ref_t) {
     const c = f.f_ref.refcnt
@@ -42,11 +45,14 @@ export function refsOf(k: Kernel, f: File): number {
 function emitRef(k: Kernel, f: File, from: number): void {
   if (k.trace.on) {
     const raw = k.profile.file_ref_t ? f.f_ref.refcnt : f.f_count.counter
-    k.trace.emit({ e: 'ref', file: f.id, from, to: file_count(k, f), raw })
+    k.trace.ref(f.id, from, file_count(k, f), raw)
   }
 }
 
-/** init_file's refcount: one reference. */
+/**
+ * file_ref_init - init_file's refcount: one reference (v6.13+ file_ref_init(); v6.5 atomic_long_set(&f->f_count, 1))
+ * @kernel include/linux/file_ref.h file_ref_init()
+ */
 export function file_ref_init(k: Kernel, f: File): void {
   f.f_ref.refcnt = FILE_REF_ONEREF
   f.f_count.counter = 1

@@ -54,11 +54,11 @@ function lockdep_sys_exit(k: Kernel, what: string): void {
 export function* do_syscall(k: Kernel, name: string, args: readonly TraceArg[], body: () => KGen<number>): KGen<number> {
   const t = k.current
   t.in_kernel = true
-  if (k.trace.on) k.trace.emit({ e: 'sys_enter', name, args })
+  if (k.trace.on) k.trace.sysEnter(name, args)
   const ret = yield* body()
   trace_sys_exit.probe?.(k, name, ret)
   lockdep_sys_exit(k, name)
-  if (k.trace.on) k.trace.emit({ e: 'sys_exit', name, ret, args })
+  if (k.trace.on) k.trace.sysExit(name, ret, args)
   yield* exit_to_user_mode_loop(k)
   t.in_kernel = false
   return ret

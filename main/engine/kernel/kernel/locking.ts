@@ -31,12 +31,12 @@ export function* spin_lock(k: Kernel, lock: SpinLock): KGen<void> {
   if (lock.owner === me) {
     k.report(RULE.deadlock, 'violation', `spin_lock(${lock.id}): AA deadlock, ${me.comm}/${me.pid} already holds it`, [lock.id])
   }
-  if (lock.owner !== null && k.trace.on) k.trace.emit({ e: 'lock', lock: lock.id, op: 'block' })
+  if (lock.owner !== null && k.trace.on) k.trace.lock(lock.id, 'block')
   yield { obj: lock.id, w: true, what: `spin_lock ${lock.id}`, enabled: () => lock.owner === null }
   lock.owner = me
   me.preempt_count++
   me.held.push(lock)
-  if (k.trace.on) k.trace.emit({ e: 'lock', lock: lock.id, op: 'acquire' })
+  if (k.trace.on) k.trace.lock(lock.id, 'acquire')
 }
 
 /**
@@ -57,7 +57,7 @@ export function* spin_unlock(k: Kernel, lock: SpinLock): KGen<void> {
     const i = me.held.lastIndexOf(lock)
     if (i >= 0) me.held.splice(i, 1)
   }
-  if (k.trace.on) k.trace.emit({ e: 'lock', lock: lock.id, op: 'release' })
+  if (k.trace.on) k.trace.lock(lock.id, 'release')
 }
 
 /**
@@ -70,7 +70,10 @@ export function lockdep_assert_held(k: Kernel, lock: SpinLock | Mutex): void {
   }
 }
 
-/** in_atomic(): preemption disabled (a spinlock held) or interrupt context. */
+/**
+ * in_atomic - preemption disabled (a spinlock held) or interrupt context
+ * @kernel include/linux/preempt.h in_atomic()
+ */
 export function in_atomic(k: Kernel): boolean {
   return k.current.preempt_count > 0 || k.current.irq_count > 0
 }
@@ -106,11 +109,11 @@ export function* mutex_lock(k: Kernel, m: Mutex): KGen<void> {
   might_sleep(k, `mutex_lock(${m.id})`)
   const me = k.current
   if (m.owner === me) k.report(RULE.deadlock, 'violation', `mutex_lock(${m.id}): already held by ${me.comm}/${me.pid}`, [m.id])
-  if (m.owner !== null && k.trace.on) k.trace.emit({ e: 'lock', lock: m.id, op: 'block' })
+  if (m.owner !== null && k.trace.on) k.trace.lock(m.id, 'block')
   yield { obj: m.id, w: true, what: `mutex_lock ${m.id}`, enabled: () => m.owner === null }
   m.owner = me
   me.held.push(m)
-  if (k.trace.on) k.trace.emit({ e: 'lock', lock: m.id, op: 'acquire' })
+  if (k.trace.on) k.trace.lock(m.id, 'acquire')
 }
 
 /**
@@ -136,7 +139,7 @@ export function* mutex_unlock(k: Kernel, m: Mutex): KGen<void> {
   m.owner = null
   const i = me.held.lastIndexOf(m)
   if (i >= 0) me.held.splice(i, 1)
-  if (k.trace.on) k.trace.emit({ e: 'lock', lock: m.id, op: 'release' })
+  if (k.trace.on) k.trace.lock(m.id, 'release')
 }
 
 /**

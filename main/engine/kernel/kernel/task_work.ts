@@ -118,7 +118,10 @@ export const exit_task_work = kfunc('exit_task_work', function* (k: Kernel, _tas
   yield* task_work_run(k)
 })
 
-/** task_work_pending(current) */
+/**
+ * task_work_pending - does @task have task work queued?
+ * @kernel include/linux/task_work.h task_work_pending()
+ */
 export function task_work_pending(k: Kernel, task: Task): boolean {
   return task.task_works !== null && task.task_works !== k.work_exited
 }

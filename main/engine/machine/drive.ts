@@ -1,0 +1,102 @@
+/**
+ * The thread driver: runs a thread's kernel code as a stack of frames (trampolined kfunc calls,
+ * sim/kfunc.ts KCall), so that a micro-step resumes only the frame that yields it.
+ *
+ * With plain `yield*` delegation, resuming a thread resumes every generator on the delegation
+ * chain (the program, the syscall entry, each kernel function down to the one that yields): the
+ * cost of a micro-step grows with the call depth. Here a kfunc call yields a call request; the
+ * driver pushes the callee's generator and from then on resumes only the top frame. When the top
+ * returns, it is popped and the caller resumes with the value (its `yield*` ends with it); when it
+ * throws, the exception is thrown into the caller, so try/finally in kernel code runs as before.
+ * Sched records reach the scheduler unchanged (the very objects the kernel code yields).
+ */
+import type { KGen, Sched } from '../sim/context'
+import { CALL, type KCall } from '../sim/kfunc'
+
+type Frame = Iterator<unknown, unknown, unknown>
+
+/**
+ * A thread's kernel code from @root, as an iterator with a generator's `next()`: each call runs
+ * to the next scheduling point (the Sched yielded, unchanged) or to the end (the root's return
+ * value); an exception that no frame catches is thrown out of `next()` and ends the stack.
+ */
+export class Frames<R> implements Iterator<Sched, R, void> {
+  /** Callers, bottom (the root) first; the running frame is the last. */
+  private readonly stack: Frame[]
+
+  constructor(root: KGen<R>) {
+    this.stack = [root as Frame]
+  }
+
+  /** Number of frames (for tests: the kernel call depth). */
+  get depth(): number {
+    return this.stack.length
+  }
+
+  next(): IteratorResult<Sched, R> {
+    const stack = this.stack
+    if (stack.length === 0) return { value: undefined as R, done: true }
+    let top = stack[stack.length - 1]!
+    let input: unknown = undefined
+    let failed = false
+    let error: unknown = undefined
+    for (;;) {
+      let r: IteratorResult<unknown, unknown>
+      try {
+        r = failed ? top.throw!(error) : top.next(input)
+      } catch (e) {
+        // The top frame threw: its caller gets the exception at its yield*.
+        stack.pop()
+        if (stack.length === 0) throw e
+        top = stack[stack.length - 1]!
+        failed = true
+        error = e
+        continue
+      }
+      failed = false
+      if (r.done === true) {
+        if (stack.length === 1) {
+          stack.pop()
+          return r as IteratorResult<Sched, R>
+        }
+        // The top returned: resume its caller with the value.
+        stack.pop()
+        top = stack[stack.length - 1]!
+        input = r.value
+        continue
+      }
+      // A call request (the KCall itself, passed up by every yield* on the way): push the
+      // callee, whose first step already ran, and look at what it yielded (a nested request
+      // when it called another kernel function before its first scheduling point).
+      while (r.value === CALL) {
+        const c = r as unknown as KCall
+        top = c.gen as Frame
+        stack.push(top)
+        r = c.first!
+      }
+      return r as IteratorResult<Sched, R>
+    }
+  }
+
+  [Symbol.iterator](): this {
+    return this
+  }
+}
+
+/** @root as a stack of frames (see Frames). */
+export function frames<R>(root: KGen<R>): Frames<R> {
+  return new Frames(root)
+}
+
+/**
+ * Run @g to its end outside any schedule, handing each scheduling point to @onSched (which
+ * returns normally to proceed or throws).
+ */
+export function runToEnd<R>(g: KGen<R>, onSched?: (s: Sched) => void): R {
+  const f = new Frames(g)
+  for (;;) {
+    const r = f.next()
+    if (r.done) return r.value
+    if (onSched) onSched(r.value)
+  }
+}
