@@ -29,6 +29,7 @@ import { buildSnapshot, type SnapshotOptions } from './snapshot'
 import type { Snapshot } from './snapshotTypes'
 import { endOfRunChecks } from './sanitizer'
 import { frames } from './drive'
+import { fastTtyFile } from './fast'
 
 export interface MachineOptions {
   /** '6.5', '6.18' or 'mainline' (default 6.18). An unknown name throws UnknownProfileError. */
@@ -201,8 +202,12 @@ export class Machine {
     })()
   }
 
-  /** A new task with its own files_struct; fds 0-2 on /dev/pts/0 unless `stdio` is false. */
-  createTask(opts: { comm: string; pid?: number; stdio?: boolean; nofile?: { cur: number; max: number } }): Task {
+  /**
+   * A new task with its own files_struct; fds 0-2 on /dev/pts/0 unless `stdio` is false. Its
+   * system calls run on the fast path in a `fast` machine, or with `fastStdio` (runFast): the
+   * terminal file is then the fast path's (machine/fast.ts fastTtyFile).
+   */
+  createTask(opts: { comm: string; pid?: number; stdio?: boolean; nofile?: { cur: number; max: number }; fastStdio?: boolean }): Task {
     const k = this.k
     const pid = opts.pid ?? k.nextPid
     if (pid >= k.nextPid) k.nextPid = pid + 1
@@ -214,7 +219,8 @@ export class Machine {
       const files = task.files
       for (let fd = 0; fd < 3; fd++) {
         // Boot-time setup (the inherited terminal), not part of the run's trace.
-        const f = fd === 0 ? replay.runNow(this, task, this.ttyFile(), true) : replay.runNow(this, task, get_file(k, this.tty!), true)
+        const f = this.opts.fast || opts.fastStdio ? (this.tty = fastTtyFile(this, task, this.tty))
+          : fd === 0 ? replay.runNow(this, task, this.ttyFile(), true) : replay.runNow(this, task, get_file(k, this.tty!), true)
         files.fdt.fd[fd] = f
         files.fdt.open_fds.set(fd)
       }

@@ -6,12 +6,13 @@
  * FastPathBlocked.
  */
 import type { Machine } from './Machine'
-import type { CallbackFn, Task } from '../kernel/include/types'
+import type { CallbackFn, File, Task } from '../kernel/include/types'
 import type { SysArg } from '../kernel/syscalls'
 import type { Oracle } from '../kernel/include/kernel'
 import { traceArg } from '../sim/kfunc'
 import type { TraceArg } from '../sim/trace'
 import { ENOSYS } from '../kernel/include/errno'
+import { O_RDWR } from '../kernel/include/flags'
 import { SYSCALLS as FAST_SYSCALLS } from '../fast/kernel/syscalls'
 import { do_syscall as fast_do_syscall } from '../fast/kernel/kernel/entry'
 import { do_exit as fast_do_exit } from '../fast/kernel/kernel/exit'
@@ -22,7 +23,10 @@ import type { Kernel as FastKernel } from '../fast/kernel/include/kernel'
 import type { CallbackFn as FastCallbackFn } from '../fast/kernel/include/types'
 import { callbackForms } from '../sim/kfunc_forms'
 import { ____fput, file_free_rcu } from '../kernel/fs/file_table'
-import { ____fput as fast_____fput, file_free_rcu as fast_file_free_rcu } from '../fast/kernel/fs/file_table'
+import { ____fput as fast_____fput, file_free_rcu as fast_file_free_rcu, alloc_empty_file as fast_alloc_empty_file } from '../fast/kernel/fs/file_table'
+import { do_dentry_open as fast_do_dentry_open } from '../fast/kernel/fs/open'
+import { get_file as fast_get_file } from '../fast/kernel/include/file_ref'
+import type { File as FastFile } from '../fast/kernel/include/types'
 import { free_fdtable_rcu } from '../kernel/fs/file'
 import { free_fdtable_rcu as fast_free_fdtable_rcu } from '../fast/kernel/fs/file'
 import { binder_do_fd_close } from '../kernel/drivers/android/binder'
@@ -116,6 +120,37 @@ const body = (): number => {
   return curName === 'execve' ? fast_sys_execve(f, String(curArgs[0])) : curHandler ? curHandler(f, curArgs) : -ENOSYS
 }
 
+/**
+ * The terminal file of a machine whose processes make their system calls on the fast path (a
+ * replay, runFast): a new reference to @existing while it lives, else a new file, opened by the
+ * fast path's own functions so that its file operations are the fast path's too (a stepped
+ * form's f_op.write would hand the fast path a generator). Boot-time setup: not traced, and no
+ * micro-step is counted.
+ */
+export function fastTtyFile(m: Machine, task: Task, existing: File | null): File {
+  const k = m.k
+  const t = k.trace
+  const saved = { current: k.current, on: t.on, tid: t.tid, step: t.step, stepNo: m.stepNo }
+  t.on = false
+  enter(m, task)
+  try {
+    const f = fastKernelOf(m)
+    // The two forms' File types differ only in their function-valued fields (KGen<R> = R).
+    if (existing && existing.mem === 'live') return fast_get_file(f, existing as unknown as FastFile) as unknown as File
+    const file = fast_alloc_empty_file(f, O_RDWR)
+    if (typeof file === 'number') throw new Error('cannot allocate the terminal file')
+    fast_do_dentry_open(f, file, f.vfs.lookup('/dev/pts/0')!, 'devpts')
+    return file as unknown as File
+  } finally {
+    leave(m, task.pid)
+    m.stepNo = saved.stepNo
+    k.current = saved.current
+    t.on = saved.on
+    t.tid = saved.tid
+    t.step = saved.step
+  }
+}
+
 /** One system call on the fast path, with the stepped engine's user-mode boundary step. */
 export function fastSyscall(m: Machine, task: Task, name: string, args: readonly SysArg[], oracle: Oracle | null = null, boundary = true): number {
   const k = m.k
@@ -162,7 +197,7 @@ export function fastExit(m: Machine, task: Task, code: number): void {
  * Afterwards the machine's system threads (kworker, RCU) finish as usual via m.run().
  */
 export function runFast(m: Machine, opts: { comm: string; program: (sys: FastSys, task: Task) => number | void }): Task {
-  const task = m.createTask({ comm: opts.comm })
+  const task = m.createTask({ comm: opts.comm, fastStdio: true })
   if (m.k.trace.on) {
     const t = m.k.trace
     t.tid = task.pid

@@ -63,3 +63,25 @@ describe('fast path', () => {
     })
   }
 })
+
+describe('the terminal of a fast-path process', () => {
+  // fds 0-2 refer to the terminal file, opened at boot. Opened by the stepped form, its f_op was
+  // the stepped form's, and a fast-path write(1) returned a generator object instead of a count.
+  it('runFast: write(1) and read(0) return counts; closing the terminal runs its release', () => {
+    const m = createMachine({ trace: true })
+    const got: number[] = []
+    runFast(m, { comm: 'tty', program: (sys) => {
+      got.push(sys('write', 1, new Uint8Array(3)), sys('close', 0), sys('close', 1), sys('close', 2))
+      return 0
+    } })
+    expect(got).toEqual([3, 0, 0, 0])
+  })
+
+  it('a replay machine: write(2) on the inherited terminal returns its count, and boot adds no micro-step', () => {
+    const m = createMachine({ replay: true, fast: true, trace: true })
+    const t = m.createTask({ comm: 'r', pid: 100 })
+    expect(m.stepNo).toBe(0)
+    expect(m.trace.length).toBe(0)
+    expect(m.syscallNow(t.pid, 'write', [2, new Uint8Array(5)])).toBe(5)
+  })
+})
