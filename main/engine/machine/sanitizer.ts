@@ -56,8 +56,11 @@ function fdputRelease(k: Kernel, f: StructFd, who: 'fdput' | 'fdput_pos'): void 
 
 /** V2 rule 1, V3: no struct fd outlives the system call. */
 function sysExit(k: Kernel, what: string): void {
+  if (k.current.fds_live.length !== 0) sysExitWithFds(k, what)
+}
+
+function sysExitWithFds(k: Kernel, what: string): void {
   const t = k.current
-  if (t.fds_live.length === 0) return
   for (const f of t.fds_live) {
     const light = (f.flags & 1) === 0
     k.report(light ? RULE.V2 : RULE.V3, 'violation',
@@ -70,7 +73,10 @@ function sysExit(k: Kernel, what: string): void {
 
 /** V2: the last reference of @f is gone while a light (borrowed, uncounted) fdget of it is live. */
 function lastPut(k: Kernel, f: File): void {
-  if (k.live_fds.size === 0) return
+  if (k.live_fds.size !== 0) lastPutWithFds(k, f)
+}
+
+function lastPutWithFds(k: Kernel, f: File): void {
   for (const sfd of k.live_fds) {
     if (sfd.file === f && !sfd.released && (sfd.flags & 1) === 0 && sfd.gen === f.gen) {
       const t = sfd.owner
@@ -83,7 +89,10 @@ function lastPut(k: Kernel, f: File): void {
 
 /** V1: the memory of @file goes while a struct fd still points at it. */
 function freed(k: Kernel, file: File): void {
-  if (k.live_fds.size === 0) return
+  if (k.live_fds.size !== 0) freedWithFds(k, file)
+}
+
+function freedWithFds(k: Kernel, file: File): void {
   for (const fd of k.live_fds) {
     if (fd.file === file && !fd.released && fd.gen === file.gen) {
       const t = fd.owner
