@@ -6,7 +6,7 @@
  * rounds (a busy machine then moves both sides alike). `node engine.bench.mjs once` runs a single
  * round and exits.
  */
-import { createMachine } from '../../main/engine'
+import { createMachine } from '../../main/engine/machine/Machine'
 import { runFast } from '../../main/engine/machine/fast'
 
 interface Loop { ops: number; ms: number; steps: number; events: number }

@@ -12,7 +12,7 @@
  *                             plain `yield*` delegation and with trampolined calls
  * A benchmark prints figures; nothing here is a pass/fail test.
  */
-import { createMachine } from '../../main/engine'
+import { createMachine } from '../../main/engine/machine/Machine'
 import { runFast } from '../../main/engine/machine/fast'
 import { frames } from '../../main/engine/machine/drive'
 import { userApi } from '../../main/engine/machine/user'
