@@ -17,6 +17,7 @@ import type { Kernel } from '../kernel/include/kernel'
 import type { File, FilesStruct, StructFd, Task } from '../kernel/include/types'
 import { CLONE_FILES } from '../kernel/include/flags'
 import { file_count } from '../kernel/include/file_ref'
+import { task_work_pending } from '../kernel/kernel/task_work'
 import { RULE } from '../sim/rules'
 import { probe, type TracepointProbe } from '../sim/kfunc'
 import { probe as probeFast } from '../fast/sim/kfunc'
@@ -136,6 +137,9 @@ function check_files_count(k: Kernel, files: FilesStruct, pending: number, where
 // ---------------------------------------------------------------------------------------------
 // The probes of the kernel's tracepoints (sim/kfunc_common.ts tracepoint()).
 
+/** How many times __fput ran for each struct file, per allocation generation (V16). A file belongs to one machine. */
+const FPUT_RUNS = new WeakMap<File, { gen: number; n: number }>()
+
 const PROBES: Record<string, TracepointProbe> = {
   /** __fget_light, BORROWED_FD, CLONED_FD made a struct fd (fs/file.ts). */
   struct_fd: track,
@@ -156,6 +160,17 @@ const PROBES: Record<string, TracepointProbe> = {
     if (tsk.fds_live.length) {
       k.report(RULE.V3, 'violation', `${tsk.comm}/${tsk.pid} exits with ${tsk.fds_live.length} struct fd not released (${tsk.fds_live.map((f) => `${f.kind}(${f.fd})`).join(', ')})`, tsk.fds_live.map((f) => f.file?.id ?? ''))
     }
+  },
+  /** V16: __fput ran more than once for one generation of a struct file (fs/file_table.ts). */
+  fput: (k: Kernel, file: File) => {
+    const seen = FPUT_RUNS.get(file)
+    const n = seen && seen.gen === file.gen ? seen.n + 1 : 1
+    FPUT_RUNS.set(file, { gen: file.gen, n })
+    if (n > 1) k.report(RULE.double_fput, 'violation', `__fput ran ${n} times for ${file.id} (V16)`, [file.id])
+  },
+  /** Task work queued after exit_task_work ran is never run: a leak (kernel/exit.ts). */
+  exit_task_work: (k: Kernel, tsk: Task) => {
+    if (task_work_pending(k, tsk)) k.report(RULE.leak, 'violation', `${tsk.comm}/${tsk.pid}: task work left after exit_task_work`, [tsk.id])
   },
   /** V2: clone(CLONE_FILES) while holding a light borrow, once the flags are checked (kernel/fork.ts). */
   kernel_clone: (k: Kernel, flags: number) => {

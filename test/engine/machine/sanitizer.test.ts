@@ -8,7 +8,7 @@ import type { Kernel } from '../../../main/engine/kernel/include/kernel'
 import type { File, FileOperations } from '../../../main/engine/kernel/include/types'
 import { binder_fops, BINDER_CLOSE_NAIVE, BINDER_FREE_FD, BINDER_SET_CONTEXT_MGR, BINDER_SEND_FD, BINDER_RECV_FD } from '../../../main/engine/kernel/drivers/android/binder'
 import { fdget, fdput, close_fd, file_close_fd } from '../../../main/engine/kernel/fs/file'
-import { fput, __fput_sync } from '../../../main/engine/kernel/fs/file_table'
+import { fput, __fput_sync, __fput, alloc_empty_file } from '../../../main/engine/kernel/fs/file_table'
 import { get_file } from '../../../main/engine/kernel/include/file_ref'
 import { spin_lock, spin_unlock, mutex_lock, mutex_unlock, newSpinLock, newMutex } from '../../../main/engine/kernel/kernel/locking'
 import { task_work_add } from '../../../main/engine/kernel/kernel/task_work'
@@ -242,5 +242,25 @@ describe('queuing a callback_head that is already queued', () => {
     } })
     expect(m.run().status).toBe('done')
     expect(rules(m)).toContain('task-work')
+  })
+})
+
+describe('V16: __fput twice for one struct file', () => {
+  // The sanitizer counts __fput per allocation generation of the file (machine/sanitizer.ts, the
+  // kernel's `fput` tracepoint); the kernel body keeps no count of its own.
+  const run = (twice: boolean) => {
+    const m = createMachine({ trace: false })
+    m.spawnKthread('k', function* (k: Kernel): KGen<void> {
+      const f = yield* alloc_empty_file(k, O_RDWR)
+      if (typeof f === 'number') throw new Error('no file')
+      yield* __fput(k, f)
+      if (twice) yield* __fput(k, f)
+    })
+    m.run()
+    return m.violations.filter((v) => v.rule === 'double-fput').map((v) => v.message)
+  }
+  it('a second __fput of the same file is reported; one is not', () => {
+    expect(run(false)).toEqual([])
+    expect(run(true)).toEqual([expect.stringMatching(/^__fput ran 2 times for file#\d+ \(V16\)$/)])
   })
 })

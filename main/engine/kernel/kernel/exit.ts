@@ -10,8 +10,7 @@ import { PF_EXITING } from '../include/flags'
 import { ECHILD } from '../include/errno'
 import { newWaitQueue, wait_event } from './locking'
 import { exit_files } from '../fs/file'
-import { exit_task_work, task_work_pending } from './task_work'
-import { RULE } from '../../sim/rules'
+import { exit_task_work } from './task_work'
 
 /**
  * exit_signals - mark the task exiting
@@ -29,6 +28,9 @@ export const exit_signals = kfunc('exit_signals', function* (k: Kernel, tsk: Tas
  */
 const trace_sched_process_exit = tracepoint<Kernel, [Task]>('sched_process_exit')
 
+/** SIM: tracepoint after exit_task_work ran the exiting task's last work (the sanitizer checks none is left). */
+const trace_exit_task_work = tracepoint<Kernel, [Task]>('exit_task_work')
+
 /**
  * do_exit - the end of a task
  * @kernel kernel/exit.c do_exit()
@@ -40,7 +42,7 @@ export const do_exit = kfunc('do_exit', function* (k: Kernel, code: number): KGe
   trace_sched_process_exit.probe?.(k, tsk)
   yield* exit_files(k, tsk)
   yield* exit_task_work(k, tsk)
-  if (task_work_pending(k, tsk)) k.report(RULE.leak, 'violation', `${tsk.comm}/${tsk.pid}: task work left after exit_task_work`, [tsk.id])
+  trace_exit_task_work.probe?.(k, tsk)
   tsk.exit_code = code
   tsk.signal.nr_threads--
   tsk.state = 'zombie'

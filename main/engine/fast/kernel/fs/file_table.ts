@@ -53,7 +53,7 @@ export const alloc_empty_file = kfunc('alloc_empty_file', function (k: Kernel, f
       id, gen: 1, f_ref: { refcnt: 0 }, f_count: { counter: 0 }, f_mode: 0, f_flags: 0, f_pos: 0,
       f_pos_lock: newMutex(`${id}.f_pos_lock`), f_op: empty_fops, f_path: { mnt: '', dentry: dummy }, f_inode: dummy,
       private_data: null, f_ep: null, f_task_work: { next: null, func: null, container: null }, f_llist: null,
-      mem: 'live', fput_runs: 0, pins: [],
+      mem: 'live', pins: [],
     }
     f.f_task_work.container = f
     cache.all.push(f)
@@ -68,7 +68,6 @@ export const alloc_empty_file = kfunc('alloc_empty_file', function (k: Kernel, f
   f.f_task_work.next = null
   f.f_task_work.func = null
   f.f_llist = null
-  f.fput_runs = 0
   f.pins = []
   f.f_pos_lock.owner = null
   file_ref_init(k, f)
@@ -217,10 +216,7 @@ export const fput_close = kfunc('fput_close', function (k: Kernel, file: File): 
  */
 export const __fput = kfunc('__fput', function (k: Kernel, file: File): KGen<void> {
   checkFileMem(k, file, '__fput')
-  file.fput_runs++
-  if (file.fput_runs > 1) {
-    k.report(RULE.double_fput, 'violation', `__fput ran ${file.fput_runs} times for ${file.id} (V16)`, [file.id])
-  }
+  trace_fput.probe?.(k, file)
   const inode = file.f_inode
   const mode = file.f_mode
   if (mode & FMODE_OPENED) {
@@ -297,6 +293,9 @@ export const file_free_rcu = kfunc('file_free_rcu', function (k: Kernel, head: C
   f.mem = 'free'
   k.filp_cache.free.push(f)
 }, (__body, __traced) => function (this: unknown, k: Kernel, head: CallbackHead) { return k.trace.on ? __traced(this, arguments) : __body(k, head) })
+
+/** SIM: tracepoint where __fput starts tearing a file down (the sanitizer counts the runs per generation: V16). */
+const trace_fput = tracepoint<Kernel, [File]>('fput')
 
 /** SIM: tracepoint where file_free releases a struct file (the sanitizer checks V1 there). */
 const trace_file_free = tracepoint<Kernel, [File]>('file_free')

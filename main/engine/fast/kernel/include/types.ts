@@ -162,8 +162,6 @@ export interface File {
   f_llist: File | null
   /** SIM: memory state for the sanitizer. */
   mem: FileMemState
-  /** SIM: how many times __fput ran for this generation (V16). */
-  fput_runs: number
   /** SIM: named extra references (get_file pins) for the "who holds a reference" view. */
   pins: string[]
 }

@@ -12,8 +12,7 @@ import { PF_EXITING } from '../../../kernel/include/flags'
 import { ECHILD } from '../../../kernel/include/errno'
 import { newWaitQueue, wait_event } from './locking'
 import { exit_files } from '../fs/file'
-import { exit_task_work, task_work_pending } from './task_work'
-import { RULE } from '../../../sim/rules'
+import { exit_task_work } from './task_work'
 
 /**
  * exit_signals - mark the task exiting
@@ -31,6 +30,9 @@ export const exit_signals = kfunc('exit_signals', function (k: Kernel, tsk: Task
  */
 const trace_sched_process_exit = tracepoint<Kernel, [Task]>('sched_process_exit')
 
+/** SIM: tracepoint after exit_task_work ran the exiting task's last work (the sanitizer checks none is left). */
+const trace_exit_task_work = tracepoint<Kernel, [Task]>('exit_task_work')
+
 /**
  * do_exit - the end of a task
  * @kernel kernel/exit.c do_exit()
@@ -42,7 +44,7 @@ export const do_exit = kfunc('do_exit', function (k: Kernel, code: number): KGen
   trace_sched_process_exit.probe?.(k, tsk)
   exit_files(k, tsk)
   exit_task_work(k, tsk)
-  if (task_work_pending(k, tsk)) k.report(RULE.leak, 'violation', `${tsk.comm}/${tsk.pid}: task work left after exit_task_work`, [tsk.id])
+  trace_exit_task_work.probe?.(k, tsk)
   tsk.exit_code = code
   tsk.signal.nr_threads--
   tsk.state = 'zombie'
