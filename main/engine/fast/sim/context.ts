@@ -44,7 +44,31 @@ export interface Violation {
  * The simulator's services, as the context `k` carries them (kernel/include/kernel.ts `Kernel`
  * extends this with the kernel's globals). @K is the context type kernel functions take.
  */
-export interface Sim<K = unknown> {
+/** What kernel code may ask of the machine that runs it (@K the kernel context, @T its task). */
+export interface ThreadServices<K, T> {
+  /** Start a schedulable thread for @task running @body (user programs start in user mode). */
+  start(task: T, body: (k: K) => KGen<void>, kind: 'user' | 'kthread'): void
+  /** SIGKILL @task: it exits at its next return to user mode (or at once if it is sleeping). */
+  kill(task: T): void
+}
+
+/** A replay's oracle: what the log says about the call being replayed (@Kind: the kinds of object a call can create). */
+export interface Oracle<Kind extends string = string> {
+  /** The call's result in the log: >= 0, or a negative errno. */
+  readonly ret: number
+  /** The kind of object a successful open/creation produced (from -y decorations or the call). */
+  readonly kind?: Kind
+  /** Whether a successful open created the file (FMODE_CREATED); undefined when the log cannot tell. */
+  readonly created?: boolean
+}
+
+/**
+ * The simulator's services, which kernel code reaches through its context `k` (@K the kernel
+ * context, @T its task, @O the replay oracle): the profile, the trace, the sanitizer's reports,
+ * a lab's overrides, the replay oracle and the machine's threads. The kernel's own globals are
+ * kernel/include/kernel.ts `Kernel`, which extends this.
+ */
+export interface Sim<K = unknown, T = unknown, O = unknown> {
   readonly profile: Profile
   readonly trace: TraceLog
   /** Id counters for display names. */
@@ -59,6 +83,13 @@ export interface Sim<K = unknown> {
   readonly overrides: Map<string, (k: K, ...args: never[]) => KGen<unknown>>
   /** Console output of printk. */
   readonly printk: string[]
+  /**
+   * Replay oracle (strace replay only): outcomes the fd table does not decide, taken from the log
+   * for the call being replayed. null in simulations.
+   */
+  oracle: O | null
+  /** The machine's thread services, for fork/clone/exit/exec (machine/ implements them). */
+  readonly threads: ThreadServices<K, T>
 }
 
 export function nextId(k: { readonly ids: Record<string, number> }, kind: string): string {

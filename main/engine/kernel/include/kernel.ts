@@ -1,10 +1,11 @@
 /**
  * The kernel's own globals, and `Kernel`: the context `k` every kernel function takes first. It
  * stands in for `current`, the per-CPU state and the global kernel objects, and carries the
- * simulator's services (sim/context.ts `Sim`: profile, trace, reports, ids, overrides, printk).
+ * simulator's services (sim/context.ts `Sim`: profile, trace, reports, ids, overrides, printk,
+ * the replay oracle and the machine's thread services).
  * SIM: the kernel has no such object; its globals are variables and `current` a per-CPU pointer.
  */
-import type { KGen, Sim } from '../../sim/context'
+import type { KGen, Oracle as SimOracle, Sim, ThreadServices as SimThreadServices } from '../../sim/context'
 import type { CallbackHead, File, FileOperations, FilesStruct, Inode, StructFd, Task } from './types'
 
 /** A delayed_work (struct delayed_work), reduced: pending flag and the jiffy it is due. */
@@ -34,23 +35,11 @@ export interface RcuState {
   callbacks: RcuCallback[]
 }
 
-/** What kernel code may ask of the machine that runs it. */
-export interface ThreadServices {
-  /** Start a schedulable thread for @task running @body (user programs start in user mode). */
-  start(task: Task, body: (k: Kernel) => KGen<void>, kind: 'user' | 'kthread'): void
-  /** SIGKILL @task: it exits at its next return to user mode (or at once if it is sleeping). */
-  kill(task: Task): void
-}
+/** What kernel code may ask of the machine that runs it (a simulator service, sim/context.ts). */
+export type ThreadServices = SimThreadServices<Kernel, Task>
 
-/** What the log says about the call being replayed. */
-export interface Oracle {
-  /** The call's result in the log: >= 0, or a negative errno. */
-  readonly ret: number
-  /** The kind of object a successful open/creation produced (from -y decorations or the call). */
-  readonly kind?: Inode['kind']
-  /** Whether a successful open created the file (FMODE_CREATED); undefined when the log cannot tell. */
-  readonly created?: boolean
-}
+/** What the log says about the call being replayed (a simulator service, sim/context.ts). */
+export type Oracle = SimOracle<Inode['kind']>
 
 /** The simulated file system (the lab's small tree, or the replay oracle). */
 export interface Vfs {
@@ -60,7 +49,7 @@ export interface Vfs {
   all(): Iterable<Inode>
 }
 
-export interface Kernel extends Sim<Kernel> {
+export interface Kernel extends Sim<Kernel, Task, Oracle> {
   /** The task running now; set by the scheduler on every resume. */
   current: Task
   /** Logical clock advanced by the scheduler's clock thread. */
@@ -90,11 +79,4 @@ export interface Kernel extends Sim<Kernel> {
   readonly live_fds: Set<StructFd>
   /** Any files_struct ever created, for snapshots and invariants (freed ones removed). */
   readonly all_files_structs: Set<FilesStruct>
-  /**
-   * Replay oracle (strace replay only): outcomes the fd table does not decide, taken from the log
-   * for the call being replayed. null in simulations.
-   */
-  oracle: Oracle | null
-  /** The machine's thread services, for fork/clone/exit/exec (machine/ implements them). */
-  readonly threads: ThreadServices
 }
