@@ -3,6 +3,7 @@
  * first). Bit i of word w is fd (or word) `base + 64*w + i`. The accessible name lists the set
  * bits, so a screen reader hears "open_fds: 0, 1, 2" rather than a row of boxes.
  */
+import { memo } from 'react'
 export interface BitmapProps {
   readonly name: string
   readonly words: readonly string[]
@@ -23,7 +24,14 @@ export function setBits(words: readonly string[], base: number, bits: number): n
   return out
 }
 
-export function Bitmap({ name, words, base, bits, changed }: BitmapProps) {
+const sameSet = (a: ReadonlySet<number> | undefined, b: ReadonlySet<number> | undefined) =>
+  a === b || (!!a && !!b && a.size === b.size && [...a].every((x) => b.has(x))) || ((a?.size ?? 0) === 0 && (b?.size ?? 0) === 0)
+const sameWords = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((w, i) => w === b[i]))
+
+/** A bitmap drawn again only when its words, window or changed bits differ (a step changes one bit of one map). */
+export const Bitmap = memo(BitmapView, (a, b) => a.name === b.name && a.base === b.base && a.bits === b.bits && sameWords(a.words, b.words) && sameSet(a.changed, b.changed))
+
+function BitmapView({ name, words, base, bits, changed }: BitmapProps) {
   const set = new Set(setBits(words, base, bits))
   const n = Math.min(bits, words.length * 64)
   const cells = []

@@ -1,6 +1,6 @@
 /** The bottom status line (also an aria-live region for what just happened). */
 import type { RunView } from '../../../preload/contract'
-import { useAppState } from '../state/store'
+import { useAppState, useShownAfter, BUSY_SHOWN_AFTER_MS } from '../state/store'
 
 /** What the step changed, in words, for screen readers (the panes show it in colour). */
 export function stepSummary(run: RunView): string {
@@ -18,7 +18,7 @@ export function StatusBar() {
   const run = useAppState((s) => s.session.run)
   const profile = useAppState((s) => s.session.profile)
   const status = useAppState((s) => s.ui.status)
-  const busy = useAppState((s) => s.ui.busy)
+  const busy = useShownAfter(useAppState((s) => s.ui.busy), BUSY_SHOWN_AFTER_MS)
   const progress = useAppState((s) => s.ui.progress)
   const info = useAppState((s) => s.info)
   const current = run?.snapshot.threads.find((t) => t.current)

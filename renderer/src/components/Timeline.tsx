@@ -4,7 +4,7 @@
  * the lab's labels as named brackets, and labelled violation markers. Dragging scrubs: the thumb
  * stays where the pointer is, the panes follow, and the run lands where the thumb was released.
  */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useAppState } from '../state/store'
 import { actions } from '../state/actions'
 import type { ProfileName } from '../../../preload/contract'
@@ -35,14 +35,22 @@ export function Timeline() {
   const total = Math.max(1, run?.total ?? 0)
   const cursor = drag ?? run?.cursor ?? 0
   const pct = (step: number) => `${(100 * step) / total}%`
-  const violations = marks.filter((m) => m.kind === 'violation' || m.kind === 'note')
-  const labels = marks.filter((m) => m.kind === 'label')
-  const syscalls = marks.filter((m) => m.kind === 'syscall')
-  const ticks = syscalls.length > MAX_TICKS ? syscalls.filter((_, i) => i % Math.ceil(syscalls.length / MAX_TICKS) === 0) : syscalls
-  // Phases: from each label to the next (the lab's own names for the parts of the run).
-  const sorted = [...labels].sort((a, b) => a.step - b.step)
-  const phases = sorted.map((m, i) => ({ name: m.label, from: m.step, to: sorted[i + 1]?.step ?? (run?.total ?? m.step) }))
-    .filter((p) => p.to > p.from)
+  // What the marks give (phases, ticks, violations): computed when the marks or the run's length
+  // change, not at every step (a long strace log has a mark per system call).
+  const runTotal = run?.total ?? null
+  const { violations, phases, tickMarks } = useMemo(() => {
+    const violations = marks.filter((m) => m.kind === 'violation' || m.kind === 'note')
+    const labels = marks.filter((m) => m.kind === 'label')
+    const syscalls = marks.filter((m) => m.kind === 'syscall')
+    const ticks = syscalls.length > MAX_TICKS ? syscalls.filter((_, i) => i % Math.ceil(syscalls.length / MAX_TICKS) === 0) : syscalls
+    // Phases: from each label to the next (the lab's own names for the parts of the run).
+    const sorted = [...labels].sort((a, b) => a.step - b.step)
+    const phases = sorted.map((m, i) => ({ name: m.label, from: m.step, to: sorted[i + 1]?.step ?? (runTotal ?? m.step) }))
+      .filter((p) => p.to > p.from)
+    const tot = Math.max(1, runTotal ?? 0)
+    const tickMarks = ticks.map((m, i) => <span key={`s${i}`} className="tick" style={{ left: `${(100 * m.step) / tot}%` }} title={`${m.step}: ${m.label}`} />)
+    return { violations, phases, tickMarks }
+  }, [marks, runTotal])
   return (
     <div className="timeline" aria-label="timeline">
       <div className="counter" aria-live="polite">
@@ -56,7 +64,7 @@ export function Timeline() {
               <span className="phase-name">{p.name}</span>
             </span>
           ))}
-          {ticks.map((m, i) => <span key={`s${i}`} className="tick" style={{ left: pct(m.step) }} title={`${m.step}: ${m.label}`} />)}
+          {tickMarks}
         </div>
         <input type="range" min={0} max={run?.total ?? 0} value={cursor} disabled={!run || (!!busy && !dragging.current && busy !== 'scrub')}
           aria-label="micro-step" aria-valuetext={`step ${cursor} of ${run?.total ?? 0}${phases.find((p) => cursor > p.from && cursor <= p.to) ? `, in ${phases.find((p) => cursor > p.from && cursor <= p.to)!.name}` : ''}`}

@@ -1,5 +1,5 @@
 /** The top bar: lab name, profile selector, Run / Step back / Step / Reset / Explore, and app actions. */
-import { useAppState, store } from '../state/store'
+import { useAppState, useShownAfter, store, BUSY_SHOWN_AFTER_MS } from '../state/store'
 import { actions } from '../state/actions'
 import type { ProfileName } from '../../../preload/contract'
 
@@ -10,6 +10,7 @@ export function Toolbar() {
   const profile = useAppState((s) => s.session.profile)
   const run = useAppState((s) => s.session.run)
   const busy = useAppState((s) => s.ui.busy)
+  const shownBusy = useShownAfter(busy, BUSY_SHOWN_AFTER_MS)
   const theme = useAppState((s) => s.ui.settings.theme)
   const dirty = useAppState((s) => s.ui.dirty)
   const loaded = kind !== 'none'
@@ -38,7 +39,7 @@ export function Toolbar() {
         <button disabled={!canStep || !!busy || atEnd} onClick={() => void actions.step('micro')} title="One micro-step (Alt+F10)">µ</button>
         <button disabled={!canStep || !!busy} onClick={() => void actions.reset()} title="Back to step 0">↺ Reset</button>
         <button disabled={!loaded || !!busy} onClick={() => void actions.explore()} title="Explore every interleaving">Explore ⚡</button>
-        {busy ? <button className="danger" onClick={() => void actions.cancel()} title="Cancel (Ctrl+.)">■ Cancel {busy}</button> : null}
+        {shownBusy ? <button className="danger" onClick={() => void actions.cancel()} title="Cancel (Ctrl+.)">■ Cancel {shownBusy}</button> : null}
       </div>
       <span className="spacer" />
       <button onClick={() => void actions.open('lab')} title="Open a lab file (Ctrl+O)">Open</button>

@@ -23,6 +23,15 @@ function leave(host: HTMLElement, back: boolean): void {
 }
 
 type Ed = CodeEditor
+/** An inline value or the step badge after the end of a line (plain text, never HTML). */
+interface InlineWidget {
+  line: number
+  col: number
+  readonly node: HTMLElement
+  getId(): string
+  getDomNode(): HTMLElement
+  getPosition(): { position: { lineNumber: number; column: number }; preference: number[] }
+}
 const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info }
 
 export function EditorPane({ fontSize, presenter = false }: { fontSize: number; presenter?: boolean }) {
@@ -65,7 +74,7 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
 
   // Inline values of the lines executed, and a badge on the current line with what the step
   // changed: content widgets after the end of each line (plain text nodes, never HTML).
-  const widgets = useRef<{ getId(): string; getDomNode(): HTMLElement; getPosition(): { position: { lineNumber: number; column: number }; preference: number[] } }[]>([])
+  const widgets = useRef<InlineWidget[]>([])
   const inline = run?.inline
   const change = run?.change.step
   const cur = run?.location?.line ?? null
@@ -73,27 +82,44 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
     const ed = editorRef.current
     const model = ed?.getModel()
     if (!ed || !model) return
-    for (const w of widgets.current) ed.removeContentWidget(w)
-    widgets.current = []
-    if (!run) return
-    const lines = model.getLineCount()
-    const badge = change ? [
-      ...change.refs.filter((r) => r.from !== r.to).map((r) => `${r.file} ${r.from}→${r.to}`),
-      ...change.slots.map((x) => `fd ${x.fd} ${x.from ?? '∅'}→${x.to ?? '∅'}`),
-    ].slice(0, 2) : []
-    const items = (inline ?? []).filter((v) => v.line >= 1 && v.line <= lines && v.line !== cur).map((v) => ({ line: v.line, text: v.text, cls: 'inline-value' }))
-    if (cur !== null && cur >= 1 && cur <= lines) items.push({ line: cur, text: `step ${run.cursor}${badge.length ? ` · ${badge.join(' · ')}` : ''}`, cls: 'inline-badge' })
+    const items: { line: number; text: string; cls: string }[] = []
+    if (run) {
+      const lines = model.getLineCount()
+      const badge = change ? [
+        ...change.refs.filter((r) => r.from !== r.to).map((r) => `${r.file} ${r.from}→${r.to}`),
+        ...change.slots.map((x) => `fd ${x.fd} ${x.from ?? '∅'}→${x.to ?? '∅'}`),
+      ].slice(0, 2) : []
+      for (const v of inline ?? []) if (v.line >= 1 && v.line <= lines && v.line !== cur) items.push({ line: v.line, text: v.text, cls: 'inline-value' })
+      if (cur !== null && cur >= 1 && cur <= lines) items.push({ line: cur, text: `step ${run.cursor}${badge.length ? ` · ${badge.join(' · ')}` : ''}`, cls: 'inline-badge' })
+    }
+    // The widgets already shown are updated in place (text, class, line) and laid out again only
+    // when they move: removing and adding them at every step makes the editor draw every line again.
+    const ws = widgets.current
+    while (ws.length > items.length) ed.removeContentWidget(ws.pop()!)
     for (const [i, it] of items.entries()) {
-      const node = document.createElement('span')
-      node.className = it.cls
-      node.textContent = it.text
-      const w = {
-        getId: () => `fdlab.inline.${i}`,
-        getDomNode: () => node,
-        getPosition: () => ({ position: { lineNumber: it.line, column: model.getLineMaxColumn(it.line) }, preference: [monaco.editor.ContentWidgetPositionPreference.EXACT] }),
+      const w = ws[i]
+      if (!w) {
+        const node = document.createElement('span')
+        node.className = it.cls
+        node.textContent = it.text
+        const nw: InlineWidget = {
+          line: it.line, col: model.getLineMaxColumn(it.line), node,
+          getId: () => `fdlab.inline.${i}`,
+          getDomNode: () => node,
+          getPosition: () => ({ position: { lineNumber: nw.line, column: nw.col }, preference: [monaco.editor.ContentWidgetPositionPreference.EXACT] }),
+        }
+        ed.addContentWidget(nw)
+        ws.push(nw)
+        continue
       }
-      ed.addContentWidget(w)
-      widgets.current.push(w)
+      if (w.node.className !== it.cls) w.node.className = it.cls
+      if (w.node.textContent !== it.text) w.node.textContent = it.text
+      const col = model.getLineMaxColumn(it.line)
+      if (w.line !== it.line || w.col !== col) {
+        w.line = it.line
+        w.col = col
+        ed.layoutContentWidget(w)
+      }
     }
   }, [inline, change, cur, run?.cursor, mounted])
 

@@ -5,7 +5,7 @@
  * current system call more faintly ("this syscall"); a slot emptied in the step is drawn as an
  * empty row with the file it held struck through. Big tables: go to an fd, or to the changed one.
  */
-import { useState } from 'react'
+import { memo, useState } from 'react'
 import type { FileView, FilesView, RunView, Snapshot, SpanChange } from '../../../preload/contract'
 import { Bitmap } from '../components/Bitmap'
 import { actions } from '../state/actions'
@@ -19,6 +19,29 @@ export function FdTablePane({ snap, change }: { snap: Snapshot; change?: RunView
 }
 
 const fdsOf = (keys: readonly string[], table: string) => keys.filter((k) => k.startsWith(table + ':')).map((k) => Number(k.slice(table.length + 1)))
+
+/** One slot of the window: drawn again only when what it shows changes (a step changes one or two slots). */
+const SlotRow = memo(function SlotRow({ fd, file, path, flags, cloexec, reserved, ghost, was, wasPath, at, mark }: {
+  fd: number; file: string | null; path: string; flags: string; cloexec: boolean; reserved: boolean; ghost: boolean
+  was: string | null; wasPath: string; at: number | null; mark: 'step' | 'syscall' | null
+}) {
+  return (
+    <tr className={mark === 'step' ? 'changed' : mark === 'syscall' ? 'changed-syscall' : undefined} data-fd={fd}
+      aria-label={mark === 'step' ? `fd ${fd}, changed this step` : undefined}>
+      <td className="num">{fd}</td>
+      <td>
+        {ghost ? (
+          <span className="ghost">∅ empty {was ? <s className="was" title="the file this slot held before the step">{was} {wasPath}</s> : null}
+            {' '}<span className="badge step">{at ? `step ${at}` : 'this step'}</span></span>
+        )
+          : reserved ? <span className="muted">reserved (alloc_fd, not installed)</span>
+          : <><span className="id">{file}</span> <span className="path">{path}</span></>}
+      </td>
+      <td className="muted">{ghost || reserved ? '—' : flags}</td>
+      <td className="muted">{ghost || reserved ? '—' : cloexec ? 'yes' : 'no'}</td>
+    </tr>
+  )
+})
 
 function FdTable({ table: t, files, snap, change }: { table: FilesView; files: Map<string, FileView>; snap: Snapshot; change: RunView['change'] | null }) {
   const step: SpanChange | null = change?.step ?? null
@@ -61,22 +84,9 @@ function FdTable({ table: t, files, snap, change }: { table: FilesView; files: M
         <tbody>
           {rows.map((s) => {
             const f = s.file ? files.get(s.file) : undefined
-            return (
-              <tr key={s.fd} className={changed.has(s.fd) ? 'changed' : inSyscall.has(s.fd) ? 'changed-syscall' : undefined} data-fd={s.fd}
-                aria-label={changed.has(s.fd) ? `fd ${s.fd}, changed this step` : undefined}>
-                <td className="num">{s.fd}</td>
-                <td>
-                  {s.ghost ? (
-                    <span className="ghost">∅ empty {s.was ? <s className="was" title="the file this slot held before the step">{s.was} {files.get(s.was)?.path ?? ''}</s> : null}
-                      {' '}<span className="badge step">{s.at ? `step ${s.at}` : 'this step'}</span></span>
-                  )
-                    : s.reserved ? <span className="muted">reserved (alloc_fd, not installed)</span>
-                    : <><span className="id">{s.file}</span> <span className="path">{f?.path ?? ''}</span></>}
-                </td>
-                <td className="muted">{s.ghost || s.reserved ? '—' : f?.f_flags ?? ''}</td>
-                <td className="muted">{s.ghost || s.reserved ? '—' : s.cloexec ? 'yes' : 'no'}</td>
-              </tr>
-            )
+            return <SlotRow key={s.fd} fd={s.fd} file={s.file} path={f?.path ?? ''} flags={f?.f_flags ?? ''} cloexec={s.cloexec} reserved={s.reserved}
+              ghost={s.ghost} was={s.was ?? null} wasPath={s.was ? files.get(s.was)?.path ?? '' : ''} at={s.at ?? null}
+              mark={changed.has(s.fd) ? 'step' : inSyscall.has(s.fd) ? 'syscall' : null} />
           })}
           {rows.length === 0 ? <tr><td colSpan={4} className="muted">no open fds in {t.window.from}–{t.window.to - 1}</td></tr> : null}
         </tbody>

@@ -4,6 +4,7 @@
  * light fdget borrows as dashed segments that are drawn but not counted. A refcount change at
  * this micro-step shows its from→to from the step's trace events.
  */
+import { memo } from 'react'
 import type { FileView, HolderView, RunView, Snapshot, TraceEvent } from '../../../preload/contract'
 
 export function holderLabel(h: HolderView): string {
@@ -71,10 +72,17 @@ export function FilesPane({ snap, events, change, large = false }: { snap: Snaps
 /** Holders and segments drawn per file; a file held by thousands of fds is summarised beyond this. */
 const MAX_DRAWN = 12
 
-function FileCard({ f, changed, delta: d, large, dropped }: {
+interface FileCardProps {
   f: FileView; changed: boolean; delta: { from: number; to: number } | null; large: boolean
   dropped: readonly { files: string; fd: number; step: number }[]
-}) {
+}
+
+/** A file's card is drawn again only when the file (kept as the same object while unchanged) or what the step did to it changes. */
+const FileCard = memo(FileCardView, (a: FileCardProps, b: FileCardProps) => a.f === b.f && a.changed === b.changed && a.large === b.large
+  && a.delta?.from === b.delta?.from && a.delta?.to === b.delta?.to
+  && a.dropped.length === b.dropped.length && a.dropped.every((x, i) => x.files === b.dropped[i]!.files && x.fd === b.dropped[i]!.fd && x.step === b.dropped[i]!.step))
+
+function FileCardView({ f, changed, delta: d, large, dropped }: FileCardProps) {
   const segs: { cls: string; label: string; short?: string }[] = []
   let countedSegs = 0
   let borrowed = 0

@@ -22,12 +22,40 @@ export function InstructionsPane() {
   const stack = useAppState((s) => s.session.run?.stack)
   const line = useAppState((s) => s.session.run?.location?.line ?? null)
   const source = useAppState((s) => s.session.source)
+  const lastActive = useRef<ReadonlySet<string>>(new Set())
   const active = useMemo(() => {
+    if (kind !== 'lab') return lastActive.current
     const names = new Set((stack ?? []).slice(1).map((f) => /^(\w+)/.exec(f)?.[1] ?? '').filter(Boolean))
-    const text = line !== null ? source.split('\n')[line - 1] ?? '' : ''
+    const text = line !== null ? lineOf(source, line) : ''
     for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) names.add(m[1]!)
+    // The same names as at the last step: the same set, so the lab text is not drawn again.
+    const prev = lastActive.current
+    if (prev.size === names.size && [...names].every((n) => prev.has(n))) return prev
+    lastActive.current = names
     return names
-  }, [stack, line, source])
+  }, [stack, line, source, kind])
+  // The lab text is drawn again only when the lab, the scenario or the marked steps change, not at every step.
+  const labText = useMemo(() => !lab ? null : (
+    <Markdown source={lab.markdown} active={active} renderCode={(lang, code, key) => {
+      if (lang === 'fdlab-exercise') {
+        const i = lab.exercises.findIndex((x) => x.id === code.trim())
+        return i >= 0 ? <ExerciseCard key={key} ex={lab.exercises[i]!} n={i + 1} /> : null
+      }
+      if (lang === 'fdlab-scenario') {
+        const sc = lab.scenarios.find((x) => x.name === code.trim())
+        if (!sc) return null
+        return (
+          <p key={key} className="scenario-link">
+            <button className={sc.name === scenario ? 'chip active' : 'chip'} onClick={() => void actions.scenario(sc.name)} aria-pressed={sc.name === scenario}
+              aria-label={`open scenario ${sc.name} in the editor`}>
+              ▸ {sc.title || sc.name}
+            </button>
+          </p>
+        )
+      }
+      return undefined
+    }} />
+  ), [lab, scenario, active])
   const done = lab?.exercises.filter((e) => e.results?.length && e.results.every((r) => r.ok)).length ?? 0
   const tabs: { id: LeftTab; title: React.ReactNode }[] = [
     { id: 'instructions', title: 'Instructions' },
@@ -54,30 +82,24 @@ export function InstructionsPane() {
                 ))}
               </nav>
             ) : null}
-            <Markdown source={lab.markdown} active={active} renderCode={(lang, code, key) => {
-              if (lang === 'fdlab-exercise') {
-                const i = lab.exercises.findIndex((x) => x.id === code.trim())
-                return i >= 0 ? <ExerciseCard key={key} ex={lab.exercises[i]!} n={i + 1} /> : null
-              }
-              if (lang === 'fdlab-scenario') {
-                const sc = lab.scenarios.find((x) => x.name === code.trim())
-                if (!sc) return null
-                return (
-                  <p key={key} className="scenario-link">
-                    <button className={sc.name === scenario ? 'chip active' : 'chip'} onClick={() => void actions.scenario(sc.name)} aria-pressed={sc.name === scenario}
-                      aria-label={`open scenario ${sc.name} in the editor`}>
-                      ▸ {sc.title || sc.name}
-                    </button>
-                  </p>
-                )
-              }
-              return undefined
-            }} />
+            {labText}
           </div>
         ) : <ExercisesPane />}
       </div>
     </div>
   )
+}
+
+/** Line @n (1-based) of @text, without splitting all of it (an strace log has thousands of lines). */
+export function lineOf(text: string, n: number): string {
+  let start = 0
+  for (let i = 1; i < n; i++) {
+    const nl = text.indexOf('\n', start)
+    if (nl < 0) return ''
+    start = nl + 1
+  }
+  const end = text.indexOf('\n', start)
+  return text.slice(start, end < 0 ? undefined : end)
 }
 
 function Welcome() {

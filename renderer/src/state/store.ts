@@ -2,7 +2,7 @@
  * The renderer's state: the session as the host last described it (merged updates), plus local
  * view state. An external store read with useSyncExternalStore; no simulation logic here.
  */
-import { useSyncExternalStore } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import type {
   AppInfo, CompareView, Diagnostic, ExploreView, GradeView, LabView, ProfileName, RunView, SessionUpdate, Settings, SubmissionFile, TimelineMark,
 } from '../../../preload/contract'
@@ -76,6 +76,36 @@ let state: AppState = {
     gradeOpen: false, gradeFiles: [], grade: null, gradeShown: null,
   },
 }
+/**
+ * `next` with every part that equals the same part of `prev` replaced by `prev`'s object, so
+ * that a pane given an unchanged part (the files list, a table's window, a bitmap) sees the same
+ * object as before and can skip its render. Values are the host's as sent: only identities change.
+ */
+export function share<T>(prev: unknown, next: T): T {
+  if (prev === next || typeof next !== 'object' || next === null || typeof prev !== 'object' || prev === null) return next
+  if (Array.isArray(next)) {
+    if (!Array.isArray(prev)) return next
+    let same = prev.length === next.length
+    const out = next.map((v, i) => {
+      const w = i < prev.length ? share(prev[i], v) : v
+      if (w !== prev[i]) same = false
+      return w
+    })
+    return (same ? prev : out) as T
+  }
+  if (Array.isArray(prev)) return next
+  const p = prev as Record<string, unknown>
+  const keys = Object.keys(next)
+  let same = keys.length === Object.keys(p).length
+  const out: Record<string, unknown> = {}
+  for (const k of keys) {
+    const v = share(p[k], (next as Record<string, unknown>)[k])
+    if (v !== p[k] || !(k in p)) same = false
+    out[k] = v
+  }
+  return (same ? prev : out) as T
+}
+
 const listeners = new Set<() => void>()
 const outputListeners = new Set<(lines: readonly string[]) => void>()
 
@@ -102,7 +132,8 @@ export const store = {
     if (u.output?.length) for (const l of outputListeners) l(u.output)
     if (u.rev < state.session.rev) return
     const { output: _o, ...rest } = u
-    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<SessionState>
+    const prev = state.session as unknown as Record<string, unknown>
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => [k, share(prev[k], v)])) as Partial<SessionState>
     // A comparison belongs to the scenario, source and profile it was run for.
     const stale = u.scenario !== undefined || u.profile !== undefined || u.diagnostics !== undefined || u.kind !== undefined
     state = { ...state, session: { ...state.session, ...defined }, ...(stale && state.ui.compare ? { ui: { ...state.ui, compare: null } } : {}) }
@@ -129,4 +160,25 @@ export const store = {
 
 export function useAppState<T>(select: (s: AppState) => T): T {
   return useSyncExternalStore(store.subscribe, () => select(store.get()))
+}
+
+/**
+ * @value once it has stayed non-null for @ms (null at once when it goes back): what the app is
+ * busy with, shown (the Cancel button, the status segment) only for requests that take a while,
+ * so a quick step does not shift the toolbar and the status line back and forth.
+ */
+/** How long a request runs before the app shows it is busy (buttons are disabled at once). */
+export const BUSY_SHOWN_AFTER_MS = 150
+
+export function useShownAfter<T>(value: T | null, ms: number): T | null {
+  const [shown, setShown] = useState<T | null>(null)
+  useEffect(() => {
+    if (value === null) {
+      setShown(null)
+      return
+    }
+    const t = setTimeout(() => setShown(value), ms)
+    return () => clearTimeout(t)
+  }, [value, ms])
+  return value === null ? null : shown
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { share, store } from '../../renderer/src/state/store'
+import { lineOf } from '../../renderer/src/panes/InstructionsPane'
+
+describe('share: an update keeps the objects of the parts it did not change', () => {
+  it('returns the previous object for equal parts and new objects up the changed path', () => {
+    const prev = { a: { x: [1, 2, { y: 'z' }] }, b: { c: [3] }, n: 1 }
+    const next = { a: { x: [1, 2, { y: 'z' }] }, b: { c: [4] }, n: 1 }
+    const out = share(prev, next)
+    expect(out).toEqual(next)
+    expect(out.a).toBe(prev.a)
+    expect(out.b).not.toBe(prev.b)
+    expect(out.b.c).toEqual([4])
+    expect(share(prev, structuredClone(prev))).toBe(prev)
+  })
+  it('treats added or removed keys and elements, and type changes, as changes', () => {
+    expect(share({ a: 1 }, { a: 1, b: 2 })).toEqual({ a: 1, b: 2 })
+    expect(share({ a: 1, b: 2 }, { a: 1 })).toEqual({ a: 1 })
+    expect(share([1, 2], [1])).toEqual([1])
+    expect(share([1], { 0: 1 })).toEqual({ 0: 1 })
+    expect(share({ a: null }, { a: { b: 1 } })).toEqual({ a: { b: 1 } })
+  })
+  it('the store merges an update with the unchanged parts kept', () => {
+    store.resetSession()
+    const marks = [{ step: 1, kind: 'syscall' as const, label: 'dup' }]
+    store.apply({ rev: 1, marks, title: 't' })
+    const kept = store.get().session.marks
+    store.apply({ rev: 2, marks: structuredClone(marks), title: 'u' })
+    expect(store.get().session.marks).toBe(kept)
+    expect(store.get().session.title).toBe('u')
+    store.resetSession()
+  })
+})
+
+describe('lineOf', () => {
+  it('gives line n (1-based) of a text, or "" past its end', () => {
+    expect(lineOf('a\nbb\nccc', 1)).toBe('a')
+    expect(lineOf('a\nbb\nccc', 2)).toBe('bb')
+    expect(lineOf('a\nbb\nccc', 3)).toBe('ccc')
+    expect(lineOf('a\nbb\nccc', 4)).toBe('')
+    expect(lineOf('a\n', 2)).toBe('')
+  })
+})
