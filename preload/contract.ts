@@ -60,6 +60,16 @@ export interface Diagnostic {
   readonly message: string
 }
 
+/** A problem of a file other than the editor's text (the lab file itself), at FILE:LINE:COL. */
+export interface FileProblem {
+  readonly file: string
+  readonly line: number
+  readonly col: number
+  readonly severity: 'error' | 'warning'
+  readonly code: string
+  readonly message: string
+}
+
 export interface SourceSpan { readonly line: number; readonly col: number; readonly endLine?: number; readonly endCol?: number }
 
 export interface TimelineMark {
@@ -177,6 +187,8 @@ export interface SessionUpdate {
   readonly source?: string
   readonly sourceName?: string
   readonly diagnostics?: readonly Diagnostic[]
+  /** The open lab file's own problems (its front matter, blocks, limits), in file lines: set when a file is opened. */
+  readonly fileProblems?: readonly FileProblem[]
   readonly profile?: ProfileName
   readonly run?: RunView | null
   readonly marks?: readonly TimelineMark[]

@@ -142,6 +142,18 @@ describe('fdlab in Chromium (browser host)', () => {
     await page.screenshot({ path: join(SHOTS, 'strace-replay.png') })
   })
 
+  it('lists a broken lab file\'s own problems in Problems, at FILE:LINE:COL', async () => {
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    const broken = '---\nid: broken\ntitle: Broken\nversion: "1"\nkernel: ["6.18"]\nauthors: [a]\nlicense: MIT\n---\n\n# Broken\n\n```c scenario=s\nprocess p { int x = 1; }\n```\n\n```c exercise=e kind=nonsense points=1\n```\n'
+    await (await chooser).setFiles({ name: 'broken.lab.md', mimeType: 'text/markdown', buffer: Buffer.from(broken) })
+    await page.getByRole('tab', { name: /Problems/ }).click()
+    const first = page.getByTestId('file-problem').first()
+    await expect.poll(() => first.innerText()).toMatch(/^broken\.lab\.md:\d+:\d+ (error|warning)\[[a-z-]+\]/)
+    await page.screenshot({ path: join(SHOTS, 'lab-problems.png') })
+    await page.getByRole('tab', { name: 'Terminal' }).click()
+  })
+
   it('saves the lab and exports a submission as downloads', async () => {
     await page.goto(h.server.url + '?lab=01-mini.lab.md')
     await page.getByRole('heading', { name: 'Mini close lab' }).waitFor()

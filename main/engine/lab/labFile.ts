@@ -341,7 +341,7 @@ function block(open: number, close: number, code: string, lang: string, langCol:
   if (!role.value) { d(open, role.col, 'fence', `${r}= needs a name: ${r}=NAME`); return null }
   if (!NAME_RE.test(role.value)) { d(open, role.col, 'fence', `'${role.value}' is not a valid name (letters, digits, '-', '_', '.')`); return null }
   const wantLang = r === 'exercise' ? ['yaml'] : r === 'solution' || r === 'starter' ? ['c', 'labc', 'text'] : ['c', 'labc']
-  if (!wantLang.includes(lang)) { d(open, langCol, 'fence', `a ${r} block is written in ${wantLang.join(' or ')}, not '${lang || '(no language)'}'`); return null }
+  if (!wantLang.includes(lang)) { d(open, langCol, 'fence', `${/^[aeiou]/.test(r) ? 'an' : 'a'} ${r} block is written in ${wantLang.join(' or ')}, not '${lang || '(no language)'}'`); return null }
   let ok = true
   const get = (k: string): InfoAttr | undefined => attrs.find((a) => a.key === k)
   for (const a of attrs) {

@@ -129,7 +129,7 @@ export class Session implements SessionCommands {
       const summary = `${r.syscalls} system call(s) in ${r.processes} process(es), ${r.checked} outcome(s) checked against the model: `
         + `${r.mismatchCount} mismatch(es), ${r.undecidedCount} undecided, ${r.inferred.length} inferred fd(s)`
       return this.up({
-        kind: 'strace', title: file.name, lab: null, scenario: null, source: file.text, sourceName: file.name, diagnostics: [],
+        kind: 'strace', title: file.name, lab: null, scenario: null, source: file.text, sourceName: file.name, diagnostics: [], fileProblems: [],
         run: this.runView(), marks: tl.marks() ?? [], explore: null, error: null,
         output: [C.bold(`opened strace log ${file.name}`) + C.dim(` (${tl.total} events, kernel ${doc.profile})`), (r.mismatchCount ? C.red : C.green)(summary)],
       })
@@ -141,6 +141,7 @@ export class Session implements SessionCommands {
     return this.up({
       kind: 'lab', title: lab.meta.title || file.name, lab: this.view(), scenario: doc.scenario, source: doc.source(),
       sourceName: doc.editorFile(), diagnostics: this.diagnostics(), profile: doc.profile, run: null, marks: [],
+      fileProblems: diagnostics.map((d) => ({ file: d.file, line: d.line, col: d.col, severity: d.severity, code: d.code, message: d.message })),
       explore: null, error: errs.length ? `${errs.length} error(s) in the lab file` : null, output,
     })
   }

@@ -1,7 +1,7 @@
 /**
  * The bottom panel: Terminal (always mounted: xterm keeps its history), Trace (the kernel path of
- * the current system call, the step just taken highlighted), Problems (the editor's diagnostics,
- * each a link to its line) and Output (what the lab's programs printed).
+ * the current system call, the step just taken highlighted), Problems (the lab file's own problems
+ * at FILE:LINE:COL, then the editor's diagnostics, each a link to its line) and Output (what the lab's programs printed).
  */
 import { useEffect, useRef, useState } from 'react'
 import { useAppState } from '../state/store'
@@ -14,12 +14,14 @@ type BottomTab = 'terminal' | 'trace' | 'problems' | 'output'
 export function BottomPanel({ fontSize, dark }: { fontSize: number; dark: boolean }) {
   const [tab, setTab] = useState<BottomTab>('terminal')
   const diagnostics = useAppState((s) => s.session.diagnostics)
+  const fileProblems = useAppState((s) => s.session.fileProblems)
   const run = useAppState((s) => s.session.run)
-  const errors = diagnostics.filter((d) => d.severity === 'error').length
+  const errors = diagnostics.filter((d) => d.severity === 'error').length + fileProblems.filter((d) => d.severity === 'error').length
+  const problems = diagnostics.length + fileProblems.length
   const tabs: { id: BottomTab; title: React.ReactNode }[] = [
     { id: 'terminal', title: 'Terminal' },
     { id: 'trace', title: 'Trace' },
-    { id: 'problems', title: <>Problems <span className="count">{diagnostics.length}</span></> },
+    { id: 'problems', title: <>Problems <span className="count">{problems}</span></> },
     { id: 'output', title: 'Output' },
   ]
   return (
@@ -32,8 +34,13 @@ export function BottomPanel({ fontSize, dark }: { fontSize: number; dark: boolea
       {tab === 'trace' ? <TraceTab /> : null}
       {tab === 'problems' ? (
         <div className="bottom-body list" role="tabpanel" id="panel-problems" aria-labelledby="tab-problems" tabIndex={0}>
-          {diagnostics.length === 0 ? <p className="ok small">✓ no problems in the editor</p> : (
+          {problems === 0 ? <p className="ok small">✓ no problems in the lab file or the editor</p> : (
             <ul className="problems">
+              {fileProblems.map((d, i) => (
+                <li key={`f${i}`} className={d.severity} data-testid="file-problem">
+                  <span className="muted">{d.file}:{d.line}:{d.col}</span> <span className={d.severity === 'error' ? 'bad' : 'warn'}>{d.severity}[{d.code}]</span> {d.message}
+                </li>
+              ))}
               {diagnostics.map((d, i) => (
                 <li key={i} className={d.severity}>
                   <button className="link" onClick={() => revealLine(d.line, d.col)}>{d.line}:{d.col}</button> <span className={d.severity === 'error' ? 'bad' : 'warn'}>{d.severity}</span> {d.message}

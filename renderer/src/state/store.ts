@@ -4,7 +4,7 @@
  */
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import type {
-  AppInfo, CompareView, Diagnostic, ExploreView, GradeView, LabView, ProfileName, RunView, SessionUpdate, Settings, SubmissionFile, TimelineMark,
+  AppInfo, CompareView, Diagnostic, ExploreView, FileProblem, GradeView, LabView, ProfileName, RunView, SessionUpdate, Settings, SubmissionFile, TimelineMark,
 } from '../../../preload/contract'
 import { DEFAULT_SETTINGS } from '../../../preload/contract'
 
@@ -17,6 +17,7 @@ export interface SessionState {
   readonly source: string
   readonly sourceName: string
   readonly diagnostics: readonly Diagnostic[]
+  readonly fileProblems: readonly FileProblem[]
   readonly profile: ProfileName
   readonly run: RunView | null
   readonly marks: readonly TimelineMark[]
@@ -63,7 +64,7 @@ export interface AppState {
 }
 
 export const EMPTY_SESSION: SessionState = {
-  rev: 0, kind: 'none', title: '', lab: null, scenario: null, source: '', sourceName: 'scenario.c', diagnostics: [],
+  rev: 0, kind: 'none', title: '', lab: null, scenario: null, source: '', sourceName: 'scenario.c', diagnostics: [], fileProblems: [],
   profile: '6.18', run: null, marks: [], explore: null, error: null,
 }
 

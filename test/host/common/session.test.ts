@@ -358,3 +358,16 @@ describe('autosaved drafts of earlier versions', () => {
     expect(s.sessionScenario(exerciseKeyText('safe-close')).source).toMatch(/return 1;/)
   })
 })
+
+describe("a lab file's own problems", () => {
+  it('are sent with the lab at FILE:LINE:COL (the Problems tab lists them); a good lab and a log have none', () => {
+    const s = createSession()
+    const broken = '---\nid: b\ntitle: B\nversion: "1"\nkernel: ["6.18"]\nauthors: [a]\nlicense: MIT\n---\n\n# B\n\n```c exercise=e kind=nonsense points=1\n```\n'
+    const u = s.sessionLoad({ name: 'b.lab.md', text: broken })
+    expect(u.fileProblems?.length).toBeGreaterThan(0)
+    expect(u.fileProblems![0]).toMatchObject({ file: 'b.lab.md', severity: 'error' })
+    expect(u.error).toMatch(/error\(s\) in the lab file/)
+    expect(s.sessionLoad({ name: 'mini.lab.md', text: LAB }).fileProblems).toEqual([])
+    expect(s.sessionLoad({ name: 'demo.strace.log', text: '100 close(3) = 0\n' }).fileProblems).toEqual([])
+  })
+})
