@@ -96,6 +96,24 @@ describe('changes over the whole step', () => {
   })
 })
 
+describe('a file held by more table slots than the snapshot lists', () => {
+  // The engine lists at most SnapshotOptions.fdHolders slots per file and counts the rest in omittedFdHolders.
+  const many = { ...snapshot.files[0]!, count: 47, raw: { field: 'f_ref' as const, value: '46' }, omittedFdHolders: 44 }
+  const snap = { ...snapshot, files: [many] }
+  it('the Files pane says how many slots it does not list (not the one-line card)', () => {
+    const html = renderToStaticMarkup(<FilesPane snap={snap} events={[]} />)
+    expect(html).not.toMatch(/card file compact/)
+    expect(text(html)).toContain('… and 44 more holder(s) (44 fd slots)')
+    expect(text(html)).toMatch(/file_count 47/)
+  })
+  it('the terminal\'s file command says it too', async () => {
+    const { fileLines } = await import('../../main/host/common/terminal')
+    const lines = fileLines(snap, 'file#1')
+    expect(lines.at(-1)).toBe('  … and 44 more fd slot(s)')
+    expect(fileLines(snapshot, 'file#1').join('\n')).not.toContain('more fd slot')
+  })
+})
+
 describe('screen readers', () => {
   it('the status line says in words what the step changed', async () => {
     const { stepSummary } = await import('../../renderer/src/components/StatusBar')
