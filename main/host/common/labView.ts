@@ -14,41 +14,64 @@ export function looksLikeLab(file: FileText): boolean {
   return /\.lab\.md$|\.md$/i.test(file.name) || /^---\r?\n/.test(file.text)
 }
 
-/** The prose: the body after the front matter, without the role blocks (they live in the editor and the exercises). */
-export function labMarkdown(lab: Lab): string {
-  const lines = lab.source.split(/\r?\n/).slice(Math.max(0, lab.bodyLine - 1))
+/**
+ * @lines with each role block (scenario, lib, exercise, starter, solution, test) replaced by what
+ * @put gives for its role and opening line, or kept as written when @put gives null.
+ */
+function replaceRoleBlocks(lines: readonly string[], put: (role: string, open: string) => readonly string[] | null): string[] {
   const out: string[] = []
   let fence: string | null = null
+  let keep = false
   for (const l of lines) {
     if (fence) {
+      if (keep) out.push(l)
       if (l.trim().startsWith(fence)) fence = null
       continue
     }
     const m = ROLE_FENCE.exec(l)
     if (m) {
       fence = m[1]!
-      // An exercise's card and a scenario's "open" button are drawn where their blocks were.
-      const ex = /\bexercise=([\w.-]+)/.exec(l)
-      const sc = /\bscenario=([\w.-]+)/.exec(l)
-      if (m[2] === 'exercise' && ex) out.push('```fdlab-exercise', ex[1]!, '```')
-      else if (m[2] === 'scenario' && sc) out.push('```fdlab-scenario', sc[1]!, '```')
+      const r = put(m[2]!, l)
+      keep = r === null
+      out.push(...(r ?? [l]))
       continue
     }
     out.push(l)
   }
+  return out
+}
+
+/** The prose: the body after the front matter, without the role blocks (they live in the editor and the exercises). */
+export function labMarkdown(lab: Lab): string {
+  const lines = lab.source.split(/\r?\n/).slice(Math.max(0, lab.bodyLine - 1))
+  // An exercise's card and a scenario's "open" button are drawn where their blocks were.
+  const out = replaceRoleBlocks(lines, (role, l) => {
+    const ex = /\bexercise=([\w.-]+)/.exec(l)
+    const sc = /\bscenario=([\w.-]+)/.exec(l)
+    if (role === 'exercise' && ex) return ['```fdlab-exercise', ex[1]!, '```']
+    if (role === 'scenario' && sc) return ['```fdlab-scenario', sc[1]!, '```']
+    return []
+  })
   // The pane shows the title already: drop a leading "# Title" that repeats it.
   const first = out.findIndex((l) => l.trim() !== '')
   if (first >= 0 && /^#\s+/.test(out[first]!) && out[first]!.replace(/^#\s+/, '').trim() === lab.meta.title.trim()) out.splice(first, 1)
   return out.join('\n')
 }
 
-/** The lab's slides (read optionally: the slide parser is wired into parseLab by another part of the engine). */
+/**
+ * The lab's slides, for the projector: scenario and lib code as written, an exercise as its prompt,
+ * and no starter, solution or test (hidden ones included), as the Instructions pane shows none.
+ */
 function slidesOf(lab: Lab): LabView['slides'] {
-  const raw = (lab as { slides?: readonly { title: string; markdown: string; scenario?: string; goto?: string; line: number }[] }).slides
-  if (!Array.isArray(raw) || raw.length === 0) return undefined
-  return raw.map((x) => ({
-    title: String(x.title ?? ''), markdown: String(x.markdown ?? ''), line: Number(x.line) || 0,
-    ...(x.scenario ? { scenario: String(x.scenario) } : {}), ...(x.goto ? { goto: String(x.goto) } : {}),
+  if (lab.slides.length === 0) return undefined
+  const prompt = (open: string): readonly string[] => {
+    const ex = lab.exercises.find((e) => e.id === /\bexercise=([\w.-]+)/.exec(open)?.[1])
+    return ex ? ['', `> **Exercise ${ex.title || ex.id}** (${ex.kind}): ${ex.prompt.trim().replace(/\s*\n\s*/g, ' ')}`, ''] : []
+  }
+  return lab.slides.map((x) => ({
+    title: x.title, line: x.line,
+    markdown: replaceRoleBlocks(x.markdown.split('\n'), (role, open) => (role === 'exercise' ? prompt(open) : role === 'scenario' || role === 'lib' ? null : [])).join('\n'),
+    ...(x.scenario ? { scenario: x.scenario } : {}), ...(x.goto ? { goto: x.goto } : {}),
   }))
 }
 
