@@ -3,10 +3,11 @@
  * loader carries a CDN URL as its default, and the shipped app names no remote host). The editor is
  * created once on mount with its own model and disposed with it; later changes of language, theme
  * and options are applied to the live editor, and a controlled `value` replaces the text (as one
- * undoable edit) only when it differs from what the editor holds.
+ * undoable edit, read-only editors included) only when it differs from what the editor holds.
  */
 import { useEffect, useRef } from 'react'
 import { monaco } from './setup'
+import { applyValue } from './controlledValue'
 
 export type CodeEditor = monaco.editor.IStandaloneCodeEditor
 
@@ -46,11 +47,8 @@ export function MonacoEditor({ language, value, defaultValue, theme, options, on
     if (model && model.getLanguageId() !== language) monaco.editor.setModelLanguage(model, language)
   }, [language])
   useEffect(() => {
-    const ed = editor.current
-    const model = ed?.getModel()
-    if (!ed || !model || value === undefined || value === model.getValue()) return
-    ed.executeEdits('fdlab', [{ range: model.getFullModelRange(), text: value, forceMoveMarkers: true }])
-    ed.pushUndoStop()
+    const model = editor.current?.getModel()
+    if (model && value !== undefined) applyValue(model, value)
   }, [value])
 
   return <div ref={host} style={{ width: '100%', height: '100%' }} />
