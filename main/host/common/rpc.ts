@@ -120,9 +120,14 @@ export class EngineClient {
     if (this.broken) throw new Error(`the engine worker cannot start: ${this.broken}`)
     if (method === 'sessionLoad') this.setup.length = 0
     if (SETUP.has(method)) {
-      // Only the latest edit/scenario/profile matters after the load; every restore is kept.
-      const i = this.setup.findIndex((c) => c.method === method && method !== 'sessionLoad' && method !== 'sessionRestore')
-      if (i >= 0) this.setup.splice(i, 1)
+      // Kept in order: an edit belongs to the scenario (or exercise) chosen before it, so only an
+      // edit or a scenario choice right after one of its own kind replaces it. The profile is
+      // one for all: only the latest counts. Every restore is kept.
+      const last = this.setup.at(-1)
+      if (method === 'sessionProfile') {
+        const i = this.setup.findIndex((c) => c.method === method)
+        if (i >= 0) this.setup.splice(i, 1)
+      } else if ((method === 'sessionEdit' || method === 'sessionScenario') && last?.method === method) this.setup.pop()
       this.setup.push({ method, args })
     }
     return this.send(method, args)

@@ -72,6 +72,28 @@ describe('engine host (worker_threads)', () => {
     expect(u.run.snapshot.threads.filter((t) => t.comm === 'app').length).toBe(2)
   })
 
+  it('after a cancel, every edited text is back under its own scenario or exercise (Save Lab, the submission)', async () => {
+    const seen: Progress[] = []
+    const h = host(realWorker, (p) => seen.push(p))
+    const text = readFileSync(join(import.meta.dirname, '../../fixtures/mini.lab.md'), 'utf8')
+    await h.call('sessionLoad', [{ name: 'mini.lab.md', text }])
+    const racy = 'process app {\n  thread t {\n    for (int j = 0; j < 20; j++) close(dup(0));\n  }\n  for (int i = 0; i < 20; i++) close(dup(0));\n}\n'
+    const answer = 'int my_close(unsigned int fd) {\n  return -1; // mine\n}\n'
+    await h.call('sessionEdit', [racy]) // the scenario open-close
+    await h.call('sessionScenario', ['safe-close'])
+    await h.call('sessionEdit', [answer]) // the exercise's answer
+    await h.call('sessionScenario', ['open-close'])
+    const exploring = h.call('sessionExplore', [{ bound: 64, maxRuns: 10_000_000 }]).then(() => 'finished', (e: unknown) => e)
+    await expect.poll(() => seen.length, { timeout: 20_000 }).toBeGreaterThan(0)
+    expect(await h.cancel()).toBe(true)
+    expect(await exploring).toBeInstanceOf(CancelledError)
+    const lab = (await h.call('sessionLabFile', [])) as { text: string }
+    expect(lab.text).toContain('for (int i = 0; i < 20; i++) close(dup(0));')
+    expect(lab.text).not.toContain('// mine')
+    const sub = (await h.call('sessionSubmission', ['s'])) as { text: string }
+    expect(JSON.parse(sub.text).answers).toEqual({ 'safe-close': answer })
+  })
+
   it('grades a class in the worker with progress, cancels it, and keeps the instructor\'s lab loaded', async () => {
     const seen: Progress[] = []
     const h = host(realWorker, (p) => seen.push(p))
