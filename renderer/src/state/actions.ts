@@ -192,6 +192,7 @@ export const actions = {
         store.resetRev()
         store.apply({ rev: 0, run: null, marks: [], explore: null })
         await actions.syncAnswers()
+        await resyncEditor()
         store.ui({ status: 'cancelled; the lab was reloaded at step 0' })
       }
     } catch (e) {
@@ -374,6 +375,21 @@ function saveMeta(): void {
   if (!lk) return
   const { student, lastRun } = store.get().ui
   void fdlab().draftSave(`${lk}:#meta`, JSON.stringify({ student, lastRun })).catch(() => undefined)
+}
+
+/**
+ * After the engine worker restarted: it replays the calls that set the session up, not a failing
+ * test opened from Run tests (its scenario, answer and profile). Bring it back to what the editor
+ * shows: that scenario or exercise, with the editor's text, under the profile on screen.
+ */
+async function resyncEditor(): Promise<void> {
+  const s = store.get().session
+  const text = readEditor?.()
+  if (s.kind !== 'lab' || s.scenario === null || text === undefined) return
+  store.apply(await fdlab().sessionRestore({ edits: [{ key: s.scenario, text }] }))
+  store.apply(await fdlab().sessionScenario(s.scenario))
+  const { output: _quiet, ...p } = await fdlab().sessionProfile(s.profile)
+  store.apply(p)
 }
 
 /** The open lab's identity for autosave keys. */

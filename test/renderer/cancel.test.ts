@@ -1,0 +1,39 @@
+// Cancel restarts the engine worker, which replays the lab's setup calls only: the renderer then
+// brings it back to what the editor shows (e.g. a failing test opened from Run tests).
+import { describe, expect, it } from 'vitest'
+import { exerciseKeyText, type FdlabApi, type SessionUpdate } from '../../preload/contract'
+import { setApi } from '../../renderer/src/bridge/fdlab'
+import { actions, setEditorReader } from '../../renderer/src/state/actions'
+import { store } from '../../renderer/src/state/store'
+
+describe('Cancel', () => {
+  it('gives the restarted worker the editor\'s scenario, text and profile', async () => {
+    const calls: [string, unknown][] = []
+    const up = (u: Partial<SessionUpdate> = {}): SessionUpdate => ({ rev: 1, ...u })
+    const api = {
+      sessionCancel: async () => true,
+      sessionRestore: async (r: unknown) => { calls.push(['restore', r]); return up() },
+      sessionScenario: async (n: string) => { calls.push(['scenario', n]); return up({ scenario: n, source: 'mine' }) },
+      sessionProfile: async (p: string) => { calls.push(['profile', p]); return up({ profile: p as '6.5', output: ['kernel profile 6.5'] }) },
+    } as unknown as FdlabApi
+    setApi(api)
+    const key = exerciseKeyText('safe-close')
+    store.resetSession()
+    store.apply({ rev: 5, kind: 'lab', scenario: key, source: 'mine', profile: '6.5' })
+    setEditorReader(() => 'mine')
+    const printed: string[] = []
+    const off = store.onOutput((l) => printed.push(...l))
+    await actions.cancel()
+    off()
+    setEditorReader(null)
+    expect(calls).toEqual([
+      ['restore', { edits: [{ key, text: 'mine' }] }],
+      ['scenario', key],
+      ['profile', '6.5'],
+    ])
+    expect(printed).toEqual([])
+    expect(store.get().session.scenario).toBe(key)
+    expect(store.get().ui.status).toMatch(/cancelled/)
+    store.resetSession()
+  })
+})
