@@ -202,6 +202,8 @@ export const actions = {
   async save(as: boolean): Promise<void> {
     const file = store.get().ui.file
     try {
+      // The last keystrokes (not yet sent to the session) belong in the saved file.
+      await actions.flushEdit()
       const lab = await fdlab().sessionLabFile()
       if (!lab) {
         store.ui({ status: 'nothing to save: open a lab first' })
@@ -362,13 +364,12 @@ async function restoreAll(): Promise<void> {
   const current = edits.find((e) => e.key === s.scenario)
   const u = await fdlab().sessionRestore({ edits })
   store.apply(u)
-  if (current && u.source !== undefined && current.text !== sourceAtLoad(s)) {
+  if (current && u.source !== undefined && current.text !== s.source) {
     store.ui({ dirty: true, status: 'restored your autosaved draft of this scenario' })
     store.print(['\x1b[2mrestored your autosaved draft of this scenario\x1b[0m'])
   }
 }
 type UiLastRun = ReturnType<typeof store.get>['ui']['lastRun']
-const sourceAtLoad = (s: { source: string }) => s.source
 
 function saveMeta(): void {
   const lk = labKey()

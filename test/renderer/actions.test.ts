@@ -1,3 +1,4 @@
+// What the toolbar asks for, against a fake host: nothing the user typed is lost.
 // Cancel restarts the engine worker, which replays the lab's setup calls only: the renderer then
 // brings it back to what the editor shows (e.g. a failing test opened from Run tests).
 import { describe, expect, it } from 'vitest'
@@ -34,6 +35,26 @@ describe('Cancel', () => {
     expect(printed).toEqual([])
     expect(store.get().session.scenario).toBe(key)
     expect(store.get().ui.status).toMatch(/cancelled/)
+    store.resetSession()
+  })
+})
+
+describe('Save Lab', () => {
+  it('sends the last keystrokes to the session before it asks for the lab file', async () => {
+    const calls: string[] = []
+    setApi({
+      setDirty: async () => undefined,
+      draftSave: async () => undefined,
+      sessionEdit: async (t: string) => { calls.push(`edit ${t}`); return { rev: 2 } },
+      sessionLabFile: async () => { calls.push('labFile'); return { name: 'a.lab.md', text: '...' } },
+      saveFile: async () => ({ saved: true, name: 'a.lab.md', handle: null }),
+    } as unknown as FdlabApi)
+    store.resetSession()
+    store.apply({ rev: 1, kind: 'lab', scenario: 's', source: 'old' })
+    actions.typed('new text')
+    await actions.save(false)
+    expect(calls).toEqual(['edit new text', 'labFile'])
+    expect(store.get().ui.dirty).toBe(false)
     store.resetSession()
   })
 })
