@@ -7,6 +7,6 @@ import { serveSession, type FromWorker, type ToWorker } from '../common/rpc'
 const scope = self as unknown as { postMessage(m: FromWorker): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null }
 const post = (m: FromWorker) => scope.postMessage(m)
 const session = createSession({ progress: (payload) => post({ t: 'progress', payload }) })
-const serve = serveSession(session as never, post)
+const serve = serveSession(session, post)
 scope.onmessage = (e) => serve(e.data)
 post({ t: 'ready' })

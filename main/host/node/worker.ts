@@ -8,5 +8,5 @@ if (!parentPort) throw new Error('main/host/node/worker.ts must run in a worker 
 const port = parentPort
 const post = (m: FromWorker) => port.postMessage(m)
 const session = createSession({ progress: (payload) => post({ t: 'progress', payload }) })
-port.on('message', serveSession(session as never, post) as (m: ToWorker) => void)
+port.on('message', serveSession(session, post) as (m: ToWorker) => void)
 post({ t: 'ready' })
