@@ -193,7 +193,9 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
           options={{
             fontSize, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, glyphMargin: false,
             lineNumbersMinChars: 3, renderLineHighlight: 'none', tabSize: 2, ariaLabel: 'lab C scenario editor',
-            accessibilitySupport: 'auto', fixedOverflowWidgets: true, readOnly: kind === 'strace',
+            accessibilitySupport: 'auto', fixedOverflowWidgets: true,
+            // The presenter's copy shows the scenario; what is typed goes in the main editor only (typing here was dropped).
+            readOnly: kind === 'strace' || presenter,
           }}
           onMount={(ed) => {
             editorRef.current = ed
