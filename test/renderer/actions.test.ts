@@ -58,3 +58,33 @@ describe('Save Lab', () => {
     store.resetSession()
   })
 })
+
+describe('autosave', () => {
+  it('says once when a draft cannot be stored (storage full), and again after it worked', async () => {
+    let ok = false
+    setApi({
+      setDirty: async () => undefined,
+      draftSave: async () => ok,
+      sessionEdit: async () => ({ rev: 2 }),
+    } as unknown as FdlabApi)
+    store.resetSession()
+    store.apply({ rev: 1, kind: 'lab', scenario: 's', source: 'old', lab: { id: 'l', version: '1' } as never })
+    const printed: string[] = []
+    const off = store.onOutput((l) => printed.push(...l))
+    actions.typed('a')
+    actions.typed('ab')
+    await actions.flushEdit()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.get().ui.status).toMatch(/autosave failed/)
+    expect(printed.filter((l) => l.includes('autosave failed'))).toHaveLength(1)
+    ok = true
+    actions.typed('abc')
+    ok = false
+    actions.typed('abcd')
+    await actions.flushEdit()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(printed.filter((l) => l.includes('autosave failed'))).toHaveLength(2)
+    off()
+    store.resetSession()
+  })
+})

@@ -59,11 +59,13 @@ function readJson<T>(key: string, fallback: T): T {
     return fallback
   }
 }
-function writeJson(key: string, v: unknown): void {
+/** Whether it was stored (storage full or disabled: it is not; the caller says so where it matters). */
+function writeJson(key: string, v: unknown): boolean {
   try {
     localStorage.setItem(key, JSON.stringify(v))
+    return true
   } catch {
-    // Storage full or disabled: settings simply do not persist.
+    return false
   }
 }
 
@@ -120,10 +122,7 @@ export function createWebApi(): FdlabApi {
       return { saved: true, name: req.suggestedName, handle: null }
     },
     setDirty: (d) => (dirty = d),
-    draftSave: (key, text) => {
-      writeJson(KEY.draft + key, text)
-      return true
-    },
+    draftSave: (key, text) => writeJson(KEY.draft + key, text),
     draftLoad: (key) => readJson<string | null>(KEY.draft + key, null),
     sessionCancel: () => engine.cancel(),
   }

@@ -93,7 +93,7 @@ export const actions = {
       void fdlab().setDirty(true)
     }
     const key = draftKey()
-    if (key) void fdlab().draftSave(key, text).catch(() => undefined)
+    if (key) saveDraft(key, text)
     const exercise = exerciseIdOf(store.get().session.scenario)
     if (exercise !== null) store.ui({ answers: { ...store.get().ui.answers, [exercise]: text } })
     pendingEdit = text
@@ -120,7 +120,7 @@ export const actions = {
   predict(exercise: string, text: string): void {
     store.ui({ answers: { ...store.get().ui.answers, [exercise]: text } })
     const lk = labKey()
-    if (lk) void fdlab().draftSave(`${lk}:${exerciseKeyText(exercise)}`, text).catch(() => undefined)
+    if (lk) saveDraft(`${lk}:${exerciseKeyText(exercise)}`, text)
   },
   setStudent(student: string): void {
     store.ui({ student })
@@ -145,7 +145,7 @@ export const actions = {
     if (results) {
       store.ui({ lastRun: { ...store.get().ui.lastRun, [ex.id]: { answer, results } }, answers: { ...store.get().ui.answers, [ex.id]: answer } })
       const lk = labKey()
-      if (lk) void fdlab().draftSave(`${lk}:${exerciseKeyText(ex.id)}`, answer).catch(() => undefined)
+      if (lk) saveDraft(`${lk}:${exerciseKeyText(ex.id)}`, answer)
       saveMeta()
     }
   },
@@ -371,11 +371,27 @@ async function restoreAll(): Promise<void> {
 }
 type UiLastRun = ReturnType<typeof store.get>['ui']['lastRun']
 
+/** Autosave one text. A failure (storage full, a disk error) is said once, not swallowed: the work is then only in the editor. */
+let draftFailed = false
+function saveDraft(key: string, text: string): void {
+  void fdlab().draftSave(key, text).then((ok) => ok, () => false).then((ok) => {
+    if (ok) {
+      draftFailed = false
+      return
+    }
+    if (draftFailed) return
+    draftFailed = true
+    const msg = 'autosave failed (storage full or not writable): Save Lab or Export submission keeps your work'
+    store.ui({ status: msg })
+    store.print([`${RED}${msg}\x1b[0m`])
+  })
+}
+
 function saveMeta(): void {
   const lk = labKey()
   if (!lk) return
   const { student, lastRun } = store.get().ui
-  void fdlab().draftSave(`${lk}:#meta`, JSON.stringify({ student, lastRun })).catch(() => undefined)
+  saveDraft(`${lk}:#meta`, JSON.stringify({ student, lastRun }))
 }
 
 /**
