@@ -4,7 +4,7 @@
  * browser). Pure apart from what the worker entry passes in; every kernel fact it reports comes
  * from the engine (snapshots, trace events, formatters, the lab parser and lab C front end).
  *
- * A facade over four parts (main/host/session/): the document (the file, the editor key, edits,
+ * A facade over four parts (./session/): the document (the file, the editor key, edits,
  * the profile, compiling), the run (one RunTimeline, lab or replay), the terminal's command table,
  * and the exercises (Run tests' results, the test an exercise was opened on); plus the explorer's
  * outcomes and class grading. Each request maps to those parts and says what changed.
