@@ -230,7 +230,7 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
       </div>
       {!presenter ? (
         <div className="editor-status small" aria-live="polite">
-          <span className={errors ? 'bad' : 'ok'} data-testid="problems">{errors ? `✖ ${errors} problem${errors > 1 ? 's' : ''}` : '✓ no problems'}</span>
+          <span className={errors ? 'bad' : 'ok'} data-testid="problems">{errors ? `✖ ${errors} problem${errors > 1 ? 's' : ''} in ${sourceName}` : `✓ no problems in ${sourceName}`}</span>
           {diagnostics[0] ? <span className="muted"> · line {diagnostics[0].line}: {diagnostics[0].message}</span> : null}
           <span className="right muted">{run ? `call stack: ${run.stack.length} frames · ` : ''}<kbd>Esc</kbd> <kbd>Tab</kbd> leaves the editor</span>
         </div>
