@@ -196,6 +196,8 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
             accessibilitySupport: 'auto', fixedOverflowWidgets: true,
             // The presenter's copy shows the scenario; what is typed goes in the main editor only (typing here was dropped).
             readOnly: kind === 'strace' || presenter,
+            // Projected at 22px the long lines ran off the right edge (no one scrolls a projector).
+            wordWrap: presenter ? 'on' : 'off',
           }}
           onMount={(ed) => {
             editorRef.current = ed
