@@ -13,6 +13,8 @@
 //     (X is a condition without effects: tested in place, no closure)
 //   tracedStub(k, ...) -> k.trace.on && tracedStub(k, ...)   (its argument list is built only when traced)
 //   type KGen<R> = Generator<...> -> type KGen<R> = R
+//   import ... from '<..>/sim/kfunc' -> import ... from '<..>/sim/kfunc.fast' (the fast path's kfunc,
+//     written by hand: imported where it is, not copied)
 //   kfunc('name', function (k, a) {...}) -> kfunc('name', function (k, a) {...}, SITE): SITE is a
 //     wrapper written with the body's own parameters, so each kernel function has its own caller
 //     of its body (one callee per call site, which the JIT can inline; sim/kfunc.fast.ts)
@@ -32,6 +34,11 @@ const out = join(src, 'fast')
 const DIRS = ['kernel', 'sim']
 /** Modules whose generators are iterators, not kernel paths: never rewritten (so shared, see generate()). */
 const NOT_KERNEL_CODE = new Set(['kernel/include/bitmap.ts'])
+/**
+ * The fast path's kfunc, written by hand (plain functions, __sched): the generated modules import
+ * it where the stepped ones import sim/kfunc. It is neither rewritten nor copied.
+ */
+const FAST_KFUNC = 'sim/kfunc.fast'
 
 function walk(d) {
   return readdirSync(d).flatMap((n) => {
@@ -203,7 +210,6 @@ function transform(code, rel) {
   if (rel === 'sim/context.ts') {
     return code.replace(/export type KGen<R> = Generator<Sched, R, void>/, 'export type KGen<R> = R')
   }
-  if (rel === 'sim/kfunc.ts') return readFileSync(join(src, 'sim/kfunc.fast.ts'), 'utf8')
   let c = rewriteYieldObjects(code)
   c = c.replace(/\byield\*\s*/g, '')
   c = c.replace(/function\*\s*/g, 'function ')
@@ -212,7 +218,8 @@ function transform(code, rel) {
   // tracedStub(k, name, [args], note) does nothing untraced: test first, so the args are not built
   c = c.replace(/(^[ \t]*|\)[ \t]+|\belse[ \t]+)tracedStub\((\w+),/gm, '$1$2.trace.on && tracedStub($2,')
   if (c.includes('__sched(')) {
-    const up = relative(dirname(join(out, rel)), join(out, 'sim/kfunc')).replace(/\\/g, '/')
+    // written as the source's own import of sim/kfunc, which generate() links to FAST_KFUNC
+    const up = relative(dirname(join(src, rel)), join(src, 'sim/kfunc')).replace(/\\/g, '/')
     const names = c.includes('__schedSettle(') ? '__sched, __schedSettle, __schedBlocked' : '__sched'
     c = `import { ${names} } from '${up.startsWith('.') ? up : './' + up}'\n` + c
   }
@@ -236,7 +243,7 @@ export function generate() {
   for (const d of DIRS) {
     for (const f of walk(join(src, d))) {
       const rel = relative(src, f).replace(/\\/g, '/')
-      if (rel !== 'sim/kfunc.fast.ts') sources.set(rel, readFileSync(f, 'utf8'))
+      if (rel !== `${FAST_KFUNC}.ts`) sources.set(rel, readFileSync(f, 'utf8'))
     }
   }
   const rewritten = new Map([...sources].map(([rel, code]) => [rel, transform(code, rel)]))
@@ -249,10 +256,11 @@ export function generate() {
   }
   const files = new Map()
   for (const [rel, code] of rewritten) {
-    if (shared.has(rel)) continue
+    if (shared.has(rel) || rel === 'sim/kfunc.ts') continue
     const linked = code.replace(SPEC, (all, head, spec) => {
-      const dep = relative(src, resolve(dirname(join(src, rel)), spec)).replace(/\\/g, '/')
-      if (!shared.has(`${dep}.ts`)) return all
+      let dep = relative(src, resolve(dirname(join(src, rel)), spec)).replace(/\\/g, '/')
+      if (dep === 'sim/kfunc') dep = FAST_KFUNC
+      else if (!shared.has(`${dep}.ts`)) return all
       const to = relative(dirname(join(out, rel)), join(src, dep)).replace(/\\/g, '/')
       return `${head}'${to}'`
     })

@@ -363,8 +363,8 @@ export class Machine {
       if (t.done || t.kind === 'system') continue
       if (t.task.in_kernel) return false
     }
-    // A system thread is quiescent at its wait point (rcu_gp_kthread, worker_thread, tick_handle_periodic).
-    for (const t of this.threads) if (t.kind === 'system' && t.pending && !/^(rcu: invoke|kworker: run|tick)/.test(t.pending.what)) return false
+    // A system thread is quiescent at its wait point (Sched.idle: rcu_gp_kthread, worker_thread, tick_handle_periodic).
+    for (const t of this.threads) if (t.kind === 'system' && t.pending && !t.pending.idle) return false
     return true
   }
 

@@ -11,14 +11,12 @@ import type { SysArg } from '../kernel/syscalls'
 import type { Oracle } from '../kernel/include/kernel'
 import { traceArg } from '../sim/kfunc'
 import type { TraceArg } from '../sim/trace'
-import { ENOSYS } from '../kernel/include/errno'
 import { O_RDWR } from '../kernel/include/flags'
-import { SYSCALLS as FAST_SYSCALLS } from '../fast/kernel/syscalls'
+import { sys_call as fast_sys_call } from '../fast/kernel/syscalls'
 import { do_syscall as fast_do_syscall } from '../fast/kernel/kernel/entry'
 import { do_exit as fast_do_exit } from '../fast/kernel/kernel/exit'
-import { sys_execve as fast_sys_execve } from '../fast/kernel/fs/exec'
 import { kernel_clone as fast_kernel_clone } from '../fast/kernel/kernel/fork'
-import { fastRun, FastPathBlocked } from '../fast/sim/kfunc'
+import { fastRun, FastPathBlocked } from '../sim/kfunc.fast'
 import type { Kernel as FastKernel } from '../fast/kernel/include/kernel'
 import type { CallbackFn as FastCallbackFn } from '../fast/kernel/include/types'
 import { callbackForms } from '../sim/kfunc_forms'
@@ -114,11 +112,7 @@ function traceArgs(args: readonly SysArg[]): readonly TraceArg[] {
 let curKernel: FastKernel | null = null
 let curName = ''
 let curArgs: readonly SysArg[] = NO_TRACE_ARGS as readonly SysArg[]
-let curHandler: ((kk: FastKernel, a: readonly SysArg[]) => number) | undefined
-const body = (): number => {
-  const f = curKernel!
-  return curName === 'execve' ? fast_sys_execve(f, String(curArgs[0])) : curHandler ? curHandler(f, curArgs) : -ENOSYS
-}
+const body = (): number => fast_sys_call(curKernel!, curName, curArgs)
 
 /**
  * The terminal file of a machine whose processes make their system calls on the fast path (a
@@ -156,7 +150,7 @@ export function fastSyscall(m: Machine, task: Task, name: string, args: readonly
   const k = m.k
   enter(m, task)
   k.oracle = oracle
-  const sk = curKernel, sn = curName, sa = curArgs, sh = curHandler
+  const sk = curKernel, sn = curName, sa = curArgs
   try {
     if (boundary) userStep(m)
     const targs = k.trace.on ? traceArgs(args) : NO_TRACE_ARGS
@@ -164,13 +158,11 @@ export function fastSyscall(m: Machine, task: Task, name: string, args: readonly
     curKernel = f
     curName = name
     curArgs = args
-    curHandler = FAST_SYSCALLS[name]
     return fast_do_syscall(f, name, targs as TraceArg[], body)
   } finally {
     curKernel = sk
     curName = sn
     curArgs = sa
-    curHandler = sh
     k.oracle = null
     leave(m, task.pid)
   }

@@ -14,7 +14,6 @@ import { traceArg } from '../sim/kfunc'
 import type { TraceArg } from '../sim/trace'
 import type { File, InodeKind, Task } from '../kernel/include/types'
 import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VFORK, CLONE_VM, O_RDWR } from '../kernel/include/flags'
-import { ENOSYS } from '../kernel/include/errno'
 import { expand_files } from '../kernel/fs/file'
 import { spin_lock, spin_unlock } from '../kernel/kernel/locking'
 import { alloc_empty_file } from '../kernel/fs/file_table'
@@ -22,9 +21,8 @@ import { do_dentry_open } from '../kernel/fs/open'
 import { kernel_clone } from '../kernel/kernel/fork'
 import { do_exit } from '../kernel/kernel/exit'
 import { rcu_core } from '../kernel/kernel/rcupdate'
-import { sys_execve } from '../kernel/fs/exec'
 import { do_syscall } from '../kernel/kernel/entry'
-import { SYSCALLS, type SysArg } from '../kernel/syscalls'
+import { sys_call, type SysArg } from '../kernel/syscalls'
 import { fastSyscall, fastClone, fastExit } from './fast'
 import type { Machine } from './Machine'
 import { frames, runToEnd } from './drive'
@@ -85,10 +83,8 @@ export function syscallNow(m: Machine, tid: number, name: string, args: readonly
   const saved = k.current
   try {
     const targs = args.map(traceArg) as TraceArg[]
-    const h = SYSCALLS[name]
     k.current = task // handlers may read current while building their generator
-    const body = () => (name === 'execve' ? sys_execve(k, String(args[0])) : h ? h(k, args) : (function* () { return -ENOSYS })())
-    return runNow(m, task, do_syscall(k, name, targs, body))
+    return runNow(m, task, do_syscall(k, name, targs, () => sys_call(k, name, args)))
   } finally {
     k.oracle = null
     k.current = saved

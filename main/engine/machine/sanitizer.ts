@@ -20,7 +20,6 @@ import { file_count } from '../kernel/include/file_ref'
 import { task_work_pending } from '../kernel/kernel/task_work'
 import { RULE } from '../sim/rules'
 import { probe, type TracepointProbe } from '../sim/kfunc'
-import { probe as probeFast } from '../fast/sim/kfunc'
 
 // ---------------------------------------------------------------------------------------------
 // The borrow list (V2, V3): every struct fd with a file, from its fdget to its fdput
@@ -192,11 +191,9 @@ const PROBES: Record<string, TracepointProbe> = {
   },
 }
 
-// Both forms of the kernel (the stepped one and the generated fast path) are probed.
-for (const [name, fn] of Object.entries(PROBES)) {
-  probe(name, fn)
-  probeFast(name, fn)
-}
+// Both forms of the kernel (the stepped one and the generated fast path) fire the same
+// tracepoint objects (sim/kfunc_common.ts is shared by both), so one probe serves both.
+for (const [name, fn] of Object.entries(PROBES)) probe(name, fn)
 
 export function endOfRunChecks(m: Machine): void {
   const k = m.k

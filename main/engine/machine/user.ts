@@ -14,11 +14,10 @@ import type { Kernel } from '../kernel/include/kernel'
 import { traceArg } from '../sim/kfunc'
 import type { Task } from '../kernel/include/types'
 import { CLONE_VFORK, CLONE_VM } from '../kernel/include/flags'
-import { ENOSYS } from '../kernel/include/errno'
 import { kernel_clone } from '../kernel/kernel/fork'
 import { sys_execve } from '../kernel/fs/exec'
 import { do_syscall } from '../kernel/kernel/entry'
-import { SYSCALLS, type SysArg } from '../kernel/syscalls'
+import { sys_call, type SysArg } from '../kernel/syscalls'
 
 /** What a process or thread runs. Its return value is the exit status. */
 export type Program = (u: UserApi) => KGen<number | void>
@@ -143,8 +142,7 @@ function* userSyscall(m: UserHost, th: UserThread, name: string, args: (SysArg |
       return yield* endProgram(th, { exit: code })
     }
     default: {
-      const h = SYSCALLS[name]
-      ret = yield* do_syscall(k, name, targs, () => (h ? h(k, args as SysArg[]) : (function* () { return -ENOSYS })()))
+      ret = yield* do_syscall(k, name, targs, () => sys_call(k, name, args as SysArg[]))
     }
   }
   th.results.push({ name, ret })

@@ -1,16 +1,16 @@
 /**
- * The fast path's kfunc (copied over sim/kfunc.ts in main/engine/fast/ by scripts/gen-fast.mjs):
- * kernel functions are plain functions; trace events are the same as the stepped engine's.
+ * The fast path's kfunc: the generated kernel in main/engine/fast/ imports this module where the
+ * stepped kernel imports sim/kfunc.ts (scripts/gen-fast.mjs links it; it is not copied).
+ * Kernel functions are plain functions; trace events are the same as the stepped engine's.
  */
-import type { Sim } from './context'
 import type { TraceLog } from './trace'
 import { traceArg } from './kfunc_common'
 import { callbackForms } from './kfunc_forms'
 
 export { traceArg, at, simNote, tracedStub, tracepoint, probe, type Tracepoint, type TracepointProbe } from './kfunc_common'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnySim = Sim<any>
+/** What this module needs of the context `k` (the stepped Sim or the fast path's). */
+interface AnySim { readonly trace: TraceLog }
 
 /**
  * The fast-path form of callback @f (task work, an RCU callback), which the stepped engine may

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { createMachine } from '../../../main/engine/machine/Machine'
 import { FastPathBlocked, fastKernelOf } from '../../../main/engine/machine/fast'
 import { spin_lock } from '../../../main/engine/fast/kernel/kernel/locking'
-import { fastRun } from '../../../main/engine/fast/sim/kfunc'
+import { fastRun } from '../../../main/engine/sim/kfunc.fast'
 import { newSpinLock } from '../../../main/engine/kernel/kernel/locking'
 
 function setup() {

@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest'
 import { createMachine, type Machine, type Program } from '../../../main/engine'
 import type { KGen } from '../../../main/engine/sim/context'
 import type { Kernel } from '../../../main/engine/kernel/include/kernel'
-import type { File, FileOperations } from '../../../main/engine/kernel/include/types'
+import type { File, FileOperations, FilesStruct } from '../../../main/engine/kernel/include/types'
 import { binder_fops, BINDER_CLOSE_NAIVE, BINDER_FREE_FD, BINDER_SET_CONTEXT_MGR, BINDER_SEND_FD, BINDER_RECV_FD } from '../../../main/engine/kernel/drivers/android/binder'
 import { fdget, fdput, close_fd, file_close_fd } from '../../../main/engine/kernel/fs/file'
 import { fput, __fput_sync, __fput, alloc_empty_file } from '../../../main/engine/kernel/fs/file_table'
@@ -155,6 +155,8 @@ describe('refcount underflow and use-after-free', () => {
     m.run()
     expect(rules(m)).toContain('use-after-free')
     expect(rules(m)).toContain('V2')
+    // The free itself is reported, where it happens (the file_free tracepoint), besides the later access.
+    expect(m.violations.some((v) => v.rule === 'use-after-free' && / freed while app\/\d+ still holds a light \(borrowed\) fdget reference/.test(v.message))).toBe(true)
   })
 })
 
@@ -262,5 +264,57 @@ describe('V16: __fput twice for one struct file', () => {
   it('a second __fput of the same file is reported; one is not', () => {
     expect(run(false)).toEqual([])
     expect(run(true)).toEqual([expect.stringMatching(/^__fput ran 2 times for file#\d+ \(V16\)$/)])
+  })
+})
+
+describe('a task that exits holding a struct fd (the sched_process_exit tracepoint)', () => {
+  const run = (release: boolean) => {
+    const m = createMachine()
+    let files: FilesStruct | null = null
+    m.spawnProcess({ comm: 'app', program: function* (u) {
+      yield* u.sys('open', '/tmp/e', O_RDWR | O_CREAT, 0o644)
+      files = u.task.files
+      files!.count++ // a reference for the kernel thread below, as CLONE_FILES takes one
+    } })
+    // A kernel thread that uses the app's table and takes fd 3 from it.
+    m.spawnKthread('user', function* (k: Kernel) {
+      yield { obj: 'files', w: false, what: 'wait for the table', enabled: () => files !== null }
+      k.current.files = files
+      const f = yield* fdget(k, 3)
+      if (release) yield* fdput(k, f)
+    })
+    m.run()
+    return m.violations.filter((v) => v.severity === 'violation')
+  }
+  it('is V3 at its exit (no system call return checks a kernel thread); with fdput, silent', () => {
+    expect(run(false).some((v) => v.rule === 'V3' && /^user\/\d+ exits with 1 struct fd not released \(fdget\(3\)\)/.test(v.message))).toBe(true)
+    expect(run(true)).toEqual([])
+  })
+})
+
+describe('V14 where the last count of a table goes (the files_struct_last_put tracepoint)', () => {
+  const run = (counted: boolean) => {
+    const m = createMachine()
+    let files: FilesStruct | null = null
+    let attached = false
+    const app = m.spawnProcess({ comm: 'app', program: function* (u) {
+      files = u.task.files
+      yield { obj: 'files', w: false, what: 'wait for the kernel thread', enabled: () => attached }
+    } })
+    // A kernel thread that uses the app's table, counted (as CLONE_FILES does) or not.
+    m.spawnKthread('user', function* (k: Kernel) {
+      yield { obj: 'files', w: false, what: 'wait for the table', enabled: () => files !== null }
+      k.current.files = files
+      if (counted) files!.count++
+      attached = true
+      yield { obj: app.id, w: false, what: 'wait for the app to exit', enabled: () => app.state !== 'running' }
+      if (!counted) k.current.files = null // the table is gone: nothing of it to put
+    })
+    m.run()
+    return m.violations.filter((v) => v.severity === 'violation')
+  }
+  it('the table freed while a task still uses it is V14; counted, silent', () => {
+    expect(run(false).some((v) => v.rule === 'V14' && /^put_files_struct frees /.test(v.message))).toBe(true)
+    expect(run(true)).toEqual([])
   })
 })

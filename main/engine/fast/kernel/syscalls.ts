@@ -30,6 +30,7 @@ import { kernel_wait4 } from './kernel/exit'
 import { do_mknodat, S_IFIFO } from './fs/namei'
 import { EBADF } from '../../kernel/include/errno'
 import { fput } from './fs/file_table'
+import { sys_execve } from './fs/exec'
 
 /** A system call argument as user programs pass it. */
 export type SysArg = number | string | Uint8Array | Int32Array | Flock | Rlimit | null | undefined
@@ -123,6 +124,22 @@ export const SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   getpid: (k) => (function () { return k.current.tgid })(),
   gettid: (k) => (function () { return k.current.pid })(),
   getppid: (k) => (function () { return k.current.real_parent?.tgid ?? 0 })(),
+}
+
+function sys_ni_syscall(): KGen<number> {
+  return -ENOSYS
+}
+
+/**
+ * The kernel half of system call @name (the sys_call_table lookup): a table entry, execve's
+ * sys_execve (the machine then replaces the program: machine/user.ts), or -ENOSYS for a name the
+ * kernel does not know (sys_ni_syscall). Callers run it inside do_syscall (kernel/entry.ts).
+ * @kernel arch/x86/entry/syscall_64.c x64_sys_call()
+ */
+export function sys_call(k: Kernel, name: string, args: readonly SysArg[]): KGen<number> {
+  if (name === 'execve') return sys_execve(k, String(args[0]))
+  const h = SYSCALLS[name]
+  return h ? h(k, args) : sys_ni_syscall()
 }
 
 /** Calls handled by the machine (they create, replace or end threads). */

@@ -22,6 +22,11 @@ export interface Sched {
   readonly w: boolean
   readonly what: string
   readonly enabled?: () => boolean
+  /**
+   * A system thread's wait point (rcu_gp_kthread, worker_thread, tick_handle_periodic): a thread
+   * parked here is between works, so the machine is quiescent there (Machine.quiescent()).
+   */
+  readonly idle?: true
 }
 
 /** A kernel path that can be suspended between micro-steps. */

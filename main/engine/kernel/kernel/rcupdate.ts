@@ -80,7 +80,7 @@ export function gracePeriodOver(waitFor: ReadonlyArray<readonly [Task, number]>)
 export function* rcu_gp_kthread(k: Kernel): KGen<void> {
   for (;;) {
     yield {
-      obj: 'rcu.gp', w: true, what: 'rcu: invoke a callback whose grace period is over',
+      obj: 'rcu.gp', w: true, what: 'rcu: invoke a callback whose grace period is over', idle: true,
       enabled: () => k.rcu.callbacks.some((c) => gracePeriodOver(c.waitFor)),
     }
     yield* rcu_core(k, false)

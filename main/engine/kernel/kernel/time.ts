@@ -15,7 +15,7 @@ import type { Kernel } from '../include/kernel'
  */
 export function* tick_handle_periodic(k: Kernel): KGen<void> {
   for (;;) {
-    yield { obj: 'workqueue', w: true, what: 'tick: jiffies++', enabled: () => k.workqueue.some((w) => w.pending && w.due > k.jiffies) }
+    yield { obj: 'workqueue', w: true, what: 'tick: jiffies++', idle: true, enabled: () => k.workqueue.some((w) => w.pending && w.due > k.jiffies) }
     do_timer(k, 1)
   }
 }

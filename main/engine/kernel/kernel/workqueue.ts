@@ -39,7 +39,7 @@ export function* process_one_work(k: Kernel, work: DelayedWork): KGen<void> {
  */
 export function* worker_thread(k: Kernel): KGen<void> {
   for (;;) {
-    yield { obj: 'workqueue', w: true, what: 'kworker: run due work', enabled: () => k.workqueue.some((w) => w.pending && w.due <= k.jiffies) }
+    yield { obj: 'workqueue', w: true, what: 'kworker: run due work', idle: true, enabled: () => k.workqueue.some((w) => w.pending && w.due <= k.jiffies) }
     const work = k.workqueue.find((x) => x.pending && x.due <= k.jiffies)!
     yield* process_one_work(k, work)
   }

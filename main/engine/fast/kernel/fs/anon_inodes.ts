@@ -5,7 +5,7 @@
  */
 import type { KGen } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
-import { kfunc } from '../../sim/kfunc'
+import { kfunc } from '../../../sim/kfunc.fast'
 import type { File, FileOperations, Inode } from '../include/types'
 import { FMODE_OPENED, FMODE_STREAM, O_ACCMODE, O_CLOEXEC, O_NONBLOCK } from '../../../kernel/include/flags'
 import { alloc_empty_file } from './file_table'

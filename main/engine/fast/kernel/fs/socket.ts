@@ -7,7 +7,7 @@
  */
 import type { KGen } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
-import { kfunc } from '../../sim/kfunc'
+import { kfunc } from '../../../sim/kfunc.fast'
 import type { File, FileOperations, Inode } from '../include/types'
 import { EAFNOSUPPORT, EBADF, EINVAL, ENOTSOCK } from '../../../kernel/include/errno'
 import { FMODE_OPENED, FMODE_STREAM, O_CLOEXEC, O_NONBLOCK, O_RDWR, SOCK_CLOEXEC, SOCK_NONBLOCK } from '../../../kernel/include/flags'

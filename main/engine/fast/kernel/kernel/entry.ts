@@ -7,7 +7,7 @@
  */
 import type { KGen } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
-import { kfunc, tracepoint } from '../../sim/kfunc'
+import { kfunc, tracepoint } from '../../../sim/kfunc.fast'
 import type { TraceArg } from '../../../sim/trace'
 import { task_work_run } from './task_work'
 import { RULE } from '../../../sim/rules'
