@@ -172,6 +172,16 @@ describe('release', () => {
     }
   })
 
+  it('a byte-order mark does not hide the front matter; release keeps it and marks the edition', () => {
+    const { lab, diagnostics } = parseLab('\uFEFF' + small, 'small.lab.md')
+    expect(diagnostics).toEqual([])
+    expect(lab.meta.id).toBe('small-close')
+    const out = release(lab)
+    expect(out.startsWith('\uFEFF---\n')).toBe(true)
+    expect(parseLab(out, 's.lab.md').lab.meta.edition).toBe('student')
+    expect(out).toBe('\uFEFF' + release(parseLab(small, 'small.lab.md').lab))
+  })
+
   it('keeps CRLF line endings', () => {
     const { lab } = parseLab(small.replace(/\n/g, '\r\n'), 'small.lab.md')
     const out = release(lab)
