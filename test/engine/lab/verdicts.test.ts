@@ -117,6 +117,18 @@ describe('the limit run an explore block shows is one that stopped at the limit'
   })
 })
 
+describe('a predict answer is judged only against a run that finished', () => {
+  // A stored schedule that does not fit stops the run after the first observe(): 1 is the value
+  // of a run cut short, 2 what the scenario computes.
+  const l = lab('```c scenario=s schedule=v1:100*14,999\nprocess app {\n  observe("x", 1);\n  int a = open("/tmp/a", O_RDWR | O_CREAT, 0600);\n  int b = open("/tmp/b", O_RDWR | O_CREAT, 0600);\n  observe("x", 2);\n}\n```\n\n```yaml exercise=e\nkind: predict\nprompt: x?\nobserve: x\nscenario: s\n```\n\n```text solution=e\n1\n```\n')
+  it('a schedule mismatch scores nothing and says the scenario did not finish', () => {
+    expect(runBlock(l, l.scenarios[0]!, '6.18').outcome.status).toBe('schedule-mismatch')
+    const r = judgeExercise(l, l.exercises[0]!, '1')
+    expect(r.points).toBe(0)
+    expect(r.problems.join('\n')).toContain('did not finish (schedule-mismatch)')
+  })
+})
+
 describe('internal errors are errors, never verdicts', () => {
   it('an explorer that throws gives verdict error, not "no interleaving shows..."', () => {
     const l = lab('```c scenario=s explore expect=violation\nprocess app { close(3); }\n```\n')
