@@ -13,7 +13,7 @@
  * Other fences (no role) are illustrations and are ignored. Parsing never throws: problems are
  * diagnostics with the file, line and column.
  */
-import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml'
+import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode, type YAMLError } from 'yaml'
 import type { Diagnostic, DiagCode } from './diagnostics'
 import { fences, frontMatter, parseInfo, splitLines, type InfoAttr } from './markdown'
 import { parseSchedule } from './schedule'
@@ -210,7 +210,38 @@ export function parseLab(text: string, file: string): ParsedLab {
 
 /** The YAML parser's message without its own position (relative to the YAML text, not the file). */
 function yamlMessage(m: string): string {
-  return m.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')
+  const first = m.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')
+  // The YAML library turns a stack overflow on deeply nested text into an error of its own:
+  // say what it means, never the JavaScript runtime's words.
+  return /call stack/i.test(first) ? 'nesting too deep' : first
+}
+
+/** YAML errors reported at most this many times per block (one broken line can cascade). */
+const MAX_YAML_ERRORS = 5
+
+/**
+ * Report the errors of one YAML text: each position and message once, the first
+ * MAX_YAML_ERRORS of them, then how many more there were. @at maps a YAML (line, col) to the
+ * lab file's.
+ */
+export function reportYamlErrors(
+  errors: readonly YAMLError[],
+  at: (line: number, col: number) => [number, number], say: (line: number, col: number, message: string) => void, prefix = '',
+): void {
+  const seen = new Set<string>()
+  let shown = 0
+  let more = 0
+  let last: [number, number] = at(1, 1)
+  for (const e of errors) {
+    const p = e.linePos?.[0]
+    const [line, col] = at(p?.line ?? 1, p?.col ?? 1)
+    const message = `${prefix}${yamlMessage(e.message)}`
+    const key = `${line}:${col}:${message}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    if (shown < MAX_YAML_ERRORS) { say(line, col, message); shown++; last = [line, col] } else more++
+  }
+  if (more) say(last[0], last[1], `${prefix}${more} more YAML error${more === 1 ? '' : 's'} (fix the first ones)`)
 }
 
 type Report = (line: number, col: number, code: DiagCode, message: string, severity?: 'error' | 'warning') => void
@@ -223,10 +254,7 @@ function parseMeta(yamlText: string, startLine: number, d: Report): LabMeta {
     const p = lc.linePos(off)
     return [startLine + p.line, p.col]
   }
-  for (const e of doc.errors) {
-    const p = e.linePos?.[0]
-    d(startLine + (p?.line ?? 1), p?.col ?? 1, 'yaml', `front matter: ${yamlMessage(e.message)}`)
-  }
+  reportYamlErrors(doc.errors, (l, c) => [startLine + l, c], (l, c, m) => d(l, c, 'yaml', m), 'front matter: ')
   const meta = {
     id: '', title: '', version: '', kernels: ['6.18'] as ProfileName[], authors: [] as string[], license: '',
     variants: {} as Partial<Variants>, description: '', edition: 'instructor' as 'instructor' | 'student',
@@ -409,10 +437,7 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
     const p = lc.linePos(node?.range?.[0] ?? 0)
     return [base + p.line, p.col]
   }
-  for (const e of doc.errors) {
-    const p = e.linePos?.[0]
-    d(base + (p?.line ?? 1), p?.col ?? 1, 'yaml', `exercise ${id}: ${yamlMessage(e.message)}`)
-  }
+  reportYamlErrors(doc.errors, (l, c) => [base + l, c], (l, c, m) => d(l, c, 'yaml', m), `exercise ${id}: `)
   if (doc.errors.length) return null
   const root = doc.contents
   if (!isMap(root)) { d(base + 1, 1, 'exercise', `exercise ${id}: the block is a YAML mapping (kind, points, prompt...)`); return null }

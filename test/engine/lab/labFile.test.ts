@@ -42,6 +42,15 @@ describe('lab file format', () => {
     expect(errs('---\nid: x\n')[0]).toMatchObject({ code: 'front-matter', message: expect.stringContaining('no closing') })
   })
 
+  it('deeply nested YAML: a few errors in words, never the runtime\'s stack overflow message', () => {
+    const ds = parseLab(fm('\n```yaml exercise=e\n' + '['.repeat(50_000) + '\n```\n'), 'x.lab.md').diagnostics.filter((d) => d.code === 'yaml')
+    expect(ds.length).toBeGreaterThan(0)
+    expect(ds.length).toBeLessThanOrEqual(6)
+    expect(ds[0]).toMatchObject({ line: 11, message: 'exercise e: nesting too deep' })
+    expect(ds.map((d) => d.message).join('\n')).not.toMatch(/call stack/i)
+    expect(new Set(ds.map((d) => `${d.line}:${d.col}:${d.message}`)).size).toBe(ds.length)
+  })
+
   it('reports several fence errors in one file, each with line and column', () => {
     const text = fm([
       '```c scenario=z frobnicate',
