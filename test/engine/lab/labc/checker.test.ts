@@ -65,6 +65,12 @@ kthread k { return; }
       "1:25 syntax expected ';' after a declaration, found '2'",
       '1:30 syntax unterminated comment',
     ])
+    // Invisible characters by number, one error per code point (an emoji is two UTF-16 units).
+    expect(diag('process p { int z\u0000; \u{1F600} \u200B }')).toEqual([
+      '1:18 syntax unexpected character U+0000',
+      "1:21 syntax unexpected character '\u{1F600}'",
+      '1:24 syntax unexpected character U+200B',
+    ])
   })
 
   it('unknown names, with suggestions and profile hints', () => {
