@@ -105,6 +105,10 @@ export function exploreSpec(spec: RunSpec, bound: number | null, want: (o: RunOu
     // (it should), still a limit, never a verdict, placed at the block.
     const run = replay(s.limitSchedule ?? bad[0]?.schedule ?? [])
     if (run.internalError) return { runs: r.runs, complete: r.complete, witness: null, error: { message: run.internalError.message, outcome: run } }
+    // No limit was hit: the search's runs failed inside the engine (and their replay did not).
+    if (!s.limitHit && !run.limit && bad.every((o) => o.status === 'error')) {
+      return { runs: r.runs, complete: r.complete, witness: null, error: { message: 'internal error: the engine failed on an interleaving of the search; this is a bug in fdlab, not in the lab', outcome: run } }
+    }
     const at = spec.sources[spec.sources.length - 1]
     const where = { file: at?.file ?? '', line: Math.max(1, at?.lineOffset ?? 1), col: 1 }
     return { runs: r.runs, complete: r.complete, witness: null, limit: run.limit ? run : { ...run, status: 'budget', limit: { ...where, severity: 'error', code: 'budget', message: s.limitHit ?? 'a run of the search stopped at a limit' } } }
