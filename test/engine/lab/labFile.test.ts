@@ -51,6 +51,15 @@ describe('lab file format', () => {
     expect(new Set(ds.map((d) => `${d.line}:${d.col}:${d.message}`)).size).toBe(ds.length)
   })
 
+  it('a block rejected at its fence is not reported again as missing where it is named', () => {
+    const text = fm('\n```c lib=l frob\nint f() { return 1; }\n```\n\n```c scenario=s uses=l schedule=v2:1\nprocess app {}\n```\n\n'
+      + '```yaml exercise=e frob\nkind: predict\n```\n\n```text solution=e\n1\n```\n\n'
+      + '```yaml exercise=g\nkind: predict\nprompt: p\nobserve: x\nscenario: t\n```\n\n```c scenario=t bound=x\nprocess app {}\n```\n\n```text solution=g frob\n1\n```\n')
+    const ds = errs(text)
+    expect(ds.map((d) => d.code)).toEqual(['fence', 'fence', 'fence', 'fence', 'fence'])
+    expect(ds.map((d) => d.message).join('\n')).toContain("unknown attribute 'frob' on an exercise block")
+  })
+
   it('reports several fence errors in one file, each with line and column', () => {
     const text = fm([
       '```c scenario=z frobnicate',
@@ -98,7 +107,7 @@ describe('lab file format', () => {
     expect(ds).toEqual(expect.arrayContaining([
       expect.objectContaining({ line: 10, col: 7, message: expect.stringContaining('kind is predict, provoke or implement') }),
       expect.objectContaining({ message: expect.stringContaining('e2: needs a solution block') }),
-      expect.objectContaining({ message: expect.stringContaining('e2: a implement exercise needs at least one test') }),
+      expect.objectContaining({ message: expect.stringContaining('e2: an implement exercise needs at least one test') }),
       expect.objectContaining({ message: expect.stringContaining('observe') }),
       expect.objectContaining({ line: 20, message: expect.stringContaining("scenario 'missing' is not defined") }),
     ]))
