@@ -10,6 +10,7 @@
  */
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml'
 import type { Diagnostic } from './diagnostics'
+import { reportYamlErrors } from './labFile'
 
 export const COURSE_INDEX = 'course.yaml'
 
@@ -27,7 +28,7 @@ export function parseCourse(text: string, file: string): { course: Course; diagn
   const err = (line: number, col: number, message: string): void => { diags.push({ file, line, col, severity: 'error', code: 'course', message }) }
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true })
-  for (const e of doc.errors) err(e.linePos?.[0]?.line ?? 1, e.linePos?.[0]?.col ?? 1, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, ''))
+  reportYamlErrors(doc.errors, (l, c) => [l, c], err)
   if (doc.errors.length) return { course: { title: '', labs: [] }, diagnostics: diags }
   const at = (n: YamlNode | null | undefined): [number, number] => {
     const p = lc.linePos(n?.range?.[0] ?? 0)

@@ -34,6 +34,8 @@ export interface LabSearch {
   readonly result: EngineExploreResult | null
   /** A run stopped at a limit: the search stopped there (its message). */
   readonly limitHit: string | null
+  /** The schedule of the run that hit the limit, when the search stopped inside it (else null). */
+  readonly limitSchedule: readonly number[] | null
   /** The explorer itself failed (never shown as a verdict). */
   readonly failed: boolean
 }
@@ -46,12 +48,19 @@ export interface LabSearch {
 export function searchProgram(program: Program, spec: RunSpec, bound: number | null, opts: LabExplorerOptions & { progressEvery?: number } = {}): LabSearch {
   const quiet: RunSpec = { ...spec, trace: false, limits: { ...spec.limits, containKernelErrors: true } }
   let last: Interp | null = null
-  let lastMachine: { stepNo: number } | null = null
+  let lastMachine: { stepNo: number; schedule: readonly number[] } | null = null
   let limitHit: string | null = null
+  let limitSchedule: number[] | null = null
   const maxSteps = spec.maxSteps ?? MAX_MICRO_STEPS
   const shouldStop = (): boolean => {
-    if (last?.limitHit) { limitHit ??= last.limitHit.message; return true }
-    if (lastMachine && lastMachine.stepNo >= maxSteps) { limitHit ??= `micro-step limit: a run took ${maxSteps} micro-steps without ending`; return true }
+    // The search stops inside the run that hit the limit (the engine records no outcome for it):
+    // keep its schedule, so that the run shown is the one that stopped.
+    if (last?.limitHit) { limitHit ??= last.limitHit.message; limitSchedule ??= lastMachine ? [...lastMachine.schedule] : null; return true }
+    if (lastMachine && lastMachine.stepNo >= maxSteps) {
+      limitHit ??= `micro-step limit: a run took ${maxSteps} micro-steps without ending`
+      limitSchedule ??= [...lastMachine.schedule]
+      return true
+    }
     return opts.shouldStop ? opts.shouldStop() : false
   }
   try {
@@ -61,10 +70,10 @@ export function searchProgram(program: Program, spec: RunSpec, bound: number | n
     })
     if (last !== null && (last as Interp).limitHit) limitHit ??= (last as Interp).limitHit!.message
     if (!limitHit && result.outcomes.some((o) => o.status === 'budget')) limitHit = 'micro-step limit'
-    return { result, limitHit, failed: false }
+    return { result, limitHit, limitSchedule, failed: false }
   } catch {
     // A crash of the search (not of one run: those are outcomes): an internal error.
-    return { result: null, limitHit, failed: true }
+    return { result: null, limitHit, limitSchedule, failed: true }
   }
 }
 
@@ -92,9 +101,17 @@ export function exploreSpec(spec: RunSpec, bound: number | null, want: (o: RunOu
     if (run.limit || run.status === 'budget') return { runs: r.runs, complete: r.complete, witness: null, limit: run }
   }
   if (s.limitHit || bad.length) {
-    // The replay did not stop where the quiet run did (it should): still a limit, never a verdict.
-    const run = replay(bad[0]?.schedule ?? [])
-    return { runs: r.runs, complete: r.complete, witness: null, limit: run.limit ? run : { ...run, status: 'budget', limit: { file: '', line: 1, col: 1, severity: 'error', code: 'budget', message: s.limitHit ?? 'a run of the search stopped at a limit' } } }
+    // The run the search stopped in, replayed; if the replay does not stop where the quiet run did
+    // (it should), still a limit, never a verdict, placed at the block.
+    const run = replay(s.limitSchedule ?? bad[0]?.schedule ?? [])
+    if (run.internalError) return { runs: r.runs, complete: r.complete, witness: null, error: { message: run.internalError.message, outcome: run } }
+    // No limit was hit: the search's runs failed inside the engine (and their replay did not).
+    if (!s.limitHit && !run.limit && bad.every((o) => o.status === 'error')) {
+      return { runs: r.runs, complete: r.complete, witness: null, error: { message: 'internal error: the engine failed on an interleaving of the search; this is a bug in fdlab, not in the lab', outcome: run } }
+    }
+    const at = spec.sources[spec.sources.length - 1]
+    const where = { file: at?.file ?? '', line: Math.max(1, at?.lineOffset ?? 1), col: 1 }
+    return { runs: r.runs, complete: r.complete, witness: null, limit: run.limit ? run : { ...run, status: 'budget', limit: { ...where, severity: 'error', code: 'budget', message: s.limitHit ?? 'a run of the search stopped at a limit' } } }
   }
   const schedules = [...r.outcomes.map((o) => o.schedule), ...r.violations.map((v) => v.schedule)]
     .sort((a, b) => a.length - b.length)

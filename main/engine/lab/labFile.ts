@@ -13,7 +13,7 @@
  * Other fences (no role) are illustrations and are ignored. Parsing never throws: problems are
  * diagnostics with the file, line and column.
  */
-import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml'
+import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode, type YAMLError } from 'yaml'
 import type { Diagnostic, DiagCode } from './diagnostics'
 import { fences, frontMatter, parseInfo, splitLines, type InfoAttr } from './markdown'
 import { parseSchedule } from './schedule'
@@ -154,6 +154,7 @@ export function parseLab(text: string, file: string): ParsedLab {
   }
 
   const blocks: LabBlock[] = []
+  const broken = new Set<string>()
   for (const f of fences(lines, bodyLine)) {
     const info = parseInfo(f.info, f.infoCol)
     if ('error' in info) { d(f.openLine, info.col, 'fence', info.error); continue }
@@ -173,6 +174,8 @@ export function parseLab(text: string, file: string): ParsedLab {
     if (roleAttrs.length > 1) { d(f.openLine, roleAttrs[1]!.col, 'fence', `a block has one role, not ${roleAttrs.map((a) => a.key).join(' and ')}`); continue }
     const b = block(f.openLine, f.closeLine, f.content, info.lang, f.infoCol, roleAttrs[0]!, info.attrs, d)
     if (b) blocks.push(b)
+    // Already reported at its fence: what names it is not reported again as missing.
+    else if (roleAttrs[0]!.value) broken.add(`${roleAttrs[0]!.key}=${roleAttrs[0]!.value}`)
   }
 
   const scenarios: LabBlock[] = []
@@ -191,15 +194,15 @@ export function parseLab(text: string, file: string): ParsedLab {
     }
   }
   for (const b of blocks) {
-    for (const u of b.uses) if (!libs.has(u)) d(b.fenceLine, 1, 'block', `uses=${u}: no lib=${u} block in this lab`)
+    for (const u of b.uses) if (!libs.has(u) && !broken.has(`lib=${u}`)) d(b.fenceLine, 1, 'block', `uses=${u}: no lib=${u} block in this lab`)
   }
   const exercises: Exercise[] = []
   for (const [id, h] of headers) {
-    const ex = exercise(id, h, blocks.filter((b) => b.name === id && b.role !== 'exercise'), meta, scenarios, d)
+    const ex = exercise(id, h, blocks.filter((b) => b.name === id && b.role !== 'exercise'), meta, scenarios, d, broken)
     if (ex) exercises.push(ex)
   }
   for (const b of blocks) {
-    if ((b.role === 'starter' || b.role === 'solution' || b.role === 'test') && !headers.has(b.name)) {
+    if ((b.role === 'starter' || b.role === 'solution' || b.role === 'test') && !headers.has(b.name) && !broken.has(`exercise=${b.name}`)) {
       d(b.fenceLine, 1, 'exercise', `${b.role}=${b.name}: no exercise=${b.name} block in this lab`)
     }
   }
@@ -210,8 +213,41 @@ export function parseLab(text: string, file: string): ParsedLab {
 
 /** The YAML parser's message without its own position (relative to the YAML text, not the file). */
 function yamlMessage(m: string): string {
-  return m.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')
+  const first = m.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')
+  // The YAML library turns a stack overflow on deeply nested text into an error of its own:
+  // say what it means, never the JavaScript runtime's words.
+  return /call stack/i.test(first) ? 'nesting too deep' : first
 }
+
+/** YAML errors reported at most this many times per block (one broken line can cascade). */
+const MAX_YAML_ERRORS = 5
+
+/**
+ * Report the errors of one YAML text: each position and message once, the first
+ * MAX_YAML_ERRORS of them, then how many more there were. @at maps a YAML (line, col) to the
+ * lab file's.
+ */
+export function reportYamlErrors(
+  errors: readonly YAMLError[],
+  at: (line: number, col: number) => [number, number], say: (line: number, col: number, message: string) => void, prefix = '',
+): void {
+  const seen = new Set<string>()
+  let shown = 0
+  let more = 0
+  let last: [number, number] = at(1, 1)
+  for (const e of errors) {
+    const p = e.linePos?.[0]
+    const [line, col] = at(p?.line ?? 1, p?.col ?? 1)
+    const message = `${prefix}${yamlMessage(e.message)}`
+    const key = `${line}:${col}:${message}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    if (shown < MAX_YAML_ERRORS) { say(line, col, message); shown++; last = [line, col] } else more++
+  }
+  if (more) say(last[0], last[1], `${prefix}${more} more YAML error${more === 1 ? '' : 's'} (fix the first ones)`)
+}
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a')
 
 type Report = (line: number, col: number, code: DiagCode, message: string, severity?: 'error' | 'warning') => void
 
@@ -223,10 +259,7 @@ function parseMeta(yamlText: string, startLine: number, d: Report): LabMeta {
     const p = lc.linePos(off)
     return [startLine + p.line, p.col]
   }
-  for (const e of doc.errors) {
-    const p = e.linePos?.[0]
-    d(startLine + (p?.line ?? 1), p?.col ?? 1, 'yaml', `front matter: ${yamlMessage(e.message)}`)
-  }
+  reportYamlErrors(doc.errors, (l, c) => [startLine + l, c], (l, c, m) => d(l, c, 'yaml', m), 'front matter: ')
   const meta = {
     id: '', title: '', version: '', kernels: ['6.18'] as ProfileName[], authors: [] as string[], license: '',
     variants: {} as Partial<Variants>, description: '', edition: 'instructor' as 'instructor' | 'student',
@@ -341,12 +374,12 @@ function block(open: number, close: number, code: string, lang: string, langCol:
   if (!role.value) { d(open, role.col, 'fence', `${r}= needs a name: ${r}=NAME`); return null }
   if (!NAME_RE.test(role.value)) { d(open, role.col, 'fence', `'${role.value}' is not a valid name (letters, digits, '-', '_', '.')`); return null }
   const wantLang = r === 'exercise' ? ['yaml'] : r === 'solution' || r === 'starter' ? ['c', 'labc', 'text'] : ['c', 'labc']
-  if (!wantLang.includes(lang)) { d(open, langCol, 'fence', `${/^[aeiou]/.test(r) ? 'an' : 'a'} ${r} block is written in ${wantLang.join(' or ')}, not '${lang || '(no language)'}'`); return null }
+  if (!wantLang.includes(lang)) { d(open, langCol, 'fence', `${article(r)} ${r} block is written in ${wantLang.join(' or ')}, not '${lang || '(no language)'}'`); return null }
   let ok = true
   const get = (k: string): InfoAttr | undefined => attrs.find((a) => a.key === k)
   for (const a of attrs) {
     if (a === role) continue
-    if (!BLOCK_ATTRS[r].includes(a.key)) { d(open, a.col, 'fence', `unknown attribute '${a.key}' on a ${r} block${BLOCK_ATTRS[r].length ? ` (known: ${BLOCK_ATTRS[r].join(', ')})` : ''}`); ok = false }
+    if (!BLOCK_ATTRS[r].includes(a.key)) { d(open, a.col, 'fence', `unknown attribute '${a.key}' on ${article(r)} ${r} block${BLOCK_ATTRS[r].length ? ` (known: ${BLOCK_ATTRS[r].join(', ')})` : ''}`); ok = false }
     if (attrs.filter((x) => x.key === a.key).length > 1 && attrs.find((x) => x.key === a.key) === a) { d(open, a.col, 'fence', `attribute '${a.key}' is given twice`); ok = false }
   }
   const flag = (k: string): boolean => {
@@ -401,7 +434,7 @@ function block(open: number, close: number, code: string, lang: string, langCol:
   }
 }
 
-function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, scenarios: readonly LabBlock[], d: Report): Exercise | null {
+function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, scenarios: readonly LabBlock[], d: Report, broken: ReadonlySet<string>): Exercise | null {
   const lc = new LineCounter()
   const doc = parseDocument(h.code, { lineCounter: lc, prettyErrors: true, uniqueKeys: true })
   const base = h.fenceLine
@@ -409,10 +442,7 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
     const p = lc.linePos(node?.range?.[0] ?? 0)
     return [base + p.line, p.col]
   }
-  for (const e of doc.errors) {
-    const p = e.linePos?.[0]
-    d(base + (p?.line ?? 1), p?.col ?? 1, 'yaml', `exercise ${id}: ${yamlMessage(e.message)}`)
-  }
+  reportYamlErrors(doc.errors, (l, c) => [base + l, c], (l, c, m) => d(l, c, 'yaml', m), `exercise ${id}: `)
   if (doc.errors.length) return null
   const root = doc.contents
   if (!isMap(root)) { d(base + 1, 1, 'exercise', `exercise ${id}: the block is a YAML mapping (kind, points, prompt...)`); return null }
@@ -482,12 +512,12 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
     if (names.has(t.testName)) { d(t.fenceLine, 1, 'duplicate', `exercise ${id} has two tests named ${t.testName}`); ok = false }
     names.add(t.testName)
   }
-  if (meta.edition === 'instructor' && !solution) err(null, 'needs a solution block (release removes it from the student edition)')
+  if (meta.edition === 'instructor' && !solution && !broken.has(`solution=${id}`)) err(null, 'needs a solution block (release removes it from the student edition)')
   if (kind === 'predict') {
     if (!observe) err(node('observe'), 'a predict exercise names the observe() key that holds the answer: observe: KEY')
     // The student edition may lack a hidden scenario or test that computes the answer.
     const student = meta.edition === 'student'
-    if (scenario && !student && !scenarios.some((s) => s.name === scenario)) err(node('scenario'), `scenario '${scenario}' is not defined in this lab`)
+    if (scenario && !student && !scenarios.some((s) => s.name === scenario) && !broken.has(`scenario=${scenario}`)) err(node('scenario'), `scenario '${scenario}' is not defined in this lab`)
     if (!scenario && !tests.length && !student) err(null, 'a predict exercise needs scenario: NAME or a test block that computes the answer')
     if (solution && solution.lang !== 'text') { d(solution.fenceLine, 1, 'exercise', `exercise ${id}: the solution of a predict exercise is a text block (the answer)`); ok = false }
     if (solution && choices.length && !choices.some((c) => normalizeAnswer(c) === normalizeAnswer(solution.code))) {
@@ -495,8 +525,8 @@ function exercise(id: string, h: LabBlock, parts: LabBlock[], meta: LabMeta, sce
       ok = false
     }
   } else if (kind === 'implement' || kind === 'provoke') {
-    if (!tests.length && meta.edition === 'instructor') err(null, `a ${kind} exercise needs at least one test block`)
-    if (solution && solution.lang === 'text') { d(solution.fenceLine, 1, 'exercise', `exercise ${id}: the solution of a ${kind} exercise is lab C code`); ok = false }
+    if (!tests.length && meta.edition === 'instructor') err(null, `${article(kind)} ${kind} exercise needs at least one test block`)
+    if (solution && solution.lang === 'text') { d(solution.fenceLine, 1, 'exercise', `exercise ${id}: the solution of ${article(kind)} ${kind} exercise is lab C code`); ok = false }
   }
   for (const m of misconceptions) {
     if (m.when.choice !== undefined) {

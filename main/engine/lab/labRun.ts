@@ -265,8 +265,11 @@ export function judgeExercise(
     for (const profile of profiles) {
       const r = runBlock(lab, block, profile, { ...opts, explorer: undefined })
       tests.push({ ...r, hidden: block.hidden })
-      if (r.verdict === 'budget' || r.verdict === 'error') {
-        problems.push(`[${profile}] the scenario that computes the answer did not finish (${r.verdict}): ${r.reasons[0] ?? ''}`)
+      // A run cut short (a limit, an error, a stored schedule that does not fit) has not computed
+      // the answer: the value it observed last may be an early one.
+      const cut = r.verdict === 'budget' || r.verdict === 'error' ? r.verdict : r.outcome.status === 'schedule-mismatch' ? r.outcome.status : null
+      if (cut) {
+        problems.push(`[${profile}] the scenario that computes the answer did not finish (${cut}): ${r.reasons[0] ?? ''}`)
         right = false
         continue
       }

@@ -31,7 +31,8 @@ export function splitLines(text: string): string[] {
 }
 
 export function frontMatter(lines: readonly string[]): FrontMatter | null | 'unclosed' {
-  if (lines[0]?.trimEnd() !== '---') return null
+  // A byte-order mark (editors on Windows write one) does not hide the front matter.
+  if (lines[0]?.replace(/^\uFEFF/, '').trimEnd() !== '---') return null
   for (let i = 1; i < lines.length; i++) {
     const l = lines[i]!.trimEnd()
     if (l === '---' || l === '...') return { yaml: lines.slice(1, i).join('\n'), startLine: 1, endLine: i + 1 }

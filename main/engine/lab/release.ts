@@ -11,7 +11,7 @@
  */
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml'
 import type { Exercise, Lab } from './labFile'
-import { splitLines } from './markdown'
+import { frontMatter, splitLines } from './markdown'
 
 export function release(lab: Lab): string {
   const lines = splitLines(lab.source)
@@ -56,12 +56,10 @@ function plan(lab: Lab, lines: readonly string[]): { drop: Set<number>; fmEnd: n
     if (isBlank(lines[after - 1]) && (before < 1 || isBlank(lines[before - 1]) || drop.has(before))) drop.add(after)
   }
   for (const ex of lab.exercises) for (const l of hiddenMisconceptionLines(lab, ex)) drop.add(l)
-  let fmEnd = -1
-  if (lines[0]?.trimEnd() === '---') {
-    for (let i = 1; i < lines.length; i++) if (lines[i]!.trimEnd() === '---' || lines[i]!.trimEnd() === '...') { fmEnd = i; break }
-    // An existing edition line is replaced by the one inserted before the closing line.
-    for (let i = 1; i < fmEnd; i++) if (/^edition\s*:/.test(lines[i]!)) drop.add(i + 1)
-  }
+  const fm = frontMatter(lines)
+  const fmEnd = fm && fm !== 'unclosed' ? fm.endLine - 1 : -1
+  // An existing edition line is replaced by the one inserted before the closing line.
+  for (let i = 1; i < fmEnd; i++) if (/^edition\s*:/.test(lines[i]!)) drop.add(i + 1)
   return { drop, fmEnd }
 }
 

@@ -42,6 +42,24 @@ describe('lab file format', () => {
     expect(errs('---\nid: x\n')[0]).toMatchObject({ code: 'front-matter', message: expect.stringContaining('no closing') })
   })
 
+  it('deeply nested YAML: a few errors in words, never the runtime\'s stack overflow message', () => {
+    const ds = parseLab(fm('\n```yaml exercise=e\n' + '['.repeat(50_000) + '\n```\n'), 'x.lab.md').diagnostics.filter((d) => d.code === 'yaml')
+    expect(ds.length).toBeGreaterThan(0)
+    expect(ds.length).toBeLessThanOrEqual(6)
+    expect(ds[0]).toMatchObject({ line: 11, message: 'exercise e: nesting too deep' })
+    expect(ds.map((d) => d.message).join('\n')).not.toMatch(/call stack/i)
+    expect(new Set(ds.map((d) => `${d.line}:${d.col}:${d.message}`)).size).toBe(ds.length)
+  })
+
+  it('a block rejected at its fence is not reported again as missing where it is named', () => {
+    const text = fm('\n```c lib=l frob\nint f() { return 1; }\n```\n\n```c scenario=s uses=l schedule=v2:1\nprocess app {}\n```\n\n'
+      + '```yaml exercise=e frob\nkind: predict\n```\n\n```text solution=e\n1\n```\n\n'
+      + '```yaml exercise=g\nkind: predict\nprompt: p\nobserve: x\nscenario: t\n```\n\n```c scenario=t bound=x\nprocess app {}\n```\n\n```text solution=g frob\n1\n```\n')
+    const ds = errs(text)
+    expect(ds.map((d) => d.code)).toEqual(['fence', 'fence', 'fence', 'fence', 'fence'])
+    expect(ds.map((d) => d.message).join('\n')).toContain("unknown attribute 'frob' on an exercise block")
+  })
+
   it('reports several fence errors in one file, each with line and column', () => {
     const text = fm([
       '```c scenario=z frobnicate',
@@ -89,7 +107,7 @@ describe('lab file format', () => {
     expect(ds).toEqual(expect.arrayContaining([
       expect.objectContaining({ line: 10, col: 7, message: expect.stringContaining('kind is predict, provoke or implement') }),
       expect.objectContaining({ message: expect.stringContaining('e2: needs a solution block') }),
-      expect.objectContaining({ message: expect.stringContaining('e2: a implement exercise needs at least one test') }),
+      expect.objectContaining({ message: expect.stringContaining('e2: an implement exercise needs at least one test') }),
       expect.objectContaining({ message: expect.stringContaining('observe') }),
       expect.objectContaining({ line: 20, message: expect.stringContaining("scenario 'missing' is not defined") }),
     ]))
@@ -170,6 +188,16 @@ describe('release', () => {
       // Every line that is not dropped maps to itself in the student edition, in order.
       expect(kept, f).toBe(out.length - 1)
     }
+  })
+
+  it('a byte-order mark does not hide the front matter; release keeps it and marks the edition', () => {
+    const { lab, diagnostics } = parseLab('\uFEFF' + small, 'small.lab.md')
+    expect(diagnostics).toEqual([])
+    expect(lab.meta.id).toBe('small-close')
+    const out = release(lab)
+    expect(out.startsWith('\uFEFF---\n')).toBe(true)
+    expect(parseLab(out, 's.lab.md').lab.meta.edition).toBe('student')
+    expect(out).toBe('\uFEFF' + release(parseLab(small, 'small.lab.md').lab))
   })
 
   it('keeps CRLF line endings', () => {

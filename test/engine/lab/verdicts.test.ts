@@ -101,6 +101,34 @@ describe('under explore, a limit in any explored run decides the verdict', () =>
   }
 })
 
+describe('the limit run an explore block shows is one that stopped at the limit', () => {
+  // The default schedule ends; only the interleaving where the thread closes fd first spins.
+  // The search stops inside that run (micro-step limit): the run shown must be that one, at a
+  // true lab file position, and its schedule must replay to the same limit.
+  it('micro-step limit inside the search: its schedule and position, not the default run', () => {
+    const l = lab('```c scenario=s explore\nprocess app {\n  int fd = open("/tmp/a", O_RDWR | O_CREAT, 0600);\n  thread t { close(fd); }\n  if (fcntl(fd, F_GETFD) < 0) { while (1); }\n  join(t);\n}\n```\n')
+    const r = runBlock(l, l.scenarios[0]!, '6.18', { ...small, maxSteps: 400 })
+    expect(r.verdict).toBe('budget')
+    expect(r.outcome.status).toBe('budget')
+    expect(r.outcome.steps).toBe(400)
+    expect(r.outcome.limit).toMatchObject({ file: 'v.lab.md', line: 13, code: 'budget' })
+    const again = runBlock(l, l.scenarios[0]!, '6.18', { ...small, maxSteps: 400, schedule: r.outcome.schedule })
+    expect(again.verdict).toBe('budget')
+  })
+})
+
+describe('a predict answer is judged only against a run that finished', () => {
+  // A stored schedule that does not fit stops the run after the first observe(): 1 is the value
+  // of a run cut short, 2 what the scenario computes.
+  const l = lab('```c scenario=s schedule=v1:100*14,999\nprocess app {\n  observe("x", 1);\n  int a = open("/tmp/a", O_RDWR | O_CREAT, 0600);\n  int b = open("/tmp/b", O_RDWR | O_CREAT, 0600);\n  observe("x", 2);\n}\n```\n\n```yaml exercise=e\nkind: predict\nprompt: x?\nobserve: x\nscenario: s\n```\n\n```text solution=e\n1\n```\n')
+  it('a schedule mismatch scores nothing and says the scenario did not finish', () => {
+    expect(runBlock(l, l.scenarios[0]!, '6.18').outcome.status).toBe('schedule-mismatch')
+    const r = judgeExercise(l, l.exercises[0]!, '1')
+    expect(r.points).toBe(0)
+    expect(r.problems.join('\n')).toContain('did not finish (schedule-mismatch)')
+  })
+})
+
 describe('internal errors are errors, never verdicts', () => {
   it('an explorer that throws gives verdict error, not "no interleaving shows..."', () => {
     const l = lab('```c scenario=s explore expect=violation\nprocess app { close(3); }\n```\n')

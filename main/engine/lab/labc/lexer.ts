@@ -197,8 +197,12 @@ export function lex(src: string, file: string, lineOffset: number, diags: Diagno
       adv(p.length)
       continue
     }
-    err(l, cc, `unexpected character '${c}'`)
-    adv(1)
+    // One error per code point (an emoji is two UTF-16 units); invisible ones by their number.
+    const cp = src.codePointAt(i)!
+    const ch = String.fromCodePoint(cp)
+    const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch) ? `'${ch}'` : `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
+    err(l, cc, `unexpected character ${shown}`)
+    adv(ch.length)
   }
   if (inDefine) toks.push({ kind: 'eol', text: '\n', line, col, off: i, end: i })
   toks.push({ kind: 'eof', text: '', line, col, off: i, end: i })

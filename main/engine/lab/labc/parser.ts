@@ -661,27 +661,38 @@ class Parser {
     const pos = this.pos()
     const test = this.binary(1)
     if (this.accept('?')) {
-      const then = this.assignment()
-      this.expect(':', "in 'cond ? a : b'")
-      const els = this.conditional()
-      return { kind: 'cond', pos, test, then, else: els }
+      // `a ? b : c ? d : ...` recurses here: each '?' is a level of nesting.
+      try {
+        this.enter()
+        const then = this.assignment()
+        this.expect(':', "in 'cond ? a : b'")
+        const els = this.conditional()
+        return { kind: 'cond', pos, test, then, else: els }
+      } finally { this.depth-- }
     }
     return test
   }
 
   private binary(minPrec: number): Expr {
-    let left = this.unary()
-    for (;;) {
-      const t = this.t
-      const prec = t.kind === 'punct' ? BIN_PREC[t.text] : undefined
-      if (prec === undefined || prec < minPrec) return left
-      this.next()
-      const right = this.binary(prec + 1)
-      const pos = { line: t.line, col: t.col }
-      left = t.text === '&&' || t.text === '||'
-        ? { kind: 'logical', pos, op: t.text, left, right }
-        : { kind: 'binary', pos, op: t.text as BinOp, left, right }
-    }
+    // A chain `a + b + c ...` is built here without recursion, but it is a tree as deep as it is
+    // long, which the checker and the interpreter walk recursively: each operator counts as a
+    // level of nesting.
+    const depth = this.depth
+    try {
+      let left = this.unary()
+      for (;;) {
+        const t = this.t
+        const prec = t.kind === 'punct' ? BIN_PREC[t.text] : undefined
+        if (prec === undefined || prec < minPrec) return left
+        this.enter()
+        this.next()
+        const right = this.binary(prec + 1)
+        const pos = { line: t.line, col: t.col }
+        left = t.text === '&&' || t.text === '||'
+          ? { kind: 'logical', pos, op: t.text, left, right }
+          : { kind: 'binary', pos, op: t.text as BinOp, left, right }
+      }
+    } finally { this.depth = depth }
   }
 
   private unary(): Expr {
@@ -722,8 +733,15 @@ class Parser {
   }
 
   private postfix(e: Expr): Expr {
+    // Like binary(): each suffix (call, index, member, ++) nests the tree one level deeper.
+    const depth = this.depth
+    try { return this.suffixes(e) } finally { this.depth = depth }
+  }
+
+  private suffixes(e: Expr): Expr {
     for (;;) {
       const pos = this.pos()
+      if (this.is('(') || this.is('[') || this.is('->') || this.is('.') || this.is('++') || this.is('--')) this.enter()
       if (this.accept('(')) { e = { kind: 'call', pos: e.pos, callee: e, args: this.args() }; continue }
       if (this.accept('[')) { const index = this.expr(); this.expect(']'); e = { kind: 'index', pos: e.pos, obj: e, index }; continue }
       if (this.is('->') || this.is('.')) {

@@ -65,6 +65,12 @@ kthread k { return; }
       "1:25 syntax expected ';' after a declaration, found '2'",
       '1:30 syntax unterminated comment',
     ])
+    // Invisible characters by number, one error per code point (an emoji is two UTF-16 units).
+    expect(diag('process p { int z\u0000; \u{1F600} \u200B }')).toEqual([
+      '1:18 syntax unexpected character U+0000',
+      "1:21 syntax unexpected character '\u{1F600}'",
+      '1:24 syntax unexpected character U+200B',
+    ])
   })
 
   it('unknown names, with suggestions and profile hints', () => {
@@ -190,5 +196,20 @@ process p { int a = 1; printf("%d %s\\n", a, a); exec("/bin/x") { a = 2; } }
   it('rejects over-deep nesting without a stack overflow', () => {
     const deep = 'process p { int x = ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + '; }'
     expect(diag(deep)[0]).toMatch(/syntax nesting too deep/)
+  })
+
+  it('rejects over-long operator and suffix chains (trees as deep as they are long) without a stack overflow', () => {
+    const n = 100_000
+    const chains = {
+      binary: `kthread k { int x = 1${' + 1'.repeat(n)}; }`,
+      index: `int a[2];\nkthread k { int x = a${'[0]'.repeat(n)}; }`,
+      member: `kthread k { current${'->files'.repeat(n)}; }`,
+      call: `int f(int x) { return x; }\nkthread k { f${'(1)'.repeat(n)}; }`,
+      postinc: `kthread k { int x = 1; x${'++'.repeat(n)}; }`,
+      conditional: `kthread k { int x = 1 ? 1${' : 1 ? 1'.repeat(n)} : 1; }`,
+    }
+    for (const [what, code] of Object.entries(chains)) expect(diag(code)[0], what).toMatch(/syntax nesting too deep/)
+    // Chains of ordinary length stay fine.
+    expect(diag(`kthread k { int x = 1${' + 1'.repeat(100)}; int y = 1 ? 2 : 3 ? 4 : 5; }`)).toEqual([])
   })
 })
