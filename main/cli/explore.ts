@@ -97,7 +97,7 @@ interface Job {
   readonly maxRuns: number | undefined
 }
 
-type SearchResult = (EngineExploreResult & { limitHit: string | null }) | { error: string }
+type SearchResult = (EngineExploreResult & { limitHit: string | null; limitSchedule: readonly number[] | null }) | { error: string }
 
 /** The search itself (in-process or in the worker). */
 function search(job: Job, onProgress: (p: ExploreProgress) => void, shouldStop: () => boolean): SearchResult {
@@ -106,7 +106,7 @@ function search(job: Job, onProgress: (p: ExploreProgress) => void, shouldStop: 
   const spec: RunSpec = { sources: job.sources, profile: job.profile, variants: job.variants }
   const s = searchProgram(fe.program, spec, job.bound, { maxRuns: job.maxRuns ?? 1_000_000, onProgress, progressEvery: 200, shouldStop })
   if (s.failed || !s.result) return { error: 'internal error: the explorer failed on this scenario; this is a bug in fdlab, not in the lab' }
-  return { ...s.result, limitHit: s.limitHit }
+  return { ...s.result, limitHit: s.limitHit, limitSchedule: s.limitSchedule }
 }
 
 // Worker side: the bundled CLI starts itself as a worker to run one search.
@@ -241,7 +241,8 @@ export async function exploreBlock(
     } else if (!problems.length) { anyShows = true; witness ??= schedule }
     outcomes.push({ status: v === 'budget' ? 'budget' : o.status, count: o.count, threads: o.threads, findings: o.violations, schedule, problems })
   }
-  if (r.limitHit && !limited) limited = sorted[0] ? formatSchedule(sorted[0].schedule) : 'v1:'
+  // The schedule of the run that stopped at the limit (it replays to the limit), not another outcome's.
+  if (r.limitHit && !limited) limited = formatSchedule(r.limitSchedule ?? sorted[0]?.schedule ?? [])
   const violations: ReportedFinding[] = r.violations.map((v) => ({
     rule: v.rule, severity: severityOf.get(`${v.rule}: ${v.message}`) ?? 'violation', message: v.message, count: v.count, schedule: formatSchedule(v.schedule),
   }))

@@ -1,5 +1,7 @@
 /** `fdlab explore`: output, JSON, exit codes, replayable schedules, stopping. */
 import { join } from 'node:path'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { exploreCommand, type ExploreReport } from '../../main/cli/explore'
 import { runCommand } from '../../main/cli/lab'
@@ -103,4 +105,16 @@ describe('fdlab explore', () => {
     expect(await exploreCommand([LABS, '--scenario', 'ioctl-close-naive'], c.io)).toBe(0)
     expect(c.text()).toContain('08-races.lab.md: scenario ioctl-close-naive')
   })
+
+  it('an interleaving that stops at a limit: the printed schedule replays to that limit, not another outcome', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'fdlab-explore-')), 'spin.lab.md')
+    writeFileSync(f, '---\nid: limit\ntitle: Limit\nversion: "1"\nkernel: ["6.18"]\nauthors: [a]\nlicense: MIT\n---\n\n# Limit\n\n```c scenario=s explore\nprocess app {\n  int fd = open("/tmp/a", O_RDWR | O_CREAT, 0600);\n  thread t { close(fd); }\n  if (fcntl(fd, F_GETFD) < 0) { while (1); }\n  join(t);\n}\n```\n')
+    const c = io()
+    expect(await exploreCommand([f, '--scenario', 's', '--json'], c.io)).toBe(1)
+    const rep = JSON.parse(c.text()) as ExploreReport
+    expect(rep.verdict).toBe('budget')
+    const run = io()
+    await runCommand([f, '--scenario', 's', '--schedule', rep.replay!], run.io)
+    expect(run.text()).toMatch(/micro-step limit/)
+  }, 120_000)
 })
