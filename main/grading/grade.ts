@@ -170,11 +170,28 @@ function addIntegrity(g: GradingLab, ex: Exercise): void {
   const integrity = g.integrity as Set<string>
   if (ex.kind !== 'provoke' || !ex.solution) return
   for (const t of ex.tests) {
-    if (!isProvokeTarget(t)) continue
-    for (const p of t.kernels ?? lab.meta.kernels) {
-      const r = checkFixedForm(lab, withStarterUses(ex, t), p, ex.solution.code, answerFile(ex), { maxSteps: budget.steps, maxRuns: budget.runs, maxStatements: budget.statements })
-      if (!r.showsWhenFixed) integrity.add(`${ex.id}/${t.testName}/${p}`)
-    }
+    for (const p of t.kernels ?? lab.meta.kernels) if (integrityApplies(lab, ex, t, p, budget)) integrity.add(`${ex.id}/${t.testName}/${p}`)
+  }
+}
+
+const fixedLimits = (b: Budget) => ({ maxSteps: b.steps, maxRuns: b.runs, maxStatements: b.statements })
+
+/** Whether the provoke integrity check applies to a test run: the lab's own solution shows the bug and its fixed form does not. */
+export function integrityApplies(lab: Lab, ex: Exercise, t: LabBlock, profile: ProfileName, budget: Budget = DEFAULT_BUDGET): boolean {
+  if (ex.kind !== 'provoke' || !ex.solution || !isProvokeTarget(t)) return false
+  return !checkFixedForm(lab, withStarterUses(ex, t), profile, ex.solution.code, answerFile(ex), fixedLimits(budget)).showsWhenFixed
+}
+
+/**
+ * The provoke integrity check of an answer's passing run (where integrityApplies): its fixed form
+ * must not show the finding. `failed` with the message to give, else a note for the pass message.
+ */
+export function fixedFormVerdict(lab: Lab, ex: Exercise, t: LabBlock, profile: ProfileName, answer: string, file: string, budget: Budget = DEFAULT_BUDGET): { failed: boolean; message: string } {
+  const c = checkFixedForm(lab, withStarterUses(ex, t), profile, answer, file, fixedLimits(budget))
+  if (!c.showsWhenFixed) return { failed: false, message: c.form.changes.length ? `; and not where the bug is fixed (${c.form.changes.join('; ')})` : '' }
+  return {
+    failed: true,
+    message: `your scenario shows the finding even where the bug is fixed (${c.form.changes.join('; ') || 'unchanged: it does not use the buggy form the exercise is about'})${c.schedule ? `, schedule ${formatSchedule(c.schedule)}` : ''}: it must show the bug where the lab says it lives, not a different misuse or a crash`,
   }
 }
 
@@ -457,15 +474,11 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
     // Provoke integrity: the bug must not show where it is fixed.
     const ikey = `${ex.id}/${r.block.testName}/${r.profile}`
     if (status === 'passed' && ex.kind === 'provoke' && g.integrity.has(ikey)) {
-      const c = checkFixedForm(lab, withStarterUses(ex, r.block), r.profile, answer, file, { maxSteps: g.budget.steps, maxRuns: g.budget.runs, maxStatements: g.budget.statements })
-      if (!c.showsWhenFixed && c.form.changes.length) {
-        const note = `; and not where the bug is fixed (${c.form.changes.join('; ')})`
-        d = { ...d, message: d.message + note, student: d.student + note }
-      }
-      if (c.showsWhenFixed) {
+      const c = fixedFormVerdict(lab, ex, r.block, r.profile, answer, file, g.budget)
+      if (!c.failed) d = { ...d, message: d.message + c.message, student: d.student + c.message }
+      else {
         status = 'failed'
-        const msg = `your scenario shows the finding even where the bug is fixed (${c.form.changes.join('; ') || 'unchanged: it does not use the buggy form the exercise is about'})${c.schedule ? `, schedule ${formatSchedule(c.schedule)}` : ''}: it must show the bug where the lab says it lives, not a different misuse or a crash`
-        d = { ...d, message: msg, student: msg, expected: 'the finding with the buggy form, none with the fixed form', actual: 'the finding with both' }
+        d = { ...d, message: c.message, student: c.message, expected: 'the finding with the buggy form, none with the fixed form', actual: 'the finding with both' }
       }
     }
     const failed = status !== 'passed'
