@@ -12,7 +12,7 @@ import { formatDiagnostic, sortDiagnostics } from '../engine'
 import { DEFAULT_BUDGET, prepareLab, type Budget, type SubmissionEntry } from '../grading/grade'
 import { buildReport, labHeader, REPORT_FORMAT, revealed, type GradeReport } from '../grading/report'
 import { inputsDigest, mergeShards, parseShard, selectShard, type ShardSpec } from '../grading/shard'
-import { DEFAULT_MAX_BYTES } from '../grading/submission'
+import { DEFAULT_MAX_BYTES, rejectionDiagnostic } from '../grading/submission'
 import { expandInputs, readInputs, sha256Hex } from '../grading/node/inputs'
 import { gradeInputs } from '../grading/node/pool'
 import { writeOutputs } from '../grading/node/write'
@@ -168,8 +168,19 @@ export async function gradeCommand(argv: readonly string[], io: GradeIo): Promis
   const mean = graded.length ? graded.reduce((n, e) => n + e.score, 0) / graded.length : 0
   io.out(`${shard ? `shard ${shard.index}/${shard.count}: ` : ''}${entries.length} submission${entries.length === 1 ? '' : 's'}: ${graded.length} graded` +
     ` (mean ${mean.toFixed(2)} of ${glab.maxScore}${warned ? `, ${warned} with warnings` : ''}), ${entries.length - graded.length} rejected; outputs in ${out}`)
-  for (const e of report.submissions) if (e.status === 'rejected') io.out(`  rejected ${e.file}: ${e.reason}`)
+  listRows(report, io)
   return 0
+}
+
+/** Rejected rows, and warnings of graded ones, as `FILE:LINE:COL: severity[code]: message` lines. */
+function listRows(report: GradeReport, io: CliIo): void {
+  for (const e of report.submissions) {
+    const who = e.student ? ` (${e.student})` : ''
+    if (e.status === 'rejected') {
+      const d = rejectionDiagnostic(e.file, e.reason ?? 'rejected')
+      io.out(`${d.file}:${d.line}:${d.col}: error[${d.code}]: rejected${who}: ${e.reason ?? ''}`)
+    } else for (const w of e.warnings) io.out(`${e.file}:1:1: warning[submission]: graded${who}, ${w}`)
+  }
 }
 
 function mergeCommand(dirs: readonly string[], out: string, writeOpts: Parameters<typeof writeOutputs>[2], io: CliIo): number {
@@ -194,6 +205,8 @@ function mergeCommand(dirs: readonly string[], out: string, writeOpts: Parameter
     io.err(`fdlab grade --merge: cannot write ${out}: ${(e as Error).message}`)
     return 1
   }
-  io.out(`merged ${reports.length} shard${reports.length === 1 ? '' : 's'}: ${m.report.submissions.length} submissions; outputs in ${out}`)
+  const rejected = m.report.submissions.filter((e) => e.status === 'rejected').length
+  io.out(`merged ${reports.length} shard${reports.length === 1 ? '' : 's'}: ${m.report.submissions.length} submissions, ${rejected} rejected; outputs in ${out}`)
+  listRows(m.report, io)
   return 0
 }

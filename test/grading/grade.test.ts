@@ -12,6 +12,7 @@ import { feedbackMarkdown, gradescopeResults, buildReport, labHeader, revealed, 
 import type { GradingLab, SubmissionEntry } from '../../main/grading/grade'
 import { curriculumWrongs, gradingLab, grade, solutions, statuses, studentEdition, submissionText, releaseAnswerExportGrade, LABS, LAB_IDS, type LabId } from './helpers'
 import { WRONG } from './wrong'
+import { rejectionDiagnostic } from '../../main/grading/submission'
 
 const labsOf = ['close-path', 'binder-deferred-close', 'races'] as const
 
@@ -252,6 +253,24 @@ describe('bad input: a row with a reason, never an abort', () => {
       expect(gradesCsv(r).split('\r\n')[1]).toContain(',rejected,')
     })
   }
+
+  it('a file that cannot be read as a submission still names its student where it says (cut off, broken JSON, Latin-1), and is located', () => {
+    const cut = grade(g(), good().slice(0, 400))
+    expect(cut).toMatchObject({ status: 'rejected', student: 'Ada' })
+    const lines = good().slice(0, 400).trimEnd().split('\n')
+    expect(cut.reason).toContain(`truncated JSON at line ${lines.length}, col ${lines.at(-1)!.length + 1}:`)
+    expect(rejectionDiagnostic('a.json', cut.reason!)).toMatchObject({ file: 'a.json', line: lines.length, col: lines.at(-1)!.length + 1, code: 'truncated' })
+    const broken = grade(g(), '\n\n{"format":"fdlab-submission",\n  "student": "Bo \\u00e9",\n  "version": oops\n}')
+    expect(broken).toMatchObject({ status: 'rejected', student: 'Bo \u00e9' })
+    expect(broken.reason).toMatch(/^not valid JSON( at line 5, col \d+)? /)
+    const latin1 = grade(g(), Uint8Array.from(Buffer.from(good().replace('"Ada"', '"Jos\u00e9"'), 'latin1')))
+    expect(latin1).toMatchObject({ status: 'rejected', student: 'Jos\u00e9' })
+    expect(rejectionDiagnostic('a.json', latin1.reason!)).toMatchObject({ line: 1, col: 1, code: 'encoding' })
+    for (const [reason, code] of [['empty file', 'empty'], ['oversized: 9 bytes', 'oversized'], ['another lab: x', 'lab'], ['another version of the lab: x', 'lab-version'],
+      ['cannot read the file: EACCES', 'unreadable'], ["the grader's worker stopped while grading this submission (x)", 'rejected']] as const) {
+      expect(rejectionDiagnostic('f', reason).code, reason).toBe(code)
+    }
+  })
 
   it('a lab hash that is not the released edition\'s is graded, with a warning', () => {
     const e = grade(g(), good().replace(/"sha256": "[0-9a-f]{64}"/, `"sha256": "${'ab'.repeat(32)}"`))
