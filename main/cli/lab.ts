@@ -206,7 +206,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
           if (!t.pass || r.problems.length || !integrityApplies(lab, ex, t.block, t.profile)) continue
           const v = fixedFormVerdict(lab, ex, t.block, t.profile, a.text, a.file)
           if (!v.failed) continue
-          io.out(`FAIL  ${path}: exercise ${ex.id} test ${t.block.testName}${t.hidden ? ' (hidden)' : ''} [${t.profile}] integrity`)
+          io.out(`${v.budget ? 'BUDGET ' : 'FAIL  '}${path}: exercise ${ex.id} test ${t.block.testName}${t.hidden ? ' (hidden)' : ''} [${t.profile}] integrity`)
           io.out(`      ${v.message}`)
           lost++
         }

@@ -179,15 +179,22 @@ const fixedLimits = (b: Budget) => ({ maxSteps: b.steps, maxRuns: b.runs, maxSta
 /** Whether the provoke integrity check applies to a test run: the lab's own solution shows the bug and its fixed form does not. */
 export function integrityApplies(lab: Lab, ex: Exercise, t: LabBlock, profile: ProfileName, budget: Budget = DEFAULT_BUDGET): boolean {
   if (ex.kind !== 'provoke' || !ex.solution || !isProvokeTarget(t)) return false
-  return !checkFixedForm(lab, withStarterUses(ex, t), profile, ex.solution.code, answerFile(ex), fixedLimits(budget)).showsWhenFixed
+  const c = checkFixedForm(lab, withStarterUses(ex, t), profile, ex.solution.code, answerFile(ex), fixedLimits(budget))
+  return !c.showsWhenFixed && c.finished
 }
 
 /**
  * The provoke integrity check of an answer's passing run (where integrityApplies): its fixed form
  * must not show the finding. `failed` with the message to give, else a note for the pass message.
  */
-export function fixedFormVerdict(lab: Lab, ex: Exercise, t: LabBlock, profile: ProfileName, answer: string, file: string, budget: Budget = DEFAULT_BUDGET): { failed: boolean; message: string } {
+export function fixedFormVerdict(lab: Lab, ex: Exercise, t: LabBlock, profile: ProfileName, answer: string, file: string, budget: Budget = DEFAULT_BUDGET): { failed: boolean; budget?: true; message: string } {
   const c = checkFixedForm(lab, withStarterUses(ex, t), profile, answer, file, fixedLimits(budget))
+  if (!c.showsWhenFixed && !c.finished) {
+    return {
+      failed: true, budget: true,
+      message: `the bug shows, but your scenario's fixed form (${c.form.changes.join('; ') || 'unchanged'}) did not finish${c.runs !== null ? ` (${c.runs} interleaving${c.runs === 1 ? '' : 's'} explored)` : ''}: a limit, or a search not covered, so it does not show that the bug goes away where it is fixed; not a proof, so not a pass`,
+    }
+  }
   if (!c.showsWhenFixed) return { failed: false, message: c.form.changes.length ? `; and not where the bug is fixed (${c.form.changes.join('; ')})` : '' }
   return {
     failed: true,
@@ -476,7 +483,10 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
     if (status === 'passed' && ex.kind === 'provoke' && g.integrity.has(ikey)) {
       const c = fixedFormVerdict(lab, ex, r.block, r.profile, answer, file, g.budget)
       if (!c.failed) d = { ...d, message: d.message + c.message, student: d.student + c.message }
-      else {
+      else if (c.budget) {
+        status = 'budget'
+        d = { ...d, message: c.message, student: c.message, expected: 'the finding with the buggy form, none with the fixed form', actual: 'the fixed form did not finish' }
+      } else {
         status = 'failed'
         d = { ...d, message: c.message, student: c.message, expected: 'the finding with the buggy form, none with the fixed form', actual: 'the finding with both' }
       }

@@ -150,6 +150,13 @@ describe('schedules as text', () => {
     expect(c.text()).toContain('FAIL  ')
     expect(c.text()).toContain('your scenario shows the finding even where the bug is fixed')
     expect(c.text()).toContain('exercise provoke-v2: 0 of 2 points')
+    // A scenario that loops where the bug is fixed shows nothing about the fix: BUDGET, 0 points.
+    const loops = join(dir, 'fix-loops.c')
+    writeFileSync(loops, '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  int cmd = BINDER_CLOSE_NAIVE;\n  if (cmd == BINDER_FREE_FD) { while (1) { } }\n  ioctl(b, cmd, b);\n}\n')
+    const b = io()
+    expect(checkCommand([lab, '--quiet', '--kernel', '6.18', '--answer', `provoke-v2=${loops}`], b.io)).toBe(1)
+    expect(b.text()).toMatch(/^BUDGET \S+: exercise provoke-v2 test v2 \[6\.18\] integrity$/m)
+    expect(b.text()).toContain('exercise provoke-v2: 0 of 2 points')
     // The lab's own kind of answer (the buggy form the exercise is about) keeps its points.
     const naive = join(dir, 'naive.c')
     writeFileSync(naive, '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  ioctl(b, BINDER_CLOSE_NAIVE, b);\n}\n')

@@ -427,6 +427,17 @@ describe('provoke integrity', () => {
     expect(t.misconceptions.map((m) => m.id)).toContain('race-needs-a-sharer')
   })
 
+  it('a scenario whose fixed form does not finish (it loops where the bug is fixed) is budget, never a pass', () => {
+    const g = gradingLab('binder-deferred-close')
+    const answer = '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  int cmd = BINDER_CLOSE_NAIVE;\n  if (cmd == BINDER_FREE_FD) { while (1) { } }\n  ioctl(b, cmd, b);\n}\n'
+    const { e } = submit('binder-deferred-close', { ...solutions(g.lab), 'provoke-v2': answer })
+    const ex = exOf(e, 'provoke-v2')
+    expect(ex.tests.map((t) => t.status)).toEqual(['budget', 'budget', 'budget', 'budget'])
+    expect(ex).toMatchObject({ score: 0, status: 'budget' })
+    for (const t of ex.tests) expect(t.student_message).toMatch(/fixed form .* did not finish.*not a proof, so not a pass$/)
+    expect(e.score).toBe(g.maxScore - 2)
+  })
+
   it('a test whose finding has no fixed form (a lost POSIX lock) is not integrity-checked', () => {
     expect([...gradingLab('close-path').integrity]).toEqual([])
   })
