@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatDiagnostic, sortDiagnostics } from '../engine'
-import { DEFAULT_BUDGET, prepareLab, type Budget, type SubmissionEntry } from '../grading/grade'
+import { DEFAULT_BUDGET, prepareLab, solutionShortfalls, type Budget, type SubmissionEntry } from '../grading/grade'
 import { buildReport, labHeader, REPORT_FORMAT, revealed, type GradeReport } from '../grading/report'
 import { inputsDigest, mergeShards, parseShard, selectShard, type ShardSpec } from '../grading/shard'
 import { DEFAULT_MAX_BYTES, rejectionDiagnostic } from '../grading/submission'
@@ -131,6 +131,10 @@ export async function gradeCommand(argv: readonly string[], io: GradeIo): Promis
     for (const d of sortDiagnostics(diagnostics).filter((x) => x.severity === 'error')) io.err(formatDiagnostic(d))
     io.err(`fdlab grade: ${labPath}: ${problems.join('; ')}`)
     return 2
+  }
+  // The lab's own solutions must pass under this budget, or every answer loses those points.
+  for (const { exercise, test } of solutionShortfalls(glab)) {
+    io.err(`${labPath}:${exercise.solution!.fenceLine + 1}:1: warning[budget]: exercise ${exercise.id} test ${test.name}: the lab's own solution gets ${test.status} under this budget (${test.message.slice(0, 300)}); every answer will be too: raise --budget (or fix the lab: fdlab check)`)
   }
   const { files, errors } = expandInputs(subs)
   for (const e of errors) io.err(`fdlab grade: ${e}`)

@@ -273,6 +273,20 @@ function withStarterUses(ex: Exercise, t: LabBlock): LabBlock {
   return su.length ? { ...t, uses: [...new Set([...su, ...t.uses])] } : t
 }
 
+/**
+ * The lab's own solutions graded as answers (each exercise with a solution): every test run they
+ * do not pass. Under a budget too low for the lab (or a lab at fault) every answer would lose
+ * those points too, so the instructor is told before anything is graded.
+ */
+export function solutionShortfalls(g: GradingLab): { readonly exercise: Exercise; readonly test: TestReport }[] {
+  const out: { exercise: Exercise; test: TestReport }[] = []
+  for (const ex of g.lab.exercises) {
+    if (!ex.solution || ex.kind === 'predict') continue
+    for (const t of gradeExercise(g, ex, ex.solution.code).tests) if (t.status !== 'passed') out.push({ exercise: ex, test: t })
+  }
+  return out
+}
+
 /** Grade one submission file. Never throws for anything in the file. */
 export function gradeSubmission(g: GradingLab, input: SubmissionInput): SubmissionEntry {
   const { lab } = g
@@ -566,7 +580,7 @@ function describe(r: TestResult, status: TestStatus, answerFile: string, codeHid
     const parts = lim.map((d) => `${loc(d)}: ${d.message}`)
     const safe = lim.map((d) => inAnswer(d) || !codeHidden ? `${loc(d)}: ${d.message}` : d.message)
     if (r.explored && !r.explored.complete && !lim.length) {
-      const s = `the search stopped at its bound after ${r.explored.runs} interleavings without covering every one: not a proof, so not a pass`
+      const s = `the search stopped at its bound after ${r.explored.runs} interleaving${r.explored.runs === 1 ? '' : 's'} without covering every one: not a proof, so not a pass`
       parts.push(s)
       safe.push(s)
     }

@@ -80,13 +80,23 @@ const INPUTS = 12
 describe('fdlab grade on a class folder with broken files in it', () => {
   let single: Map<string, string>
   let singleOut = ''
+  let singleErr = ''
   beforeAll(() => {
     const r = fdlab(['grade', labPath, 'class', '-o', 'out-j1', '--jobs', '1'])
     expect(r.err).not.toContain('internal error')
     expect(r.code).toBe(0)
     singleOut = r.out
+    singleErr = r.err
     single = tree(join(dir, 'out-j1'))
   }, 300_000)
+
+  it('warns, at the solution, when the lab\'s own solution does not pass under the budget given (every answer would lose those points)', () => {
+    const low = fdlab(['grade', labPath, 'class/ada.submission.json', '-o', 'out-low', '--budget', 'runs=1', '--quiet'])
+    expect(low.code).toBe(0)
+    expect(low.err).toMatch(/^\S+\.lab\.md:\d+:1: warning\[budget\]: exercise deferred-close test own-fd \[6\.5\]: the lab's own solution gets budget under this budget/m)
+    // The default budget fits the shipped lab's solutions: no warning.
+    expect(singleErr).not.toContain('warning[budget]')
+  })
 
   it('lists rejected rows (and warnings) as FILE:LINE:COL: severity[code]: message, with the student where the file says', () => {
     const lines = singleOut.split('\n')
