@@ -157,6 +157,13 @@ describe('schedules as text', () => {
     expect(checkCommand([lab, '--quiet', '--kernel', '6.18', '--answer', `provoke-v2=${loops}`], b.io)).toBe(1)
     expect(b.text()).toMatch(/^BUDGET \S+: exercise provoke-v2 test v2 \[6\.18\] integrity$/m)
     expect(b.text()).toContain('exercise provoke-v2: 0 of 2 points')
+    // The grader's budget (20,000 micro-steps), not check's: a scenario that spins 30,000 steps first is BUDGET, as fdlab grade says.
+    const slow = join(dir, 'slow.c')
+    writeFileSync(slow, '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  for (int i = 0; i < 30000; i++) { }\n  ioctl(b, BINDER_CLOSE_NAIVE, b);\n}\n')
+    const s = io()
+    expect(checkCommand([lab, '--kernel', '6.18', '--answer', `provoke-v2=${slow}`], s.io)).toBe(1)
+    expect(s.text()).toMatch(/^BUDGET \S+: exercise provoke-v2 test v2 \[6\.18\] budget/m)
+    expect(s.text()).not.toMatch(/^ok /m)
     // The lab's own kind of answer (the buggy form the exercise is about) keeps its points.
     const naive = join(dir, 'naive.c')
     writeFileSync(naive, '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  ioctl(b, BINDER_CLOSE_NAIVE, b);\n}\n')
