@@ -57,10 +57,11 @@ export function parseSubmission(bytes: Uint8Array, lab: LabIdentity, exerciseIds
       const line = end.split('\n').length
       return reject(`truncated JSON at line ${line}, col ${end.length - end.lastIndexOf('\n')}: the file ends before the object is closed (${bytes.length} bytes)`, salvageName(text))
     }
-    const at = /position (\d+)/.exec((e as Error).message)
-    if (!at) return reject('not valid JSON (export the submission again from the app)', salvageName(text))
+    // The runtime names a position for some errors only ("Unexpected token" has none): else find it.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1] ?? jsonErrorAt(t)
+    if (at === null) return reject('not valid JSON (export the submission again from the app)', salvageName(text))
     // Positions in the file as given (the text before the trimmed start counts).
-    const before = text.slice(0, text.indexOf(t) + Number(at[1]))
+    const before = text.slice(0, text.indexOf(t) + Number(at))
     const line = before.split('\n').length
     const col = before.length - before.lastIndexOf('\n')
     return reject(`not valid JSON at line ${line}, col ${col} (export the submission again from the app)`, salvageName(text))
@@ -139,6 +140,50 @@ export function cleanName(v: unknown): string {
   if (typeof v !== 'string') return ''
   // eslint-disable-next-line no-control-regex
   return v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim().slice(0, 200)
+}
+
+/** Offset of the first character where `t` stops being JSON (null if none is found). */
+function jsonErrorAt(t: string): number | null {
+  let i = 0
+  const ws = (): void => { while (i < t.length && ' \t\r\n'.includes(t[i]!)) i++ }
+  const fail = (): never => { throw i }
+  const str = (): void => {
+    if (t[i] !== '"') fail()
+    i++
+    while (i < t.length && t[i] !== '"') {
+      if (t.charCodeAt(i) < 0x20) fail()
+      i += t[i] === '\\' ? 2 : 1
+    }
+    if (i >= t.length) fail()
+    i++
+  }
+  const value = (depth: number): void => {
+    ws()
+    if (depth > 10_000) fail()
+    const c = t[i]
+    if (c === '"') return str()
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']'
+      i++; ws()
+      if (t[i] === close) { i++; return }
+      for (;;) {
+        if (c === '{') { ws(); str(); ws(); if (t[i] !== ':') fail(); i++ }
+        value(depth + 1); ws()
+        if (t[i] === ',') { i++; continue }
+        if (t[i] === close) { i++; return }
+        fail()
+      }
+    }
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(t.slice(i, i + 400))
+    if (!m) fail()
+    i += m![0].length
+  }
+  try {
+    value(0); ws()
+    return i < t.length ? i : null
+  } catch (e) {
+    return typeof e === 'number' ? e : null
+  }
 }
 
 /** Whether braces and brackets outside strings balance (a cut-off file does not). */
