@@ -178,6 +178,14 @@ export async function gradeCommand(argv: readonly string[], io: GradeIo): Promis
 
 /** Rejected rows, and warnings of graded ones, as `FILE:LINE:COL: severity[code]: message` lines. */
 function listRows(report: GradeReport, io: CliIo): void {
+  // One student, several graded files (a resubmission): the LMS files would get a row for each.
+  const first = new Map<string, string>()
+  for (const e of report.submissions) {
+    if (e.status !== 'graded' || !e.student) continue
+    const f = first.get(e.student)
+    if (f === undefined) first.set(e.student, e.file)
+    else io.out(`${e.file}:1:1: warning[student]: graded (${e.student}), the same student name as ${f}: canvas.csv and moodle.csv get a row for each; keep one`)
+  }
   for (const e of report.submissions) {
     const who = e.student ? ` (${e.student})` : ''
     if (e.status === 'rejected') {

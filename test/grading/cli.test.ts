@@ -90,6 +90,16 @@ describe('fdlab grade on a class folder with broken files in it', () => {
     single = tree(join(dir, 'out-j1'))
   }, 300_000)
 
+  it('warns when two graded files name the same student (the LMS files would get two rows)', () => {
+    mkdirSync(join(dir, 'again'), { recursive: true })
+    writeFileSync(join(dir, 'again', 'ada-2.json'), readFileSync(join(dir, 'class', 'ada.submission.json')))
+    const r = fdlab(['grade', labPath, 'class/ada.submission.json', 'class/hal.submission.json', 'again/ada-2.json', '-o', 'out-dup', '--quiet', '--jobs', '1'])
+    expect(r.code).toBe(0)
+    expect(r.out.split('\n').filter((l) => l.includes('warning[student]'))).toEqual([
+      'class/ada.submission.json:1:1: warning[student]: graded (Ada Lovelace), the same student name as again/ada-2.json: canvas.csv and moodle.csv get a row for each; keep one',
+    ])
+  })
+
   it('warns, at the solution, when the lab\'s own solution does not pass under the budget given (every answer would lose those points)', () => {
     const low = fdlab(['grade', labPath, 'class/ada.submission.json', '-o', 'out-low', '--budget', 'runs=1', '--quiet'])
     expect(low.code).toBe(0)
