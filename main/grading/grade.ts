@@ -466,7 +466,7 @@ function gradePredict(g: GradingLab, ex: Exercise, answer: string): ExerciseRepo
   // A misconception explains a wrong answer, never a scenario of the lab's that could not run.
   const mis = status !== 'failed' ? [] : misconceptionsOf(ex).filter((m) => m.when.choice !== undefined && normalizeAnswer(m.when.choice) === normalizeAnswer(answer)).map((m) => ({ id: m.id, explain: m.explain }))
   const message = labFault
-    ? `the lab's scenario could not compute the answer under ${labFault.t.profile} (${labFault.t.reasons.join('; ') || labFault.v}); not counted against the student`
+    ? `the lab's scenario could not compute the answer under ${labFault.t.profile} (${labFault.t.reasons.join('; ') || labFault.v}); an error of the lab, not of the answer: 0 points until the lab is fixed and the class graded again`
     : right ? `right: ${answer.trim()}` : `your answer ${JSON.stringify(answer.trim().slice(0, 200))} is not what the kernel does; the kernel gives ${expected}`
   const test: TestReport = {
     ...emptyTest(g, ex, run, ex.points, status, message),
