@@ -9,10 +9,10 @@ import { availableParallelism } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatDiagnostic, sortDiagnostics } from '../engine'
-import { DEFAULT_BUDGET, prepareLab, type Budget, type SubmissionEntry } from '../grading/grade'
+import { DEFAULT_BUDGET, prepareLab, solutionShortfalls, type Budget, type SubmissionEntry } from '../grading/grade'
 import { buildReport, labHeader, REPORT_FORMAT, revealed, type GradeReport } from '../grading/report'
 import { inputsDigest, mergeShards, parseShard, selectShard, type ShardSpec } from '../grading/shard'
-import { DEFAULT_MAX_BYTES } from '../grading/submission'
+import { DEFAULT_MAX_BYTES, rejectionDiagnostic } from '../grading/submission'
 import { expandInputs, readInputs, sha256Hex } from '../grading/node/inputs'
 import { gradeInputs } from '../grading/node/pool'
 import { writeOutputs } from '../grading/node/write'
@@ -132,6 +132,10 @@ export async function gradeCommand(argv: readonly string[], io: GradeIo): Promis
     io.err(`fdlab grade: ${labPath}: ${problems.join('; ')}`)
     return 2
   }
+  // The lab's own solutions must pass under this budget, or every answer loses those points.
+  for (const { exercise, test } of solutionShortfalls(glab)) {
+    io.err(`${labPath}:${exercise.solution!.fenceLine + 1}:1: warning[budget]: exercise ${exercise.id} test ${test.name}: the lab's own solution gets ${test.status} under this budget (${test.message.slice(0, 300)}); every answer will be too: raise --budget (or fix the lab: fdlab check)`)
+  }
   const { files, errors } = expandInputs(subs)
   for (const e of errors) io.err(`fdlab grade: ${e}`)
   if (errors.length) return 2
@@ -168,8 +172,27 @@ export async function gradeCommand(argv: readonly string[], io: GradeIo): Promis
   const mean = graded.length ? graded.reduce((n, e) => n + e.score, 0) / graded.length : 0
   io.out(`${shard ? `shard ${shard.index}/${shard.count}: ` : ''}${entries.length} submission${entries.length === 1 ? '' : 's'}: ${graded.length} graded` +
     ` (mean ${mean.toFixed(2)} of ${glab.maxScore}${warned ? `, ${warned} with warnings` : ''}), ${entries.length - graded.length} rejected; outputs in ${out}`)
-  for (const e of report.submissions) if (e.status === 'rejected') io.out(`  rejected ${e.file}: ${e.reason}`)
+  listRows(report, io)
   return 0
+}
+
+/** Rejected rows, and warnings of graded ones, as `FILE:LINE:COL: severity[code]: message` lines. */
+function listRows(report: GradeReport, io: CliIo): void {
+  // One student, several graded files (a resubmission): the LMS files would get a row for each.
+  const first = new Map<string, string>()
+  for (const e of report.submissions) {
+    if (e.status !== 'graded' || !e.student) continue
+    const f = first.get(e.student)
+    if (f === undefined) first.set(e.student, e.file)
+    else io.out(`${e.file}:1:1: warning[student]: graded (${e.student}), the same student name as ${f}: canvas.csv and moodle.csv get a row for each; keep one`)
+  }
+  for (const e of report.submissions) {
+    const who = e.student ? ` (${e.student})` : ''
+    if (e.status === 'rejected') {
+      const d = rejectionDiagnostic(e.file, e.reason ?? 'rejected')
+      io.out(`${d.file}:${d.line}:${d.col}: error[${d.code}]: rejected${who}: ${e.reason ?? ''}`)
+    } else for (const w of e.warnings) io.out(`${e.file}:1:1: warning[submission]: graded${who}, ${w}`)
+  }
 }
 
 function mergeCommand(dirs: readonly string[], out: string, writeOpts: Parameters<typeof writeOutputs>[2], io: CliIo): number {
@@ -194,6 +217,8 @@ function mergeCommand(dirs: readonly string[], out: string, writeOpts: Parameter
     io.err(`fdlab grade --merge: cannot write ${out}: ${(e as Error).message}`)
     return 1
   }
-  io.out(`merged ${reports.length} shard${reports.length === 1 ? '' : 's'}: ${m.report.submissions.length} submissions; outputs in ${out}`)
+  const rejected = m.report.submissions.filter((e) => e.status === 'rejected').length
+  io.out(`merged ${reports.length} shard${reports.length === 1 ? '' : 's'}: ${m.report.submissions.length} submissions, ${rejected} rejected; outputs in ${out}`)
+  listRows(m.report, io)
   return 0
 }

@@ -12,6 +12,7 @@ import {
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, lstatSync, writeFileSync, copyFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { parseArgs, readText, type CliIo } from './io'
+import { DEFAULT_BUDGET, fixedFormVerdict, integrityApplies } from '../grading/grade'
 
 export const CHECK_HELP = `usage: fdlab check [--kernel 6.5|6.18|mainline] [--trace] [--quiet] [--answer EXERCISE=FILE]... LAB|DIR...
 Parses and type-checks each lab (every error of a file in one pass), runs every scenario under
@@ -20,7 +21,8 @@ failure with its trace and schedule, and warns when a starter already passes all
 Each run ends pass, FAIL, BUDGET (it stopped at a limit: never a pass) or ERROR (it did not
 compile, or fdlab failed). A block marked kernel=P is skipped, and said so, under another --kernel.
 --answer EXERCISE=FILE judges FILE as the answer to EXERCISE instead, as grading does: every
-test, hidden ones included, and the points.
+test, hidden ones included, the grader's default budget, the provoke integrity check
+(docs/grading.md §6), and the points.
 Exit status: 0 when everything passes, 1 on any failure, 2 on usage errors or unreadable files,
 3 on an internal error (a bug in fdlab). Limits and verdicts: docs/limits.md.`
 
@@ -185,7 +187,12 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   let failed = 0
   let total = 0
   if (answers.size) {
-    // Judge the given answers as grading does: every test of the exercise, hidden ones included.
+    // Judge the given answers as grading does: every test of the exercise, hidden ones included,
+    // under the grader's default budget (docs/grading.md §2), which is tighter than check's.
+    const answerOpts: BlockRunOptions = {
+      kernel, trace: true, explorer: labExplorer({ maxRuns: DEFAULT_BUDGET.runs }),
+      maxSteps: DEFAULT_BUDGET.steps, limits: { maxStatements: DEFAULT_BUDGET.statements },
+    }
     let found = 0
     let points = 0
     let max = 0
@@ -196,13 +203,25 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
         found++
         printDiagnostics(diagnostics.filter((d) => d.severity === 'error'), io)
         if (diagnostics.some((d) => d.severity === 'error')) { io.out(`ERROR ${path}: the lab file has errors`); failed++; continue }
-        const r = judgeExercise(lab, ex, a.text, runOpts, { file: a.file, lineOffset: 0 })
+        const r = judgeExercise(lab, ex, a.text, answerOpts, { file: a.file, lineOffset: 0 })
         const c = printExercise(r, path, io, showTrace, !quiet, 'answer', false, { file: a.file, line: 1 })
+        // A provoke answer's passing run must also not show the finding where the bug is fixed
+        // (the grader's own check, docs/grading.md §6).
+        let lost = 0
+        for (const t of r.tests) {
+          if (!t.pass || r.problems.length || !integrityApplies(lab, ex, t.block, t.profile)) continue
+          const v = fixedFormVerdict(lab, ex, t.block, t.profile, a.text, a.file)
+          if (!v.failed) continue
+          io.out(`${v.budget ? 'BUDGET ' : 'FAIL  '}${path}: exercise ${ex.id} test ${t.block.testName}${t.hidden ? ' (hidden)' : ''} [${t.profile}] integrity`)
+          io.out(`      ${v.message}`)
+          lost++
+        }
         total += c.total
-        failed += c.failed
-        points += r.points
+        failed += c.failed + lost
+        const got = lost ? Math.max(0, r.points - (r.maxPoints * lost) / r.tests.length) : r.points
+        points += got
         max += r.maxPoints
-        io.out(`score ${path}: exercise ${ex.id}: ${+r.points.toFixed(2)} of ${r.maxPoints} points`)
+        io.out(`score ${path}: exercise ${ex.id}: ${+got.toFixed(2)} of ${r.maxPoints} points`)
       }
     }
     const missing = [...answers.keys()].filter((id) => !labs.some((l) => l.lab.exercises.some((e) => e.id === id)))

@@ -170,11 +170,35 @@ function addIntegrity(g: GradingLab, ex: Exercise): void {
   const integrity = g.integrity as Set<string>
   if (ex.kind !== 'provoke' || !ex.solution) return
   for (const t of ex.tests) {
-    if (!isProvokeTarget(t)) continue
-    for (const p of t.kernels ?? lab.meta.kernels) {
-      const r = checkFixedForm(lab, withStarterUses(ex, t), p, ex.solution.code, answerFile(ex), { maxSteps: budget.steps, maxRuns: budget.runs, maxStatements: budget.statements })
-      if (!r.showsWhenFixed) integrity.add(`${ex.id}/${t.testName}/${p}`)
+    for (const p of t.kernels ?? lab.meta.kernels) if (integrityApplies(lab, ex, t, p, budget)) integrity.add(`${ex.id}/${t.testName}/${p}`)
+  }
+}
+
+const fixedLimits = (b: Budget) => ({ maxSteps: b.steps, maxRuns: b.runs, maxStatements: b.statements })
+
+/** Whether the provoke integrity check applies to a test run: the lab's own solution shows the bug and its fixed form does not. */
+export function integrityApplies(lab: Lab, ex: Exercise, t: LabBlock, profile: ProfileName, budget: Budget = DEFAULT_BUDGET): boolean {
+  if (ex.kind !== 'provoke' || !ex.solution || !isProvokeTarget(t)) return false
+  const c = checkFixedForm(lab, withStarterUses(ex, t), profile, ex.solution.code, answerFile(ex), fixedLimits(budget))
+  return !c.showsWhenFixed && c.finished
+}
+
+/**
+ * The provoke integrity check of an answer's passing run (where integrityApplies): its fixed form
+ * must not show the finding. `failed` with the message to give, else a note for the pass message.
+ */
+export function fixedFormVerdict(lab: Lab, ex: Exercise, t: LabBlock, profile: ProfileName, answer: string, file: string, budget: Budget = DEFAULT_BUDGET): { failed: boolean; budget?: true; message: string } {
+  const c = checkFixedForm(lab, withStarterUses(ex, t), profile, answer, file, fixedLimits(budget))
+  if (!c.showsWhenFixed && !c.finished) {
+    return {
+      failed: true, budget: true,
+      message: `the bug shows, but your scenario's fixed form (${c.form.changes.join('; ') || 'unchanged'}) did not finish${c.runs !== null ? ` (${c.runs} interleaving${c.runs === 1 ? '' : 's'} explored)` : ''}: a limit, or a search not covered, so it does not show that the bug goes away where it is fixed; not a proof, so not a pass`,
     }
+  }
+  if (!c.showsWhenFixed) return { failed: false, message: c.form.changes.length ? `; and not where the bug is fixed (${c.form.changes.join('; ')})` : '' }
+  return {
+    failed: true,
+    message: `your scenario shows the finding even where the bug is fixed (${c.form.changes.join('; ') || 'unchanged: it does not use the buggy form the exercise is about'})${c.schedule ? `, schedule ${formatSchedule(c.schedule)}` : ''}: it must show the bug where the lab says it lives, not a different misuse or a crash`,
   }
 }
 
@@ -247,6 +271,20 @@ function releasedLines(lab: Lab): (line: number) => number {
 function withStarterUses(ex: Exercise, t: LabBlock): LabBlock {
   const su = ex.starter?.uses ?? []
   return su.length ? { ...t, uses: [...new Set([...su, ...t.uses])] } : t
+}
+
+/**
+ * The lab's own solutions graded as answers (each exercise with a solution): every test run they
+ * do not pass. Under a budget too low for the lab (or a lab at fault) every answer would lose
+ * those points too, so the instructor is told before anything is graded.
+ */
+export function solutionShortfalls(g: GradingLab): { readonly exercise: Exercise; readonly test: TestReport }[] {
+  const out: { exercise: Exercise; test: TestReport }[] = []
+  for (const ex of g.lab.exercises) {
+    if (!ex.solution || ex.kind === 'predict') continue
+    for (const t of gradeExercise(g, ex, ex.solution.code).tests) if (t.status !== 'passed') out.push({ exercise: ex, test: t })
+  }
+  return out
 }
 
 /** Grade one submission file. Never throws for anything in the file. */
@@ -428,7 +466,7 @@ function gradePredict(g: GradingLab, ex: Exercise, answer: string): ExerciseRepo
   // A misconception explains a wrong answer, never a scenario of the lab's that could not run.
   const mis = status !== 'failed' ? [] : misconceptionsOf(ex).filter((m) => m.when.choice !== undefined && normalizeAnswer(m.when.choice) === normalizeAnswer(answer)).map((m) => ({ id: m.id, explain: m.explain }))
   const message = labFault
-    ? `the lab's scenario could not compute the answer under ${labFault.t.profile} (${labFault.t.reasons.join('; ') || labFault.v}); not counted against the student`
+    ? `the lab's scenario could not compute the answer under ${labFault.t.profile} (${labFault.t.reasons.join('; ') || labFault.v}); an error of the lab, not of the answer: 0 points until the lab is fixed and the class graded again`
     : right ? `right: ${answer.trim()}` : `your answer ${JSON.stringify(answer.trim().slice(0, 200))} is not what the kernel does; the kernel gives ${expected}`
   const test: TestReport = {
     ...emptyTest(g, ex, run, ex.points, status, message),
@@ -457,15 +495,14 @@ function gradeCode(g: GradingLab, ex: Exercise, answer: string): ExerciseReport 
     // Provoke integrity: the bug must not show where it is fixed.
     const ikey = `${ex.id}/${r.block.testName}/${r.profile}`
     if (status === 'passed' && ex.kind === 'provoke' && g.integrity.has(ikey)) {
-      const c = checkFixedForm(lab, withStarterUses(ex, r.block), r.profile, answer, file, { maxSteps: g.budget.steps, maxRuns: g.budget.runs, maxStatements: g.budget.statements })
-      if (!c.showsWhenFixed && c.form.changes.length) {
-        const note = `; and not where the bug is fixed (${c.form.changes.join('; ')})`
-        d = { ...d, message: d.message + note, student: d.student + note }
-      }
-      if (c.showsWhenFixed) {
+      const c = fixedFormVerdict(lab, ex, r.block, r.profile, answer, file, g.budget)
+      if (!c.failed) d = { ...d, message: d.message + c.message, student: d.student + c.message }
+      else if (c.budget) {
+        status = 'budget'
+        d = { ...d, message: c.message, student: c.message, expected: 'the finding with the buggy form, none with the fixed form', actual: 'the fixed form did not finish' }
+      } else {
         status = 'failed'
-        const msg = `your scenario shows the finding even where the bug is fixed (${c.form.changes.join('; ') || 'unchanged: it does not use the buggy form the exercise is about'})${c.schedule ? `, schedule ${formatSchedule(c.schedule)}` : ''}: it must show the bug where the lab says it lives, not a different misuse or a crash`
-        d = { ...d, message: msg, student: msg, expected: 'the finding with the buggy form, none with the fixed form', actual: 'the finding with both' }
+        d = { ...d, message: c.message, student: c.message, expected: 'the finding with the buggy form, none with the fixed form', actual: 'the finding with both' }
       }
     }
     const failed = status !== 'passed'
@@ -543,7 +580,7 @@ function describe(r: TestResult, status: TestStatus, answerFile: string, codeHid
     const parts = lim.map((d) => `${loc(d)}: ${d.message}`)
     const safe = lim.map((d) => inAnswer(d) || !codeHidden ? `${loc(d)}: ${d.message}` : d.message)
     if (r.explored && !r.explored.complete && !lim.length) {
-      const s = `the search stopped at its bound after ${r.explored.runs} interleavings without covering every one: not a proof, so not a pass`
+      const s = `the search stopped at its bound after ${r.explored.runs} interleaving${r.explored.runs === 1 ? '' : 's'} without covering every one: not a proof, so not a pass`
       parts.push(s)
       safe.push(s)
     }

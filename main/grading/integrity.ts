@@ -59,6 +59,11 @@ export interface IntegrityResult {
   readonly form: FixedForm
   readonly schedule: readonly number[] | null
   readonly runs: number | null
+  /**
+   * The fixed form compiled and its run (or search) finished: no limit, no engine failure, every
+   * interleaving covered, or a witness found. A fixed form that did not finish proves nothing.
+   */
+  readonly finished: boolean
 }
 
 /** Run the fixed form of an answer (explored when the test is). */
@@ -74,10 +79,12 @@ export function checkFixedForm(
   }
   if (block.explore) {
     const r = exploreSpec(spec, block.bound, (o) => showsBug(block, o), { maxRuns: limits.maxRuns })
-    return { showsWhenFixed: r.witness !== null, form, schedule: r.witness?.schedule ?? null, runs: r.runs }
+    const finished = r.witness !== null || (r.runs > 0 && r.complete && !r.limit && !r.error)
+    return { showsWhenFixed: r.witness !== null, form, schedule: r.witness?.schedule ?? null, runs: r.runs, finished }
   }
   const o = runSources({ ...spec, schedule: block.schedule ?? undefined })
-  return { showsWhenFixed: showsBug(block, o), form, schedule: showsBug(block, o) ? o.schedule : null, runs: null }
+  const finished = o.ran && !o.limit && !o.internalError && o.status !== 'budget'
+  return { showsWhenFixed: showsBug(block, o), form, schedule: showsBug(block, o) ? o.schedule : null, runs: null, finished }
 }
 
 export function isProvokeTarget(block: LabBlock): boolean {

@@ -35,7 +35,8 @@ export function parseSubmission(bytes: Uint8Array, lab: LabIdentity, exerciseIds
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
-    return reject('not a submission: the file is not UTF-8 text (binary data or random bytes)')
+    // A file saved in another encoding still says whose it is (Latin-1 reads any bytes).
+    return reject('not a submission: the file is not UTF-8 text (binary data or random bytes)', salvageName(new TextDecoder('latin1').decode(bytes)))
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const t = text.trim()
@@ -51,13 +52,19 @@ export function parseSubmission(bytes: Uint8Array, lab: LabIdentity, exerciseIds
   } catch (e) {
     // The runtime's own wording is not shown: an unclosed object is a truncated file, anything
     // else is located (line and column of the text as the student's editor shows it).
-    if (!balanced(t)) return reject(`truncated JSON: the file ends before the object is closed (${bytes.length} bytes)`)
-    const at = /position (\d+)/.exec((e as Error).message)
-    if (!at) return reject('not valid JSON (export the submission again from the app)')
-    const before = t.slice(0, Number(at[1]))
+    if (!balanced(t)) {
+      const end = text.trimEnd()
+      const line = end.split('\n').length
+      return reject(`truncated JSON at line ${line}, col ${end.length - end.lastIndexOf('\n')}: the file ends before the object is closed (${bytes.length} bytes)`, salvageName(text))
+    }
+    // The runtime names a position for some errors only ("Unexpected token" has none): else find it.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1] ?? jsonErrorAt(t)
+    if (at === null) return reject('not valid JSON (export the submission again from the app)', salvageName(text))
+    // Positions in the file as given (the text before the trimmed start counts).
+    const before = text.slice(0, text.indexOf(t) + Number(at))
     const line = before.split('\n').length
     const col = before.length - before.lastIndexOf('\n')
-    return reject(`not valid JSON at line ${line}, col ${col} (export the submission again from the app)`)
+    return reject(`not valid JSON at line ${line}, col ${col} (export the submission again from the app)`, salvageName(text))
   }
   if (!j || typeof j !== 'object' || Array.isArray(j)) return reject('another format: not a JSON object')
   const o = j as Record<string, unknown>
@@ -99,6 +106,31 @@ export function parseSubmission(bytes: Uint8Array, lab: LabIdentity, exerciseIds
   return { ok: true, student, answers, warnings }
 }
 
+/**
+ * The student's name from a file that cannot be read as a submission (cut off, broken JSON,
+ * another encoding), so the class table still says whose row it is: the first `"student": "..."`.
+ */
+function salvageName(text: string): string {
+  const m = /"student"\s*:\s*"((?:\\.|[^"\\\n])*)"/.exec(text.slice(0, 64 * 1024))
+  if (!m) return ''
+  try { return cleanName(JSON.parse(`"${m[1]}"`)) } catch { return cleanName(m[1]) }
+}
+
+/** Short codes of the reasons a file is rejected, for `FILE:LINE:COL: error[CODE]: reason` lines. */
+const REJECT_CODES: readonly (readonly [RegExp, string])[] = [
+  [/^empty file/, 'empty'], [/^oversized/, 'oversized'], [/^not a submission: the file is not UTF-8/, 'encoding'],
+  [/^truncated JSON/, 'truncated'], [/^not valid JSON/, 'json'], [/^another format/, 'format'],
+  [/^submission format version/, 'format-version'], [/^the submission does not say which lab|^another lab:/, 'lab'],
+  [/^another version of the lab/, 'lab-version'], [/^"answers" is not/, 'answers'], [/^cannot read the file/, 'unreadable'],
+]
+
+/** A rejected row as a compiler-style diagnostic (at the line and column the reason names, else 1:1). */
+export function rejectionDiagnostic(file: string, reason: string): { file: string; line: number; col: number; severity: 'error'; code: string; message: string } {
+  const at = /at line (\d+), col (\d+)/.exec(reason)
+  const code = REJECT_CODES.find(([re]) => re.test(reason))?.[1] ?? 'rejected'
+  return { file, line: at ? Number(at[1]) : 1, col: at ? Number(at[2]) : 1, severity: 'error', code, message: reason }
+}
+
 function own(o: Record<string, unknown>, k: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined
 }
@@ -108,6 +140,50 @@ export function cleanName(v: unknown): string {
   if (typeof v !== 'string') return ''
   // eslint-disable-next-line no-control-regex
   return v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim().slice(0, 200)
+}
+
+/** Offset of the first character where `t` stops being JSON (null if none is found). */
+function jsonErrorAt(t: string): number | null {
+  let i = 0
+  const ws = (): void => { while (i < t.length && ' \t\r\n'.includes(t[i]!)) i++ }
+  const fail = (): never => { throw i }
+  const str = (): void => {
+    if (t[i] !== '"') fail()
+    i++
+    while (i < t.length && t[i] !== '"') {
+      if (t.charCodeAt(i) < 0x20) fail()
+      i += t[i] === '\\' ? 2 : 1
+    }
+    if (i >= t.length) fail()
+    i++
+  }
+  const value = (depth: number): void => {
+    ws()
+    if (depth > 10_000) fail()
+    const c = t[i]
+    if (c === '"') return str()
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']'
+      i++; ws()
+      if (t[i] === close) { i++; return }
+      for (;;) {
+        if (c === '{') { ws(); str(); ws(); if (t[i] !== ':') fail(); i++ }
+        value(depth + 1); ws()
+        if (t[i] === ',') { i++; continue }
+        if (t[i] === close) { i++; return }
+        fail()
+      }
+    }
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(t.slice(i, i + 400))
+    if (!m) fail()
+    i += m![0].length
+  }
+  try {
+    value(0); ws()
+    return i < t.length ? i : null
+  } catch (e) {
+    return typeof e === 'number' ? e : null
+  }
 }
 
 /** Whether braces and brackets outside strings balance (a cut-off file does not). */

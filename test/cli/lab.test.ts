@@ -140,4 +140,35 @@ describe('schedules as text', () => {
     expect(parseSchedule('{"format":1,"schedule":[5,6]}')).toEqual([5, 6])
     expect(parseSchedule('1,a')).toMatch(/list of thread ids/)
   })
+
+  it('check --answer applies the grader\'s provoke integrity check: a scenario whose own driver breaks V2 scores 0, as fdlab grade says', () => {
+    const lab = new URL('../../labs/07-binder-deferred-close.lab.md', import.meta.url).pathname
+    const own = join(dir, 'own-driver.c')
+    writeFileSync(own, 'driver mine {\n  long ioctl(struct file *filp, unsigned int cmd, unsigned long arg) { return close_fd(arg); }\n}\nprocess app {\n  int b = open("/dev/mine", O_RDWR);\n  ioctl(b, 0, b);\n}\n')
+    const c = io()
+    expect(checkCommand([lab, '--quiet', '--kernel', '6.18', '--answer', `provoke-v2=${own}`], c.io)).toBe(1)
+    expect(c.text()).toContain('FAIL  ')
+    expect(c.text()).toContain('your scenario shows the finding even where the bug is fixed')
+    expect(c.text()).toContain('exercise provoke-v2: 0 of 2 points')
+    // A scenario that loops where the bug is fixed shows nothing about the fix: BUDGET, 0 points.
+    const loops = join(dir, 'fix-loops.c')
+    writeFileSync(loops, '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  int cmd = BINDER_CLOSE_NAIVE;\n  if (cmd == BINDER_FREE_FD) { while (1) { } }\n  ioctl(b, cmd, b);\n}\n')
+    const b = io()
+    expect(checkCommand([lab, '--quiet', '--kernel', '6.18', '--answer', `provoke-v2=${loops}`], b.io)).toBe(1)
+    expect(b.text()).toMatch(/^BUDGET \S+: exercise provoke-v2 test v2 \[6\.18\] integrity$/m)
+    expect(b.text()).toContain('exercise provoke-v2: 0 of 2 points')
+    // The grader's budget (20,000 micro-steps), not check's: a scenario that spins 30,000 steps first is BUDGET, as fdlab grade says.
+    const slow = join(dir, 'slow.c')
+    writeFileSync(slow, '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  for (int i = 0; i < 30000; i++) { }\n  ioctl(b, BINDER_CLOSE_NAIVE, b);\n}\n')
+    const s = io()
+    expect(checkCommand([lab, '--kernel', '6.18', '--answer', `provoke-v2=${slow}`], s.io)).toBe(1)
+    expect(s.text()).toMatch(/^BUDGET \S+: exercise provoke-v2 test v2 \[6\.18\] budget/m)
+    expect(s.text()).not.toMatch(/^ok /m)
+    // The lab's own kind of answer (the buggy form the exercise is about) keeps its points.
+    const naive = join(dir, 'naive.c')
+    writeFileSync(naive, '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  ioctl(b, BINDER_CLOSE_NAIVE, b);\n}\n')
+    const ok = io()
+    expect(checkCommand([lab, '--quiet', '--kernel', '6.18', '--answer', `provoke-v2=${naive}`], ok.io)).toBe(0)
+    expect(ok.text()).toContain('exercise provoke-v2: 2 of 2 points')
+  })
 })

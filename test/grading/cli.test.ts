@@ -79,12 +79,46 @@ const INPUTS = 12
 
 describe('fdlab grade on a class folder with broken files in it', () => {
   let single: Map<string, string>
+  let singleOut = ''
+  let singleErr = ''
   beforeAll(() => {
     const r = fdlab(['grade', labPath, 'class', '-o', 'out-j1', '--jobs', '1'])
     expect(r.err).not.toContain('internal error')
     expect(r.code).toBe(0)
+    singleOut = r.out
+    singleErr = r.err
     single = tree(join(dir, 'out-j1'))
   }, 300_000)
+
+  it('warns when two graded files name the same student (the LMS files would get two rows)', () => {
+    mkdirSync(join(dir, 'again'), { recursive: true })
+    writeFileSync(join(dir, 'again', 'ada-2.json'), readFileSync(join(dir, 'class', 'ada.submission.json')))
+    const r = fdlab(['grade', labPath, 'class/ada.submission.json', 'class/hal.submission.json', 'again/ada-2.json', '-o', 'out-dup', '--quiet', '--jobs', '1'])
+    expect(r.code).toBe(0)
+    expect(r.out.split('\n').filter((l) => l.includes('warning[student]'))).toEqual([
+      'class/ada.submission.json:1:1: warning[student]: graded (Ada Lovelace), the same student name as again/ada-2.json: canvas.csv and moodle.csv get a row for each; keep one',
+    ])
+  })
+
+  it('warns, at the solution, when the lab\'s own solution does not pass under the budget given (every answer would lose those points)', () => {
+    const low = fdlab(['grade', labPath, 'class/ada.submission.json', '-o', 'out-low', '--budget', 'runs=1', '--quiet'])
+    expect(low.code).toBe(0)
+    expect(low.err).toMatch(/^\S+\.lab\.md:\d+:1: warning\[budget\]: exercise deferred-close test own-fd \[6\.5\]: the lab's own solution gets budget under this budget/m)
+    // The default budget fits the shipped lab's solutions: no warning.
+    expect(singleErr).not.toContain('warning[budget]')
+  })
+
+  it('lists rejected rows (and warnings) as FILE:LINE:COL: severity[code]: message, with the student where the file says', () => {
+    const lines = singleOut.split('\n')
+    expect(lines).toContain('class/empty.json:1:1: error[empty]: rejected: empty file')
+    expect(lines.find((l) => l.startsWith('class/cut.submission.json:'))).toMatch(/^class\/cut\.submission\.json:\d+:\d+: error\[truncated\]: rejected \(Cut\): truncated JSON at line \d+, col \d+: /)
+    expect(lines.find((l) => l.startsWith('class/other.submission.json:'))).toMatch(/^class\/other\.submission\.json:1:1: error\[lab\]: rejected \(Olga\): another lab: /)
+    expect(lines.find((l) => l.startsWith('class/noise.bin:'))).toMatch(/^class\/noise\.bin:1:1: error\[encoding\]: rejected: not a submission/)
+    expect(lines.find((l) => l.startsWith('class/hal.submission.json:'))).toMatch(/^class\/hal\.submission\.json:1:1: warning\[submission\]: graded \(Hal\), lab hash mismatch/)
+    expect(lines.filter((l) => /: error\[/.test(l))).toHaveLength(6)
+    // The class table names the student of a cut-off file.
+    expect(single.get('grades.csv')!.split('\r\n').find((l) => l.startsWith('class/cut.submission.json'))).toMatch(/^class\/cut\.submission\.json,Cut,rejected,/)
+  })
 
   it('writes every output, one row per input file, rejected ones with their reason', () => {
     const report = JSON.parse(single.get('report.json')!)
@@ -142,6 +176,8 @@ describe('fdlab grade on a class folder with broken files in it', () => {
     }
     expect(new Set(covered).size).toBe(INPUTS)
     const m = fdlab(['grade', '--merge', 'shard-0', 'shard-1', 'shard-2', '-o', 'merged'])
+    // The merge lists the rejected rows as the single run does.
+    expect(m.out.split('\n').filter((l) => /: (error|warning)\[/.test(l))).toEqual(singleOut.split('\n').filter((l) => /: (error|warning)\[/.test(l)))
     expect(m.code).toBe(0)
     expect(tree(join(dir, 'merged'))).toEqual(single)
   }, 300_000)

@@ -12,6 +12,7 @@ import { feedbackMarkdown, gradescopeResults, buildReport, labHeader, revealed, 
 import type { GradingLab, SubmissionEntry } from '../../main/grading/grade'
 import { curriculumWrongs, gradingLab, grade, solutions, statuses, studentEdition, submissionText, releaseAnswerExportGrade, LABS, LAB_IDS, type LabId } from './helpers'
 import { WRONG } from './wrong'
+import { rejectionDiagnostic } from '../../main/grading/submission'
 
 const labsOf = ['close-path', 'binder-deferred-close', 'races'] as const
 
@@ -253,6 +254,24 @@ describe('bad input: a row with a reason, never an abort', () => {
     })
   }
 
+  it('a file that cannot be read as a submission still names its student where it says (cut off, broken JSON, Latin-1), and is located', () => {
+    const cut = grade(g(), good().slice(0, 400))
+    expect(cut).toMatchObject({ status: 'rejected', student: 'Ada' })
+    const lines = good().slice(0, 400).trimEnd().split('\n')
+    expect(cut.reason).toContain(`truncated JSON at line ${lines.length}, col ${lines.at(-1)!.length + 1}:`)
+    expect(rejectionDiagnostic('a.json', cut.reason!)).toMatchObject({ file: 'a.json', line: lines.length, col: lines.at(-1)!.length + 1, code: 'truncated' })
+    const broken = grade(g(), '\n\n{"format":"fdlab-submission",\n  "student": "Bo \\u00e9",\n  "version": oops\n}')
+    expect(broken).toMatchObject({ status: 'rejected', student: 'Bo \u00e9' })
+    expect(broken.reason).toMatch(/^not valid JSON at line 5, col 14 /)
+    const latin1 = grade(g(), Uint8Array.from(Buffer.from(good().replace('"Ada"', '"Jos\u00e9"'), 'latin1')))
+    expect(latin1).toMatchObject({ status: 'rejected', student: 'Jos\u00e9' })
+    expect(rejectionDiagnostic('a.json', latin1.reason!)).toMatchObject({ line: 1, col: 1, code: 'encoding' })
+    for (const [reason, code] of [['empty file', 'empty'], ['oversized: 9 bytes', 'oversized'], ['another lab: x', 'lab'], ['another version of the lab: x', 'lab-version'],
+      ['cannot read the file: EACCES', 'unreadable'], ["the grader's worker stopped while grading this submission (x)", 'rejected']] as const) {
+      expect(rejectionDiagnostic('f', reason).code, reason).toBe(code)
+    }
+  })
+
   it('a lab hash that is not the released edition\'s is graded, with a warning', () => {
     const e = grade(g(), good().replace(/"sha256": "[0-9a-f]{64}"/, `"sha256": "${'ab'.repeat(32)}"`))
     expect(e.status).toBe('graded')
@@ -406,6 +425,17 @@ describe('provoke integrity', () => {
     expect(t.expected).toBe('a sanitizer violation (rule use-after-free)')
     expect(t.actual).toMatch(/^not shown in (the one interleaving|any of the \d+ interleavings) explored$/)
     expect(t.misconceptions.map((m) => m.id)).toContain('race-needs-a-sharer')
+  })
+
+  it('a scenario whose fixed form does not finish (it loops where the bug is fixed) is budget, never a pass', () => {
+    const g = gradingLab('binder-deferred-close')
+    const answer = '#include <linux/android/binder.h>\nprocess app {\n  int b = open("/dev/binder", O_RDWR);\n  int cmd = BINDER_CLOSE_NAIVE;\n  if (cmd == BINDER_FREE_FD) { while (1) { } }\n  ioctl(b, cmd, b);\n}\n'
+    const { e } = submit('binder-deferred-close', { ...solutions(g.lab), 'provoke-v2': answer })
+    const ex = exOf(e, 'provoke-v2')
+    expect(ex.tests.map((t) => t.status)).toEqual(['budget', 'budget', 'budget', 'budget'])
+    expect(ex).toMatchObject({ score: 0, status: 'budget' })
+    for (const t of ex.tests) expect(t.student_message).toMatch(/fixed form .* did not finish.*not a proof, so not a pass$/)
+    expect(e.score).toBe(g.maxScore - 2)
   })
 
   it('a test whose finding has no fixed form (a lost POSIX lock) is not integrity-checked', () => {

@@ -49,4 +49,11 @@ describe('grading worker pool', () => {
     expect(out[3]!.reason).toMatch(/^the grader's worker stopped while grading this submission/)
     expect(out[3]!.max_score).toBe(gradingLab('races').maxScore)
   }, 60_000)
+
+  it('the row of a submission whose worker died still names its student', async () => {
+    const g = gradingLab('races')
+    const bytes = new TextEncoder().encode(JSON.stringify({ format: 'fdlab-submission', version: 1, lab: { id: g.lab.meta.id, version: g.lab.meta.version, sha256: g.releasedSha256 }, student: 'Dora', answers: {} }))
+    const out = await gradeInputs(g, [{ file: 'die.json', name: 'die', sha256: 'x', bytes }, ...inputs(['a'])], { jobs: 2, workerFile: worker, init: { labText: '', labFile: 'x', opts: {} } })
+    expect(out[0]).toMatchObject({ status: 'rejected', student: 'Dora' })
+  }, 60_000)
 })

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { gradeSubmission, type GradingLab, type SubmissionEntry, type SubmissionInput } from '../grade'
+import { parseSubmission } from '../submission'
 import type { WorkerInit } from './worker'
 
 export interface PoolOptions {
@@ -19,11 +20,14 @@ export interface PoolOptions {
   readonly onEntry?: (done: number, entry: SubmissionEntry) => void
 }
 
-function crashed(g: { maxScore: number } | null, input: SubmissionInput, why: string): SubmissionEntry {
+function crashed(g: GradingLab, input: SubmissionInput, why: string): SubmissionEntry {
+  // The row still names its student (the file is read again here: parsing is cheap, running was not).
+  const id = { id: g.lab.meta.id, version: g.lab.meta.version, releasedSha256: g.releasedSha256 }
+  const student = input.unreadable ? '' : parseSubmission(input.bytes, id, [], g.maxBytes).student
   return {
-    file: input.file, name: input.name, sha256: input.sha256, student: '', status: 'rejected',
+    file: input.file, name: input.name, sha256: input.sha256, student, status: 'rejected',
     reason: `the grader's worker stopped while grading this submission (${why}); nothing else was affected`,
-    warnings: [], score: 0, max_score: g?.maxScore ?? 0, exercises: [],
+    warnings: [], score: 0, max_score: g.maxScore, exercises: [],
   }
 }
 

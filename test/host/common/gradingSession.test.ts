@@ -96,7 +96,7 @@ describe('grading a class in the session', () => {
     // The same judgement as the command line's for the same bytes.
     expect(r.submissions[1]!.exercises).toEqual(grade(g, wrong, 'class/bob.json').exercises)
     expect(v.outputs.map((o) => o.path)).toEqual(['report.json', 'grades.csv', 'canvas.csv', 'moodle.csv', 'results/ada.json', 'feedback/ada.md', 'results/bob.json', 'feedback/bob.md', 'results/broken.json', 'feedback/broken.md'])
-    expect(v.outputs.find((o) => o.path === 'grades.csv')!.text.split('\r\n')[3]).toMatch(/^class\/broken\.json,,rejected,truncated JSON/)
+    expect(v.outputs.find((o) => o.path === 'grades.csv')!.text.split('\r\n')[3]).toMatch(/^class\/broken\.json,,rejected,"truncated JSON at line 6, col 15: /)
     expect(v.outputs.find((o) => o.path === 'feedback/bob.md')!.text.replace(/\\/g, '')).toContain('expect failed: !fd_is_open(getpid(), f)')
     expect(v.answers.bob!['my-close']).toBe(WRONG_CLOSE)
     expect(progress.at(-1)).toEqual({ what: 'grade', done: 3, total: 3 })
