@@ -87,7 +87,7 @@ function ClassTable({ report, shown }: { report: GradeReport; shown: string | nu
             <tr>
               <th>Student</th><th>File</th><th>Status</th><th>Score</th>
               {report.lab.exercises.map((e) => <th key={e.id} title={e.title}>{e.id} <span className="muted">/{fmt(e.points)}</span></th>)}
-              <th>Reason / warnings</th><th />
+              <th>Reason / warnings</th><th>Feedback</th>
             </tr>
           </thead>
           <tbody>
