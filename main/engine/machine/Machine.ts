@@ -113,11 +113,21 @@ export class Machine {
   readonly opts: MachineOptions
   /** Micro-steps executed so far. */
   stepNo = 0
-  /** The thread chosen at each micro-step. */
-  readonly schedule: number[] = []
+  /**
+   * The schedule as runs of consecutive micro-steps of one thread: the thread of each run and
+   * the step number where it starts. A long run costs nothing per step (a growing array of one
+   * entry per step did, at every step of the engine's hottest loop); `schedule` writes it out.
+   */
+  private readonly runTid: number[] = []
+  private readonly runStart: number[] = []
+  /** `schedule` as written out so far, and the run its next entry falls in. */
+  private readonly written: number[] = []
+  private writtenRun = 0
   /** Micro-steps at which a thread switch happened while the previous thread was still runnable. */
   preemptions = 0
   private last: Thread | null = null
+  /** opts.checkInvariants, read once. */
+  private readonly invariantsOn: boolean
   private readonly byTid = new Map<number, Thread>()
   /** For debugging only: distinguishes machines in tests (no behaviour depends on it). */
   readonly serial = ++machineSerial
@@ -128,6 +138,7 @@ export class Machine {
 
   constructor(opts: MachineOptions = {}) {
     this.opts = opts
+    this.invariantsOn = opts.checkInvariants === true
     this.profile = getProfile(opts.profile ?? '6.18', opts.variants)
     const trace = new TraceLog(opts.trace ?? true)
     const violations: Violation[] = []
@@ -173,6 +184,23 @@ export class Machine {
     const swapper = newTask(k, 0, 'swapper/0', newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)
     k.current = swapper
     if (!opts.replay) this.startSystemThreads()
+  }
+
+  /**
+   * The thread chosen at each micro-step. The same array every time, brought up to date when
+   * read (appending only the steps taken since the last read).
+   */
+  get schedule(): readonly number[] {
+    const out = this.written
+    let r = this.writtenRun
+    while (out.length < this.stepNo) {
+      while (r + 1 < this.runStart.length && this.runStart[r + 1]! <= out.length) r++
+      const end = r + 1 < this.runStart.length ? this.runStart[r + 1]! : this.stepNo
+      const tid = this.runTid[r]!
+      for (let i = out.length; i < end; i++) out.push(tid)
+    }
+    this.writtenRun = r
+    return out
   }
 
   get violations(): readonly Violation[] {
@@ -373,20 +401,29 @@ export class Machine {
     const th = this.byTid.get(tid)
     if (!th || th.done || !th.pending) throw new Error(`thread ${tid} cannot run`)
     if (th.pending.enabled && !th.pending.enabled()) throw new Error(`thread ${tid} is blocked`)
+    this.stepThread(th as Thread & Internal)
+  }
+
+  /** One micro-step of @th, which can take it (step() and run() have checked). */
+  private stepThread(th: Thread & Internal): void {
+    const last = this.last
+    if (last !== th) {
+      if (last && !last.done && this.isEnabled(last)) this.preemptions++
+      this.last = th
+      this.runTid.push(th.tid)
+      this.runStart.push(this.stepNo)
+    }
     const k = this.k
-    if (this.last && this.last !== th && !this.last.done && this.isEnabled(this.last)) this.preemptions++
-    this.last = th
     this.stepNo++
-    this.schedule.push(tid)
     k.current = th.task
     k.trace.step = this.stepNo
-    k.trace.tid = tid
-    const r = this.advance(th as Thread & Internal)
+    k.trace.tid = th.tid
+    const r = this.advance(th)
     if (r.done) {
       th.done = true
       th.pending = null
     } else th.pending = r.value
-    if (this.opts.checkInvariants && this.quiescent()) checkInvariants(this)
+    if (this.invariantsOn && this.quiescent()) checkInvariants(this)
   }
 
   isEnabled(th: Thread): boolean {
@@ -430,13 +467,18 @@ export class Machine {
         if (!t || !this.isEnabled(t)) return this.result('schedule-mismatch')
         th = t
       } else if (policy === 'sequential' && last !== null && last.kind !== 'system' && this.isEnabled(last)) {
-        th = last // the policy keeps the running thread: no need to look at the others
+        // The policy keeps the running thread while it can go on: no need to look at the others,
+        // nor at the options again until it stops or reaches the step limit.
+        const limit = opts.until !== undefined && opts.until < maxSteps ? opts.until : maxSteps
+        do this.stepThread(last as Thread & Internal)
+        while (this.stepNo < limit && this.isEnabled(last))
+        continue
       } else {
         const en = this.enabled()
         if (en.length === 0) break
         th = this.pick(en, policy)
       }
-      this.step(th.tid)
+      this.stepThread(th as Thread & Internal)
     }
     const live = this.threads.some((t) => !t.done && t.kind !== 'system')
     if (!live) this.finish()
