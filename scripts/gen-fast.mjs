@@ -11,6 +11,10 @@
 //   yield* expr       -> expr                   yield { ... } -> __sched({ ... })
 //   yield { ..., enabled: () => X } -> __sched(), (X) || (__schedSettle(), (X) || __schedBlocked())
 //     (X is a condition without effects: tested in place, no closure)
+//   return { obj, w, what, then: () => { BODY } } -> yield { obj, w, what } then BODY, rewritten as
+//     above (a one-point helper, sim/context.ts SchedPoint, run in place)
+//   yield f(...) -> f(...)  (the call of a one-point helper)
+//   type SchedPoint = Sched -> type SchedPoint = void
 //   tracedStub(k, ...) -> k.trace.on && tracedStub(k, ...)   (its argument list is built only when traced)
 //   type KGen<R> = Generator<...> -> type KGen<R> = R
 //   import ... from '<..>/sim/kfunc' -> import ... from '<..>/sim/kfunc.fast' (the fast path's kfunc,
@@ -129,6 +133,33 @@ function rewriteYieldObjects(code) {
   return outStr + code.slice(i)
 }
 
+/**
+ * A one-point helper (sim/context.ts SchedPoint) returns its point with the rest of its work as
+ * `then`: `return { obj, w, what, then: () => { BODY } }`. The fast path runs it in place: the
+ * point (a `yield { obj, w, what }`, rewritten by rewriteYieldObjects) followed by BODY, as the
+ * generator helper it stands for was written.
+ */
+function rewritePointReturns(code) {
+  let outStr = ''
+  let i = 0
+  const re = /^([ \t]*)return\s+\{/gm
+  let m
+  while ((m = re.exec(code))) {
+    const j = matchBrace(code, m.index + m[0].length)
+    const parts = topLevelParts(code.slice(m.index + m[0].length, j - 1))
+    const then = parts.find((p) => /^then\s*:/.test(p))
+    const body = then !== undefined ? /^then\s*:\s*\(\)\s*=>\s*\{([\s\S]*)\}$/.exec(then) : null
+    if (!body) continue
+    const indent = m[1]
+    const lines = body[1].replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '').split('\n')
+    const rest = lines.map((l) => (l.startsWith(indent + '  ') ? indent + l.slice(indent.length + 2) : l)).join('\n')
+    outStr += code.slice(i, m.index) + `${indent}yield { ${parts.filter((p) => p !== then).join(', ')} }\n${rest}`
+    i = j
+    re.lastIndex = j
+  }
+  return outStr + code.slice(i)
+}
+
 /** Index of the `)` that closes the `(` at @start (strings, templates, comments aware), or -1. */
 function matchParenAt(code, start) {
   let depth = 0
@@ -208,9 +239,11 @@ function addKfuncSites(code) {
 function transform(code, rel) {
   if (NOT_KERNEL_CODE.has(rel)) return code
   if (rel === 'sim/context.ts') {
-    return code.replace(/export type KGen<R> = Generator<Sched, R, void>/, 'export type KGen<R> = R')
+    return code.replace(/export type KGen<R> = Generator<Sched, R, void>/, 'export type KGen<R> = R').replace(/export type SchedPoint = Sched\b/, 'export type SchedPoint = void')
   }
-  let c = rewriteYieldObjects(code)
+  let c = rewriteYieldObjects(rewritePointReturns(code))
+  // `yield spin_lock(k, lock)`: a one-point helper's call, a plain call in the fast path
+  c = c.replace(/^([ \t]*)yield (?=[A-Za-z_$][\w$]*\()/gm, '$1')
   c = c.replace(/\byield\*\s*/g, '')
   c = c.replace(/function\*\s*/g, 'function ')
   c = c.replace(/^(\s*)\*(\w+)\(/gm, '$1$2(')

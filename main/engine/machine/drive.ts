@@ -9,6 +9,11 @@
  * returns, it is popped and the caller resumes with the value (its `yield*` ends with it); when it
  * throws, the exception is thrown into the caller, so try/finally in kernel code runs as before.
  * Sched records reach the scheduler unchanged (the very objects the kernel code yields).
+ *
+ * A one-point helper (`yield spin_lock(k, lock)`: sim/context.ts SchedPoint) is no frame at all:
+ * its point carries the rest of its work as `then`, which the driver runs when the thread is
+ * resumed, before the frame that yielded it; an exception from `then` is thrown into that frame
+ * at its `yield`, as it would have come out of the helper's `yield*`.
  */
 import type { KGen, Sched } from '../sim/context'
 import { CALL, type KCall } from '../sim/kfunc'
@@ -23,6 +28,8 @@ type Frame = Iterator<unknown, unknown, unknown>
 export class Frames<R> implements Iterator<Sched, R, void> {
   /** Callers, bottom (the root) first; the running frame is the last. */
   private readonly stack: Frame[]
+  /** The `then` of the Sched returned last (a one-point helper's work after its point), run first at the next call. */
+  private then: (() => void) | undefined = undefined
 
   constructor(root: KGen<R>) {
     this.stack = [root as Frame]
@@ -40,6 +47,16 @@ export class Frames<R> implements Iterator<Sched, R, void> {
     let input: unknown = undefined
     let failed = false
     let error: unknown = undefined
+    const then = this.then
+    if (then !== undefined) {
+      this.then = undefined
+      try {
+        then()
+      } catch (e) {
+        failed = true
+        error = e
+      }
+    }
     for (;;) {
       let r: IteratorResult<unknown, unknown>
       try {
@@ -74,6 +91,7 @@ export class Frames<R> implements Iterator<Sched, R, void> {
         stack.push(top)
         r = c.first!
       }
+      this.then = (r.value as Sched).then
       return r as IteratorResult<Sched, R>
     }
   }

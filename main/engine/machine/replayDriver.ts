@@ -129,9 +129,9 @@ export function inheritFd(m: Machine, tid: number, fd: number, opts: { flags?: n
     const files = task.files!
     const { fdt } = files
     if (fd >= fdt.max_fds) {
-      yield* spin_lock(k, files.file_lock)
+      yield spin_lock(k, files.file_lock)
       yield* expand_files(k, files, fd)
-      yield* spin_unlock(k, files.file_lock)
+      yield spin_unlock(k, files.file_lock)
     }
     files.fdt.fd[fd] = f
     files.fdt.open_fds.set(fd)

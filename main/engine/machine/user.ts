@@ -12,6 +12,7 @@
 import type { KGen, Sched } from '../sim/context'
 import type { Kernel } from '../kernel/include/kernel'
 import { traceArg } from '../sim/kfunc'
+import type { TraceArg } from '../sim/trace'
 import type { Task } from '../kernel/include/types'
 import { CLONE_VFORK, CLONE_VM } from '../kernel/include/flags'
 import { kernel_clone } from '../kernel/kernel/fork'
@@ -87,13 +88,14 @@ function* endProgram(th: UserThread, end: ProgramEnd): KGen<never> {
 export function userApi(m: UserHost, th: UserThread): UserApi {
   const k = m.k
   const task = th.task
+  const entries: SyscallEntries = { obj: `user:${task.pid}`, byName: new Map() }
   return {
     pid: task.tgid,
     tid: task.pid,
     task,
     k,
     sys(name, ...args) {
-      return userSyscall(m, th, name, args)
+      return userSyscall(m, th, entries, name, args)
     },
     *stmt(what, text, line, col, obj) {
       if (task.sigkill) return yield* endProgram(th, KILLED)
@@ -104,14 +106,27 @@ export function userApi(m: UserHost, th: UserThread): UserApi {
   }
 }
 
+/**
+ * A thread's scheduling points at the kernel boundary, one per system call name (made once:
+ * a Sched record is never changed after it is yielded).
+ */
+interface SyscallEntries {
+  readonly obj: string
+  readonly byName: Map<string, Sched>
+}
+
+const NO_ARGS: readonly TraceArg[] = Object.freeze([])
+
 /** A system call from user mode: the boundary step, the kernel entry, and what ends the program. */
-function* userSyscall(m: UserHost, th: UserThread, name: string, args: (SysArg | Program | CloneRequest)[]): KGen<number> {
+function* userSyscall(m: UserHost, th: UserThread, entries: SyscallEntries, name: string, args: (SysArg | Program | CloneRequest)[]): KGen<number> {
   const k = m.k
   const task = th.task
   if (task.sigkill) return yield* endProgram(th, KILLED)
-  const targs = k.trace.on ? args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a))) : []
+  const targs = k.trace.on ? args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a))) : NO_ARGS
   // The user-mode instruction that enters the kernel: a scheduling point at the boundary.
-  yield { obj: `user:${task.pid}`, w: false, what: `syscall ${name}` }
+  let entry = entries.byName.get(name)
+  if (entry === undefined) entries.byName.set(name, (entry = { obj: entries.obj, w: false, what: `syscall ${name}` }))
+  yield entry
   if (task.sigkill) return yield* endProgram(th, KILLED)
   let ret: number
   switch (name) {

@@ -26,10 +26,26 @@ export interface Sched {
    * parked here is between works, so the machine is quiescent there (Machine.quiescent()).
    */
   readonly idle?: true
+  /**
+   * A one-point helper's code after its point (see SchedPoint): the thread driver runs it when
+   * the thread is next scheduled, before the caller resumes.
+   */
+  readonly then?: () => void
 }
 
 /** A kernel path that can be suspended between micro-steps. */
 export type KGen<R> = Generator<Sched, R, void>
+
+/**
+ * What a one-point helper returns: a helper whose only scheduling point is its first step and
+ * that returns nothing (spin_lock, spin_unlock, mutex_lock, mutex_unlock, rcu_read_lock,
+ * rcu_read_unlock). It does its work before the point, then returns the point with the rest of
+ * its work as `then`; callers write `yield spin_lock(k, lock)`. The thread driver
+ * (machine/drive.ts) runs `then` when the thread is next scheduled, before the caller resumes:
+ * the same steps, in the same places, as a generator helper called by `yield*`, without a
+ * generator per call. In the fast path (scripts/gen-fast.mjs) it is a plain function: `void`.
+ */
+export type SchedPoint = Sched
 
 /** A sanitizer finding, as data. */
 export interface Violation {

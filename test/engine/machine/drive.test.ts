@@ -2,12 +2,15 @@
  * The thread driver (machine/drive.ts) with trampolined kernel calls (sim/kfunc.ts KCall):
  * call and return through the stack of frames, exceptions thrown into the caller with its
  * try/finally run, calls that end before their first scheduling point, deep recursion, and the
- * trace events of traced calls in the same order as plain generator delegation.
+ * trace events of traced calls in the same order as plain generator delegation; one-point helpers
+ * (sim/context.ts SchedPoint), whose work after the point runs when the thread resumes.
  */
 import { describe, expect, it } from 'vitest'
 import { frames, runToEnd } from '../../../main/engine/machine/drive'
 import { kfunc, KCall } from '../../../main/engine/sim/kfunc'
-import type { KGen, Sched } from '../../../main/engine/sim/context'
+import type { KGen, Sched, SchedPoint } from '../../../main/engine/sim/context'
+import { createMachine } from '../../../main/engine/machine/Machine'
+import { newSpinLock, spin_lock, spin_unlock } from '../../../main/engine/kernel/kernel/locking'
 import type { Kernel } from '../../../main/engine/kernel/include/kernel'
 import { TraceLog } from '../../../main/engine/sim/trace'
 
@@ -143,5 +146,106 @@ describe('trampolined kernel calls', () => {
     const c = leaf(kernel(false), 1) as unknown as KCall<number>
     expect(c).toBeInstanceOf(KCall)
     expect(c[Symbol.iterator]()).toBe(c)
+  })
+})
+
+describe('one-point helpers (yield helper(...): the work after the point runs when the thread resumes)', () => {
+  /** A one-point helper that logs before its point and, as `then`, after it. */
+  const point = (log: string[], name: string, fail = false): SchedPoint => {
+    log.push(`${name} before`)
+    return { obj: name, w: true, what: name, then: () => {
+      log.push(`${name} after`)
+      if (fail) throw new Error(`${name} failed`)
+    } }
+  }
+
+  it('then runs at the next resume, before the frame that yielded the point goes on', () => {
+    const log: string[] = []
+    const k = kernel(false)
+    const inner = kfunc('inner', function* (): KGen<number> {
+      yield point(log, 'p1')
+      log.push('inner after p1')
+      yield point(log, 'p2')
+      return 7
+    })
+    const outer = kfunc('outer', function* (kk: Kernel): KGen<number> {
+      const r = yield* inner(kk) // p2's then runs before inner returns to here
+      log.push('outer got ' + r)
+      yield point(log, 'p3')
+      return r
+    })
+    const f = frames(outer(k))
+    expect(f.next().value).toMatchObject({ what: 'p1' })
+    expect(log).toEqual(['p1 before']) // nothing after the point yet
+    expect(f.next().value).toMatchObject({ what: 'p2' })
+    expect(log).toEqual(['p1 before', 'p1 after', 'inner after p1', 'p2 before'])
+    expect(f.next().value).toMatchObject({ what: 'p3' })
+    expect(log.slice(4)).toEqual(['p2 after', 'outer got 7', 'p3 before'])
+    expect(f.next()).toMatchObject({ done: true, value: 7 })
+    expect(log.slice(7)).toEqual(['p3 after'])
+  })
+
+  it('an exception from then is thrown into the frame at its yield: catch and finally run', () => {
+    const log: string[] = []
+    const k = kernel(false)
+    const callee = kfunc('callee', function* (): KGen<void> {
+      try {
+        yield point(log, 'bad', true)
+        log.push('not reached')
+      } finally {
+        log.push('callee finally')
+      }
+    })
+    const caller = kfunc('caller', function* (kk: Kernel): KGen<string> {
+      try {
+        yield* callee(kk)
+      } catch (e) {
+        yield point(log, 'after catch')
+        return (e as Error).message
+      }
+      return 'no exception'
+    })
+    expect(drain(caller(k))).toEqual({ steps: ['bad', 'after catch'], ret: 'bad failed' })
+    expect(log).toEqual(['bad before', 'bad after', 'callee finally', 'after catch before', 'after catch after'])
+    // Uncaught: out of next(), and the stack is over.
+    const f = frames(callee(k))
+    f.next()
+    expect(() => f.next()).toThrow('bad failed')
+    expect(f.next()).toMatchObject({ done: true })
+  })
+
+  it('a blocked point: the thread waits there, and its then (taking the lock) runs only when it is resumed', () => {
+    const m = createMachine({ trace: false })
+    const lock = newSpinLock('demo_lock')
+    const order: string[] = []
+    m.spawnKthread('a', function* (k) {
+      yield spin_lock(k, lock)
+      order.push(`a holds ${lock.owner?.comm}`)
+      yield { obj: 'x', w: true, what: 'a works' }
+      yield spin_unlock(k, lock)
+      order.push(`a released: ${lock.owner === null}`)
+    }, 200)
+    m.spawnKthread('b', function* (k) {
+      yield spin_lock(k, lock)
+      order.push(`b holds ${lock.owner?.comm}`)
+      yield spin_unlock(k, lock)
+    }, 201)
+    // a takes the lock (its point, then its then at its next step), b reaches its point and waits
+    m.step(200) // a: from its start to its spin_lock point
+    m.step(201) // b: the same
+    expect(lock.owner).toBe(null) // both at the point; neither then has run
+    m.step(200) // a's then: a holds it; a at 'a works'
+    expect(lock.owner?.comm).toBe('a')
+    expect(m.isEnabled(m.thread(201)!)).toBe(false)
+    expect(() => m.step(201)).toThrow('blocked')
+    m.step(200) // a at spin_unlock (its then not run yet: still held)
+    expect(lock.owner?.comm).toBe('a')
+    expect(m.isEnabled(m.thread(201)!)).toBe(false)
+    m.step(200) // a's unlock runs
+    expect(lock.owner).toBe(null)
+    expect(m.isEnabled(m.thread(201)!)).toBe(true)
+    m.run()
+    expect(order).toEqual(['a holds a', 'a released: true', 'b holds b'])
+    expect(m.violations).toEqual([])
   })
 })

@@ -99,11 +99,11 @@ export const expand_fdtable = kfunc('expand_fdtable', (k: Kernel, files: FilesSt
 
 /** expand_fdtable (v6.5): a table for fd @nr; returns 1 when it expanded. */
 function* expand_fdtable_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<number> {
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
   const new_fdt = alloc_fdtable(k, nr)
   // Make sure every fd_install() has seen resize_in_progress or left its RCU-sched section.
   if (files.count > 1) yield* synchronize_rcu(k)
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   if (typeof new_fdt === 'number') return new_fdt
   // Extremely unlikely race: sysctl_nr_open decreased between the check in the caller and alloc_fdtable().
   if (new_fdt.max_fds <= nr) return -EMFILE
@@ -118,11 +118,11 @@ function* expand_fdtable_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<n
 
 /** expand_fdtable (v6.13+): a table for @nr + 1 slots; returns 0. */
 function* expand_fdtable_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<number> {
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
   const new_fdt = alloc_fdtable(k, nr + 1)
   // Make sure every fd_install() has seen resize_in_progress or left its RCU-sched section.
   if (files.count > 1) yield* synchronize_rcu(k)
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   if (typeof new_fdt === 'number') return new_fdt
   const cur_fdt = files.fdt
   copy_fdtable(new_fdt, cur_fdt, cur_fdt.max_fds)
@@ -162,10 +162,10 @@ function* expand_files_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<num
     // Can we expand?
     if (nr >= k.sysctl_nr_open) return -EMFILE
     if (files.resize_in_progress) {
-      yield* spin_unlock(k, files.file_lock)
+      yield spin_unlock(k, files.file_lock)
       expanded = 1
       yield* wait_event(k, files.resize_wait, () => !files.resize_in_progress, `resize of ${files.id}`)
-      yield* spin_lock(k, files.file_lock)
+      yield spin_lock(k, files.file_lock)
       continue
     }
     // All good, so we try.
@@ -185,9 +185,9 @@ function* expand_files_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<nu
     // Do we need to expand?
     if (nr < fdt.max_fds) return 0
     if (files.resize_in_progress) {
-      yield* spin_unlock(k, files.file_lock)
+      yield spin_unlock(k, files.file_lock)
       yield* wait_event(k, files.resize_wait, () => !files.resize_in_progress, `resize of ${files.id}`)
-      yield* spin_lock(k, files.file_lock)
+      yield spin_lock(k, files.file_lock)
       continue
     }
     // Can we expand?
@@ -281,7 +281,7 @@ export const alloc_fd = kfunc('alloc_fd', (k: Kernel, start: number, end: number
 /** alloc_fd (v6.5): expand_files on every allocation; a non-NULL slot is printk'd and cleared. */
 function* alloc_fd_v6_5(k: Kernel, start: number, end: number, flags: number): KGen<number> {
   const files = k.current.files!
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   let error: number
   for (;;) {
     const fdt = files.fdt
@@ -307,14 +307,14 @@ function* alloc_fd_v6_5(k: Kernel, start: number, end: number, flags: number): K
     }
     break
   }
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
   return error
 }
 
 /** alloc_fd (v6.13+): expand_files only when @fd is beyond the table; VFS_BUG_ON on a non-NULL slot. */
 function* alloc_fd_v6_18(k: Kernel, start: number, end: number, flags: number): KGen<number> {
   const files = k.current.files!
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   let error: number
   for (;;) {
     const fdt = files.fdt
@@ -336,7 +336,7 @@ function* alloc_fd_v6_18(k: Kernel, start: number, end: number, flags: number): 
     if (fdt.fd[fd] !== null) k.report(RULE.V6, 'violation', `alloc_fd: slot ${fd} of ${files.id} not NULL`, [files.id]) // VFS_BUG_ON
     break
   }
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
   return error
 }
 
@@ -376,10 +376,10 @@ const trace_put_unused_fd = tracepoint<Kernel, [FilesStruct, number]>('put_unuse
  */
 export const put_unused_fd = kfunc('put_unused_fd', function* (k: Kernel, fd: number): KGen<void> {
   const files = k.current.files!
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   trace_put_unused_fd.probe?.(k, files, fd)
   __put_unused_fd(k, files, fd)
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
 })
 
 function setSlot(k: Kernel, files: FilesStruct, fdt: Fdtable, fd: number, file: File | null): void {
@@ -406,11 +406,11 @@ export const fd_install = kfunc('fd_install', function* (k: Kernel, fd: number, 
   if (files.resize_in_progress) {
     k.current.preempt_count--
     k.current.rcu_read_lock_nesting--
-    yield* spin_lock(k, files.file_lock)
+    yield spin_lock(k, files.file_lock)
     const fdt = files.fdt
     if (fdt.fd[fd] !== null || !fdt.open_fds.test(fd)) fdInstallBug(k, files, fd)
     setSlot(k, files, fdt, fd, file)
-    yield* spin_unlock(k, files.file_lock)
+    yield spin_unlock(k, files.file_lock)
     return
   }
   yield { obj: `${files.id}.fd`, w: true, what: `rcu_assign_pointer fd[${fd}] = ${file.id}` }
@@ -479,9 +479,9 @@ export const file_close_fd_locked = kfunc('file_close_fd_locked', function* (k: 
  */
 export const close_fd_get_file = kfunc('close_fd_get_file', function* (k: Kernel, fd: number): KGen<File | null> {
   const files = k.current.files!
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   const file = yield* pick_file(k, files, fd)
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
   return file
 })
 
@@ -492,9 +492,9 @@ export const close_fd_get_file = kfunc('close_fd_get_file', function* (k: Kernel
  */
 export const file_close_fd = kfunc('file_close_fd', function* (k: Kernel, fd: number): KGen<File | null> {
   const files = k.current.files!
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   const file = yield* file_close_fd_locked(k, files, fd)
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
   return file
 })
 
@@ -505,11 +505,11 @@ export const file_close_fd = kfunc('file_close_fd', function* (k: Kernel, fd: nu
  */
 export const close_fd = kfunc('close_fd', function* (k: Kernel, fd: number): KGen<number> {
   const files = k.current.files!
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   const file = k.profile.file_close_fd
     ? yield* file_close_fd_locked(k, files, fd) // v6.8+
     : yield* pick_file(k, files, fd) // v6.5
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
   if (!file) return -EBADF
   return yield* filp_close(k, file, files)
 })
@@ -603,9 +603,9 @@ function* __fget_files_rcu_v6_18(k: Kernel, files: FilesStruct, fd: number, mask
  * @kernel fs/file.c __fget_files()
  */
 export const __fget_files = kfunc('__fget_files', function* (k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
-  yield* rcu_read_lock(k)
+  yield rcu_read_lock(k)
   const f = yield* __fget_files_rcu(k, files, fd, mask)
-  yield* rcu_read_unlock(k)
+  yield rcu_read_unlock(k)
   return f
 })
 
@@ -715,7 +715,7 @@ export const fdget_pos = kfunc('fdget_pos', function* (k: Kernel, fd: number): K
     yield { obj: file.id, w: false, what: `file_needs_f_pos_lock ${file.id}` }
     if (file_needs_f_pos_lock(k, file)) {
       f.flags |= FDPUT_POS_UNLOCK
-      yield* mutex_lock(k, file.f_pos_lock)
+      yield mutex_lock(k, file.f_pos_lock)
     }
   }
   return f
@@ -736,7 +736,7 @@ export const fdput = kfunc('fdput', function* (k: Kernel, f: StructFd): KGen<voi
 export const fdput_pos = kfunc('fdput_pos', function* (k: Kernel, f: StructFd): KGen<void> {
   if (f.file && f.flags & FDPUT_POS_UNLOCK) {
     checkFileMem(k, f.file, 'fdput_pos', f.gen)
-    yield* mutex_unlock(k, f.file.f_pos_lock)
+    yield mutex_unlock(k, f.file.f_pos_lock)
   }
   yield* fdputCommon(k, f, 'fdput_pos')
 })
@@ -766,12 +766,12 @@ function* fdputCommon(k: Kernel, f: StructFd, who: 'fdput' | 'fdput_pos'): KGen<
  */
 export const set_close_on_exec = kfunc('set_close_on_exec', function* (k: Kernel, fd: number, flag: boolean): KGen<void> {
   const files = k.current.files!
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   const fdt = files.fdt
   if (flag) fdt.close_on_exec.set(fd)
   else if (fdt.close_on_exec.test(fd)) fdt.close_on_exec.clear(fd)
   if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'close_on_exec', index: fd, value: flag ? 1 : 0 })
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
 })
 
 /**
@@ -796,14 +796,14 @@ export const do_dup2 = kfunc('do_dup2', function* (k: Kernel, files: FilesStruct
   yield { obj: `${files.id}.fd`, w: true, what: `read fd[${fd}]` }
   const tofree = fdt.fd[fd] ?? null
   if (!tofree && fdt.open_fds.test(fd)) {
-    yield* spin_unlock(k, files.file_lock)
+    yield spin_unlock(k, files.file_lock)
     return -EBUSY // reserved by an allocation in flight
   }
   yield* get_file(k, file)
   yield { obj: `${files.id}.fd`, w: true, what: `rcu_assign_pointer fd[${fd}] = ${file.id}` }
   setSlot(k, files, fdt, fd, file)
   __set_open_fd(k, files, fd, fdt, (flags & O_CLOEXEC) !== 0)
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
   if (tofree) yield* filp_close(k, tofree, files) // its return value is discarded
   return fd
 })
@@ -819,15 +819,15 @@ export const ksys_dup3 = kfunc('ksys_dup3', function* (k: Kernel, oldfd: number,
   if ((flags & ~O_CLOEXEC) !== 0) return -EINVAL
   if (oldfd === newfd) return -EINVAL
   if (newfd >= rlimit_nofile(k)) return -EBADF
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   const err = yield* expand_files(k, files, newfd)
   const file = files_lookup_fd_locked(k, files, oldfd)
   if (!file || (err < 0 && err === -EMFILE)) {
-    yield* spin_unlock(k, files.file_lock)
+    yield spin_unlock(k, files.file_lock)
     return -EBADF
   }
   if (err < 0) {
-    yield* spin_unlock(k, files.file_lock)
+    yield spin_unlock(k, files.file_lock)
     return err
   }
   return yield* do_dup2(k, files, file, newfd, flags)
@@ -848,10 +848,10 @@ function* sys_dup2_v6_5(k: Kernel, oldfd: number, newfd: number): KGen<number> {
   if ((newfd >>> 0) === (oldfd >>> 0)) {
     const files = k.current.files!
     let retval = oldfd >>> 0
-    yield* rcu_read_lock(k)
+    yield rcu_read_lock(k)
     yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_rcu fd[${oldfd >>> 0}]` }
     if (!files_lookup_fd_raw(files, oldfd)) retval = -EBADF
-    yield* rcu_read_unlock(k)
+    yield rcu_read_unlock(k)
     return retval
   }
   return yield* ksys_dup3(k, oldfd, newfd, 0)
@@ -862,10 +862,10 @@ function* sys_dup2_v6_18(k: Kernel, oldfd: number, newfd: number): KGen<number> 
   if ((newfd >>> 0) === (oldfd >>> 0)) {
     const files = k.current.files!
     let retval = oldfd >>> 0
-    yield* rcu_read_lock(k)
+    yield rcu_read_lock(k)
     const f = yield* __fget_files_rcu(k, files, oldfd, 0)
     if (!f) retval = -EBADF
-    yield* rcu_read_unlock(k)
+    yield rcu_read_unlock(k)
     if (f) yield* fput(k, f)
     return retval
   }
@@ -934,12 +934,12 @@ function sane_fdtable_size(k: Kernel, fdt: Fdtable, punch_hole: FdRange | null):
 export const dup_fd = kfunc('dup_fd', function* (k: Kernel, oldf: FilesStruct, punch_hole: FdRange | null, max_fds_v65?: number): KGen<FilesStruct | number> {
   const newf = newFilesStruct(k)
   let new_fdt = newf.fdtab
-  yield* spin_lock(k, oldf.file_lock)
+  yield spin_lock(k, oldf.file_lock)
   let old_fdt = oldf.fdt
   let open_files = sane_fdtable_size(k, old_fdt, punch_hole)
   if (max_fds_v65 !== undefined && open_files > max_fds_v65) open_files = Math.max(NR_OPEN_DEFAULT, Math.ceil(max_fds_v65 / BITS_PER_LONG) * BITS_PER_LONG)
   while (open_files > new_fdt.max_fds) {
-    yield* spin_unlock(k, oldf.file_lock)
+    yield spin_unlock(k, oldf.file_lock)
     const t = alloc_fdtable(k, k.profile.find_next_fd_fast_path ? open_files : open_files - 1)
     if (typeof t === 'number') {
       newf.freed = true
@@ -947,7 +947,7 @@ export const dup_fd = kfunc('dup_fd', function* (k: Kernel, oldf: FilesStruct, p
       return t
     }
     new_fdt = t
-    yield* spin_lock(k, oldf.file_lock)
+    yield spin_lock(k, oldf.file_lock)
     old_fdt = oldf.fdt
     open_files = sane_fdtable_size(k, old_fdt, punch_hole)
   }
@@ -963,7 +963,7 @@ export const dup_fd = kfunc('dup_fd', function* (k: Kernel, oldf: FilesStruct, p
     else __clear_open_fd(k, newf, i, new_fdt)
     new_fdt.fd[i] = f
   }
-  yield* spin_unlock(k, oldf.file_lock)
+  yield spin_unlock(k, oldf.file_lock)
   newf.fdt = new_fdt
   return newf
 })
@@ -1040,7 +1040,7 @@ export const exit_files = kfunc('exit_files', function* (k: Kernel, tsk: Task): 
  * @kernel fs/file.c do_close_on_exec()
  */
 export const do_close_on_exec = kfunc('do_close_on_exec', function* (k: Kernel, files: FilesStruct): KGen<void> {
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   for (let i = 0; ; i++) {
     let fd = i * BITS_PER_LONG
     const fdt = files.fdt
@@ -1056,12 +1056,12 @@ export const do_close_on_exec = kfunc('do_close_on_exec', function* (k: Kernel, 
       yield { obj: `${files.id}.fd`, w: true, what: `fd[${fd}] = NULL` }
       setSlot(k, files, fdt, fd, null)
       __put_unused_fd(k, files, fd)
-      yield* spin_unlock(k, files.file_lock)
+      yield spin_unlock(k, files.file_lock)
       yield* filp_close(k, file, files)
-      yield* spin_lock(k, files.file_lock)
+      yield spin_lock(k, files.file_lock)
     }
   }
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
 })
 
 /**
@@ -1074,9 +1074,9 @@ function* __range_close_v6_5(k: Kernel, files: FilesStruct, fd: number, max_fd: 
   while (fd <= max_fd) {
     const cur = fd++
     if (!files.fdt.open_fds.test(cur)) continue // SIM: empty slots need no scheduling point
-    yield* spin_lock(k, files.file_lock)
+    yield spin_lock(k, files.file_lock)
     const file = yield* pick_file(k, files, cur)
-    yield* spin_unlock(k, files.file_lock)
+    yield spin_unlock(k, files.file_lock)
     if (file) yield* filp_close(k, file, files)
   }
 }
@@ -1086,19 +1086,19 @@ function* __range_close_v6_5(k: Kernel, files: FilesStruct, fd: number, max_fd: 
  * @kernel fs/file.c __range_close()
  */
 function* __range_close_v6_18(k: Kernel, files: FilesStruct, fd: number, max_fd: number): KGen<void> {
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   max_fd = Math.min(max_fd, last_fd(files.fdt))
   for (; fd <= max_fd; fd++) {
     if (!files.fdt.open_fds.test(fd)) continue // SIM: empty slots need no scheduling point
     const file = yield* file_close_fd_locked(k, files, fd)
     if (file) {
-      yield* spin_unlock(k, files.file_lock)
+      yield spin_unlock(k, files.file_lock)
       yield* filp_close(k, file, files)
-      yield* spin_lock(k, files.file_lock)
+      yield spin_lock(k, files.file_lock)
       max_fd = Math.min(max_fd, last_fd(files.fdt))
     }
   }
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
 }
 
 /**
@@ -1106,12 +1106,12 @@ function* __range_close_v6_18(k: Kernel, files: FilesStruct, fd: number, max_fd:
  * @kernel fs/file.c __range_cloexec()
  */
 function* __range_cloexec(k: Kernel, files: FilesStruct, fd: number, max_fd: number): KGen<void> {
-  yield* spin_lock(k, files.file_lock)
+  yield spin_lock(k, files.file_lock)
   const fdt = files.fdt
   max_fd = Math.min(fdt.max_fds - 1, max_fd)
   for (let i = fd; i <= max_fd; i++) fdt.close_on_exec.set(i)
   if (k.trace.on && fd <= max_fd) k.trace.emit({ e: 'bit', files: files.id, map: 'close_on_exec', index: fd, value: 1 })
-  yield* spin_unlock(k, files.file_lock)
+  yield spin_unlock(k, files.file_lock)
 }
 
 /**

@@ -182,9 +182,9 @@ export const fcntl_setlk = kfunc('fcntl_setlk', function* (k: Kernel, fd: number
   if (k.trace.on) k.trace.emit({ e: 'note', text: `lock ${lock.id}: ${ofd ? 'OFD' : 'POSIX'} ${fl.l_type === F_WRLCK ? 'F_WRLCK' : 'F_RDLCK'} ${r.s}-${r.e === OFFSET_MAX ? 'EOF' : r.e} on ${filp.f_inode.path}, owner ${ownerName(owner)}` })
   if (!ofd) {
     // Close/fcntl race guard: a close that ran meanwhile would have missed this lock.
-    yield* spin_lock(k, files.file_lock)
+    yield spin_lock(k, files.file_lock)
     const now = files.fdt.fd[fd] ?? null
-    yield* spin_unlock(k, files.file_lock)
+    yield spin_unlock(k, files.file_lock)
     if (now !== filp) {
       ctx.flc_posix = unlockRange(ctx.flc_posix, owner, r.s, r.e)
       return -EBADF

@@ -5,7 +5,7 @@
  * SIM: a spinlock is an owner field; a thread that finds it held is not runnable until it is
  * released (spinning is not simulated step by step). Other CPUs keep running meanwhile.
  */
-import type { KGen } from '../../sim/context'
+import type { KGen, SchedPoint } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
 import type { Mutex, SpinLock, WaitQueue } from '../include/types'
 import { ERESTARTSYS } from '../include/errno'
@@ -25,39 +25,42 @@ export function newMutex(id: string): Mutex {
  * spin_lock - take @lock, spinning while another CPU holds it
  * @kernel include/linux/spinlock.h spin_lock()
  * Context: disables preemption: the holder is in atomic context until spin_unlock().
+ * A one-point helper (sim/context.ts SchedPoint): callers write `yield spin_lock(k, lock)`.
  */
-export function* spin_lock(k: Kernel, lock: SpinLock): KGen<void> {
+export function spin_lock(k: Kernel, lock: SpinLock): SchedPoint {
   const me = k.current
   if (lock.owner === me) {
     k.report(RULE.deadlock, 'violation', `spin_lock(${lock.id}): AA deadlock, ${me.comm}/${me.pid} already holds it`, [lock.id])
   }
   if (lock.owner !== null && k.trace.on) k.trace.lock(lock.id, 'block')
-  yield { obj: lock.id, w: true, what: `spin_lock ${lock.id}`, enabled: () => lock.owner === null }
-  lock.owner = me
-  me.preempt_count++
-  me.held.push(lock)
-  if (k.trace.on) k.trace.lock(lock.id, 'acquire')
+  return { obj: lock.id, w: true, what: `spin_lock ${lock.id}`, enabled: () => lock.owner === null, then: () => {
+    lock.owner = me
+    me.preempt_count++
+    me.held.push(lock)
+    if (k.trace.on) k.trace.lock(lock.id, 'acquire')
+  } }
 }
 
 /**
  * spin_unlock - release @lock
  * @kernel include/linux/spinlock.h spin_unlock()
  */
-export function* spin_unlock(k: Kernel, lock: SpinLock): KGen<void> {
-  yield { obj: lock.id, w: true, what: `spin_unlock ${lock.id}` }
-  const me = k.current
-  if (lock.owner !== me) {
-    k.report(RULE.bad_unlock, 'violation', `spin_unlock(${lock.id}) by ${me.comm}/${me.pid}, which does not hold it`, [lock.id])
-    return
-  }
-  lock.owner = null
-  me.preempt_count--
-  if (me.held[me.held.length - 1] === lock) me.held.pop()
-  else {
-    const i = me.held.lastIndexOf(lock)
-    if (i >= 0) me.held.splice(i, 1)
-  }
-  if (k.trace.on) k.trace.lock(lock.id, 'release')
+export function spin_unlock(k: Kernel, lock: SpinLock): SchedPoint {
+  return { obj: lock.id, w: true, what: `spin_unlock ${lock.id}`, then: () => {
+    const me = k.current
+    if (lock.owner !== me) {
+      k.report(RULE.bad_unlock, 'violation', `spin_unlock(${lock.id}) by ${me.comm}/${me.pid}, which does not hold it`, [lock.id])
+      return
+    }
+    lock.owner = null
+    me.preempt_count--
+    if (me.held[me.held.length - 1] === lock) me.held.pop()
+    else {
+      const i = me.held.lastIndexOf(lock)
+      if (i >= 0) me.held.splice(i, 1)
+    }
+    if (k.trace.on) k.trace.lock(lock.id, 'release')
+  } }
 }
 
 /**
@@ -105,15 +108,16 @@ export function might_sleep(k: Kernel, where: string): void {
  * mutex_lock - take a sleeping lock
  * @kernel kernel/locking/mutex.c mutex_lock()
  */
-export function* mutex_lock(k: Kernel, m: Mutex): KGen<void> {
+export function mutex_lock(k: Kernel, m: Mutex): SchedPoint {
   might_sleep(k, `mutex_lock(${m.id})`)
   const me = k.current
   if (m.owner === me) k.report(RULE.deadlock, 'violation', `mutex_lock(${m.id}): already held by ${me.comm}/${me.pid}`, [m.id])
   if (m.owner !== null && k.trace.on) k.trace.lock(m.id, 'block')
-  yield { obj: m.id, w: true, what: `mutex_lock ${m.id}`, enabled: () => m.owner === null }
-  m.owner = me
-  me.held.push(m)
-  if (k.trace.on) k.trace.lock(m.id, 'acquire')
+  return { obj: m.id, w: true, what: `mutex_lock ${m.id}`, enabled: () => m.owner === null, then: () => {
+    m.owner = me
+    me.held.push(m)
+    if (k.trace.on) k.trace.lock(m.id, 'acquire')
+  } }
 }
 
 /**
@@ -129,17 +133,18 @@ export function* mutex_is_locked(_k: Kernel, m: Mutex): KGen<boolean> {
  * mutex_unlock
  * @kernel kernel/locking/mutex.c mutex_unlock()
  */
-export function* mutex_unlock(k: Kernel, m: Mutex): KGen<void> {
-  yield { obj: m.id, w: true, what: `mutex_unlock ${m.id}` }
-  const me = k.current
-  if (m.owner !== me) {
-    k.report(RULE.bad_unlock, 'violation', `mutex_unlock(${m.id}) by ${me.comm}/${me.pid}, which does not hold it`, [m.id])
-    return
-  }
-  m.owner = null
-  const i = me.held.lastIndexOf(m)
-  if (i >= 0) me.held.splice(i, 1)
-  if (k.trace.on) k.trace.lock(m.id, 'release')
+export function mutex_unlock(k: Kernel, m: Mutex): SchedPoint {
+  return { obj: m.id, w: true, what: `mutex_unlock ${m.id}`, then: () => {
+    const me = k.current
+    if (m.owner !== me) {
+      k.report(RULE.bad_unlock, 'violation', `mutex_unlock(${m.id}) by ${me.comm}/${me.pid}, which does not hold it`, [m.id])
+      return
+    }
+    m.owner = null
+    const i = me.held.lastIndexOf(m)
+    if (i >= 0) me.held.splice(i, 1)
+    if (k.trace.on) k.trace.lock(m.id, 'release')
+  } }
 }
 
 /**

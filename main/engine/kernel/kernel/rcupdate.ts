@@ -8,7 +8,7 @@
  * after that, so the explorer orders them against readers; a real grace period may only end later,
  * which the schedule covers.
  */
-import type { KGen } from '../../sim/context'
+import type { KGen, SchedPoint } from '../../sim/context'
 import type { Kernel, RcuCallback } from '../include/kernel'
 import { kfunc, resolveKfunc } from '../../sim/kfunc'
 import type { CallbackFn, CallbackHead, Task } from '../include/types'
@@ -32,28 +32,30 @@ function readerName(t: Task): string {
  * rcu_read_lock - enter an RCU read-side critical section
  * @kernel include/linux/rcupdate.h rcu_read_lock()
  */
-export function* rcu_read_lock(k: Kernel): KGen<void> {
+export function rcu_read_lock(k: Kernel): SchedPoint {
   // A reader touches only its own nesting count; grace periods (global steps) order against it.
-  yield { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_lock' }
-  const t = k.current
-  t.rcu_read_lock_nesting++
-  if (t.rcu_read_lock_nesting === 1) t.rcu_sections++
-  if (k.trace.on) k.trace.rcu('read_lock', readerName(t))
+  return { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_lock', then: () => {
+    const t = k.current
+    t.rcu_read_lock_nesting++
+    if (t.rcu_read_lock_nesting === 1) t.rcu_sections++
+    if (k.trace.on) k.trace.rcu('read_lock', readerName(t))
+  } }
 }
 
 /**
  * rcu_read_unlock - leave an RCU read-side critical section
  * @kernel include/linux/rcupdate.h rcu_read_unlock()
  */
-export function* rcu_read_unlock(k: Kernel): KGen<void> {
-  yield { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_unlock' }
-  const t = k.current
-  if (t.rcu_read_lock_nesting === 0) {
-    k.report(RULE.rcu, 'violation', `rcu_read_unlock() without rcu_read_lock() in ${t.comm}/${t.pid}`, [t.id])
-    return
-  }
-  t.rcu_read_lock_nesting--
-  if (k.trace.on) k.trace.rcu('read_unlock', readerName(t))
+export function rcu_read_unlock(k: Kernel): SchedPoint {
+  return { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_unlock', then: () => {
+    const t = k.current
+    if (t.rcu_read_lock_nesting === 0) {
+      k.report(RULE.rcu, 'violation', `rcu_read_unlock() without rcu_read_lock() in ${t.comm}/${t.pid}`, [t.id])
+      return
+    }
+    t.rcu_read_lock_nesting--
+    if (k.trace.on) k.trace.rcu('read_unlock', readerName(t))
+  } }
 }
 
 /** The tasks inside a read-side section now (and which section), except @except. */

@@ -7,7 +7,7 @@ import { __sched, __schedSettle, __schedBlocked } from '../../../sim/kfunc.fast'
  * SIM: a spinlock is an owner field; a thread that finds it held is not runnable until it is
  * released (spinning is not simulated step by step). Other CPUs keep running meanwhile.
  */
-import type { KGen } from '../../sim/context'
+import type { KGen, SchedPoint } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
 import type { Mutex, SpinLock, WaitQueue } from '../include/types'
 import { ERESTARTSYS } from '../../../kernel/include/errno'
@@ -27,8 +27,9 @@ export function newMutex(id: string): Mutex {
  * spin_lock - take @lock, spinning while another CPU holds it
  * @kernel include/linux/spinlock.h spin_lock()
  * Context: disables preemption: the holder is in atomic context until spin_unlock().
+ * A one-point helper (sim/context.ts SchedPoint): callers write `yield spin_lock(k, lock)`.
  */
-export function spin_lock(k: Kernel, lock: SpinLock): KGen<void> {
+export function spin_lock(k: Kernel, lock: SpinLock): SchedPoint {
   const me = k.current
   if (lock.owner === me) {
     k.report(RULE.deadlock, 'violation', `spin_lock(${lock.id}): AA deadlock, ${me.comm}/${me.pid} already holds it`, [lock.id])
@@ -45,7 +46,7 @@ export function spin_lock(k: Kernel, lock: SpinLock): KGen<void> {
  * spin_unlock - release @lock
  * @kernel include/linux/spinlock.h spin_unlock()
  */
-export function spin_unlock(k: Kernel, lock: SpinLock): KGen<void> {
+export function spin_unlock(k: Kernel, lock: SpinLock): SchedPoint {
   __sched()
   const me = k.current
   if (lock.owner !== me) {
@@ -107,7 +108,7 @@ export function might_sleep(k: Kernel, where: string): void {
  * mutex_lock - take a sleeping lock
  * @kernel kernel/locking/mutex.c mutex_lock()
  */
-export function mutex_lock(k: Kernel, m: Mutex): KGen<void> {
+export function mutex_lock(k: Kernel, m: Mutex): SchedPoint {
   might_sleep(k, `mutex_lock(${m.id})`)
   const me = k.current
   if (m.owner === me) k.report(RULE.deadlock, 'violation', `mutex_lock(${m.id}): already held by ${me.comm}/${me.pid}`, [m.id])
@@ -131,7 +132,7 @@ export function mutex_is_locked(_k: Kernel, m: Mutex): KGen<boolean> {
  * mutex_unlock
  * @kernel kernel/locking/mutex.c mutex_unlock()
  */
-export function mutex_unlock(k: Kernel, m: Mutex): KGen<void> {
+export function mutex_unlock(k: Kernel, m: Mutex): SchedPoint {
   __sched()
   const me = k.current
   if (m.owner !== me) {

@@ -10,7 +10,7 @@ import { __sched, __schedSettle, __schedBlocked } from '../../../sim/kfunc.fast'
  * after that, so the explorer orders them against readers; a real grace period may only end later,
  * which the schedule covers.
  */
-import type { KGen } from '../../sim/context'
+import type { KGen, SchedPoint } from '../../sim/context'
 import type { Kernel, RcuCallback } from '../include/kernel'
 import { kfunc, resolveKfunc } from '../../../sim/kfunc.fast'
 import type { CallbackFn, CallbackHead, Task } from '../include/types'
@@ -34,7 +34,7 @@ function readerName(t: Task): string {
  * rcu_read_lock - enter an RCU read-side critical section
  * @kernel include/linux/rcupdate.h rcu_read_lock()
  */
-export function rcu_read_lock(k: Kernel): KGen<void> {
+export function rcu_read_lock(k: Kernel): SchedPoint {
   // A reader touches only its own nesting count; grace periods (global steps) order against it.
   __sched()
   const t = k.current
@@ -47,7 +47,7 @@ export function rcu_read_lock(k: Kernel): KGen<void> {
  * rcu_read_unlock - leave an RCU read-side critical section
  * @kernel include/linux/rcupdate.h rcu_read_unlock()
  */
-export function rcu_read_unlock(k: Kernel): KGen<void> {
+export function rcu_read_unlock(k: Kernel): SchedPoint {
   __sched()
   const t = k.current
   if (t.rcu_read_lock_nesting === 0) {

@@ -278,17 +278,17 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
   {
     proto: 'void spin_lock(spinlock_t *lock)', source: 'include/linux/spinlock.h',
     doc: 'Take a spinlock: atomic context until spin_unlock().',
-    *impl(rt, a) { yield* spin_lock(rt.k, a[0] as SpinLock); return null },
+    *impl(rt, a) { yield spin_lock(rt.k, a[0] as SpinLock); return null },
   },
   {
     proto: 'void spin_unlock(spinlock_t *lock)', source: 'include/linux/spinlock.h',
     doc: 'Release a spinlock.',
-    *impl(rt, a) { yield* spin_unlock(rt.k, a[0] as SpinLock); return null },
+    *impl(rt, a) { yield spin_unlock(rt.k, a[0] as SpinLock); return null },
   },
   {
     proto: 'void mutex_lock(struct mutex *lock)', source: 'kernel/locking/mutex.c', context: 'may sleep',
     doc: 'Take a sleeping lock.',
-    *impl(rt, a) { yield* mutex_lock(rt.k, a[0] as Mutex); return null },
+    *impl(rt, a) { yield mutex_lock(rt.k, a[0] as Mutex); return null },
   },
   {
     proto: 'bool mutex_is_locked(struct mutex *lock)', source: 'kernel/locking/mutex.c',
@@ -301,17 +301,17 @@ export const KERNEL_FUNCS: readonly KernelFn[] = [
   {
     proto: 'void mutex_unlock(struct mutex *lock)', source: 'kernel/locking/mutex.c',
     doc: 'Release a sleeping lock.',
-    *impl(rt, a) { yield* mutex_unlock(rt.k, a[0] as Mutex); return null },
+    *impl(rt, a) { yield mutex_unlock(rt.k, a[0] as Mutex); return null },
   },
   {
     proto: 'void rcu_read_lock(void)', source: 'include/linux/rcupdate.h',
     doc: 'Enter an RCU read-side critical section (no sleeping inside).',
-    *impl(rt) { yield* rcu_read_lock(rt.k); return null },
+    *impl(rt) { yield rcu_read_lock(rt.k); return null },
   },
   {
     proto: 'void rcu_read_unlock(void)', source: 'include/linux/rcupdate.h',
     doc: 'Leave an RCU read-side critical section.',
-    *impl(rt) { yield* rcu_read_unlock(rt.k); return null },
+    *impl(rt) { yield rcu_read_unlock(rt.k); return null },
   },
   {
     proto: 'void synchronize_rcu(void)', source: 'kernel/rcu/tree.c', context: 'may sleep',
