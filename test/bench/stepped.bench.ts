@@ -7,9 +7,11 @@
  *   stepped, thread only      the same program driven by the thread driver alone (no scheduler,
  *                             no schedule, no per-step bookkeeping): the kernel code as generators
  *   generator floor           a synthetic kernel path with the shape of dup (its kfunc calls, its
- *                             generator helpers, its 9 scheduling points) doing no work at all: what
+ *                             one-point helpers, its 10 scheduling points) doing no work at all: what
  *                             the generator machinery costs per syscall before any kernel work, with
  *                             plain `yield*` delegation and with trampolined calls
+ *   resumable frames          the same shape with no generators (each function a resume function
+ *                             over a frame object): what a compiled stepped form could cost
  * A benchmark prints figures; nothing here is a pass/fail test.
  */
 import { createMachine } from '../../main/engine/machine/Machine'
@@ -68,15 +70,18 @@ function threadOnly(n: number): number {
   return n * 2
 }
 
-/** The shape of sys_dup (6.18) with no work: kfunc calls, generator helpers, 9 scheduling points. */
+/**
+ * The shape of sys_dup (6.18) with no work: kfunc calls, one-point helpers (the locks: a Sched
+ * with its `then`, as spin_lock), 10 scheduling points.
+ */
 function shape(kf: <A extends unknown[], R>(name: string, body: (k: Kernel, ...a: A) => KGen<R>) => (k: Kernel, ...a: A) => KGen<R>) {
   const S: Sched = { obj: 'o', w: true, what: 'x' }
   const k = { trace: { on: false } } as unknown as Kernel
-  function* lock(): KGen<void> { yield S }
+  const lock = (): Sched => ({ obj: 'o', w: true, what: 'x', then: () => { /* taken */ } })
   const fget_rcu = kf('fget_rcu', function* (): KGen<number> { yield S; yield S; return 1 })
-  const fget_files = kf('fget_files', function* (kk: Kernel): KGen<number> { yield* lock(); const f = yield* fget_rcu(kk); yield* lock(); return f })
+  const fget_files = kf('fget_files', function* (kk: Kernel): KGen<number> { yield lock(); const f = yield* fget_rcu(kk); yield lock(); return f })
   const fget_raw = kf('fget_raw', function* (kk: Kernel): KGen<number> { return yield* fget_files(kk) })
-  const alloc_fd = kf('alloc_fd', function* (): KGen<number> { yield* lock(); yield S; yield* lock(); return 3 })
+  const alloc_fd = kf('alloc_fd', function* (): KGen<number> { yield lock(); yield S; yield lock(); return 3 })
   const get_unused = kf('get_unused', function* (kk: Kernel): KGen<number> { return yield* alloc_fd(kk) })
   const fd_install = kf('fd_install', function* (): KGen<void> { yield S; yield S })
   const exit_loop = kf('exit_loop', function* (): KGen<void> { /* no work pending */ })
@@ -90,9 +95,77 @@ const floorPlain = shape(plainKf)
 const floorTrampolined = shape(kfunc)
 function floor(n: number, trampolined: boolean): number {
   const g = trampolined ? frames(floorTrampolined(n)) : floorPlain(n)
-  while (!g.next().done) { /* 9 scheduling points a syscall */ }
+  while (!g.next().done) { /* 10 scheduling points a syscall */ }
   return n
 }
+
+/**
+ * The same shape without generators: each function a resume function over a frame of its own
+ * (its program counter and locals), a call a pushed frame, as a compiled stepped form of the
+ * kernel (a transform like gen-fast's, to resumable frames) could run it. What the machinery
+ * would cost per syscall then: the measure of how far the stepped engine is from its limit.
+ */
+const resumable = (() => {
+  const S: Sched = { obj: 'o', w: true, what: 'x' }
+  const Next = { Call: 0, Yield: 1, Return: 2 } as const
+  type Next = (typeof Next)[keyof typeof Next]
+  type Fn = (f: Frame, input: number, d: Driver) => Next
+  class Frame { pc = 0; a = 0; b = 0; constructor(readonly fn: Fn) {} }
+  class Driver {
+    readonly stack: Frame[]
+    out: Sched | null = null
+    ret = 0
+    callee: Frame | null = null
+    constructor(root: Frame) { this.stack = [root] }
+    next(): Sched | null {
+      const stack = this.stack
+      let input = this.ret
+      for (;;) {
+        const top = stack[stack.length - 1]!
+        const r = top.fn(top, input, this)
+        if (r === Next.Yield) { this.ret = 0; return this.out }
+        if (r === Next.Call) { stack.push(this.callee!); input = 0; continue }
+        stack.pop()
+        if (stack.length === 0) return null
+        input = this.ret
+      }
+    }
+  }
+  const call = (d: Driver, fn: Fn): Next => { d.callee = new Frame(fn); return Next.Call }
+  const yld = (d: Driver, s: Sched): Next => { d.out = s; return Next.Yield }
+  const ret = (d: Driver, v: number): Next => { d.ret = v; return Next.Return }
+  const lock: Fn = (f, _i, d) => (f.pc++ === 0 ? yld(d, { obj: 'o', w: true, what: 'x', then: () => { /* taken */ } }) : ret(d, 0))
+  const fget_rcu: Fn = (f, _i, d) => (f.pc < 2 ? (f.pc++, yld(d, S)) : ret(d, 1))
+  const fget_files: Fn = (f, i, d) => {
+    switch (f.pc++) { case 0: return call(d, lock); case 1: return call(d, fget_rcu); case 2: f.a = i; return call(d, lock); default: return ret(d, f.a) }
+  }
+  const fget_raw: Fn = (f, i, d) => (f.pc++ === 0 ? call(d, fget_files) : ret(d, i))
+  const alloc_fd: Fn = (f, _i, d) => {
+    switch (f.pc++) { case 0: return call(d, lock); case 1: return yld(d, S); case 2: return call(d, lock); default: return ret(d, 3) }
+  }
+  const get_unused: Fn = (f, i, d) => (f.pc++ === 0 ? call(d, alloc_fd) : ret(d, i))
+  const fd_install: Fn = (f, _i, d) => (f.pc < 2 ? (f.pc++, yld(d, S)) : ret(d, 0))
+  const exit_loop: Fn = (_f, _i, d) => ret(d, 0)
+  const sys_dup: Fn = (f, i, d) => {
+    switch (f.pc++) { case 0: return call(d, fget_raw); case 1: f.a = i; return call(d, get_unused); case 2: f.b = i; return call(d, fd_install); default: return ret(d, f.a + f.b) }
+  }
+  const do_syscall: Fn = (f, i, d) => {
+    switch (f.pc++) { case 0: return call(d, sys_dup); case 1: f.a = i; return call(d, exit_loop); default: return ret(d, f.a) }
+  }
+  const userSyscall: Fn = (f, i, d) => {
+    switch (f.pc++) { case 0: return yld(d, S); case 1: return call(d, do_syscall); default: return ret(d, i) }
+  }
+  function run(n: number): number {
+    const loop: Fn = (f, i, d) => {
+      if (f.pc++ > 0) f.a += i
+      return f.pc <= n ? call(d, userSyscall) : ret(d, f.a)
+    }
+    const d = new Driver(new Frame(loop))
+    while (d.next() !== null) { /* 10 scheduling points a syscall */ }
+    return n
+  }
+  return { run }
+})()
 
 const layers: [string, () => number][] = [
   ['fast path', () => cpuNs(() => fast(Math.round(200_000 * scale)))],
@@ -100,6 +173,7 @@ const layers: [string, () => number][] = [
   ['stepped, thread only (no scheduler)', () => cpuNs(() => threadOnly(Math.round(20_000 * scale)))],
   ['generator floor, yield* delegation', () => cpuNs(() => floor(Math.round(100_000 * scale), false))],
   ['generator floor, trampolined calls', () => cpuNs(() => floor(Math.round(100_000 * scale), true))],
+  ['the same floor as resumable frames', () => cpuNs(() => resumable.run(Math.round(100_000 * scale)))],
 ]
 for (const [, f] of layers) f() // warm up
 const results = layers.map(() => [] as number[])
@@ -112,4 +186,4 @@ layers.forEach(([name], i) => {
 })
 const [f, run, thread] = [median(results[0]!), median(results[1]!), median(results[2]!)]
 console.log(`scheduler and bookkeeping: ${(run - thread).toFixed(0)} ns a syscall (${(((run - thread) / run) * 100).toFixed(0)}% of stepped)`)
-console.log(`ratio stepped/fast: ${(f / run).toFixed(3)}; the same with the generator floor alone: ${(f / median(results[4]!)).toFixed(3)}`)
+console.log(`ratio stepped/fast: ${(f / run).toFixed(3)}; the same with the generator floor alone: ${(f / median(results[4]!)).toFixed(3)}; with resumable frames alone: ${(f / median(results[5]!)).toFixed(3)}`)
