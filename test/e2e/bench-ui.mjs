@@ -12,12 +12,15 @@
 // raise RLIMIT_NOFILE above 1024 yet, a log can (prlimit64). The log is generated here.
 //
 // How a step is timed. A click starts the clock; the step is painted at the end of the first
-// frame that began after the last DOM change the step made anywhere in the page (the step
-// counter, the panes, the editor's decorations and widgets, the terminal's rows: a
-// MutationObserver on the whole page records when each change happened, and the step is over
-// once no change came for QUIET_MS). "The end of a frame" is a task queued from the frame's
-// requestAnimationFrame callback: it runs after the frame's style, layout and paint on the main
-// thread (raster and compositing happen off it and are not counted).
+// frame whose rendering began after the last DOM change the step made anywhere in the page (the
+// step counter, the panes, the editor's decorations and widgets, the terminal's rows). A
+// MutationObserver on the whole page records when each change happened and asks for the frame
+// that draws it; the step is over once nothing changed for QUIET_MS. A frame's rendering is seen
+// from a ResizeObserver, whose callbacks run in the frame's rendering steps after every
+// requestAnimationFrame callback (the editor and the terminal draw there) and after style and
+// layout; a task queued from it runs after the frame's paint. Raster and compositing happen off
+// the main thread and are not counted. No frames are asked for when nothing changed (a loop of
+// frames would be main-thread work of its own).
 // Two Chromiums are measured, their series interleaved (back in one, back in the other, forward
 // in one, forward in the other), so that both see the same load of this shared machine:
 //   - no frame-rate limit (--disable-frame-rate-limit): a frame starts as soon as something
@@ -28,9 +31,10 @@
 //   - with vsync (default flags, 60 Hz): what a user sees. Clicks come just after a frame was
 //     painted, so this figure includes the wait for the next frame boundary (most of 16.7 ms) even
 //     when the step's work is small, and whole frames when its work does not fit in one.
-// `updated` is click to the step counter's DOM committed. The main thread's work per step is
-// Chrome's Performance metrics (script, layout, style, all tasks) over the back and forward series
-// of the Chromium without the frame-rate limit.
+// `updated` is click to the step counter's DOM committed. The work per step, over the back and
+// forward series of the Chromium without the frame-rate limit: the CPU time of the main thread's
+// and the engine worker's tasks (a trace's thread time: what this machine's load does not
+// inflate), and Chrome's Performance metrics (script, layout, style, all tasks: wall time).
 import { chromium } from 'playwright-core'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -62,7 +66,7 @@ const launch = (extra) => chromium.launchPersistentContext(mkdtempSync(join(tmpd
   executablePath: process.env.FDLAB_CHROMIUM ?? '/usr/bin/chromium', headless: true, viewport: { width: 1600, height: 1000 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extra],
 })
-const QUIET_MS = 40
+const QUIET_MS = 50
 
 /** A Chromium with the app open, the log loaded and the cursor at the end of the table-filling part. */
 async function open(extra) {
@@ -98,13 +102,17 @@ const metrics = async (cdp) => Object.fromEntries((await cdp.send('Performance.g
  * change (see the header).
  */
 async function measure(b, label) {
+  // Thread CPU time of the top-level tasks: unlike wall time, not inflated when this shared
+  // machine's other processes take the core.
+  const events = []
+  const onData = (d) => events.push(...d.value)
+  b.cdp.on('Tracing.dataCollected', onData)
+  const traced = new Promise((r) => b.cdp.once('Tracing.tracingComplete', r))
+  await b.cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['toplevel', '__metadata'] } })
   const m0 = await metrics(b.cdp)
   const r = await b.page.evaluate(async ({ label, steps, quietMs }) => {
     const btn = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim().startsWith(label))
     const counter = document.querySelector('[data-testid="cursor"]')
-    let lastChange = 0
-    const mo = new MutationObserver(() => { lastChange = performance.now() })
-    mo.observe(document.body, { childList: true, characterData: true, attributes: true, subtree: true })
     // The frame's rendering: a ResizeObserver reports a newly observed element in the frame's
     // rendering steps, after every requestAnimationFrame callback (the editor's and the
     // terminal's renders) and after style and layout; a task queued there runs after paint.
@@ -121,25 +129,41 @@ async function measure(b, label) {
       })
       ro.observe(probe)
     })
+    // Every change asks for the frame that will draw it (no frames are asked for otherwise: a
+    // loop of frames would be work of its own on the main thread).
+    let lastChange = 0
+    let frames = []
+    let waiting = null
+    const follow = () => {
+      waiting ??= frame().then((f) => {
+        frames.push(f)
+        waiting = null
+        if (lastChange >= f.closed) follow()
+      })
+    }
+    const mo = new MutationObserver(() => {
+      lastChange = performance.now()
+      follow()
+    })
+    mo.observe(document.body, { childList: true, characterData: true, attributes: true, subtree: true })
     const update = []
     const painted = []
     for (let i = 0; i < steps; i++) {
-      while (btn.disabled) await new Promise((r) => setTimeout(r, 1))
+      while (btn.disabled || waiting) await new Promise((r) => setTimeout(r, 1))
       // Start just after a frame, as a user's click after looking at the screen.
       await frame()
       const t = performance.now()
       lastChange = 0
+      frames = []
       const changed = new Promise((res) => {
         const c = new MutationObserver(() => { c.disconnect(); res(performance.now()) })
         c.observe(counter, { childList: true, characterData: true, subtree: true })
       })
       btn.click()
       update.push((await changed) - t)
-      const frames = []
-      for (;;) {
-        const f = await frame()
-        frames.push(f)
-        if (!btn.disabled && f.closed > lastChange && f.end - lastChange >= quietMs) break
+      // Over once nothing changed for quietMs and the frame after the last change was drawn.
+      while (btn.disabled || waiting || performance.now() - lastChange < quietMs || !frames.some((f) => f.closed > lastChange)) {
+        await new Promise((r) => setTimeout(r, 5))
       }
       painted.push(frames.find((f) => f.closed > lastChange).end - t)
     }
@@ -148,7 +172,17 @@ async function measure(b, label) {
     return { update, painted }
   }, { label, steps: STEPS, quietMs: QUIET_MS })
   const m1 = await metrics(b.cdp)
-  return { ...r, work: Object.fromEntries(Object.keys(m1).map((k) => [k, m1[k] - m0[k]])) }
+  await b.cdp.send('Tracing.end')
+  await traced
+  b.cdp.off('Tracing.dataCollected', onData)
+  const names = new Map()
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name)
+  const cpu = { CrRendererMain: 0, 'DedicatedWorker thread': 0 }
+  for (const e of events) {
+    const thread = names.get(`${e.pid}:${e.tid}`)
+    if (e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.tdur !== undefined && thread in cpu) cpu[thread] += e.tdur / 1000
+  }
+  return { ...r, work: Object.fromEntries(Object.keys(m1).map((k) => [k, m1[k] - m0[k]])), cpu: { main: cpu.CrRendererMain, worker: cpu['DedicatedWorker thread'] } }
 }
 
 const q = (xs, p) => {
@@ -178,6 +212,8 @@ try {
   }
   const w = res.fast
   const per = (k, scale = 1) => ((w.back.work[k] + w.fwd.work[k]) * scale) / (2 * STEPS)
+  const cpu = (k) => ((w.back.cpu[k] + w.fwd.cpu[k]) / (2 * STEPS)).toFixed(1)
+  console.log(`CPU time per step (no frame-rate limit): main thread ${cpu('main')} ms (back ${(w.back.cpu.main / STEPS).toFixed(1)}, forward ${(w.fwd.cpu.main / STEPS).toFixed(1)}) · engine worker ${cpu('worker')} ms`)
   console.log(`main thread per step (no frame-rate limit): script ${per('ScriptDuration', 1000).toFixed(1)} ms · layout ${per('LayoutDuration', 1000).toFixed(1)} ms in ${per('LayoutCount').toFixed(1)} layouts · style ${per('RecalcStyleDuration', 1000).toFixed(1)} ms · all tasks ${per('TaskDuration', 1000).toFixed(1)} ms; ${(await metrics(fast.cdp)).Nodes} DOM nodes`)
   await fast.context.close()
 
