@@ -163,6 +163,9 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
     readOnly: kind === 'strace' || presenter,
     // Projected at 22px the long lines ran off the right edge (no one scrolls a projector).
     wordWrap: presenter ? 'on' : 'off',
+    // A log has no indentation to guide: without this, the editor works out (for nothing drawn)
+    // the guides of every visible line whenever the step's highlight moves.
+    guides: { indentation: kind !== 'strace' },
   }), [fontSize, kind, presenter])
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length
