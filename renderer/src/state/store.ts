@@ -211,7 +211,7 @@ export function useAppState<T>(select: (s: AppState) => T): T {
  * busy with, shown (the Cancel button, the status segment) only for requests that take a while,
  * so a quick step does not shift the toolbar and the status line back and forth.
  */
-/** How long a request runs before the app shows it is busy (buttons are disabled at once). */
+/** How long a request runs before the app shows it is busy (the Cancel button, the status segment; the buttons are disabled after BUSY_DRAWN_AFTER_MS). */
 export const BUSY_SHOWN_AFTER_MS = 150
 
 export function useShownAfter<T>(value: T | null, ms: number): T | null {
