@@ -32,6 +32,34 @@ describe('share: an update keeps the objects of the parts it did not change', ()
   })
 })
 
+describe('store.apply: the panes change once the terminal has taken the text in', () => {
+  it('merges an update after its text is written, and later updates after it, in order', async () => {
+    store.resetSession()
+    let written!: () => void
+    const off = store.onOutput(() => new Promise<void>((res) => { written = res }))
+    const first = store.apply({ rev: 1, kind: 'strace', title: 'a', output: ['line'] })
+    const second = store.apply({ rev: 2, title: 'b' })
+    await Promise.resolve()
+    expect(store.get().session.title).toBe('')
+    written()
+    await first
+    expect(store.get().session.title).toBe('a')
+    await second
+    expect(store.get().session).toMatchObject({ kind: 'strace', title: 'b' })
+    off()
+    store.resetSession()
+  })
+  it('merges at once when no one waits, with the request\'s end in the same state', () => {
+    store.resetSession()
+    store.busy('step')
+    expect(store.get().ui.busy).toBe('step')
+    void store.apply({ rev: 1, title: 't', output: ['x'] }, { busy: null })
+    expect(store.get().session.title).toBe('t')
+    expect(store.get().ui.busy).toBeNull()
+    store.resetSession()
+  })
+})
+
 describe('lineOf', () => {
   it('gives line n (1-based) of a text, or "" past its end', () => {
     expect(lineOf('a\nbb\nccc', 1)).toBe('a')

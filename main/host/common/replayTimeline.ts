@@ -26,6 +26,9 @@ function describe(e: StraceEvent): string {
   }
 }
 
+/** A step's view, with the trace events a one-step move to it prints (eventsSince(step - 1) with the model there). */
+type ReplayView = StepView & { readonly moved: readonly TraceEvent[] }
+
 export class ReplayTimeline implements RunTimeline {
   readonly events: readonly StraceEvent[]
   readonly record: ReplayRecord
@@ -35,7 +38,7 @@ export class ReplayTimeline implements RunTimeline {
   cursor = 0
   ended: EndStatus | null = 'done'
   readonly error: string | null = null
-  private readonly cache = new ViewCache<StepView>(CACHE_MAX)
+  private readonly cache = new ViewCache<ReplayView>(CACHE_MAX)
   private marksGiven = false
   private readonly byLine = new Map<number, { expected: string; model: string; undecided: boolean }>()
 
@@ -80,8 +83,18 @@ export class ReplayTimeline implements RunTimeline {
   step(_kind: StepKind, count = 1): number {
     const from = this.cursor
     this.cursor = Math.min(this.total, this.cursor + count)
-    this.seek(this.cursor)
+    // One step forward again after stepping back: its view is cached with the events the move
+    // prints, so the model stays where it is. Bringing it to the cursor would replay the log from
+    // its start (the model only moves forward): hundreds of milliseconds in a long log, for
+    // nothing shown.
+    if (!this.cachedMove(from)) this.seek(this.cursor)
     return this.cursor - from
+  }
+
+  /** The cached view of a one-step move from @from to the cursor, when the model is elsewhere. */
+  private cachedMove(from: number): ReplayView | undefined {
+    if (this.fed === this.cursor || this.cursor !== from + 1) return undefined
+    return this.cache.get(this.cursor)
   }
 
   run(): EndStatus {
@@ -106,11 +119,11 @@ export class ReplayTimeline implements RunTimeline {
     this.cache.setWindow(from, to)
   }
 
-  private put(step: number, v: StepView): void {
+  private put(step: number, v: ReplayView): void {
     this.cache.put(step, v)
   }
 
-  private buildView(): StepView {
+  private buildView(): ReplayView {
     const m = this.model.machine
     const n = this.fed
     const evs = m.trace.events
@@ -126,6 +139,7 @@ export class ReplayTimeline implements RunTimeline {
       next: next ? describe(next) : '',
       labPos: null,
       inline: [],
+      moved: n > 0 ? eventsAfter(evs, n - 1) : [],
     }
   }
 
@@ -175,7 +189,11 @@ export class ReplayTimeline implements RunTimeline {
     return out
   }
 
+  /** The trace events the move from @from printed (the model brought to the cursor, unless the move's view is cached). */
   eventsSince(from: number): TraceEvent[] {
+    const cached = this.cachedMove(from)
+    if (cached) return [...cached.moved]
+    this.seek(this.cursor)
     return eventsAfter(this.m.trace.events, from)
   }
 
@@ -207,7 +225,8 @@ export class ReplayTimeline implements RunTimeline {
   }
 
   exportSource(): { machine: Machine; events: readonly TraceEvent[] } {
-    return { machine: this.m, events: this.m.trace.events }
+    const machine = this.machineAtCursor()
+    return { machine, events: machine.trace.events }
   }
 
   refusal(op: TimelineOp): string | null {

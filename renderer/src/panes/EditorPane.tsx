@@ -3,7 +3,7 @@
  * (debounced), which answers with diagnostics from the real parser and type checker; they become
  * markers. While stepping, the current statement's line is highlighted and kept in view.
  */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { MonacoEditor as Editor, type CodeEditor } from '../monaco/MonacoEditor'
 import { monaco } from '../monaco/setup'
 import { LABC } from '../monaco/labcLanguage'
@@ -153,6 +153,21 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
   const elsewhere = run?.elsewhere ?? null
   const libLine = libTab && elsewhere && elsewhere.block === libTab.name ? elsewhere.line - libTab.line + 1 : null
 
+  // The same object while nothing in it changes: the editor applies new options at every render
+  // it is given them (a step renders this pane), and working out that nothing changed takes time.
+  const options = useMemo((): monaco.editor.IStandaloneEditorConstructionOptions => ({
+    fontSize, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, glyphMargin: false,
+    lineNumbersMinChars: 3, renderLineHighlight: 'none', tabSize: 2, ariaLabel: 'lab C scenario editor',
+    accessibilitySupport: 'auto', fixedOverflowWidgets: true,
+    // The presenter's copy shows the scenario; what is typed goes in the main editor only (typing here was dropped).
+    readOnly: kind === 'strace' || presenter,
+    // Projected at 22px the long lines ran off the right edge (no one scrolls a projector).
+    wordWrap: presenter ? 'on' : 'off',
+    // A log has no indentation to guide: without this, the editor works out (for nothing drawn)
+    // the guides of every visible line whenever the step's highlight moves.
+    guides: { indentation: kind !== 'strace' },
+  }), [fontSize, kind, presenter])
+
   const errors = diagnostics.filter((d) => d.severity === 'error').length
   const dark = theme !== 'light' && !(theme === 'system' && window.matchMedia?.('(prefers-color-scheme: light)').matches)
   return (
@@ -190,15 +205,7 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
           language={kind === 'strace' ? 'plaintext' : LABC}
           defaultValue={source}
           theme={dark ? 'fdlab-dark' : 'fdlab-light'}
-          options={{
-            fontSize, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, glyphMargin: false,
-            lineNumbersMinChars: 3, renderLineHighlight: 'none', tabSize: 2, ariaLabel: 'lab C scenario editor',
-            accessibilitySupport: 'auto', fixedOverflowWidgets: true,
-            // The presenter's copy shows the scenario; what is typed goes in the main editor only (typing here was dropped).
-            readOnly: kind === 'strace' || presenter,
-            // Projected at 22px the long lines ran off the right edge (no one scrolls a projector).
-            wordWrap: presenter ? 'on' : 'off',
-          }}
+          options={options}
           onMount={(ed) => {
             editorRef.current = ed
             decorations.current = ed.createDecorationsCollection()
@@ -246,6 +253,9 @@ function LibView({ code, line, dark, fontSize }: { code: string; line: number | 
   const ref = useRef<Ed | null>(null)
   const deco = useRef<ReturnType<Ed['createDecorationsCollection']> | null>(null)
   const [ready, setReady] = useState(0)
+  const options = useMemo((): monaco.editor.IStandaloneEditorConstructionOptions => (
+    { fontSize, readOnly: true, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, lineNumbersMinChars: 3, renderLineHighlight: 'none', ariaLabel: 'lib code (read-only)' }
+  ), [fontSize])
   useEffect(() => {
     const ed = ref.current
     if (!ed) return
@@ -257,7 +267,7 @@ function LibView({ code, line, dark, fontSize }: { code: string; line: number | 
   return (
     <div className="editor-host lib-view">
       <Editor language={LABC} value={code} theme={dark ? 'fdlab-dark' : 'fdlab-light'}
-        options={{ fontSize, readOnly: true, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, lineNumbersMinChars: 3, renderLineHighlight: 'none', ariaLabel: 'lib code (read-only)' }}
+        options={options}
         onMount={(ed) => { ref.current = ed; setReady((n) => n + 1) }} />
     </div>
   )

@@ -10,7 +10,7 @@ export function ExplorePane() {
       <header className="card-head">
         <h3>EXPLORE</h3>
         <span className="muted small">{ex.explored} interleaving(s){ex.complete ? ' · complete' : ' · stopped early'}</span>
-        <button className="link small" onClick={() => store.apply({ rev: store.get().session.rev, explore: null })} aria-label="close exploration results">✕</button>
+        <button className="link small" onClick={() => void store.apply({ rev: store.get().session.rev, explore: null })} aria-label="close exploration results">✕</button>
       </header>
       <ol className="outcomes" start={0}>
         {ex.outcomes.map((o) => (

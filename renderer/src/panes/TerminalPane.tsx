@@ -35,9 +35,17 @@ export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boole
     const ed = new LineEditor()
     let pending = Promise.resolve()
 
-    const printAbove = (lines: readonly string[]) => {
-      term.write('\r\x1b[2K' + lines.map((l) => l + '\r\n').join('') + ed.render())
-    }
+    // One write per output (xterm.js parses it in a task of its own, then draws in the next
+    // frame); the promise settles when the text is in the terminal's buffer, and the panes wait for
+    // it (store.apply) so that both are drawn in that frame.
+    const unwritten = new Set<() => void>()
+    const printAbove = (lines: readonly string[]) => new Promise<void>((res) => {
+      unwritten.add(res)
+      term.write('\r\x1b[2K' + lines.map((l) => l + '\r\n').join('') + ed.render(), () => {
+        unwritten.delete(res)
+        res()
+      })
+    })
     term.write('\x1b[1mfdlab\x1b[0m terminal · type \x1b[1mhelp\x1b[0m for commands\r\n' + ed.render())
     const offOutput = store.onOutput(printAbove)
 
@@ -55,7 +63,7 @@ export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boole
             else if (c.candidates.length > 1) {
               const p = commonPrefix(c.candidates)
               if (p.length > line.length - c.start) ed.complete(c.start, p)
-              else printAbove([c.candidates.join('  ')])
+              else void printAbove([c.candidates.join('  ')])
             }
             term.write(ed.render())
           })
@@ -69,6 +77,8 @@ export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boole
     return () => {
       sub.dispose()
       offOutput()
+      // A disposed terminal takes no more text: nothing waits for it.
+      for (const res of unwritten) res()
       ro.disconnect()
       term.dispose()
       termRef.current = null

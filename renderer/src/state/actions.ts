@@ -24,11 +24,11 @@ function fail(what: string, e: unknown): void {
 
 /** Run one session request, marking the app busy while it runs. */
 async function session(what: string, call: () => Promise<SessionUpdate>): Promise<SessionUpdate | null> {
-  store.ui({ busy: what, progress: null })
+  store.busy(what)
   try {
     const u = await call()
-    store.apply(u)
-    if (u.error) store.ui({ status: u.error })
+    // The answer and the end of the request in one render.
+    await store.apply(u, { busy: null, progress: null, ...(u.error ? { status: u.error } : {}) })
     return u
   } catch (e) {
     fail(what, e)
@@ -190,7 +190,7 @@ export const actions = {
       if (await fdlab().sessionCancel()) {
         // The engine worker was restarted: its updates are numbered from 1 again.
         store.resetRev()
-        store.apply({ rev: 0, run: null, marks: [], explore: null })
+        await store.apply({ rev: 0, run: null, marks: [], explore: null })
         await actions.syncAnswers()
         await resyncEditor()
         store.ui({ status: 'cancelled; the lab was reloaded at step 0' })
@@ -227,7 +227,7 @@ export const actions = {
     const cur = store.get().session.scenario
     const edits = Object.entries(answers).map(([id, text]) => ({ key: exerciseKeyText(id), text }))
       .filter((e) => e.key !== cur)
-    if (edits.length) store.apply(await fdlab().sessionRestore({ edits }))
+    if (edits.length) await store.apply(await fdlab().sessionRestore({ edits }))
   },
   async exportSubmission(student: string): Promise<void> {
     try {
@@ -363,7 +363,7 @@ async function restoreAll(): Promise<void> {
   if (!edits.length) return
   const current = edits.find((e) => e.key === s.scenario)
   const u = await fdlab().sessionRestore({ edits })
-  store.apply(u)
+  await store.apply(u)
   if (current && u.source !== undefined && current.text !== s.source) {
     store.ui({ dirty: true, status: 'restored your autosaved draft of this scenario' })
     store.print(['\x1b[2mrestored your autosaved draft of this scenario\x1b[0m'])
@@ -403,10 +403,10 @@ async function resyncEditor(): Promise<void> {
   const s = store.get().session
   const text = readEditor?.()
   if (s.kind !== 'lab' || s.scenario === null || text === undefined) return
-  store.apply(await fdlab().sessionRestore({ edits: [{ key: s.scenario, text }] }))
-  store.apply(await fdlab().sessionScenario(s.scenario))
+  await store.apply(await fdlab().sessionRestore({ edits: [{ key: s.scenario, text }] }))
+  await store.apply(await fdlab().sessionScenario(s.scenario))
   const { output: _quiet, ...p } = await fdlab().sessionProfile(s.profile)
-  store.apply(p)
+  await store.apply(p)
 }
 
 /** The open lab's identity for autosave keys. */

@@ -107,8 +107,15 @@ export function share<T>(prev: unknown, next: T): T {
   return (same ? prev : out) as T
 }
 
+/** How long a request runs before its busy state is drawn (one frame at 60 Hz). */
+const BUSY_DRAWN_AFTER_MS = 16
+
 const listeners = new Set<() => void>()
-const outputListeners = new Set<(lines: readonly string[]) => void>()
+/** Terminal text listeners; one may answer with a promise that settles when the text is on its screen (other answers are ignored). */
+type OutputListener = (lines: readonly string[]) => unknown
+const outputListeners = new Set<OutputListener>()
+/** Updates whose merge waits for their terminal text (or for such an update before them), in order. */
+let merging: Promise<void> | null = null
 
 function emit(): void {
   for (const l of listeners) l()
@@ -125,20 +132,42 @@ export const store = {
     emit()
   },
   ui(patch: Partial<UiState>): void {
+    // Nothing new (the busy flag cleared twice): no render.
+    if (Object.entries(patch).every(([k, v]) => state.ui[k as keyof UiState] === v)) return
     state = { ...state, ui: { ...state.ui, ...patch } }
     emit()
   },
-  /** Merge a host update; older revisions than what we have are ignored. */
-  apply(u: SessionUpdate): void {
-    if (u.output?.length) for (const l of outputListeners) l(u.output)
-    if (u.rev < state.session.rev) return
-    const { output: _o, ...rest } = u
-    const prev = state.session as unknown as Record<string, unknown>
-    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => [k, share(prev[k], v)])) as Partial<SessionState>
-    // A comparison belongs to the scenario, source and profile it was run for.
-    const stale = u.scenario !== undefined || u.profile !== undefined || u.diagnostics !== undefined || u.kind !== undefined
-    state = { ...state, session: { ...state.session, ...defined }, ...(stale && state.ui.compare ? { ui: { ...state.ui, compare: null } } : {}) }
-    emit()
+  /**
+   * A request starts: busy with @what from now for whoever reads the state, drawn (buttons
+   * disabled) only once it has run for a 60 Hz frame. A step answers sooner: its answer is then
+   * the next thing drawn, rather than a frame of disabled buttons first (a render and a frame of
+   * work before the answer, and a flicker of the toolbar at every step).
+   */
+  busy(what: string): void {
+    state = { ...state, ui: { ...state.ui, busy: what, progress: null } }
+    const shown = state
+    setTimeout(() => { if (state === shown) emit() }, BUSY_DRAWN_AFTER_MS)
+  },
+  /**
+   * Merge a host update; older revisions than what we have are ignored. Its terminal text is
+   * written first, and the panes change once the terminal has taken it in (xterm.js parses
+   * written text in a task of its own): the terminal's lines and the panes of a step are then
+   * drawn in the same frame, rather than the panes in one and the terminal in the next. Updates
+   * merge in the order they came; the promise settles when this one is merged. @ui: local view
+   * state changed with it (the request is over), in the same render.
+   */
+  apply(u: SessionUpdate, ui: Partial<UiState> = {}): Promise<void> {
+    const writes = u.output?.length ? [...outputListeners].map((l) => l(u.output!)).filter((w): w is Promise<void> => w instanceof Promise) : []
+    if (!writes.length && !merging) {
+      merge(u, ui)
+      return Promise.resolve()
+    }
+    const done: Promise<void> = Promise.all([merging, ...writes]).catch(() => undefined).then(() => {
+      if (merging === done) merging = null
+      merge(u, ui)
+    })
+    merging = done
+    return done
   },
   /** A restarted engine worker numbers its updates from 1 again: accept them. */
   resetRev(): void {
@@ -150,13 +179,27 @@ export const store = {
     emit()
   },
   /** Terminal text produced by the host (the terminal pane writes it). */
-  onOutput(l: (lines: readonly string[]) => void): () => void {
+  onOutput(l: OutputListener): () => void {
     outputListeners.add(l)
     return () => void outputListeners.delete(l)
   },
   print(lines: readonly string[]): void {
     for (const l of outputListeners) l(lines)
   },
+}
+
+function merge(u: SessionUpdate, ui: Partial<UiState>): void {
+  if (u.rev < state.session.rev) {
+    store.ui(ui)
+    return
+  }
+  const { output: _o, ...rest } = u
+  const prev = state.session as unknown as Record<string, unknown>
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => [k, share(prev[k], v)])) as Partial<SessionState>
+  // A comparison belongs to the scenario, source and profile it was run for.
+  const stale = u.scenario !== undefined || u.profile !== undefined || u.diagnostics !== undefined || u.kind !== undefined
+  state = { ...state, session: { ...state.session, ...defined }, ui: { ...state.ui, ...ui, ...(stale && state.ui.compare ? { compare: null } : {}) } }
+  emit()
 }
 
 export function useAppState<T>(select: (s: AppState) => T): T {
@@ -168,7 +211,7 @@ export function useAppState<T>(select: (s: AppState) => T): T {
  * busy with, shown (the Cancel button, the status segment) only for requests that take a while,
  * so a quick step does not shift the toolbar and the status line back and forth.
  */
-/** How long a request runs before the app shows it is busy (buttons are disabled at once). */
+/** How long a request runs before the app shows it is busy (the Cancel button, the status segment; the buttons are disabled after BUSY_DRAWN_AFTER_MS). */
 export const BUSY_SHOWN_AFTER_MS = 150
 
 export function useShownAfter<T>(value: T | null, ms: number): T | null {

@@ -98,6 +98,26 @@ describe('what each timeline does its own way', () => {
     expect(tl.lastInput()?.done).toBe(true)
   })
 
+  it('a replay stepped forward again over cached steps prints what a first pass printed, without replaying the log', () => {
+    const first = replayTimeline()
+    const printed: string[][] = []
+    for (let n = 0; n < first.total; n++) {
+      first.step('micro')
+      printed.push(first.forwardLines(n, true).map(strip))
+    }
+    const tl = replayTimeline()
+    tl.goto(tl.total)
+    const model = tl.m
+    for (let n = tl.total; n > 0; n--) tl.goto(n - 1)
+    for (let n = 0; n < tl.total; n++) {
+      tl.step('micro')
+      expect(tl.forwardLines(n, true).map(strip)).toEqual(printed[n])
+      expect(JSON.stringify(tl.view().snapshot)).toBe(JSON.stringify((first.goto(n + 1), first.view().snapshot)))
+    }
+    // The model stayed at the end of the log: every step came from the views cached on the way back.
+    expect(tl.m).toBe(model)
+  })
+
   it('a replay: log lines, one-event changes, no trace lines; labels and typed calls refused with a reason', () => {
     const tl = replayTimeline()
     tl.step('micro', 4)
