@@ -8,7 +8,7 @@ import { ViewCache } from './viewCache'
 import { type Machine, type TraceEvent, parseAll, type StraceEvent, Replayer, type ReplayRecord, EngineModel } from '../../engine'
 import type { RunView, StepKind, TimelineMark } from '../../../preload/contract'
 import type { EndStatus, ShellInput, StepView } from './timeline'
-import { eventsAfter, type RunTimeline, type TimelineOp } from './runTimeline'
+import { type RunTimeline, type TimelineOp } from './runTimeline'
 import { C, stepLines } from './terminal'
 
 const CACHE_MAX = 2048
@@ -35,6 +35,12 @@ export class ReplayTimeline implements RunTimeline {
   private model!: EngineModel
   private replayer!: Replayer
   private fed = 0
+  /**
+   * Where each log event's trace events end: the trace's length after the first n events is
+   * `ends[n]`. A log event's trace is the slice between its neighbours' ends, not the events of
+   * one step number: the engine's micro-steps move the step counter inside one log event.
+   */
+  private ends: number[] = [0]
   cursor = 0
   ended: EndStatus | null = 'done'
   readonly error: string | null = null
@@ -66,9 +72,13 @@ export class ReplayTimeline implements RunTimeline {
     this.model = new EngineModel({ profile: this.profile, trace: true })
     this.replayer = new Replayer(this.model, { file: this.name })
     this.fed = 0
+    this.ends = [this.model.machine.trace.length]
   }
 
-  /** Feed events until @n have been replayed. The machine's step counter is the event index. */
+  /**
+   * Feed events until @n have been replayed. Each log event starts at the step of its number
+   * (its micro-steps count on from there), so the trace's step numbers point at log events.
+   */
   private seek(n: number): void {
     if (this.fed > n) this.rebuild()
     const m = this.model.machine
@@ -77,7 +87,13 @@ export class ReplayTimeline implements RunTimeline {
       m.trace.step = this.fed + 1
       this.replayer.event(this.events[this.fed]!)
       this.fed++
+      this.ends.push(m.trace.length)
     }
+  }
+
+  /** The trace events of log events (from, to], the model at @to or beyond (built now). */
+  private traceOf(from: number, to: number): TraceEvent[] {
+    return from < to ? this.model.machine.trace.slice(this.ends[from]!, this.ends[to]!) : []
   }
 
   step(_kind: StepKind, count = 1): number {
@@ -126,20 +142,19 @@ export class ReplayTimeline implements RunTimeline {
   private buildView(): ReplayView {
     const m = this.model.machine
     const n = this.fed
-    const evs = m.trace.events
-    let i = evs.length
-    while (i > 0 && evs[i - 1]!.step === n && n > 0) i--
+    // What the last log event did: also what a one-step move here prints.
+    const moved = n > 0 ? this.traceOf(n - 1, n) : []
     const e = n > 0 ? this.events[n - 1]! : null
     const next = n < this.total ? this.events[n]! : null
     return {
       snapshot: m.snapshot({ window: this.cache.window }),
-      events: evs.slice(i),
+      events: moved,
       location: e && 'line' in e ? { line: e.line, col: 1 } : null,
       stack: e && 'pid' in e ? [`pid ${e.pid}`, describe(e)] : [],
       next: next ? describe(next) : '',
       labPos: null,
       inline: [],
-      moved: n > 0 ? eventsAfter(evs, n - 1) : [],
+      moved,
     }
   }
 
@@ -194,7 +209,7 @@ export class ReplayTimeline implements RunTimeline {
     const cached = this.cachedMove(from)
     if (cached) return [...cached.moved]
     this.seek(this.cursor)
-    return eventsAfter(this.m.trace.events, from)
+    return this.traceOf(from, this.cursor)
   }
 
   /** The log lines replayed (the last 400), each mismatch under its line; with @graph and a short move, the model's function_graph. */

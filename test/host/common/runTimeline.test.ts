@@ -118,6 +118,33 @@ describe('what each timeline does its own way', () => {
     expect(tl.m).toBe(model)
   })
 
+  it('a replay step holds and prints the trace of its own log event, each event once', () => {
+    const tl = replayTimeline()
+    const own: number[][] = []
+    const printed: string[][] = []
+    for (let n = 0; n < tl.total; n++) {
+      tl.step('micro')
+      printed.push(tl.eventsSince(n).map((e) => e.seq))
+      own.push(tl.view().events.map((e) => e.seq))
+    }
+    // The log events' traces follow each other with nothing repeated or left out, up to the end.
+    const seqs = own.flat()
+    const all = tl.exportSource().events.map((e) => e.seq)
+    expect(seqs).toEqual(all.slice(all.length - seqs.length))
+    expect(printed).toEqual(own)
+    // A system call the model runs itself (not one whose file comes from the log, as openat's)
+    // has its entry first in its own trace (the step counter moves inside it).
+    let traced = 0
+    for (let n = 0; n < tl.total; n++) {
+      const e = tl.events[n]!
+      if (e.type !== 'syscall' || !['close', 'dup', 'dup2', 'dup3', 'clone'].includes(e.name)) continue
+      tl.goto(n + 1)
+      expect(tl.view().events[0]).toMatchObject({ e: 'sys_enter', name: e.name })
+      traced++
+    }
+    expect(traced).toBeGreaterThan(2)
+  })
+
   it('a replay: log lines, one-event changes, no trace lines; labels and typed calls refused with a reason', () => {
     const tl = replayTimeline()
     tl.step('micro', 4)
