@@ -163,6 +163,7 @@ function paramNames(params) {
     const m = /^([A-Za-z_$][\w$]*)\s*(\?\s*)?(:|=|$)/.exec(t)
     if (!m) return null // rest parameters, destructuring
     names.push(m[1])
+    if (m[2] || m[3] === '=') names.optional = true
   }
   return names.length > 0 ? names : null
 }
@@ -197,8 +198,11 @@ function addKfuncSites(code) {
     const params = code.slice(p + 1, pClose)
     const names = paramNames(params)
     if (!names) continue
+    // Every parameter required and at most 5 after the context: the traced path takes the
+    // arguments as they are (tracedN), else it reads them from the arguments object.
+    const traced = !names.optional && names.length <= 6 ? `__tracedN(${names.length - 1}, ${names.join(', ')})` : '__traced(this, arguments)'
     out += code.slice(i, bodyEnd) +
-      `, (__body, __traced) => function (this: unknown, ${params.trim().replace(/,\s*$/, '')}) { return ${names[0]}.trace.on ? __traced(this, arguments) : __body(${names.join(', ')}) }`
+      `, (__body, __traced, __tracedN) => function (this: unknown, ${params.trim().replace(/,\s*$/, '')}) { return ${names[0]}.trace.on ? ${traced} : __body(${names.join(', ')}) }`
     i = bodyEnd
     re.lastIndex = bodyEnd
   }

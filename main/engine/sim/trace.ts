@@ -360,15 +360,43 @@ export class TraceLog {
     t[p++] = (fn << TAG_BITS) | T_STR
     t[p++] = (count << TAG_BITS) | T_LIST
     const slot = fn * 8
-    for (let a = from; a < len; a++) {
-      const v = args[a]
-      if (typeof v === 'number') t[p++] = this.num(v)
-      else {
-        const c = typeof v === 'string' ? v : conv(v)
-        t[p++] = typeof c === 'string' ? this.strAt(c, FIELD_SLOTS + ((slot + a) & SLOT_MASK)) : this.value(c)
+    for (let a = from; a < len; a++) t[p++] = this.arg(args[a], slot + a, conv)
+    this.done(p)
+  }
+
+  /**
+   * enterNo() for a function called with the context and @n (at most 5) arguments, passed as
+   * they are (no arguments object): `a` is the first argument after the context.
+   */
+  enterN(fn: number, n: number, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, conv: (v: unknown) => TraceArg): void {
+    if (!this.on) return
+    let p = this.begin(K_ENTER, 2 + n)
+    const t = this.tape
+    t[p++] = (fn << TAG_BITS) | T_STR
+    t[p++] = (n << TAG_BITS) | T_LIST
+    if (n > 0) {
+      // the same cache slots as enterNo's (an argument's index counts the context)
+      const slot = fn * 8
+      t[p++] = this.arg(a, slot + 1, conv)
+      if (n > 1) {
+        t[p++] = this.arg(b, slot + 2, conv)
+        if (n > 2) {
+          t[p++] = this.arg(c, slot + 3, conv)
+          if (n > 3) {
+            t[p++] = this.arg(d, slot + 4, conv)
+            if (n > 4) t[p++] = this.arg(e, slot + 5, conv)
+          }
+        }
       }
     }
     this.done(p)
+  }
+
+  /** The word of a kernel function's argument: numbers and strings as they are, others as @conv converts them. */
+  private arg(v: unknown, slot: number, conv: (v: unknown) => TraceArg): number {
+    if (typeof v === 'number') return this.num(v)
+    const c = typeof v === 'string' ? v : conv(v)
+    return typeof c === 'string' ? this.strAt(c, FIELD_SLOTS + (slot & SLOT_MASK)) : this.value(c)
   }
 
   /** A kernel function's return. */
