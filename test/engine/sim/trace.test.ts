@@ -179,7 +179,7 @@ describe('compact trace log', () => {
 
   it('a wide step repeated on the next event, and a step back to the one before it, read back exactly', () => {
     const t = new TraceLog(true)
-    const steps = [3, 2 ** 40, 2 ** 40, 3, 3, 0.5, 0.5, 3, -(2 ** 31), -(2 ** 31), 4]
+    const steps = [3, 2 ** 40, 2 ** 40, 3, 3, 0.5, 0.5, 3, -(2 ** 31), -(2 ** 31), -(2 ** 30), -(2 ** 30), 4, NaN, NaN, 4]
     for (const s of steps) {
       t.step = s
       t.note('x')
