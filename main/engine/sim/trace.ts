@@ -107,6 +107,8 @@ const FIRST_CHUNK = 1024, CHUNK = 65536, CHUNK_SHIFT = 16, CHUNK_OFF = CHUNK - 1
 const SLOTS = 1024, SLOT_MASK = SLOTS - 1, FIELD_SLOTS = 64
 /** What an unused cache slot holds: a string (so the comparison sees strings only), with its real number. */
 const UNUSED_SLOT = '\u0000'
+/** What a cache slot's object is when its string is not an object's id. */
+const NO_OBJECT: object = Object.freeze({})
 /** lastStep before any event: no step equals it, so the first event writes its step. */
 const NO_STEP = NaN
 
@@ -152,6 +154,8 @@ export class TraceLog {
   // The string cache (allocated with the first chunk): slot -> string last written there, its number.
   private cacheStr: string[] = []
   private cacheNo = new Int32Array(0)
+  // slot -> the object (a kernel function's argument or result) whose id is the slot's string, or NO_OBJECT
+  private cacheObj: object[] = []
   // The readers' index: for events below `indexed`, the place of the head word and the step; the
   // scan goes on from chunk scanC, word scanP, with the step scanStep.
   private idxAt = new Int32Array(0)
@@ -395,8 +399,24 @@ export class TraceLog {
   /** The word of a kernel function's argument: numbers and strings as they are, others as @conv converts them. */
   private arg(v: unknown, slot: number, conv: (v: unknown) => TraceArg): number {
     if (typeof v === 'number') return this.num(v)
-    const c = typeof v === 'string' ? v : conv(v)
+    if (typeof v === 'string') return this.strAt(v, FIELD_SLOTS + (slot & SLOT_MASK))
+    if (typeof v === 'object' && v !== null) return this.objAt(v, FIELD_SLOTS + (slot & SLOT_MASK), conv)
+    const c = conv(v)
     return typeof c === 'string' ? this.strAt(c, FIELD_SLOTS + (slot & SLOT_MASK)) : this.value(c)
+  }
+
+  /**
+   * The word of object @v as @conv converts it, through cache slot @slot. An object converted to
+   * its own `id` (kernel objects' ids never change) is kept in the slot with the id's number: the
+   * same object there next time needs neither the conversion nor a string comparison.
+   */
+  private objAt(v: object, slot: number, conv: (v: unknown) => TraceArg): number {
+    if (this.cacheObj[slot] === v) return (this.cacheNo[slot]! << TAG_BITS) | T_STR
+    const c = conv(v)
+    if (typeof c !== 'string') return this.value(c)
+    const w = this.strAt(c, slot)
+    if ((v as { id?: unknown }).id === c) this.cacheObj[slot] = v
+    return w
   }
 
   /** A kernel function's return. */
@@ -417,10 +437,7 @@ export class TraceLog {
     t[p++] = (fn << TAG_BITS) | T_STR
     if (typeof ret === 'number') t[p++] = this.num(ret)
     else if (ret === undefined) t[p++] = W_NULL
-    else {
-      const c = typeof ret === 'string' ? ret : conv(ret)
-      t[p++] = typeof c === 'string' ? this.strAt(c, FIELD_SLOTS + ((fn * 8 + 7) & SLOT_MASK)) : this.value(c)
-    }
+    else t[p++] = this.arg(ret, fn * 8 + 7, conv)
     this.done(p)
   }
 
@@ -462,6 +479,7 @@ export class TraceLog {
     if (this.cacheNo.length === 0) {
       this.cacheStr = new Array<string>(FIELD_SLOTS + SLOTS).fill(UNUSED_SLOT)
       this.cacheNo = new Int32Array(FIELD_SLOTS + SLOTS).fill(this.intern(UNUSED_SLOT))
+      this.cacheObj = new Array<object>(FIELD_SLOTS + SLOTS).fill(NO_OBJECT)
     }
     return 0
   }
@@ -510,6 +528,7 @@ export class TraceLog {
     const no = this.intern(v)
     this.cacheStr[slot] = v
     this.cacheNo[slot] = no
+    this.cacheObj[slot] = NO_OBJECT
     return (no << TAG_BITS) | T_STR
   }
 

@@ -188,6 +188,37 @@ describe('compact trace log', () => {
     expect(t.slice().map((ev) => ev.step)).toEqual(steps)
   })
 
+  it('an object argument converts as conv says each time: cached by its id only, and not after its slot held another string', () => {
+    const t = new TraceLog(true)
+    const conv = (v: unknown): TraceArg => {
+      if (v === null || typeof v !== 'object') return v as TraceArg
+      const o = v as { id?: string; n?: number }
+      return typeof o.id === 'string' ? o.id : `n=${o.n}`
+    }
+    const fn = t.intern('f')
+    const file = { id: 'file#2' }
+    const other = { id: 'file#3' }
+    const counter = { n: 1 }
+    const want: unknown[] = []
+    const call = (a: unknown, shown: TraceArg, ret: unknown, retShown: TraceArg): void => {
+      t.enterN(fn, 1, a, 0, 0, 0, 0, conv)
+      t.exitNo(fn, ret, conv)
+      want.push({ e: 'enter', fn: 'f', args: [shown], seq: want.length, step: 0, tid: 0 })
+      want.push({ e: 'exit', fn: 'f', ret: retShown, seq: want.length, step: 0, tid: 0 })
+    }
+    for (let i = 0; i < 3; i++) {
+      call(file, 'file#2', file, 'file#2')
+      call('file#9', 'file#9', 'x', 'x') // the same slots, another string: file's cached number is gone
+      call(file, 'file#2', other, 'file#3')
+      counter.n = i
+      call(counter, `n=${i}`, counter, `n=${i}`) // converted to something else than an id: converted again each time
+      counter.n = i + 10
+      call(counter, `n=${i + 10}`, counter, `n=${i + 10}`)
+      call(null, null, true, true)
+    }
+    expect(t.events).toEqual(want)
+  })
+
   it('a listener sees each event as it is written', () => {
     const t = new TraceLog(true)
     const seen: unknown[] = []
