@@ -17,7 +17,9 @@
 //     written by hand: imported where it is, not copied)
 //   kfunc('name', function (k, a) {...}) -> kfunc('name', function (k, a) {...}, SITE): SITE is a
 //     wrapper written with the body's own parameters, so each kernel function has its own caller
-//     of its body (one callee per call site, which the JIT can inline; sim/kfunc.fast.ts)
+//     of its body (one callee per call site, which the JIT can inline; sim/kfunc.fast.ts); traced,
+//     it passes its arguments as they are (__tracedN) when every parameter is required, else its
+//     arguments object (__traced)
 // A module that the rewrite leaves unchanged and that imports only such modules (errno, flags,
 // bitmap, the trace log, profiles) is not copied: the fast path imports the original, so both
 // forms share its values and types (one TraceLog class, one Bitmap class).
