@@ -139,10 +139,14 @@ export class TraceLog {
   /** The chunks (kept by clear() for reuse), and where each chunk before the current one ends. */
   private chunks: Int32Array[] = []
   private ends: number[] = []
-  /** The current chunk, its number, the next free word in it. */
+  /**
+   * The current chunk, its number, the next free word in it, and where events may end in it: at
+   * most CHUNK words (so an event starts at an offset below 2^16), or the one event larger than that.
+   */
   private tape: Int32Array = new Int32Array(0)
   private cur = -1
   private pos = 0
+  private cap = 0
   /** The step of the last event written (a step word is written only when it changes). */
   private lastStep = NO_STEP
   private doubles: number[] = []
@@ -447,7 +451,7 @@ export class TraceLog {
    */
   private begin(kind: number, values: number): number {
     let p = this.pos
-    if (p + values + 2 > this.tape.length) p = this.nextChunk(values + 2)
+    if (p + values + 2 > this.cap) p = this.nextChunk(values + 2)
     const t = this.tape
     const tid = this.tid
     const step = this.step
@@ -476,6 +480,8 @@ export class TraceLog {
     }
     this.tape = chunk
     this.pos = 0
+    // a chunk kept by clear() may be one that held an event larger than CHUNK
+    this.cap = need > CHUNK ? need : Math.min(chunk.length, CHUNK)
     if (this.cacheNo.length === 0) {
       this.cacheStr = new Array<string>(FIELD_SLOTS + SLOTS).fill(UNUSED_SLOT)
       this.cacheNo = new Int32Array(FIELD_SLOTS + SLOTS).fill(this.intern(UNUSED_SLOT))
@@ -672,6 +678,7 @@ export class TraceLog {
     this.n = 0
     this.ends = []
     this.tape = new Int32Array(0)
+    this.cap = 0
     this.cur = -1
     this.pos = 0
     this.lastStep = NO_STEP

@@ -177,6 +177,21 @@ describe('compact trace log', () => {
     expect(t.kind(9_000)).toBe('note')
   })
 
+  it('after clear(), a chunk that held an event larger than a chunk takes ordinary events again', () => {
+    const t = new TraceLog(true)
+    const args = Array.from({ length: 100_000 }, (_, i) => i)
+    t.emit({ e: 'enter', fn: 'big', args })
+    t.emit({ e: 'note', text: 'after' })
+    expect(t.at(0)).toMatchObject({ e: 'enter', args })
+    t.clear()
+    // 2 words each: more than 2^16 words, all of them in the first chunk if it were filled to its end
+    for (let i = 0; i < 60_000; i++) {
+      t.step = i
+      t.note(`n${i % 10}`)
+    }
+    for (const i of [0, 32_767, 32_768, 40_000, 59_999]) expect(t.at(i)).toMatchObject({ e: 'note', text: `n${i % 10}`, step: i })
+  })
+
   it('a wide step repeated on the next event, and a step back to the one before it, read back exactly', () => {
     const t = new TraceLog(true)
     const steps = [3, 2 ** 40, 2 ** 40, 3, 3, 0.5, 0.5, 3, -(2 ** 31), -(2 ** 31), -(2 ** 30), -(2 ** 30), 4, NaN, NaN, 4]
