@@ -21,7 +21,9 @@
 //     written by hand: imported where it is, not copied)
 //   kfunc('name', function (k, a) {...}) -> kfunc('name', function (k, a) {...}, SITE): SITE is a
 //     wrapper written with the body's own parameters, so each kernel function has its own caller
-//     of its body (one callee per call site, which the JIT can inline; sim/kfunc.fast.ts)
+//     of its body (one callee per call site, which the JIT can inline; sim/kfunc.fast.ts); traced,
+//     it passes its arguments as they are (__tracedN) when every parameter is required, else its
+//     arguments object (__traced)
 // A module that the rewrite leaves unchanged and that imports only such modules (errno, flags,
 // bitmap, the trace log, profiles) is not copied: the fast path imports the original, so both
 // forms share its values and types (one TraceLog class, one Bitmap class).
@@ -194,6 +196,7 @@ function paramNames(params) {
     const m = /^([A-Za-z_$][\w$]*)\s*(\?\s*)?(:|=|$)/.exec(t)
     if (!m) return null // rest parameters, destructuring
     names.push(m[1])
+    if (m[2] || m[3] === '=') names.optional = true
   }
   return names.length > 0 ? names : null
 }
@@ -228,8 +231,11 @@ function addKfuncSites(code) {
     const params = code.slice(p + 1, pClose)
     const names = paramNames(params)
     if (!names) continue
+    // Every parameter required and at most 5 after the context: the traced path takes the
+    // arguments as they are (tracedN), else it reads them from the arguments object.
+    const traced = !names.optional && names.length <= 6 ? `__tracedN(${names.length - 1}, ${names.join(', ')})` : '__traced(this, arguments)'
     out += code.slice(i, bodyEnd) +
-      `, (__body, __traced) => function (this: unknown, ${params.trim().replace(/,\s*$/, '')}) { return ${names[0]}.trace.on ? __traced(this, arguments) : __body(${names.join(', ')}) }`
+      `, (__body, __traced, __tracedN) => function (this: unknown, ${params.trim().replace(/,\s*$/, '')}) { return ${names[0]}.trace.on ? ${traced} : __body(${names.join(', ')}) }`
     i = bodyEnd
     re.lastIndex = bodyEnd
   }

@@ -75,19 +75,29 @@ if (KINDS.join() !== 'enter,exit,sys_enter,sys_exit,fd,bit,ref,task_work,lock,rc
   throw new Error('trace: the row kind numbers do not match FIELDS')
 }
 
-/** Rows per row chunk, values per value chunk. */
-const ROWS = 4096, VALS = 16384
 /**
- * Value tags. A value is a tag and an int32: T_NUM the number itself, T_F64 the index of a number
- * that is not an int32 in `doubles`, T_STR a string's number in the string table, T_LIST the
- * length of the list whose values follow.
+ * The log is a tape of int32 words in chunks. An event is a head word (thread, kind, and whether a
+ * step word follows), the step when it differs from the event before's, then its fields' values.
+ * A value is one word: a tag in the low 3 bits and a 29-bit number above it: T_NUM the number
+ * itself, T_F64 the index of a number that does not fit in `doubles`, T_STR a string's number in
+ * the string table, T_LIST the length of the list whose values follow.
  */
 const T_NUM = 0, T_STR = 1, T_TRUE = 2, T_FALSE = 3, T_NULL = 4, T_UNDEF = 5, T_LIST = 6, T_F64 = 7
+const TAG_BITS = 3, TAG_MASK = 7
+const W_TRUE = T_TRUE, W_FALSE = T_FALSE, W_NULL = T_NULL, W_UNDEF = T_UNDEF
+/** Head word: thread << 6 | STEP_FOLLOWS | kind. */
+const KIND_MASK = 31, STEP_FOLLOWS = 32, TID_SHIFT = 6
 /**
- * A row's thread and step are int32s (the thread shares its word with the kind: tid << 8 | kind);
- * one out of that range is stored as these markers and kept in a map by event index.
+ * A thread that does not fit in the head's 26 bits, or a step that is not an int32, is written as
+ * these markers and kept in a map by event index (a wide step is written with every event).
  */
-const TID_WIDE = -(2 ** 23), STEP_WIDE = -(2 ** 31)
+const TID_WIDE = -(2 ** 25), STEP_WIDE = -(2 ** 31)
+/**
+ * Words per chunk: the first chunks are small (a short run holds little) and each is twice the one
+ * before, up to CHUNK. An event never spans chunks; one larger than CHUNK gets a chunk of its own.
+ * Appending never copies. An event's place is (chunk << 16 | offset), so CHUNK is at most 2^16.
+ */
+const FIRST_CHUNK = 1024, CHUNK = 65536, CHUNK_SHIFT = 16, CHUNK_OFF = CHUNK - 1
 /**
  * Slots of the string cache (see strAt): a writer that sees the same string again and again at one
  * place (a field of one kind, an argument of one kernel function) finds its number there without a
@@ -97,18 +107,23 @@ const TID_WIDE = -(2 ** 23), STEP_WIDE = -(2 ** 31)
 const SLOTS = 1024, SLOT_MASK = SLOTS - 1, FIELD_SLOTS = 64
 /** What an unused cache slot holds: a string (so the comparison sees strings only), with its real number. */
 const UNUSED_SLOT = '\u0000'
+/** What a cache slot's object is when its string is not an object's id. */
+const NO_OBJECT: object = Object.freeze({})
+/** lastStep before any event: no step equals it, so the first event writes its step. */
+const NO_STEP = NaN
 
 /**
  * The trace sink. `on` turns every event off (the fast path for benchmarks and replays);
  * the sanitizer does not depend on it.
  *
- * The log is compact: one row per event in typed arrays (kind and thread, step, where its fields
- * start: 12 bytes) and the fields in two more (a tag and an int32 each: 5 bytes; strings are
- * numbers in a string table, other numbers than int32s are kept aside), appended in one place
- * (`emit`, and `enterNo`/`exitNo` for kernel functions). Event objects are built only when
- * something reads them: `at(i)` builds one, `kind(i)`/`stepAt(i)`/`tidAt(i)` read a column without
- * building anything, and `events` (kept for readers written against the array) builds the events
- * not built before.
+ * The log is compact: each event is a few int32 words appended to one tape (see T_NUM above: a
+ * head word, maybe a step word, a word per value; strings are numbers in a string table, numbers
+ * that do not fit are kept aside), written in one place per kind (`emit`, the per-kind methods and
+ * `enterNo`/`exitNo` for kernel functions), with one capacity check per event. Readers find event
+ * `i` through an index (its place and step) built when they first ask and extended as the log
+ * grows. Event objects are built only when something reads them: `at(i)` builds one,
+ * `kind(i)`/`stepAt(i)`/`tidAt(i)` read a word without building anything, and `events` (kept for
+ * readers written against the array) builds the events not built before.
  */
 export class TraceLog {
   on: boolean
@@ -121,21 +136,19 @@ export class TraceLog {
   private n = 0
   /** `seq` of the first event held (the log may be cleared). */
   private base = 0
-  // Rows in chunks of ROWS events, fields in chunks of VALS values: appending never copies.
-  private headChunks: Int32Array[] = []
-  private stepChunks: Int32Array[] = []
-  private offChunks: Uint32Array[] = []
-  private heads = new Int32Array(0)
-  private steps = new Int32Array(0)
-  private offs = new Uint32Array(0)
-  private row = ROWS
-  private tagChunks: Uint8Array[] = []
-  private valChunks: Int32Array[] = []
-  private tags = new Uint8Array(0)
-  private vals = new Int32Array(0)
-  private col = VALS
-  /** Index of the current value chunk's first value. */
-  private valBase = -VALS
+  /** The chunks (kept by clear() for reuse), and where each chunk before the current one ends. */
+  private chunks: Int32Array[] = []
+  private ends: number[] = []
+  /**
+   * The current chunk, its number, the next free word in it, and where events may end in it: at
+   * most CHUNK words (so an event starts at an offset below 2^16), or the one event larger than that.
+   */
+  private tape: Int32Array = new Int32Array(0)
+  private cur = -1
+  private pos = 0
+  private cap = 0
+  /** The step of the last event written (a step word is written only when it changes). */
+  private lastStep = NO_STEP
   private doubles: number[] = []
   private wideTids: Map<number, number> | null = null
   private wideSteps: Map<number, number> | null = null
@@ -145,6 +158,16 @@ export class TraceLog {
   // The string cache (allocated with the first chunk): slot -> string last written there, its number.
   private cacheStr: string[] = []
   private cacheNo = new Int32Array(0)
+  // slot -> the object (a kernel function's argument or result) whose id is the slot's string, or NO_OBJECT
+  private cacheObj: object[] = []
+  // The readers' index: for events below `indexed`, the place of the head word and the step; the
+  // scan goes on from chunk scanC, word scanP, with the step scanStep.
+  private idxAt = new Int32Array(0)
+  private idxStep = new Int32Array(0)
+  private indexed = 0
+  private scanC = 0
+  private scanP = 0
+  private scanStep = 0
 
   constructor(on = true) {
     this.on = on
@@ -155,115 +178,159 @@ export class TraceLog {
     const i = this.n
     // One case per kind (the common ones first): each reads its fields by name (FIELDS order), a
     // site that sees one shape.
+    let t: Int32Array, p: number
     switch (ev.e) {
-      case 'enter': this.newRow(K_ENTER); this.enumAt(ev.fn, 36); this.list(ev.args); break
-      case 'exit': this.newRow(K_EXIT); this.enumAt(ev.fn, 40); this.value(ev.ret); break
-      case 'bit': this.newRow(K_BIT); this.strAt(ev.files, 2); this.enumAt(ev.map, 16); this.num(ev.index); this.num(ev.value); break
-      case 'lock': this.newRow(K_LOCK); this.strAt(ev.lock, 4); this.enumAt(ev.op, 20); break
-      case 'rcu': this.newRow(K_RCU); this.enumAt(ev.op, 24); this.valueAt(ev.what, 12); break
-      case 'ref': this.newRow(K_REF); this.strAt(ev.file, 7); this.num(ev.from); this.num(ev.to); this.num(ev.raw); break
-      case 'fd': this.newRow(K_FD); this.strAt(ev.files, 8); this.num(ev.fd); this.valueAt(ev.from, 13); this.valueAt(ev.to, 14); break
-      case 'note': this.newRow(K_NOTE); this.valueAt(ev.text, 11); break
-      case 'sys_enter': this.newRow(K_SYS_ENTER); this.enumAt(ev.name, 28); this.list(ev.args); break
-      case 'sys_exit': this.newRow(K_SYS_EXIT); this.enumAt(ev.name, 32); this.num(ev.ret); this.list(ev.args); break
-      case 'task_work': this.newRow(K_TASK_WORK); this.num(ev.task); this.str(ev.op); this.value(ev.fn); this.value(ev.obj); break
-      case 'delayed_fput': this.newRow(K_DELAYED_FPUT); this.str(ev.op); this.value(ev.file); break
-      case 'task': this.newRow(K_TASK); this.str(ev.op); this.num(ev.task); this.value(ev.detail); break
-      case 'printk': this.newRow(K_PRINTK); this.value(ev.text); break
-      case 'violation': this.newRow(K_VIOLATION); this.str(ev.rule); this.str(ev.severity); this.value(ev.message); break
-      case 'user': this.newRow(K_USER); this.str(ev.what); this.value(ev.text); this.value(ev.line); this.value(ev.col); break
+      case 'enter':
+        p = this.begin(K_ENTER, 2 + ev.args.length); t = this.tape
+        t[p++] = this.enumAt(ev.fn, 36); p = this.list(t, p, ev.args); break
+      case 'exit':
+        p = this.begin(K_EXIT, 2); t = this.tape
+        t[p++] = this.enumAt(ev.fn, 40); t[p++] = this.value(ev.ret); break
+      case 'bit':
+        p = this.begin(K_BIT, 4); t = this.tape
+        t[p++] = this.strAt(ev.files, 2); t[p++] = this.enumAt(ev.map, 16); t[p++] = this.num(ev.index); t[p++] = this.num(ev.value); break
+      case 'lock':
+        p = this.begin(K_LOCK, 2); t = this.tape
+        t[p++] = this.strAt(ev.lock, 4); t[p++] = this.enumAt(ev.op, 20); break
+      case 'rcu':
+        p = this.begin(K_RCU, 2); t = this.tape
+        t[p++] = this.enumAt(ev.op, 24); t[p++] = this.valueAt(ev.what, 12); break
+      case 'ref':
+        p = this.begin(K_REF, 4); t = this.tape
+        t[p++] = this.strAt(ev.file, 7); t[p++] = this.num(ev.from); t[p++] = this.num(ev.to); t[p++] = this.num(ev.raw); break
+      case 'fd':
+        p = this.begin(K_FD, 4); t = this.tape
+        t[p++] = this.strAt(ev.files, 8); t[p++] = this.num(ev.fd); t[p++] = this.valueAt(ev.from, 13); t[p++] = this.valueAt(ev.to, 14); break
+      case 'note':
+        p = this.begin(K_NOTE, 1); t = this.tape
+        t[p++] = this.valueAt(ev.text, 11); break
+      case 'sys_enter':
+        p = this.begin(K_SYS_ENTER, 2 + ev.args.length); t = this.tape
+        t[p++] = this.enumAt(ev.name, 28); p = this.list(t, p, ev.args); break
+      case 'sys_exit':
+        p = this.begin(K_SYS_EXIT, 3 + ev.args.length); t = this.tape
+        t[p++] = this.enumAt(ev.name, 32); t[p++] = this.num(ev.ret); p = this.list(t, p, ev.args); break
+      case 'task_work':
+        p = this.begin(K_TASK_WORK, 4); t = this.tape
+        t[p++] = this.num(ev.task); t[p++] = this.str(ev.op); t[p++] = this.value(ev.fn); t[p++] = this.value(ev.obj); break
+      case 'delayed_fput':
+        p = this.begin(K_DELAYED_FPUT, 2); t = this.tape
+        t[p++] = this.str(ev.op); t[p++] = this.value(ev.file); break
+      case 'task':
+        p = this.begin(K_TASK, 3); t = this.tape
+        t[p++] = this.str(ev.op); t[p++] = this.num(ev.task); t[p++] = this.value(ev.detail); break
+      case 'printk':
+        p = this.begin(K_PRINTK, 1); t = this.tape
+        t[p++] = this.value(ev.text); break
+      case 'violation':
+        p = this.begin(K_VIOLATION, 3); t = this.tape
+        t[p++] = this.str(ev.rule); t[p++] = this.str(ev.severity); t[p++] = this.value(ev.message); break
+      case 'user':
+        p = this.begin(K_USER, 4); t = this.tape
+        t[p++] = this.str(ev.what); t[p++] = this.value(ev.text); t[p++] = this.value(ev.line); t[p++] = this.value(ev.col); break
       default: throw new Error(`unknown trace event kind '${(ev as { e: string }).e}'`)
     }
+    this.pos = p
     this.n = i + 1
     if (this.listener) this.listener(this.at(i))
   }
 
-  // One method per frequent kind, the fields as arguments: the same row emit() writes, without an
-  // event object per call (the kernel's hot paths call these; emit() stays for every kind).
+  // One method per frequent kind, the fields as arguments: the same words emit() writes, without
+  // an event object per call (the kernel's hot paths call these; emit() stays for every kind).
 
   /** emit({ e: 'lock', lock, op }) */
   lock(lock: string, op: 'acquire' | 'release' | 'block'): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_LOCK); this.strAt(lock, 4); this.enumAt(op, 20)
-    this.done(i)
+    let p = this.begin(K_LOCK, 2)
+    const t = this.tape
+    t[p++] = this.strAt(lock, 4); t[p++] = this.enumAt(op, 20)
+    this.done(p)
   }
 
   /** emit({ e: 'rcu', op, what }) */
   rcu(op: 'read_lock' | 'read_unlock' | 'call_rcu' | 'gp_start' | 'gp_end' | 'callback', what: string): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_RCU); this.enumAt(op, 24); this.valueAt(what, 12)
-    this.done(i)
+    let p = this.begin(K_RCU, 2)
+    const t = this.tape
+    t[p++] = this.enumAt(op, 24); t[p++] = this.valueAt(what, 12)
+    this.done(p)
   }
 
   /** emit({ e: 'ref', file, from, to, raw }) */
   ref(file: string, from: number, to: number, raw: number): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_REF); this.strAt(file, 7); this.num(from); this.num(to); this.num(raw)
-    this.done(i)
+    let p = this.begin(K_REF, 4)
+    const t = this.tape
+    t[p++] = this.strAt(file, 7); t[p++] = this.num(from); t[p++] = this.num(to); t[p++] = this.num(raw)
+    this.done(p)
   }
 
   /** emit({ e: 'bit', files, map, index, value }) */
   bit(files: string, map: 'open_fds' | 'close_on_exec' | 'full_fds_bits' | 'next_fd' | 'max_fds', index: number, value: number): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_BIT); this.strAt(files, 2); this.enumAt(map, 16); this.num(index); this.num(value)
-    this.done(i)
+    let p = this.begin(K_BIT, 4)
+    const t = this.tape
+    t[p++] = this.strAt(files, 2); t[p++] = this.enumAt(map, 16); t[p++] = this.num(index); t[p++] = this.num(value)
+    this.done(p)
   }
 
   /** emit({ e: 'fd', files, fd, from, to }) */
   fd(files: string, fd: number, from: string | null, to: string | null): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_FD); this.strAt(files, 8); this.num(fd); this.valueAt(from, 13); this.valueAt(to, 14)
-    this.done(i)
+    let p = this.begin(K_FD, 4)
+    const t = this.tape
+    t[p++] = this.strAt(files, 8); t[p++] = this.num(fd); t[p++] = this.valueAt(from, 13); t[p++] = this.valueAt(to, 14)
+    this.done(p)
   }
 
   /** emit({ e: 'note', text }) */
   note(text: string): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_NOTE); this.valueAt(text, 11)
-    this.done(i)
+    let p = this.begin(K_NOTE, 1)
+    this.tape[p++] = this.valueAt(text, 11)
+    this.done(p)
   }
 
   /** emit({ e: 'sys_enter', name, args }) */
   sysEnter(name: string, args: readonly TraceArg[]): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_SYS_ENTER); this.enumAt(name, 28); this.list(args)
-    this.done(i)
+    let p = this.begin(K_SYS_ENTER, 2 + args.length)
+    const t = this.tape
+    t[p++] = this.enumAt(name, 28)
+    this.done(this.list(t, p, args))
   }
 
   /** emit({ e: 'sys_exit', name, ret, args }) */
   sysExit(name: string, ret: number, args: readonly TraceArg[]): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_SYS_EXIT); this.enumAt(name, 32); this.num(ret); this.list(args)
-    this.done(i)
+    let p = this.begin(K_SYS_EXIT, 3 + args.length)
+    const t = this.tape
+    t[p++] = this.enumAt(name, 32); t[p++] = this.num(ret)
+    this.done(this.list(t, p, args))
   }
 
   /** emit({ e: 'enter', fn, args }) */
   enterArgs(fn: string, args: readonly TraceArg[]): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_ENTER); this.enumAt(fn, 36); this.list(args)
-    this.done(i)
+    let p = this.begin(K_ENTER, 2 + args.length)
+    const t = this.tape
+    t[p++] = this.enumAt(fn, 36)
+    this.done(this.list(t, p, args))
   }
 
   /** emit({ e: 'exit', fn, ret }) */
   exitRet(fn: string, ret: TraceArg): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_EXIT); this.enumAt(fn, 40); this.valueAt(ret, 15)
-    this.done(i)
+    let p = this.begin(K_EXIT, 2)
+    const t = this.tape
+    t[p++] = this.enumAt(fn, 40); t[p++] = this.valueAt(ret, 15)
+    this.done(p)
   }
 
-  /** The event @i is written: count it, show it to the listener. */
-  private done(i: number): void {
-    this.n = i + 1
+  /** The event ending before word @p is written: count it, show it to the listener. */
+  private done(p: number): void {
+    this.pos = p
+    const i = this.n++
     if (this.listener) this.listener(this.at(i))
   }
 
@@ -294,156 +361,203 @@ export class TraceLog {
    */
   enterNo(fn: number, args: ArrayLike<unknown>, from: number, conv: (v: unknown) => TraceArg): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_ENTER)
-    this.put(T_STR, fn)
-    const count = args.length - from
-    this.put(T_LIST, count < 0 ? 0 : count)
+    const len = args.length
+    const count = len > from ? len - from : 0
+    let p = this.begin(K_ENTER, 2 + count)
+    const t = this.tape
+    t[p++] = (fn << TAG_BITS) | T_STR
+    t[p++] = (count << TAG_BITS) | T_LIST
     const slot = fn * 8
-    for (let a = from; a < args.length; a++) {
-      const v = args[a]
-      if (typeof v === 'number') this.num(v)
-      else {
-        const c = typeof v === 'string' ? v : conv(v)
-        if (typeof c === 'string') this.strAt(c, FIELD_SLOTS + ((slot + a) & SLOT_MASK))
-        else this.value(c)
+    for (let a = from; a < len; a++) t[p++] = this.arg(args[a], slot + a, conv)
+    this.done(p)
+  }
+
+  /**
+   * enterNo() for a function called with the context and @n (at most 5) arguments, passed as
+   * they are (no arguments object): `a` is the first argument after the context.
+   */
+  enterN(fn: number, n: number, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, conv: (v: unknown) => TraceArg): void {
+    if (!this.on) return
+    let p = this.begin(K_ENTER, 2 + n)
+    const t = this.tape
+    t[p++] = (fn << TAG_BITS) | T_STR
+    t[p++] = (n << TAG_BITS) | T_LIST
+    if (n > 0) {
+      // the same cache slots as enterNo's (an argument's index counts the context)
+      const slot = fn * 8
+      t[p++] = this.arg(a, slot + 1, conv)
+      if (n > 1) {
+        t[p++] = this.arg(b, slot + 2, conv)
+        if (n > 2) {
+          t[p++] = this.arg(c, slot + 3, conv)
+          if (n > 3) {
+            t[p++] = this.arg(d, slot + 4, conv)
+            if (n > 4) t[p++] = this.arg(e, slot + 5, conv)
+          }
+        }
       }
     }
-    this.n = i + 1
-    if (this.listener) this.listener(this.at(i))
+    this.done(p)
+  }
+
+  /** The word of a kernel function's argument: numbers and strings as they are, others as @conv converts them. */
+  private arg(v: unknown, slot: number, conv: (v: unknown) => TraceArg): number {
+    if (typeof v === 'number') return this.num(v)
+    if (typeof v === 'string') return this.strAt(v, FIELD_SLOTS + (slot & SLOT_MASK))
+    if (typeof v === 'object' && v !== null) return this.objAt(v, FIELD_SLOTS + (slot & SLOT_MASK), conv)
+    const c = conv(v)
+    return typeof c === 'string' ? this.strAt(c, FIELD_SLOTS + (slot & SLOT_MASK)) : this.value(c)
+  }
+
+  /**
+   * The word of object @v as @conv converts it, through cache slot @slot. An object converted to
+   * its own `id` (kernel objects' ids never change) is kept in the slot with the id's number: the
+   * same object there next time needs neither the conversion nor a string comparison.
+   */
+  private objAt(v: object, slot: number, conv: (v: unknown) => TraceArg): number {
+    if (this.cacheObj[slot] === v) return (this.cacheNo[slot]! << TAG_BITS) | T_STR
+    const c = conv(v)
+    if (typeof c !== 'string') return this.value(c)
+    const w = this.strAt(c, slot)
+    if ((v as { id?: unknown }).id === c) this.cacheObj[slot] = v
+    return w
   }
 
   /** A kernel function's return. */
   exit(fn: string, ret: TraceArg): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_EXIT)
-    this.str(fn)
-    this.value(ret)
-    this.n = i + 1
-    if (this.listener) this.listener(this.at(i))
+    let p = this.begin(K_EXIT, 2)
+    const t = this.tape
+    t[p++] = this.str(fn)
+    t[p++] = this.value(ret)
+    this.done(p)
   }
 
   /** exit() with the function's name as its string number and the result converted by `conv` (as enterNo). */
   exitNo(fn: number, ret: unknown, conv: (v: unknown) => TraceArg): void {
     if (!this.on) return
-    const i = this.n
-    this.newRow(K_EXIT)
-    this.put(T_STR, fn)
-    if (typeof ret === 'number') this.num(ret)
-    else if (ret === undefined) this.put(T_NULL, 0)
-    else {
-      const c = typeof ret === 'string' ? ret : conv(ret)
-      if (typeof c === 'string') this.strAt(c, FIELD_SLOTS + ((fn * 8 + 7) & SLOT_MASK))
-      else this.value(c)
-    }
-    this.n = i + 1
-    if (this.listener) this.listener(this.at(i))
+    let p = this.begin(K_EXIT, 2)
+    const t = this.tape
+    t[p++] = (fn << TAG_BITS) | T_STR
+    if (typeof ret === 'number') t[p++] = this.num(ret)
+    else if (ret === undefined) t[p++] = W_NULL
+    else t[p++] = this.arg(ret, fn * 8 + 7, conv)
+    this.done(p)
   }
 
-  private newRow(kind: number): void {
-    if (this.row === ROWS) this.addRows()
-    const r = this.row++
+  /**
+   * Start event number `n` of @kind with room for @values values: its head word and, when the
+   * step changed, its step word. Returns where its first value goes in `tape`.
+   */
+  private begin(kind: number, values: number): number {
+    let p = this.pos
+    if (p + values + 2 > this.cap) p = this.nextChunk(values + 2)
+    const t = this.tape
     const tid = this.tid
     const step = this.step
-    this.heads[r] = ((tid << 8) >> 8 === tid && tid !== TID_WIDE ? tid << 8 : this.wideTid(tid)) | kind
-    this.steps[r] = (step | 0) === step && step !== STEP_WIDE ? step : this.wideStep(step)
-    this.offs[r] = this.valBase + this.col
+    let head = ((tid << TID_SHIFT) >> TID_SHIFT === tid && tid !== TID_WIDE ? tid << TID_SHIFT : this.wideTid(tid)) | kind
+    if (step !== this.lastStep) {
+      head |= STEP_FOLLOWS
+      if ((step | 0) === step && step !== STEP_WIDE) {
+        t[p + 1] = step
+        this.lastStep = step
+      } else t[p + 1] = this.wideStep(step)
+      t[p] = head
+      return p + 2
+    }
+    t[p] = head
+    return p + 1
   }
 
-  private addRows(): void {
-    this.heads = new Int32Array(ROWS); this.headChunks.push(this.heads)
-    this.steps = new Int32Array(ROWS); this.stepChunks.push(this.steps)
-    this.offs = new Uint32Array(ROWS); this.offChunks.push(this.offs)
-    this.row = 0
+  /** Close the current chunk and go on in the next one, with room for @need words; returns where. */
+  private nextChunk(need: number): number {
+    if (this.cur >= 0) this.ends[this.cur] = this.pos
+    const c = ++this.cur
+    let chunk = this.chunks[c]
+    if (chunk === undefined || chunk.length < need) {
+      chunk = new Int32Array(Math.max(need, Math.min(CHUNK, FIRST_CHUNK << Math.min(c, 16))))
+      this.chunks[c] = chunk
+    }
+    this.tape = chunk
+    this.pos = 0
+    // a chunk kept by clear() may be one that held an event larger than CHUNK
+    this.cap = need > CHUNK ? need : Math.min(chunk.length, CHUNK)
     if (this.cacheNo.length === 0) {
       this.cacheStr = new Array<string>(FIELD_SLOTS + SLOTS).fill(UNUSED_SLOT)
       this.cacheNo = new Int32Array(FIELD_SLOTS + SLOTS).fill(this.intern(UNUSED_SLOT))
+      this.cacheObj = new Array<object>(FIELD_SLOTS + SLOTS).fill(NO_OBJECT)
     }
+    return 0
   }
 
   private wideTid(tid: number): number {
     (this.wideTids ??= new Map()).set(this.n, tid)
-    return TID_WIDE << 8
+    return TID_WIDE << TID_SHIFT
   }
 
+  /** A wide step is not remembered as the last step: the next event writes its step again (the map is by event). */
   private wideStep(step: number): number {
     (this.wideSteps ??= new Map()).set(this.n, step)
+    this.lastStep = NO_STEP
     return STEP_WIDE
   }
 
-  /** Append a value: @v is an int32 (a number that may not be one goes through num()). */
-  private put(tag: number, v: number): void {
-    if (this.col === VALS) {
-      this.tags = new Uint8Array(VALS); this.tagChunks.push(this.tags)
-      this.vals = new Int32Array(VALS); this.valChunks.push(this.vals)
-      this.valBase += VALS
-      this.col = 0
-    }
-    const c = this.col++
-    this.tags[c] = tag
-    this.vals[c] = v
+  /** The word of number @v: in place if it fits in 29 bits (and is not -0), else kept aside. */
+  private num(v: number): number {
+    if ((v << TAG_BITS) >> TAG_BITS === v && (v !== 0 || 1 / v > 0)) return v << TAG_BITS
+    this.doubles.push(v)
+    return ((this.doubles.length - 1) << TAG_BITS) | T_F64
   }
 
-  private num(v: number): void {
-    if ((v | 0) === v && (v !== 0 || 1 / v > 0)) this.put(T_NUM, v)
-    else {
-      this.put(T_F64, this.doubles.length)
-      this.doubles.push(v)
-    }
+  /** Write list @v (its length, then its values) at @p in @t; returns the word after it. */
+  private list(t: Int32Array, p: number, v: readonly unknown[]): number {
+    t[p++] = (v.length << TAG_BITS) | T_LIST
+    for (let a = 0; a < v.length; a++) t[p++] = this.value(v[a])
+    return p
   }
 
-  private list(v: readonly unknown[]): void {
-    this.put(T_LIST, v.length)
-    for (let a = 0; a < v.length; a++) this.value(v[a])
-  }
-
-  private str(v: string): void {
-    this.put(T_STR, this.intern(v))
+  private str(v: string): number {
+    return (this.intern(v) << TAG_BITS) | T_STR
   }
 
   /**
    * strAt() for a field whose values are a few names (a lock op, a bitmap's name): one of four
    * slots from @slot by the name's first character and length, so names that alternate keep theirs.
    */
-  private enumAt(v: string, slot: number): void {
-    this.strAt(v, slot + ((v.charCodeAt(0) + v.length) & 3))
+  private enumAt(v: string, slot: number): number {
+    return this.strAt(v, slot + ((v.charCodeAt(0) + v.length) & 3))
   }
 
   /** str() through cache slot @slot: the same string as last time there needs no table lookup. */
-  private strAt(v: string, slot: number): void {
-    if (this.cacheStr[slot] === v) {
-      this.put(T_STR, this.cacheNo[slot]!)
-      return
-    }
+  private strAt(v: string, slot: number): number {
+    if (this.cacheStr[slot] === v) return (this.cacheNo[slot]! << TAG_BITS) | T_STR
     const no = this.intern(v)
     this.cacheStr[slot] = v
     this.cacheNo[slot] = no
-    this.put(T_STR, no)
+    this.cacheObj[slot] = NO_OBJECT
+    return (no << TAG_BITS) | T_STR
   }
 
-  private value(v: unknown): void {
+  private value(v: unknown): number {
     switch (typeof v) {
-      case 'number': this.num(v); return
-      case 'string': this.str(v); return
-      case 'boolean': this.put(v ? T_TRUE : T_FALSE, 0); return
-      case 'undefined': this.put(T_UNDEF, 0); return
-      default:
-        if (v === null) this.put(T_NULL, 0)
-        else this.str(String(v))
+      case 'number': return this.num(v)
+      case 'string': return this.str(v)
+      case 'boolean': return v ? W_TRUE : W_FALSE
+      case 'undefined': return W_UNDEF
+      default: return v === null ? W_NULL : this.str(String(v))
     }
   }
 
   /** value() with a string through cache slot @slot. */
-  private valueAt(v: unknown, slot: number): void {
-    if (typeof v === 'string') this.strAt(v, slot)
-    else if (v === null) this.put(T_NULL, 0)
-    else this.value(v)
+  private valueAt(v: unknown, slot: number): number {
+    if (typeof v === 'string') return this.strAt(v, slot)
+    if (v === null) return W_NULL
+    return this.value(v)
   }
 
-  private read(j: number): unknown {
-    const v = this.valChunks[(j / VALS) | 0]![j % VALS]!
-    switch (this.tagChunks[(j / VALS) | 0]![j % VALS]) {
+  private read(w: number): unknown {
+    const v = w >> TAG_BITS
+    switch (w & TAG_MASK) {
       case T_NUM: return v
       case T_STR: return this.strings[v]!
       case T_F64: return this.doubles[v]!
@@ -454,12 +568,42 @@ export class TraceLog {
     }
   }
 
-  private tagAt(j: number): number {
-    return this.tagChunks[(j / VALS) | 0]![j % VALS]!
+  /** Index the events up to event @i (the readers' index is built as far as they read). */
+  private indexTo(i: number): void {
+    if (i >= this.n || i < 0) throw new RangeError(`trace event ${i} of ${this.n}`)
+    let at = this.idxAt, steps = this.idxStep
+    if (at.length <= i) {
+      const size = Math.max(1024, at.length * 2, i + 1)
+      at = new Int32Array(size); at.set(this.idxAt.subarray(0, this.indexed)); this.idxAt = at
+      steps = new Int32Array(size); steps.set(this.idxStep.subarray(0, this.indexed)); this.idxStep = steps
+    }
+    let c = this.scanC, p = this.scanP, step = this.scanStep
+    let t = this.chunks[c]!
+    for (let e = this.indexed; e <= i; e++) {
+      if (c < this.cur && p === this.ends[c]) { t = this.chunks[++c]!; p = 0 }
+      at[e] = (c << CHUNK_SHIFT) | p
+      const head = t[p++]!
+      if (head & STEP_FOLLOWS) step = t[p++]!
+      steps[e] = step
+      const fields = KIND_FIELDS[head & KIND_MASK]!.length
+      for (let f = 0; f < fields; f++) {
+        const w = t[p++]!
+        if ((w & TAG_MASK) === T_LIST) p += w >> TAG_BITS
+      }
+    }
+    this.indexed = i + 1
+    this.scanC = c; this.scanP = p; this.scanStep = step
   }
 
-  private offAt(i: number): number {
-    return this.offChunks[(i / ROWS) | 0]![i % ROWS]!
+  /** The chunk and word of event @i's head. */
+  private place(i: number): number {
+    if (i >= this.indexed) this.indexTo(i)
+    return this.idxAt[i]!
+  }
+
+  private headAt(i: number): number {
+    const at = this.place(i)
+    return this.chunks[at >>> CHUNK_SHIFT]![at & CHUNK_OFF]!
   }
 
   /** Number of events held. */
@@ -469,35 +613,40 @@ export class TraceLog {
 
   /** The kind of event `i`, without building it. */
   kind(i: number): TraceEventKind {
-    return KINDS[this.headChunks[(i / ROWS) | 0]![i % ROWS]! & 255]!
+    return KINDS[this.headAt(i) & KIND_MASK]!
   }
 
   stepAt(i: number): number {
-    const s = this.stepChunks[(i / ROWS) | 0]![i % ROWS]!
+    if (i >= this.indexed) this.indexTo(i)
+    const s = this.idxStep[i]!
     return s === STEP_WIDE ? this.wideSteps!.get(i)! : s
   }
 
   tidAt(i: number): number {
-    const t = this.headChunks[(i / ROWS) | 0]![i % ROWS]! >> 8
+    const t = this.headAt(i) >> TID_SHIFT
     return t === TID_WIDE ? this.wideTids!.get(i)! : t
   }
 
   /** Event `i` as an object (built now; `events` keeps the ones it built). */
   at(i: number): TraceEvent {
     if (i < this.built.length) return this.built[i]!
-    const kind = this.headChunks[(i / ROWS) | 0]![i % ROWS]! & 255
+    const place = this.place(i)
+    const t = this.chunks[place >>> CHUNK_SHIFT]!
+    let j = place & CHUNK_OFF
+    const head = t[j++]!
+    if (head & STEP_FOLLOWS) j++
+    const kind = head & KIND_MASK
     const ev: Record<string, unknown> = { e: KINDS[kind] }
     const fields = KIND_FIELDS[kind]!
-    let j = this.offAt(i)
     for (let f = 0; f < fields.length; f++) {
-      if (this.tagAt(j) === T_LIST) {
-        const len = this.valChunks[(j / VALS) | 0]![j % VALS]!
-        j++
+      const w = t[j++]!
+      if ((w & TAG_MASK) === T_LIST) {
+        const len = w >> TAG_BITS
         const list = new Array<unknown>(len)
-        for (let a = 0; a < len; a++) list[a] = this.read(j++)
+        for (let a = 0; a < len; a++) list[a] = this.read(t[j++]!)
         ev[fields[f]!] = list
       } else {
-        const v = this.read(j++)
+        const v = this.read(w)
         if (v !== undefined) ev[fields[f]!] = v
       }
     }
@@ -523,25 +672,30 @@ export class TraceLog {
     return this.built
   }
 
-  /** Drop every event held (their `seq` numbers are not reused). */
+  /** Drop every event held (their `seq` numbers are not reused; the chunks are, for what comes next). */
   clear(): void {
     this.base += this.n
     this.n = 0
-    this.headChunks = []; this.stepChunks = []; this.offChunks = []
-    this.tagChunks = []; this.valChunks = []
-    this.row = ROWS
-    this.col = VALS
-    this.valBase = -VALS
+    this.ends = []
+    this.tape = new Int32Array(0)
+    this.cap = 0
+    this.cur = -1
+    this.pos = 0
+    this.lastStep = NO_STEP
     this.doubles = []
     this.wideTids = null
     this.wideSteps = null
     this.built = []
+    this.indexed = 0
+    this.scanC = 0; this.scanP = 0; this.scanStep = 0
   }
 
-  /** Bytes held by the compact log (rows, fields, numbers kept aside and the string table's characters). */
+  /** Bytes held by the compact log (its chunks, its readers' index, numbers kept aside and the string table's characters). */
   get bytes(): number {
     let chars = 0
     for (const s of this.strings) chars += s.length
-    return this.headChunks.length * ROWS * (4 + 4 + 4) + this.valChunks.length * VALS * (1 + 4) + this.doubles.length * 8 + chars * 2
+    let words = 0
+    for (let c = 0; c <= this.cur; c++) words += this.chunks[c]!.length
+    return words * 4 + this.idxAt.length * 8 + this.doubles.length * 8 + chars * 2
   }
 }

@@ -143,6 +143,108 @@ describe('compact trace log', () => {
     expect(t.at(0)).toMatchObject({ text: 'c', seq: 2 })
   })
 
+  it('finds each event across chunk ends, from the last one first, after clear() reuses the chunks, and for one event larger than a chunk', () => {
+    const t = new TraceLog(true)
+    const fill = (count: number, salt: number): unknown[] => {
+      const want: unknown[] = []
+      for (let i = 0; i < count; i++) {
+        const ev = SAMPLES[(i * 7 + salt) % SAMPLES.length]!
+        // steps that repeat (no step word), change, and jump
+        t.step = salt * 1000 + (i % 5 === 0 ? i * 3 : i >> 3)
+        t.tid = i % 11 === 0 ? 2 ** 30 + i : 100
+        t.emit(structuredClone(ev))
+        want.push({ ...structuredClone(ev), seq: want.length, step: t.step, tid: t.tid })
+      }
+      return want
+    }
+    const base = (want: unknown[], b: number): unknown[] => want.map((ev) => ({ ...(ev as object), seq: (ev as { seq: number }).seq + b }))
+    const first = fill(30_000, 0)
+    // read the way snapshot.ts does: the last event first, then backwards
+    expect(t.stepAt(29_999)).toBe((first[29_999] as { step: number }).step)
+    for (let i = 29_999; i > 29_000; i--) expect(t.at(i)).toEqual(first[i])
+    expect(t.events).toEqual(first)
+    t.clear()
+    const second = fill(9_000, 3)
+    expect(t.events).toEqual(base(second, 30_000))
+    // one event with more values than a chunk holds, between two ordinary ones
+    const args = Array.from({ length: 70_000 }, (_, i) => (i % 3 ? i : `a${i % 7}`))
+    t.step = 5; t.tid = 7
+    t.emit({ e: 'note', text: 'before' })
+    t.emit({ e: 'enter', fn: 'big', args })
+    t.emit({ e: 'note', text: 'after' })
+    expect(t.at(9_001)).toEqual({ e: 'enter', fn: 'big', args, seq: 39_001, step: 5, tid: 7 })
+    expect(t.at(9_002)).toMatchObject({ e: 'note', text: 'after', step: 5, tid: 7 })
+    expect(t.kind(9_000)).toBe('note')
+  })
+
+  it('after clear(), a chunk that held an event larger than a chunk takes ordinary events again', () => {
+    const t = new TraceLog(true)
+    const args = Array.from({ length: 100_000 }, (_, i) => i)
+    t.emit({ e: 'enter', fn: 'big', args })
+    t.emit({ e: 'note', text: 'after' })
+    expect(t.at(0)).toMatchObject({ e: 'enter', args })
+    t.clear()
+    // 2 words each: more than 2^16 words, all of them in the first chunk if it were filled to its end
+    for (let i = 0; i < 60_000; i++) {
+      t.step = i
+      t.note(`n${i % 10}`)
+    }
+    for (const i of [0, 32_767, 32_768, 40_000, 59_999]) expect(t.at(i)).toMatchObject({ e: 'note', text: `n${i % 10}`, step: i })
+  })
+
+  it('a wide step repeated on the next event, and a step back to the one before it, read back exactly', () => {
+    const t = new TraceLog(true)
+    const steps = [3, 2 ** 40, 2 ** 40, 3, 3, 0.5, 0.5, 3, -(2 ** 31), -(2 ** 31), -(2 ** 30), -(2 ** 30), 4, NaN, NaN, 4]
+    for (const s of steps) {
+      t.step = s
+      t.note('x')
+    }
+    expect(steps.map((_, i) => t.stepAt(i))).toEqual(steps)
+    expect(t.slice().map((ev) => ev.step)).toEqual(steps)
+  })
+
+  it('an object argument converts as conv says each time: cached by its id only, and not after its slot held another string', () => {
+    const t = new TraceLog(true)
+    const conv = (v: unknown): TraceArg => {
+      if (v === null || typeof v !== 'object') return v as TraceArg
+      const o = v as { id?: string; n?: number }
+      return typeof o.id === 'string' ? o.id : `n=${o.n}`
+    }
+    const fn = t.intern('f')
+    const file = { id: 'file#2' }
+    const other = { id: 'file#3' }
+    const counter = { n: 1 }
+    const want: unknown[] = []
+    const call = (a: unknown, shown: TraceArg, ret: unknown, retShown: TraceArg): void => {
+      t.enterN(fn, 1, a, 0, 0, 0, 0, conv)
+      t.exitNo(fn, ret, conv)
+      want.push({ e: 'enter', fn: 'f', args: [shown], seq: want.length, step: 0, tid: 0 })
+      want.push({ e: 'exit', fn: 'f', ret: retShown, seq: want.length, step: 0, tid: 0 })
+    }
+    for (let i = 0; i < 3; i++) {
+      call(file, 'file#2', file, 'file#2')
+      call('file#9', 'file#9', 'x', 'x') // the same slots, another string: file's cached number is gone
+      call(file, 'file#2', other, 'file#3')
+      counter.n = i
+      call(counter, `n=${i}`, counter, `n=${i}`) // converted to something else than an id: converted again each time
+      counter.n = i + 10
+      call(counter, `n=${i + 10}`, counter, `n=${i + 10}`)
+      call(null, null, true, true)
+    }
+    expect(t.events).toEqual(want)
+  })
+
+  it('a listener sees each event as it is written', () => {
+    const t = new TraceLog(true)
+    const seen: unknown[] = []
+    t.listener = (ev) => seen.push(ev)
+    for (let i = 0; i < 3000; i++) {
+      t.step = i >> 1
+      t.lock('files#1.file_lock', i % 2 ? 'release' : 'acquire')
+    }
+    expect(seen).toEqual(t.slice())
+  })
+
   it('printers read the compact log and the event array alike', () => {
     const m = createMachine({ trace: true })
     m.spawnProcess({ comm: 'app', program: function* (u) {

@@ -121,7 +121,7 @@ describe('what each timeline does its own way', () => {
   it('a replay step holds and prints the trace of its own log event, each event once', () => {
     const tl = replayTimeline()
     const own: number[][] = []
-    const printed: string[][] = []
+    const printed: number[][] = []
     for (let n = 0; n < tl.total; n++) {
       tl.step('micro')
       printed.push(tl.eventsSince(n).map((e) => e.seq))

@@ -111,7 +111,7 @@ function* expand_fdtable_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<n
   copy_fdtable(new_fdt, cur_fdt, cur_fdt.max_fds)
   yield { obj: `${files.id}.fdt`, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${new_fdt.id}` }
   files.fdt = new_fdt
-  if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'max_fds', index: 0, value: new_fdt.max_fds })
+  if (k.trace.on) k.trace.bit(files.id, 'max_fds', 0, new_fdt.max_fds)
   if (!cur_fdt.embedded) yield* call_rcu(k, { next: null, func: null, container: cur_fdt }, free_fdtable_rcu, cur_fdt.id)
   return 1
 }
@@ -128,7 +128,7 @@ function* expand_fdtable_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<
   copy_fdtable(new_fdt, cur_fdt, cur_fdt.max_fds)
   yield { obj: `${files.id}.fdt`, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${new_fdt.id}` }
   files.fdt = new_fdt
-  if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'max_fds', index: 0, value: new_fdt.max_fds })
+  if (k.trace.on) k.trace.bit(files.id, 'max_fds', 0, new_fdt.max_fds)
   if (!cur_fdt.embedded) yield* call_rcu(k, { next: null, func: null, container: cur_fdt }, free_fdtable_rcu, cur_fdt.id)
   return 0
 }
@@ -213,9 +213,9 @@ function __set_open_fd(k: Kernel, files: FilesStruct, fd: number, fdt: Fdtable, 
   const full = fdt.open_fds.wordFull(w)
   if (full) fdt.full_fds_bits.set(w)
   if (k.trace.on) {
-    k.trace.emit({ e: 'bit', files: files.id, map: 'open_fds', index: fd, value: 1 })
-    k.trace.emit({ e: 'bit', files: files.id, map: 'close_on_exec', index: fd, value: cloexec ? 1 : 0 })
-    if (full) k.trace.emit({ e: 'bit', files: files.id, map: 'full_fds_bits', index: w, value: 1 })
+    k.trace.bit(files.id, 'open_fds', fd, 1)
+    k.trace.bit(files.id, 'close_on_exec', fd, cloexec ? 1 : 0)
+    if (full) k.trace.bit(files.id, 'full_fds_bits', w, 1)
   }
 }
 
@@ -225,14 +225,14 @@ function __clear_open_fd(k: Kernel, files: FilesStruct, fd: number, fdt: Fdtable
   const was = fdt.full_fds_bits.test(w)
   if (was) fdt.full_fds_bits.clear(w)
   if (k.trace.on) {
-    k.trace.emit({ e: 'bit', files: files.id, map: 'open_fds', index: fd, value: 0 })
-    if (was) k.trace.emit({ e: 'bit', files: files.id, map: 'full_fds_bits', index: w, value: 0 })
+    k.trace.bit(files.id, 'open_fds', fd, 0)
+    if (was) k.trace.bit(files.id, 'full_fds_bits', w, 0)
   }
 }
 
 function setNextFd(k: Kernel, files: FilesStruct, v: number): void {
   files.next_fd = v
-  if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'next_fd', index: 0, value: v })
+  if (k.trace.on) k.trace.bit(files.id, 'next_fd', 0, v)
 }
 
 /**
@@ -385,7 +385,7 @@ export const put_unused_fd = kfunc('put_unused_fd', function* (k: Kernel, fd: nu
 function setSlot(k: Kernel, files: FilesStruct, fdt: Fdtable, fd: number, file: File | null): void {
   const from = fdt.fd[fd] ?? null
   fdt.fd[fd] = file
-  if (k.trace.on) k.trace.emit({ e: 'fd', files: files.id, fd, from: from ? from.id : null, to: file ? file.id : null })
+  if (k.trace.on) k.trace.fd(files.id, fd, from ? from.id : null, file ? file.id : null)
 }
 
 /**
@@ -770,7 +770,7 @@ export const set_close_on_exec = kfunc('set_close_on_exec', function* (k: Kernel
   const fdt = files.fdt
   if (flag) fdt.close_on_exec.set(fd)
   else if (fdt.close_on_exec.test(fd)) fdt.close_on_exec.clear(fd)
-  if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'close_on_exec', index: fd, value: flag ? 1 : 0 })
+  if (k.trace.on) k.trace.bit(files.id, 'close_on_exec', fd, flag ? 1 : 0)
   yield spin_unlock(k, files.file_lock)
 })
 
@@ -1049,7 +1049,7 @@ export const do_close_on_exec = kfunc('do_close_on_exec', function* (k: Kernel, 
     const set: number[] = []
     for (let b = 0; b < BITS_PER_LONG; b++) if (fdt.close_on_exec.test(fd + b)) set.push(fd + b)
     fdt.close_on_exec.clearWord(i)
-    if (k.trace.on) k.trace.emit({ e: 'bit', files: files.id, map: 'close_on_exec', index: fd, value: 0 })
+    if (k.trace.on) k.trace.bit(files.id, 'close_on_exec', fd, 0)
     for (fd of set) {
       const file = fdt.fd[fd] ?? null
       if (!file) continue
@@ -1110,7 +1110,7 @@ function* __range_cloexec(k: Kernel, files: FilesStruct, fd: number, max_fd: num
   const fdt = files.fdt
   max_fd = Math.min(fdt.max_fds - 1, max_fd)
   for (let i = fd; i <= max_fd; i++) fdt.close_on_exec.set(i)
-  if (k.trace.on && fd <= max_fd) k.trace.emit({ e: 'bit', files: files.id, map: 'close_on_exec', index: fd, value: 1 })
+  if (k.trace.on && fd <= max_fd) k.trace.bit(files.id, 'close_on_exec', fd, 1)
   yield spin_unlock(k, files.file_lock)
 }
 

@@ -254,7 +254,7 @@ function put_file_access(k: Kernel, file: File): void {
   const inode = file.f_inode
   if ((file.f_mode & (FMODE_READ | FMODE_WRITE)) === FMODE_READ) inode.i_readcount--
   else if (file.f_mode & FMODE_WRITER) inode.i_writecount--
-  if (k.trace.on) k.trace.emit({ e: 'note', text: `put_file_access(${file.id}): i_readcount=${inode.i_readcount} i_writecount=${inode.i_writecount}` })
+  if (k.trace.on) k.trace.note(`put_file_access(${file.id}): i_readcount=${inode.i_readcount} i_writecount=${inode.i_writecount}`)
 }
 
 /**
@@ -273,7 +273,7 @@ export const file_free = kfunc('file_free', function* (k: Kernel, file: File): K
     tracedStub(k, 'put_cred', [file.id], 'f_cred')
     file.mem = 'free'
     k.filp_cache.free.push(file)
-    if (k.trace.on) k.trace.emit({ e: 'note', text: `kmem_cache_free(filp_cachep, ${file.id}): SLAB_TYPESAFE_BY_RCU, reusable now` })
+    if (k.trace.on) k.trace.note(`kmem_cache_free(filp_cachep, ${file.id}): SLAB_TYPESAFE_BY_RCU, reusable now`)
   } else {
     file.mem = 'rcu_free'
     yield* call_rcu(k, file.f_task_work, file_free_rcu, file.id)

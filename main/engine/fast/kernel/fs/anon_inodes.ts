@@ -34,7 +34,7 @@ export const anon_inode_getfile = kfunc('anon_inode_getfile', function (k: Kerne
   f.private_data = priv
   f.f_mode |= FMODE_OPENED | FMODE_STREAM
   return f
-}, (__body, __traced) => function (this: unknown, k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { return k.trace.on ? __traced(this, arguments) : __body(k, name, fops, priv, flags) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { return k.trace.on ? __tracedN(4, k, name, fops, priv, flags) : __body(k, name, fops, priv, flags) })
 
 /**
  * anon_inode_getfd - reserve an fd and install a new anonymous file there
@@ -50,5 +50,5 @@ export const anon_inode_getfd = kfunc('anon_inode_getfd', function (k: Kernel, n
   }
   fd_install(k, fd, f)
   return fd
-}, (__body, __traced) => function (this: unknown, k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { return k.trace.on ? __traced(this, arguments) : __body(k, name, fops, priv, flags) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { return k.trace.on ? __tracedN(4, k, name, fops, priv, flags) : __body(k, name, fops, priv, flags) })
 

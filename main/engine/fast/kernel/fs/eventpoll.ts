@@ -30,4 +30,4 @@ export const eventpoll_release = kfunc('eventpoll_release', function (k: Kernel,
     if (k.trace.on) k.trace.emit({ e: 'note', text: `epoll ${epf.id}: registrations of ${file.id} removed` })
   }
   file.f_ep = null
-}, (__body, __traced) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __traced(this, arguments) : __body(k, file) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tracedN(1, k, file) : __body(k, file) })

@@ -29,4 +29,4 @@ export const do_mknodat = kfunc('do_mknodat', function (k: Kernel, filename: str
   if (type !== S_IFIFO && type !== S_IFREG && type !== 0) return -EINVAL
   k.vfs.create(filename, type === S_IFIFO ? 'fifo' : 'reg')
   return 0
-}, (__body, __traced) => function (this: unknown, k: Kernel, filename: string, mode: number) { return k.trace.on ? __traced(this, arguments) : __body(k, filename, mode) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filename: string, mode: number) { return k.trace.on ? __tracedN(2, k, filename, mode) : __body(k, filename, mode) })

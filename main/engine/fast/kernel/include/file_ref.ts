@@ -79,7 +79,7 @@ export const get_file = kfunc('get_file', function (k: Kernel, f: File): KGen<Fi
   }
   emitRef(k, f, from)
   return f
-}, (__body, __traced) => function (this: unknown, k: Kernel, f: File) { return k.trace.on ? __traced(this, arguments) : __body(k, f) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, f: File) { return k.trace.on ? __tracedN(1, k, f) : __body(k, f) })
 
 /**
  * file_ref_get - take a reference unless the file is dead (the RCU lookup path)

@@ -29,7 +29,7 @@ export const exit_to_user_mode_loop = kfunc('exit_to_user_mode_loop', function (
       task_work_run(k)
     }
   }
-}, (__body, __traced) => function (this: unknown, k: Kernel) { return k.trace.on ? __traced(this, arguments) : __body(k) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })
 
 /**
  * The tracepoint of the return to user space (the sanitizer checks that no struct fd outlives

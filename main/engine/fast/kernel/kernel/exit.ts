@@ -21,7 +21,7 @@ import { exit_task_work } from './task_work'
 export const exit_signals = kfunc('exit_signals', function (k: Kernel, tsk: Task): KGen<void> {
   __sched()
   tsk.flags |= PF_EXITING
-}, (__body, __traced) => function (this: unknown, k: Kernel, tsk: Task) { return k.trace.on ? __traced(this, arguments) : __body(k, tsk) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, tsk: Task) { return k.trace.on ? __tracedN(1, k, tsk) : __body(k, tsk) })
 
 /**
  * The tracepoint of a task's exit, before its files go (the sanitizer checks that no struct fd
@@ -50,7 +50,7 @@ export const do_exit = kfunc('do_exit', function (k: Kernel, code: number): KGen
   tsk.state = 'zombie'
   if (tsk.vfork_done) tsk.vfork_done = null // mm_release: wake the vfork parent
   if (k.trace.on) k.trace.emit({ e: 'task', op: 'exit', task: tsk.pid, detail: `exit code ${code}` })
-}, (__body, __traced) => function (this: unknown, k: Kernel, code: number) { return k.trace.on ? __traced(this, arguments) : __body(k, code) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, code: number) { return k.trace.on ? __tracedN(1, k, code) : __body(k, code) })
 
 /**
  * kernel_wait4 - wait for a child to exit and reap it (wait4(2), waitpid(3))
@@ -71,4 +71,4 @@ export const kernel_wait4 = kfunc('kernel_wait4', function (k: Kernel, upid: num
   if (status) status[0] = (child.exit_code & 0xff) << 8
   if (k.trace.on) k.trace.emit({ e: 'task', op: 'reap', task: child.pid, detail: `reaped by ${me.pid}` })
   return child.pid
-}, (__body, __traced) => function (this: unknown, k: Kernel, upid: number, status: Int32Array | null) { return k.trace.on ? __traced(this, arguments) : __body(k, upid, status) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, upid: number, status: Int32Array | null) { return k.trace.on ? __tracedN(2, k, upid, status) : __body(k, upid, status) })

@@ -147,4 +147,4 @@ export const synchronize_rcu = kfunc('synchronize_rcu', function (k: Kernel): KG
   wait_event(k, wq, () => gracePeriodOver(waitFor), `synchronize_rcu: wait for ${waitFor.map(([t]) => t.pid).join(', ') || 'no reader'}`)
   rcu.completed++
   if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'gp_end', what: `grace period for synchronize_rcu in ${k.current.comm}/${k.current.pid}` })
-}, (__body, __traced) => function (this: unknown, k: Kernel) { return k.trace.on ? __traced(this, arguments) : __body(k) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })

@@ -21,7 +21,7 @@ export const schedule_delayed_work = kfunc('schedule_delayed_work', function (k:
   dwork.pending = true
   dwork.due = k.jiffies + delay
   return true
-}, (__body, __traced) => function (this: unknown, k: Kernel, dwork: DelayedWork, delay: number) { return k.trace.on ? __traced(this, arguments) : __body(k, dwork, delay) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, dwork: DelayedWork, delay: number) { return k.trace.on ? __tracedN(2, k, dwork, delay) : __body(k, dwork, delay) })
 
 /**
  * process_one_work - clear @work's pending bit and call its function
@@ -58,4 +58,4 @@ export const flush_delayed_work = kfunc('flush_delayed_work', function (k: Kerne
   dwork.due = Math.min(dwork.due, k.jiffies)
   wait_event(k, newWaitQueue(`${dwork.id}.flush`), () => !dwork.pending, `flush_delayed_work(${dwork.name})`)
   return true
-}, (__body, __traced) => function (this: unknown, k: Kernel, dwork: DelayedWork) { return k.trace.on ? __traced(this, arguments) : __body(k, dwork) })
+}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, dwork: DelayedWork) { return k.trace.on ? __tracedN(1, k, dwork) : __body(k, dwork) })
