@@ -16,7 +16,7 @@ export { parseCommand, shellProgram } from './machine/shell'
 
 // Snapshots (what the panes show) and what a step changed.
 export type * from './machine/snapshotTypes'
-export { changesBetween, firstAfter, syscallStart } from './machine/changes'
+export { changesBetween, firstAfter, syscallStart, asTrace, type TraceReader } from './machine/changes'
 export type { SpanChange } from './machine/changes'
 
 // Trace and its formats: strace lines, the function graph, Perfetto.

@@ -4,8 +4,38 @@
  * function step just taken, often many micro-steps) and "this syscall" (since the current
  * thread entered its system call) with it; a snapshot's own `changed` covers one micro-step.
  */
-import type { TraceEvent } from '../sim/trace'
+import type { TraceEvent, TraceEventKind } from '../sim/trace'
 import type { ChangedView } from './snapshotTypes'
+
+/**
+ * What the readers of a run's trace need: the compact log itself (sim/trace.ts TraceLog), whose
+ * columns they read without building an event and whose events they build one at a time (none
+ * kept), or events in an array (asTrace).
+ */
+export interface TraceReader {
+  readonly length: number
+  /** Event @i as an object. */
+  at(i: number): TraceEvent
+  kind(i: number): TraceEventKind
+  stepAt(i: number): number
+  tidAt(i: number): number
+  /** Events @from up to @to (exclusive), as objects. */
+  slice(from?: number, to?: number): TraceEvent[]
+}
+
+/** @events as a TraceReader (a TraceLog is one already). */
+export function asTrace(events: readonly TraceEvent[] | TraceReader): TraceReader {
+  if (!Array.isArray(events)) return events as TraceReader
+  const a = events as readonly TraceEvent[]
+  return {
+    length: a.length,
+    at: (i) => a[i]!,
+    kind: (i) => a[i]!.e,
+    stepAt: (i) => a[i]!.step,
+    tidAt: (i) => a[i]!.tid,
+    slice: (from, to) => a.slice(from, to),
+  }
+}
 
 export interface SlotChange { readonly files: string; readonly fd: number; readonly from: string | null; readonly to: string | null; readonly step: number }
 export interface RefChange { readonly file: string; readonly from: number; readonly to: number }
@@ -24,12 +54,13 @@ export interface SpanChange {
 }
 
 /** Index of the first event whose step is greater than @step (events are in step order). */
-export function firstAfter(events: readonly TraceEvent[], step: number, end = events.length): number {
+export function firstAfter(trace: readonly TraceEvent[] | TraceReader, step: number, end = trace.length): number {
+  const r = asTrace(trace)
   let lo = 0
   let hi = end
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (events[mid]!.step > step) hi = mid
+    if (r.stepAt(mid) > step) hi = mid
     else lo = mid + 1
   }
   return lo
@@ -70,7 +101,8 @@ export class ChangedSet {
 }
 
 /** The changes made by the events of micro-steps (from, to]. */
-export function changesBetween(events: readonly TraceEvent[], from: number, to: number): SpanChange {
+export function changesBetween(trace: readonly TraceEvent[] | TraceReader, from: number, to: number): SpanChange {
+  const events = asTrace(trace)
   const end = firstAfter(events, to)
   const start = firstAfter(events, from, end)
   const touched = new ChangedSet()
@@ -78,7 +110,7 @@ export function changesBetween(events: readonly TraceEvent[], from: number, to: 
   const refs = new Map<string, { file: string; from: number; to: number }>()
   const next = new Map<string, { files: string; from: number | null; to: number }>()
   for (let i = start; i < end; i++) {
-    const e = events[i]!
+    const e = events.at(i)
     touched.add(e)
     switch (e.e) {
       case 'fd': {
@@ -112,9 +144,10 @@ export function changesBetween(events: readonly TraceEvent[], from: number, to: 
 }
 
 /** next_fd of table @files before event index @before, if an earlier event recorded it (a bounded look back). */
-function previousNextFd(events: readonly TraceEvent[], before: number, files: string): number | null {
+function previousNextFd(events: TraceReader, before: number, files: string): number | null {
   for (let i = before - 1, n = 0; i >= 0 && n < 50_000; i--, n++) {
-    const e = events[i]!
+    if (events.kind(i) !== 'bit') continue
+    const e = events.at(i)
     if (e.e === 'bit' && e.map === 'next_fd' && e.files === files) return e.value
   }
   return null
@@ -124,13 +157,14 @@ function previousNextFd(events: readonly TraceEvent[], before: number, files: st
  * The micro-step at which thread @tid entered the system call it is in at step @at (or whose
  * exit is at @at), or null when it is not in one. Looks back at most @limit events.
  */
-export function syscallStart(events: readonly TraceEvent[], tid: number, at: number, limit = 20_000): number | null {
+export function syscallStart(trace: readonly TraceEvent[] | TraceReader, tid: number, at: number, limit = 20_000): number | null {
+  const events = asTrace(trace)
   const end = firstAfter(events, at)
   for (let i = end - 1, n = 0; i >= 0 && n < limit; i--, n++) {
-    const e = events[i]!
-    if (e.tid !== tid) continue
-    if (e.e === 'sys_exit' && e.step < at) return null
-    if (e.e === 'sys_enter') return e.step
+    if (events.tidAt(i) !== tid) continue
+    const kind = events.kind(i)
+    if (kind === 'sys_exit' && events.stepAt(i) < at) return null
+    if (kind === 'sys_enter') return events.stepAt(i)
   }
   return null
 }

@@ -80,7 +80,7 @@ export function createFor(c: Compiled, profile: ProfileName, onLoad?: (rt: Inter
       get: () => last,
       set: (v: Interp['lastPos']) => {
         last = v
-        if (v && marks.length < 10_000) marks.push({ at: machine.trace.events.length, file: v.file, line: v.pos.line })
+        if (v && marks.length < 10_000) marks.push({ at: machine.trace.length, file: v.file, line: v.pos.line })
       },
     })
     return {

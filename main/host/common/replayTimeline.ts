@@ -174,7 +174,7 @@ export class ReplayTimeline implements RunTimeline {
 
   eventsUpTo(upto: number): readonly TraceEvent[] {
     this.seek(Math.min(upto, this.total))
-    return this.model.machine.trace.events
+    return this.model.machine.trace.slice()
   }
 
   /** The log lines of events (from, to], each with the model's verdict when it disagreed. */
@@ -241,7 +241,7 @@ export class ReplayTimeline implements RunTimeline {
 
   exportSource(): { machine: Machine; events: readonly TraceEvent[] } {
     const machine = this.machineAtCursor()
-    return { machine, events: machine.trace.events }
+    return { machine, events: machine.trace.slice() }
   }
 
   refusal(op: TimelineOp): string | null {

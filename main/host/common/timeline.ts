@@ -9,7 +9,7 @@
 import { ViewCache } from './viewCache'
 import {
   formatFunctionGraph, changesBetween, firstAfter, syscallStart, createMachine, type Machine, type RunStatus,
-  type Program, type Variants, type Snapshot, type TraceEvent, type KGen, type Sched,
+  type Program, type Variants, type Snapshot, type TraceEvent, type TraceReader, type KGen, type Sched,
 } from '../../engine'
 import type { ProfileName, RunView, SourceSpan, StepKind, TimelineMark } from '../../../preload/contract'
 import type { ShellCall } from './shellCommands'
@@ -137,8 +137,8 @@ export class Timeline implements RunTimeline {
     if (p) this.tracker.at(m.stepNo, tid, p)
     if (this.loaded.editorFile) {
       const marks = this.loaded.takeMarks?.() ?? []
-      this.inlineVals.consume(m.trace.events, this.loaded.editorFile, tid, m.stepNo, marks)
-      this.inlineVals.finish(m.trace.events.length, marks, this.loaded.editorFile, tid, m.stepNo)
+      this.inlineVals.consume(m.trace, this.loaded.editorFile, tid, m.stepNo, marks)
+      this.inlineVals.finish(m.trace.length, marks, this.loaded.editorFile, tid, m.stepNo)
     }
   }
 
@@ -196,7 +196,7 @@ export class Timeline implements RunTimeline {
     }
     this.applyInputs(m)
     if (n === this.schedule.length && (this.ended === 'done' || this.ended === 'blocked')) this.finishRun()
-    this.tracker.consume(m.trace.events)
+    this.tracker.consume(m.trace)
   }
 
   private pickNext(): number | null {
@@ -245,17 +245,17 @@ export class Timeline implements RunTimeline {
     for (let c = 0; c < count; c++) {
       const tid = this.pickNext()
       if (tid === null) { this.stepOnce(); break }
-      const from = m.trace.events.length
+      const from = m.trace.length
       const before = this.tracker.lab.get(tid)
       if (!this.stepOnce()) break
       if (kind === 'micro') continue
       for (;;) {
-        const evs = m.trace.events
+        const evs = m.trace
         let hit = false
         for (let i = from; i < evs.length; i++) {
-          const e = evs[i]!
-          if (kind === 'into' && (e.e === 'enter' || e.e === 'exit' || e.e === 'sys_enter' || e.e === 'sys_exit')) hit = true
-          if (kind === 'over' && e.e === 'user' && e.tid === tid && e.step > start) hit = true
+          const e = evs.kind(i)
+          if (kind === 'into' && (e === 'enter' || e === 'exit' || e === 'sys_enter' || e === 'sys_exit')) hit = true
+          if (kind === 'over' && e === 'user' && evs.tidAt(i) === tid && evs.stepAt(i) > start) hit = true
         }
         if (kind === 'over') {
           // Lab C code: stop when the thread reached another statement (the probe saw it move);
@@ -274,7 +274,7 @@ export class Timeline implements RunTimeline {
       }
     }
     this.cursor = m.stepNo
-    this.tracker.consume(m.trace.events)
+    this.tracker.consume(m.trace)
     return this.cursor - start
   }
 
@@ -293,7 +293,7 @@ export class Timeline implements RunTimeline {
       if (!this.stepOnce()) break
     }
     this.cursor = m.stepNo
-    this.tracker.consume(m.trace.events)
+    this.tracker.consume(m.trace)
     return this.ended ?? 'paused'
   }
 
@@ -311,7 +311,7 @@ export class Timeline implements RunTimeline {
       this.put(this.m.stepNo, this.buildView())
       this.stepOnce()
     }
-    this.tracker.consume(this.m.trace.events)
+    this.tracker.consume(this.m.trace)
   }
 
   /** The micro-step at which lab C `label NAME;` was first reached in the known run, if it was. */
@@ -327,7 +327,7 @@ export class Timeline implements RunTimeline {
     const limit = m.stepNo + this.budget
     while (!m.labels.has(name) && m.stepNo < limit) if (!this.stepOnce()) break
     this.cursor = m.stepNo
-    this.tracker.consume(m.trace.events)
+    this.tracker.consume(m.trace)
     return m.labels.get(name) ?? null
   }
 
@@ -354,7 +354,7 @@ export class Timeline implements RunTimeline {
     }
     this.cursor = m.stepNo
     this.ended = null
-    this.tracker.consume(m.trace.events)
+    this.tracker.consume(m.trace)
   }
 
   /** Drop everything after the cursor (an input changes history from here on). */
@@ -387,11 +387,11 @@ export class Timeline implements RunTimeline {
 
   private buildView(): StepView {
     const m = this.m
-    this.tracker.consume(m.trace.events)
+    this.tracker.consume(m.trace)
     const snapshot = m.snapshot({ window: this.cache.window })
-    const evs = m.trace.events
+    const evs = m.trace
     let i = evs.length
-    while (i > 0 && evs[i - 1]!.step === m.stepNo && m.stepNo > 0) i--
+    while (i > 0 && evs.stepAt(i - 1) === m.stepNo && m.stepNo > 0) i--
     const events = evs.slice(i)
     const tid = m.schedule[m.schedule.length - 1] ?? null
     const th = tid !== null ? m.thread(tid) : undefined
@@ -437,11 +437,17 @@ export class Timeline implements RunTimeline {
   /** Every trace event of the known run up to @upto (the machine is brought there). */
   eventsUpTo(upto: number): readonly TraceEvent[] {
     this.seek(Math.min(upto, this.schedule.length))
-    return this.m.trace.events
+    return this.m.trace.slice()
+  }
+
+  /** The machine's trace, the machine brought to @upto first unless it is there or beyond (it then holds every event up to @upto). */
+  private traceUpTo(upto: number): TraceReader {
+    if (this.m.stepNo < upto) this.seek(Math.min(upto, this.schedule.length))
+    return this.m.trace
   }
 
   eventsSince(from: number): TraceEvent[] {
-    return eventsAfter(this.m.trace.events, from)
+    return eventsAfter(this.m.trace, from)
   }
 
   /** The trace lines of the move (strace lines, or function_graph lines with @graph). */
@@ -453,7 +459,7 @@ export class Timeline implements RunTimeline {
     const cur = this.cursor
     const from = Math.min(spanFrom, Math.max(0, cur - 1))
     // The trace of the machine holds every event up to its step: enough when it is at or past the cursor.
-    const evs = this.m.stepNo >= cur ? this.m.trace.events : this.eventsUpTo(cur)
+    const evs = this.traceUpTo(cur)
     const step = changesBetween(evs, from, cur)
     const tid = this.m.schedule[cur - 1]
     const start = tid === undefined ? null : syscallStart(evs, tid, cur)
@@ -464,7 +470,7 @@ export class Timeline implements RunTimeline {
   /** function_graph lines of the current syscall (or of the step), the step's own lines marked. */
   traceLines(spanFrom: number): RunView['trace'] {
     const cur = this.cursor
-    const evs = this.m.stepNo >= cur ? this.m.trace.events : this.eventsUpTo(cur)
+    const evs = this.traceUpTo(cur)
     const tid = this.m.schedule[cur - 1]
     const span = Math.min(spanFrom, Math.max(0, cur - 1))
     const start = tid === undefined ? null : syscallStart(evs, tid, cur)
@@ -483,11 +489,15 @@ export class Timeline implements RunTimeline {
   /** Findings, labels and syscall exits, recomputed when the known run grew (the machine is then at its end). */
   marks(): TimelineMark[] | null {
     if (this.m.stepNo !== this.total) return null
-    const key = `${this.total}:${this.m.trace.events.length}`
+    const trace = this.m.trace
+    const key = `${this.total}:${trace.length}`
     if (key === this.marksKey) return null
     this.marksKey = key
     const out: TimelineMark[] = []
-    for (const e of this.m.trace.events) {
+    for (let i = 0; i < trace.length; i++) {
+      const kind = trace.kind(i)
+      if (kind !== 'violation' && kind !== 'user' && kind !== 'sys_exit') continue
+      const e = trace.at(i)
       if (e.e === 'violation') out.push({ step: e.step, kind: e.severity, label: e.rule })
       else if (e.e === 'user' && e.what === 'label') out.push({ step: e.step, kind: 'label', label: e.text })
       else if (e.e === 'sys_exit' && out.length < MAX_MARKS) out.push({ step: e.step, kind: 'syscall', label: e.name })

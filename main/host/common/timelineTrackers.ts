@@ -3,7 +3,7 @@
  * position (StackTracker), and the inline values the editor shows next to each lab C line
  * (InlineTracker). Both consume the trace incrementally and are rebuilt with the machine.
  */
-import { straceArgs, ERRNO_NAMES, type TraceEvent } from '../../engine'
+import { straceArgs, ERRNO_NAMES, type TraceReader } from '../../engine'
 import type { SourceSpan } from '../../../preload/contract'
 
 /**
@@ -20,7 +20,7 @@ export class InlineTracker {
    * Attribute new events. A micro-step that returned to user code and reached its next statement
    * did its work for the line the thread was at (@before), not the new one (@old is then true).
    */
-  consume(events: readonly TraceEvent[], editor: string | undefined, tid: number, step: number,
+  consume(events: TraceReader, editor: string | undefined, tid: number, step: number,
     marks: readonly { at: number; file: string; line: number }[]): void {
     if (!editor) { this.seen = events.length; return }
     // The last editor line of each thread: work done in a lib's code belongs to the editor line
@@ -37,7 +37,9 @@ export class InlineTracker {
     }
     for (; this.seen < events.length; this.seen++) {
       advance(this.seen)
-      const e = events[this.seen]!
+      const kind = events.kind(this.seen)
+      if (kind !== 'ref' && kind !== 'fd' && kind !== 'sys_exit') continue
+      const e = events.at(this.seen)
       if (e.e !== 'ref' && e.e !== 'fd' && e.e !== 'sys_exit') continue
       const pos = this.editorPos.get(e.tid)
       if (!pos) continue
@@ -92,9 +94,16 @@ export class StackTracker {
     return this.lab.get(tid)?.step === step
   }
 
-  consume(events: readonly TraceEvent[]): void {
+  consume(events: TraceReader): void {
     for (; this.seen < events.length; this.seen++) {
-      const e = events[this.seen]!
+      const kind = events.kind(this.seen)
+      if (kind !== 'user' && kind !== 'sys_enter' && kind !== 'sys_exit' && kind !== 'enter' && kind !== 'exit') {
+        // Nothing to read in it (no event built), but its thread has a stack from now on.
+        const tid = events.tidAt(this.seen)
+        if (!this.stacks.has(tid)) this.stacks.set(tid, [])
+        continue
+      }
+      const e = events.at(this.seen)
       const st = this.stacks.get(e.tid) ?? []
       switch (e.e) {
         case 'user':

@@ -64,6 +64,23 @@ describe.each(IMPLEMENTATIONS)('RunTimeline contract: %s', (_name, make) => {
     expect(Array.isArray(tl.traceLines(1))).toBe(true)
   })
 
+  it('travels over the compact trace: stepping, views, changes, trace lines and marks keep no event object', () => {
+    const tl = make()
+    tl.step('micro', 3)
+    tl.view(); tl.change(0); tl.traceLines(0); tl.forwardLines(0, true)
+    tl.run()
+    tl.marks()
+    for (const n of [tl.total - 1, 2, tl.total]) {
+      tl.goto(n)
+      tl.view(); tl.change(Math.max(0, n - 2)); tl.traceLines(Math.max(0, n - 2))
+    }
+    tl.step('micro')
+    const trace = tl.m.trace
+    expect(trace.length).toBeGreaterThan(10)
+    // TraceLog keeps the objects `events` built; nothing on these paths may ask for it.
+    expect((trace as unknown as { built: unknown[] }).built.length).toBe(0)
+  })
+
   it('gives its marks once per known run, then null until it grows', () => {
     const tl = make()
     tl.run()
