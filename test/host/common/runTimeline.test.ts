@@ -75,7 +75,7 @@ describe.each(IMPLEMENTATIONS)('RunTimeline contract: %s', (_name, make) => {
       tl.view(); tl.change(Math.max(0, n - 2)); tl.traceLines(Math.max(0, n - 2))
     }
     tl.step('micro')
-    const trace = tl.m.trace
+    const trace = tl.machineAtCursor().trace
     expect(trace.length).toBeGreaterThan(10)
     // TraceLog keeps the objects `events` built; nothing on these paths may ask for it.
     expect((trace as unknown as { built: unknown[] }).built.length).toBe(0)
