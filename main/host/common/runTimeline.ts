@@ -6,7 +6,7 @@
  * of them cannot do at all is refused with a reason (`refusal`), never found out by asking which
  * class it is.
  */
-import type { Machine, TraceEvent, TraceReader } from '../../engine'
+import type { Machine, TraceEvent } from '../../engine'
 import type { RunView, StepKind, TimelineMark } from '../../../preload/contract'
 import type { ShellCall } from './shellCommands'
 import type { EndStatus, ShellInput, StepView } from './timeline'
@@ -61,11 +61,4 @@ export interface RunTimeline {
   shell(text: string, call: ShellCall): void
   /** The last typed call, with its output (pipe fds...). */
   lastInput(): ShellInput | undefined
-}
-
-/** The events of steps after @from at the end of @trace (a machine's trace, the machine at the cursor), built now. */
-export function eventsAfter(trace: TraceReader, from: number): TraceEvent[] {
-  let i = trace.length
-  while (i > 0 && trace.stepAt(i - 1) > from) i--
-  return trace.slice(i)
 }

@@ -13,7 +13,7 @@ import {
 } from '../../engine'
 import type { ProfileName, RunView, SourceSpan, StepKind, TimelineMark } from '../../../preload/contract'
 import type { ShellCall } from './shellCommands'
-import { eventsAfter, type RunTimeline, type TimelineOp } from './runTimeline'
+import type { RunTimeline, TimelineOp } from './runTimeline'
 import { C, stepLines } from './terminal'
 import { InlineTracker, StackTracker } from './timelineTrackers'
 
@@ -238,6 +238,14 @@ export class Timeline implements RunTimeline {
 
   /** Step forward from the cursor. `over`: to the current thread's next lab C statement; `into`: to the next kernel function entry or exit. */
   step(kind: StepKind, count = 1): number {
+    // Micro-steps forward again over known steps whose views are cached (after stepping back):
+    // the machine is ahead and its trace holds them. Bringing it to the cursor would re-run the
+    // lab from its start (a machine only moves forward), for nothing shown.
+    const to = this.cursor + count
+    if (kind === 'micro' && this.m.stepNo > this.cursor && (to === this.m.stepNo || (to < this.m.stepNo && this.cache.has(to)))) {
+      this.cursor += count
+      return count
+    }
     this.seek(this.cursor)
     const m = this.m
     const start = m.stepNo
@@ -446,8 +454,10 @@ export class Timeline implements RunTimeline {
     return this.m.trace
   }
 
+  /** The events of the steps (from, cursor]: the machine is at the cursor or beyond. */
   eventsSince(from: number): TraceEvent[] {
-    return eventsAfter(this.m.trace, from)
+    const trace = this.traceUpTo(this.cursor)
+    return trace.slice(firstAfter(trace, from), firstAfter(trace, this.cursor))
   }
 
   /** The trace lines of the move (strace lines, or function_graph lines with @graph). */

@@ -81,6 +81,29 @@ describe.each(IMPLEMENTATIONS)('RunTimeline contract: %s', (_name, make) => {
     expect((trace as unknown as { built: unknown[] }).built.length).toBe(0)
   })
 
+  it('steps forward again over cached steps as a first pass did, without moving its machine', () => {
+    const machineOf = (t: RunTimeline) => (t as unknown as { m: object }).m
+    const first = make()
+    const total = (first.run(), first.total)
+    const fresh = make()
+    const seen: string[] = []
+    for (let n = 0; n < total; n++) {
+      fresh.step('micro')
+      seen.push(JSON.stringify([fresh.forwardLines(n, true).map(strip), fresh.view().snapshot, fresh.change(n), fresh.traceLines(n)]))
+    }
+    const tl = make()
+    tl.run()
+    // Back to step 0 one step at a time (the views on the way are cached), then forward again.
+    for (let n = tl.total; n > 0; n--) tl.goto(n - 1)
+    const machine = machineOf(tl)
+    for (let n = 0; n < total; n++) {
+      expect(tl.step('micro')).toBe(1)
+      expect(JSON.stringify([tl.forwardLines(n, true).map(strip), tl.view().snapshot, tl.change(n), tl.traceLines(n)])).toBe(seen[n])
+    }
+    // Every step came from the views cached on the way back: the machine did not move.
+    expect(machineOf(tl)).toBe(machine)
+  })
+
   it('gives its marks once per known run, then null until it grows', () => {
     const tl = make()
     tl.run()
