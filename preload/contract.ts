@@ -261,6 +261,12 @@ export interface GradeView {
   readonly outputs: readonly { readonly path: string; readonly text: string }[]
   /** Answers by submission name (results/NAME.json's NAME), to open a failing test as a run. */
   readonly answers: Readonly<Record<string, Readonly<Record<string, string>>>>
+  /**
+   * What the instructor should know before using the outputs, as `FILE:LINE:COL: warning[code]:
+   * message` lines (as `fdlab grade` prints them): the lab's own solutions failing under the
+   * grading budget, one student's name on several graded files.
+   */
+  readonly warnings: readonly string[]
 }
 export const MAX_SUBMISSIONS = 5000
 export const MAX_SUBMISSION_BYTES = 1 << 20

@@ -9,8 +9,8 @@ import { availableParallelism } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatDiagnostic, sortDiagnostics } from '../engine'
-import { DEFAULT_BUDGET, prepareLab, solutionShortfalls, type Budget, type SubmissionEntry } from '../grading/grade'
-import { buildReport, labHeader, REPORT_FORMAT, revealed, type GradeReport } from '../grading/report'
+import { DEFAULT_BUDGET, prepareLab, shortfallWarning, solutionShortfalls, type Budget, type SubmissionEntry } from '../grading/grade'
+import { buildReport, labHeader, REPORT_FORMAT, revealed, sameStudentWarnings, type GradeReport } from '../grading/report'
 import { inputsDigest, mergeShards, parseShard, selectShard, type ShardSpec } from '../grading/shard'
 import { DEFAULT_MAX_BYTES, rejectionDiagnostic } from '../grading/submission'
 import { expandInputs, readInputs, sha256Hex } from '../grading/node/inputs'
@@ -133,9 +133,7 @@ export async function gradeCommand(argv: readonly string[], io: GradeIo): Promis
     return 2
   }
   // The lab's own solutions must pass under this budget, or every answer loses those points.
-  for (const { exercise, test } of solutionShortfalls(glab)) {
-    io.err(`${labPath}:${exercise.solution!.fenceLine + 1}:1: warning[budget]: exercise ${exercise.id} test ${test.name}: the lab's own solution gets ${test.status} under this budget (${test.message.slice(0, 300)}); every answer will be too: raise --budget (or fix the lab: fdlab check)`)
-  }
+  for (const s of solutionShortfalls(glab)) io.err(shortfallWarning(labPath!, s, 'raise --budget (or fix the lab: fdlab check)'))
   const { files, errors } = expandInputs(subs)
   for (const e of errors) io.err(`fdlab grade: ${e}`)
   if (errors.length) return 2
@@ -178,14 +176,7 @@ export async function gradeCommand(argv: readonly string[], io: GradeIo): Promis
 
 /** Rejected rows, and warnings of graded ones, as `FILE:LINE:COL: severity[code]: message` lines. */
 function listRows(report: GradeReport, io: CliIo): void {
-  // One student, several graded files (a resubmission): the LMS files would get a row for each.
-  const first = new Map<string, string>()
-  for (const e of report.submissions) {
-    if (e.status !== 'graded' || !e.student) continue
-    const f = first.get(e.student)
-    if (f === undefined) first.set(e.student, e.file)
-    else io.out(`${e.file}:1:1: warning[student]: graded (${e.student}), the same student name as ${f}: canvas.csv and moodle.csv get a row for each; keep one`)
-  }
+  for (const w of sameStudentWarnings(report)) io.out(w)
   for (const e of report.submissions) {
     const who = e.student ? ` (${e.student})` : ''
     if (e.status === 'rejected') {

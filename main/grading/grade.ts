@@ -287,6 +287,14 @@ export function solutionShortfalls(g: GradingLab): { readonly exercise: Exercise
   return out
 }
 
+/**
+ * A solution shortfall as a `FILE:LINE:COL: warning[budget]: ...` line at the solution's fence in
+ * lab file @labFile, ending with what the instructor can do about it (@fix).
+ */
+export function shortfallWarning(labFile: string, s: { readonly exercise: Exercise; readonly test: TestReport }, fix: string): string {
+  return `${labFile}:${s.exercise.solution!.fenceLine + 1}:1: warning[budget]: exercise ${s.exercise.id} test ${s.test.name}: the lab's own solution gets ${s.test.status} under this budget (${s.test.message.slice(0, 300)}); every answer will be too: ${fix}`
+}
+
 /** Grade one submission file. Never throws for anything in the file. */
 export function gradeSubmission(g: GradingLab, input: SubmissionInput): SubmissionEntry {
   const { lab } = g

@@ -41,6 +41,22 @@ export function labHeader(g: GradingLab): GradeReport['lab'] {
   }
 }
 
+/**
+ * One student, several graded files (a resubmission): the LMS files would get a row for each. A
+ * `FILE:1:1: warning[student]: ...` line for each file after the first of its student.
+ */
+export function sameStudentWarnings(r: GradeReport): string[] {
+  const first = new Map<string, string>()
+  const out: string[] = []
+  for (const e of r.submissions) {
+    if (e.status !== 'graded' || !e.student) continue
+    const f = first.get(e.student)
+    if (f === undefined) first.set(e.student, e.file)
+    else out.push(`${e.file}:1:1: warning[student]: graded (${e.student}), the same student name as ${f}: canvas.csv and moodle.csv get a row for each; keep one`)
+  }
+  return out
+}
+
 /** Entries in their one stable order: by file as given, then by hash. */
 export function sortEntries<T extends { file: string; sha256: string }>(es: readonly T[]): T[] {
   return [...es].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0))

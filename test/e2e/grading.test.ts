@@ -155,7 +155,7 @@ describe('a student', () => {
 })
 
 describe('an instructor', () => {
-  it('grades a folder with a right, a wrong and a broken submission, and reads the class table', async () => {
+  it('grades a folder with a right, a wrong, a broken and a second submission, and reads the class table and its warning', async () => {
     const g = gradingLab('close-path')
     const { text, lab } = studentEdition('close-path')
     const dir = join(work, 'class')
@@ -163,6 +163,8 @@ describe('an instructor', () => {
     writeFileSync(join(dir, 'ada.json'), submissionText(lab, text, 'Ada', solutions(g.lab)))
     writeFileSync(join(dir, 'bob.json'), submissionText(lab, text, 'Bob', { ...solutions(g.lab), 'my-close': WRONG_CLOSE }))
     writeFileSync(join(dir, 'late', 'broken.json'), submissionText(lab, text, 'Cy', solutions(g.lab)).slice(0, 120))
+    // Ada submitted again: both files are graded, and the LMS files would get two rows for her.
+    writeFileSync(join(dir, 'late', 'ada-again.json'), submissionText(lab, text, 'Ada', solutions(g.lab)))
     await page.getByRole('button', { name: 'Grade…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Grade a class' })
     await dialog.waitFor()
@@ -174,10 +176,10 @@ describe('an instructor', () => {
     chooser = page.waitForEvent('filechooser')
     await dialog.getByRole('button', { name: 'Choose a folder…' }).click()
     await (await chooser).setFiles(dir)
-    await expect.poll(() => dialog.getByTestId('grade-files').innerText()).toMatch(/^3 file\(s\)/)
-    await dialog.getByRole('button', { name: 'Grade 3 submissions' }).click()
+    await expect.poll(() => dialog.getByTestId('grade-files').innerText()).toMatch(/^4 file\(s\)/)
+    await dialog.getByRole('button', { name: 'Grade 4 submissions' }).click()
     const rows = dialog.locator('table.class tbody tr')
-    await expect.poll(() => rows.count(), { timeout: 120_000 }).toBe(3)
+    await expect.poll(() => rows.count(), { timeout: 120_000 }).toBe(4)
     const max = g.maxScore
     const row = (name: string) => dialog.locator(`tr[data-submission="${name}"]`)
     expect(norm(await row('ada').innerText())).toMatch(new RegExp(`Ada\\s+class/ada\\.json\\s+graded\\s+${max} / ${max}`))
@@ -185,14 +187,16 @@ describe('an instructor', () => {
     expect(bob).toMatch(/Bob\s+class\/bob\.json\s+graded/)
     expect(bob).not.toContain(`${max} / ${max}`)
     expect(norm(await row('broken').innerText())).toMatch(/rejected.*truncated JSON/s)
-    expect(await dialog.getByTestId('grade-summary').innerText()).toMatch(/2 graded, 1 rejected/)
+    expect(await dialog.getByTestId('grade-summary').innerText()).toMatch(/3 graded, 1 rejected/)
+    // The same warning fdlab grade prints, in its format, above the table.
+    expect(await dialog.getByTestId('grade-warnings').innerText()).toMatch(/^class\/late\/ada-again\.json:1:1: warning\[student\]: graded \(Ada\), the same student name as class\/ada\.json/)
     await page.screenshot({ path: join(SHOTS, 'grade-class.png') })
     // grades.csv as fdlab grade writes it.
     const dl = page.waitForEvent('download')
     await dialog.getByRole('button', { name: 'grades.csv' }).click()
     const csv = readFileSync(await (await dl).path(), 'utf8').split('\r\n')
     expect(csv[0]).toMatch(/^file,student,status,reason,warnings,score,max_score,next-fd,/)
-    expect(csv.filter((l) => l).length).toBe(4)
+    expect(csv.filter((l) => l).length).toBe(5)
   })
 
   it('opens a student\'s feedback and a failing test\'s schedule as a run, and steps through it', async () => {

@@ -304,7 +304,7 @@ export class Session implements SessionCommands {
   /** Grade submission files against the open lab, which must be the instructor's (session/grading.ts). */
   sessionGrade(req: GradeRequest): GradeView {
     const { doc } = this
-    if (doc.kind !== 'lab' || !doc.lab || !doc.file) return { report: null, outputs: [], answers: {}, error: 'open the instructor\'s lab first (with its solutions and hidden tests)' }
+    if (doc.kind !== 'lab' || !doc.lab || !doc.file) return { report: null, outputs: [], answers: {}, warnings: [], error: 'open the instructor\'s lab first (with its solutions and hidden tests)' }
     return gradeClass(doc.file, req, (p) => this.deps.progress?.(p))
   }
 

@@ -61,6 +61,11 @@ export function GradePanel() {
           ) : null}
         </div>
         {grade?.error ? <p className="bad" role="alert">{grade.error}</p> : null}
+        {grade?.warnings.length ? (
+          <ul className="grade-warnings small" aria-label="grading warnings" data-testid="grade-warnings">
+            {grade.warnings.map((w) => <li key={w} className="warn"><code>{w}</code></li>)}
+          </ul>
+        ) : null}
         {report ? <ClassTable report={report} shown={shown} /> : null}
         {report ? (
           <div className="outputs small">

@@ -107,6 +107,29 @@ describe('grading a class in the session', () => {
     expect(u.run!.total).toBeGreaterThan(0)
   })
 
+  it('warns as fdlab grade does: one student on two graded files; a lab whose own solution fails', () => {
+    const g = gradingLab('close-path')
+    const { text, lab } = studentEdition('close-path')
+    const right = submissionText(lab, text, 'Ada', solutions(g.lab))
+    const again = submissionText(lab, text, 'Ada', { ...solutions(g.lab), 'my-close': WRONG_CLOSE })
+    const s = createSession()
+    s.sessionLoad({ name: closeName, text: closeText })
+    const v = s.sessionGrade({ files: [fileOf('class/ada.json', right), fileOf('class/ada-late.json', again)] })
+    expect(v.error).toBeNull()
+    // In the report's order (by file name), as fdlab grade prints it.
+    expect(v.warnings).toEqual(['class/ada.json:1:1: warning[student]: graded (Ada), the same student name as class/ada-late.json: canvas.csv and moodle.csv get a row for each; keep one'])
+    // The lab at fault: its solution of my-close is a wrong answer. Every answer would lose those
+    // points, so the instructor is told where the solution is.
+    const solution = solutions(g.lab)['my-close']!
+    expect(closeText).toContain(solution)
+    const broken = closeText.replace(solution, WRONG_CLOSE)
+    const fence = g.lab.exercises.find((e) => e.id === 'my-close')!.solution!.fenceLine + 1
+    s.sessionLoad({ name: closeName, text: broken })
+    const w = s.sessionGrade({ files: [fileOf('class/ada.json', right)] }).warnings
+    expect(w.length).toBeGreaterThan(0)
+    for (const line of w) expect(line).toMatch(new RegExp(`^${closeName.replace(/\./g, '\\.')}:${fence}:1: warning\\[budget\\]: exercise my-close test `))
+  })
+
   it('a student edition cannot grade: it says so', () => {
     const s = createSession()
     s.sessionLoad({ name: closeName, text: studentEdition('close-path').text })

@@ -4,15 +4,17 @@
  * (main/grading), one submission at a time with progress. Cancelled by terminating the worker.
  */
 import type { FileText, GradeRequest, GradeView, Progress } from '../../../../preload/contract'
-import { prepareLab, gradeSubmission, type SubmissionEntry } from '../../../grading/grade'
-import { buildReport, canvasCsv, feedbackMarkdown, gradesCsv, gradescopeResults, labHeader, moodleCsv, outputNames, reportJson } from '../../../grading/report'
+import { prepareLab, gradeSubmission, shortfallWarning, solutionShortfalls, type SubmissionEntry } from '../../../grading/grade'
+import { buildReport, sameStudentWarnings, canvasCsv, feedbackMarkdown, gradesCsv, gradescopeResults, labHeader, moodleCsv, outputNames, reportJson } from '../../../grading/report'
 import { parseSubmission } from '../../../grading/submission'
 import { sha256Hex } from '../sha256'
 
 export function gradeClass(file: FileText, req: GradeRequest, progress?: (p: Progress) => void): GradeView {
-  const none = { report: null, outputs: [], answers: {} }
+  const none = { report: null, outputs: [], answers: {}, warnings: [] }
   const { glab, problems } = prepareLab(file.text, file.name, sha256Hex)
   if (!glab) return { ...none, error: `this lab cannot grade: ${problems.join('; ')}` }
+  // The lab's own solutions must pass under the grading budget, or every answer loses those points.
+  const warnings = solutionShortfalls(glab).map((s) => shortfallWarning(file.name, s, 'fix the lab (fdlab check), or grade with fdlab grade --budget'))
   const names = outputNames(req.files.map((f) => f.file))
   const entries: SubmissionEntry[] = []
   const answers: Record<string, Record<string, string>> = {}
@@ -37,7 +39,7 @@ export function gradeClass(file: FileText, req: GradeRequest, progress?: (p: Pro
       { path: `feedback/${s.name}.md`, text: feedbackMarkdown(report, s) },
     ]),
   ]
-  return { error: null, report, outputs, answers }
+  return { error: null, report, outputs, answers, warnings: [...warnings, ...sameStudentWarnings(report)] }
 }
 
 /** Bytes of a base64 string (the host's reading of a submission file). */
