@@ -218,9 +218,21 @@ function printHuman(r: ReplayRecord, io: ReplayIo, calls: boolean): void {
   if (r.inferred.length) io.out(`  inferred fds: ${r.inferred.map((i) => `${i.pid}:${i.fd}@${i.line}`).join(' ')}`)
   if (unsup.length) io.out(`  not modelled: ${unsup.map(([n, c]) => `${n} ${c}`).join(', ')}`)
   if (r.unparsedCount) io.out(`  unparsed lines: ${r.unparsedCount}${r.unparsed.length ? ` (first at line ${r.unparsed[0]!.line})` : ''}`)
-  for (const m of r.mismatches) io.out(`  MISMATCH line ${m.line} [pid ${m.pid}] ${m.call}\n    kernel: ${m.expected}   model: ${m.model}`)
-  for (const u of r.undecided.slice(0, 20)) io.out(`  undecided line ${u.line} [pid ${u.pid}] ${u.call}: ${u.reason}`)
-  if (r.undecided.length > 20) io.out(`  ... ${r.undecidedCount - 20} more undecided (--json lists them)`)
+  // Each finding at its line of the log, in the one diagnostic form (FILE:LINE:COL: severity[code]: message).
+  for (const m of r.mismatches) io.out(`${r.file}:${m.line}:1: error[mismatch]: [pid ${m.pid}] ${m.call}: the kernel said ${m.expected}, the model ${m.model}`)
+  for (const u of r.undecided.slice(0, LISTED)) io.out(`${r.file}:${u.line}:1: note[undecided]: [pid ${u.pid}] ${u.call}: ${u.reason}`)
+  if (r.undecidedCount > LISTED) io.out(`  ... ${r.undecidedCount - LISTED} more undecided (--json lists them)`)
+  for (const u of r.unparsed.slice(0, LISTED)) io.out(`${r.file}:${u.line}:1: warning[unparsed]: not an strace line this replay reads: ${clip(u.text)}`)
+  if (r.unparsedCount > LISTED) io.out(`  ... ${r.unparsedCount - LISTED} more unparsed lines (--json lists them)`)
+}
+
+/** Undecided calls and unparsed lines printed per log (all mismatches are: each one matters). */
+const LISTED = 20
+
+/** A log line shown in a message: one line, at most 120 characters, control characters escaped. */
+function clip(text: string): string {
+  const one = text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return one.length > 120 ? `${one.slice(0, 117)}...` : one
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -340,7 +340,15 @@ describe('fdlab replay', () => {
   it('exit 1 on a mismatch, with the line in the human output', async () => {
     const out: string[] = []
     expect(await replayCommand(['--complete', 'bad.log'], io(out, []))).toBe(1)
-    expect(out.join('\n')).toMatch(/MISMATCH line 4 \[pid 100\] openat\(AT_FDCWD, "a", O_RDONLY\) = 4\n\s+kernel: 4\s+model: 3/)
+    expect(out).toContain('bad.log:4:1: error[mismatch]: [pid 100] openat(AT_FDCWD, "a", O_RDONLY) = 4: the kernel said 4, the model 3')
+  })
+  it('unreadable lines are listed at their line, control characters escaped, and the replay goes on', async () => {
+    files['junk.log'] = log('100   openat(AT_FDCWD, "a", O_RDONLY) = 3', '\u001b[31mnot strace', '100   close(3 = 0', '100   close(3) = 0')
+    const out: string[] = []
+    expect(await replayCommand(['--complete', 'junk.log'], io(out, []))).toBe(0)
+    expect(out).toContain('junk.log:5:1: warning[unparsed]: not an strace line this replay reads: \\x1b[31mnot strace')
+    expect(out).toContain('junk.log:6:1: warning[unparsed]: not an strace line this replay reads: 100   close(3 = 0')
+    expect(out.join('\n')).not.toContain('\u001b')
   })
   it('exit 2 for unusable input and bad options', async () => {
     expect(await replayCommand(['empty.log'], io([], []))).toBe(2)
