@@ -12,7 +12,7 @@ import type { WorkerInit } from './worker'
 
 export interface PoolOptions {
   readonly jobs: number
-  /** The bundled worker entry (out/cli/grade-worker.mjs); null grades in this thread. */
+  /** The bundled worker entry (out/cli/grade-worker.mjs); null (or a missing file) grades in this thread, without a heap limit. */
   readonly workerFile: string | null
   readonly init: Omit<WorkerInit, 'tag'>
   /** Heap limit per worker (MB). */
@@ -37,7 +37,9 @@ export async function gradeInputs(glab: GradingLab, inputs: readonly SubmissionI
   let done = 0
   const finish = (id: number, e: SubmissionEntry): void => { out[id] = e; done++; o.onEntry?.(done, e) }
   const n = Math.max(1, Math.min(o.jobs, inputs.length))
-  if (n <= 1 || !o.workerFile || !existsSync(o.workerFile)) {
+  // One job is one worker too: a pathological answer then costs its own row, never the run (its
+  // heap limit is the worker's). In this thread only without a bundled worker (a source checkout).
+  if (!o.workerFile || !existsSync(o.workerFile)) {
     for (let i = 0; i < inputs.length; i++) {
       finish(i, gradeSubmission(glab, inputs[i]!))
       // Let the progress bar and signals through between submissions.
