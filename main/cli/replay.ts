@@ -11,7 +11,7 @@ import { open, readdir } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import {
   StraceReader, findCallClose, parseLine, Replayer, type ReplayRecord, EngineModel, resolveProfileName,
-  UnknownProfileError,
+  UnknownProfileError, printable,
 } from '../engine'
 import { parseArgs } from './io'
 
@@ -186,7 +186,7 @@ async function replayOne(name: string, src: AsyncIterable<string>, o: RunOptions
   const replayer = new Replayer(model, {
     file: name, nofile: o.nofile, filtered: o.filtered, orderUnknown, maxListed: o.maxListed,
     onTrace: o.trace ? (line, pid, call, trace) => {
-      io.out(`${name}:${line} [pid ${pid}] ${call}`)
+      io.out(`${name}:${line} [pid ${pid}] ${printable(call)}`)
       for (const t of trace) io.out(`    ${t}`)
     } : undefined,
   })
@@ -219,8 +219,8 @@ function printHuman(r: ReplayRecord, io: ReplayIo, calls: boolean): void {
   if (unsup.length) io.out(`  not modelled: ${unsup.map(([n, c]) => `${n} ${c}`).join(', ')}`)
   if (r.unparsedCount) io.out(`  unparsed lines: ${r.unparsedCount}${r.unparsed.length ? ` (first at line ${r.unparsed[0]!.line})` : ''}`)
   // Each finding at its line of the log, in the one diagnostic form (FILE:LINE:COL: severity[code]: message).
-  for (const m of r.mismatches) io.out(`${r.file}:${m.line}:1: error[mismatch]: [pid ${m.pid}] ${m.call}: the kernel said ${m.expected}, the model ${m.model}`)
-  for (const u of r.undecided.slice(0, LISTED)) io.out(`${r.file}:${u.line}:1: note[undecided]: [pid ${u.pid}] ${u.call}: ${u.reason}`)
+  for (const m of r.mismatches) io.out(`${r.file}:${m.line}:1: error[mismatch]: [pid ${m.pid}] ${printable(m.call)}: the kernel said ${printable(m.expected)}, the model ${m.model}`)
+  for (const u of r.undecided.slice(0, LISTED)) io.out(`${r.file}:${u.line}:1: note[undecided]: [pid ${u.pid}] ${printable(u.call)}: ${u.reason}`)
   if (r.undecidedCount > LISTED) io.out(`  ... ${r.undecidedCount - LISTED} more undecided (--json lists them)`)
   for (const u of r.unparsed.slice(0, LISTED)) io.out(`${r.file}:${u.line}:1: warning[unparsed]: not an strace line this replay reads: ${clip(u.text)}`)
   if (r.unparsedCount > LISTED) io.out(`  ... ${r.unparsedCount - LISTED} more unparsed lines (--json lists them)`)
@@ -231,7 +231,7 @@ const LISTED = 20
 
 /** A log line shown in a message: one line, at most 120 characters, control characters escaped. */
 function clip(text: string): string {
-  const one = text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  const one = printable(text)
   return one.length > 120 ? `${one.slice(0, 117)}...` : one
 }
 

@@ -67,7 +67,7 @@ export { describeName, editorNames, getApi, suggestNames, KERNEL_STRUCTS, PRELUD
 export type { NameDoc } from './lab/labc/api'
 
 // strace replay: parsing a log and replaying it against the model.
-export { StraceReader, findCallClose, parseAll, parseLine } from './strace/parse'
+export { StraceReader, findCallClose, parseAll, parseLine, printable } from './strace/parse'
 export type { StraceEvent } from './strace/parse'
 export { Replayer } from './strace/replay'
 export type { ReplayRecord } from './strace/replay'

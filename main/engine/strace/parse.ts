@@ -481,6 +481,16 @@ function unparsed(line: number, text: string, pid: number): RawUnparsed {
 
 const scratchPrefix: LinePrefix = { pid: -1, comm: undefined, time: undefined }
 
+/**
+ * Text from a log made fit for a terminal: control characters (C0, DEL, C1) shown as `\xNN`,
+ * as strace itself writes them inside strings. A log is untrusted: a raw escape sequence in it
+ * must not clear, colour or retitle the terminal that prints it.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
+
 /** Parses one line (without its newline). Never throws. */
 export function parseLine(text: string, line: number): RawLine {
   return parseLineAt(text, 0, text.length, line, false)

@@ -5,7 +5,7 @@
  * (the replay is deterministic); views of visited steps are cached, as in the lab timeline.
  */
 import { ViewCache } from './viewCache'
-import { type Machine, type TraceEvent, parseAll, type StraceEvent, Replayer, type ReplayRecord, EngineModel } from '../../engine'
+import { type Machine, type TraceEvent, parseAll, printable, type StraceEvent, Replayer, type ReplayRecord, EngineModel } from '../../engine'
 import type { RunView, StepKind, TimelineMark } from '../../../preload/contract'
 import type { EndStatus, ShellInput, StepView } from './timeline'
 import { type RunTimeline, type TimelineOp } from './runTimeline'
@@ -14,7 +14,12 @@ import { C, stepLines } from './terminal'
 const CACHE_MAX = 2048
 const PREFETCH = 128
 
+/** A log event as the terminal prints it (its text from the log, control characters escaped). */
 function describe(e: StraceEvent): string {
+  return printable(describeRaw(e))
+}
+
+function describeRaw(e: StraceEvent): string {
   switch (e.type) {
     case 'syscall': return `[pid ${e.pid}] ${e.toString()}`
     case 'start': return `[pid ${e.pid}] ${e.name}(${e.argsText} <unfinished ...>`
@@ -185,7 +190,7 @@ export class ReplayTimeline implements RunTimeline {
       const bad = 'line' in e ? this.byLine.get(e.line) : undefined
       out.push({
         text: `${String(i + 1).padStart(5)}  ${describe(e)}`,
-        mismatch: bad ? `${bad.undecided ? 'undecided' : 'MISMATCH'}: the kernel said ${bad.expected}, the model ${bad.model}` : null,
+        mismatch: bad ? `${bad.undecided ? 'undecided' : 'MISMATCH'}: the kernel said ${printable(bad.expected)}, the model ${bad.model}` : null,
       })
     }
     return out

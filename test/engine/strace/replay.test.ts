@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { replayCommand } from '../../../main/cli/replay'
 import { readFixture, replayText } from './helpers'
+import { printable } from '../../../main/engine/strace/parse'
 
 /**
  * A log of one process after its exec, with only fds 0-2 left open (as the corpus probes do):
@@ -349,6 +350,9 @@ describe('fdlab replay', () => {
     expect(out).toContain('junk.log:5:1: warning[unparsed]: not an strace line this replay reads: \\x1b[31mnot strace')
     expect(out).toContain('junk.log:6:1: warning[unparsed]: not an strace line this replay reads: 100   close(3 = 0')
     expect(out.join('\n')).not.toContain('\u001b')
+  })
+  it('printable escapes C0, DEL and C1 controls as strace does, and leaves other text alone', () => {
+    expect(printable('a\u0000b\tc\u001b[1m\u007f\u009bé→')).toBe('a\\x00b\\x09c\\x1b[1m\\x7f\\x9bé→')
   })
   it('exit 2 for unusable input and bad options', async () => {
     expect(await replayCommand(['empty.log'], io([], []))).toBe(2)

@@ -185,6 +185,18 @@ describe('what each timeline does its own way', () => {
     expect(traced).toBeGreaterThan(2)
   })
 
+  it('a replayed log cannot drive the terminal: its control characters are printed escaped', () => {
+    const text = ['100 execve("/bin/x", ["x"], 0x7ffd /* 1 vars */) = 0', '100 write(1, "\u001b[2J\u009b31m", 9) = 9', '\u001b]0;title\u0007junk', ''].join('\n')
+    const tl = new ReplayTimeline(text, 'esc.log', '6.18')
+    tl.step('micro', 3)
+    const lines = tl.forwardLines(0, true)
+    // The log's own lines (printed uncoloured) hold no control character at all.
+    for (const l of lines.slice(0, 3)) expect(l).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    expect(lines[1]).toContain('write(1, "\\x1b[2J\\x9b31m", 9) = 9')
+    expect(lines[2]).toContain('(unparsed) \\x1b]0;title\\x07junk')
+    expect(strip(tl.why(2)[0]!)).toContain('\\x1b[2J')
+  })
+
   it('a replay: log lines, one-event changes, no trace lines; labels and typed calls refused with a reason', () => {
     const tl = replayTimeline()
     tl.step('micro', 4)
