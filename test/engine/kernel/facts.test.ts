@@ -9,7 +9,7 @@ import { file_count } from '../../../main/engine/kernel/include/file_ref'
 import type { Flock } from '../../../main/engine/kernel/fs/locks'
 import {
   F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETLK, F_GETLK, F_OFD_SETLK, F_WRLCK, F_UNLCK, FD_CLOEXEC, O_NONBLOCK,
-  CLOSE_RANGE_CLOEXEC, CLONE_FILES, CLONE_THREAD, CLONE_SIGHAND, CLONE_VM, CLONE_FS, SEEK_SET, SEEK_CUR,
+  CLOSE_RANGE_CLOEXEC, CLOSE_RANGE_UNSHARE, CLONE_FILES, CLONE_THREAD, CLONE_SIGHAND, CLONE_VM, CLONE_FS, SEEK_SET, SEEK_CUR,
   EPOLL_CTL_ADD, EPOLL_CTL_DEL, O_PATH, RLIMIT_NOFILE,
 } from '../../../main/engine/kernel/include/flags'
 import { EBADF, EINVAL, EMFILE, EAGAIN, ENOENT, EBUSY } from '../../../main/engine/kernel/include/errno'
@@ -238,6 +238,37 @@ describe('§13.9-10 close_range', () => {
     const ids = [3, 4, 5].map((fd) => `file#${fd - 1}`)
     expect(freed.slice(0, 3)).toEqual([...ids].reverse())
   })
+})
+
+describe('close_range(CLOSE_RANGE_UNSHARE) copies only what it keeps', () => {
+  // fds 0-2, 70 and 200 open, the table shared with a thread; close_range(100, ~0U, UNSHARE) keeps
+  // 0-99. v6.5 caps the copy at max_unshare_fds = 100 (ALIGN(min(count, 100), 64) = 128) every
+  // time dup_fd() sizes it, including after the retry that allocated the table; v6.13+ punches
+  // the hole [100, ~0U] out of the size. Either way the copy has 128 slots, not the 256 that fd
+  // 200 would need.
+  for (const profile of ['6.5', '6.18']) {
+    it(`${profile}: a 128-slot copy, fd 200 neither copied nor left open`, () => {
+      const m = createMachine({ checkInvariants: true, profile })
+      const fds = new Int32Array(2)
+      const out: number[] = []
+      m.spawnProcess({ comm: 'app', program: function* (u: UserApi) {
+        yield* u.sys('pipe', fds)
+        yield* u.sys('dup2', fds[0]!, 70)
+        yield* u.sys('dup2', fds[0]!, 200)
+        // a thread shares the table (blocked in read until the end), so UNSHARE copies it
+        yield* u.sys('clone', { flags: THREAD, program: function* (t: UserApi) { out.push(yield* t.sys('read', fds[0]!, new Uint8Array(1))) } })
+        for (let i = 0; i < 3; i++) yield* u.stmt('stmt', 'spin', 0, 0)
+        out.push(yield* u.sys('close_range', 100, 0xffffffff, CLOSE_RANGE_UNSHARE))
+        out.push(u.task.files!.fdt.max_fds)
+        out.push(yield* u.sys('fcntl', 70, F_GETFD), yield* u.sys('fcntl', 200, F_GETFD))
+        out.push(yield* u.sys('write', fds[1]!, new Uint8Array([120])))
+        return 0
+      } })
+      expect(m.run({ policy: 'round-robin' }).status).toBe('done')
+      expect(out).toEqual([0, 128, 0, -EBADF, 1, 1])
+      expect(m.violations).toEqual([])
+    })
+  }
 })
 
 describe('§13.11 fork', () => {

@@ -917,14 +917,22 @@ export const f_dupfd = kfunc('f_dupfd', function (k: Kernel, from: number, file:
 
 interface FdRange { from: number; to: number }
 
-function sane_fdtable_size(k: Kernel, fdt: Fdtable, punch_hole: FdRange | null): number {
+/**
+ * sane_fdtable_size - how many slots a copy of @fdt needs: the last open fd rounded up to a
+ * multiple of 64 (at least 64). v6.13+ leaves out a @punch_hole that holds the last open fds;
+ * v6.5 caps the count at @max_fds_v65 (ALIGN(min(count_open_files(), max_fds), BITS_PER_LONG)).
+ * dup_fd() calls it again after every retry, so the cap holds on the retry path too.
+ */
+function sane_fdtable_size(k: Kernel, fdt: Fdtable, punch_hole: FdRange | null, max_fds_v65?: number): number {
   let last = fdt.open_fds.findLastSet(fdt.max_fds)
   if (last === fdt.max_fds) return NR_OPEN_DEFAULT
   if (k.profile.find_next_fd_fast_path && punch_hole && punch_hole.to >= last && punch_hole.from <= last) {
     last = fdt.open_fds.findLastSet(punch_hole.from)
     if (last === punch_hole.from) return NR_OPEN_DEFAULT
   }
-  return Math.ceil((last + 1) / BITS_PER_LONG) * BITS_PER_LONG
+  const count = Math.ceil((last + 1) / BITS_PER_LONG) * BITS_PER_LONG
+  if (max_fds_v65 === undefined) return count
+  return Math.ceil(Math.min(count, Math.max(max_fds_v65, NR_OPEN_DEFAULT)) / BITS_PER_LONG) * BITS_PER_LONG
 }
 
 /**
@@ -938,8 +946,7 @@ export const dup_fd = kfunc('dup_fd', function (k: Kernel, oldf: FilesStruct, pu
   let new_fdt = newf.fdtab
   spin_lock(k, oldf.file_lock)
   let old_fdt = oldf.fdt
-  let open_files = sane_fdtable_size(k, old_fdt, punch_hole)
-  if (max_fds_v65 !== undefined && open_files > max_fds_v65) open_files = Math.max(NR_OPEN_DEFAULT, Math.ceil(max_fds_v65 / BITS_PER_LONG) * BITS_PER_LONG)
+  let open_files = sane_fdtable_size(k, old_fdt, punch_hole, max_fds_v65)
   while (open_files > new_fdt.max_fds) {
     spin_unlock(k, oldf.file_lock)
     const t = alloc_fdtable(k, k.profile.find_next_fd_fast_path ? open_files : open_files - 1)
@@ -951,7 +958,7 @@ export const dup_fd = kfunc('dup_fd', function (k: Kernel, oldf: FilesStruct, pu
     new_fdt = t
     spin_lock(k, oldf.file_lock)
     old_fdt = oldf.fdt
-    open_files = sane_fdtable_size(k, old_fdt, punch_hole)
+    open_files = sane_fdtable_size(k, old_fdt, punch_hole, max_fds_v65)
   }
   const words = open_files / BITS_PER_LONG
   new_fdt.open_fds.u32.set(old_fdt.open_fds.u32.subarray(0, words * 2))
