@@ -111,6 +111,14 @@ const UNUSED_SLOT = '\u0000'
 const NO_OBJECT: object = Object.freeze({})
 /** lastStep before any event: no step equals it, so the first event writes its step. */
 const NO_STEP = NaN
+/**
+ * Full-size chunks of logs that were disposed (TraceLog.dispose), taken by the logs written after
+ * them: a machine built after another (a timeline going back, a benchmark's rounds) then writes
+ * into memory already allocated and mapped, instead of fresh chunks that must be zeroed and faulted
+ * in (about a sixth of a traced syscall's time). At most POOL_CHUNKS are kept (8 MB).
+ */
+const pool: Int32Array[] = []
+const POOL_CHUNKS = 32
 
 /**
  * The trace sink. `on` turns every event off (the fast path for benchmarks and replays);
@@ -475,7 +483,9 @@ export class TraceLog {
     const c = ++this.cur
     let chunk = this.chunks[c]
     if (chunk === undefined || chunk.length < need) {
-      chunk = new Int32Array(Math.max(need, Math.min(CHUNK, FIRST_CHUNK << Math.min(c, 16))))
+      const size = Math.max(need, Math.min(CHUNK, FIRST_CHUNK << Math.min(c, 16)))
+      // a full-size chunk from a disposed log when there is one (small logs keep small chunks)
+      chunk = (size === CHUNK ? pool.pop() : undefined) ?? new Int32Array(size)
       this.chunks[c] = chunk
     }
     this.tape = chunk
@@ -688,6 +698,21 @@ export class TraceLog {
     this.built = []
     this.indexed = 0
     this.scanC = 0; this.scanP = 0; this.scanStep = 0
+  }
+
+  /**
+   * Drop every event held and hand the chunks to the logs made after this one (see `pool`): for
+   * a log nobody reads again (Machine.dispose). Writing to it afterwards starts in new chunks.
+   */
+  dispose(): void {
+    for (const c of this.chunks) if (c.length === CHUNK && pool.length < POOL_CHUNKS) pool.push(c)
+    this.chunks = []
+    this.clear()
+  }
+
+  /** Free the chunks disposed logs left for the next ones (for a measurement of the memory a log takes). */
+  static dropPool(): void {
+    pool.length = 0
   }
 
   /** Bytes held by the compact log (its chunks, its readers' index, numbers kept aside and the string table's characters). */
