@@ -102,7 +102,8 @@ const FIRST_CHUNK = 1024, CHUNK = 65536, CHUNK_SHIFT = 16, CHUNK_OFF = CHUNK - 1
  * Slots of the string cache (see strAt): a writer that sees the same string again and again at one
  * place (a field of one kind, an argument of one kernel function) finds its number there without a
  * lookup in the string table. Slots below FIELD_SLOTS are the emit fields' (0-15 one each, 16-43
- * four each: see enumAt), the rest are hashed from (function name, argument) by enterNo/exitNo.
+ * four each: see enumAt; 44-47 noteOf's), the rest are hashed from (function name, argument) by
+ * enterNo/exitNo, and from (name, argument) for the argument lists of sysEnter, sysExit and enterArgs.
  */
 const SLOTS = 1024, SLOT_MASK = SLOTS - 1, FIELD_SLOTS = 64
 /** What an unused cache slot holds: a string (so the comparison sees strings only), with its real number. */
@@ -299,13 +300,33 @@ export class TraceLog {
     this.done(p)
   }
 
+  /**
+   * emit({ e: 'note', text: make(key) }): the text's number is cached by @key (the same key gives
+   * the same text), so a writer that would build or look up the text each time (a SIM note from
+   * its constant) does neither when the key comes again.
+   */
+  noteOf(key: string, make: (key: string) => string): void {
+    if (!this.on) return
+    let p = this.begin(K_NOTE, 1)
+    const slot = 44 + ((key.charCodeAt(0) + key.length) & 3)
+    if (this.cacheStr[slot] === key) this.tape[p++] = (this.cacheNo[slot]! << TAG_BITS) | T_STR
+    else {
+      const no = this.intern(make(key))
+      this.cacheStr[slot] = key
+      this.cacheNo[slot] = no
+      this.tape[p++] = (no << TAG_BITS) | T_STR
+    }
+    this.done(p)
+  }
+
   /** emit({ e: 'sys_enter', name, args }) */
   sysEnter(name: string, args: readonly TraceArg[]): void {
     if (!this.on) return
     let p = this.begin(K_SYS_ENTER, 2 + args.length)
     const t = this.tape
-    t[p++] = this.enumAt(name, 28)
-    this.done(this.list(t, p, args))
+    const w = this.enumAt(name, 28)
+    t[p++] = w
+    this.done(this.listAt(t, p, args, w >> TAG_BITS))
   }
 
   /** emit({ e: 'sys_exit', name, ret, args }) */
@@ -313,8 +334,9 @@ export class TraceLog {
     if (!this.on) return
     let p = this.begin(K_SYS_EXIT, 3 + args.length)
     const t = this.tape
-    t[p++] = this.enumAt(name, 32); t[p++] = this.num(ret)
-    this.done(this.list(t, p, args))
+    const w = this.enumAt(name, 32)
+    t[p++] = w; t[p++] = this.num(ret)
+    this.done(this.listAt(t, p, args, w >> TAG_BITS))
   }
 
   /** emit({ e: 'enter', fn, args }) */
@@ -322,8 +344,9 @@ export class TraceLog {
     if (!this.on) return
     let p = this.begin(K_ENTER, 2 + args.length)
     const t = this.tape
-    t[p++] = this.enumAt(fn, 36)
-    this.done(this.list(t, p, args))
+    const w = this.enumAt(fn, 36)
+    t[p++] = w
+    this.done(this.listAt(t, p, args, w >> TAG_BITS))
   }
 
   /** emit({ e: 'exit', fn, ret }) */
@@ -523,6 +546,20 @@ export class TraceLog {
   private list(t: Int32Array, p: number, v: readonly unknown[]): number {
     t[p++] = (v.length << TAG_BITS) | T_LIST
     for (let a = 0; a < v.length; a++) t[p++] = this.value(v[a])
+    return p
+  }
+
+  /**
+   * list() whose strings go through the cache slots of name number @no's arguments (as a kernel
+   * function's: enterNo), so the same argument as last time needs no lookup in the string table.
+   */
+  private listAt(t: Int32Array, p: number, v: readonly unknown[], no: number): number {
+    t[p++] = (v.length << TAG_BITS) | T_LIST
+    const slot = no * 8 + 1
+    for (let a = 0; a < v.length; a++) {
+      const x = v[a]
+      t[p++] = typeof x === 'number' ? this.num(x) : typeof x === 'string' ? this.strAt(x, FIELD_SLOTS + ((slot + a) & SLOT_MASK)) : this.value(x)
+    }
     return p
   }
 
