@@ -493,6 +493,14 @@ export class Machine {
     endOfRunChecks(this)
   }
 
+  /**
+   * The machine is not used again: its trace's memory goes to the machines made after it (see
+   * TraceLog.dispose). Its trace reads as empty from now on.
+   */
+  dispose(): void {
+    this.k.trace.dispose()
+  }
+
   private result(status: RunStatus): RunResult {
     return { status, steps: this.stepNo, violations: this.k.violations }
   }

@@ -89,6 +89,6 @@ export function tracedStub(k: Traced, fn: string, args: readonly TraceArg[], not
   const t = k.trace
   if (!t.on) return
   t.enterArgs(fn, args)
-  t.note(simText(note))
+  t.noteOf(note, simText)
   t.exitRet(fn, null)
 }

@@ -68,49 +68,67 @@ const FIELDS: { readonly [K in TraceEventKind]: readonly string[] } = {
 }
 const KINDS = Object.keys(FIELDS) as TraceEventKind[]
 const KIND_FIELDS: readonly (readonly string[])[] = KINDS.map((k) => FIELDS[k])
-/** Row kind numbers: the kinds' index in FIELDS (checked below). */
-const K_ENTER = 0, K_EXIT = 1, K_SYS_ENTER = 2, K_SYS_EXIT = 3, K_FD = 4, K_BIT = 5, K_REF = 6, K_TASK_WORK = 7
-const K_LOCK = 8, K_RCU = 9, K_DELAYED_FPUT = 10, K_TASK = 11, K_PRINTK = 12, K_NOTE = 13, K_VIOLATION = 14, K_USER = 15
+/**
+ * The log's numbers (kinds, tags, word layout, chunk sizes, cache slots) are the members of one
+ * const enum, L, which TypeScript and the bundlers write in place as number literals: a
+ * module-level `const` becomes a variable in a bundle (esbuild, the CLI's and the benchmark's),
+ * read and checked at every use on the hot path of every event.
+ */
+const enum L {
+  /** Row kind numbers: the kinds' index in FIELDS (checked below). */
+  K_ENTER = 0, K_EXIT = 1, K_SYS_ENTER = 2, K_SYS_EXIT = 3, K_FD = 4, K_BIT = 5, K_REF = 6, K_TASK_WORK = 7,
+  K_LOCK = 8, K_RCU = 9, K_DELAYED_FPUT = 10, K_TASK = 11, K_PRINTK = 12, K_NOTE = 13, K_VIOLATION = 14, K_USER = 15,
+
+  /**
+   * The log is a tape of int32 words in chunks. An event is a head word (thread, kind, and whether a
+   * step word follows), the step when it differs from the event before's, then its fields' values.
+   * A value is one word: a tag in the low 3 bits and a 29-bit number above it: T_NUM the number
+   * itself, T_F64 the index of a number that does not fit in `doubles`, T_STR a string's number in
+   * the string table, T_LIST the length of the list whose values follow.
+   */
+  T_NUM = 0, T_STR = 1, T_TRUE = 2, T_FALSE = 3, T_NULL = 4, T_UNDEF = 5, T_LIST = 6, T_F64 = 7,
+  TAG_BITS = 3, TAG_MASK = 7,
+  W_TRUE = T_TRUE, W_FALSE = T_FALSE, W_NULL = T_NULL, W_UNDEF = T_UNDEF,
+  /** Head word: thread << 6 | STEP_FOLLOWS | kind. */
+  KIND_MASK = 31, STEP_FOLLOWS = 32, TID_SHIFT = 6,
+  /**
+   * A thread that does not fit in the head's 26 bits, or a step that is not an int32, is written as
+   * these markers and kept in a map by event index (a wide step is written with every event):
+   * -(2^25) and -(2^31).
+   */
+  TID_WIDE = -33554432, STEP_WIDE = -2147483648,
+  /**
+   * Words per chunk: the first chunks are small (a short run holds little) and each is twice the one
+   * before, up to CHUNK. An event never spans chunks; one larger than CHUNK gets a chunk of its own.
+   * Appending never copies. An event's place is (chunk << 16 | offset), so CHUNK is at most 2^16.
+   */
+  FIRST_CHUNK = 1024, CHUNK = 65536, CHUNK_SHIFT = 16, CHUNK_OFF = CHUNK - 1,
+  /**
+   * Slots of the string cache (see strAt): a writer that sees the same string again and again at one
+   * place (a field of one kind, an argument of one kernel function) finds its number there without a
+   * lookup in the string table. Slots below FIELD_SLOTS are the emit fields' (0-15 one each, 16-43
+   * four each: see enumAt; 44-47 noteOf's), the rest are hashed from (function name, argument) by
+   * enterNo/exitNo, and from (name, argument) for the argument lists of sysEnter, sysExit and enterArgs.
+   */
+  SLOTS = 1024, SLOT_MASK = SLOTS - 1, FIELD_SLOTS = 64,
+}
 if (KINDS.join() !== 'enter,exit,sys_enter,sys_exit,fd,bit,ref,task_work,lock,rcu,delayed_fput,task,printk,note,violation,user') {
   throw new Error('trace: the row kind numbers do not match FIELDS')
 }
-
-/**
- * The log is a tape of int32 words in chunks. An event is a head word (thread, kind, and whether a
- * step word follows), the step when it differs from the event before's, then its fields' values.
- * A value is one word: a tag in the low 3 bits and a 29-bit number above it: T_NUM the number
- * itself, T_F64 the index of a number that does not fit in `doubles`, T_STR a string's number in
- * the string table, T_LIST the length of the list whose values follow.
- */
-const T_NUM = 0, T_STR = 1, T_TRUE = 2, T_FALSE = 3, T_NULL = 4, T_UNDEF = 5, T_LIST = 6, T_F64 = 7
-const TAG_BITS = 3, TAG_MASK = 7
-const W_TRUE = T_TRUE, W_FALSE = T_FALSE, W_NULL = T_NULL, W_UNDEF = T_UNDEF
-/** Head word: thread << 6 | STEP_FOLLOWS | kind. */
-const KIND_MASK = 31, STEP_FOLLOWS = 32, TID_SHIFT = 6
-/**
- * A thread that does not fit in the head's 26 bits, or a step that is not an int32, is written as
- * these markers and kept in a map by event index (a wide step is written with every event).
- */
-const TID_WIDE = -(2 ** 25), STEP_WIDE = -(2 ** 31)
-/**
- * Words per chunk: the first chunks are small (a short run holds little) and each is twice the one
- * before, up to CHUNK. An event never spans chunks; one larger than CHUNK gets a chunk of its own.
- * Appending never copies. An event's place is (chunk << 16 | offset), so CHUNK is at most 2^16.
- */
-const FIRST_CHUNK = 1024, CHUNK = 65536, CHUNK_SHIFT = 16, CHUNK_OFF = CHUNK - 1
-/**
- * Slots of the string cache (see strAt): a writer that sees the same string again and again at one
- * place (a field of one kind, an argument of one kernel function) finds its number there without a
- * lookup in the string table. Slots below FIELD_SLOTS are the emit fields' (0-15 one each, 16-43
- * four each: see enumAt), the rest are hashed from (function name, argument) by enterNo/exitNo.
- */
-const SLOTS = 1024, SLOT_MASK = SLOTS - 1, FIELD_SLOTS = 64
 /** What an unused cache slot holds: a string (so the comparison sees strings only), with its real number. */
 const UNUSED_SLOT = '\u0000'
 /** What a cache slot's object is when its string is not an object's id. */
 const NO_OBJECT: object = Object.freeze({})
 /** lastStep before any event: no step equals it, so the first event writes its step. */
 const NO_STEP = NaN
+/**
+ * Full-size chunks of logs that were disposed (TraceLog.dispose), taken by the logs written after
+ * them: a machine built after another (a timeline going back, a benchmark's rounds) then writes
+ * into memory already allocated and mapped, instead of fresh chunks that must be zeroed and faulted
+ * in (about a sixth of a traced syscall's time). At most POOL_CHUNKS are kept (8 MB).
+ */
+const pool: Int32Array[] = []
+const POOL_CHUNKS = 32
 
 /**
  * The trace sink. `on` turns every event off (the fast path for benchmarks and replays);
@@ -181,52 +199,52 @@ export class TraceLog {
     let t: Int32Array, p: number
     switch (ev.e) {
       case 'enter':
-        p = this.begin(K_ENTER, 2 + ev.args.length); t = this.tape
+        p = this.begin(L.K_ENTER, 2 + ev.args.length); t = this.tape
         t[p++] = this.enumAt(ev.fn, 36); p = this.list(t, p, ev.args); break
       case 'exit':
-        p = this.begin(K_EXIT, 2); t = this.tape
+        p = this.begin(L.K_EXIT, 2); t = this.tape
         t[p++] = this.enumAt(ev.fn, 40); t[p++] = this.value(ev.ret); break
       case 'bit':
-        p = this.begin(K_BIT, 4); t = this.tape
+        p = this.begin(L.K_BIT, 4); t = this.tape
         t[p++] = this.strAt(ev.files, 2); t[p++] = this.enumAt(ev.map, 16); t[p++] = this.num(ev.index); t[p++] = this.num(ev.value); break
       case 'lock':
-        p = this.begin(K_LOCK, 2); t = this.tape
+        p = this.begin(L.K_LOCK, 2); t = this.tape
         t[p++] = this.strAt(ev.lock, 4); t[p++] = this.enumAt(ev.op, 20); break
       case 'rcu':
-        p = this.begin(K_RCU, 2); t = this.tape
+        p = this.begin(L.K_RCU, 2); t = this.tape
         t[p++] = this.enumAt(ev.op, 24); t[p++] = this.valueAt(ev.what, 12); break
       case 'ref':
-        p = this.begin(K_REF, 4); t = this.tape
+        p = this.begin(L.K_REF, 4); t = this.tape
         t[p++] = this.strAt(ev.file, 7); t[p++] = this.num(ev.from); t[p++] = this.num(ev.to); t[p++] = this.num(ev.raw); break
       case 'fd':
-        p = this.begin(K_FD, 4); t = this.tape
+        p = this.begin(L.K_FD, 4); t = this.tape
         t[p++] = this.strAt(ev.files, 8); t[p++] = this.num(ev.fd); t[p++] = this.valueAt(ev.from, 13); t[p++] = this.valueAt(ev.to, 14); break
       case 'note':
-        p = this.begin(K_NOTE, 1); t = this.tape
+        p = this.begin(L.K_NOTE, 1); t = this.tape
         t[p++] = this.valueAt(ev.text, 11); break
       case 'sys_enter':
-        p = this.begin(K_SYS_ENTER, 2 + ev.args.length); t = this.tape
+        p = this.begin(L.K_SYS_ENTER, 2 + ev.args.length); t = this.tape
         t[p++] = this.enumAt(ev.name, 28); p = this.list(t, p, ev.args); break
       case 'sys_exit':
-        p = this.begin(K_SYS_EXIT, 3 + ev.args.length); t = this.tape
+        p = this.begin(L.K_SYS_EXIT, 3 + ev.args.length); t = this.tape
         t[p++] = this.enumAt(ev.name, 32); t[p++] = this.num(ev.ret); p = this.list(t, p, ev.args); break
       case 'task_work':
-        p = this.begin(K_TASK_WORK, 4); t = this.tape
+        p = this.begin(L.K_TASK_WORK, 4); t = this.tape
         t[p++] = this.num(ev.task); t[p++] = this.str(ev.op); t[p++] = this.value(ev.fn); t[p++] = this.value(ev.obj); break
       case 'delayed_fput':
-        p = this.begin(K_DELAYED_FPUT, 2); t = this.tape
+        p = this.begin(L.K_DELAYED_FPUT, 2); t = this.tape
         t[p++] = this.str(ev.op); t[p++] = this.value(ev.file); break
       case 'task':
-        p = this.begin(K_TASK, 3); t = this.tape
+        p = this.begin(L.K_TASK, 3); t = this.tape
         t[p++] = this.str(ev.op); t[p++] = this.num(ev.task); t[p++] = this.value(ev.detail); break
       case 'printk':
-        p = this.begin(K_PRINTK, 1); t = this.tape
+        p = this.begin(L.K_PRINTK, 1); t = this.tape
         t[p++] = this.value(ev.text); break
       case 'violation':
-        p = this.begin(K_VIOLATION, 3); t = this.tape
+        p = this.begin(L.K_VIOLATION, 3); t = this.tape
         t[p++] = this.str(ev.rule); t[p++] = this.str(ev.severity); t[p++] = this.value(ev.message); break
       case 'user':
-        p = this.begin(K_USER, 4); t = this.tape
+        p = this.begin(L.K_USER, 4); t = this.tape
         t[p++] = this.str(ev.what); t[p++] = this.value(ev.text); t[p++] = this.value(ev.line); t[p++] = this.value(ev.col); break
       default: throw new Error(`unknown trace event kind '${(ev as { e: string }).e}'`)
     }
@@ -241,7 +259,7 @@ export class TraceLog {
   /** emit({ e: 'lock', lock, op }) */
   lock(lock: string, op: 'acquire' | 'release' | 'block'): void {
     if (!this.on) return
-    let p = this.begin(K_LOCK, 2)
+    let p = this.begin(L.K_LOCK, 2)
     const t = this.tape
     t[p++] = this.strAt(lock, 4); t[p++] = this.enumAt(op, 20)
     this.done(p)
@@ -250,7 +268,7 @@ export class TraceLog {
   /** emit({ e: 'rcu', op, what }) */
   rcu(op: 'read_lock' | 'read_unlock' | 'call_rcu' | 'gp_start' | 'gp_end' | 'callback', what: string): void {
     if (!this.on) return
-    let p = this.begin(K_RCU, 2)
+    let p = this.begin(L.K_RCU, 2)
     const t = this.tape
     t[p++] = this.enumAt(op, 24); t[p++] = this.valueAt(what, 12)
     this.done(p)
@@ -259,7 +277,7 @@ export class TraceLog {
   /** emit({ e: 'ref', file, from, to, raw }) */
   ref(file: string, from: number, to: number, raw: number): void {
     if (!this.on) return
-    let p = this.begin(K_REF, 4)
+    let p = this.begin(L.K_REF, 4)
     const t = this.tape
     t[p++] = this.strAt(file, 7); t[p++] = this.num(from); t[p++] = this.num(to); t[p++] = this.num(raw)
     this.done(p)
@@ -268,7 +286,7 @@ export class TraceLog {
   /** emit({ e: 'bit', files, map, index, value }) */
   bit(files: string, map: 'open_fds' | 'close_on_exec' | 'full_fds_bits' | 'next_fd' | 'max_fds', index: number, value: number): void {
     if (!this.on) return
-    let p = this.begin(K_BIT, 4)
+    let p = this.begin(L.K_BIT, 4)
     const t = this.tape
     t[p++] = this.strAt(files, 2); t[p++] = this.enumAt(map, 16); t[p++] = this.num(index); t[p++] = this.num(value)
     this.done(p)
@@ -277,7 +295,7 @@ export class TraceLog {
   /** emit({ e: 'fd', files, fd, from, to }) */
   fd(files: string, fd: number, from: string | null, to: string | null): void {
     if (!this.on) return
-    let p = this.begin(K_FD, 4)
+    let p = this.begin(L.K_FD, 4)
     const t = this.tape
     t[p++] = this.strAt(files, 8); t[p++] = this.num(fd); t[p++] = this.valueAt(from, 13); t[p++] = this.valueAt(to, 14)
     this.done(p)
@@ -286,42 +304,64 @@ export class TraceLog {
   /** emit({ e: 'note', text }) */
   note(text: string): void {
     if (!this.on) return
-    let p = this.begin(K_NOTE, 1)
+    let p = this.begin(L.K_NOTE, 1)
     this.tape[p++] = this.valueAt(text, 11)
+    this.done(p)
+  }
+
+  /**
+   * emit({ e: 'note', text: make(key) }): the text's number is cached by @key (the same key gives
+   * the same text), so a writer that would build or look up the text each time (a SIM note from
+   * its constant) does neither when the key comes again.
+   */
+  noteOf(key: string, make: (key: string) => string): void {
+    if (!this.on) return
+    let p = this.begin(L.K_NOTE, 1)
+    const slot = 44 + ((key.charCodeAt(0) + key.length) & 3)
+    if (this.cacheStr[slot] === key) this.tape[p++] = (this.cacheNo[slot]! << L.TAG_BITS) | L.T_STR
+    else {
+      const no = this.intern(make(key))
+      this.cacheStr[slot] = key
+      this.cacheNo[slot] = no
+      this.tape[p++] = (no << L.TAG_BITS) | L.T_STR
+    }
     this.done(p)
   }
 
   /** emit({ e: 'sys_enter', name, args }) */
   sysEnter(name: string, args: readonly TraceArg[]): void {
     if (!this.on) return
-    let p = this.begin(K_SYS_ENTER, 2 + args.length)
+    let p = this.begin(L.K_SYS_ENTER, 2 + args.length)
     const t = this.tape
-    t[p++] = this.enumAt(name, 28)
-    this.done(this.list(t, p, args))
+    const w = this.enumAt(name, 28)
+    t[p++] = w
+    this.done(this.listAt(t, p, args, w >> L.TAG_BITS))
   }
 
   /** emit({ e: 'sys_exit', name, ret, args }) */
   sysExit(name: string, ret: number, args: readonly TraceArg[]): void {
     if (!this.on) return
-    let p = this.begin(K_SYS_EXIT, 3 + args.length)
+    let p = this.begin(L.K_SYS_EXIT, 3 + args.length)
     const t = this.tape
-    t[p++] = this.enumAt(name, 32); t[p++] = this.num(ret)
-    this.done(this.list(t, p, args))
+    const w = this.enumAt(name, 32)
+    t[p++] = w; t[p++] = this.num(ret)
+    this.done(this.listAt(t, p, args, w >> L.TAG_BITS))
   }
 
   /** emit({ e: 'enter', fn, args }) */
   enterArgs(fn: string, args: readonly TraceArg[]): void {
     if (!this.on) return
-    let p = this.begin(K_ENTER, 2 + args.length)
+    let p = this.begin(L.K_ENTER, 2 + args.length)
     const t = this.tape
-    t[p++] = this.enumAt(fn, 36)
-    this.done(this.list(t, p, args))
+    const w = this.enumAt(fn, 36)
+    t[p++] = w
+    this.done(this.listAt(t, p, args, w >> L.TAG_BITS))
   }
 
   /** emit({ e: 'exit', fn, ret }) */
   exitRet(fn: string, ret: TraceArg): void {
     if (!this.on) return
-    let p = this.begin(K_EXIT, 2)
+    let p = this.begin(L.K_EXIT, 2)
     const t = this.tape
     t[p++] = this.enumAt(fn, 40); t[p++] = this.valueAt(ret, 15)
     this.done(p)
@@ -363,10 +403,10 @@ export class TraceLog {
     if (!this.on) return
     const len = args.length
     const count = len > from ? len - from : 0
-    let p = this.begin(K_ENTER, 2 + count)
+    let p = this.begin(L.K_ENTER, 2 + count)
     const t = this.tape
-    t[p++] = (fn << TAG_BITS) | T_STR
-    t[p++] = (count << TAG_BITS) | T_LIST
+    t[p++] = (fn << L.TAG_BITS) | L.T_STR
+    t[p++] = (count << L.TAG_BITS) | L.T_LIST
     const slot = fn * 8
     for (let a = from; a < len; a++) t[p++] = this.arg(args[a], slot + a, conv)
     this.done(p)
@@ -378,10 +418,10 @@ export class TraceLog {
    */
   enterN(fn: number, n: number, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, conv: (v: unknown) => TraceArg): void {
     if (!this.on) return
-    let p = this.begin(K_ENTER, 2 + n)
+    let p = this.begin(L.K_ENTER, 2 + n)
     const t = this.tape
-    t[p++] = (fn << TAG_BITS) | T_STR
-    t[p++] = (n << TAG_BITS) | T_LIST
+    t[p++] = (fn << L.TAG_BITS) | L.T_STR
+    t[p++] = (n << L.TAG_BITS) | L.T_LIST
     if (n > 0) {
       // the same cache slots as enterNo's (an argument's index counts the context)
       const slot = fn * 8
@@ -403,10 +443,10 @@ export class TraceLog {
   /** The word of a kernel function's argument: numbers and strings as they are, others as @conv converts them. */
   private arg(v: unknown, slot: number, conv: (v: unknown) => TraceArg): number {
     if (typeof v === 'number') return this.num(v)
-    if (typeof v === 'string') return this.strAt(v, FIELD_SLOTS + (slot & SLOT_MASK))
-    if (typeof v === 'object' && v !== null) return this.objAt(v, FIELD_SLOTS + (slot & SLOT_MASK), conv)
+    if (typeof v === 'string') return this.strAt(v, L.FIELD_SLOTS + (slot & L.SLOT_MASK))
+    if (typeof v === 'object' && v !== null) return this.objAt(v, L.FIELD_SLOTS + (slot & L.SLOT_MASK), conv)
     const c = conv(v)
-    return typeof c === 'string' ? this.strAt(c, FIELD_SLOTS + (slot & SLOT_MASK)) : this.value(c)
+    return typeof c === 'string' ? this.strAt(c, L.FIELD_SLOTS + (slot & L.SLOT_MASK)) : this.value(c)
   }
 
   /**
@@ -415,7 +455,7 @@ export class TraceLog {
    * same object there next time needs neither the conversion nor a string comparison.
    */
   private objAt(v: object, slot: number, conv: (v: unknown) => TraceArg): number {
-    if (this.cacheObj[slot] === v) return (this.cacheNo[slot]! << TAG_BITS) | T_STR
+    if (this.cacheObj[slot] === v) return (this.cacheNo[slot]! << L.TAG_BITS) | L.T_STR
     const c = conv(v)
     if (typeof c !== 'string') return this.value(c)
     const w = this.strAt(c, slot)
@@ -426,7 +466,7 @@ export class TraceLog {
   /** A kernel function's return. */
   exit(fn: string, ret: TraceArg): void {
     if (!this.on) return
-    let p = this.begin(K_EXIT, 2)
+    let p = this.begin(L.K_EXIT, 2)
     const t = this.tape
     t[p++] = this.str(fn)
     t[p++] = this.value(ret)
@@ -436,11 +476,11 @@ export class TraceLog {
   /** exit() with the function's name as its string number and the result converted by `conv` (as enterNo). */
   exitNo(fn: number, ret: unknown, conv: (v: unknown) => TraceArg): void {
     if (!this.on) return
-    let p = this.begin(K_EXIT, 2)
+    let p = this.begin(L.K_EXIT, 2)
     const t = this.tape
-    t[p++] = (fn << TAG_BITS) | T_STR
+    t[p++] = (fn << L.TAG_BITS) | L.T_STR
     if (typeof ret === 'number') t[p++] = this.num(ret)
-    else if (ret === undefined) t[p++] = W_NULL
+    else if (ret === undefined) t[p++] = L.W_NULL
     else t[p++] = this.arg(ret, fn * 8 + 7, conv)
     this.done(p)
   }
@@ -455,10 +495,10 @@ export class TraceLog {
     const t = this.tape
     const tid = this.tid
     const step = this.step
-    let head = ((tid << TID_SHIFT) >> TID_SHIFT === tid && tid !== TID_WIDE ? tid << TID_SHIFT : this.wideTid(tid)) | kind
+    let head = ((tid << L.TID_SHIFT) >> L.TID_SHIFT === tid && tid !== L.TID_WIDE ? tid << L.TID_SHIFT : this.wideTid(tid)) | kind
     if (step !== this.lastStep) {
-      head |= STEP_FOLLOWS
-      if ((step | 0) === step && step !== STEP_WIDE) {
+      head |= L.STEP_FOLLOWS
+      if ((step | 0) === step && step !== L.STEP_WIDE) {
         t[p + 1] = step
         this.lastStep = step
       } else t[p + 1] = this.wideStep(step)
@@ -475,49 +515,65 @@ export class TraceLog {
     const c = ++this.cur
     let chunk = this.chunks[c]
     if (chunk === undefined || chunk.length < need) {
-      chunk = new Int32Array(Math.max(need, Math.min(CHUNK, FIRST_CHUNK << Math.min(c, 16))))
+      const size = Math.max(need, Math.min(L.CHUNK, L.FIRST_CHUNK << Math.min(c, 16)))
+      // a full-size chunk from a disposed log when there is one (small logs keep small chunks)
+      chunk = (size === L.CHUNK ? pool.pop() : undefined) ?? new Int32Array(size)
       this.chunks[c] = chunk
     }
     this.tape = chunk
     this.pos = 0
     // a chunk kept by clear() may be one that held an event larger than CHUNK
-    this.cap = need > CHUNK ? need : Math.min(chunk.length, CHUNK)
+    this.cap = need > L.CHUNK ? need : Math.min(chunk.length, L.CHUNK)
     if (this.cacheNo.length === 0) {
-      this.cacheStr = new Array<string>(FIELD_SLOTS + SLOTS).fill(UNUSED_SLOT)
-      this.cacheNo = new Int32Array(FIELD_SLOTS + SLOTS).fill(this.intern(UNUSED_SLOT))
-      this.cacheObj = new Array<object>(FIELD_SLOTS + SLOTS).fill(NO_OBJECT)
+      this.cacheStr = new Array<string>(L.FIELD_SLOTS + L.SLOTS).fill(UNUSED_SLOT)
+      this.cacheNo = new Int32Array(L.FIELD_SLOTS + L.SLOTS).fill(this.intern(UNUSED_SLOT))
+      this.cacheObj = new Array<object>(L.FIELD_SLOTS + L.SLOTS).fill(NO_OBJECT)
     }
     return 0
   }
 
   private wideTid(tid: number): number {
     (this.wideTids ??= new Map()).set(this.n, tid)
-    return TID_WIDE << TID_SHIFT
+    return L.TID_WIDE << L.TID_SHIFT
   }
 
   /** A wide step is not remembered as the last step: the next event writes its step again (the map is by event). */
   private wideStep(step: number): number {
     (this.wideSteps ??= new Map()).set(this.n, step)
     this.lastStep = NO_STEP
-    return STEP_WIDE
+    return L.STEP_WIDE
   }
 
   /** The word of number @v: in place if it fits in 29 bits (and is not -0), else kept aside. */
   private num(v: number): number {
-    if ((v << TAG_BITS) >> TAG_BITS === v && (v !== 0 || 1 / v > 0)) return v << TAG_BITS
+    if ((v << L.TAG_BITS) >> L.TAG_BITS === v && (v !== 0 || 1 / v > 0)) return v << L.TAG_BITS
     this.doubles.push(v)
-    return ((this.doubles.length - 1) << TAG_BITS) | T_F64
+    return ((this.doubles.length - 1) << L.TAG_BITS) | L.T_F64
   }
 
   /** Write list @v (its length, then its values) at @p in @t; returns the word after it. */
   private list(t: Int32Array, p: number, v: readonly unknown[]): number {
-    t[p++] = (v.length << TAG_BITS) | T_LIST
+    t[p++] = (v.length << L.TAG_BITS) | L.T_LIST
     for (let a = 0; a < v.length; a++) t[p++] = this.value(v[a])
     return p
   }
 
+  /**
+   * list() whose strings go through the cache slots of name number @no's arguments (as a kernel
+   * function's: enterNo), so the same argument as last time needs no lookup in the string table.
+   */
+  private listAt(t: Int32Array, p: number, v: readonly unknown[], no: number): number {
+    t[p++] = (v.length << L.TAG_BITS) | L.T_LIST
+    const slot = no * 8 + 1
+    for (let a = 0; a < v.length; a++) {
+      const x = v[a]
+      t[p++] = typeof x === 'number' ? this.num(x) : typeof x === 'string' ? this.strAt(x, L.FIELD_SLOTS + ((slot + a) & L.SLOT_MASK)) : this.value(x)
+    }
+    return p
+  }
+
   private str(v: string): number {
-    return (this.intern(v) << TAG_BITS) | T_STR
+    return (this.intern(v) << L.TAG_BITS) | L.T_STR
   }
 
   /**
@@ -530,40 +586,40 @@ export class TraceLog {
 
   /** str() through cache slot @slot: the same string as last time there needs no table lookup. */
   private strAt(v: string, slot: number): number {
-    if (this.cacheStr[slot] === v) return (this.cacheNo[slot]! << TAG_BITS) | T_STR
+    if (this.cacheStr[slot] === v) return (this.cacheNo[slot]! << L.TAG_BITS) | L.T_STR
     const no = this.intern(v)
     this.cacheStr[slot] = v
     this.cacheNo[slot] = no
     this.cacheObj[slot] = NO_OBJECT
-    return (no << TAG_BITS) | T_STR
+    return (no << L.TAG_BITS) | L.T_STR
   }
 
   private value(v: unknown): number {
     switch (typeof v) {
       case 'number': return this.num(v)
       case 'string': return this.str(v)
-      case 'boolean': return v ? W_TRUE : W_FALSE
-      case 'undefined': return W_UNDEF
-      default: return v === null ? W_NULL : this.str(String(v))
+      case 'boolean': return v ? L.W_TRUE : L.W_FALSE
+      case 'undefined': return L.W_UNDEF
+      default: return v === null ? L.W_NULL : this.str(String(v))
     }
   }
 
   /** value() with a string through cache slot @slot. */
   private valueAt(v: unknown, slot: number): number {
     if (typeof v === 'string') return this.strAt(v, slot)
-    if (v === null) return W_NULL
+    if (v === null) return L.W_NULL
     return this.value(v)
   }
 
   private read(w: number): unknown {
-    const v = w >> TAG_BITS
-    switch (w & TAG_MASK) {
-      case T_NUM: return v
-      case T_STR: return this.strings[v]!
-      case T_F64: return this.doubles[v]!
-      case T_TRUE: return true
-      case T_FALSE: return false
-      case T_NULL: return null
+    const v = w >> L.TAG_BITS
+    switch (w & L.TAG_MASK) {
+      case L.T_NUM: return v
+      case L.T_STR: return this.strings[v]!
+      case L.T_F64: return this.doubles[v]!
+      case L.T_TRUE: return true
+      case L.T_FALSE: return false
+      case L.T_NULL: return null
       default: return undefined
     }
   }
@@ -581,14 +637,14 @@ export class TraceLog {
     let t = this.chunks[c]!
     for (let e = this.indexed; e <= i; e++) {
       if (c < this.cur && p === this.ends[c]) { t = this.chunks[++c]!; p = 0 }
-      at[e] = (c << CHUNK_SHIFT) | p
+      at[e] = (c << L.CHUNK_SHIFT) | p
       const head = t[p++]!
-      if (head & STEP_FOLLOWS) step = t[p++]!
+      if (head & L.STEP_FOLLOWS) step = t[p++]!
       steps[e] = step
-      const fields = KIND_FIELDS[head & KIND_MASK]!.length
+      const fields = KIND_FIELDS[head & L.KIND_MASK]!.length
       for (let f = 0; f < fields; f++) {
         const w = t[p++]!
-        if ((w & TAG_MASK) === T_LIST) p += w >> TAG_BITS
+        if ((w & L.TAG_MASK) === L.T_LIST) p += w >> L.TAG_BITS
       }
     }
     this.indexed = i + 1
@@ -603,7 +659,7 @@ export class TraceLog {
 
   private headAt(i: number): number {
     const at = this.place(i)
-    return this.chunks[at >>> CHUNK_SHIFT]![at & CHUNK_OFF]!
+    return this.chunks[at >>> L.CHUNK_SHIFT]![at & L.CHUNK_OFF]!
   }
 
   /** Number of events held. */
@@ -613,35 +669,35 @@ export class TraceLog {
 
   /** The kind of event `i`, without building it. */
   kind(i: number): TraceEventKind {
-    return KINDS[this.headAt(i) & KIND_MASK]!
+    return KINDS[this.headAt(i) & L.KIND_MASK]!
   }
 
   stepAt(i: number): number {
     if (i >= this.indexed) this.indexTo(i)
     const s = this.idxStep[i]!
-    return s === STEP_WIDE ? this.wideSteps!.get(i)! : s
+    return s === L.STEP_WIDE ? this.wideSteps!.get(i)! : s
   }
 
   tidAt(i: number): number {
-    const t = this.headAt(i) >> TID_SHIFT
-    return t === TID_WIDE ? this.wideTids!.get(i)! : t
+    const t = this.headAt(i) >> L.TID_SHIFT
+    return t === L.TID_WIDE ? this.wideTids!.get(i)! : t
   }
 
   /** Event `i` as an object (built now; `events` keeps the ones it built). */
   at(i: number): TraceEvent {
     if (i < this.built.length) return this.built[i]!
     const place = this.place(i)
-    const t = this.chunks[place >>> CHUNK_SHIFT]!
-    let j = place & CHUNK_OFF
+    const t = this.chunks[place >>> L.CHUNK_SHIFT]!
+    let j = place & L.CHUNK_OFF
     const head = t[j++]!
-    if (head & STEP_FOLLOWS) j++
-    const kind = head & KIND_MASK
+    if (head & L.STEP_FOLLOWS) j++
+    const kind = head & L.KIND_MASK
     const ev: Record<string, unknown> = { e: KINDS[kind] }
     const fields = KIND_FIELDS[kind]!
     for (let f = 0; f < fields.length; f++) {
       const w = t[j++]!
-      if ((w & TAG_MASK) === T_LIST) {
-        const len = w >> TAG_BITS
+      if ((w & L.TAG_MASK) === L.T_LIST) {
+        const len = w >> L.TAG_BITS
         const list = new Array<unknown>(len)
         for (let a = 0; a < len; a++) list[a] = this.read(t[j++]!)
         ev[fields[f]!] = list
@@ -688,6 +744,21 @@ export class TraceLog {
     this.built = []
     this.indexed = 0
     this.scanC = 0; this.scanP = 0; this.scanStep = 0
+  }
+
+  /**
+   * Drop every event held and hand the chunks to the logs made after this one (see `pool`): for
+   * a log nobody reads again (Machine.dispose). Writing to it afterwards starts in new chunks.
+   */
+  dispose(): void {
+    for (const c of this.chunks) if (c.length === L.CHUNK && pool.length < POOL_CHUNKS) pool.push(c)
+    this.chunks = []
+    this.clear()
+  }
+
+  /** Free the chunks disposed logs left for the next ones (for a measurement of the memory a log takes). */
+  static dropPool(): void {
+    pool.length = 0
   }
 
   /** Bytes held by the compact log (its chunks, its readers' index, numbers kept aside and the string table's characters). */

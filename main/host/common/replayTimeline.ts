@@ -74,6 +74,8 @@ export class ReplayTimeline implements RunTimeline {
   }
 
   private rebuild(): void {
+    // nothing reads the machine left behind again: its trace's memory goes to the new one's
+    this.model?.machine.dispose()
     this.model = new EngineModel({ profile: this.profile, trace: true })
     this.replayer = new Replayer(this.model, { file: this.name })
     this.fed = 0

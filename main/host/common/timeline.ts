@@ -187,7 +187,10 @@ export class Timeline implements RunTimeline {
   private seek(n: number): void {
     if (this.m.stepNo > n) {
       this.shellTid = null
+      const old = this.m
       this.m = this.build()
+      // nothing reads the machine left behind again: its trace's memory goes to the new one's
+      old.dispose()
     }
     const m = this.m
     while (m.stepNo < n) {

@@ -177,6 +177,32 @@ describe('compact trace log', () => {
     expect(t.kind(9_000)).toBe('note')
   })
 
+  it('a log made after another was disposed writes into its chunks and reads back exactly; the disposed log reads as empty', () => {
+    const fill = (t: TraceLog, count: number, salt: number): unknown[] => {
+      const want: unknown[] = []
+      for (let i = 0; i < count; i++) {
+        const ev = SAMPLES[(i * 5 + salt) % SAMPLES.length]!
+        t.step = i >> 2
+        t.tid = 100 + salt
+        t.emit(structuredClone(ev))
+        want.push({ ...structuredClone(ev), seq: want.length, step: t.step, tid: t.tid })
+      }
+      return want
+    }
+    const a = new TraceLog(true)
+    fill(a, 60_000, 1)
+    a.dispose()
+    expect(a.length).toBe(0)
+    expect(a.events).toEqual([])
+    const b = new TraceLog(true)
+    const want = fill(b, 50_000, 2)
+    expect(b.events).toEqual(want)
+    // the disposed log written again starts in chunks of its own: b's events stay as they were
+    fill(a, 40_000, 3)
+    expect(b.slice(0, 50_000)).toEqual(want)
+    TraceLog.dropPool()
+  })
+
   it('after clear(), a chunk that held an event larger than a chunk takes ordinary events again', () => {
     const t = new TraceLog(true)
     const args = Array.from({ length: 100_000 }, (_, i) => i)
