@@ -8,9 +8,13 @@
 //   ratio traced/untraced: X   fast path, tracing on / off (6.18 profile)
 //   ratio stepped/fast: X      stepped engine (every micro-step a scheduling point) / fast path, tracing off
 //   ratio engine/kernel: X     fast path, tracing off / the kernel's dup+close (the last line)
+// Before the counted rounds come warm-up rounds, printed and left out of the medians: the engine's
+// loops reach their steady rate only after V8 has optimised them (the traced loop ran about 3x
+// slower in its first round than from its fourth on, with deoptimisations in the first rounds),
+// and the kernel's loop has no such start. The figures are the steady rates.
 // A benchmark prints figures; nothing here is a pass/fail test.
 //
-//   BENCH_ROUNDS=N (default 5, at least 5)  BENCH_SCALE=F (loop sizes, default 1)
+//   BENCH_ROUNDS=N (default 5, at least 5)  BENCH_WARMUP=N (default 3)  BENCH_SCALE=F (loop sizes, default 1)
 import { build } from 'esbuild'
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -22,6 +26,7 @@ import { fileURLToPath } from 'node:url'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const tmp = mkdtempSync(join(tmpdir(), 'fdlab-bench-'))
 const rounds = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5))
+const warmup = Math.max(0, Number(process.env.BENCH_WARMUP ?? 3))
 const scale = Number(process.env.BENCH_SCALE ?? 1)
 const kernelIters = Math.round(500_000 * scale)
 const fmt = (n) => Math.round(n).toLocaleString('en-US')
@@ -48,23 +53,24 @@ try {
   }
   const { setup } = await nextLine()
 
-  console.log(`node ${process.version}, ${process.arch}; ${rounds} rounds, engine and kernel alternating (BENCH_ROUNDS, BENCH_SCALE=${scale}); rates per second of CPU time`)
+  console.log(`node ${process.version}, ${process.arch}; ${warmup} warm-up rounds (not counted), then ${rounds} rounds, engine and kernel alternating (BENCH_WARMUP, BENCH_ROUNDS, BENCH_SCALE=${scale}); rates per second of CPU time`)
   for (const b of setup.bigtable) console.log(`engine table of ${fmt(b.n)} fds: ${b.ms.toFixed(0)} ms, ${b.usPerDup.toFixed(2)} us per dup, max_fds ${fmt(b.maxFds)}`)
 
   const engineRounds = []
   const kernelRounds = []
   const short = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(0)}k`)
-  for (let i = 1; i <= rounds; i++) {
+  for (let i = 1 - warmup; i <= rounds; i++) {
     child.stdin.write('round\n')
     const e = await nextLine()
-    engineRounds.push(e)
     let k = null
-    if (kernelBin) {
-      k = JSON.parse(execFileSync(kernelBin, [String(kernelIters)], { encoding: 'utf8' }).trim()).opsPerSec
-      kernelRounds.push(k)
+    if (kernelBin) k = JSON.parse(execFileSync(kernelBin, [String(kernelIters)], { encoding: 'utf8' }).trim()).opsPerSec
+    if (i >= 1) {
+      engineRounds.push(e)
+      if (k !== null) kernelRounds.push(k)
     }
     const side = (p) => `fast ${short(e[`fast_${p}`])} traced ${short(e[`fastTraced_${p}`])} stepped ${short(e[`stepped_${p}`])} traced ${short(e[`steppedTraced_${p}`])}`
-    console.log(`round ${i}: engine 6.18 ${side('6_18')} | 6.5 ${side('6_5')} | kernel ${k === null ? '-' : short(k)}  (dup+close syscalls/s)`)
+    const label = i >= 1 ? `round ${i}` : `warm-up ${i + warmup} (not counted)`
+    console.log(`${label}: engine 6.18 ${side('6_18')} | 6.5 ${side('6_5')} | kernel ${k === null ? '-' : short(k)}  (dup+close syscalls/s)`)
   }
   child.stdin.write('quit\n')
 
