@@ -140,6 +140,11 @@ describe('fdlab in Chromium (browser host)', () => {
     await page.locator('.editor .current-step-line').waitFor()
     expect(await currentLineText()).toContain('dup2(3, 10)')
     await page.screenshot({ path: join(SHOTS, 'strace-replay.png') })
+    // The current line's hover names the step and what comes next.
+    const band = (await page.locator('.area-editor .editor .current-step-line').boundingBox())!
+    await page.mouse.move(band.x + 40, band.y + band.height / 2)
+    await expect.poll(() => page.locator('.area-editor .monaco-hover').first().innerText(), { timeout: 10000 }).toMatch(/^step 5: /)
+    await page.mouse.move(0, 0)
   })
 
   it('steps the terminal once per step; a selection in it is drawn, kept across a step and cleared', async () => {
