@@ -45,16 +45,21 @@ export function stepLine(ed: CodeEditor): StepLine {
       bar.style.display = 'none'
       return
     }
-    const height = ed.getOption(monaco.editor.EditorOption.lineHeight)
+    // A wrapped line (the presenter wraps) is as tall as its rows.
+    const top = ed.getTopForLineNumber(line)
+    const height = ed.getBottomForLineNumber(line) - top
     band.style.height = `${height}px`
     bar.style.display = ''
-    bar.style.top = `${ed.getTopForLineNumber(line) - ed.getScrollTop()}px`
+    bar.style.top = `${top - ed.getScrollTop()}px`
     bar.style.left = `${ed.getLayoutInfo().decorationsLeft}px`
     bar.style.height = `${height}px`
   }
   const subs = [
     ed.onDidScrollChange(place),
     ed.onDidLayoutChange(place),
+    // A new font size changes the line height; an edit can wrap the line differently.
+    ed.onDidChangeConfiguration(place),
+    ed.onDidContentSizeChange(place),
     monaco.languages.registerHoverProvider('*', {
       provideHover: (model, pos) => model === ed.getModel() && line !== null && pos.lineNumber === line
         ? { range: new monaco.Range(line, 1, line, model.getLineMaxColumn(line)), contents: [{ value: hover }] }
