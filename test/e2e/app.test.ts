@@ -140,6 +140,47 @@ describe('fdlab in Chromium (browser host)', () => {
     await page.locator('.editor .current-step-line').waitFor()
     expect(await currentLineText()).toContain('dup2(3, 10)')
     await page.screenshot({ path: join(SHOTS, 'strace-replay.png') })
+    // The current line's hover names the step and what comes next.
+    const band = (await page.locator('.area-editor .editor .current-step-line').boundingBox())!
+    await page.mouse.move(band.x + 40, band.y + band.height / 2)
+    await expect.poll(() => page.locator('.area-editor .monaco-hover').first().innerText(), { timeout: 10000 }).toMatch(/^step 5: /)
+    await page.mouse.move(0, 0)
+  })
+
+  it('steps the terminal once per step; a selection in it is drawn, kept across a step and cleared', async () => {
+    // In the strace log opened above. The rows are drawn once per step (xterm.js's empty
+    // selection redraw is skipped); a real selection still is drawn, follows a step, and goes.
+    // The help fills the screen, so that the step's lines scroll it.
+    await typeInTerminal('help')
+    const screenRows = await page.locator('.term-host .xterm-rows > div').count()
+    await expect.poll(async () => (await termText()).split('\n').filter((l) => l.trim()).length).toBe(screenRows)
+    const rowsDrawn = await page.evaluate(async () => {
+      const rows = document.querySelector('.term-host .xterm-rows')!
+      let renders = 0
+      const mo = new MutationObserver((ms) => { if (ms.some((m) => m.target.parentElement === rows || m.target === rows)) renders++ })
+      mo.observe(rows, { childList: true, subtree: true })
+      const step = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim().startsWith('Step ▸'))!
+      const cursor = document.querySelector('[data-testid="cursor"]')!
+      const before = cursor.textContent
+      step.click()
+      while (cursor.textContent === before) await new Promise((r) => setTimeout(r, 10))
+      // The frame that draws the step, and one more.
+      for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))
+      mo.disconnect()
+      return renders
+    })
+    expect(rowsDrawn).toBe(1)
+    // A selection made with the mouse is drawn, kept across a step, and cleared by a click.
+    const box = (await page.locator('.term-host .xterm-screen').boundingBox())!
+    await page.mouse.move(box.x + 10, box.y + 10)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width / 2, box.y + 60, { steps: 5 })
+    await page.mouse.up()
+    await expect.poll(() => page.locator('.term-host .xterm-selection div').count()).toBeGreaterThan(0)
+    await clickStep(/^Step ▸/)
+    await expect.poll(() => page.locator('.term-host .xterm-selection div').count()).toBeGreaterThan(0)
+    await page.mouse.click(box.x + 20, box.y + 20)
+    await expect.poll(() => page.locator('.term-host .xterm-selection div').count()).toBe(0)
   })
 
   it('lists a broken lab file\'s own problems in Problems, at FILE:LINE:COL', async () => {

@@ -8,6 +8,7 @@ import { MonacoEditor as Editor, type CodeEditor } from '../monaco/MonacoEditor'
 import { monaco } from '../monaco/setup'
 import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
+import { stepLine, type StepLine } from '../monaco/stepLine'
 import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
 import { exerciseIdOf } from '../../../preload/contract'
@@ -43,7 +44,6 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
   const profile = useAppState((s) => s.session.profile)
   const kind = useAppState((s) => s.session.kind)
   const editorRef = useRef<Ed | null>(null)
-  const decorations = useRef<ReturnType<Ed['createDecorationsCollection']> | null>(null)
   const applying = useRef(false)
   const [mounted, setMounted] = useState(0)
 
@@ -123,20 +123,23 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
     }
   }, [inline, change, cur, run?.cursor, mounted])
 
-  const line = run?.location?.line ?? null
+  // The current step's line (band, gutter bar, hover), drawn without decorations: see stepLine.
+  const step = useRef<StepLine | null>(null)
   useEffect(() => {
     const ed = editorRef.current
     if (!ed) return
-    decorations.current ??= ed.createDecorationsCollection()
-    if (line === null) {
-      decorations.current.clear()
-      return
+    const s = stepLine(ed)
+    step.current = s
+    return () => {
+      s.dispose()
+      step.current = null
     }
-    decorations.current.set([{
-      range: new monaco.Range(line, 1, line, 1),
-      options: { isWholeLine: true, className: 'current-step-line', linesDecorationsClassName: 'current-step-gutter', hoverMessage: { value: `step ${run?.cursor}: ${run?.next ?? ''}` } },
-    }])
-    ed.revealLineInCenterIfOutsideViewport(line)
+  }, [mounted])
+  const line = run?.location?.line ?? null
+  useEffect(() => {
+    const ed = editorRef.current
+    step.current?.set(line, `step ${run?.cursor}: ${run?.next ?? ''}`)
+    if (ed && line !== null) ed.revealLineInCenterIfOutsideViewport(line)
   }, [line, run?.cursor, run?.next, mounted])
 
   // Tabs: the scenario (editable) and the libs it runs with (read-only: the lab's own code).
@@ -208,7 +211,6 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
           options={options}
           onMount={(ed) => {
             editorRef.current = ed
-            decorations.current = ed.createDecorationsCollection()
             // Tab indents; Esc then Tab (or Shift+Tab) leaves the editor, as the status line says.
             let escaped = false
             ed.onKeyDown((e) => {

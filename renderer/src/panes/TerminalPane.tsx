@@ -15,6 +15,36 @@ import { actions } from '../state/actions'
 const DARK = { background: '#14161b', foreground: '#d4d7dd', cursor: '#d4d7dd', selectionBackground: '#3b4252' }
 const LIGHT = { background: '#fbfbfc', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#c8d1dc' }
 
+/** The part of xterm.js's private core that skipEmptySelectionRedraw wraps (checked before use). */
+interface XtermCore {
+  _renderService?: {
+    handleSelectionChanged?: (start: [number, number] | undefined, end: [number, number] | undefined, columnSelectMode: boolean) => void
+  }
+}
+
+/**
+ * xterm.js (6.0) asks its renderer to redraw the selection after every scroll of the buffer, with
+ * a selection or without, and its DOM renderer answers by drawing every row again, in the frame
+ * that already draws them for the new text: a step prints about thirty lines, so every step drew
+ * the screen twice. The redraw is skipped when there was no selection and there is none (an
+ * empty one, start and end at one cell, draws nothing either); a selection made, changed or
+ * cleared is drawn as before. A private method: wrapped only when it
+ * is there.
+ */
+function skipEmptySelectionRedraw(term: Terminal): void {
+  const render = (term as unknown as { _core?: XtermCore })._core?._renderService
+  const redraw = render?.handleSelectionChanged
+  if (!render || typeof redraw !== 'function') return
+  let had = false
+  render.handleSelectionChanged = (start, end, columnSelectMode) => {
+    // A click in the terminal (to type) leaves an empty selection: start and end at one cell.
+    const has = start !== undefined && end !== undefined && (start[0] !== end[0] || start[1] !== end[1])
+    if (!has && !had) return
+    had = has
+    redraw.call(render, start, end, columnSelectMode)
+  }
+}
+
 export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boolean }) {
   const host = useRef<HTMLDivElement>(null)
   const termRef = useRef<Terminal | null>(null)
@@ -27,6 +57,7 @@ export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boole
     const fit = new FitAddon()
     term.loadAddon(fit)
     term.open(host.current!)
+    skipEmptySelectionRedraw(term)
     termRef.current = term
     const safeFit = () => { try { fit.fit() } catch { /* hidden */ } }
     safeFit()

@@ -1,5 +1,5 @@
 // What the e2e tests read from and do to the app's page: the terminal and editor text, the step
-// cursor, typing a terminal line, the line under the current-step decoration, a step button.
+// cursor, typing a terminal line, the line under the current-step band, a step button.
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -21,11 +21,11 @@ export function pageHelpers(page: () => Page) {
     await page().keyboard.type(line)
     await page().keyboard.press('Enter')
   }
-  /** The text of the editor line under the current-step decoration. */
+  /** The text of the editor line under the current-step band (a widget placed at that line's top). */
   async function currentLineText(): Promise<string> {
     return norm(await page().evaluate(() => {
-      const deco = document.querySelector('.area-editor .editor .current-step-line')
-      const top = (deco?.parentElement as HTMLElement | null)?.style.top
+      const band = document.querySelector<HTMLElement>('.area-editor .editor .current-step-line')
+      const top = band?.style.top
       const line = [...document.querySelectorAll<HTMLElement>('.area-editor .editor .view-line')].find((l) => l.style.top === top)
       return line?.innerText ?? ''
     }))
