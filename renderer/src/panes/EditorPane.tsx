@@ -9,6 +9,7 @@ import { monaco } from '../monaco/setup'
 import { LABC } from '../monaco/labcLanguage'
 import { registerLabcDocs, setLanguageInfo } from '../monaco/labcDocs'
 import { stepLine, type StepLine } from '../monaco/stepLine'
+import { quietly } from '../monaco/quietScroll'
 import { fdlab } from '../bridge/fdlab'
 import { useAppState } from '../state/store'
 import { exerciseIdOf } from '../../../preload/contract'
@@ -139,7 +140,7 @@ export function EditorPane({ fontSize, presenter = false }: { fontSize: number; 
   useEffect(() => {
     const ed = editorRef.current
     step.current?.set(line, `step ${run?.cursor}: ${run?.next ?? ''}`)
-    if (ed && line !== null) ed.revealLineInCenterIfOutsideViewport(line)
+    if (ed && line !== null) quietly(ed, () => ed.revealLineInCenterIfOutsideViewport(line))
   }, [line, run?.cursor, run?.next, mounted])
 
   // Tabs: the scenario (editable) and the libs it runs with (read-only: the lab's own code).

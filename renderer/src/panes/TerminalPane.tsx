@@ -45,6 +45,72 @@ function skipEmptySelectionRedraw(term: Terminal): void {
   }
 }
 
+/** The part of xterm.js's private core that screenReaderWithFrames wraps (checked before use). */
+interface A11yDebouncer {
+  refresh: (start: number | undefined, end: number | undefined, rowCount: number) => void
+  dispose: () => void
+  _renderCallback?: (start: number, end: number) => void
+}
+
+/** How often xterm.js rewrites its screen-reader copy of the rows at most (its own figure), and how much later its trailing rewrite may come. */
+const A11Y_INTERVAL_MS = 1000
+const A11Y_GRACE_MS = 250
+
+/**
+ * xterm.js copies the rows for screen readers at most once a second: a first change is copied at
+ * once, later ones by a timer that fires a second after the last copy, at whatever moment that
+ * is. While the student steps, that moment fell inside another step and its copy of the rows was
+ * drawn in a frame of its own, tens of milliseconds after that step's frame (one step in ten or
+ * so). Here the copy is made with the text that asks for it, in the same task, once a second has
+ * passed since the last one; the timer stays for the last text (a quarter of a second later than
+ * xterm's), and while steps keep coming the next step's text makes the copy before it fires. The
+ * copy holds the same rows as before, at most once a second. A private object: wrapped only when
+ * it is there.
+ */
+function screenReaderWithFrames(term: Terminal): void {
+  const core = (term as unknown as { _core?: { _accessibilityManager?: { value?: { _liveRegionDebouncer?: A11yDebouncer } } } })._core
+  const debouncer = core?._accessibilityManager?.value?._liveRegionDebouncer
+  const render = debouncer?._renderCallback
+  if (!debouncer || typeof render !== 'function' || typeof debouncer.refresh !== 'function') return
+  let start: number | undefined
+  let end: number | undefined
+  let rows = 0
+  let last = -Infinity
+  let queued = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const copy = () => {
+    queued = false
+    clearTimeout(timer)
+    timer = undefined
+    if (start === undefined || end === undefined) return
+    const from = Math.max(start, 0)
+    const to = Math.min(end, rows - 1)
+    start = end = undefined
+    last = performance.now()
+    render.call(debouncer, from, to)
+  }
+  debouncer.refresh = (rowStart, rowEnd, rowCount) => {
+    rows = rowCount
+    start = Math.min(start ?? Infinity, rowStart ?? 0)
+    end = Math.max(end ?? -Infinity, rowEnd ?? rowCount - 1)
+    const now = performance.now()
+    // After the task that wrote the text (xterm.js parses a write's lines in one task, calling
+    // this once per line), before the frame that draws them.
+    if (now - last >= A11Y_INTERVAL_MS) {
+      if (!queued) {
+        queued = true
+        queueMicrotask(copy)
+      }
+    } else timer ??= setTimeout(copy, A11Y_INTERVAL_MS - (now - last) + A11Y_GRACE_MS)
+  }
+  const dispose = debouncer.dispose
+  debouncer.dispose = () => {
+    clearTimeout(timer)
+    start = end = undefined
+    dispose.call(debouncer)
+  }
+}
+
 export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boolean }) {
   const host = useRef<HTMLDivElement>(null)
   const termRef = useRef<Terminal | null>(null)
@@ -58,6 +124,7 @@ export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boole
     term.loadAddon(fit)
     term.open(host.current!)
     skipEmptySelectionRedraw(term)
+    screenReaderWithFrames(term)
     termRef.current = term
     const safeFit = () => { try { fit.fit() } catch { /* hidden */ } }
     safeFit()

@@ -1,0 +1,104 @@
+// Stepping through a long strace log in real Chromium against the built renderer and the browser
+// host: what a step changes in the page and when (the editor's scrollbar, the terminal's
+// screen-reader copy of its rows).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { assertClean, openApp, type Harness } from './helpers/browser'
+import { pageHelpers } from './helpers/page'
+
+let h: Harness
+let page: Page
+
+const { termText, cursor, clickStep } = pageHelpers(() => page)
+
+beforeAll(async () => {
+  h = await openApp()
+  page = h.page
+  await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
+  await page.keyboard.press('Escape')
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+describe('stepping through a long strace log', () => {
+  it('steps through a long log: the editor follows the step without flashing its scrollbar; a scroll of one\'s own shows it', async () => {
+    // 300 events: stepping moves the editor's view to each line once it leaves the screen.
+    const lines = ['100 execve("/bin/long", ["long"], 0x7ffd00000000 /* 1 vars */) = 0']
+    for (let i = 0; i < 300; i++) lines.push(`100 dup(0) = ${i + 3}`)
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await (await chooser).setFiles({ name: 'long.strace.log', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\n') + '\n') })
+    await expect.poll(termText).toMatch(/opened strace log long\.strace\.log/)
+    await page.locator('.timeline input[type="range"]').fill('200')
+    await expect.poll(cursor).toBe('200')
+    // The timeline may still send the thumb's position once more: let it land before stepping.
+    await page.waitForTimeout(500)
+    await page.mouse.move(0, 0)
+    // Steps that scroll the editor: its scrollbar is not shown by them (it was shown for every
+    // step that scrolled, and hidden half a second later).
+    await page.evaluate(() => {
+      const bar = document.querySelector('.area-editor .editor .scrollbar.vertical')!
+      const w = window as unknown as { __barClasses: string[] }
+      w.__barClasses = []
+      new MutationObserver(() => w.__barClasses.push(bar.className)).observe(bar, { attributes: true, attributeFilter: ['class'] })
+    })
+    const top = () => page.locator('.area-editor .editor .lines-content').evaluate((e) => (e as HTMLElement).style.top)
+    const tops = new Set<string>()
+    for (let i = 0; i < 40; i++) {
+      await clickStep(/^Step ▸/)
+      tops.add(await top())
+    }
+    await page.waitForTimeout(600)
+    const seen = {
+      scrolled: tops.size > 1,
+      classes: await page.evaluate(() => (window as unknown as { __barClasses: string[] }).__barClasses),
+      now: await page.locator('.area-editor .editor .scrollbar.vertical').getAttribute('class'),
+    }
+    expect(seen.scrolled).toBe(true)
+    expect(seen.classes.filter((c) => /(^| )visible( |$)/.test(c))).toEqual([])
+    expect(seen.now).toMatch(/invisible/)
+    // A scroll of the student's own still shows it.
+    const ed = (await page.locator('.area-editor .editor .monaco-editor').first().boundingBox())!
+    await page.mouse.move(ed.x + ed.width / 2, ed.y + ed.height / 2)
+    await page.mouse.wheel(0, 200)
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __barClasses: string[] }).__barClasses.filter((c) => /(^| )visible( |$)/.test(c)).length)).toBeGreaterThan(0)
+    await page.mouse.move(0, 0)
+  })
+
+  it('copies the terminal\'s rows for screen readers in the frame that draws a step, at most once a second, the last step included', async () => {
+    // The terminal's screen-reader copy of its rows: after a second without changes, a step's
+    // lines are copied in the frame that draws them; steps that follow within the second are
+    // copied in one go at most a second and a quarter later, the last one included.
+    const rowsText = (sel: string) => page.evaluate((s) => [...document.querySelectorAll(s)].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n').trimEnd(), sel)
+    const ROWS = '.term-host .xterm-rows > div'
+    const COPY = '.term-host .xterm-accessibility-tree > div'
+    // A second after the last copy (the one the previous steps' text asked for, up to 1.25 s after them).
+    await page.waitForTimeout(2500)
+    // Every frame's rendering from now on: the rows and the copy as they are drawn.
+    await page.evaluate(([rowsSel, copySel]) => {
+      const text = (s: string) => [...document.querySelectorAll(s)].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n').trimEnd()
+      const w = window as unknown as { __frames: { rows: string; copy: string }[] }
+      w.__frames = []
+      const before = text(rowsSel)
+      const watch = () => {
+        const rows = text(rowsSel)
+        if (rows !== before) w.__frames.push({ rows, copy: text(copySel) })
+        else requestAnimationFrame(watch)
+      }
+      requestAnimationFrame(watch)
+    }, [ROWS, COPY] as const)
+    await clickStep(/^Step ▸/)
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __frames: unknown[] }).__frames.length)).toBe(1)
+    const sameFrame = await page.evaluate(() => (window as unknown as { __frames: { rows: string; copy: string }[] }).__frames[0]!)
+    expect(sameFrame.copy).toBe(sameFrame.rows)
+    for (let i = 0; i < 3; i++) await clickStep(/^Step ▸/)
+    const last = await rowsText(ROWS)
+    await expect.poll(() => rowsText(COPY), { timeout: 3000 }).toBe(last)
+  })
+
+
+  it('made no external request, no CSP violation, no console or page error', async () => {
+    assertClean(h, await h.cspViolations())
+  })
+})
