@@ -98,6 +98,32 @@ describe('stepping through a long strace log', () => {
   })
 
 
+  it('brings the terminal\'s scrollbar up to date once per step, at the bottom with the output', async () => {
+    const slider = '.term-host .xterm .scrollbar.vertical .slider'
+    const writes = await page.evaluate(async (sel) => {
+      const el = document.querySelector(sel)!
+      let n = 0
+      const mo = new MutationObserver((ms) => { n += ms.length })
+      mo.observe(el, { attributes: true, attributeFilter: ['style'] })
+      const step = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim().startsWith('Step ▸'))!
+      const cursor = document.querySelector('[data-testid="cursor"]')!
+      const before = cursor.textContent
+      step.click()
+      for (const t = performance.now(); cursor.textContent === before && performance.now() - t < 10_000;) await new Promise((r) => setTimeout(r, 5))
+      for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))
+      mo.disconnect()
+      return n
+    }, slider)
+    // A step prints some thirty lines: their scroll was written to the slider line by line.
+    expect(writes).toBeGreaterThan(0)
+    expect(writes).toBeLessThanOrEqual(2)
+    const { top, height, track } = await page.evaluate((sel) => {
+      const el = document.querySelector<HTMLElement>(sel)!
+      return { top: parseFloat(el.style.top), height: parseFloat(el.style.height), track: el.parentElement!.getBoundingClientRect().height }
+    }, slider)
+    expect(Math.abs(top + height - track)).toBeLessThanOrEqual(2)
+  })
+
   it('made no external request, no CSP violation, no console or page error', async () => {
     assertClean(h, await h.cspViolations())
   })

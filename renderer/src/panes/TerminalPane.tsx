@@ -111,6 +111,35 @@ function screenReaderWithFrames(term: Terminal): void {
   }
 }
 
+/** The part of xterm.js's private core that scrollbarOncePerFrame wraps (checked before use). */
+interface XtermViewport {
+  _sync?: (ydisp?: number) => void
+  _renderService?: { addRefreshCallback?: (cb: () => void) => number }
+}
+
+/**
+ * xterm.js brings its scrollbar up to date at every line the buffer scrolls by: a step's thirty
+ * lines rewrote the scrollbar's style some sixty times while they were parsed, for one picture.
+ * Those updates (the ones asked for without a position) are made once, in the frame that draws
+ * the rows, just before it is drawn; any other update is made at once as before.
+ */
+function scrollbarOncePerFrame(term: Terminal): void {
+  const viewport = (term as unknown as { _core?: { _viewport?: XtermViewport } })._core?._viewport
+  const sync = viewport?._sync
+  const frames = viewport?._renderService
+  if (!viewport || typeof sync !== 'function' || typeof frames?.addRefreshCallback !== 'function') return
+  let queued = false
+  viewport._sync = (ydisp) => {
+    if (ydisp !== undefined) return sync.call(viewport, ydisp)
+    if (queued) return
+    queued = true
+    frames.addRefreshCallback!(() => {
+      queued = false
+      sync.call(viewport)
+    })
+  }
+}
+
 export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boolean }) {
   const host = useRef<HTMLDivElement>(null)
   const termRef = useRef<Terminal | null>(null)
@@ -125,6 +154,7 @@ export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boole
     term.open(host.current!)
     skipEmptySelectionRedraw(term)
     screenReaderWithFrames(term)
+    scrollbarOncePerFrame(term)
     termRef.current = term
     const safeFit = () => { try { fit.fit() } catch { /* hidden */ } }
     safeFit()
