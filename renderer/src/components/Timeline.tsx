@@ -20,17 +20,15 @@ export function Timeline() {
   const busy = useAppState((s) => s.ui.busy)
   const [drag, setDrag] = useState<number | null>(null)
   const dragging = useRef(false)
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
-  // The drag value is dropped once the host is there (not on the first answer of many).
+  // The drag value is dropped once the host is there (not on the first answer of many), or once
+  // no scrub is pending and another move of the run (a Step pressed just after a drag) has ended.
   useEffect(() => {
-    if (!dragging.current && drag !== null && run?.cursor === drag) setDrag(null)
-  }, [run?.cursor, drag])
+    if (dragging.current || drag === null) return
+    if (run?.cursor === drag || (!actions.scrubbing() && !busy)) setDrag(null)
+  }, [run?.cursor, drag, busy])
   const release = () => {
     dragging.current = false
-    if (drag !== null) {
-      if (timer.current) clearTimeout(timer.current)
-      void actions.scrub(drag)
-    }
+    if (drag !== null) actions.scrubNow()
   }
   const total = Math.max(1, run?.total ?? 0)
   const cursor = drag ?? run?.cursor ?? 0
@@ -74,8 +72,7 @@ export function Timeline() {
           onChange={(e) => {
             const v = Number(e.target.value)
             setDrag(v)
-            if (timer.current) clearTimeout(timer.current)
-            timer.current = setTimeout(() => void actions.scrub(v), 60)
+            actions.scrubSoon(v)
           }} />
         <div className="vmarks">
           {violations.map((m, i) => (

@@ -24,6 +24,9 @@ function fail(what: string, e: unknown): void {
 
 /** Run one session request, marking the app busy while it runs. */
 async function session(what: string, call: () => Promise<SessionUpdate>): Promise<SessionUpdate | null> {
+  // A scrub of the timeline still waiting for the thumb to rest goes first: a Step pressed just
+  // after a drag steps from where the thumb was left, and that scrub cannot land after it.
+  flushScrub()
   store.busy(what)
   try {
     const u = await call()
@@ -36,6 +39,18 @@ async function session(what: string, call: () => Promise<SessionUpdate>): Promis
   } finally {
     store.ui({ busy: null, progress: null })
   }
+}
+
+/** The timeline's scrub waiting for the thumb to rest (scrubSoon), and scrubs sent but not yet applied. */
+let scrubTimer: ReturnType<typeof setTimeout> | null = null
+let scrubStep = 0
+let scrubsInFlight = 0
+
+function flushScrub(): void {
+  if (scrubTimer === null) return
+  clearTimeout(scrubTimer)
+  scrubTimer = null
+  void actions.scrub(scrubStep)
 }
 
 /** The editor's text as it is now (set by the editor pane; the store's source is what was last loaded into it). */
@@ -170,7 +185,21 @@ export const actions = {
   step: async (kind: StepKind = 'over', count = 1) => { await actions.flushEdit(); return session('step', () => fdlab().sessionStep(kind, count)) },
   back: (count = 1) => session('step back', () => fdlab().sessionBack(count)),
   /** Scrubbing the timeline: no busy state (the thumb stays usable), answers merged in order. */
-  scrub: (step: number) => fdlab().sessionGoto(Math.max(0, Math.floor(step))).then((u) => store.apply(u), (e) => fail('goto', e)),
+  scrub: (step: number) => {
+    scrubsInFlight++
+    return fdlab().sessionGoto(Math.max(0, Math.floor(step))).then((u) => store.apply(u), (e) => fail('goto', e))
+      .finally(() => { scrubsInFlight-- })
+  },
+  /** Scrub to @step once the thumb rests for @ms (a newer position replaces it; any other move of the run sends it first). */
+  scrubSoon(step: number, ms = 60): void {
+    if (scrubTimer !== null) clearTimeout(scrubTimer)
+    scrubStep = step
+    scrubTimer = setTimeout(() => { scrubTimer = null; void actions.scrub(step) }, ms)
+  },
+  /** The thumb was let go: its position is sent now. */
+  scrubNow: (): void => flushScrub(),
+  /** Whether a scrub is waiting or on its way (the timeline shows the thumb's position until none is). */
+  scrubbing: (): boolean => scrubTimer !== null || scrubsInFlight > 0,
   goto: (step: number) => session('goto', () => fdlab().sessionGoto(Math.max(0, Math.floor(step)))),
   reset: () => session('reset', () => fdlab().sessionReset()),
   explore: async () => { await actions.flushEdit(); return session('explore', () => fdlab().sessionExplore({ bound: 2, maxRuns: 100_000 })) },
