@@ -1,0 +1,140 @@
+/**
+ * Three changes to xterm.js (6.0, pinned in package.json) so that a step's text is drawn in one
+ * frame with the panes, and nothing of it changes the page in a later frame. Each reaches into a
+ * private part of xterm.js and takes effect only when that part is there (the terminal then works
+ * as xterm.js ships it); each has an e2e test (test/e2e/app.test.ts, test/e2e/stepping.test.ts)
+ * that fails when it no longer applies.
+ */
+import type { Terminal } from '@xterm/xterm'
+
+/** Apply every patch below to @term (after term.open()). */
+export function patchForStepping(term: Terminal): void {
+  skipEmptySelectionRedraw(term)
+  screenReaderWithFrames(term)
+  scrollbarOncePerFrame(term)
+}
+
+/** The part of xterm.js's private core that skipEmptySelectionRedraw wraps (checked before use). */
+interface XtermCore {
+  _renderService?: {
+    handleSelectionChanged?: (start: [number, number] | undefined, end: [number, number] | undefined, columnSelectMode: boolean) => void
+  }
+}
+
+/**
+ * xterm.js (6.0) asks its renderer to redraw the selection after every scroll of the buffer, with
+ * a selection or without, and its DOM renderer answers by drawing every row again, in the frame
+ * that already draws them for the new text: a step prints about thirty lines, so every step drew
+ * the screen twice. The redraw is skipped when there was no selection and there is none (an
+ * empty one, start and end at one cell, draws nothing either); a selection made, changed or
+ * cleared is drawn as before. A private method: wrapped only when it
+ * is there.
+ */
+function skipEmptySelectionRedraw(term: Terminal): void {
+  const render = (term as unknown as { _core?: XtermCore })._core?._renderService
+  const redraw = render?.handleSelectionChanged
+  if (!render || typeof redraw !== 'function') return
+  let had = false
+  render.handleSelectionChanged = (start, end, columnSelectMode) => {
+    // A click in the terminal (to type) leaves an empty selection: start and end at one cell.
+    const has = start !== undefined && end !== undefined && (start[0] !== end[0] || start[1] !== end[1])
+    if (!has && !had) return
+    had = has
+    redraw.call(render, start, end, columnSelectMode)
+  }
+}
+
+/** The part of xterm.js's private core that screenReaderWithFrames wraps (checked before use). */
+interface A11yDebouncer {
+  refresh: (start: number | undefined, end: number | undefined, rowCount: number) => void
+  dispose: () => void
+  _renderCallback?: (start: number, end: number) => void
+}
+
+/** How often xterm.js rewrites its screen-reader copy of the rows at most (its own figure), and how much later its trailing rewrite may come. */
+const A11Y_INTERVAL_MS = 1000
+const A11Y_GRACE_MS = 250
+
+/**
+ * xterm.js copies the rows for screen readers at most once a second: a first change is copied at
+ * once, later ones by a timer that fires a second after the last copy, at whatever moment that
+ * is. While the student steps, that moment fell inside another step and its copy of the rows was
+ * drawn in a frame of its own, tens of milliseconds after that step's frame (one step in ten or
+ * so). Here the copy is made with the text that asks for it, in the same task, once a second has
+ * passed since the last one; the timer stays for the last text (a quarter of a second later than
+ * xterm's), and while steps keep coming the next step's text makes the copy before it fires. The
+ * copy holds the same rows as before, at most once a second. A private object: wrapped only when
+ * it is there.
+ */
+function screenReaderWithFrames(term: Terminal): void {
+  const core = (term as unknown as { _core?: { _accessibilityManager?: { value?: { _liveRegionDebouncer?: A11yDebouncer } } } })._core
+  const debouncer = core?._accessibilityManager?.value?._liveRegionDebouncer
+  const render = debouncer?._renderCallback
+  if (!debouncer || typeof render !== 'function' || typeof debouncer.refresh !== 'function') return
+  let start: number | undefined
+  let end: number | undefined
+  let rows = 0
+  let last = -Infinity
+  let queued = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const copy = () => {
+    queued = false
+    clearTimeout(timer)
+    timer = undefined
+    if (start === undefined || end === undefined) return
+    const from = Math.max(start, 0)
+    const to = Math.min(end, rows - 1)
+    start = end = undefined
+    last = performance.now()
+    render.call(debouncer, from, to)
+  }
+  debouncer.refresh = (rowStart, rowEnd, rowCount) => {
+    rows = rowCount
+    start = Math.min(start ?? Infinity, rowStart ?? 0)
+    end = Math.max(end ?? -Infinity, rowEnd ?? rowCount - 1)
+    const now = performance.now()
+    // After the task that wrote the text (xterm.js parses a write's lines in one task, calling
+    // this once per line), before the frame that draws them.
+    if (now - last >= A11Y_INTERVAL_MS) {
+      if (!queued) {
+        queued = true
+        queueMicrotask(copy)
+      }
+    } else timer ??= setTimeout(copy, A11Y_INTERVAL_MS - (now - last) + A11Y_GRACE_MS)
+  }
+  const dispose = debouncer.dispose
+  debouncer.dispose = () => {
+    clearTimeout(timer)
+    start = end = undefined
+    dispose.call(debouncer)
+  }
+}
+
+/** The part of xterm.js's private core that scrollbarOncePerFrame wraps (checked before use). */
+interface XtermViewport {
+  _sync?: (ydisp?: number) => void
+  _renderService?: { addRefreshCallback?: (cb: () => void) => number }
+}
+
+/**
+ * xterm.js brings its scrollbar up to date at every line the buffer scrolls by: a step's thirty
+ * lines rewrote the scrollbar's style some sixty times while they were parsed, for one picture.
+ * Those updates (the ones asked for without a position) are made once, in the frame that draws
+ * the rows, just before it is drawn; any other update is made at once as before.
+ */
+function scrollbarOncePerFrame(term: Terminal): void {
+  const viewport = (term as unknown as { _core?: { _viewport?: XtermViewport } })._core?._viewport
+  const sync = viewport?._sync
+  const frames = viewport?._renderService
+  if (!viewport || typeof sync !== 'function' || typeof frames?.addRefreshCallback !== 'function') return
+  let queued = false
+  viewport._sync = (ydisp) => {
+    if (ydisp !== undefined) return sync.call(viewport, ydisp)
+    if (queued) return
+    queued = true
+    frames.addRefreshCallback!(() => {
+      queued = false
+      sync.call(viewport)
+    })
+  }
+}
