@@ -204,6 +204,43 @@ describe('sleeping in atomic context', () => {
   })
 })
 
+describe('unlocking a lock the task does not hold', () => {
+  it('spin_unlock and mutex_unlock by a non-holder are violations that change nothing; paired, silent and nothing left held', () => {
+    const held: number[] = []
+    const run = (wrong: boolean) => {
+      const m = createMachine()
+      const l = newSpinLock('demo_lock')
+      const mu = newMutex('demo_mutex')
+      m.spawnKthread('holder', function* (k: Kernel): KGen<void> {
+        yield mutex_lock(k, mu)
+        yield spin_lock(k, l)
+        yield { obj: 'x', w: false, what: 'wait for the other thread', enabled: () => !wrong || done }
+        yield spin_unlock(k, l)
+        yield mutex_unlock(k, mu)
+        held.push(k.current.held.length, k.current.preempt_count)
+      })
+      let done = false
+      if (wrong) m.spawnKthread('other', function* (k: Kernel): KGen<void> {
+        yield { obj: 'x', w: false, what: 'wait for the locks to be taken', enabled: () => l.owner !== null && mu.owner !== null }
+        yield mutex_unlock(k, mu)
+        yield spin_unlock(k, l)
+        // the holder still holds both
+        held.push(l.owner === null ? 0 : 1, mu.owner === null ? 0 : 1)
+        done = true
+      })
+      m.run()
+      return m.violations.filter((v) => v.severity === 'violation')
+    }
+    const bad = run(true)
+    expect(bad.map((v) => v.rule)).toEqual(['bad-unlock', 'bad-unlock'])
+    expect(bad.map((v) => v.message.replace(/ by .*/, ''))).toEqual(['mutex_unlock(demo_mutex)', 'spin_unlock(demo_lock)'])
+    expect(held).toEqual([1, 1, 0, 0])
+    held.length = 0
+    expect(run(false)).toEqual([])
+    expect(held).toEqual([0, 0])
+  })
+})
+
 describe('task_work_add on an exiting task, and leaks at exit', () => {
   it('a pinned file whose task work can never run leaks; handing it to fput instead is clean', () => {
     const run = (checkFailure: boolean) => {

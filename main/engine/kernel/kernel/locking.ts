@@ -7,7 +7,7 @@
  */
 import type { KGen, SchedPoint } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
-import type { Mutex, SpinLock, WaitQueue } from '../include/types'
+import type { Mutex, SpinLock, Task, WaitQueue } from '../include/types'
 import { ERESTARTSYS } from '../include/errno'
 import { RULE } from '../../sim/rules'
 
@@ -47,20 +47,32 @@ export function spin_lock(k: Kernel, lock: SpinLock): SchedPoint {
  */
 export function spin_unlock(k: Kernel, lock: SpinLock): SchedPoint {
   return { obj: lock.id, w: true, what: `spin_unlock ${lock.id}`, then: () => {
-    const me = k.current
-    if (lock.owner !== me) {
-      k.report(RULE.bad_unlock, 'violation', `spin_unlock(${lock.id}) by ${me.comm}/${me.pid}, which does not hold it`, [lock.id])
-      return
-    }
-    lock.owner = null
+    const me = release(k, lock, 'spin_unlock')
+    if (me === null) return
     me.preempt_count--
-    if (me.held[me.held.length - 1] === lock) me.held.pop()
-    else {
-      const i = me.held.lastIndexOf(lock)
-      if (i >= 0) me.held.splice(i, 1)
-    }
     if (k.trace.on) k.trace.lock(lock.id, 'release')
   } }
+}
+
+/**
+ * SIM: the current task lets go of @lock (@fn: the unlock function, for the report): the owner
+ * cleared and the lock taken off the task's held list. A task that does not hold it is a
+ * violation and changes nothing (null).
+ */
+function release(k: Kernel, lock: SpinLock | Mutex, fn: string): Task | null {
+  const me = k.current
+  if (lock.owner !== me) {
+    k.report(RULE.bad_unlock, 'violation', `${fn}(${lock.id}) by ${me.comm}/${me.pid}, which does not hold it`, [lock.id])
+    return null
+  }
+  lock.owner = null
+  // Locks are mostly released in the reverse order of taking them.
+  if (me.held[me.held.length - 1] === lock) me.held.pop()
+  else {
+    const i = me.held.lastIndexOf(lock)
+    if (i >= 0) me.held.splice(i, 1)
+  }
+  return me
 }
 
 /**
@@ -135,15 +147,7 @@ export function* mutex_is_locked(_k: Kernel, m: Mutex): KGen<boolean> {
  */
 export function mutex_unlock(k: Kernel, m: Mutex): SchedPoint {
   return { obj: m.id, w: true, what: `mutex_unlock ${m.id}`, then: () => {
-    const me = k.current
-    if (m.owner !== me) {
-      k.report(RULE.bad_unlock, 'violation', `mutex_unlock(${m.id}) by ${me.comm}/${me.pid}, which does not hold it`, [m.id])
-      return
-    }
-    m.owner = null
-    const i = me.held.lastIndexOf(m)
-    if (i >= 0) me.held.splice(i, 1)
-    if (k.trace.on) k.trace.lock(m.id, 'release')
+    if (release(k, m, 'mutex_unlock') !== null && k.trace.on) k.trace.lock(m.id, 'release')
   } }
 }
 

@@ -9,7 +9,7 @@ import { __sched, __schedSettle, __schedBlocked } from '../../../sim/kfunc.fast'
  */
 import type { KGen, SchedPoint } from '../../sim/context'
 import type { Kernel } from '../include/kernel'
-import type { Mutex, SpinLock, WaitQueue } from '../include/types'
+import type { Mutex, SpinLock, Task, WaitQueue } from '../include/types'
 import { ERESTARTSYS } from '../../../kernel/include/errno'
 import { RULE } from '../../../sim/rules'
 
@@ -48,19 +48,31 @@ export function spin_lock(k: Kernel, lock: SpinLock): SchedPoint {
  */
 export function spin_unlock(k: Kernel, lock: SpinLock): SchedPoint {
   __sched()
+  const me = release(k, lock, 'spin_unlock')
+  if (me === null) return
+  me.preempt_count--
+  if (k.trace.on) k.trace.lock(lock.id, 'release')
+}
+
+/**
+ * SIM: the current task lets go of @lock (@fn: the unlock function, for the report): the owner
+ * cleared and the lock taken off the task's held list. A task that does not hold it is a
+ * violation and changes nothing (null).
+ */
+function release(k: Kernel, lock: SpinLock | Mutex, fn: string): Task | null {
   const me = k.current
   if (lock.owner !== me) {
-    k.report(RULE.bad_unlock, 'violation', `spin_unlock(${lock.id}) by ${me.comm}/${me.pid}, which does not hold it`, [lock.id])
-    return
+    k.report(RULE.bad_unlock, 'violation', `${fn}(${lock.id}) by ${me.comm}/${me.pid}, which does not hold it`, [lock.id])
+    return null
   }
   lock.owner = null
-  me.preempt_count--
+  // Locks are mostly released in the reverse order of taking them.
   if (me.held[me.held.length - 1] === lock) me.held.pop()
   else {
     const i = me.held.lastIndexOf(lock)
     if (i >= 0) me.held.splice(i, 1)
   }
-  if (k.trace.on) k.trace.lock(lock.id, 'release')
+  return me
 }
 
 /**
@@ -134,15 +146,7 @@ export function mutex_is_locked(_k: Kernel, m: Mutex): KGen<boolean> {
  */
 export function mutex_unlock(k: Kernel, m: Mutex): SchedPoint {
   __sched()
-  const me = k.current
-  if (m.owner !== me) {
-    k.report(RULE.bad_unlock, 'violation', `mutex_unlock(${m.id}) by ${me.comm}/${me.pid}, which does not hold it`, [m.id])
-    return
-  }
-  m.owner = null
-  const i = me.held.lastIndexOf(m)
-  if (i >= 0) me.held.splice(i, 1)
-  if (k.trace.on) k.trace.lock(m.id, 'release')
+  if (release(k, m, 'mutex_unlock') !== null && k.trace.on) k.trace.lock(m.id, 'release')
 }
 
 /**
