@@ -173,11 +173,11 @@ export class TraceLog {
   private readonly strings: string[] = []
   private readonly stringNo = new Map<string, number>()
   private built: TraceEvent[] = []
-  // The string cache (allocated with the first chunk): slot -> string last written there, its number.
-  private cacheStr: string[] = []
-  private cacheNo = new Int32Array(0)
-  // slot -> the object (a kernel function's argument or result) whose id is the slot's string, or NO_OBJECT
-  private cacheObj: object[] = []
+  // The string cache (allocated with the first chunk), one array of three entries per slot: at
+  // slot * 3 the string last written there, then its word (its number, tagged), then the object (a
+  // kernel function's argument or result) whose id is that string, or NO_OBJECT. One array, and a
+  // slot's entries side by side: a hit reads one array.
+  private cache: unknown[] = []
   // The readers' index: for events below `indexed`, the place of the head word and the step; the
   // scan goes on from chunk scanC, word scanP, with the step scanStep.
   private idxAt = new Int32Array(0)
@@ -318,12 +318,13 @@ export class TraceLog {
     if (!this.on) return
     let p = this.begin(L.K_NOTE, 1)
     const slot = 44 + ((key.charCodeAt(0) + key.length) & 3)
-    if (this.cacheStr[slot] === key) this.tape[p++] = (this.cacheNo[slot]! << L.TAG_BITS) | L.T_STR
+    const c = this.cache
+    if (c[slot * 3] === key) this.tape[p++] = c[slot * 3 + 1] as number
     else {
-      const no = this.intern(make(key))
-      this.cacheStr[slot] = key
-      this.cacheNo[slot] = no
-      this.tape[p++] = (no << L.TAG_BITS) | L.T_STR
+      const w = (this.intern(make(key)) << L.TAG_BITS) | L.T_STR
+      c[slot * 3] = key
+      c[slot * 3 + 1] = w
+      this.tape[p++] = w
     }
     this.done(p)
   }
@@ -455,11 +456,12 @@ export class TraceLog {
    * same object there next time needs neither the conversion nor a string comparison.
    */
   private objAt(v: object, slot: number, conv: (v: unknown) => TraceArg): number {
-    if (this.cacheObj[slot] === v) return (this.cacheNo[slot]! << L.TAG_BITS) | L.T_STR
+    const cache = this.cache
+    if (cache[slot * 3 + 2] === v) return cache[slot * 3 + 1] as number
     const c = conv(v)
     if (typeof c !== 'string') return this.value(c)
     const w = this.strAt(c, slot)
-    if ((v as { id?: unknown }).id === c) this.cacheObj[slot] = v
+    if ((v as { id?: unknown }).id === c) cache[slot * 3 + 2] = v
     return w
   }
 
@@ -524,10 +526,12 @@ export class TraceLog {
     this.pos = 0
     // a chunk kept by clear() may be one that held an event larger than CHUNK
     this.cap = need > L.CHUNK ? need : Math.min(chunk.length, L.CHUNK)
-    if (this.cacheNo.length === 0) {
-      this.cacheStr = new Array<string>(L.FIELD_SLOTS + L.SLOTS).fill(UNUSED_SLOT)
-      this.cacheNo = new Int32Array(L.FIELD_SLOTS + L.SLOTS).fill(this.intern(UNUSED_SLOT))
-      this.cacheObj = new Array<object>(L.FIELD_SLOTS + L.SLOTS).fill(NO_OBJECT)
+    if (this.cache.length === 0) {
+      const unused = (this.intern(UNUSED_SLOT) << L.TAG_BITS) | L.T_STR
+      // filled by push: a packed array (one made with a length has holes, checked at every read)
+      const cache: unknown[] = []
+      for (let s = 0; s < L.FIELD_SLOTS + L.SLOTS; s++) cache.push(UNUSED_SLOT, unused, NO_OBJECT)
+      this.cache = cache
     }
     return 0
   }
@@ -586,12 +590,13 @@ export class TraceLog {
 
   /** str() through cache slot @slot: the same string as last time there needs no table lookup. */
   private strAt(v: string, slot: number): number {
-    if (this.cacheStr[slot] === v) return (this.cacheNo[slot]! << L.TAG_BITS) | L.T_STR
-    const no = this.intern(v)
-    this.cacheStr[slot] = v
-    this.cacheNo[slot] = no
-    this.cacheObj[slot] = NO_OBJECT
-    return (no << L.TAG_BITS) | L.T_STR
+    const c = this.cache
+    if (c[slot * 3] === v) return c[slot * 3 + 1] as number
+    const w = (this.intern(v) << L.TAG_BITS) | L.T_STR
+    c[slot * 3] = v
+    c[slot * 3 + 1] = w
+    c[slot * 3 + 2] = NO_OBJECT
+    return w
   }
 
   private value(v: unknown): number {
