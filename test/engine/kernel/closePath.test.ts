@@ -27,8 +27,12 @@ describe('close(2) in 6.18: file_close_fd, filp_flush, fput_close_sync, __fput i
       'filp_flush', 'dnotify_flush', 'locks_remove_posix',
       'fput_close_sync', '__fput', 'fsnotify_close', 'eventpoll_release', 'locks_remove_file', 'security_file_release',
       'fops_put', 'file_f_owner_release', 'dput', 'mntput', 'file_free', 'security_file_free', 'put_cred',
-      'exit_to_user_mode_loop',
     ])
+  })
+  it('returns to user space without the exit-to-user loop: nothing is pending (exit_to_user_mode_prepare enters the loop only on EXIT_TO_USER_MODE_WORK)', () => {
+    expect(closeTrace('6.18').fns).not.toContain('exit_to_user_mode_loop')
+    // 6.5 queues ____fput as TWA_RESUME task work: TIF_NOTIFY_RESUME is set, the loop runs it
+    expect(closeTrace('6.5').fns).toContain('exit_to_user_mode_loop')
   })
   it('runs __fput before close returns (sys_exit comes after it)', () => {
     const { graph } = closeTrace('6.18')

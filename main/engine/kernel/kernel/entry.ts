@@ -59,7 +59,9 @@ export function* do_syscall(k: Kernel, name: string, args: readonly TraceArg[], 
   trace_sys_exit.probe?.(k, name, ret)
   lockdep_sys_exit(k, name)
   if (k.trace.on) k.trace.sysExit(name, ret, args)
-  yield* exit_to_user_mode_loop(k)
+  // exit_to_user_mode_prepare(): the loop is entered only when work is pending
+  // (`if (unlikely(ti_work & EXIT_TO_USER_MODE_WORK))`); a return with nothing to do never calls it
+  if (t.notify_signal || t.notify_resume) yield* exit_to_user_mode_loop(k)
   t.in_kernel = false
   return ret
 }
