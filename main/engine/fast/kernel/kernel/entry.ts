@@ -60,7 +60,10 @@ export function do_syscall(k: Kernel, name: string, args: readonly TraceArg[], b
   trace_sys_exit.probe?.(k, name, ret)
   lockdep_sys_exit(k, name)
   if (k.trace.on) k.trace.sysExit(name, ret, args)
-  exit_to_user_mode_loop(k)
+  // exit_to_user_mode_prepare(): the loop runs only when work is pending. SIM: a traced run calls
+  // it at every return (its trace has always shown the call); untraced, the call that would find
+  // nothing to do is skipped, as the kernel skips it.
+  if (t.notify_signal || t.notify_resume || k.trace.on) exit_to_user_mode_loop(k)
   t.in_kernel = false
   return ret
 }
