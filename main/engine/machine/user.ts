@@ -99,7 +99,7 @@ export function userApi(m: UserHost, th: UserThread): UserApi {
     },
     *stmt(what, text, line, col, obj) {
       if (task.sigkill) return yield* endProgram(th, KILLED)
-      yield { obj: obj ?? `user:${task.pid}`, w: obj !== undefined, what: `${what} ${text}` }
+      yield { obj: obj ?? entries.obj, w: obj !== undefined, what: `${what} ${text}` }
       if (what === 'label' && !m.labels.has(text)) m.labels.set(text, m.stepNo)
       if (k.trace.on) k.trace.emit({ e: 'user', what, text, line, col })
     },
@@ -111,6 +111,7 @@ export function userApi(m: UserHost, th: UserThread): UserApi {
  * a Sched record is never changed after it is yielded).
  */
 interface SyscallEntries {
+  /** The thread's user-mode state as its scheduling points name it (`user:PID`), made once. */
   readonly obj: string
   readonly byName: Map<string, Sched>
 }
