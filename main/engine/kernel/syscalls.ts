@@ -52,6 +52,29 @@ function* efault(): KGen<number> {
   return -EFAULT
 }
 
+/*
+ * The calls with no kernel function of their own to run: module-level generators, not one made
+ * at each call (a generator function created per call made getpid cost twice a failing dup).
+ */
+function* einval(): KGen<number> {
+  return -EINVAL
+}
+
+/** getpid(2) (kernel/sys.c SYSCALL_DEFINE0(getpid)): the thread group id. */
+function* sys_getpid(k: Kernel): KGen<number> {
+  return k.current.tgid
+}
+
+/** gettid(2) (kernel/sys.c SYSCALL_DEFINE0(gettid)). */
+function* sys_gettid(k: Kernel): KGen<number> {
+  return k.current.pid
+}
+
+/** getppid(2) (kernel/sys.c SYSCALL_DEFINE0(getppid)): the parent's thread group id, 0 without one. */
+function* sys_getppid(k: Kernel): KGen<number> {
+  return k.current.real_parent?.tgid ?? 0
+}
+
 /** flock(2) (fs/locks.c SYSCALL_DEFINE2(flock)). */
 function* sys_flock(k: Kernel, fd: number, cmd: number): KGen<number> {
   const f = yield* fdget(k, fd)
@@ -100,7 +123,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   accept4: (k, a) => __sys_accept4(k, u32(a[0]), int(a[1])),
   eventfd: (k, a) => do_eventfd(k, u32(a[0]), 0),
   eventfd2: (k, a) => do_eventfd(k, u32(a[0]), int(a[1])),
-  epoll_create: (k, a) => (int(a[0]) <= 0 ? (function* () { return -EINVAL })() : do_epoll_create(k, 0)),
+  epoll_create: (k, a) => (int(a[0]) <= 0 ? einval() : do_epoll_create(k, 0)),
   epoll_create1: (k, a) => do_epoll_create(k, int(a[0])),
   epoll_ctl: (k, a) => do_epoll_ctl(k, u32(a[0]), int(a[1]), u32(a[2]), u32(a[3]), long(a[4])),
   memfd_create: (k, a) => sys_memfd_create(k, str(a[0]) ?? '', u32(a[1])),
@@ -120,9 +143,9 @@ export const SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   wait4: (k, a) => kernel_wait4(k, int(a[0]), ints(a[1])),
   mknodat: (k, a) => (str(a[1]) === null ? efault() : do_mknodat(k, str(a[1])!, int(a[2]))),
   mkfifo: (k, a) => (str(a[0]) === null ? efault() : do_mknodat(k, str(a[0])!, S_IFIFO | int(a[1]))),
-  getpid: (k) => (function* () { return k.current.tgid })(),
-  gettid: (k) => (function* () { return k.current.pid })(),
-  getppid: (k) => (function* () { return k.current.real_parent?.tgid ?? 0 })(),
+  getpid: (k) => sys_getpid(k),
+  gettid: (k) => sys_gettid(k),
+  getppid: (k) => sys_getppid(k),
 }
 
 function* sys_ni_syscall(): KGen<number> {

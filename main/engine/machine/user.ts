@@ -99,7 +99,7 @@ export function userApi(m: UserHost, th: UserThread): UserApi {
     },
     *stmt(what, text, line, col, obj) {
       if (task.sigkill) return yield* endProgram(th, KILLED)
-      yield { obj: obj ?? `user:${task.pid}`, w: obj !== undefined, what: `${what} ${text}` }
+      yield { obj: obj ?? entries.obj, w: obj !== undefined, what: `${what} ${text}` }
       if (what === 'label' && !m.labels.has(text)) m.labels.set(text, m.stepNo)
       if (k.trace.on) k.trace.emit({ e: 'user', what, text, line, col })
     },
@@ -111,6 +111,7 @@ export function userApi(m: UserHost, th: UserThread): UserApi {
  * a Sched record is never changed after it is yielded).
  */
 interface SyscallEntries {
+  /** The thread's user-mode state as its scheduling points name it (`user:PID`), made once. */
   readonly obj: string
   readonly byName: Map<string, Sched>
 }
@@ -130,23 +131,31 @@ function* userSyscall(m: UserHost, th: UserThread, entries: SyscallEntries, name
   if (task.sigkill) return yield* endProgram(th, KILLED)
   let ret: number
   switch (name) {
-    case 'fork': case 'vfork': case 'clone': case 'clone3': {
-      const req: CloneRequest = name === 'fork' ? { flags: 17, program: args[0] as Program }
-        : name === 'vfork' ? { flags: CLONE_VM | CLONE_VFORK | 17, program: args[0] as Program }
-        : (args[0] as CloneRequest)
-      // The child's body starts at its first micro-step, with k.current = the child.
-      const body = new UserBody(req.program) as unknown as (kk: Kernel) => KGen<void>
-      ret = yield* do_syscall(k, name, targs, () => kernel_clone(k, { flags: req.flags, pidfd: req.pidfd, body }))
+    case 'fork': case 'vfork': case 'clone': case 'clone3': case 'execve': case 'exit': case 'exit_group':
+      // In a generator of their own: this one, run at every system call, stays small.
+      ret = yield* processSyscall(m, th, name, args, targs)
       break
-    }
+    default:
+      ret = yield* do_syscall(k, name, targs, () => sys_call(k, name, args as SysArg[]))
+  }
+  th.results.push({ name, ret })
+  if (task.sigkill) return yield* endProgram(th, KILLED)
+  return ret
+}
+
+/** The kernel half of the calls that make, replace or end a program (userSyscall): its result, unless the program ended. */
+function* processSyscall(m: UserHost, th: UserThread, name: string, args: (SysArg | Program | CloneRequest)[], targs: readonly TraceArg[]): KGen<number> {
+  const k = m.k
+  const task = th.task
+  switch (name) {
     case 'execve': {
-      ret = yield* do_syscall(k, name, targs.slice(0, 1), () => sys_execve(k, String(args[0])))
+      const ret = yield* do_syscall(k, name, targs.slice(0, 1), () => sys_execve(k, String(args[0])))
       if (ret === 0) {
         th.results.push({ name, ret })
         const next = (args.find((a) => typeof a === 'function') as Program | undefined) ?? (function* () { return 0 })
         return yield* endProgram(th, { exec: next })
       }
-      break
+      return ret
     }
     case 'exit': case 'exit_group': {
       const code = typeof args[0] === 'number' ? args[0] : 0
@@ -157,10 +166,13 @@ function* userSyscall(m: UserHost, th: UserThread, entries: SyscallEntries, name
       return yield* endProgram(th, { exit: code })
     }
     default: {
-      ret = yield* do_syscall(k, name, targs, () => sys_call(k, name, args as SysArg[]))
+      // fork, vfork, clone, clone3
+      const req: CloneRequest = name === 'fork' ? { flags: 17, program: args[0] as Program }
+        : name === 'vfork' ? { flags: CLONE_VM | CLONE_VFORK | 17, program: args[0] as Program }
+        : (args[0] as CloneRequest)
+      // The child's body starts at its first micro-step, with k.current = the child.
+      const body = new UserBody(req.program) as unknown as (kk: Kernel) => KGen<void>
+      return yield* do_syscall(k, name, targs, () => kernel_clone(k, { flags: req.flags, pidfd: req.pidfd, body }))
     }
   }
-  th.results.push({ name, ret })
-  if (task.sigkill) return yield* endProgram(th, KILLED)
-  return ret
 }

@@ -45,6 +45,7 @@ export function newFilesStruct(k: Kernel): FilesStruct {
   const files: FilesStruct = {
     id, count: 1, resize_in_progress: false, resize_wait: newWaitQueue(`${id}.resize_wait`), fdt: fdtab, fdtab,
     file_lock: newSpinLock(`${id}.file_lock`), next_fd: 0, freed: false,
+    obj: { fd: `${id}.fd`, fdt: `${id}.fdt`, open_fds: `${id}.open_fds`, resize: `${id}.resize`, count: `${id}.count` },
   }
   k.all_files_structs.add(files)
   return files
@@ -109,7 +110,7 @@ function* expand_fdtable_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<n
   if (new_fdt.max_fds <= nr) return -EMFILE
   const cur_fdt = files.fdt
   copy_fdtable(new_fdt, cur_fdt, cur_fdt.max_fds)
-  yield { obj: `${files.id}.fdt`, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${new_fdt.id}` }
+  yield { obj: files.obj.fdt, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${new_fdt.id}` }
   files.fdt = new_fdt
   if (k.trace.on) k.trace.bit(files.id, 'max_fds', 0, new_fdt.max_fds)
   if (!cur_fdt.embedded) yield* call_rcu(k, { next: null, func: null, container: cur_fdt }, free_fdtable_rcu, cur_fdt.id)
@@ -126,7 +127,7 @@ function* expand_fdtable_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<
   if (typeof new_fdt === 'number') return new_fdt
   const cur_fdt = files.fdt
   copy_fdtable(new_fdt, cur_fdt, cur_fdt.max_fds)
-  yield { obj: `${files.id}.fdt`, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${new_fdt.id}` }
+  yield { obj: files.obj.fdt, w: true, what: `rcu_assign_pointer ${files.id}->fdt = ${new_fdt.id}` }
   files.fdt = new_fdt
   if (k.trace.on) k.trace.bit(files.id, 'max_fds', 0, new_fdt.max_fds)
   if (!cur_fdt.embedded) yield* call_rcu(k, { next: null, func: null, container: cur_fdt }, free_fdtable_rcu, cur_fdt.id)
@@ -169,10 +170,10 @@ function* expand_files_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<num
       continue
     }
     // All good, so we try.
-    yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = true` }
+    yield { obj: files.obj.resize, w: true, what: `${files.id}->resize_in_progress = true` }
     files.resize_in_progress = true
     const error = yield* expand_fdtable(k, files, nr)
-    yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = false` }
+    yield { obj: files.obj.resize, w: true, what: `${files.id}->resize_in_progress = false` }
     files.resize_in_progress = false
     return error
   }
@@ -193,10 +194,10 @@ function* expand_files_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<nu
     // Can we expand?
     if (nr >= k.sysctl_nr_open) return -EMFILE
     // All good, so we try.
-    yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = true` }
+    yield { obj: files.obj.resize, w: true, what: `${files.id}->resize_in_progress = true` }
     files.resize_in_progress = true
     const error = yield* expand_fdtable(k, files, nr)
-    yield { obj: `${files.id}.resize`, w: true, what: `${files.id}->resize_in_progress = false` }
+    yield { obj: files.obj.resize, w: true, what: `${files.id}->resize_in_progress = false` }
     files.resize_in_progress = false
     return error
   }
@@ -295,7 +296,7 @@ function* alloc_fd_v6_5(k: Kernel, start: number, end: number, flags: number): K
     if (error < 0) break
     // If we needed to expand the fs array we might have blocked: try again.
     if (error) continue
-    yield { obj: `${files.id}.open_fds`, w: true, what: `__set_open_fd ${fd}` }
+    yield { obj: files.obj.open_fds, w: true, what: `__set_open_fd ${fd}` }
     if (start <= files.next_fd) setNextFd(k, files, fd + 1)
     __set_open_fd(k, files, fd, fdt, (flags & O_CLOEXEC) !== 0)
     error = fd
@@ -329,7 +330,7 @@ function* alloc_fd_v6_18(k: Kernel, start: number, end: number, flags: number): 
       if (error < 0) break
       continue // the table changed and the lock may have been dropped
     }
-    yield { obj: `${files.id}.open_fds`, w: true, what: `__set_open_fd ${fd}` }
+    yield { obj: files.obj.open_fds, w: true, what: `__set_open_fd ${fd}` }
     if (start <= files.next_fd) setNextFd(k, files, fd + 1)
     __set_open_fd(k, files, fd, fdt, (flags & O_CLOEXEC) !== 0)
     error = fd
@@ -402,7 +403,7 @@ export const fd_install = kfunc('fd_install', function* (k: Kernel, fd: number, 
   k.current.preempt_count++
   k.current.rcu_read_lock_nesting++
   k.current.rcu_sections++
-  yield { obj: `${files.id}.resize`, w: false, what: `fd_install: read ${files.id}->resize_in_progress` }
+  yield { obj: files.obj.resize, w: false, what: `fd_install: read ${files.id}->resize_in_progress` }
   if (files.resize_in_progress) {
     k.current.preempt_count--
     k.current.rcu_read_lock_nesting--
@@ -413,7 +414,7 @@ export const fd_install = kfunc('fd_install', function* (k: Kernel, fd: number, 
     yield spin_unlock(k, files.file_lock)
     return
   }
-  yield { obj: `${files.id}.fd`, w: true, what: `rcu_assign_pointer fd[${fd}] = ${file.id}` }
+  yield { obj: files.obj.fd, w: true, what: `rcu_assign_pointer fd[${fd}] = ${file.id}` }
   const fdt = files.fdt
   if (fdt.fd[fd] !== null || !fdt.open_fds.test(fd)) fdInstallBug(k, files, fd)
   setSlot(k, files, fdt, fd, file)
@@ -442,7 +443,7 @@ export const pick_file = kfunc('pick_file', function* (k: Kernel, files: FilesSt
   fd = fd >>> 0 // the comparison is unsigned: negative fds land here
   if (fd >= fdt.max_fds) return null
   // array_index_nospec(fd, fdt->max_fds): a no-op on the value
-  yield { obj: `${files.id}.fd`, w: true, what: `read fd[${fd}]` }
+  yield { obj: files.obj.fd, w: true, what: `read fd[${fd}]` }
   const file = fdt.fd[fd] ?? null
   if (file) {
     setSlot(k, files, fdt, fd, null)
@@ -463,7 +464,7 @@ export const file_close_fd_locked = kfunc('file_close_fd_locked', function* (k: 
   fd = fd >>> 0 // the comparison is unsigned: negative fds land here
   if (fd >= fdt.max_fds) return null
   // array_index_nospec(fd, fdt->max_fds): a no-op on the value
-  yield { obj: `${files.id}.fd`, w: true, what: `read fd[${fd}]` }
+  yield { obj: files.obj.fd, w: true, what: `read fd[${fd}]` }
   const file = fdt.fd[fd] ?? null // rcu_dereference_raw
   if (file) {
     setSlot(k, files, fdt, fd, null)
@@ -554,7 +555,7 @@ export const __fget_files_rcu = kfunc('__fget_files_rcu', (k: Kernel, files: Fil
 function* __fget_files_rcu_v6_5(k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
   fd = fd >>> 0
   for (;;) {
-    yield { obj: `${files.id}.fd`, w: false, what: `rcu_dereference fd[${fd}]` }
+    yield { obj: files.obj.fd, w: false, what: `rcu_dereference fd[${fd}]` }
     const fdt = files.fdt
     if (fd >= fdt.max_fds) return null
     const file = fdt.fd[fd] ?? null
@@ -563,7 +564,7 @@ function* __fget_files_rcu_v6_5(k: Kernel, files: FilesStruct, fd: number, mask:
     // (a) the file ref already went down to zero: try again.
     if (!(yield* file_ref_get(k, file))) continue
     // (b) the file table entry has changed under us: put our ref and try again.
-    yield { obj: `${files.id}.fd`, w: false, what: `re-check fd[${fd}]` }
+    yield { obj: files.obj.fd, w: false, what: `re-check fd[${fd}]` }
     if (files.fdt !== fdt || (files.fdt.fd[fd] ?? null) !== file) {
       yield* fput(k, file) // may be the final put (spec §11.4 outcome 4)
       continue
@@ -576,7 +577,7 @@ function* __fget_files_rcu_v6_5(k: Kernel, files: FilesStruct, fd: number, mask:
 function* __fget_files_rcu_v6_18(k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
   fd = fd >>> 0
   for (;;) {
-    yield { obj: `${files.id}.fd`, w: false, what: `rcu_dereference fd[${fd}]` }
+    yield { obj: files.obj.fd, w: false, what: `rcu_dereference fd[${fd}]` }
     const fdt = files.fdt
     if (fd >= fdt.max_fds) return null
     const file = fdt.fd[fd] ?? null
@@ -584,7 +585,7 @@ function* __fget_files_rcu_v6_18(k: Kernel, files: FilesStruct, fd: number, mask
     // (a) the file ref already went down to zero: try again.
     if (!(yield* file_ref_get(k, file))) continue
     // (b) the file table entry has changed under us (the file may even have been recycled).
-    yield { obj: `${files.id}.fd`, w: false, what: `re-check fd[${fd}]` }
+    yield { obj: files.obj.fd, w: false, what: `re-check fd[${fd}]` }
     if (files.fdt !== fdt || (files.fdt.fd[fd] ?? null) !== file) {
       yield* fput(k, file) // may be the final put (spec §11.4 outcome 4)
       continue
@@ -638,14 +639,14 @@ const trace_fget_light_trusts_count = tracepoint<Kernel, [FilesStruct, number, S
 export const __fget_light = kfunc('__fget_light', function* (k: Kernel, fd: number, mask: number, kind: StructFd['kind']): KGen<StructFd> {
   const task = k.current
   const files = task.files!
-  yield { obj: `${files.id}.count`, w: false, what: `atomic_read_acquire ${files.id}->count` }
+  yield { obj: files.obj.count, w: false, what: `atomic_read_acquire ${files.id}->count` }
   let file: File | null
   let flags = 0
   // Variant files_count_too_low: the sharers clone(CLONE_FILES) "forgot" to count are not seen.
   const count = k.profile.variants.files_count_too_low ? files.count - (files.count_hidden ?? 0) : files.count
   if (count === 1) {
     trace_fget_light_trusts_count.probe?.(k, files, fd, kind)
-    yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_raw fd[${fd >>> 0}]` }
+    yield { obj: files.obj.fd, w: false, what: `files_lookup_fd_raw fd[${fd >>> 0}]` }
     file = files_lookup_fd_raw(files, fd)
     if (file && file.f_mode & mask) file = null
   } else {
@@ -793,14 +794,14 @@ export function get_close_on_exec(k: Kernel, fd: number): boolean {
  */
 export const do_dup2 = kfunc('do_dup2', function* (k: Kernel, files: FilesStruct, file: File, fd: number, flags: number): KGen<number> {
   const fdt = files.fdt
-  yield { obj: `${files.id}.fd`, w: true, what: `read fd[${fd}]` }
+  yield { obj: files.obj.fd, w: true, what: `read fd[${fd}]` }
   const tofree = fdt.fd[fd] ?? null
   if (!tofree && fdt.open_fds.test(fd)) {
     yield spin_unlock(k, files.file_lock)
     return -EBUSY // reserved by an allocation in flight
   }
   yield* get_file(k, file)
-  yield { obj: `${files.id}.fd`, w: true, what: `rcu_assign_pointer fd[${fd}] = ${file.id}` }
+  yield { obj: files.obj.fd, w: true, what: `rcu_assign_pointer fd[${fd}] = ${file.id}` }
   setSlot(k, files, fdt, fd, file)
   __set_open_fd(k, files, fd, fdt, (flags & O_CLOEXEC) !== 0)
   yield spin_unlock(k, files.file_lock)
@@ -849,7 +850,7 @@ function* sys_dup2_v6_5(k: Kernel, oldfd: number, newfd: number): KGen<number> {
     const files = k.current.files!
     let retval = oldfd >>> 0
     yield rcu_read_lock(k)
-    yield { obj: `${files.id}.fd`, w: false, what: `files_lookup_fd_rcu fd[${oldfd >>> 0}]` }
+    yield { obj: files.obj.fd, w: false, what: `files_lookup_fd_rcu fd[${oldfd >>> 0}]` }
     if (!files_lookup_fd_raw(files, oldfd)) retval = -EBADF
     yield rcu_read_unlock(k)
     return retval
@@ -964,7 +965,7 @@ export const dup_fd = kfunc('dup_fd', function* (k: Kernel, oldf: FilesStruct, p
   for (let w = 0; w < words; w++) if (old_fdt.full_fds_bits.test(w)) new_fdt.full_fds_bits.set(w)
   for (let i = 0; i < open_files; i++) {
     if (!old_fdt.open_fds.test(i) && !old_fdt.fd[i]) continue
-    yield { obj: `${oldf.id}.fd`, w: false, what: `dup_fd: read fd[${i}]` }
+    yield { obj: oldf.obj.fd, w: false, what: `dup_fd: read fd[${i}]` }
     const f = old_fdt.fd[i] ?? null
     if (f) yield* get_file(k, f)
     else __clear_open_fd(k, newf, i, new_fdt)
@@ -987,7 +988,7 @@ export const close_files = kfunc('close_files', (k: Kernel, files: FilesStruct):
 function* close_files_v6_5(k: Kernel, files: FilesStruct): KGen<Fdtable> {
   const fdt = files.fdt
   for (let i = fdt.open_fds.findNextSet(fdt.max_fds, 0); i < fdt.max_fds; i = fdt.open_fds.findNextSet(fdt.max_fds, i + 1)) {
-    yield { obj: `${files.id}.fd`, w: true, what: `close_files: fd[${i}]` }
+    yield { obj: files.obj.fd, w: true, what: `close_files: fd[${i}]` }
     const file = fdt.fd[i] ?? null
     if (file) {
       setSlot(k, files, fdt, i, null) // xchg(&fdt->fd[i], NULL)
@@ -1001,7 +1002,7 @@ function* close_files_v6_5(k: Kernel, files: FilesStruct): KGen<Fdtable> {
 function* close_files_v6_18(k: Kernel, files: FilesStruct): KGen<Fdtable> {
   const fdt = files.fdt
   for (let i = fdt.open_fds.findNextSet(fdt.max_fds, 0); i < fdt.max_fds; i = fdt.open_fds.findNextSet(fdt.max_fds, i + 1)) {
-    yield { obj: `${files.id}.fd`, w: false, what: `close_files: fd[${i}]` }
+    yield { obj: files.obj.fd, w: false, what: `close_files: fd[${i}]` }
     const file = fdt.fd[i] ?? null
     if (file) yield* filp_close(k, file, files)
   }
@@ -1016,7 +1017,7 @@ const trace_files_struct_last_put = tracepoint<Kernel, [FilesStruct]>('files_str
  * @kernel fs/file.c put_files_struct()
  */
 export const put_files_struct = kfunc('put_files_struct', function* (k: Kernel, files: FilesStruct): KGen<void> {
-  yield { obj: `${files.id}.count`, w: true, what: `atomic_dec_and_test ${files.id}->count` }
+  yield { obj: files.obj.count, w: true, what: `atomic_dec_and_test ${files.id}->count` }
   files.count--
   // Variant files_count_too_low: a hidden sharer leaving takes its hiding with it (at most count - 1).
   if (files.count_hidden) files.count_hidden = Math.min(files.count_hidden, Math.max(0, files.count - 1))
@@ -1060,7 +1061,7 @@ export const do_close_on_exec = kfunc('do_close_on_exec', function* (k: Kernel, 
     for (fd of set) {
       const file = fdt.fd[fd] ?? null
       if (!file) continue
-      yield { obj: `${files.id}.fd`, w: true, what: `fd[${fd}] = NULL` }
+      yield { obj: files.obj.fd, w: true, what: `fd[${fd}] = NULL` }
       setSlot(k, files, fdt, fd, null)
       __put_unused_fd(k, files, fd)
       yield spin_unlock(k, files.file_lock)
@@ -1142,7 +1143,7 @@ function* __close_range_v6_5(k: Kernel, fd: number, max_fd: number, flags: numbe
   if (fd > max_fd) return -EINVAL
   let cur_fds = me.files!
   let fds: FilesStruct | null = null
-  yield { obj: `${cur_fds.id}.count`, w: false, what: `atomic_read ${cur_fds.id}->count` } // unshare_fd()
+  yield { obj: cur_fds.obj.count, w: false, what: `atomic_read ${cur_fds.id}->count` } // unshare_fd()
   if (flags & CLOSE_RANGE_UNSHARE && cur_fds.count > 1) {
     // If the caller requested all fds to be made cloexec we always copy all of them, since they
     // still want to use them. If the range reaches the current maximum, we're closing
@@ -1173,7 +1174,7 @@ function* sys_close_range_v6_18(k: Kernel, fd: number, max_fd: number, flags: nu
   if (fd > max_fd) return -EINVAL
   let cur_fds = me.files!
   let fds: FilesStruct | null = null
-  yield { obj: `${cur_fds.id}.count`, w: false, what: `atomic_read ${cur_fds.id}->count` }
+  yield { obj: cur_fds.obj.count, w: false, what: `atomic_read ${cur_fds.id}->count` }
   if (flags & CLOSE_RANGE_UNSHARE && cur_fds.count > 1) {
     // If the caller requested all fds to be made cloexec we always copy all of them, since they
     // still want to use them.

@@ -194,6 +194,20 @@ export interface FilesStruct {
   next_fd: number
   /** SIM: freed by put_files_struct. */
   freed: boolean
+  /**
+   * SIM: the names its scheduling points give its parts (Sched.obj, `${id}.fd` and so on), made
+   * once with the table rather than as a new string at every step.
+   */
+  readonly obj: FilesStructObjs
+}
+
+/** SIM: the parts of a files_struct as scheduling points name them (FilesStruct.obj). */
+export interface FilesStructObjs {
+  readonly fd: string
+  readonly fdt: string
+  readonly open_fds: string
+  readonly resize: string
+  readonly count: string
 }
 
 export interface Rlimit {
@@ -260,6 +274,8 @@ export interface Task {
   rcu_read_lock_nesting: number
   /** SIM: read sections entered so far, so a grace period waits only for sections older than it. */
   rcu_sections: number
+  /** SIM: what its rcu_read_lock()/rcu_read_unlock() points name (Sched.obj `rcu:PID`), made once. */
+  readonly rcu_obj: string
   /** Hard/soft interrupt context (in_interrupt()). */
   irq_count: number
   /**

@@ -20,7 +20,7 @@ export function newTask(k: Kernel, pid: number, comm: string, signal: SignalStru
   return {
     id: `task#${pid}`, pid, tgid: pid, comm, flags, files: null, task_works: null, signal, real_parent: null, exit_code: 0,
     state: 'running', in_kernel: false, notify_resume: false, notify_signal: false, preempt_count: 0,
-    rcu_read_lock_nesting: 0, rcu_sections: 0, irq_count: 0, sigkill: false, fds_live: [], held: [], blocked_on: null, vfork_done: null,
+    rcu_read_lock_nesting: 0, rcu_sections: 0, rcu_obj: `rcu:${pid}`, irq_count: 0, sigkill: false, fds_live: [], held: [], blocked_on: null, vfork_done: null,
   }
 }
 
@@ -42,7 +42,7 @@ export const copy_files = kfunc('copy_files', function* (k: Kernel, clone_flags:
   const oldf = k.current.files
   if (!oldf) return 0
   if (clone_flags & CLONE_FILES) {
-    yield { obj: `${oldf.id}.count`, w: true, what: `atomic_inc ${oldf.id}->count` }
+    yield { obj: oldf.obj.count, w: true, what: `atomic_inc ${oldf.id}->count` }
     oldf.count++
     if (k.profile.variants.files_count_too_low) {
       // The variant changes only what __fget_light sees (docs): the table's lifetime stays right.
@@ -144,7 +144,7 @@ export const create_io_thread = kfunc('create_io_thread', function* (k: Kernel, 
 export const unshare_fd = kfunc('unshare_fd', function* (k: Kernel, unshare_flags: number): KGen<FilesStruct | null | number> {
   const fd = k.current.files
   if (unshare_flags & CLONE_FILES && fd) {
-    yield { obj: `${fd.id}.count`, w: false, what: `atomic_read ${fd.id}->count` }
+    yield { obj: fd.obj.count, w: false, what: `atomic_read ${fd.id}->count` }
     if (fd.count > 1) return yield* dup_fd(k, fd, null)
   }
   return null

@@ -34,7 +34,7 @@ function readerName(t: Task): string {
  */
 export function rcu_read_lock(k: Kernel): SchedPoint {
   // A reader touches only its own nesting count; grace periods (global steps) order against it.
-  return { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_lock', then: () => {
+  return { obj: k.current.rcu_obj, w: true, what: 'rcu_read_lock', then: () => {
     const t = k.current
     t.rcu_read_lock_nesting++
     if (t.rcu_read_lock_nesting === 1) t.rcu_sections++
@@ -47,7 +47,7 @@ export function rcu_read_lock(k: Kernel): SchedPoint {
  * @kernel include/linux/rcupdate.h rcu_read_unlock()
  */
 export function rcu_read_unlock(k: Kernel): SchedPoint {
-  return { obj: `rcu:${k.current.pid}`, w: true, what: 'rcu_read_unlock', then: () => {
+  return { obj: k.current.rcu_obj, w: true, what: 'rcu_read_unlock', then: () => {
     const t = k.current
     if (t.rcu_read_lock_nesting === 0) {
       k.report(RULE.rcu, 'violation', `rcu_read_unlock() without rcu_read_lock() in ${t.comm}/${t.pid}`, [t.id])

@@ -47,6 +47,7 @@ export function newFilesStruct(k: Kernel): FilesStruct {
   const files: FilesStruct = {
     id, count: 1, resize_in_progress: false, resize_wait: newWaitQueue(`${id}.resize_wait`), fdt: fdtab, fdtab,
     file_lock: newSpinLock(`${id}.file_lock`), next_fd: 0, freed: false,
+    obj: { fd: `${id}.fd`, fdt: `${id}.fdt`, open_fds: `${id}.open_fds`, resize: `${id}.resize`, count: `${id}.count` },
   }
   k.all_files_structs.add(files)
   return files

@@ -22,7 +22,7 @@ export function newTask(k: Kernel, pid: number, comm: string, signal: SignalStru
   return {
     id: `task#${pid}`, pid, tgid: pid, comm, flags, files: null, task_works: null, signal, real_parent: null, exit_code: 0,
     state: 'running', in_kernel: false, notify_resume: false, notify_signal: false, preempt_count: 0,
-    rcu_read_lock_nesting: 0, rcu_sections: 0, irq_count: 0, sigkill: false, fds_live: [], held: [], blocked_on: null, vfork_done: null,
+    rcu_read_lock_nesting: 0, rcu_sections: 0, rcu_obj: `rcu:${pid}`, irq_count: 0, sigkill: false, fds_live: [], held: [], blocked_on: null, vfork_done: null,
   }
 }
 
