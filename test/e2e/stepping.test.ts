@@ -1,6 +1,6 @@
 // Stepping through a long strace log in real Chromium against the built renderer and the browser
 // host: what a step changes in the page and when (the editor's scrollbar, the terminal's
-// screen-reader copy of its rows).
+// screen-reader copy of its rows, its character widths).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { assertClean, openApp, type Harness } from './helpers/browser'
@@ -41,12 +41,24 @@ describe('stepping through a long strace log', () => {
       w.__barClasses = []
       new MutationObserver(() => w.__barClasses.push(bar.className)).observe(bar, { attributes: true, attributeFilter: ['class'] })
     })
+    // The terminal's character widths: measured while the page was idle, none in a step's frame
+    // (the first step that printed a function_graph line spent some 35 ms measuring them).
+    await page.evaluate(() => {
+      const w = window as unknown as { __measured: string[] }
+      w.__measured = []
+      const box = document.querySelector('.term-host .xterm-width-cache-measure-container')!
+      new MutationObserver((ms) => { for (const m of ms) w.__measured.push((m.target.textContent ?? '').slice(0, 1)) })
+        .observe(box, { childList: true, characterData: true, subtree: true })
+    })
     const top = () => page.locator('.area-editor .editor .lines-content').evaluate((e) => (e as HTMLElement).style.top)
     const tops = new Set<string>()
     for (let i = 0; i < 40; i++) {
       await clickStep(/^Step ▸/)
       tops.add(await top())
     }
+    expect(await termText()).toMatch(/sys_dup/)
+    const measured = await page.evaluate(() => (window as unknown as { __measured: string[] }).__measured)
+    expect(measured.filter((c) => c >= ' ' && c <= '~')).toEqual([])
     await page.waitForTimeout(600)
     const seen = {
       scrolled: tops.size > 1,
@@ -100,10 +112,24 @@ describe('stepping through a long strace log', () => {
       }
       requestAnimationFrame(watch)
     }, [ROWS, COPY] as const)
+    // How the copy is made: every row's text first, then each row scaled to the drawn row's width
+    // (one layout of the page for the copy, not one per row).
+    await page.evaluate((copySel) => {
+      const w = window as unknown as { __copy: string[] }
+      w.__copy = []
+      const tree = document.querySelector(copySel)!.parentElement!
+      new MutationObserver((ms) => { for (const m of ms) if (m.type === 'childList' || m.attributeName === 'style') w.__copy.push(m.type === 'childList' ? 'text' : 'scale') })
+        .observe(tree, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] })
+    }, COPY)
     await clickStep(/^Step ▸/)
     await expect.poll(() => page.evaluate(() => (window as unknown as { __frames: unknown[] }).__frames.length)).toBe(1)
     const sameFrame = await page.evaluate(() => (window as unknown as { __frames: { rows: string; copy: string }[] }).__frames[0]!)
     expect(sameFrame.copy).toBe(sameFrame.rows)
+    const order = await page.evaluate(() => (window as unknown as { __copy: string[] }).__copy)
+    expect(order.filter((m) => m === 'text').length).toBeGreaterThan(10)
+    expect(order.lastIndexOf('text')).toBeLessThan(order.indexOf('scale'))
+    const scaled = await page.evaluate((copySel) => [...document.querySelectorAll<HTMLElement>(copySel)].filter((r) => (r.textContent ?? '').trim()).every((r) => /^scaleX\(/.test(r.style.transform)), COPY)
+    expect(scaled).toBe(true)
     for (let i = 0; i < 3; i++) await clickStep(/^Step ▸/)
     const last = await rowsText(ROWS)
     await expect.poll(() => rowsText(COPY), { timeout: 3000 }).toBe(last)
