@@ -1,6 +1,6 @@
 // Stepping through a long strace log in real Chromium against the built renderer and the browser
 // host: what a step changes in the page and when (the editor's scrollbar, the terminal's
-// screen-reader copy of its rows, its character widths).
+// screen-reader copy of its rows, its character widths, the task that parses a step's text).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { assertClean, openApp, type Harness } from './helpers/browser'
@@ -14,6 +14,19 @@ const { termText, cursor, clickStep } = pageHelpers(() => page)
 beforeAll(async () => {
   h = await openApp()
   page = h.page
+  // Marks the tasks in which the engine worker's answers arrive, until the next task (see the test
+  // of a step's text parsed in the answer's task).
+  await h.context.addInitScript(() => {
+    const w = window as unknown as { __answerTask: boolean; Worker: typeof Worker }
+    const Base = w.Worker
+    w.Worker = class extends Base {
+      constructor(url: string | URL, opts?: WorkerOptions) {
+        super(url, opts)
+        if (opts?.name === 'fdlab-engine') this.addEventListener('message', () => { w.__answerTask = true; setTimeout(() => { w.__answerTask = false }) })
+      }
+    }
+  })
+  await page.reload()
   await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
   await page.keyboard.press('Escape')
 })
@@ -74,6 +87,21 @@ describe('stepping through a long strace log', () => {
     await page.mouse.wheel(0, 200)
     await expect.poll(() => page.evaluate(() => (window as unknown as { __barClasses: string[] }).__barClasses.filter((c) => /(^| )visible( |$)/.test(c)).length)).toBeGreaterThan(0)
     await page.mouse.move(0, 0)
+  })
+
+  it('parses a step\'s terminal text in the task that brings the host\'s answer, and changes the panes in that task', async () => {
+    // xterm.js parsed written text in a task of its own, after the answer's, with a frame and the
+    // host's next messages possibly in between; the panes waited for it.
+    await page.evaluate(() => {
+      const w = window as unknown as { __answerTask: boolean; __counterInAnswer: boolean[] }
+      w.__counterInAnswer = []
+      new MutationObserver(() => w.__counterInAnswer.push(w.__answerTask))
+        .observe(document.querySelector('[data-testid="cursor"]')!, { childList: true, characterData: true, subtree: true })
+    })
+    const before = await termText()
+    for (let i = 0; i < 5; i++) await clickStep(/^Step ▸/)
+    expect(await termText()).not.toBe(before)
+    expect(await page.evaluate(() => (window as unknown as { __counterInAnswer: boolean[] }).__counterInAnswer)).toEqual([true, true, true, true, true])
   })
 
   it('a Step pressed right after the thumb was moved steps from the thumb\'s position, and stays there', async () => {

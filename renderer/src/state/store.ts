@@ -161,9 +161,10 @@ export const store = {
   },
   /**
    * Merge a host update; older revisions than what we have are ignored. Its terminal text is
-   * written first, and the panes change once the terminal has taken it in (xterm.js parses
-   * written text in a task of its own): the terminal's lines and the panes of a step are then
-   * drawn in the same frame, rather than the panes in one and the terminal in the next. Updates
+   * written first, and the panes change once the terminal has taken it in (at once for a
+   * step's text, see writeAnswer; xterm.js can take text in a later task, behind text written
+   * before it): the terminal's lines and the panes of a step are then drawn in the same frame,
+   * rather than the panes in one and the terminal in the next. Updates
    * merge in the order they came; the promise settles when this one is merged. @ui: local view
    * state changed with it (the request is over), in the same render.
    */

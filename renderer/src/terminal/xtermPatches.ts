@@ -15,6 +15,26 @@ export function patchForStepping(term: Terminal): void {
   glyphWidthsAhead(term)
 }
 
+/** The part of xterm.js's private core that writeAnswer uses (checked before use). */
+interface WriteBuffer {
+  handleUserInput?: () => void
+}
+
+/**
+ * Write the text that answers something the student did (a step, a command): parsed at once,
+ * in the task that has it, as xterm.js parses the echo of a keystroke (its own way to keep the
+ * latency of input low), rather than in a task of its own later, with a frame and the host's
+ * next messages possibly before it. A step's panes wait for its text (store.apply): they are
+ * now merged in the same task too, and drawn in the next frame with it. The same text in the
+ * same order (xterm.js still parses any text written before it first). Without the private
+ * method, the text is parsed in xterm.js's next task as before.
+ */
+export function writeAnswer(term: Terminal, data: string, done: () => void): void {
+  const buffer = (term as unknown as { _core?: { _writeBuffer?: WriteBuffer } })._core?._writeBuffer
+  if (typeof buffer?.handleUserInput === 'function') buffer.handleUserInput()
+  term.write(data, done)
+}
+
 /** The part of xterm.js's private core that skipEmptySelectionRedraw wraps (checked before use). */
 interface XtermCore {
   _renderService?: {
