@@ -15,9 +15,13 @@ export function patchForStepping(term: Terminal): void {
   glyphWidthsAhead(term)
 }
 
-/** The part of xterm.js's private core that writeAnswer uses (checked before use). */
+/** The parts of xterm.js's private core that writeAnswer uses (checked before use). */
 interface WriteBuffer {
   handleUserInput?: () => void
+}
+interface RenderDebouncer {
+  _animationFrame?: number
+  _innerRefresh?: () => void
 }
 
 /**
@@ -26,13 +30,28 @@ interface WriteBuffer {
  * latency of input low), rather than in a task of its own later, with a frame and the host's
  * next messages possibly before it. A step's panes wait for its text (store.apply): they are
  * now merged in the same task too, and drawn in the next frame with it. The same text in the
- * same order (xterm.js still parses any text written before it first). Without the private
- * method, the text is parsed in xterm.js's next task as before.
+ * same order (xterm.js still parses any text written before it first).
+ *
+ * Its rows are then drawn at once too, by the code xterm.js runs at the next animation frame
+ * (which is not asked for any more): in that frame they were drawn after the page had been laid
+ * out for the panes, and the page was laid out again (rows and all) when the editor read its
+ * layout just after. Now the frame lays out the panes and the rows in one go. The same rows, in
+ * the same frame as the panes. Without the private parts, the text is parsed and drawn as
+ * xterm.js does it.
  */
 export function writeAnswer(term: Terminal, data: string, done: () => void): void {
-  const buffer = (term as unknown as { _core?: { _writeBuffer?: WriteBuffer } })._core?._writeBuffer
+  const core = (term as unknown as { _core?: { _writeBuffer?: WriteBuffer; _renderService?: { _renderDebouncer?: RenderDebouncer } } })._core
+  const buffer = core?._writeBuffer
   if (typeof buffer?.handleUserInput === 'function') buffer.handleUserInput()
-  term.write(data, done)
+  let parsed = false
+  term.write(data, () => {
+    parsed = true
+    done()
+  })
+  const rows = core?._renderService?._renderDebouncer
+  if (!parsed || typeof rows?._innerRefresh !== 'function' || rows._animationFrame === undefined) return
+  cancelAnimationFrame(rows._animationFrame)
+  rows._innerRefresh()
 }
 
 /** The part of xterm.js's private core that skipEmptySelectionRedraw wraps (checked before use). */
