@@ -1,6 +1,6 @@
 // Stepping through a long strace log in real Chromium against the built renderer and the browser
 // host: what a step changes in the page and when (the editor's scrollbar, the terminal's
-// screen-reader copy of its rows).
+// screen-reader copy of its rows, its character widths, the task that parses a step's text).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { assertClean, openApp, type Harness } from './helpers/browser'
@@ -14,6 +14,26 @@ const { termText, cursor, clickStep } = pageHelpers(() => page)
 beforeAll(async () => {
   h = await openApp()
   page = h.page
+  // Marks the tasks in which the engine worker's answers arrive, until the next task (see the test
+  // of a step's text parsed in the answer's task).
+  await h.context.addInitScript(() => {
+    const w = window as unknown as { __answerTask: boolean; Worker: typeof Worker }
+    const Base = w.Worker
+    w.Worker = class extends Base {
+      constructor(url: string | URL, opts?: WorkerOptions) {
+        super(url, opts)
+        if (opts?.name !== 'fdlab-engine') return
+        this.addEventListener('message', () => {
+          w.__answerTask = true
+          // Over at the next task or the next frame's callbacks (this one runs first among them).
+          const over = () => { w.__answerTask = false }
+          setTimeout(over)
+          requestAnimationFrame(over)
+        })
+      }
+    }
+  })
+  await page.reload()
   await page.getByRole('dialog', { name: 'Course labs' }).waitFor()
   await page.keyboard.press('Escape')
 })
@@ -41,12 +61,24 @@ describe('stepping through a long strace log', () => {
       w.__barClasses = []
       new MutationObserver(() => w.__barClasses.push(bar.className)).observe(bar, { attributes: true, attributeFilter: ['class'] })
     })
+    // The terminal's character widths: measured while the page was idle, none in a step's frame
+    // (the first step that printed a function_graph line spent some 35 ms measuring them).
+    await page.evaluate(() => {
+      const w = window as unknown as { __measured: string[] }
+      w.__measured = []
+      const box = document.querySelector('.term-host .xterm-width-cache-measure-container')!
+      new MutationObserver((ms) => { for (const m of ms) w.__measured.push((m.target.textContent ?? '').slice(0, 1)) })
+        .observe(box, { childList: true, characterData: true, subtree: true })
+    })
     const top = () => page.locator('.area-editor .editor .lines-content').evaluate((e) => (e as HTMLElement).style.top)
     const tops = new Set<string>()
     for (let i = 0; i < 40; i++) {
       await clickStep(/^Step ▸/)
       tops.add(await top())
     }
+    expect(await termText()).toMatch(/sys_dup/)
+    const measured = await page.evaluate(() => (window as unknown as { __measured: string[] }).__measured)
+    expect(measured.filter((c) => c >= ' ' && c <= '~')).toEqual([])
     await page.waitForTimeout(600)
     const seen = {
       scrolled: tops.size > 1,
@@ -62,6 +94,30 @@ describe('stepping through a long strace log', () => {
     await page.mouse.wheel(0, 200)
     await expect.poll(() => page.evaluate(() => (window as unknown as { __barClasses: string[] }).__barClasses.filter((c) => /(^| )visible( |$)/.test(c)).length)).toBeGreaterThan(0)
     await page.mouse.move(0, 0)
+  })
+
+  it('parses and draws a step\'s terminal text in the task that brings the host\'s answer, and changes the panes in that task', async () => {
+    // xterm.js parsed written text in a task of its own, after the answer's, with a frame and the
+    // host's next messages possibly in between; the panes waited for it.
+    // Its rows were drawn at the next frame, after the page had been laid out for the panes.
+    await page.evaluate(() => {
+      const w = window as unknown as { __answerTask: boolean; __counterInAnswer: boolean[]; __rowsInAnswer: boolean[] }
+      w.__counterInAnswer = []
+      w.__rowsInAnswer = []
+      new MutationObserver(() => w.__counterInAnswer.push(w.__answerTask))
+        .observe(document.querySelector('[data-testid="cursor"]')!, { childList: true, characterData: true, subtree: true })
+      new MutationObserver(() => w.__rowsInAnswer.push(w.__answerTask))
+        .observe(document.querySelector('.term-host .xterm-rows')!, { childList: true, characterData: true, subtree: true })
+    })
+    const before = await termText()
+    for (let i = 0; i < 5; i++) await clickStep(/^Step ▸/)
+    expect(await termText()).not.toBe(before)
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as { __counterInAnswer: boolean[]; __rowsInAnswer: boolean[] }
+      return { counter: w.__counterInAnswer, rows: w.__rowsInAnswer }
+    })
+    expect(seen.counter).toEqual([true, true, true, true, true])
+    expect(seen.rows.filter((x) => x).length).toBeGreaterThanOrEqual(5)
   })
 
   it('a Step pressed right after the thumb was moved steps from the thumb\'s position, and stays there', async () => {
@@ -100,10 +156,24 @@ describe('stepping through a long strace log', () => {
       }
       requestAnimationFrame(watch)
     }, [ROWS, COPY] as const)
+    // How the copy is made: every row's text first, then each row scaled to the drawn row's width
+    // (one layout of the page for the copy, not one per row).
+    await page.evaluate((copySel) => {
+      const w = window as unknown as { __copy: string[] }
+      w.__copy = []
+      const tree = document.querySelector(copySel)!.parentElement!
+      new MutationObserver((ms) => { for (const m of ms) if (m.type === 'childList' || m.attributeName === 'style') w.__copy.push(m.type === 'childList' ? 'text' : 'scale') })
+        .observe(tree, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] })
+    }, COPY)
     await clickStep(/^Step ▸/)
     await expect.poll(() => page.evaluate(() => (window as unknown as { __frames: unknown[] }).__frames.length)).toBe(1)
     const sameFrame = await page.evaluate(() => (window as unknown as { __frames: { rows: string; copy: string }[] }).__frames[0]!)
     expect(sameFrame.copy).toBe(sameFrame.rows)
+    const order = await page.evaluate(() => (window as unknown as { __copy: string[] }).__copy)
+    expect(order.filter((m) => m === 'text').length).toBeGreaterThan(10)
+    expect(order.lastIndexOf('text')).toBeLessThan(order.indexOf('scale'))
+    const scaled = await page.evaluate((copySel) => [...document.querySelectorAll<HTMLElement>(copySel)].filter((r) => (r.textContent ?? '').trim()).every((r) => /^scaleX\(/.test(r.style.transform)), COPY)
+    expect(scaled).toBe(true)
     for (let i = 0; i < 3; i++) await clickStep(/^Step ▸/)
     const last = await rowsText(ROWS)
     await expect.poll(() => rowsText(COPY), { timeout: 3000 }).toBe(last)

@@ -13,6 +13,19 @@ describe('share: an update keeps the objects of the parts it did not change', ()
     expect(out.b.c).toEqual([4])
     expect(share(prev, structuredClone(prev))).toBe(prev)
   })
+  it('copies nothing it does not have to: a changed part without shared parts is the update\'s own object', () => {
+    const next = { a: { x: [1, 2] }, b: { y: [3], z: 4 }, c: [{ k: 1 }, { k: 2 }] }
+    const out = share({ a: { x: [1, 2] }, b: { y: [3], z: 5 }, c: [{ k: 1 }, { k: 3 }] }, next)
+    // b changed in z and keeps its equal y: a new b with the previous y; c's second element is next's own.
+    expect(out).not.toBe(next)
+    expect(out.b).not.toBe(next.b)
+    expect(out.c[1]).toBe(next.c[1])
+    expect(out.b.y).not.toBe(next.b.y)
+    // Nothing equal inside: next's objects themselves, unchanged.
+    const fresh = { p: { q: 1 }, r: [2] }
+    expect(share({ p: { q: 0 }, r: [3] }, fresh)).toBe(fresh)
+    expect(fresh).toEqual({ p: { q: 1 }, r: [2] })
+  })
   it('treats added or removed keys and elements, and type changes, as changes', () => {
     expect(share({ a: 1 }, { a: 1, b: 2 })).toEqual({ a: 1, b: 2 })
     expect(share({ a: 1, b: 2 }, { a: 1 })).toEqual({ a: 1 })

@@ -8,7 +8,7 @@ import { Terminal } from '@xterm/xterm'
 import { FitAddon } from '@xterm/addon-fit'
 import '@xterm/xterm/css/xterm.css'
 import { LineEditor, commonPrefix } from '../components/lineEditor'
-import { patchForStepping } from '../terminal/xtermPatches'
+import { patchForStepping, writeAnswer } from '../terminal/xtermPatches'
 import { fdlab } from '../bridge/fdlab'
 import { store } from '../state/store'
 import { actions } from '../state/actions'
@@ -37,13 +37,13 @@ export function TerminalPane({ fontSize, dark }: { fontSize: number; dark: boole
     const ed = new LineEditor()
     let pending = Promise.resolve()
 
-    // One write per output (xterm.js parses it in a task of its own, then draws in the next
-    // frame); the promise settles when the text is in the terminal's buffer, and the panes wait for
-    // it (store.apply) so that both are drawn in that frame.
+    // One write per output, parsed at once (writeAnswer), then drawn in the next frame; the
+    // promise settles when the text is in the terminal's buffer, and the panes wait for it
+    // (store.apply) so that both are drawn in that frame.
     const unwritten = new Set<() => void>()
     const printAbove = (lines: readonly string[]) => new Promise<void>((res) => {
       unwritten.add(res)
-      term.write('\r\x1b[2K' + lines.map((l) => l + '\r\n').join('') + ed.render(), () => {
+      writeAnswer(term, '\r\x1b[2K' + lines.map((l) => l + '\r\n').join('') + ed.render(), () => {
         unwritten.delete(res)
         res()
       })

@@ -81,30 +81,41 @@ let state: AppState = {
  * `next` with every part that equals the same part of `prev` replaced by `prev`'s object, so
  * that a pane given an unchanged part (the files list, a table's window, a bitmap) sees the same
  * object as before and can skip its render. Values are the host's as sent: only identities change.
+ * Nothing is allocated for a part that is unchanged (most of a step's update): a new object or
+ * array is made only on the path to a change, copied from `next` once its first shared part is
+ * found (a step's update used to be copied whole, several hundred kilobytes of garbage a step).
  */
 export function share<T>(prev: unknown, next: T): T {
   if (prev === next || typeof next !== 'object' || next === null || typeof prev !== 'object' || prev === null) return next
   if (Array.isArray(next)) {
     if (!Array.isArray(prev)) return next
-    let same = prev.length === next.length
-    const out = next.map((v, i) => {
+    const n = next as unknown[]
+    let same = prev.length === n.length
+    let out: unknown[] | null = null
+    for (let i = 0; i < n.length; i++) {
+      const v = n[i]
       const w = i < prev.length ? share(prev[i], v) : v
       if (w !== prev[i]) same = false
-      return w
-    })
-    return (same ? prev : out) as T
+      if (w !== v) (out ??= n.slice())[i] = w
+    }
+    return (same ? prev : out ?? next) as T
   }
   if (Array.isArray(prev)) return next
   const p = prev as Record<string, unknown>
-  const keys = Object.keys(next)
-  let same = keys.length === Object.keys(p).length
-  const out: Record<string, unknown> = {}
-  for (const k of keys) {
-    const v = share(p[k], (next as Record<string, unknown>)[k])
-    if (v !== p[k] || !(k in p)) same = false
-    out[k] = v
+  const o = next as Record<string, unknown>
+  let same = true
+  let keys = 0
+  let out: Record<string, unknown> | null = null
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue
+    keys++
+    const v = o[k]
+    const w = share(p[k], v)
+    if (w !== p[k] || !(k in p)) same = false
+    if (w !== v) (out ??= { ...o })[k] = w
   }
-  return (same ? prev : out) as T
+  if (same && keys !== Object.keys(p).length) same = false
+  return (same ? prev : out ?? next) as T
 }
 
 /** How long a request runs before its busy state is drawn (one frame at 60 Hz). */
@@ -150,9 +161,10 @@ export const store = {
   },
   /**
    * Merge a host update; older revisions than what we have are ignored. Its terminal text is
-   * written first, and the panes change once the terminal has taken it in (xterm.js parses
-   * written text in a task of its own): the terminal's lines and the panes of a step are then
-   * drawn in the same frame, rather than the panes in one and the terminal in the next. Updates
+   * written first, and the panes change once the terminal has taken it in (at once for a
+   * step's text, see writeAnswer; xterm.js can take text in a later task, behind text written
+   * before it): the terminal's lines and the panes of a step are then drawn in the same frame,
+   * rather than the panes in one and the terminal in the next. Updates
    * merge in the order they came; the promise settles when this one is merged. @ui: local view
    * state changed with it (the request is over), in the same render.
    */

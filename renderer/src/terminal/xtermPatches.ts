@@ -1,9 +1,9 @@
 /**
- * Three changes to xterm.js (6.0, pinned in package.json) so that a step's text is drawn in one
- * frame with the panes, and nothing of it changes the page in a later frame. Each reaches into a
- * private part of xterm.js and takes effect only when that part is there (the terminal then works
- * as xterm.js ships it); each has an e2e test (test/e2e/app.test.ts, test/e2e/stepping.test.ts)
- * that fails when it no longer applies.
+ * Changes to xterm.js (6.0, pinned in package.json) so that a step's text is drawn in one frame
+ * with the panes, nothing of it changes the page in a later frame, and no step's frame waits for
+ * work that could be done once or ahead. Each reaches into a private part of xterm.js and takes
+ * effect only when that part is there (the terminal then works as xterm.js ships it); each has an
+ * e2e test (test/e2e/app.test.ts, test/e2e/stepping.test.ts) that fails when it no longer applies.
  */
 import type { Terminal } from '@xterm/xterm'
 
@@ -12,6 +12,46 @@ export function patchForStepping(term: Terminal): void {
   skipEmptySelectionRedraw(term)
   screenReaderWithFrames(term)
   scrollbarOncePerFrame(term)
+  glyphWidthsAhead(term)
+}
+
+/** The parts of xterm.js's private core that writeAnswer uses (checked before use). */
+interface WriteBuffer {
+  handleUserInput?: () => void
+}
+interface RenderDebouncer {
+  _animationFrame?: number
+  _innerRefresh?: () => void
+}
+
+/**
+ * Write the text that answers something the student did (a step, a command): parsed at once,
+ * in the task that has it, as xterm.js parses the echo of a keystroke (its own way to keep the
+ * latency of input low), rather than in a task of its own later, with a frame and the host's
+ * next messages possibly before it. A step's panes wait for its text (store.apply): they are
+ * now merged in the same task too, and drawn in the next frame with it. The same text in the
+ * same order (xterm.js still parses any text written before it first).
+ *
+ * Its rows are then drawn at once too, by the code xterm.js runs at the next animation frame
+ * (which is not asked for any more): in that frame they were drawn after the page had been laid
+ * out for the panes, and the page was laid out again (rows and all) when the editor read its
+ * layout just after. Now the frame lays out the panes and the rows in one go. The same rows, in
+ * the same frame as the panes. Without the private parts, the text is parsed and drawn as
+ * xterm.js does it.
+ */
+export function writeAnswer(term: Terminal, data: string, done: () => void): void {
+  const core = (term as unknown as { _core?: { _writeBuffer?: WriteBuffer; _renderService?: { _renderDebouncer?: RenderDebouncer } } })._core
+  const buffer = core?._writeBuffer
+  if (typeof buffer?.handleUserInput === 'function') buffer.handleUserInput()
+  let parsed = false
+  term.write(data, () => {
+    parsed = true
+    done()
+  })
+  const rows = core?._renderService?._renderDebouncer
+  if (!parsed || typeof rows?._innerRefresh !== 'function' || rows._animationFrame === undefined) return
+  cancelAnimationFrame(rows._animationFrame)
+  rows._innerRefresh()
 }
 
 /** The part of xterm.js's private core that skipEmptySelectionRedraw wraps (checked before use). */
@@ -50,6 +90,10 @@ interface A11yDebouncer {
   dispose: () => void
   _renderCallback?: (start: number, end: number) => void
 }
+interface A11yManager {
+  _liveRegionDebouncer?: A11yDebouncer
+  _alignRowWidth?: (row: HTMLElement) => void
+}
 
 /** How often xterm.js rewrites its screen-reader copy of the rows at most (its own figure), and how much later its trailing rewrite may come. */
 const A11Y_INTERVAL_MS = 1000
@@ -67,8 +111,9 @@ const A11Y_GRACE_MS = 250
  * it is there.
  */
 function screenReaderWithFrames(term: Terminal): void {
-  const core = (term as unknown as { _core?: { _accessibilityManager?: { value?: { _liveRegionDebouncer?: A11yDebouncer } } } })._core
-  const debouncer = core?._accessibilityManager?.value?._liveRegionDebouncer
+  const core = (term as unknown as { _core?: { _accessibilityManager?: { value?: A11yManager } } })._core
+  const manager = core?._accessibilityManager?.value
+  const debouncer = manager?._liveRegionDebouncer
   const render = debouncer?._renderCallback
   if (!debouncer || typeof render !== 'function' || typeof debouncer.refresh !== 'function') return
   let start: number | undefined
@@ -86,7 +131,7 @@ function screenReaderWithFrames(term: Terminal): void {
     const to = Math.min(end, rows - 1)
     start = end = undefined
     last = performance.now()
-    render.call(debouncer, from, to)
+    alignedAfter(manager!, () => render.call(debouncer, from, to))
   }
   debouncer.refresh = (rowStart, rowEnd, rowCount) => {
     rows = rowCount
@@ -108,6 +153,76 @@ function screenReaderWithFrames(term: Terminal): void {
     start = end = undefined
     dispose.call(debouncer)
   }
+}
+
+/**
+ * xterm.js scales each row of its screen-reader copy to the width of the drawn row: it sets the
+ * row's text, then reads the row's width (a layout of the page) and sets its scale, row after
+ * row, so that copying eighteen rows laid the page out eighteen times, a few milliseconds of the
+ * step that made the copy. Here the rows' text is set first and each row is scaled after, by the
+ * same xterm.js code: the first width read lays the page out once, and the reads after it find
+ * only a row's scale changed (no layout). The same rows with the same scales. Without the private
+ * method, rows are scaled as xterm.js does it.
+ */
+function alignedAfter(manager: A11yManager, copy: () => void): void {
+  const align = manager._alignRowWidth
+  if (typeof align !== 'function' || Object.hasOwn(manager, '_alignRowWidth')) {
+    copy()
+    return
+  }
+  const rows: HTMLElement[] = []
+  manager._alignRowWidth = (row) => void rows.push(row)
+  try {
+    copy()
+  } finally {
+    delete manager._alignRowWidth
+  }
+  for (const row of rows) align.call(manager, row)
+}
+
+/** The part of xterm.js's private DOM renderer that glyphWidthsAhead uses (checked before use). */
+interface WidthCache {
+  get?: (c: string, bold: boolean, italic: boolean) => number
+  clear?: () => void
+}
+
+/** The printable ASCII characters (what the session prints), regular and bold. */
+const ASCII = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i))
+
+/**
+ * xterm.js's DOM renderer measures the width of each character the first time it draws it (and
+ * again after a font change), each measure a layout of the page, in the frame that draws the
+ * rows: the first step that printed a function_graph line spent some 35 ms of its frame on them.
+ * The printable ASCII characters, regular and bold, are measured here when the page is idle after
+ * the terminal opens and after each font change; the rows then find them measured. The same
+ * widths, measured by xterm.js's own cache. A private object: used only when it is there.
+ */
+function glyphWidthsAhead(term: Terminal): void {
+  const render = (term as unknown as { _core?: { _renderService?: { _renderer?: { value?: { _widthCache?: WidthCache } } } } })._core?._renderService
+  const cache = render?._renderer?.value?._widthCache
+  const clear = cache?.clear
+  if (!cache || typeof cache.get !== 'function' || typeof clear !== 'function') return
+  const idle = (f: () => void) => typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 1000 }) : setTimeout(f, 50)
+  let queued = false
+  const measure = () => {
+    queued = false
+    // A disposed terminal's renderer has let go of its cache.
+    if (render?._renderer?.value?._widthCache !== cache) return
+    for (const c of ASCII) {
+      cache.get!(c, false, false)
+      cache.get!(c, true, false)
+    }
+  }
+  const soon = () => {
+    if (queued) return
+    queued = true
+    idle(measure)
+  }
+  cache.clear = () => {
+    clear.call(cache)
+    soon()
+  }
+  soon()
 }
 
 /** The part of xterm.js's private core that scrollbarOncePerFrame wraps (checked before use). */
