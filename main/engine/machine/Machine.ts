@@ -413,6 +413,11 @@ export class Machine {
       this.runTid.push(th.tid)
       this.runStart.push(this.stepNo)
     }
+    this.microStep(th)
+  }
+
+  /** The micro-step itself, @th being the running thread already: its scheduling point next, or done. */
+  private microStep(th: Thread & Internal): IteratorResult<Sched, void> {
     const k = this.k
     this.stepNo++
     k.current = th.task
@@ -424,31 +429,18 @@ export class Machine {
       th.pending = null
     } else th.pending = r.value
     if (this.invariantsOn && this.quiescent()) checkInvariants(this)
+    return r
   }
 
   /**
-   * Micro-steps of @th, the running thread, while it can go on, up to step @limit: stepThread's
-   * steps without its thread switch (there is none), in a loop of their own. The sequential
-   * policy's common case: one thread runs alone for long stretches.
+   * Micro-steps of @th, the running thread, while it can go on, up to step @limit: the sequential
+   * policy's common case, one thread alone for long stretches, without stepThread's check for a
+   * thread switch (there is none) nor run()'s look at the other threads between its steps.
    */
   private runAlone(th: Thread & Internal, limit: number): void {
-    const k = this.k
-    const trace = k.trace
-    const task = th.task
-    const tid = th.tid
-    const invariants = this.invariantsOn
     for (;;) {
-      const step = ++this.stepNo
-      k.current = task
-      trace.step = step
-      trace.tid = tid
-      const r = this.advance(th)
-      if (r.done) {
-        th.done = true
-        th.pending = null
-      } else th.pending = r.value
-      if (invariants && this.quiescent()) checkInvariants(this)
-      if (r.done || step >= limit) return
+      const r = this.microStep(th)
+      if (r.done || this.stepNo >= limit) return
       const p = r.value
       if (p.enabled !== undefined && !p.enabled()) return
     }
