@@ -157,13 +157,20 @@ describe('stepping through a long strace log', () => {
       requestAnimationFrame(watch)
     }, [ROWS, COPY] as const)
     // How the copy is made: every row's text first, then each row scaled to the drawn row's width
-    // (one layout of the page for the copy, not one per row).
+    // (one layout of the page for the copy, not one per row): every row's width is read while no
+    // row of the copy is scaled (a row scaled between two reads lays the page out again).
     await page.evaluate((copySel) => {
-      const w = window as unknown as { __copy: string[] }
+      const w = window as unknown as { __copy: string[]; __scaledAtRead: number[]; __read: Element['getBoundingClientRect'] }
       w.__copy = []
+      w.__scaledAtRead = []
       const tree = document.querySelector(copySel)!.parentElement!
       new MutationObserver((ms) => { for (const m of ms) if (m.type === 'childList' || m.attributeName === 'style') w.__copy.push(m.type === 'childList' ? 'text' : 'scale') })
         .observe(tree, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] })
+      const read = w.__read = Element.prototype.getBoundingClientRect
+      Element.prototype.getBoundingClientRect = function (this: Element) {
+        if (this.parentElement === tree) w.__scaledAtRead.push([...tree.children].filter((r) => (r as HTMLElement).style.transform !== '').length)
+        return read.call(this)
+      }
     }, COPY)
     await clickStep(/^Step ▸/)
     await expect.poll(() => page.evaluate(() => (window as unknown as { __frames: unknown[] }).__frames.length)).toBe(1)
@@ -174,6 +181,13 @@ describe('stepping through a long strace log', () => {
     expect(order.lastIndexOf('text')).toBeLessThan(order.indexOf('scale'))
     const scaled = await page.evaluate((copySel) => [...document.querySelectorAll<HTMLElement>(copySel)].filter((r) => (r.textContent ?? '').trim()).every((r) => /^scaleX\(/.test(r.style.transform)), COPY)
     expect(scaled).toBe(true)
+    const scaledAtRead = await page.evaluate(() => {
+      const w = window as unknown as { __scaledAtRead: number[]; __read: Element['getBoundingClientRect'] }
+      Element.prototype.getBoundingClientRect = w.__read
+      return w.__scaledAtRead
+    })
+    expect(scaledAtRead.length).toBeGreaterThan(10)
+    expect(scaledAtRead.every((n) => n === 0)).toBe(true)
     for (let i = 0; i < 3; i++) await clickStep(/^Step ▸/)
     const last = await rowsText(ROWS)
     await expect.poll(() => rowsText(COPY), { timeout: 3000 }).toBe(last)

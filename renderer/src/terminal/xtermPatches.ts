@@ -93,6 +93,9 @@ interface A11yDebouncer {
 interface A11yManager {
   _liveRegionDebouncer?: A11yDebouncer
   _alignRowWidth?: (row: HTMLElement) => void
+  /** Each copied row's cell columns (the last one's end is the drawn row's width in cells). */
+  _rowColumns?: WeakMap<HTMLElement, number[]>
+  _renderService?: { dimensions?: { css?: { cell?: { width?: number } } } }
 }
 
 /** How often xterm.js rewrites its screen-reader copy of the rows at most (its own figure), and how much later its trailing rewrite may come. */
@@ -157,12 +160,13 @@ function screenReaderWithFrames(term: Terminal): void {
 
 /**
  * xterm.js scales each row of its screen-reader copy to the width of the drawn row: it sets the
- * row's text, then reads the row's width (a layout of the page) and sets its scale, row after
- * row, so that copying eighteen rows laid the page out eighteen times, a few milliseconds of the
- * step that made the copy. Here the rows' text is set first and each row is scaled after, by the
- * same xterm.js code: the first width read lays the page out once, and the reads after it find
- * only a row's scale changed (no layout). The same rows with the same scales. Without the private
- * method, rows are scaled as xterm.js does it.
+ * row's text, then clears the row's scale, reads the row's width and sets its scale, row after
+ * row. A row's scale going to none and back changes the page's layout (a transformed box is a
+ * containing block), so every read after the first laid the page out again: eighteen rows, eighteen
+ * layouts of the page, about 4 ms of the step that made the copy. Here the rows' text is set
+ * first, then every copied row's scale is cleared, every width read (one layout of the page),
+ * and every scale set, by xterm.js's own formula: the same rows with the same scales, one layout.
+ * Without the private parts, rows are scaled as xterm.js does it.
  */
 function alignedAfter(manager: A11yManager, copy: () => void): void {
   const align = manager._alignRowWidth
@@ -177,7 +181,20 @@ function alignedAfter(manager: A11yManager, copy: () => void): void {
   } finally {
     delete manager._alignRowWidth
   }
-  for (const row of rows) align.call(manager, row)
+  const columns = manager._rowColumns
+  const cellWidth = manager._renderService?.dimensions?.css?.cell?.width
+  if (!(columns instanceof WeakMap) || typeof cellWidth !== 'number') {
+    for (const row of rows) align.call(manager, row)
+    return
+  }
+  // xterm.js's _alignRowWidth, its writes and reads each in one pass.
+  for (const row of rows) row.style.transform = ''
+  const widths = rows.map((row) => row.getBoundingClientRect().width)
+  rows.forEach((row, i) => {
+    const lastColumn = columns.get(row)?.slice(-1)?.[0]
+    if (!lastColumn) return
+    row.style.transform = `scaleX(${(lastColumn * cellWidth) / widths[i]!})`
+  })
 }
 
 /** The part of xterm.js's private DOM renderer that glyphWidthsAhead uses (checked before use). */
