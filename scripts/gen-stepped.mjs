@@ -17,6 +17,7 @@
 //   yield E            -> $f.pc = N; return E; case N:              (a scheduling point, a Sched)
 //   x = yield* E       -> $f.pc = N; $f.callee = E; return CALLS; case N: x = $in   (a call)
 //   return E           -> $f.ret = E; return DONE
+//   return yield* E    -> $f.callee = E; return TAIL          (a tail call: the callee replaces the frame)
 //   if / loops holding a yield become jumps between cases ($f.pc = N; continue $resume);
 //   `let`/`const` are hoisted to the function (renamed where two blocks use one name).
 //   Before that, a yield inside an expression is moved out where order allows:
@@ -292,6 +293,12 @@ function compileBody(stmts, temps) {
         throw new Unsupported('a yield inside an expression statement')
       }
       case 'ReturnStatement':
+        if (t.isYieldExpression(s.argument) && s.argument.delegate && !hasYield(s.argument.argument)) {
+          // `return yield* f()`: a tail call (the callee takes this frame's place; its value is this one's)
+          emit(t.expressionStatement(t.assignmentExpression('=', t.memberExpression(t.identifier('$f'), t.identifier('callee')), s.argument.argument)))
+          emit(t.returnStatement(t.identifier('TAIL')))
+          return
+        }
         if (t.isYieldExpression(s.argument) && !hasYield(s.argument.argument ?? t.nullLiteral())) return callOrYield(s.argument, (v) => retStmts(v).forEach(emit))
         throw new Unsupported('a yield inside a return')
       case 'IfStatement': {
@@ -408,6 +415,37 @@ function compileGenerator(fnPath) {
   fnPath.node.returnType = null
 }
 
+/**
+ * `kfunc('name', function (k, a) {...})` gets a third argument: a wrapper written with the body's
+ * own parameters that calls the body directly when tracing is off (one callee per call site, no
+ * rest arguments), as gen-fast does for the fast path. Bodies that read `this` or `arguments`, or
+ * whose parameters are not plain names, keep kfunc's shared wrapper.
+ */
+function addKfuncSites(ast) {
+  traverse(ast, {
+    CallExpression(p) {
+      const n = p.node
+      if (!t.isIdentifier(n.callee, { name: 'kfunc' }) || n.arguments.length !== 2 || !t.isStringLiteral(n.arguments[0])) return
+      const fn = n.arguments[1]
+      if (!t.isFunctionExpression(fn) && !t.isArrowFunctionExpression(fn)) return
+      if (fn.params.length === 0 || !fn.params.every((q) => t.isIdentifier(q) && !q.optional)) return
+      let usesThis = false
+      t.traverseFast(fn.body, (x) => { if (t.isThisExpression(x) || t.isIdentifier(x, { name: 'arguments' })) usesThis = true })
+      if (usesThis) return
+      const names = fn.params.map((q) => q.name)
+      const id = (x) => t.identifier(x)
+      const site = t.arrowFunctionExpression([id('__body'), id('__traced')], t.functionExpression(null, names.map(id), t.blockStatement([
+        t.returnStatement(t.conditionalExpression(
+          t.memberExpression(t.memberExpression(id(names[0]), id('trace')), id('on')),
+          t.callExpression(id('__traced'), [id(names[0]), t.arrayExpression(names.slice(1).map(id))]),
+          t.callExpression(id('__body'), names.map(id)),
+        )),
+      ])))
+      n.arguments.push(site)
+    },
+  })
+}
+
 /** The compiled form of module @code (engine-relative path @rel), and the generators left as they were. */
 export function transform(code, rel) {
   if (NOT_KERNEL_CODE.has(rel)) return { code, left: [] }
@@ -434,10 +472,11 @@ export function transform(code, rel) {
     }
   }
   if (compiled === 0) return { code, left }
+  addKfuncSites(ast)
   // kfunc, KFrame, CALLS and DONE come from the compiled form's kfunc (STEPPED_KFUNC); the other
   // helpers (kfuncSync, tracepoint, tracedStub...) are sim/kfunc's own.
   const up = relative(dirname(join(src, rel)), join(src, STEPPED_KFUNC)).replace(/\\/g, '/')
-  const names = ['KFrame', 'CALLS', 'DONE']
+  const names = ['KFrame', 'CALLS', 'DONE', 'TAIL']
   for (const d of ast.program.body) {
     if (!t.isImportDeclaration(d) || !/\/sim\/kfunc$/.test(d.source.value)) continue
     const i = d.specifiers.findIndex((sp) => t.isImportSpecifier(sp) && sp.imported.name === 'kfunc' && d.importKind !== 'type' && sp.importKind !== 'type')

@@ -11,7 +11,7 @@ import { getProfile, type Profile, type Variants } from '../sim/profile'
 import { TraceLog } from '../sim/trace'
 import type { File, FilesStruct, InodeKind, Task } from '../kernel/include/types'
 import { CLONE_FILES, CLONE_PIDFD, CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, INR_OPEN_CUR, INR_OPEN_MAX, O_RDWR, PF_KTHREAD } from '../kernel/include/flags'
-import { COMPILED_FORM, GENERATOR_FORM, type KernelForm } from './kernelForm'
+import { COMPILED_FORM, GENERATOR_FORM, formForTests, type KernelForm } from './kernelForm'
 import type { SysArg } from '../kernel/syscalls'
 import { UserBody, userApi, type Program, type ProgramEnd } from './user'
 import * as replay from './replayDriver'
@@ -137,7 +137,7 @@ export class Machine {
 
   constructor(opts: MachineOptions = {}) {
     this.opts = opts
-    const form = opts.form ?? (opts.trace === false && !opts.replay ? 'compiled' : 'generators')
+    const form = opts.form ?? (opts.replay ? 'generators' : formForTests.forced ?? (opts.trace === false ? 'compiled' : 'generators'))
     if (form === 'compiled' && opts.replay) throw new Error('a replay runs the generator form (the replayer calls it directly)')
     this.form = form === 'compiled' ? COMPILED_FORM : GENERATOR_FORM
     const { createVfs, delayed_fput, newTask, newSignal } = this.form

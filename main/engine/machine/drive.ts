@@ -17,7 +17,7 @@
  */
 import type { KGen, Sched } from '../sim/context'
 import { CALL, type KCall } from '../sim/kfunc'
-import { KFrame, CALLS, DONE } from '../sim/kframe'
+import { KFrame, CALLS, DONE, TAIL } from '../sim/kframe'
 
 type Frame = Iterator<unknown, unknown, unknown> | KFrame
 
@@ -63,7 +63,7 @@ export class Frames<R> implements Iterator<Sched, R, void> {
     for (;;) {
       if (top instanceof KFrame) {
         // A compiled frame (sim/kframe.ts): it has no try around a call, so an exception leaves it.
-        let out: Sched | typeof CALLS | typeof DONE
+        let out: Sched | typeof CALLS | typeof DONE | typeof TAIL
         if (failed) out = DONE
         else {
           try {
@@ -79,6 +79,13 @@ export class Frames<R> implements Iterator<Sched, R, void> {
           // KCall) at its next(), below.
           top = top.callee as Frame
           stack.push(top)
+          input = undefined
+          continue
+        }
+        if (out === TAIL) {
+          // `return yield* f()`: the callee takes the frame's place (its value is the frame's).
+          top = top.callee as Frame
+          stack[stack.length - 1] = top
           input = undefined
           continue
         }

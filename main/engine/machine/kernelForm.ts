@@ -75,3 +75,10 @@ export const COMPILED_FORM: KernelForm = {
   do_syscall: c_do_syscall, sys_call: c_sys_call,
 } as unknown as KernelForm
 
+
+/**
+ * For tests that compare the forms (test/engine/machine/stepped.test.ts): when set, machines
+ * created without `form` run this form (a replay still runs the generator form). Never set in
+ * the product.
+ */
+export const formForTests: { forced: KernelForm['name'] | null } = { forced: null }

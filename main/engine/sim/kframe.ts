@@ -10,6 +10,7 @@
  *   CALLS         a call: `callee` holds what the call expression returned (a KFrame, or a
  *                 generator/KCall from code this transform left as generators, lab code, overrides)
  *   DONE          a return: `ret` holds the value
+ *   TAIL          a tail call (`return` of a delegated call): `callee` holds it, which takes this frame's place
  * The thread driver (machine/drive.ts Frames) runs KFrames and generators on one stack. Kernel
  * code has no try statement around a yield (the transform leaves such a generator as it is), so an
  * exception in a KFrame simply leaves it: the driver throws it into the frame below.
@@ -39,8 +40,10 @@ export const CALL: Sched = Object.freeze({ obj: '', w: false, what: 'call' })
 export const CALLS = Symbol('call')
 /** What a resume returns for a return (the value in `ret`). */
 export const DONE = Symbol('return')
+/** What a resume returns for a tail call (the callee in `callee` takes the frame's place). */
+export const TAIL = Symbol('tail call')
 
-export type Resume = (f: KFrame, input: unknown) => Sched | typeof CALLS | typeof DONE
+export type Resume = (f: KFrame, input: unknown) => Sched | typeof CALLS | typeof DONE | typeof TAIL
 
 export class KFrame {
   /** Where the body resumes next (0: its start). */
@@ -101,10 +104,19 @@ function tracedCall(name: string, body: (k: AnySim, ...args: unknown[]) => unkno
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KFunc<A extends unknown[], R, K extends AnySim = any> = ((k: K, ...args: A) => KFrame) & { readonly kname: string; readonly __r?: R }
 
+/**
+ * A wrapper written at the kfunc's own site by scripts/gen-stepped.mjs, with the body's own
+ * parameters: untraced, it calls the body directly (no rest arguments); traced, it passes the
+ * context and the arguments to @traced.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KfuncSite = (body: (...a: any[]) => unknown, traced: (k: AnySim, args: unknown[]) => KFrame) => (k: any, ...args: any[]) => unknown
+
 /** Define a kernel function (compiled form): the body returns a KFrame; traced calls wrap it (tracedCall). */
-export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => unknown): KFunc<A, R, K> {
+export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => unknown, site?: KfuncSite): KFunc<A, R, K> {
   const b = body as unknown as (k: AnySim, ...args: unknown[]) => unknown
-  const fn = (k: K, ...args: A): unknown => (k.trace.on ? tracedCall(name, b, k, args) : body(k, ...args))
+  const traced = (k: AnySim, args: unknown[]): KFrame => tracedCall(name, b, k, args)
+  const fn = site ? site(b, traced) : (k: K, ...args: A): unknown => (k.trace.on ? traced(k, args) : body(k, ...args))
   Object.defineProperty(fn, 'name', { value: name })
   Object.defineProperty(fn, 'kname', { value: name })
   return fn as unknown as KFunc<A, R, K>
