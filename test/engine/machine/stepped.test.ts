@@ -9,6 +9,7 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCommand } from '../../../main/cli/lab'
+import { exploreCommand } from '../../../main/cli/explore'
 import { createMachine } from '../../../main/engine'
 import { formForTests } from '../../../main/engine/machine/kernelForm'
 import { frames, runToEnd } from '../../../main/engine/machine/drive'
@@ -52,6 +53,24 @@ describe('compiled stepped form', () => {
     }
     expect(seen).toBeGreaterThan(10)
   })
+
+  it('the explorer finds the same interleavings, outcomes and schedules in both forms', async () => {
+    const explore = async (form: 'generators' | 'compiled', scenario: string): Promise<string> => {
+      formForTests.forced = form
+      try {
+        const out: string[] = []
+        const code = await exploreCommand([join(LABS, '08-races.lab.md'), '--scenario', scenario, '--json'], { out: (s) => { out.push(s) }, err: (s) => { out.push(`stderr: ${s}`) } })
+        return `${code}\n${out.join('\n')}`.replace(/"(elapsedMs|ms|seconds)":\s*[\d.]+/g, '"$1":0')
+      } finally {
+        formForTests.forced = null
+      }
+    }
+    for (const scenario of ['close-vs-read', 'close-vs-read-count-too-low']) {
+      const gen = await explore('generators', scenario)
+      expect(gen).toMatch(/"outcomes"/)
+      expect(await explore('compiled', scenario)).toBe(gen)
+    }
+  }, 300_000)
 
   const files = courseFiles()
   for (const f of files) {
