@@ -15,6 +15,7 @@
 //   function* f(k, a) { BODY }  ->  function f(k, a) { let LOCALS; return new KFrame(($f, $in) => {
 //                                     for (;;) switch ($f.pc) { case 0: ... } }) }
 //   yield E            -> $f.pc = N; return E; case N:              (a scheduling point, a Sched)
+//   yield { obj, w, what: `..${a}..` } -> ... return new SchedFmt(obj, w, $fmtN, a) (the text made when read)
 //   x = yield* E       -> $f.pc = N; $f.callee = E; return CALLS; case N: x = $in   (a call)
 //   return E           -> $f.ret = E; return DONE
 //   return yield* E    -> $f.callee = E; return TAIL          (a tail call: the callee replaces the frame)
@@ -219,6 +220,31 @@ function hoist(fnPath) {
   return hoisted
 }
 
+/** Module-level formatters of scheduling points' `what` (see lazyWhat), per module being transformed. */
+let formatters = []
+
+/**
+ * `yield { obj: O, w: W, what: `text ${a} ${b}` }` -> `yield new SchedFmt(O, W, $fmtN, a, b)`: the
+ * values are taken at the point, as the template would take them, and the text is made only when
+ * something reads `what` (a snapshot, a report of a blocked thread; an untraced run reads none).
+ * null for any other point (other keys, no template, more than 4 values).
+ */
+function lazyWhat(arg) {
+  if (!t.isObjectExpression(arg) || arg.properties.length !== 3) return null
+  const byKey = {}
+  for (const pr of arg.properties) {
+    if (!t.isObjectProperty(pr) || pr.computed || !t.isIdentifier(pr.key)) return null
+    byKey[pr.key.name] = pr.value
+  }
+  const { obj, w, what } = byKey
+  if (!obj || !w || !what || !t.isTemplateLiteral(what) || what.expressions.length === 0 || what.expressions.length > 4) return null
+  if ([obj, w, ...what.expressions].some((e) => hasYield(e))) return null
+  const params = what.expressions.map((_, i) => t.identifier(`$${i}`))
+  const id = t.identifier(`$fmt${formatters.length}`)
+  formatters.push(t.variableDeclaration('const', [t.variableDeclarator(id, t.arrowFunctionExpression(params, t.templateLiteral(what.quasis, params)))]))
+  return t.newExpression(t.identifier('SchedFmt'), [obj, w, t.cloneNode(id), ...what.expressions])
+}
+
 /** Compile a normalized, hoisted generator body (statements) into the cases of a resume function. */
 function compileBody(stmts, temps) {
   const cases = [] // { label, body: [] }
@@ -275,7 +301,7 @@ function compileBody(stmts, temps) {
     if (y.delegate) {
       emit(t.expressionStatement(t.assignmentExpression('=', t.memberExpression(t.identifier('$f'), t.identifier('callee')), y.argument)))
       emit(t.returnStatement(t.identifier('CALLS')))
-    } else emit(t.returnStatement(y.argument ?? t.identifier('undefined')))
+    } else emit(t.returnStatement(lazyWhat(y.argument) ?? y.argument ?? t.identifier('undefined')))
     mark(l)
     if (after) after(t.identifier('$in'))
   }
@@ -451,6 +477,7 @@ export function transform(code, rel) {
   if (NOT_KERNEL_CODE.has(rel)) return { code, left: [] }
   if (!/function\*|\*\w+\(/.test(code)) return { code, left: [] }
   const ast = parse(code, { sourceType: 'module', plugins: ['typescript'] })
+  formatters = []
   const left = []
   let compiled = 0
   const gens = []
@@ -476,7 +503,10 @@ export function transform(code, rel) {
   // kfunc, KFrame, CALLS and DONE come from the compiled form's kfunc (STEPPED_KFUNC); the other
   // helpers (kfuncSync, tracepoint, tracedStub...) are sim/kfunc's own.
   const up = relative(dirname(join(src, rel)), join(src, STEPPED_KFUNC)).replace(/\\/g, '/')
-  const names = ['KFrame', 'CALLS', 'DONE', 'TAIL']
+  const names = ['KFrame', 'CALLS', 'DONE', 'TAIL', ...(formatters.length ? ['SchedFmt'] : [])]
+  // the formatters after the imports (they use none of the module's names)
+  const firstNonImport = ast.program.body.findIndex((d) => !t.isImportDeclaration(d))
+  ast.program.body.splice(firstNonImport < 0 ? ast.program.body.length : firstNonImport, 0, ...formatters)
   for (const d of ast.program.body) {
     if (!t.isImportDeclaration(d) || !/\/sim\/kfunc$/.test(d.source.value)) continue
     const i = d.specifiers.findIndex((sp) => t.isImportSpecifier(sp) && sp.imported.name === 'kfunc' && d.importKind !== 'type' && sp.importKind !== 'type')

@@ -121,3 +121,27 @@ export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, bo
   Object.defineProperty(fn, 'kname', { value: name })
   return fn as unknown as KFunc<A, R, K>
 }
+
+/**
+ * A scheduling point whose `what` is a template (`read fd[${fd}]`): the template's values are
+ * taken at the point and the text is made when first read. An untraced run reads no `what`
+ * (snapshots and reports of blocked threads do), so its points cost no string building.
+ * gen-stepped writes such a point as `new SchedFmt(obj, w, $fmtN, ...values)`.
+ */
+export class SchedFmt implements Sched {
+  private text: string | undefined = undefined
+  constructor(
+    readonly obj: string,
+    readonly w: boolean,
+    private readonly fmt: (a: unknown, b: unknown, c: unknown, d: unknown) => string,
+    private readonly a?: unknown,
+    private readonly b?: unknown,
+    private readonly c?: unknown,
+    private readonly d?: unknown,
+  ) {}
+
+  get what(): string {
+    if (this.text === undefined) this.text = this.fmt(this.a, this.b, this.c, this.d)
+    return this.text
+  }
+}
