@@ -3,15 +3,18 @@
  * loop of `npm run bench` (6.18, tracing off) taken apart in layers, each in CPU time per syscall,
  * medians of interleaved rounds:
  *   fast path                 the same work as plain functions (the reference of `ratio stepped/fast`)
- *   stepped, m.run()          the full stepped engine: scheduler, schedule, thread driver, kernel code
+ *   stepped, m.run()          the full stepped engine: scheduler, schedule, thread driver, kernel code;
+ *                             in both stepped forms: `generators` (the kernel source) and `compiled`
+ *                             (main/engine/stepped/, resumable frames derived by scripts/gen-stepped.mjs,
+ *                             what an untraced machine runs)
  *   stepped, thread only      the same program driven by the thread driver alone (no scheduler,
- *                             no schedule, no per-step bookkeeping): the kernel code as generators
+ *                             no schedule, no per-step bookkeeping), in both forms
  *   generator floor           a synthetic kernel path with the shape of dup (its kfunc calls, its
  *                             one-point helpers, its 10 scheduling points) doing no work at all: what
  *                             the generator machinery costs per syscall before any kernel work, with
  *                             plain `yield*` delegation and with trampolined calls
  *   resumable frames          the same shape with no generators (each function a resume function
- *                             over a frame object): what a compiled stepped form could cost
+ *                             over a frame object): the floor of the compiled form's machinery
  * A benchmark prints figures; nothing here is a pass/fail test.
  */
 import { createMachine } from '../../main/engine/machine/Machine'
@@ -189,4 +192,4 @@ layers.forEach(([name], i) => {
 })
 const [f, run, thread, crun, cthread] = [0, 1, 2, 3, 4].map((i) => median(results[i]!)) as [number, number, number, number, number]
 console.log(`scheduler and bookkeeping: generators ${(run - thread).toFixed(0)} ns a syscall (${(((run - thread) / run) * 100).toFixed(0)}% of stepped), compiled ${(crun - cthread).toFixed(0)} ns (${(((crun - cthread) / crun) * 100).toFixed(0)}%)`)
-console.log(`ratio stepped/fast: generators ${(f / run).toFixed(3)}, compiled ${(f / crun).toFixed(3)}; the generator floor alone: ${(f / median(results[6]!)).toFixed(3)}; resumable frames alone: ${(f / median(results[7]!)).toFixed(3)}`)
+console.log(`ratio stepped/fast (the issue's figure): generators ${(f / run).toFixed(3)}, compiled ${(f / crun).toFixed(3)}; the generator floor alone: ${(f / median(results[6]!)).toFixed(3)}; resumable frames alone: ${(f / median(results[7]!)).toFixed(3)}`)
