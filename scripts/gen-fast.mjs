@@ -22,8 +22,8 @@
 //   kfunc('name', function (k, a) {...}) -> kfunc('name', function (k, a) {...}, SITE): SITE is a
 //     wrapper written with the body's own parameters, so each kernel function has its own caller
 //     of its body (one callee per call site, which the JIT can inline; sim/kfunc.fast.ts); traced,
-//     it passes its arguments as they are (__tracedN) when every parameter is required, else its
-//     arguments object (__traced)
+//     when every parameter is required, a traced path of its own (enter, the body, exit) takes its
+//     arguments as they are, else the shared one (__traced) reads its arguments object
 // A module that the rewrite leaves unchanged and that imports only such modules (errno, flags,
 // bitmap, the trace log, profiles) is not copied: the fast path imports the original, so both
 // forms share its values and types (one TraceLog class, one Bitmap class).
@@ -231,11 +231,23 @@ function addKfuncSites(code) {
     const params = code.slice(p + 1, pClose)
     const names = paramNames(params)
     if (!names) continue
-    // Every parameter required and at most 5 after the context: the traced path takes the
-    // arguments as they are (tracedN), else it reads them from the arguments object.
-    const traced = !names.optional && names.length <= 6 ? `__tracedN(${names.length - 1}, ${names.join(', ')})` : '__traced(this, arguments)'
-    out += code.slice(i, bodyEnd) +
-      `, (__body, __traced, __tracedN) => function (this: unknown, ${params.trim().replace(/,\s*$/, '')}) { return ${names[0]}.trace.on ? ${traced} : __body(${names.join(', ')}) }`
+    const ps = params.trim().replace(/,\s*$/, '')
+    const args = names.join(', ')
+    const k = names[0]
+    if (!names.optional && names.length <= 6) {
+      // Every parameter required and at most 5 after the context: the traced path is a function
+      // of this site's own (its own call of the body, its own calls of the log's writers, each
+      // with one callee), taking the arguments as they are.
+      const pad = [...names.slice(1), ...Array(6 - names.length).fill('undefined')].join(', ')
+      out += code.slice(i, bodyEnd) +
+        `, (__body, __traced, __st, __conv) => { ` +
+        `const __tr = function (${ps}) { const __t = ${k}.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, ${names.length - 1}, ${pad}, __conv); const __r = __body(${args}); __t.exitNo(__no, __r, __conv); return __r }; ` +
+        `return function (this: unknown, ${ps}) { return ${k}.trace.on ? __tr(${args}) : __body(${args}) } }`
+    } else {
+      // Else the traced path reads them from the arguments object (one shared function).
+      out += code.slice(i, bodyEnd) +
+        `, (__body, __traced) => function (this: unknown, ${ps}) { return ${k}.trace.on ? __traced(this, arguments) : __body(${args}) }`
+    }
     i = bodyEnd
     re.lastIndex = bodyEnd
   }

@@ -28,25 +28,32 @@ export type KFuncSync<A extends unknown[], R, K extends AnySim = any> = KFunc<A,
 /**
  * A wrapper written at the kfunc's own site (scripts/gen-fast.mjs adds it): it calls the body
  * directly with the body's own parameters, so each call site sees one callee (and can inline it)
- * instead of one shared wrapper calling every body through apply().
+ * instead of one shared wrapper calling every body through apply(). When every parameter is
+ * required, its traced path is a function of the site's own too (enter, the body, exit: each call
+ * with one callee, where one traced path shared by every kernel function calls all the bodies and
+ * can inline none), which names the function through @st and converts arguments with @conv.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R, tracedN: TracedN<R>) => (k: any, ...args: any[]) => R
-/**
- * The traced path of a site whose body takes the context and @n (at most 5) required parameters:
- * the site passes its arguments as they are, so no arguments object is made.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TracedN<R> = (n: number, k: any, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) => R
+export type KfuncSite<R> = (body: (...a: any[]) => R, traced: (self: unknown, args: IArguments) => R, st: TracedState, conv: typeof traceArg) => (k: any, ...args: any[]) => R
 
-/** A kernel function as its traced path needs it: the body, and its name's number in the last log written to. */
-interface TracedState<R> { readonly name: string; readonly f: (...a: unknown[]) => R; log: TraceLog | null; no: number }
+/** A kernel function's name as its traced path needs it: its number in the last log written to. */
+export class TracedState {
+  log: TraceLog | null = null
+  no = 0
+  constructor(readonly name: string) {}
 
-function callTraced<R>(st: TracedState<R>, self: unknown, args: IArguments): R {
+  /** The name's number in log @t (now the last log written to). */
+  attach(t: TraceLog): number {
+    this.log = t
+    this.no = t.intern(this.name)
+    return this.no
+  }
+}
+
+/** The traced path of a site whose body reads `this` or its arguments object (one shared function). */
+function callTraced<R>(st: TracedState, f: (...a: unknown[]) => R, self: unknown, args: IArguments): R {
   const t = (args[0] as AnySim).trace
-  if (t !== st.log) { st.log = t; st.no = t.intern(st.name) }
-  const no = st.no
-  const f = st.f
+  const no = st.log === t ? st.no : st.attach(t)
   t.enterNo(no, args, 1, traceArg)
   let r: R
   // Direct calls for the usual arities (no apply through the arguments object).
@@ -65,24 +72,13 @@ function callTraced<R>(st: TracedState<R>, self: unknown, args: IArguments): R {
   return r
 }
 
-function callTracedN<R>(st: TracedState<R>, n: number, k: AnySim, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown): R {
-  const t = k.trace
-  if (t !== st.log) { st.log = t; st.no = t.intern(st.name) }
-  const no = st.no
-  t.enterN(no, n, a, b, c, d, e, traceArg)
-  // The body ignores the arguments past its own (its parameters are all required: see gen-fast).
-  const r = st.f(k, a, b, c, d, e)
-  t.exitNo(no, r, traceArg)
-  return r
-}
-
 export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => R, site?: KfuncSite<R>): KFunc<A, R, K> {
-  // The traced path is one shared function (callTraced); the closure each kfunc hands to its site
-  // stays tiny, so inlining it into a caller costs the untraced path nothing.
-  const st: TracedState<R> = { name, f: body as (...a: unknown[]) => R, log: null, no: 0 }
-  const traced = (self: unknown, args: IArguments): R => callTraced(st, self, args)
-  const tracedN: TracedN<R> = (n, k2, a, b, c, d, e) => callTracedN(st, n, k2 as AnySim, a, b, c, d, e)
-  const fn = site ? site(body, traced, tracedN) : function (this: unknown, k: K): R {
+  // The shared traced path's closure stays tiny, so inlining it into a caller costs the untraced
+  // path nothing.
+  const st = new TracedState(name)
+  const f = body as (...a: unknown[]) => R
+  const traced = (self: unknown, args: IArguments): R => callTraced(st, f, self, args)
+  const fn = site ? site(body, traced, st, traceArg) : function (this: unknown, k: K): R {
     // eslint-disable-next-line prefer-rest-params
     if (!k.trace.on) return Reflect.apply(body, this, arguments)
     // eslint-disable-next-line prefer-rest-params

@@ -34,7 +34,7 @@ export const anon_inode_getfile = kfunc('anon_inode_getfile', function (k: Kerne
   f.private_data = priv
   f.f_mode |= FMODE_OPENED | FMODE_STREAM
   return f
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { return k.trace.on ? __tracedN(4, k, name, fops, priv, flags) : __body(k, name, fops, priv, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, name, fops, priv, flags, undefined, __conv); const __r = __body(k, name, fops, priv, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { return k.trace.on ? __tr(k, name, fops, priv, flags) : __body(k, name, fops, priv, flags) } })
 
 /**
  * anon_inode_getfd - reserve an fd and install a new anonymous file there
@@ -50,5 +50,5 @@ export const anon_inode_getfd = kfunc('anon_inode_getfd', function (k: Kernel, n
   }
   fd_install(k, fd, f)
   return fd
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { return k.trace.on ? __tracedN(4, k, name, fops, priv, flags) : __body(k, name, fops, priv, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, name, fops, priv, flags, undefined, __conv); const __r = __body(k, name, fops, priv, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, name: string, fops: FileOperations, priv: unknown, flags: number) { return k.trace.on ? __tr(k, name, fops, priv, flags) : __body(k, name, fops, priv, flags) } })
 

@@ -30,4 +30,4 @@ export const eventpoll_release = kfunc('eventpoll_release', function (k: Kernel,
     if (k.trace.on) k.trace.emit({ e: 'note', text: `epoll ${epf.id}: registrations of ${file.id} removed` })
   }
   file.f_ep = null
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tracedN(1, k, file) : __body(k, file) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, file, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, file); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tr(k, file) : __body(k, file) } })

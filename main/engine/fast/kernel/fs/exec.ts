@@ -29,7 +29,7 @@ export const de_thread = kfunc('de_thread', function (k: Kernel): KGen<number> {
   for (const t of others) k.threads.kill(t)
   wait_event(k, newWaitQueue(`${me.id}.de_thread`), () => others.every((t) => t.state !== 'running'), 'de_thread: wait for the other threads to exit', true)
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 0, undefined, undefined, undefined, undefined, undefined, __conv); const __r = __body(k); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel) { return k.trace.on ? __tr(k) : __body(k) } })
 
 /**
  * sys_execve - execve(2) up to the new image's first instruction
@@ -68,4 +68,4 @@ export const sys_execve = kfunc('sys_execve', function (k: Kernel, filename: str
   if (displaced) put_files_struct(k, displaced)
   if (k.trace.on) k.trace.emit({ e: 'task', op: 'exec', task: me.pid, detail: filename })
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filename: string) { return k.trace.on ? __tracedN(1, k, filename) : __body(k, filename) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filename: string) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, filename, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, filename); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filename: string) { return k.trace.on ? __tr(k, filename) : __body(k, filename) } })

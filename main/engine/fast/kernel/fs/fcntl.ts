@@ -42,7 +42,7 @@ const setfl = kfunc('setfl', function (k: Kernel, fd: number, filp: File, arg: n
   filp.f_flags = (arg & SETFL_MASK) | (filp.f_flags & ~SETFL_MASK)
   void O_APPEND
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, filp: File, arg: number) { return k.trace.on ? __tracedN(3, k, fd, filp, arg) : __body(k, fd, filp, arg) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, filp: File, arg: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, fd, filp, arg, undefined, undefined, __conv); const __r = __body(k, fd, filp, arg); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, filp: File, arg: number) { return k.trace.on ? __tr(k, fd, filp, arg) : __body(k, fd, filp, arg) } })
 
 /**
  * do_fcntl
@@ -80,7 +80,7 @@ export const do_fcntl = kfunc('do_fcntl', function (k: Kernel, fd: number, cmd: 
     case F_SETOWN: return argl < 0 ? -EPERM : 0
     default: return -EINVAL
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, cmd: number, arg: number | Flock, filp: File) { return k.trace.on ? __tracedN(4, k, fd, cmd, arg, filp) : __body(k, fd, cmd, arg, filp) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, cmd: number, arg: number | Flock, filp: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, fd, cmd, arg, filp, undefined, __conv); const __r = __body(k, fd, cmd, arg, filp); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, cmd: number, arg: number | Flock, filp: File) { return k.trace.on ? __tr(k, fd, cmd, arg, filp) : __body(k, fd, cmd, arg, filp) } })
 
 /**
  * sys_fcntl - fcntl(2)
@@ -97,4 +97,4 @@ export const sys_fcntl = kfunc('sys_fcntl', function (k: Kernel, fd: number, cmd
   }
   fdput(k, f)
   return err
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, cmd: number, arg: number | Flock) { return k.trace.on ? __tracedN(3, k, fd, cmd, arg) : __body(k, fd, cmd, arg) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, cmd: number, arg: number | Flock) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, fd, cmd, arg, undefined, undefined, __conv); const __r = __body(k, fd, cmd, arg); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, cmd: number, arg: number | Flock) { return k.trace.on ? __tr(k, fd, cmd, arg) : __body(k, fd, cmd, arg) } })

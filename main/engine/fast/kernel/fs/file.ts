@@ -62,7 +62,7 @@ const roundup_pow_of_two = (n: number): number => (n <= 1 ? 1 : 2 ** Math.ceil(M
  */
 export const alloc_fdtable = kfuncSync('alloc_fdtable', (k: Kernel, nr: number): Fdtable | number => {
   return k.profile.find_next_fd_fast_path ? alloc_fdtable_v6_18(k, nr) : alloc_fdtable_v6_5(k, nr)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, nr: number) { return k.trace.on ? __tracedN(1, k, nr) : __body(k, nr) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, nr: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, nr, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, nr); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, nr: number) { return k.trace.on ? __tr(k, nr) : __body(k, nr) } })
 
 /** alloc_fdtable (v6.5): units of 1024 bytes of pointers (128 slots), capped by nr_open rounded *up*. */
 function alloc_fdtable_v6_5(k: Kernel, nr: number): Fdtable {
@@ -98,7 +98,7 @@ function copy_fdtable(nfdt: Fdtable, ofdt: Fdtable, count: number): void {
  */
 export const expand_fdtable = kfunc('expand_fdtable', (k: Kernel, files: FilesStruct, nr: number): KGen<number> => {
   return k.profile.find_next_fd_fast_path ? expand_fdtable_v6_18(k, files, nr) : expand_fdtable_v6_5(k, files, nr)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct, nr: number) { return k.trace.on ? __tracedN(2, k, files, nr) : __body(k, files, nr) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct, nr: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, files, nr, undefined, undefined, undefined, __conv); const __r = __body(k, files, nr); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct, nr: number) { return k.trace.on ? __tr(k, files, nr) : __body(k, files, nr) } })
 
 /** expand_fdtable (v6.5): a table for fd @nr; returns 1 when it expanded. */
 function expand_fdtable_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<number> {
@@ -143,7 +143,7 @@ function expand_fdtable_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<n
 export const free_fdtable_rcu = kfunc('free_fdtable_rcu', function (_k: Kernel, head: { container: unknown }): KGen<void> {
   const fdt = head.container as Fdtable
   fdt.fd = []
-}, (__body, __traced, __tracedN) => function (this: unknown, _k: Kernel, head: { container: unknown }) { return _k.trace.on ? __tracedN(1, _k, head) : __body(_k, head) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (_k: Kernel, head: { container: unknown }) { const __t = _k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, head, undefined, undefined, undefined, undefined, __conv); const __r = __body(_k, head); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, _k: Kernel, head: { container: unknown }) { return _k.trace.on ? __tr(_k, head) : __body(_k, head) } })
 
 /**
  * expand_files - make sure slot @nr exists
@@ -153,7 +153,7 @@ export const free_fdtable_rcu = kfunc('free_fdtable_rcu', function (_k: Kernel, 
  */
 export const expand_files = kfunc('expand_files', (k: Kernel, files: FilesStruct, nr: number): KGen<number> => {
   return k.profile.find_next_fd_fast_path ? expand_files_v6_18(k, files, nr) : expand_files_v6_5(k, files, nr)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct, nr: number) { return k.trace.on ? __tracedN(2, k, files, nr) : __body(k, files, nr) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct, nr: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, files, nr, undefined, undefined, undefined, __conv); const __r = __body(k, files, nr); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct, nr: number) { return k.trace.on ? __tr(k, files, nr) : __body(k, files, nr) } })
 
 /** expand_files (v6.5): the nr_open check comes first; 1 tells the caller the lock was dropped. */
 function expand_files_v6_5(k: Kernel, files: FilesStruct, nr: number): KGen<number> {
@@ -208,17 +208,26 @@ function expand_files_v6_18(k: Kernel, files: FilesStruct, nr: number): KGen<num
 // ---------------------------------------------------------------------------------------------
 // Allocation
 
+/**
+ * __set_close_on_exec: set @fd's close-on-exec bit, or clear it only if it is set (the bit is almost
+ * always clear already, and the kernel does not write, so dirty, its cache line then: commit
+ * fc90888d07b8, "vfs: conditionally clear close-on-exec flag"). The trace shows the writes made.
+ */
+function __set_close_on_exec(k: Kernel, files: FilesStruct, fd: number, fdt: Fdtable, set: boolean): void {
+  if (set) fdt.close_on_exec.set(fd)
+  else if (fdt.close_on_exec.test(fd)) fdt.close_on_exec.clear(fd)
+  else return
+  if (k.trace.on) k.trace.bit(files.id, 'close_on_exec', fd, set ? 1 : 0)
+}
+
 function __set_open_fd(k: Kernel, files: FilesStruct, fd: number, fdt: Fdtable, cloexec: boolean): void {
   fdt.open_fds.set(fd)
-  if (cloexec) fdt.close_on_exec.set(fd)
-  else fdt.close_on_exec.clear(fd)
+  if (k.trace.on) k.trace.bit(files.id, 'open_fds', fd, 1)
+  __set_close_on_exec(k, files, fd, fdt, cloexec)
   const w = Math.floor(fd / BITS_PER_LONG)
-  const full = fdt.open_fds.wordFull(w)
-  if (full) fdt.full_fds_bits.set(w)
-  if (k.trace.on) {
-    k.trace.bit(files.id, 'open_fds', fd, 1)
-    k.trace.bit(files.id, 'close_on_exec', fd, cloexec ? 1 : 0)
-    if (full) k.trace.bit(files.id, 'full_fds_bits', w, 1)
+  if (fdt.open_fds.wordFull(w)) {
+    fdt.full_fds_bits.set(w)
+    if (k.trace.on) k.trace.bit(files.id, 'full_fds_bits', w, 1)
   }
 }
 
@@ -244,7 +253,7 @@ function setNextFd(k: Kernel, files: FilesStruct, v: number): void {
  */
 export const find_next_fd = kfuncSync('find_next_fd', (k: Kernel, fdt: Fdtable, start: number): number => {
   return k.profile.find_next_fd_fast_path ? find_next_fd_v6_18(fdt, start) : find_next_fd_v6_5(fdt, start)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fdt: Fdtable, start: number) { return k.trace.on ? __tracedN(2, k, fdt, start) : __body(k, fdt, start) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fdt: Fdtable, start: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, fdt, start, undefined, undefined, undefined, __conv); const __r = __body(k, fdt, start); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fdt: Fdtable, start: number) { return k.trace.on ? __tr(k, fdt, start) : __body(k, fdt, start) } })
 
 /** find_next_fd (v6.5): full_fds_bits first. */
 function find_next_fd_v6_5(fdt: Fdtable, start: number): number {
@@ -279,7 +288,7 @@ function find_next_fd_v6_18(fdt: Fdtable, start: number): number {
  */
 export const alloc_fd = kfunc('alloc_fd', (k: Kernel, start: number, end: number, flags: number): KGen<number> => {
   return k.profile.find_next_fd_fast_path ? alloc_fd_v6_18(k, start, end, flags) : alloc_fd_v6_5(k, start, end, flags)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, start: number, end: number, flags: number) { return k.trace.on ? __tracedN(3, k, start, end, flags) : __body(k, start, end, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, start: number, end: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, start, end, flags, undefined, undefined, __conv); const __r = __body(k, start, end, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, start: number, end: number, flags: number) { return k.trace.on ? __tr(k, start, end, flags) : __body(k, start, end, flags) } })
 
 /** alloc_fd (v6.5): expand_files on every allocation; a non-NULL slot is printk'd and cleared. */
 function alloc_fd_v6_5(k: Kernel, start: number, end: number, flags: number): KGen<number> {
@@ -357,7 +366,7 @@ export function rlimit_nofile(k: Kernel): number {
  */
 export const get_unused_fd_flags = kfunc('get_unused_fd_flags', function (k: Kernel, flags: number): KGen<number> {
   return alloc_fd(k, 0, rlimit_nofile(k), flags)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tracedN(1, k, flags) : __body(k, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, flags, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tr(k, flags) : __body(k, flags) } })
 
 /**
  * __put_unused_fd - release a reserved or detached fd number
@@ -368,7 +377,7 @@ export const __put_unused_fd = kfuncSync('__put_unused_fd', (k: Kernel, files: F
   const fdt = files.fdt
   __clear_open_fd(k, files, fd, fdt)
   if (fd < files.next_fd) setNextFd(k, files, fd)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct, fd: number) { return k.trace.on ? __tracedN(2, k, files, fd) : __body(k, files, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, files, fd, undefined, undefined, undefined, __conv); const __r = __body(k, files, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct, fd: number) { return k.trace.on ? __tr(k, files, fd) : __body(k, files, fd) } })
 
 /** SIM: tracepoint where put_unused_fd releases a reserved fd (the sanitizer checks V5 there). */
 const trace_put_unused_fd = tracepoint<Kernel, [FilesStruct, number]>('put_unused_fd')
@@ -383,7 +392,7 @@ export const put_unused_fd = kfunc('put_unused_fd', function (k: Kernel, fd: num
   trace_put_unused_fd.probe?.(k, files, fd)
   __put_unused_fd(k, files, fd)
   spin_unlock(k, files.file_lock)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 function setSlot(k: Kernel, files: FilesStruct, fdt: Fdtable, fd: number, file: File | null): void {
   const from = fdt.fd[fd] ?? null
@@ -422,7 +431,7 @@ export const fd_install = kfunc('fd_install', function (k: Kernel, fd: number, f
   setSlot(k, files, fdt, fd, file)
   k.current.preempt_count--
   k.current.rcu_read_lock_nesting--
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, file: File) { return k.trace.on ? __tracedN(2, k, fd, file) : __body(k, fd, file) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, file: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, fd, file, undefined, undefined, undefined, __conv); const __r = __body(k, fd, file); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, file: File) { return k.trace.on ? __tr(k, fd, file) : __body(k, fd, file) } })
 
 function fdInstallBug(k: Kernel, files: FilesStruct, fd: number): void {
   const fdt = files.fdt
@@ -452,7 +461,7 @@ export const pick_file = kfunc('pick_file', function (k: Kernel, files: FilesStr
     __put_unused_fd(k, files, fd)
   }
   return file
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct, fd: number) { return k.trace.on ? __tracedN(2, k, files, fd) : __body(k, files, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, files, fd, undefined, undefined, undefined, __conv); const __r = __body(k, files, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct, fd: number) { return k.trace.on ? __tr(k, files, fd) : __body(k, files, fd) } })
 
 /**
  * file_close_fd_locked - detach the file at @fd from @files (v6.8+)
@@ -473,7 +482,7 @@ export const file_close_fd_locked = kfunc('file_close_fd_locked', function (k: K
     __put_unused_fd(k, files, fd)
   }
   return file
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct, fd: number) { return k.trace.on ? __tracedN(2, k, files, fd) : __body(k, files, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, files, fd, undefined, undefined, undefined, __conv); const __r = __body(k, files, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct, fd: number) { return k.trace.on ? __tr(k, files, fd) : __body(k, files, fd) } })
 
 /**
  * close_fd_get_file - detach @fd from current->files and hand its reference to the caller (v6.5)
@@ -486,7 +495,7 @@ export const close_fd_get_file = kfunc('close_fd_get_file', function (k: Kernel,
   const file = pick_file(k, files, fd)
   spin_unlock(k, files.file_lock)
   return file
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 /**
  * file_close_fd - detach @fd from current->files and hand its reference to the caller (v6.8+)
@@ -499,7 +508,7 @@ export const file_close_fd = kfunc('file_close_fd', function (k: Kernel, fd: num
   const file = file_close_fd_locked(k, files, fd)
   spin_unlock(k, files.file_lock)
   return file
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 /**
  * close_fd - detach and close @fd in the current table
@@ -515,7 +524,7 @@ export const close_fd = kfunc('close_fd', function (k: Kernel, fd: number): KGen
   spin_unlock(k, files.file_lock)
   if (!file) return -EBADF
   return filp_close(k, file, files)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 // ---------------------------------------------------------------------------------------------
 // Lookups
@@ -551,7 +560,7 @@ export function files_lookup_fd_locked(k: Kernel, files: FilesStruct, fd: number
  */
 export const __fget_files_rcu = kfunc('__fget_files_rcu', (k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> => {
   return k.profile.slab_typesafe_by_rcu ? __fget_files_rcu_v6_18(k, files, fd, mask) : __fget_files_rcu_v6_5(k, files, fd, mask)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct, fd: number, mask: number) { return k.trace.on ? __tracedN(3, k, files, fd, mask) : __body(k, files, fd, mask) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct, fd: number, mask: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, files, fd, mask, undefined, undefined, __conv); const __r = __body(k, files, fd, mask); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct, fd: number, mask: number) { return k.trace.on ? __tr(k, files, fd, mask) : __body(k, files, fd, mask) } })
 
 /** __fget_files_rcu (v6.5): get_file_rcu() on a file whose f_mode was already tested. */
 function __fget_files_rcu_v6_5(k: Kernel, files: FilesStruct, fd: number, mask: number): KGen<File | null> {
@@ -610,7 +619,7 @@ export const __fget_files = kfunc('__fget_files', function (k: Kernel, files: Fi
   const f = __fget_files_rcu(k, files, fd, mask)
   rcu_read_unlock(k)
   return f
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct, fd: number, mask: number) { return k.trace.on ? __tracedN(3, k, files, fd, mask) : __body(k, files, fd, mask) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct, fd: number, mask: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, files, fd, mask, undefined, undefined, __conv); const __r = __body(k, files, fd, mask); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct, fd: number, mask: number) { return k.trace.on ? __tr(k, files, fd, mask) : __body(k, files, fd, mask) } })
 
 /**
  * fget - take a reference to the file at @fd (O_PATH files count as absent)
@@ -618,7 +627,7 @@ export const __fget_files = kfunc('__fget_files', function (k: Kernel, files: Fi
  */
 export const fget = kfunc('fget', function (k: Kernel, fd: number): KGen<File | null> {
   return __fget_files(k, k.current.files!, fd, FMODE_PATH)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 /**
  * fget_raw - like fget, but O_PATH files are found too
@@ -626,7 +635,7 @@ export const fget = kfunc('fget', function (k: Kernel, fd: number): KGen<File | 
  */
 export const fget_raw = kfunc('fget_raw', function (k: Kernel, fd: number): KGen<File | null> {
   return __fget_files(k, k.current.files!, fd, 0)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 /** SIM: tracepoint where a struct fd is made (the sanitizer tracks it until fdput: V2, V3). */
 const trace_struct_fd = tracepoint<Kernel, [StructFd]>('struct_fd')
@@ -658,7 +667,7 @@ export const __fget_light = kfunc('__fget_light', function (k: Kernel, fd: numbe
   const f: StructFd = { id: nextId(k, 'fd'), file, gen: file ? file.gen : 0, flags, fd, kind, owner: task, released: false }
   trace_struct_fd.probe?.(k, f)
   return f
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, mask: number, kind: StructFd['kind']) { return k.trace.on ? __tracedN(3, k, fd, mask, kind) : __body(k, fd, mask, kind) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, mask: number, kind: StructFd['kind']) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, fd, mask, kind, undefined, undefined, __conv); const __r = __body(k, fd, mask, kind); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, mask: number, kind: StructFd['kind']) { return k.trace.on ? __tr(k, fd, mask, kind) : __body(k, fd, mask, kind) } })
 
 /**
  * BORROWED_FD - a struct fd that borrows @file (no reference: the caller guarantees it stays)
@@ -689,7 +698,7 @@ function makeFd(k: Kernel, file: File | null, flags: number): StructFd {
  */
 export const fdget = kfunc('fdget', function (k: Kernel, fd: number): KGen<StructFd> {
   return __fget_light(k, fd, FMODE_PATH, 'fdget')
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 /**
  * fdget_raw - fdget that also finds O_PATH files
@@ -697,7 +706,7 @@ export const fdget = kfunc('fdget', function (k: Kernel, fd: number): KGen<Struc
  */
 export const fdget_raw = kfunc('fdget_raw', function (k: Kernel, fd: number): KGen<StructFd> {
   return __fget_light(k, fd, 0, 'fdget_raw')
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 function file_needs_f_pos_lock(k: Kernel, file: File): boolean {
   if (!(file.f_mode & FMODE_ATOMIC_POS)) return false
@@ -722,7 +731,7 @@ export const fdget_pos = kfunc('fdget_pos', function (k: Kernel, fd: number): KG
     }
   }
   return f
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 /**
  * fdput - end a struct fd: fput only if fdget took a reference
@@ -730,7 +739,7 @@ export const fdget_pos = kfunc('fdget_pos', function (k: Kernel, fd: number): KG
  */
 export const fdput = kfunc('fdput', function (k: Kernel, f: StructFd): KGen<void> {
   fdputCommon(k, f, 'fdput')
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, f: StructFd) { return k.trace.on ? __tracedN(1, k, f) : __body(k, f) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, f: StructFd) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, f, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, f); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, f: StructFd) { return k.trace.on ? __tr(k, f) : __body(k, f) } })
 
 /**
  * fdput_pos - unlock f_pos_lock if fdget_pos took it, then fdput
@@ -742,7 +751,7 @@ export const fdput_pos = kfunc('fdput_pos', function (k: Kernel, f: StructFd): K
     mutex_unlock(k, f.file.f_pos_lock)
   }
   fdputCommon(k, f, 'fdput_pos')
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, f: StructFd) { return k.trace.on ? __tracedN(1, k, f) : __body(k, f) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, f: StructFd) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, f, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, f); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, f: StructFd) { return k.trace.on ? __tr(k, f) : __body(k, f) } })
 
 /** SIM: tracepoint where fdput/fdput_pos release a struct fd (the sanitizer ends the borrow: V3). */
 const trace_fdput = tracepoint<Kernel, [StructFd, 'fdput' | 'fdput_pos']>('fdput_release')
@@ -771,11 +780,9 @@ export const set_close_on_exec = kfunc('set_close_on_exec', function (k: Kernel,
   const files = k.current.files!
   spin_lock(k, files.file_lock)
   const fdt = files.fdt
-  if (flag) fdt.close_on_exec.set(fd)
-  else if (fdt.close_on_exec.test(fd)) fdt.close_on_exec.clear(fd)
-  if (k.trace.on) k.trace.bit(files.id, 'close_on_exec', fd, flag ? 1 : 0)
+  __set_close_on_exec(k, files, fd, fdt, flag)
   spin_unlock(k, files.file_lock)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, flag: boolean) { return k.trace.on ? __tracedN(2, k, fd, flag) : __body(k, fd, flag) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, flag: boolean) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, fd, flag, undefined, undefined, undefined, __conv); const __r = __body(k, fd, flag); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, flag: boolean) { return k.trace.on ? __tr(k, fd, flag) : __body(k, fd, flag) } })
 
 /**
  * get_close_on_exec - is @fd close-on-exec? (F_GETFD)
@@ -809,7 +816,7 @@ export const do_dup2 = kfunc('do_dup2', function (k: Kernel, files: FilesStruct,
   spin_unlock(k, files.file_lock)
   if (tofree) filp_close(k, tofree, files) // its return value is discarded
   return fd
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct, file: File, fd: number, flags: number) { return k.trace.on ? __tracedN(4, k, files, file, fd, flags) : __body(k, files, file, fd, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct, file: File, fd: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, files, file, fd, flags, undefined, __conv); const __r = __body(k, files, file, fd, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct, file: File, fd: number, flags: number) { return k.trace.on ? __tr(k, files, file, fd, flags) : __body(k, files, file, fd, flags) } })
 
 /**
  * ksys_dup3
@@ -834,7 +841,7 @@ export const ksys_dup3 = kfunc('ksys_dup3', function (k: Kernel, oldfd: number, 
     return err
   }
   return do_dup2(k, files, file, newfd, flags)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, oldfd: number, newfd: number, flags: number) { return k.trace.on ? __tracedN(3, k, oldfd, newfd, flags) : __body(k, oldfd, newfd, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, oldfd: number, newfd: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, oldfd, newfd, flags, undefined, undefined, __conv); const __r = __body(k, oldfd, newfd, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, oldfd: number, newfd: number, flags: number) { return k.trace.on ? __tr(k, oldfd, newfd, flags) : __body(k, oldfd, newfd, flags) } })
 
 /**
  * sys_dup2
@@ -844,7 +851,7 @@ export const ksys_dup3 = kfunc('ksys_dup3', function (k: Kernel, oldfd: number, 
  */
 export const sys_dup2 = kfunc('sys_dup2', (k: Kernel, oldfd: number, newfd: number): KGen<number> => {
   return k.profile.file_ref_t ? sys_dup2_v6_18(k, oldfd, newfd) : sys_dup2_v6_5(k, oldfd, newfd)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, oldfd: number, newfd: number) { return k.trace.on ? __tracedN(2, k, oldfd, newfd) : __body(k, oldfd, newfd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, oldfd: number, newfd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, oldfd, newfd, undefined, undefined, undefined, __conv); const __r = __body(k, oldfd, newfd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, oldfd: number, newfd: number) { return k.trace.on ? __tr(k, oldfd, newfd) : __body(k, oldfd, newfd) } })
 
 /** SYSCALL_DEFINE2(dup2) (v6.5). */
 function sys_dup2_v6_5(k: Kernel, oldfd: number, newfd: number): KGen<number> {
@@ -881,7 +888,7 @@ function sys_dup2_v6_18(k: Kernel, oldfd: number, newfd: number): KGen<number> {
  */
 export const sys_dup3 = kfunc('sys_dup3', function (k: Kernel, oldfd: number, newfd: number, flags: number): KGen<number> {
   return ksys_dup3(k, oldfd, newfd, flags)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, oldfd: number, newfd: number, flags: number) { return k.trace.on ? __tracedN(3, k, oldfd, newfd, flags) : __body(k, oldfd, newfd, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, oldfd: number, newfd: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, oldfd, newfd, flags, undefined, undefined, __conv); const __r = __body(k, oldfd, newfd, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, oldfd: number, newfd: number, flags: number) { return k.trace.on ? __tr(k, oldfd, newfd, flags) : __body(k, oldfd, newfd, flags) } })
 
 /**
  * sys_dup
@@ -896,7 +903,7 @@ export const sys_dup = kfunc('sys_dup', function (k: Kernel, fildes: number): KG
     else fput(k, file)
   }
   return ret
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fildes: number) { return k.trace.on ? __tracedN(1, k, fildes) : __body(k, fildes) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fildes: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fildes, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fildes); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fildes: number) { return k.trace.on ? __tr(k, fildes) : __body(k, fildes) } })
 
 /**
  * f_dupfd - F_DUPFD: lowest free fd >= @from
@@ -911,7 +918,7 @@ export const f_dupfd = kfunc('f_dupfd', function (k: Kernel, from: number, file:
     fd_install(k, err, file)
   }
   return err
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, from: number, file: File, flags: number) { return k.trace.on ? __tracedN(3, k, from, file, flags) : __body(k, from, file, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, from: number, file: File, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, from, file, flags, undefined, undefined, __conv); const __r = __body(k, from, file, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, from: number, file: File, flags: number) { return k.trace.on ? __tr(k, from, file, flags) : __body(k, from, file, flags) } })
 
 // ---------------------------------------------------------------------------------------------
 // Copies (fork, unshare, close_range) and teardown
@@ -976,7 +983,7 @@ export const dup_fd = kfunc('dup_fd', function (k: Kernel, oldf: FilesStruct, pu
   spin_unlock(k, oldf.file_lock)
   newf.fdt = new_fdt
   return newf
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, oldf: FilesStruct, punch_hole: FdRange | null, max_fds_v65?: number) { return k.trace.on ? __traced(this, arguments) : __body(k, oldf, punch_hole, max_fds_v65) })
+}, (__body, __traced) => function (this: unknown, k: Kernel, oldf: FilesStruct, punch_hole: FdRange | null, max_fds_v65?: number) { return k.trace.on ? __traced(this, arguments) : __body(k, oldf, punch_hole, max_fds_v65) })
 
 /**
  * close_files - filp_close() every open fd, ascending (the last put of a files_struct)
@@ -984,7 +991,7 @@ export const dup_fd = kfunc('dup_fd', function (k: Kernel, oldf: FilesStruct, pu
  */
 export const close_files = kfunc('close_files', (k: Kernel, files: FilesStruct): KGen<Fdtable> => {
   return k.profile.file_ref_t ? close_files_v6_18(k, files) : close_files_v6_5(k, files)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct) { return k.trace.on ? __tracedN(1, k, files) : __body(k, files) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, files, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, files); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct) { return k.trace.on ? __tr(k, files) : __body(k, files) } })
 
 /** close_files (v6.5): each slot is xchg()ed with NULL before filp_close. */
 function close_files_v6_5(k: Kernel, files: FilesStruct): KGen<Fdtable> {
@@ -1030,7 +1037,7 @@ export const put_files_struct = kfunc('put_files_struct', function (k: Kernel, f
     k.all_files_structs.delete(files)
     if (k.trace.on) k.trace.emit({ e: 'note', text: `kmem_cache_free(files_cachep, ${files.id})` })
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct) { return k.trace.on ? __tracedN(1, k, files) : __body(k, files) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, files, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, files); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct) { return k.trace.on ? __tr(k, files) : __body(k, files) } })
 
 /**
  * exit_files - detach the table from @tsk and drop its share
@@ -1043,7 +1050,7 @@ export const exit_files = kfunc('exit_files', function (k: Kernel, tsk: Task): K
     tsk.files = null
     put_files_struct(k, files)
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, tsk: Task) { return k.trace.on ? __tracedN(1, k, tsk) : __body(k, tsk) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, tsk: Task) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, tsk, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, tsk); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, tsk: Task) { return k.trace.on ? __tr(k, tsk) : __body(k, tsk) } })
 
 /**
  * do_close_on_exec - close every FD_CLOEXEC fd, word by word
@@ -1072,7 +1079,7 @@ export const do_close_on_exec = kfunc('do_close_on_exec', function (k: Kernel, f
     }
   }
   spin_unlock(k, files.file_lock)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, files: FilesStruct) { return k.trace.on ? __tracedN(1, k, files) : __body(k, files) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, files: FilesStruct) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, files, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, files); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, files: FilesStruct) { return k.trace.on ? __tr(k, files) : __body(k, files) } })
 
 /**
  * __range_close - detach and filp_close every fd in [@fd, @max_fd], one lock round per fd (v6.5)
@@ -1133,7 +1140,7 @@ function __range_cloexec(k: Kernel, files: FilesStruct, fd: number, max_fd: numb
  */
 export const sys_close_range = kfunc('sys_close_range', (k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> => {
   return k.profile.find_next_fd_fast_path ? sys_close_range_v6_18(k, fd, max_fd, flags) : __close_range_v6_5(k, fd, max_fd, flags)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, max_fd: number, flags: number) { return k.trace.on ? __tracedN(3, k, fd, max_fd, flags) : __body(k, fd, max_fd, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, max_fd: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, fd, max_fd, flags, undefined, undefined, __conv); const __r = __body(k, fd, max_fd, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, max_fd: number, flags: number) { return k.trace.on ? __tr(k, fd, max_fd, flags) : __body(k, fd, max_fd, flags) } })
 
 /** __close_range (v6.5, fs/file.c; SYSCALL_DEFINE3(close_range) in fs/open.c only calls it). */
 function __close_range_v6_5(k: Kernel, fd: number, max_fd: number, flags: number): KGen<number> {

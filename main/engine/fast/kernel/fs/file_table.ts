@@ -74,7 +74,7 @@ export const alloc_empty_file = kfunc('alloc_empty_file', function (k: Kernel, f
   k.files_stat.nr_files++
   k.trace.on && tracedStub(k, 'security_file_alloc', [f.id], 'LSM hook: no security state is modelled')
   return f
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tracedN(1, k, flags) : __body(k, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, flags, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tr(k, flags) : __body(k, flags) } })
 
 /**
  * fput - drop a reference to @file
@@ -85,7 +85,7 @@ export const alloc_empty_file = kfunc('alloc_empty_file', function (k: Kernel, f
  */
 export const fput = kfunc('fput', (k: Kernel, file: File): KGen<void> => {
   return k.profile.fput_deferred_free_unopened ? fput_v6_18(k, file) : fput_v6_5(k, file)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tracedN(1, k, file) : __body(k, file) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, file, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, file); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tr(k, file) : __body(k, file) } })
 
 /** fput (v6.5): atomic_long_dec_and_test, then task work, or the delayed list. */
 function fput_v6_5(k: Kernel, file: File): KGen<void> {
@@ -144,7 +144,7 @@ export const __fput_deferred = kfunc('__fput_deferred', function (k: Kernel, fil
  */
 export const ____fput = kfunc('____fput', function (k: Kernel, work: CallbackHead): KGen<void> {
   __fput(k, work.container as File)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, work: CallbackHead) { return k.trace.on ? __tracedN(1, k, work) : __body(k, work) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, work: CallbackHead) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, work, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, work); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, work: CallbackHead) { return k.trace.on ? __tr(k, work) : __body(k, work) } })
 
 /**
  * delayed_fput - the kworker's work: __fput() every file on the delayed list, newest first
@@ -161,7 +161,7 @@ export const delayed_fput = kfunc('delayed_fput', function (k: Kernel): KGen<voi
     __fput(k, f)
     f = next
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 0, undefined, undefined, undefined, undefined, undefined, __conv); const __r = __body(k); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel) { return k.trace.on ? __tr(k) : __body(k) } })
 
 /**
  * flush_delayed_fput - run the delayed list in the caller, then wait for a queued worker
@@ -170,7 +170,7 @@ export const delayed_fput = kfunc('delayed_fput', function (k: Kernel): KGen<voi
 export const flush_delayed_fput = kfunc('flush_delayed_fput', function (k: Kernel): KGen<void> {
   delayed_fput(k)
   if (k.profile.fput_close) flush_delayed_work(k, k.delayed_fput_work)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 0, undefined, undefined, undefined, undefined, undefined, __conv); const __r = __body(k); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel) { return k.trace.on ? __tr(k) : __body(k) } })
 
 /**
  * __fput_sync - drop a reference and run __fput() inline if it was the last
@@ -185,7 +185,7 @@ export const __fput_sync = kfunc('__fput_sync', function (k: Kernel, file: File)
     file.mem = 'dying'
     __fput(k, file)
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tracedN(1, k, file) : __body(k, file) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, file, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, file); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tr(k, file) : __body(k, file) } })
 
 /**
  * fput_close_sync - close(2)'s reference drop: the last one runs __fput() here (v6.15+)
@@ -196,7 +196,7 @@ export const fput_close_sync = kfunc('fput_close_sync', function (k: Kernel, fil
     file.mem = 'dying'
     __fput(k, file)
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tracedN(1, k, file) : __body(k, file) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, file, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, file); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tr(k, file) : __body(k, file) } })
 
 /**
  * fput_close - fput() for a reference that is likely the last (v6.15+)
@@ -207,7 +207,7 @@ export const fput_close = kfunc('fput_close', function (k: Kernel, file: File): 
     file.mem = 'dying'
     __fput_deferred(k, file)
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tracedN(1, k, file) : __body(k, file) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, file, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, file); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tr(k, file) : __body(k, file) } })
 
 /**
  * __fput - tear a file down: the cleanup steps in the kernel's order
@@ -246,7 +246,7 @@ export const __fput = kfunc('__fput', function (k: Kernel, file: File): KGen<voi
     k.trace.on && tracedStub(k, 'mntput', [file.f_path.mnt], 'mount reference')
   }
   file_free(k, file)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tracedN(1, k, file) : __body(k, file) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, file, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, file); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tr(k, file) : __body(k, file) } })
 
 /**
  * put_file_access - release the inode's read or write access
@@ -280,7 +280,7 @@ export const file_free = kfunc('file_free', function (k: Kernel, file: File): KG
     file.mem = 'rcu_free'
     call_rcu(k, file.f_task_work, file_free_rcu, file.id)
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tracedN(1, k, file) : __body(k, file) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, file, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, file); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File) { return k.trace.on ? __tr(k, file) : __body(k, file) } })
 
 /**
  * file_free_rcu - RCU callback: free the memory of a v6.5 struct file
@@ -292,7 +292,7 @@ export const file_free_rcu = kfunc('file_free_rcu', function (k: Kernel, head: C
   k.trace.on && tracedStub(k, 'put_cred', [f.id], 'f_cred')
   f.mem = 'free'
   k.filp_cache.free.push(f)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, head: CallbackHead) { return k.trace.on ? __tracedN(1, k, head) : __body(k, head) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, head: CallbackHead) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, head, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, head); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, head: CallbackHead) { return k.trace.on ? __tr(k, head) : __body(k, head) } })
 
 /** SIM: tracepoint where __fput starts tearing a file down (the sanitizer counts the runs per generation: V16). */
 const trace_fput = tracepoint<Kernel, [File]>('fput')

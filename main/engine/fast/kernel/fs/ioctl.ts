@@ -39,7 +39,7 @@ export const vfs_ioctl = kfunc('vfs_ioctl', function (k: Kernel, filp: File, cmd
   if (k.trace.on) k.trace.emit({ e: 'exit', fn: `${filp.f_op.name}.unlocked_ioctl`, ret: error })
   if (error === -ENOIOCTLCMD) error = -ENOTTY
   return error
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File, cmd: number, arg: number) { return k.trace.on ? __tracedN(3, k, filp, cmd, arg) : __body(k, filp, cmd, arg) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File, cmd: number, arg: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, filp, cmd, arg, undefined, undefined, __conv); const __r = __body(k, filp, cmd, arg); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File, cmd: number, arg: number) { return k.trace.on ? __tr(k, filp, cmd, arg) : __body(k, filp, cmd, arg) } })
 
 /**
  * do_vfs_ioctl - the commands every fd understands
@@ -52,7 +52,7 @@ const do_vfs_ioctl = kfunc('do_vfs_ioctl', function (k: Kernel, filp: File, fd: 
   if (cmd === FIONBIO) return ioctl_setfl(k, filp, O_NONBLOCK, arg)
   if (cmd === FIOASYNC) return ioctl_setfl(k, filp, FASYNC, arg)
   return -ENOIOCTLCMD
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File, fd: number, cmd: number, arg: number) { return k.trace.on ? __tracedN(4, k, filp, fd, cmd, arg) : __body(k, filp, fd, cmd, arg) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File, fd: number, cmd: number, arg: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, filp, fd, cmd, arg, undefined, __conv); const __r = __body(k, filp, fd, cmd, arg); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File, fd: number, cmd: number, arg: number) { return k.trace.on ? __tr(k, filp, fd, cmd, arg) : __body(k, filp, fd, cmd, arg) } })
 
 /**
  * sys_ioctl - ioctl(2)
@@ -70,4 +70,4 @@ export const sys_ioctl = kfunc('sys_ioctl', function (k: Kernel, fd: number, cmd
   }
   fdput(k, f)
   return error
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, cmd: number, arg: number) { return k.trace.on ? __tracedN(3, k, fd, cmd, arg) : __body(k, fd, cmd, arg) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, cmd: number, arg: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, fd, cmd, arg, undefined, undefined, __conv); const __r = __body(k, fd, cmd, arg); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, cmd: number, arg: number) { return k.trace.on ? __tr(k, fd, cmd, arg) : __body(k, fd, cmd, arg) } })

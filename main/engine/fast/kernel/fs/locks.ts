@@ -74,7 +74,7 @@ export const locks_remove_posix = kfunc('locks_remove_posix', function (k: Kerne
     }
   })
   wakeLockWaiters(ctx)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File, owner: FlOwner) { return k.trace.on ? __tracedN(2, k, filp, owner) : __body(k, filp, owner) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File, owner: FlOwner) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, filp, owner, undefined, undefined, undefined, __conv); const __r = __body(k, filp, owner); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File, owner: FlOwner) { return k.trace.on ? __tr(k, filp, owner) : __body(k, filp, owner) } })
 
 function wakeLockWaiters(_ctx: FileLockContext): void {
   // SIM: waiters in F_SETLKW re-check their conflict condition (wait_event), nothing to do here.
@@ -95,7 +95,7 @@ export const locks_remove_file = kfunc('locks_remove_file', function (k: Kernel,
   }
   const left = ctx.flc_posix.filter((l) => l.fl_file === filp && l.fl_owner === filp)
   if (left.length) k.report(RULE.locks, 'violation', `locks_remove_file: lock still names ${filp.id}`, [filp.id])
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File) { return k.trace.on ? __tracedN(1, k, filp) : __body(k, filp) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, filp, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, filp); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File) { return k.trace.on ? __tr(k, filp) : __body(k, filp) } })
 
 function flockToRange(k: Kernel, filp: File, fl: Flock): { s: number; e: number } | number {
   let base = 0
@@ -141,7 +141,7 @@ export const fcntl_getlk = kfunc('fcntl_getlk', function (k: Kernel, filp: File,
   fl.l_len = c.fl_end === OFFSET_MAX ? 0 : c.fl_end - c.fl_start + 1
   fl.l_pid = c.fl_flags & FL_OFDLCK ? -1 : c.fl_pid
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File, cmd: number, fl: Flock) { return k.trace.on ? __tracedN(3, k, filp, cmd, fl) : __body(k, filp, cmd, fl) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File, cmd: number, fl: Flock) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, filp, cmd, fl, undefined, undefined, __conv); const __r = __body(k, filp, cmd, fl); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File, cmd: number, fl: Flock) { return k.trace.on ? __tr(k, filp, cmd, fl) : __body(k, filp, cmd, fl) } })
 
 /**
  * fcntl_setlk - take or release a POSIX or OFD lock
@@ -220,5 +220,5 @@ export const flock_lock_inode = kfunc('flock_lock_inode', function (k: Kernel, f
   }
   ctx.flc_flock.push({ id: nextId(k, 'lock'), fl_owner: filp, fl_flags: FL_FLOCK, fl_type: type, fl_pid: k.current.tgid, fl_start: 0, fl_end: OFFSET_MAX, fl_file: filp })
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File, op: number) { return k.trace.on ? __tracedN(2, k, filp, op) : __body(k, filp, op) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File, op: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, filp, op, undefined, undefined, undefined, __conv); const __r = __body(k, filp, op); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File, op: number) { return k.trace.on ? __tr(k, filp, op) : __body(k, filp, op) } })
 

@@ -39,7 +39,7 @@ const pidfd_fops: FileOperations = { name: 'pidfd_fops' }
 export const do_eventfd = kfunc('do_eventfd', function (k: Kernel, count: number, flags: number): KGen<number> {
   if (flags & ~(EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE)) return -EINVAL
   return anon_inode_getfd(k, '[eventfd]', eventfd_fops, { count }, O_RDWR | (flags & (EFD_CLOEXEC | EFD_NONBLOCK)))
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, count: number, flags: number) { return k.trace.on ? __tracedN(2, k, count, flags) : __body(k, count, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, count: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, count, flags, undefined, undefined, undefined, __conv); const __r = __body(k, count, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, count: number, flags: number) { return k.trace.on ? __tr(k, count, flags) : __body(k, count, flags) } })
 
 /**
  * do_epoll_create - epoll_create1(2)
@@ -49,7 +49,7 @@ export const do_epoll_create = kfunc('do_epoll_create', function (k: Kernel, fla
   if (flags & ~EPOLL_CLOEXEC) return -EINVAL
   const ep: EventPoll = { id: nextId(k, 'eventpoll'), items: [] }
   return anon_inode_getfd(k, '[eventpoll]', eventpoll_fops, ep, O_RDWR | (flags & O_CLOEXEC))
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tracedN(1, k, flags) : __body(k, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, flags, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tr(k, flags) : __body(k, flags) } })
 
 /**
  * do_epoll_ctl - epoll_ctl(2): registrations are keyed by (file, fd)
@@ -91,7 +91,7 @@ export const do_epoll_ctl = kfunc('do_epoll_ctl', function (k: Kernel, epfd: num
   }
   fdput(k, f)
   return error
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, epfd: number, op: number, fd: number, events: number, data: number) { return k.trace.on ? __tracedN(5, k, epfd, op, fd, events, data) : __body(k, epfd, op, fd, events, data) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, epfd: number, op: number, fd: number, events: number, data: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 5, epfd, op, fd, events, data, __conv); const __r = __body(k, epfd, op, fd, events, data); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, epfd: number, op: number, fd: number, events: number, data: number) { return k.trace.on ? __tr(k, epfd, op, fd, events, data) : __body(k, epfd, op, fd, events, data) } })
 
 /**
  * memfd_create(2): a tmpfs file with no name in the tree
@@ -110,7 +110,7 @@ export const sys_memfd_create = kfunc('sys_memfd_create', function (k: Kernel, n
   }, 'tmpfs')
   fd_install(k, fd, f)
   return fd
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, name: string, flags: number) { return k.trace.on ? __tracedN(2, k, name, flags) : __body(k, name, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, name: string, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, name, flags, undefined, undefined, undefined, __conv); const __r = __body(k, name, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, name: string, flags: number) { return k.trace.on ? __tr(k, name, flags) : __body(k, name, flags) } })
 
 /**
  * timerfd_create(2)
@@ -120,7 +120,7 @@ export const sys_timerfd_create = kfunc('sys_timerfd_create', function (k: Kerne
   if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK)) return -EINVAL
   if (![0, 1, 7, 8, 9].includes(clockid)) return -EINVAL
   return anon_inode_getfd(k, '[timerfd]', timerfd_fops, { clockid }, O_RDWR | (flags & (TFD_CLOEXEC | TFD_NONBLOCK)))
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, clockid: number, flags: number) { return k.trace.on ? __tracedN(2, k, clockid, flags) : __body(k, clockid, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, clockid: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, clockid, flags, undefined, undefined, undefined, __conv); const __r = __body(k, clockid, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, clockid: number, flags: number) { return k.trace.on ? __tr(k, clockid, flags) : __body(k, clockid, flags) } })
 
 /**
  * signalfd4(2) with fd -1 creates a new signalfd
@@ -134,7 +134,7 @@ export const do_signalfd4 = kfunc('do_signalfd4', function (k: Kernel, ufd: numb
   const ok = f.file.f_op === signalfd_fops
   fdput(k, f)
   return ok ? ufd : -EINVAL
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, ufd: number, flags: number) { return k.trace.on ? __tracedN(2, k, ufd, flags) : __body(k, ufd, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, ufd: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, ufd, flags, undefined, undefined, undefined, __conv); const __r = __body(k, ufd, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, ufd: number, flags: number) { return k.trace.on ? __tr(k, ufd, flags) : __body(k, ufd, flags) } })
 
 /**
  * inotify_init1(2)
@@ -143,7 +143,7 @@ export const do_signalfd4 = kfunc('do_signalfd4', function (k: Kernel, ufd: numb
 export const do_inotify_init = kfunc('do_inotify_init', function (k: Kernel, flags: number): KGen<number> {
   if (flags & ~(IN_CLOEXEC | IN_NONBLOCK)) return -EINVAL
   return anon_inode_getfd(k, 'inotify', inotify_fops, {}, O_RDONLY | (flags & (IN_CLOEXEC | IN_NONBLOCK)))
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tracedN(1, k, flags) : __body(k, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, flags, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tr(k, flags) : __body(k, flags) } })
 
 /**
  * pidfd_open(2): pidfds are always close-on-exec
@@ -156,7 +156,7 @@ export const sys_pidfd_open = kfunc('sys_pidfd_open', function (k: Kernel, pid: 
   const t = k.tasks.get(pid)
   if (!k.oracle && (!t || t.state === 'dead')) return -ESRCH
   return anon_inode_getfd(k, '[pidfd]', pidfd_fops, { pid }, O_RDWR | O_CLOEXEC | (flags & O_NONBLOCK))
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, pid: number, flags: number) { return k.trace.on ? __tracedN(2, k, pid, flags) : __body(k, pid, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, pid: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, pid, flags, undefined, undefined, undefined, __conv); const __r = __body(k, pid, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, pid: number, flags: number) { return k.trace.on ? __tr(k, pid, flags) : __body(k, pid, flags) } })
 
 /**
  * pidfd_prepare + fd_install for clone(CLONE_PIDFD)

@@ -29,4 +29,4 @@ export const do_mknodat = kfunc('do_mknodat', function (k: Kernel, filename: str
   if (type !== S_IFIFO && type !== S_IFREG && type !== 0) return -EINVAL
   k.vfs.create(filename, type === S_IFIFO ? 'fifo' : 'reg')
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filename: string, mode: number) { return k.trace.on ? __tracedN(2, k, filename, mode) : __body(k, filename, mode) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filename: string, mode: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, filename, mode, undefined, undefined, undefined, __conv); const __r = __body(k, filename, mode); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filename: string, mode: number) { return k.trace.on ? __tr(k, filename, mode) : __body(k, filename, mode) } })

@@ -49,7 +49,7 @@ export const filp_flush = kfunc('filp_flush', function (k: Kernel, filp: File, i
     locks_remove_posix(k, filp, id)
   }
   return retval
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File, id: FlOwner) { return k.trace.on ? __tracedN(2, k, filp, id) : __body(k, filp, id) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File, id: FlOwner) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, filp, id, undefined, undefined, undefined, __conv); const __r = __body(k, filp, id); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File, id: FlOwner) { return k.trace.on ? __tr(k, filp, id) : __body(k, filp, id) } })
 
 /**
  * filp_close - flush and drop one reference (the deferred form of close)
@@ -59,7 +59,7 @@ export const filp_flush = kfunc('filp_flush', function (k: Kernel, filp: File, i
  */
 export const filp_close = kfunc('filp_close', (k: Kernel, filp: File, id: FlOwner): KGen<number> => {
   return k.profile.close_sync_fput ? filp_close_v6_18(k, filp, id) : filp_close_v6_5(k, filp, id)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File, id: FlOwner) { return k.trace.on ? __tracedN(2, k, filp, id) : __body(k, filp, id) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File, id: FlOwner) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, filp, id, undefined, undefined, undefined, __conv); const __r = __body(k, filp, id); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File, id: FlOwner) { return k.trace.on ? __tr(k, filp, id) : __body(k, filp, id) } })
 
 /** filp_close (v6.5): the flush steps written out, then fput(). */
 function filp_close_v6_5(k: Kernel, filp: File, id: FlOwner): KGen<number> {
@@ -105,7 +105,7 @@ function mapRestart(retval: number): number {
  */
 export const sys_close = kfunc('sys_close', (k: Kernel, fd: number): KGen<number> => {
   return k.profile.close_sync_fput ? sys_close_v6_18(k, fd) : sys_close_v6_5(k, fd)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 /** SYSCALL_DEFINE1(close) (v6.5). */
 function sys_close_v6_5(k: Kernel, fd: number): KGen<number> {
@@ -167,7 +167,7 @@ export const do_dentry_open = kfunc('do_dentry_open', function (k: Kernel, f: Fi
   }
   f.f_mode |= FMODE_OPENED
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, f: File, inode: Inode, mnt: string) { return k.trace.on ? __tracedN(3, k, f, inode, mnt) : __body(k, f, inode, mnt) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, f: File, inode: Inode, mnt: string) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, f, inode, mnt, undefined, undefined, __conv); const __r = __body(k, f, inode, mnt); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, f: File, inode: Inode, mnt: string) { return k.trace.on ? __tr(k, f, inode, mnt) : __body(k, f, inode, mnt) } })
 
 /**
  * do_filp_open - path walk and open
@@ -214,7 +214,7 @@ export const do_filp_open = kfunc('do_filp_open', function (k: Kernel, dfd: numb
   }
   if (created) f.f_mode |= FMODE_CREATED // atomic_open/vfs_create set it (fcntl F_CREATED_QUERY)
   return f
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, dfd: number, path: string, flags: number) { return k.trace.on ? __tracedN(3, k, dfd, path, flags) : __body(k, dfd, path, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, dfd: number, path: string, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, dfd, path, flags, undefined, undefined, __conv); const __r = __body(k, dfd, path, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, dfd: number, path: string, flags: number) { return k.trace.on ? __tr(k, dfd, path, flags) : __body(k, dfd, path, flags) } })
 
 /**
  * do_sys_openat2 - reserve an fd, open, install (or give the fd back)
@@ -234,7 +234,7 @@ export const do_sys_openat2 = kfunc('do_sys_openat2', function (k: Kernel, dfd: 
   }
   fd_install(k, fd, f)
   return fd
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, dfd: number, filename: string, flags: number, mode: number) { return k.trace.on ? __tracedN(4, k, dfd, filename, flags, mode) : __body(k, dfd, filename, flags, mode) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, dfd: number, filename: string, flags: number, mode: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, dfd, filename, flags, mode, undefined, __conv); const __r = __body(k, dfd, filename, flags, mode); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, dfd: number, filename: string, flags: number, mode: number) { return k.trace.on ? __tr(k, dfd, filename, flags, mode) : __body(k, dfd, filename, flags, mode) } })
 
 /**
  * sys_openat - openat(2)
@@ -242,7 +242,7 @@ export const do_sys_openat2 = kfunc('do_sys_openat2', function (k: Kernel, dfd: 
  */
 export const sys_openat = kfunc('sys_openat', function (k: Kernel, dfd: number, filename: string, flags: number, mode: number): KGen<number> {
   return do_sys_openat2(k, dfd, filename, flags, mode)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, dfd: number, filename: string, flags: number, mode: number) { return k.trace.on ? __tracedN(4, k, dfd, filename, flags, mode) : __body(k, dfd, filename, flags, mode) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, dfd: number, filename: string, flags: number, mode: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, dfd, filename, flags, mode, undefined, __conv); const __r = __body(k, dfd, filename, flags, mode); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, dfd: number, filename: string, flags: number, mode: number) { return k.trace.on ? __tr(k, dfd, filename, flags, mode) : __body(k, dfd, filename, flags, mode) } })
 
 /**
  * sys_open - open(2)
@@ -250,7 +250,7 @@ export const sys_openat = kfunc('sys_openat', function (k: Kernel, dfd: number, 
  */
 export const sys_open = kfunc('sys_open', function (k: Kernel, filename: string, flags: number, mode: number): KGen<number> {
   return do_sys_openat2(k, AT_FDCWD, filename, flags, mode)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filename: string, flags: number, mode: number) { return k.trace.on ? __tracedN(3, k, filename, flags, mode) : __body(k, filename, flags, mode) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filename: string, flags: number, mode: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, filename, flags, mode, undefined, undefined, __conv); const __r = __body(k, filename, flags, mode); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filename: string, flags: number, mode: number) { return k.trace.on ? __tr(k, filename, flags, mode) : __body(k, filename, flags, mode) } })
 
 /**
  * sys_creat - creat(2) = open(O_CREAT|O_WRONLY|O_TRUNC)
@@ -258,5 +258,5 @@ export const sys_open = kfunc('sys_open', function (k: Kernel, filename: string,
  */
 export const sys_creat = kfunc('sys_creat', function (k: Kernel, pathname: string, mode: number): KGen<number> {
   return do_sys_openat2(k, AT_FDCWD, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, pathname: string, mode: number) { return k.trace.on ? __tracedN(2, k, pathname, mode) : __body(k, pathname, mode) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, pathname: string, mode: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, pathname, mode, undefined, undefined, undefined, __conv); const __r = __body(k, pathname, mode); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, pathname: string, mode: number) { return k.trace.on ? __tr(k, pathname, mode) : __body(k, pathname, mode) } })
 

@@ -114,7 +114,7 @@ export const create_pipe_files = kfunc('create_pipe_files', function (k: Kernel,
   pipe.readers = 1
   pipe.writers = 1
   return [r, w]
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tracedN(1, k, flags) : __body(k, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, flags, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tr(k, flags) : __body(k, flags) } })
 
 /**
  * do_pipe2 - pipe(2)/pipe2(2)
@@ -134,4 +134,4 @@ export const do_pipe2 = kfunc('do_pipe2', function (k: Kernel, fildes: Int32Arra
   fd_install(k, fd0, r)
   fd_install(k, fd1, w)
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fildes: Int32Array, flags: number) { return k.trace.on ? __tracedN(2, k, fildes, flags) : __body(k, fildes, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fildes: Int32Array, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, fildes, flags, undefined, undefined, undefined, __conv); const __r = __body(k, fildes, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fildes: Int32Array, flags: number) { return k.trace.on ? __tr(k, fildes, flags) : __body(k, fildes, flags) } })

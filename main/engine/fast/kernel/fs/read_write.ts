@@ -27,7 +27,7 @@ export const vfs_read = kfunc('vfs_read', function (k: Kernel, file: File, buf: 
   if (typeof r === 'number') return r
   if (buf) buf.set(r.data.subarray(0, Math.min(buf.length, r.n)))
   return r.n
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File, buf: Uint8Array | null, count: number, pos: { v: number }) { return k.trace.on ? __tracedN(4, k, file, buf, count, pos) : __body(k, file, buf, count, pos) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File, buf: Uint8Array | null, count: number, pos: { v: number }) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, file, buf, count, pos, undefined, __conv); const __r = __body(k, file, buf, count, pos); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File, buf: Uint8Array | null, count: number, pos: { v: number }) { return k.trace.on ? __tr(k, file, buf, count, pos) : __body(k, file, buf, count, pos) } })
 
 /**
  * vfs_write
@@ -38,7 +38,7 @@ export const vfs_write = kfunc('vfs_write', function (k: Kernel, file: File, buf
   if (!file.f_op.write) return -EINVAL
   if (k.oracle) return k.oracle.ret
   return file.f_op.write(k, file, buf, pos)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File, buf: Uint8Array, pos: { v: number }) { return k.trace.on ? __tracedN(3, k, file, buf, pos) : __body(k, file, buf, pos) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File, buf: Uint8Array, pos: { v: number }) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, file, buf, pos, undefined, undefined, __conv); const __r = __body(k, file, buf, pos); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File, buf: Uint8Array, pos: { v: number }) { return k.trace.on ? __tr(k, file, buf, pos) : __body(k, file, buf, pos) } })
 
 function rw(k: Kernel, fd: number, buf: Uint8Array | null, count: number, write: boolean): KGen<number> {
   const f = fdget_pos(k, fd)
@@ -66,7 +66,7 @@ function rw(k: Kernel, fd: number, buf: Uint8Array | null, count: number, write:
  */
 export const ksys_read = kfunc('ksys_read', function (k: Kernel, fd: number, buf: Uint8Array | null, count: number): KGen<number> {
   return rw(k, fd, buf, count, false)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, buf: Uint8Array | null, count: number) { return k.trace.on ? __tracedN(3, k, fd, buf, count) : __body(k, fd, buf, count) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, buf: Uint8Array | null, count: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, fd, buf, count, undefined, undefined, __conv); const __r = __body(k, fd, buf, count); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, buf: Uint8Array | null, count: number) { return k.trace.on ? __tr(k, fd, buf, count) : __body(k, fd, buf, count) } })
 
 /**
  * ksys_write - write(2)
@@ -74,7 +74,7 @@ export const ksys_read = kfunc('ksys_read', function (k: Kernel, fd: number, buf
  */
 export const ksys_write = kfunc('ksys_write', function (k: Kernel, fd: number, buf: Uint8Array | null, count: number): KGen<number> {
   return rw(k, fd, buf, count, true)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, buf: Uint8Array | null, count: number) { return k.trace.on ? __tracedN(3, k, fd, buf, count) : __body(k, fd, buf, count) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, buf: Uint8Array | null, count: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, fd, buf, count, undefined, undefined, __conv); const __r = __body(k, fd, buf, count); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, buf: Uint8Array | null, count: number) { return k.trace.on ? __tr(k, fd, buf, count) : __body(k, fd, buf, count) } })
 
 /**
  * ksys_lseek - lseek(2)
@@ -91,7 +91,7 @@ export const ksys_lseek = kfunc('ksys_lseek', function (k: Kernel, fd: number, o
   else ret = file.f_op.llseek(k, file, offset, whence)
   fdput_pos(k, f)
   return ret
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, offset: number, whence: number) { return k.trace.on ? __tracedN(3, k, fd, offset, whence) : __body(k, fd, offset, whence) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, offset: number, whence: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, fd, offset, whence, undefined, undefined, __conv); const __r = __body(k, fd, offset, whence); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, offset: number, whence: number) { return k.trace.on ? __tr(k, fd, offset, whence) : __body(k, fd, offset, whence) } })
 
 /**
  * ksys_pread64 / ksys_pwrite64 - positional I/O: f_pos is neither used nor changed
@@ -113,6 +113,6 @@ export const ksys_pread64 = kfunc('ksys_pread64', function (k: Kernel, fd: numbe
     fdput(k, f)
   }
   return ret
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, buf: Uint8Array | null, count: number, off: number, write: boolean) { return k.trace.on ? __tracedN(5, k, fd, buf, count, off, write) : __body(k, fd, buf, count, off, write) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, buf: Uint8Array | null, count: number, off: number, write: boolean) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 5, fd, buf, count, off, write, __conv); const __r = __body(k, fd, buf, count, off, write); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, buf: Uint8Array | null, count: number, off: number, write: boolean) { return k.trace.on ? __tr(k, fd, buf, count, off, write) : __body(k, fd, buf, count, off, write) } })
 
 export type { ReadResult }

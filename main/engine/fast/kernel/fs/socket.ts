@@ -37,7 +37,7 @@ export const sock_alloc_file = kfunc('sock_alloc_file', function (k: Kernel, fla
   f.f_op = socket_file_ops
   f.f_mode |= FMODE_OPENED | FMODE_STREAM
   return f
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tracedN(1, k, flags) : __body(k, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, flags, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, flags: number) { return k.trace.on ? __tr(k, flags) : __body(k, flags) } })
 
 function sockMapFd(k: Kernel, flags: number): KGen<number> {
   const fd = get_unused_fd_flags(k, flags & O_CLOEXEC)
@@ -57,7 +57,7 @@ export const __sys_socket = kfunc('__sys_socket', function (k: Kernel, family: n
   if ((type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) & ~0xf) return -EINVAL
   if (family < 0 || family >= 46) return -EAFNOSUPPORT
   return sockMapFd(k, type & (SOCK_CLOEXEC | SOCK_NONBLOCK))
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, family: number, type: number, protocol: number) { return k.trace.on ? __tracedN(3, k, family, type, protocol) : __body(k, family, type, protocol) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, family: number, type: number, protocol: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, family, type, protocol, undefined, undefined, __conv); const __r = __body(k, family, type, protocol); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, family: number, type: number, protocol: number) { return k.trace.on ? __tr(k, family, type, protocol) : __body(k, family, type, protocol) } })
 
 /**
  * __sys_socketpair - socketpair(2)
@@ -85,7 +85,7 @@ export const __sys_socketpair = kfunc('__sys_socketpair', function (k: Kernel, f
   fd_install(k, fd1, f1)
   fd_install(k, fd2, f2)
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, family: number, type: number, protocol: number, usockvec: Int32Array) { return k.trace.on ? __tracedN(4, k, family, type, protocol, usockvec) : __body(k, family, type, protocol, usockvec) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, family: number, type: number, protocol: number, usockvec: Int32Array) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, family, type, protocol, usockvec, undefined, __conv); const __r = __body(k, family, type, protocol, usockvec); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, family: number, type: number, protocol: number, usockvec: Int32Array) { return k.trace.on ? __tr(k, family, type, protocol, usockvec) : __body(k, family, type, protocol, usockvec) } })
 
 /**
  * do_accept - accept4(2): a new socket fd for a connection
@@ -100,7 +100,7 @@ export const __sys_accept4 = kfunc('__sys_accept4', function (k: Kernel, fd: num
   else ret = sockMapFd(k, flags)
   fdput(k, f)
   return ret
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, flags: number) { return k.trace.on ? __tracedN(2, k, fd, flags) : __body(k, fd, flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, fd, flags, undefined, undefined, undefined, __conv); const __r = __body(k, fd, flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, flags: number) { return k.trace.on ? __tr(k, fd, flags) : __body(k, fd, flags) } })
 
 /**
  * receive_fd - install a file received in SCM_RIGHTS (or from pidfd_getfd)
@@ -112,7 +112,7 @@ export const receive_fd = kfunc('receive_fd', function (k: Kernel, file: File, o
   if (new_fd < 0) return new_fd
   fd_install(k, new_fd, file)
   return new_fd
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, file: File, o_flags: number) { return k.trace.on ? __tracedN(2, k, file, o_flags) : __body(k, file, o_flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, file: File, o_flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, file, o_flags, undefined, undefined, undefined, __conv); const __r = __body(k, file, o_flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, file: File, o_flags: number) { return k.trace.on ? __tr(k, file, o_flags) : __body(k, file, o_flags) } })
 
 function tracedStub(k: Kernel, fn: string, args: string[]): void {
   if (!k.trace.on) return

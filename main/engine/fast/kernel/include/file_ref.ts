@@ -79,7 +79,7 @@ export const get_file = kfunc('get_file', function (k: Kernel, f: File): KGen<Fi
   }
   emitRef(k, f, from)
   return f
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, f: File) { return k.trace.on ? __tracedN(1, k, f) : __body(k, f) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, f: File) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, f, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, f); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, f: File) { return k.trace.on ? __tr(k, f) : __body(k, f) } })
 
 /**
  * file_ref_get - take a reference unless the file is dead (the RCU lookup path)

@@ -29,7 +29,7 @@ export const exit_to_user_mode_loop = kfunc('exit_to_user_mode_loop', function (
       task_work_run(k)
     }
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 0, undefined, undefined, undefined, undefined, undefined, __conv); const __r = __body(k); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel) { return k.trace.on ? __tr(k) : __body(k) } })
 
 /**
  * The tracepoint of the return to user space (the sanitizer checks that no struct fd outlives

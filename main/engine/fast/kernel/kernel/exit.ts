@@ -21,7 +21,7 @@ import { exit_task_work } from './task_work'
 export const exit_signals = kfunc('exit_signals', function (k: Kernel, tsk: Task): KGen<void> {
   __sched()
   tsk.flags |= PF_EXITING
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, tsk: Task) { return k.trace.on ? __tracedN(1, k, tsk) : __body(k, tsk) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, tsk: Task) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, tsk, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, tsk); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, tsk: Task) { return k.trace.on ? __tr(k, tsk) : __body(k, tsk) } })
 
 /**
  * The tracepoint of a task's exit, before its files go (the sanitizer checks that no struct fd
@@ -50,7 +50,7 @@ export const do_exit = kfunc('do_exit', function (k: Kernel, code: number): KGen
   tsk.state = 'zombie'
   if (tsk.vfork_done) tsk.vfork_done = null // mm_release: wake the vfork parent
   if (k.trace.on) k.trace.emit({ e: 'task', op: 'exit', task: tsk.pid, detail: `exit code ${code}` })
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, code: number) { return k.trace.on ? __tracedN(1, k, code) : __body(k, code) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, code: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, code, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, code); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, code: number) { return k.trace.on ? __tr(k, code) : __body(k, code) } })
 
 /**
  * kernel_wait4 - wait for a child to exit and reap it (wait4(2), waitpid(3))
@@ -71,4 +71,4 @@ export const kernel_wait4 = kfunc('kernel_wait4', function (k: Kernel, upid: num
   if (status) status[0] = (child.exit_code & 0xff) << 8
   if (k.trace.on) k.trace.emit({ e: 'task', op: 'reap', task: child.pid, detail: `reaped by ${me.pid}` })
   return child.pid
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, upid: number, status: Int32Array | null) { return k.trace.on ? __tracedN(2, k, upid, status) : __body(k, upid, status) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, upid: number, status: Int32Array | null) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, upid, status, undefined, undefined, undefined, __conv); const __r = __body(k, upid, status); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, upid: number, status: Int32Array | null) { return k.trace.on ? __tr(k, upid, status) : __body(k, upid, status) } })

@@ -59,7 +59,7 @@ export const copy_files = kfunc('copy_files', function (k: Kernel, clone_flags: 
   if (typeof newf === 'number') return newf
   tsk.files = newf
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, clone_flags: number, tsk: Task) { return k.trace.on ? __tracedN(2, k, clone_flags, tsk) : __body(k, clone_flags, tsk) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, clone_flags: number, tsk: Task) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, clone_flags, tsk, undefined, undefined, undefined, __conv); const __r = __body(k, clone_flags, tsk); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, clone_flags: number, tsk: Task) { return k.trace.on ? __tr(k, clone_flags, tsk) : __body(k, clone_flags, tsk) } })
 
 export interface CloneArgs {
   flags: number
@@ -109,7 +109,7 @@ export const kernel_clone = kfunc('kernel_clone', function (k: Kernel, args: Clo
     wait_event(k, done, () => child.vfork_done === null || child.state !== 'running' || (child.flags & PF_EXITING) !== 0, `vfork: wait for ${pid} to exec or exit`)
   }
   return pid
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, args: CloneArgs) { return k.trace.on ? __tracedN(1, k, args) : __body(k, args) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, args: CloneArgs) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, args, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, args); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, args: CloneArgs) { return k.trace.on ? __tr(k, args) : __body(k, args) } })
 
 /**
  * create_io_thread - a worker task that shares the caller's mm, fs, files and signal handlers
@@ -137,7 +137,7 @@ export const create_io_thread = kfunc('create_io_thread', function (k: Kernel, f
   t.flags |= PF_IO_WORKER
   t.comm = `iou-wrk-${parent.pid}`.slice(0, 15)
   return t
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fn: (k: Kernel) => KGen<void>) { return k.trace.on ? __tracedN(1, k, fn) : __body(k, fn) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fn: (k: Kernel) => KGen<void>) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fn, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fn); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fn: (k: Kernel) => KGen<void>) { return k.trace.on ? __tr(k, fn) : __body(k, fn) } })
 
 /**
  * unshare_fd - a private copy of the table if it is shared
@@ -150,7 +150,7 @@ export const unshare_fd = kfunc('unshare_fd', function (k: Kernel, unshare_flags
     if (fd.count > 1) return dup_fd(k, fd, null)
   }
   return null
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, unshare_flags: number) { return k.trace.on ? __tracedN(1, k, unshare_flags) : __body(k, unshare_flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, unshare_flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, unshare_flags, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, unshare_flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, unshare_flags: number) { return k.trace.on ? __tr(k, unshare_flags) : __body(k, unshare_flags) } })
 
 /**
  * ksys_unshare - unshare(2), CLONE_FILES part
@@ -168,7 +168,7 @@ export const ksys_unshare = kfunc('ksys_unshare', function (k: Kernel, unshare_f
     put_files_struct(k, old)
   }
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, unshare_flags: number) { return k.trace.on ? __tracedN(1, k, unshare_flags) : __body(k, unshare_flags) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, unshare_flags: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, unshare_flags, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, unshare_flags); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, unshare_flags: number) { return k.trace.on ? __tr(k, unshare_flags) : __body(k, unshare_flags) } })
 
 /**
  * unshare_files - exec's private table
@@ -184,4 +184,4 @@ export const unshare_files = kfunc('unshare_files', function (k: Kernel): KGen<n
   task.files = copy
   put_files_struct(k, old)
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 0, undefined, undefined, undefined, undefined, undefined, __conv); const __r = __body(k); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel) { return k.trace.on ? __tr(k) : __body(k) } })

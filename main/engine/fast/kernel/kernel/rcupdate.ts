@@ -147,4 +147,4 @@ export const synchronize_rcu = kfunc('synchronize_rcu', function (k: Kernel): KG
   wait_event(k, wq, () => gracePeriodOver(waitFor), `synchronize_rcu: wait for ${waitFor.map(([t]) => t.pid).join(', ') || 'no reader'}`)
   rcu.completed++
   if (k.trace.on) k.trace.emit({ e: 'rcu', op: 'gp_end', what: `grace period for synchronize_rcu in ${k.current.comm}/${k.current.pid}` })
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 0, undefined, undefined, undefined, undefined, undefined, __conv); const __r = __body(k); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel) { return k.trace.on ? __tr(k) : __body(k) } })

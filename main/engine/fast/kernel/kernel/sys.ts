@@ -34,7 +34,7 @@ export const do_prlimit = kfunc('do_prlimit', function (k: Kernel, tsk: Task | n
   if (oldr) { oldr.rlim_cur = rlim.rlim_cur; oldr.rlim_max = rlim.rlim_max }
   if (newr) { rlim.rlim_cur = newr.rlim_cur; rlim.rlim_max = newr.rlim_max }
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, tsk: Task | null, resource: number, newr: Rlimit | null, oldr: Rlimit | null) { return k.trace.on ? __tracedN(4, k, tsk, resource, newr, oldr) : __body(k, tsk, resource, newr, oldr) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, tsk: Task | null, resource: number, newr: Rlimit | null, oldr: Rlimit | null) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 4, tsk, resource, newr, oldr, undefined, __conv); const __r = __body(k, tsk, resource, newr, oldr); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, tsk: Task | null, resource: number, newr: Rlimit | null, oldr: Rlimit | null) { return k.trace.on ? __tr(k, tsk, resource, newr, oldr) : __body(k, tsk, resource, newr, oldr) } })
 
 /**
  * capable - whether current has capability @cap

@@ -59,7 +59,7 @@ export const task_work_add = kfunc('task_work_add', function (k: Kernel, task: T
     default: break // TWA_NONE: runs whenever task_work_run next happens to be called
   }
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, task: Task, work: CallbackHead, notify: number) { return k.trace.on ? __tracedN(3, k, task, work, notify) : __body(k, task, work, notify) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, task: Task, work: CallbackHead, notify: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, task, work, notify, undefined, undefined, __conv); const __r = __body(k, task, work, notify); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, task: Task, work: CallbackHead, notify: number) { return k.trace.on ? __tr(k, task, work, notify) : __body(k, task, work, notify) } })
 
 /**
  * task_work_cancel_match - remove the most recent queued work that @match accepts
@@ -79,7 +79,7 @@ export const task_work_cancel_match = kfunc('task_work_cancel_match',
       }
     }
     return null
-  }, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, task: Task, match: (w: CallbackHead) => boolean) { return k.trace.on ? __tracedN(2, k, task, match) : __body(k, task, match) })
+  }, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, task: Task, match: (w: CallbackHead) => boolean) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, task, match, undefined, undefined, undefined, __conv); const __r = __body(k, task, match); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, task: Task, match: (w: CallbackHead) => boolean) { return k.trace.on ? __tr(k, task, match) : __body(k, task, match) } })
 
 /**
  * task_work_run - run every queued work of the current task
@@ -110,7 +110,7 @@ export const task_work_run = kfunc('task_work_run', function (k: Kernel): KGen<v
       work = next
     }
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel) { return k.trace.on ? __tracedN(0, k) : __body(k) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 0, undefined, undefined, undefined, undefined, undefined, __conv); const __r = __body(k); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel) { return k.trace.on ? __tr(k) : __body(k) } })
 
 /**
  * exit_task_work - run the remaining works and close the list
@@ -118,7 +118,7 @@ export const task_work_run = kfunc('task_work_run', function (k: Kernel): KGen<v
  */
 export const exit_task_work = kfunc('exit_task_work', function (k: Kernel, _task: Task): KGen<void> {
   task_work_run(k)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, _task: Task) { return k.trace.on ? __tracedN(1, k, _task) : __body(k, _task) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, _task: Task) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, _task, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, _task); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, _task: Task) { return k.trace.on ? __tr(k, _task) : __body(k, _task) } })
 
 /**
  * task_work_pending - does @task have task work queued?

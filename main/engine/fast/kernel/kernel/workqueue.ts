@@ -21,7 +21,7 @@ export const schedule_delayed_work = kfunc('schedule_delayed_work', function (k:
   dwork.pending = true
   dwork.due = k.jiffies + delay
   return true
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, dwork: DelayedWork, delay: number) { return k.trace.on ? __tracedN(2, k, dwork, delay) : __body(k, dwork, delay) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, dwork: DelayedWork, delay: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, dwork, delay, undefined, undefined, undefined, __conv); const __r = __body(k, dwork, delay); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, dwork: DelayedWork, delay: number) { return k.trace.on ? __tr(k, dwork, delay) : __body(k, dwork, delay) } })
 
 /**
  * process_one_work - clear @work's pending bit and call its function
@@ -58,4 +58,4 @@ export const flush_delayed_work = kfunc('flush_delayed_work', function (k: Kerne
   dwork.due = Math.min(dwork.due, k.jiffies)
   wait_event(k, newWaitQueue(`${dwork.id}.flush`), () => !dwork.pending, `flush_delayed_work(${dwork.name})`)
   return true
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, dwork: DelayedWork) { return k.trace.on ? __tracedN(1, k, dwork) : __body(k, dwork) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, dwork: DelayedWork) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, dwork, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, dwork); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, dwork: DelayedWork) { return k.trace.on ? __tr(k, dwork) : __body(k, dwork) } })

@@ -54,7 +54,7 @@ export const binder_do_fd_close = kfunc('binder_do_fd_close', function (k: Kerne
   const f = twcb.file!
   f.pins = f.pins.filter((p) => p !== twcb.id)
   fput(k, f)
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, twork: CallbackHead) { return k.trace.on ? __tracedN(1, k, twork) : __body(k, twork) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, twork: CallbackHead) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, twork, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, twork); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, twork: CallbackHead) { return k.trace.on ? __tr(k, twork) : __body(k, twork) } })
 
 /**
  * binder_deferred_fd_close - close an fd from inside an ioctl without breaking fdget()
@@ -74,7 +74,7 @@ export const binder_deferred_fd_close = kfunc('binder_deferred_fd_close', functi
     filp_close(k, twcb.file, k.current.files!)
     task_work_add(k, k.current, twcb.twork, TWA_RESUME)
   }
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tracedN(1, k, fd) : __body(k, fd) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 1, fd, undefined, undefined, undefined, undefined, __conv); const __r = __body(k, fd); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number) { return k.trace.on ? __tr(k, fd) : __body(k, fd) } })
 
 /**
  * binder_translate_fd - pin the sender's file in the transaction
@@ -88,7 +88,7 @@ export const binder_translate_fd = kfunc('binder_translate_fd', function (k: Ker
   __sched()
   target.todo.push(t)
   return 0
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, fd: number, target: BinderProc) { return k.trace.on ? __tracedN(2, k, fd, target) : __body(k, fd, target) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, fd: number, target: BinderProc) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, fd, target, undefined, undefined, undefined, __conv); const __r = __body(k, fd, target); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, fd: number, target: BinderProc) { return k.trace.on ? __tr(k, fd, target) : __body(k, fd, target) } })
 
 /**
  * binder_apply_fd_fixups - install the received file at a new close-on-exec fd
@@ -105,7 +105,7 @@ export const binder_apply_fd_fixups = kfunc('binder_apply_fd_fixups', function (
   t.file.pins = t.file.pins.filter((p) => p !== t.id)
   fd_install(k, fd, t.file) // consumes the transaction's reference
   return fd
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, proc: BinderProc, t: BinderTransaction) { return k.trace.on ? __tracedN(2, k, proc, t) : __body(k, proc, t) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, proc: BinderProc, t: BinderTransaction) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 2, proc, t, undefined, undefined, undefined, __conv); const __r = __body(k, proc, t); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, proc: BinderProc, t: BinderTransaction) { return k.trace.on ? __tr(k, proc, t) : __body(k, proc, t) } })
 
 /**
  * binder_ioctl
@@ -146,7 +146,7 @@ export const binder_ioctl = kfunc('binder_ioctl', function (k: Kernel, filp: Fil
   // The ioctl still uses its file after the command (as binder does with proc state).
   checkFileMem(k, filp, 'binder_ioctl')
   return ret
-}, (__body, __traced, __tracedN) => function (this: unknown, k: Kernel, filp: File, cmd: number, arg: number) { return k.trace.on ? __tracedN(3, k, filp, cmd, arg) : __body(k, filp, cmd, arg) })
+}, (__body, __traced, __st, __conv) => { const __tr = function (k: Kernel, filp: File, cmd: number, arg: number) { const __t = k.trace; const __no = __st.log === __t ? __st.no : __st.attach(__t); __t.enterN(__no, 3, filp, cmd, arg, undefined, undefined, __conv); const __r = __body(k, filp, cmd, arg); __t.exitNo(__no, __r, __conv); return __r }; return function (this: unknown, k: Kernel, filp: File, cmd: number, arg: number) { return k.trace.on ? __tr(k, filp, cmd, arg) : __body(k, filp, cmd, arg) } })
 
 export const binder_fops: FileOperations = {
   name: 'binder_fops',
