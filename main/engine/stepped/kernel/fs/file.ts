@@ -427,16 +427,23 @@ function expand_files_v6_18(k: Kernel, files: FilesStruct, nr: number) {
 // ---------------------------------------------------------------------------------------------
 // Allocation
 
+/**
+ * __set_close_on_exec: set @fd's close-on-exec bit, or clear it only if it is set (the bit is almost
+ * always clear already, and the kernel does not write, so dirty, its cache line then: commit
+ * fc90888d07b8, "vfs: conditionally clear close-on-exec flag"). The trace shows the writes made.
+ */
+function __set_close_on_exec(k: Kernel, files: FilesStruct, fd: number, fdt: Fdtable, set: boolean): void {
+  if (set) fdt.close_on_exec.set(fd);else if (fdt.close_on_exec.test(fd)) fdt.close_on_exec.clear(fd);else return;
+  if (k.trace.on) k.trace.bit(files.id, 'close_on_exec', fd, set ? 1 : 0);
+}
 function __set_open_fd(k: Kernel, files: FilesStruct, fd: number, fdt: Fdtable, cloexec: boolean): void {
   fdt.open_fds.set(fd);
-  if (cloexec) fdt.close_on_exec.set(fd);else fdt.close_on_exec.clear(fd);
+  if (k.trace.on) k.trace.bit(files.id, 'open_fds', fd, 1);
+  __set_close_on_exec(k, files, fd, fdt, cloexec);
   const w = Math.floor(fd / BITS_PER_LONG);
-  const full = fdt.open_fds.wordFull(w);
-  if (full) fdt.full_fds_bits.set(w);
-  if (k.trace.on) {
-    k.trace.bit(files.id, 'open_fds', fd, 1);
-    k.trace.bit(files.id, 'close_on_exec', fd, cloexec ? 1 : 0);
-    if (full) k.trace.bit(files.id, 'full_fds_bits', w, 1);
+  if (fdt.open_fds.wordFull(w)) {
+    fdt.full_fds_bits.set(w);
+    if (k.trace.on) k.trace.bit(files.id, 'full_fds_bits', w, 1);
   }
 }
 function __clear_open_fd(k: Kernel, files: FilesStruct, fd: number, fdt: Fdtable): void {
@@ -1504,8 +1511,7 @@ export const set_close_on_exec = kfunc('set_close_on_exec', function (k: Kernel,
         return spin_lock(k, files.file_lock);
       case 1:
         fdt = files.fdt;
-        if (flag) fdt.close_on_exec.set(fd);else if (fdt.close_on_exec.test(fd)) fdt.close_on_exec.clear(fd);
-        if (k.trace.on) k.trace.bit(files.id, 'close_on_exec', fd, flag ? 1 : 0);
+        __set_close_on_exec(k, files, fd, fdt, flag);
         $f.pc = 2;
         return spin_unlock(k, files.file_lock);
       case 2:
