@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url'
 import { dirname, resolve } from 'node:path'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-// The engine's committed fast path must match the kernel source (scripts/gen-fast.mjs --check).
+// The engine's committed fast path and compiled stepped form must match the kernel source
+// (scripts/gen-fast.mjs --check, scripts/gen-stepped.mjs --check).
 const { checkFast } = await import('./gen-fast.mjs')
-const stale = checkFast()
+const { checkStepped } = await import('./gen-stepped.mjs')
+const stale = checkFast() ?? checkStepped()
 if (stale) {
   console.error(stale)
   process.exit(1)

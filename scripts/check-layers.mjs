@@ -30,7 +30,7 @@ export const LAYERS = [
   // ---- the engine (pure TypeScript: no package, no platform) ----
   { name: 'engine/index', files: /^main\/engine\/index\.ts$/, may: ['engine/sim', 'engine/kernel', 'engine/machine', 'engine/lab', 'engine/strace'], packages: [] },
   { name: 'engine/sim', files: /^main\/engine\/(fast\/)?sim\//, may: [], packages: [] },
-  { name: 'engine/kernel', files: /^main\/engine\/(fast\/)?kernel\//, may: ['engine/sim'], packages: [] },
+  { name: 'engine/kernel', files: /^main\/engine\/(fast\/|stepped\/)?kernel\//, may: ['engine/sim'], packages: [] },
   { name: 'engine/machine', files: /^main\/engine\/machine\//, may: ['engine/sim', 'engine/kernel'], packages: [] },
   { name: 'engine/lab', files: /^main\/engine\/lab\//, may: ['engine/sim', 'engine/kernel', 'engine/machine'], packages: [YAML] },
   { name: 'engine/strace', files: /^main\/engine\/strace\//, may: ['engine/sim', 'engine/kernel', 'engine/machine'], packages: [] },
@@ -55,7 +55,7 @@ export const LAYERS = [
   // The renderer: UI only; it reaches main through preload's contract, never main/**.
   { name: 'renderer', files: /^renderer\/src\//, may: ['preload/contract'], packages: [/^react(-dom)?(\/|$)/, /^monaco-editor(\/|$)/, /^@monaco-editor\//, /^@xterm\//, /^xterm(\/|$)/, /^marked$/] },
   // Build, test and benchmark scripts (plain Node): no app code.
-  { name: 'scripts', files: /^scripts\//, may: [], packages: [NODE, /^esbuild$/, /^vite$/, /^@vitejs\//, /^typescript$/, /^electron$/] },
+  { name: 'scripts', files: /^scripts\//, may: [], packages: [NODE, /^esbuild$/, /^vite$/, /^@vitejs\//, /^typescript$/, /^electron$/, /^@babel\/(parser|traverse|generator|types)$/] },
 ]
 
 /**

@@ -7,6 +7,7 @@ const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', .
 let setupFailed = 0
 for (const [label, args] of [
   ['check that the committed fast path is up to date', ['scripts/gen-fast.mjs', '--check', '--quiet']],
+  ['check that the committed compiled stepped form is up to date', ['scripts/gen-stepped.mjs', '--check', '--quiet']],
   ['typecheck', ['scripts/typecheck.mjs']],
   ['build cli', ['scripts/build-cli.mjs']],
   ['build app', ['node_modules/electron-vite/bin/electron-vite.js', 'build']],

@@ -3,15 +3,18 @@
  * loop of `npm run bench` (6.18, tracing off) taken apart in layers, each in CPU time per syscall,
  * medians of interleaved rounds:
  *   fast path                 the same work as plain functions (the reference of `ratio stepped/fast`)
- *   stepped, m.run()          the full stepped engine: scheduler, schedule, thread driver, kernel code
+ *   stepped, m.run()          the full stepped engine: scheduler, schedule, thread driver, kernel code;
+ *                             in both stepped forms: `generators` (the kernel source) and `compiled`
+ *                             (main/engine/stepped/, resumable frames derived by scripts/gen-stepped.mjs,
+ *                             what an untraced machine runs)
  *   stepped, thread only      the same program driven by the thread driver alone (no scheduler,
- *                             no schedule, no per-step bookkeeping): the kernel code as generators
+ *                             no schedule, no per-step bookkeeping), in both forms
  *   generator floor           a synthetic kernel path with the shape of dup (its kfunc calls, its
  *                             one-point helpers, its 10 scheduling points) doing no work at all: what
  *                             the generator machinery costs per syscall before any kernel work, with
  *                             plain `yield*` delegation and with trampolined calls
  *   resumable frames          the same shape with no generators (each function a resume function
- *                             over a frame object): what a compiled stepped form could cost
+ *                             over a frame object): the floor of the compiled form's machinery
  * A benchmark prints figures; nothing here is a pass/fail test.
  */
 import { createMachine } from '../../main/engine/machine/Machine'
@@ -52,8 +55,8 @@ function program(n: number) {
 }
 
 let stepsPerSyscall = 0
-function stepped(n: number): number {
-  const m = createMachine({ trace: false, profile: '6.18' })
+function stepped(n: number, form: 'generators' | 'compiled'): number {
+  const m = createMachine({ trace: false, profile: '6.18', form })
   m.spawnProcess({ comm: 'bench', program: program(n) as never })
   const r = m.run({ maxSteps: Number.MAX_SAFE_INTEGER })
   if (r.status !== 'done') throw new Error(r.status)
@@ -61,8 +64,9 @@ function stepped(n: number): number {
   return n * 2
 }
 
-function threadOnly(n: number): number {
-  const m = createMachine({ trace: false, profile: '6.18', replay: true })
+function threadOnly(n: number, form: 'generators' | 'compiled'): number {
+  // Not a replay machine (a replay runs the generator form): system threads are never scheduled here.
+  const m = createMachine({ trace: false, profile: '6.18', form })
   const task = m.createTask({ comm: 'bench' })
   m.k.current = task
   const f = frames(program(n)(userApi(m, { task, results: [], end: null }) as never))
@@ -169,8 +173,10 @@ const resumable = (() => {
 
 const layers: [string, () => number][] = [
   ['fast path', () => cpuNs(() => fast(Math.round(200_000 * scale)))],
-  ['stepped, m.run()', () => cpuNs(() => stepped(Math.round(20_000 * scale)))],
-  ['stepped, thread only (no scheduler)', () => cpuNs(() => threadOnly(Math.round(20_000 * scale)))],
+  ['stepped, m.run(), generators', () => cpuNs(() => stepped(Math.round(20_000 * scale), 'generators'))],
+  ['stepped, thread only, generators', () => cpuNs(() => threadOnly(Math.round(20_000 * scale), 'generators'))],
+  ['stepped, m.run(), compiled', () => cpuNs(() => stepped(Math.round(20_000 * scale), 'compiled'))],
+  ['stepped, thread only, compiled', () => cpuNs(() => threadOnly(Math.round(20_000 * scale), 'compiled'))],
   ['generator floor, yield* delegation', () => cpuNs(() => floor(Math.round(100_000 * scale), false))],
   ['generator floor, trampolined calls', () => cpuNs(() => floor(Math.round(100_000 * scale), true))],
   ['the same floor as resumable frames', () => cpuNs(() => resumable.run(Math.round(100_000 * scale)))],
@@ -184,6 +190,6 @@ layers.forEach(([name], i) => {
   const xs = results[i]!
   console.log(`${name.padEnd(38)} ${median(xs).toFixed(0).padStart(6)} ns  (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`)
 })
-const [f, run, thread] = [median(results[0]!), median(results[1]!), median(results[2]!)]
-console.log(`scheduler and bookkeeping: ${(run - thread).toFixed(0)} ns a syscall (${(((run - thread) / run) * 100).toFixed(0)}% of stepped)`)
-console.log(`ratio stepped/fast: ${(f / run).toFixed(3)}; the same with the generator floor alone: ${(f / median(results[4]!)).toFixed(3)}; with resumable frames alone: ${(f / median(results[5]!)).toFixed(3)}`)
+const [f, run, thread, crun, cthread] = [0, 1, 2, 3, 4].map((i) => median(results[i]!)) as [number, number, number, number, number]
+console.log(`scheduler and bookkeeping: generators ${(run - thread).toFixed(0)} ns a syscall (${(((run - thread) / run) * 100).toFixed(0)}% of stepped), compiled ${(crun - cthread).toFixed(0)} ns (${(((crun - cthread) / crun) * 100).toFixed(0)}%)`)
+console.log(`ratio stepped/fast (the issue's figure): generators ${(f / run).toFixed(3)}, compiled ${(f / crun).toFixed(3)}; the generator floor alone: ${(f / median(results[6]!)).toFixed(3)}; resumable frames alone: ${(f / median(results[7]!)).toFixed(3)}`)

@@ -11,16 +11,7 @@ import { getProfile, type Profile, type Variants } from '../sim/profile'
 import { TraceLog } from '../sim/trace'
 import type { File, FilesStruct, InodeKind, Task } from '../kernel/include/types'
 import { CLONE_FILES, CLONE_PIDFD, CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, INR_OPEN_CUR, INR_OPEN_MAX, O_RDWR, PF_KTHREAD } from '../kernel/include/flags'
-import { createVfs } from '../kernel/fs/vfs_tree'
-import { newFilesStruct } from '../kernel/fs/file'
-import { alloc_empty_file, delayed_fput } from '../kernel/fs/file_table'
-import { do_dentry_open } from '../kernel/fs/open'
-import { get_file } from '../kernel/include/file_ref'
-import { newTask, newSignal } from '../kernel/kernel/fork'
-import { do_exit } from '../kernel/kernel/exit'
-import { rcu_gp_kthread } from '../kernel/kernel/rcupdate'
-import { worker_thread } from '../kernel/kernel/workqueue'
-import { tick_handle_periodic } from '../kernel/kernel/time'
+import { COMPILED_FORM, GENERATOR_FORM, formForTests, type KernelForm } from './kernelForm'
 import type { SysArg } from '../kernel/syscalls'
 import { UserBody, userApi, type Program, type ProgramEnd } from './user'
 import * as replay from './replayDriver'
@@ -50,6 +41,12 @@ export interface MachineOptions {
    * plain functions; identical traces, no scheduling points to stop at).
    */
   fast?: boolean
+  /**
+   * The kernel's stepped form (machine/kernelForm.ts): 'compiled' (resumable frames derived by
+   * scripts/gen-stepped.mjs) or 'generators' (the source). Default: compiled for untraced machines
+   * that are not replays, else generators.
+   */
+  form?: 'generators' | 'compiled'
 }
 
 export type ThreadKind = 'user' | 'kthread' | 'system'
@@ -135,9 +132,15 @@ export class Machine {
   private tty: File | null = null
   /** Labels reached (lab C `label NAME;`), micro-step of first arrival. */
   readonly labels = new Map<string, number>()
+  /** The kernel's form this machine runs, from boot to end (kernelForm.ts). */
+  readonly form: KernelForm
 
   constructor(opts: MachineOptions = {}) {
     this.opts = opts
+    const form = opts.form ?? (opts.replay ? 'generators' : formForTests.forced ?? (opts.trace === false ? 'compiled' : 'generators'))
+    if (form === 'compiled' && opts.replay) throw new Error('a replay runs the generator form (the replayer calls it directly)')
+    this.form = form === 'compiled' ? COMPILED_FORM : GENERATOR_FORM
+    const { createVfs, delayed_fput, newTask, newSignal } = this.form
     this.invariantsOn = opts.checkInvariants === true
     this.profile = getProfile(opts.profile ?? '6.18', opts.variants)
     const trace = new TraceLog(opts.trace ?? true)
@@ -218,13 +221,13 @@ export class Machine {
     const m = this
     return (function* () {
       if (m.tty && m.tty.mem === 'live') {
-        yield* get_file(m.k, m.tty)
+        yield* m.form.get_file(m.k, m.tty)
         return m.tty
       }
       const k = m.k
-      const f = yield* alloc_empty_file(k, O_RDWR)
+      const f = yield* m.form.alloc_empty_file(k, O_RDWR)
       if (typeof f === 'number') throw new Error('cannot allocate the terminal file')
-      yield* do_dentry_open(k, f, k.vfs.lookup('/dev/pts/0')!, 'devpts')
+      yield* m.form.do_dentry_open(k, f, k.vfs.lookup('/dev/pts/0')!, 'devpts')
       m.tty = f
       return f
     })()
@@ -240,15 +243,15 @@ export class Machine {
     const pid = opts.pid ?? k.nextPid
     if (pid >= k.nextPid) k.nextPid = pid + 1
     const lim = opts.nofile ?? this.opts.nofile ?? { cur: INR_OPEN_CUR, max: INR_OPEN_MAX }
-    const task = newTask(k, pid, opts.comm.slice(0, 15), newSignal(k, lim.cur, lim.max))
-    task.files = newFilesStruct(k)
+    const task = this.form.newTask(k, pid, opts.comm.slice(0, 15), this.form.newSignal(k, lim.cur, lim.max))
+    task.files = this.form.newFilesStruct(k)
     k.tasks.set(pid, task)
     if (opts.stdio !== false) {
       const files = task.files
       for (let fd = 0; fd < 3; fd++) {
         // Boot-time setup (the inherited terminal), not part of the run's trace.
         const f = this.opts.fast || opts.fastStdio ? (this.tty = fastTtyFile(this, task, this.tty))
-          : fd === 0 ? replay.runNow(this, task, this.ttyFile(), true) : replay.runNow(this, task, get_file(k, this.tty!), true)
+          : fd === 0 ? replay.runNow(this, task, this.ttyFile(), true) : replay.runNow(this, task, this.form.get_file(k, this.tty!), true)
         files.fdt.fd[fd] = f
         files.fdt.open_fds.set(fd)
       }
@@ -270,12 +273,13 @@ export class Machine {
     const k = this.k
     const p = pid ?? k.nextPid
     if (p >= k.nextPid) k.nextPid = p + 1
-    const task = newTask(k, p, comm.slice(0, 15), newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)
+    const task = this.form.newTask(k, p, comm.slice(0, 15), this.form.newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)
     k.tasks.set(p, task)
+    const m = this
     this.startThread(task, function* (kk: Kernel) {
       task.in_kernel = true
       yield* body(kk)
-      yield* do_exit(kk, 0)
+      yield* m.form.do_exit(kk, 0)
     }, 'kthread')
     return task
   }
@@ -342,14 +346,14 @@ export class Machine {
 
   private exit(th: Thread & Internal, code: number): KGen<void> {
     th.phase = 'exit'
-    return do_exit(this.k, code)
+    return this.form.do_exit(this.k, code)
   }
 
   kill(task: Task): void {
     task.sigkill = true
     if (this.opts.replay && task.state === 'running') {
       // Replay: the victim's exit runs at once (the log shows it as it happened).
-      replay.runNow(this, task, do_exit(this.k, 137))
+      replay.runNow(this, task, this.form.do_exit(this.k, 137))
     }
   }
 
@@ -358,6 +362,7 @@ export class Machine {
 
   private startSystemThreads(): void {
     const k = this.k
+    const { newTask, newSignal, rcu_gp_kthread, worker_thread, tick_handle_periodic } = this.form
     const rcuTask = newTask(k, 10, 'rcu_preempt', newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)
     const kworker = newTask(k, 11, 'kworker/0:1', newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)
     const tick = newTask(k, 12, 'tick', newSignal(k, INR_OPEN_CUR, INR_OPEN_MAX), PF_KTHREAD)

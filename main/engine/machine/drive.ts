@@ -17,8 +17,9 @@
  */
 import type { KGen, Sched } from '../sim/context'
 import { CALL, type KCall } from '../sim/kfunc'
+import { KFrame, CALLS, DONE, TAIL } from '../sim/kframe'
 
-type Frame = Iterator<unknown, unknown, unknown>
+type Frame = Iterator<unknown, unknown, unknown> | KFrame
 
 /**
  * A thread's kernel code from @root, as an iterator with a generator's `next()`: each call runs
@@ -30,6 +31,8 @@ export class Frames<R> implements Iterator<Sched, R, void> {
   private readonly stack: Frame[]
   /** The `then` of the Sched returned last (a one-point helper's work after its point), run first at the next call. */
   private then: (() => void) | undefined = undefined
+  /** The result returned for a compiled frame's scheduling point (one per thread: read before the next call). */
+  private readonly res: { value: Sched; done: false } = { value: undefined as unknown as Sched, done: false }
 
   constructor(root: KGen<R>) {
     this.stack = [root as Frame]
@@ -58,6 +61,49 @@ export class Frames<R> implements Iterator<Sched, R, void> {
       }
     }
     for (;;) {
+      if (top instanceof KFrame) {
+        // A compiled frame (sim/kframe.ts): it has no try around a call, so an exception leaves it.
+        let out: Sched | typeof CALLS | typeof DONE | typeof TAIL
+        if (failed) out = DONE
+        else {
+          try {
+            out = top.resume(top, input)
+          } catch (e) {
+            failed = true
+            error = e
+            out = DONE
+          }
+        }
+        if (out === CALLS) {
+          // Push the callee: a compiled frame starts at its resume; anything else (a generator, a
+          // KCall) at its next(), below.
+          top = top.callee as Frame
+          stack.push(top)
+          input = undefined
+          continue
+        }
+        if (out === TAIL) {
+          // `return yield* f()`: the callee takes the frame's place (its value is the frame's).
+          top = top.callee as Frame
+          stack[stack.length - 1] = top
+          input = undefined
+          continue
+        }
+        if (out === DONE) {
+          stack.pop()
+          if (stack.length === 0) {
+            if (failed) throw error
+            return { value: top.ret as R, done: true }
+          }
+          input = top.ret
+          top = stack[stack.length - 1]!
+          continue
+        }
+        this.then = out.then
+        const res = this.res
+        res.value = out
+        return res
+      }
       let r: IteratorResult<unknown, unknown>
       try {
         r = failed ? top.throw!(error) : top.next(input)
@@ -84,12 +130,27 @@ export class Frames<R> implements Iterator<Sched, R, void> {
       }
       // A call request (the KCall itself, passed up by every yield* on the way): push the
       // callee, whose first step already ran, and look at what it yielded (a nested request
-      // when it called another kernel function before its first scheduling point).
+      // when it called another kernel function before its first scheduling point). A compiled
+      // frame's request (sim/kframe.ts KFrame, from a generator's yield*) is the frame itself,
+      // which has not started: it is pushed and run above.
+      if (r instanceof KFrame) {
+        top = r as unknown as Frame
+        stack.push(top)
+        input = undefined
+        continue
+      }
       while (r.value === CALL) {
         const c = r as unknown as KCall
         top = c.gen as Frame
         stack.push(top)
         r = c.first!
+        if (r instanceof KFrame) break
+      }
+      if (r instanceof KFrame) {
+        top = r as unknown as Frame
+        stack.push(top)
+        input = undefined
+        continue
       }
       this.then = (r.value as Sched).then
       return r as IteratorResult<Sched, R>

@@ -15,10 +15,8 @@ import { traceArg } from '../sim/kfunc'
 import type { TraceArg } from '../sim/trace'
 import type { Task } from '../kernel/include/types'
 import { CLONE_VFORK, CLONE_VM } from '../kernel/include/flags'
-import { kernel_clone } from '../kernel/kernel/fork'
-import { sys_execve } from '../kernel/fs/exec'
-import { do_syscall } from '../kernel/kernel/entry'
-import { sys_call, type SysArg } from '../kernel/syscalls'
+import type { SysArg } from '../kernel/syscalls'
+import type { KernelForm } from './kernelForm'
 
 /** What a process or thread runs. Its return value is the exit status. */
 export type Program = (u: UserApi) => KGen<number | void>
@@ -65,6 +63,8 @@ export interface UserThread {
 /** What the ABI reads and does on the machine. */
 export interface UserHost {
   readonly k: Kernel
+  /** The kernel's form the machine runs (kernelForm.ts). */
+  readonly form: KernelForm
   /** Micro-steps executed so far (a label's first arrival). */
   readonly stepNo: number
   readonly labels: Map<string, number>
@@ -136,6 +136,7 @@ function* userSyscall(m: UserHost, th: UserThread, entries: SyscallEntries, name
       ret = yield* processSyscall(m, th, name, args, targs)
       break
     default:
+      const { do_syscall, sys_call } = m.form
       ret = yield* do_syscall(k, name, targs, () => sys_call(k, name, args as SysArg[]))
   }
   th.results.push({ name, ret })
@@ -149,6 +150,7 @@ function* processSyscall(m: UserHost, th: UserThread, name: string, args: (SysAr
   const task = th.task
   switch (name) {
     case 'execve': {
+      const { do_syscall, sys_execve } = m.form
       const ret = yield* do_syscall(k, name, targs.slice(0, 1), () => sys_execve(k, String(args[0])))
       if (ret === 0) {
         th.results.push({ name, ret })
@@ -172,6 +174,7 @@ function* processSyscall(m: UserHost, th: UserThread, name: string, args: (SysAr
         : (args[0] as CloneRequest)
       // The child's body starts at its first micro-step, with k.current = the child.
       const body = new UserBody(req.program) as unknown as (kk: Kernel) => KGen<void>
+      const { do_syscall, kernel_clone } = m.form
       return yield* do_syscall(k, name, targs, () => kernel_clone(k, { flags: req.flags, pidfd: req.pidfd, body }))
     }
   }

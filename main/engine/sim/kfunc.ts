@@ -7,6 +7,7 @@ import type { KGen, Sched, Sim } from './context'
 import type { TraceLog } from './trace'
 import { traceArg } from './kfunc_common'
 import { callbackForms } from './kfunc_forms'
+import { CALL } from './kframe'
 
 export { traceArg, at, simNote, tracedStub, tracepoint, probe, type Tracepoint, type TracepointProbe } from './kfunc_common'
 
@@ -25,11 +26,8 @@ export function resolveKfunc<F extends object>(f: F): F {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KFunc<A extends unknown[], R, K extends AnySim = any> = ((k: K, ...args: A) => KGen<R>) & { readonly kname: string }
 
-/**
- * The value of a trampolined call request: a KCall's first step yields it (see KCall).
- * A Sched-shaped constant, so the types of the yielded values stay one shape.
- */
-export const CALL: Sched = Object.freeze({ obj: '', w: false, what: 'call' })
+/** The value of a trampolined call request: a KCall's first step yields it (see KCall; shared with sim/kframe.ts). */
+export { CALL }
 
 /**
  * A call of a kernel function, trampolined: what `kfunc(...)` returns in the stepped form. The

@@ -24,7 +24,7 @@ const profilesOf = (ps: readonly ProfileName[] | undefined): readonly ProfileNam
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n)
-    return statSync(p).isDirectory() ? (n === 'fast' || n === 'node_modules' ? [] : files(p)) : /\.tsx?$/.test(n) ? [p] : []
+    return statSync(p).isDirectory() ? (n === 'fast' || n === 'stepped' || n === 'node_modules' ? [] : files(p)) : /\.tsx?$/.test(n) ? [p] : []
   })
 }
 

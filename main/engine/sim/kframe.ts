@@ -1,0 +1,147 @@
+/**
+ * The compiled stepped form's kfunc. scripts/gen-stepped.mjs derives main/engine/stepped/ from
+ * the kernel source: each kernel generator becomes a plain function returning a KFrame, whose
+ * resume function runs the body from its program counter (`pc`) to its next scheduling point,
+ * call or return; its locals live in the function's closure. The generated modules import this
+ * module's kfunc where the source imports sim/kfunc's (its other helpers are sim/kfunc's own).
+ *
+ * A resume returns what the frame does next:
+ *   a Sched       a scheduling point (as the generator's `yield`), `pc` already set to after it
+ *   CALLS         a call: `callee` holds what the call expression returned (a KFrame, or a
+ *                 generator/KCall from code this transform left as generators, lab code, overrides)
+ *   DONE          a return: `ret` holds the value
+ *   TAIL          a tail call (`return` of a delegated call): `callee` holds it, which takes this frame's place
+ * The thread driver (machine/drive.ts Frames) runs KFrames and generators on one stack. Kernel
+ * code has no try statement around a yield (the transform leaves such a generator as it is), so an
+ * exception in a KFrame simply leaves it: the driver throws it into the frame below.
+ *
+ * A KFrame is also an iterator with a KCall's protocol (sim/kfunc.ts), so generator code can still
+ * delegate to it (`yield` with a star) (Machine's wrappers, lab code, generators left uncompiled): its first `next()` is a
+ * call request (value CALL) that the driver answers by pushing the frame; when it returns, the
+ * driver resumes the caller, whose delegation asks the frame once more and gets the value.
+ */
+import type { TraceLog } from './trace'
+import { traceArg } from './kfunc_common'
+
+/*
+ * This module imports no module that the fast path rewrites (sim/context.ts), so gen-fast shares
+ * it instead of copying it: Sched is sim/context.ts's, written out structurally.
+ */
+/** A scheduling point (sim/context.ts Sched). */
+interface Sched { readonly obj: string; readonly w: boolean; readonly what: string; readonly then?: () => void }
+
+/**
+ * The value of a call request (sim/kfunc.ts KCall, and a KFrame asked by a delegating generator).
+ * A Sched-shaped constant, so the types of the yielded values stay one shape.
+ */
+export const CALL: Sched = Object.freeze({ obj: '', w: false, what: 'call' })
+
+/** What a resume returns for a call (the callee in `callee`). */
+export const CALLS = Symbol('call')
+/** What a resume returns for a return (the value in `ret`). */
+export const DONE = Symbol('return')
+/** What a resume returns for a tail call (the callee in `callee` takes the frame's place). */
+export const TAIL = Symbol('tail call')
+
+export type Resume = (f: KFrame, input: unknown) => Sched | typeof CALLS | typeof DONE | typeof TAIL
+
+export class KFrame {
+  /** Where the body resumes next (0: its start). */
+  pc = 0
+  /** The call the body makes (set before CALLS). */
+  callee: unknown = undefined
+  /** The body's return value (set before DONE). */
+  ret: unknown = undefined
+  /** Iterator protocol (generator callers): CALL, then the return value. */
+  value: unknown = CALL
+  done = false
+  constructor(readonly resume: Resume) {}
+
+  [Symbol.iterator](): this {
+    return this
+  }
+
+  /** Whether a generator caller has had the call request (see next()). */
+  private asked = false
+
+  /** A delegating generator: first a call request (the driver pushes this frame), then the value the driver resumed the caller with. */
+  next(ret?: unknown): this {
+    if (!this.asked) {
+      this.asked = true
+      return this
+    }
+    this.value = ret
+    this.done = true
+    return this
+  }
+
+  throw(e: unknown): never {
+    throw e
+  }
+}
+
+/** What this module needs of the context `k`. */
+interface AnySim { readonly trace: TraceLog }
+
+/**
+ * A traced call of a compiled body: enter when the call starts, the body as its callee, exit when
+ * it returns (the same moments as sim/kfunc.ts KCall). An exception leaves without exit, as there.
+ */
+function tracedCall(name: string, body: (k: AnySim, ...args: unknown[]) => unknown, k: AnySim, args: unknown[]): KFrame {
+  return new KFrame((f, input) => {
+    if (f.pc === 0) {
+      k.trace.enter(name, args, 0, traceArg)
+      f.pc = 1
+      f.callee = body(k, ...args)
+      return CALLS
+    }
+    k.trace.exit(name, traceArg(input))
+    f.ret = input
+    return DONE
+  })
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KFunc<A extends unknown[], R, K extends AnySim = any> = ((k: K, ...args: A) => KFrame) & { readonly kname: string; readonly __r?: R }
+
+/**
+ * A wrapper written at the kfunc's own site by scripts/gen-stepped.mjs, with the body's own
+ * parameters: untraced, it calls the body directly (no rest arguments); traced, it passes the
+ * context and the arguments to @traced.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KfuncSite = (body: (...a: any[]) => unknown, traced: (k: AnySim, args: unknown[]) => KFrame) => (k: any, ...args: any[]) => unknown
+
+/** Define a kernel function (compiled form): the body returns a KFrame; traced calls wrap it (tracedCall). */
+export function kfunc<K extends AnySim, A extends unknown[], R>(name: string, body: (k: K, ...args: A) => unknown, site?: KfuncSite): KFunc<A, R, K> {
+  const b = body as unknown as (k: AnySim, ...args: unknown[]) => unknown
+  const traced = (k: AnySim, args: unknown[]): KFrame => tracedCall(name, b, k, args)
+  const fn = site ? site(b, traced) : (k: K, ...args: A): unknown => (k.trace.on ? traced(k, args) : body(k, ...args))
+  Object.defineProperty(fn, 'name', { value: name })
+  Object.defineProperty(fn, 'kname', { value: name })
+  return fn as unknown as KFunc<A, R, K>
+}
+
+/**
+ * A scheduling point whose `what` is a template (`read fd[${fd}]`): the template's values are
+ * taken at the point and the text is made when first read. An untraced run reads no `what`
+ * (snapshots and reports of blocked threads do), so its points cost no string building.
+ * gen-stepped writes such a point as `new SchedFmt(obj, w, $fmtN, ...values)`.
+ */
+export class SchedFmt implements Sched {
+  private text: string | undefined = undefined
+  constructor(
+    readonly obj: string,
+    readonly w: boolean,
+    private readonly fmt: (a: unknown, b: unknown, c: unknown, d: unknown) => string,
+    private readonly a?: unknown,
+    private readonly b?: unknown,
+    private readonly c?: unknown,
+    private readonly d?: unknown,
+  ) {}
+
+  get what(): string {
+    if (this.text === undefined) this.text = this.fmt(this.a, this.b, this.c, this.d)
+    return this.text
+  }
+}
