@@ -145,3 +145,56 @@ export class SchedFmt implements Sched {
     return this.text
   }
 }
+
+/**
+ * A one-point helper's point (sim/context.ts SchedPoint: spin_lock, spin_unlock, rcu_read_lock...)
+ * in the compiled form: the helper's `then` is a module-level function of the values it reads
+ * (@a, @b, @c, taken when the point is made), so a lock or unlock makes one object and no
+ * closure. scripts/gen-stepped.mjs writes `new SchedThen(obj, w, text, fmt, fa, fn, a, b, c)`;
+ * `what` is @text, or made by @fmt from @fa when first read (as SchedFmt).
+ */
+export class SchedThen implements Sched {
+  constructor(
+    readonly obj: string,
+    readonly w: boolean,
+    private text: string | undefined,
+    private readonly fmt: ((a: unknown) => string) | undefined,
+    private readonly fa: unknown,
+    protected readonly fn: (a: unknown, b: unknown, c: unknown) => void,
+    protected readonly a?: unknown,
+    protected readonly b?: unknown,
+    protected readonly c?: unknown,
+  ) {}
+
+  get what(): string {
+    if (this.text === undefined) this.text = this.fmt!(this.fa)
+    return this.text
+  }
+
+  /** The helper's work after its point (the thread driver calls it as the point's `then`). */
+  then(): void {
+    this.fn(this.a, this.b, this.c)
+  }
+}
+
+/** SchedThen with the helper's `enabled` (a lock: runnable while it is free), a function of the same values. */
+export class SchedWaitThen extends SchedThen {
+  constructor(
+    obj: string,
+    w: boolean,
+    text: string | undefined,
+    fmt: ((a: unknown) => string) | undefined,
+    fa: unknown,
+    fn: (a: unknown, b: unknown, c: unknown) => void,
+    private readonly en: (a: unknown, b: unknown, c: unknown) => boolean,
+    a?: unknown,
+    b?: unknown,
+    c?: unknown,
+  ) {
+    super(obj, w, text, fmt, fa, fn, a, b, c)
+  }
+
+  enabled(): boolean {
+    return this.en(this.a, this.b, this.c)
+  }
+}
