@@ -17,7 +17,7 @@
  *
  * A KFrame is also an iterator with a KCall's protocol (sim/kfunc.ts), so generator code can still
  * delegate to it (`yield` with a star) (Machine's wrappers, lab code, generators left uncompiled): its first `next()` is a
- * call request (value CALL) that the driver answers by pushing the frame; when it returns, the
+ * call request (the frame itself) that the driver answers by pushing the frame; when it returns, the
  * driver resumes the caller, whose delegation asks the frame once more and gets the value.
  */
 import type { TraceLog } from './trace'
@@ -52,27 +52,26 @@ export class KFrame {
   callee: unknown = undefined
   /** The body's return value (set before DONE). */
   ret: unknown = undefined
-  /** Iterator protocol (generator callers): CALL, then the return value. */
-  value: unknown = CALL
-  done = false
+  /** Whether a generator caller has had the call request (see next()). */
+  private asked = false
   constructor(readonly resume: Resume) {}
 
   [Symbol.iterator](): this {
     return this
   }
 
-  /** Whether a generator caller has had the call request (see next()). */
-  private asked = false
-
-  /** A delegating generator: first a call request (the driver pushes this frame), then the value the driver resumed the caller with. */
-  next(ret?: unknown): this {
+  /**
+   * A delegating generator: first a call request, the frame itself (not done: its `done` is
+   * undefined; the driver, which checks for a KFrame first, pushes it), then the value the driver
+   * resumed the caller with. A frame has no `value` and `done` fields of its own: every call
+   * makes one, and only a generator's delegation reads them.
+   */
+  next(ret?: unknown): IteratorResult<unknown, unknown> {
     if (!this.asked) {
       this.asked = true
-      return this
+      return this as unknown as IteratorResult<unknown, unknown>
     }
-    this.value = ret
-    this.done = true
-    return this
+    return { value: ret, done: true }
   }
 
   throw(e: unknown): never {
