@@ -19,6 +19,9 @@
 //   x = yield* E       -> $f.pc = N; $f.callee = E; return CALLS; case N: x = $in   (a call)
 //   return E           -> $f.ret = E; return DONE
 //   return yield* E    -> $f.callee = E; return TAIL          (a tail call: the callee replaces the frame)
+//   function h(k, l): SchedPoint { PRE; return { obj, w, what, enabled: () => E, then: () => { B } } }
+//                      -> function h(k, l) { PRE; return new SchedWaitThen(obj, w, .., $h$then, $h$enabled, l, me, k) }
+//                         with $h$then = (l, me, k) => { B } at the module's level (a one-point helper: no closure per call)
 //   if / loops holding a yield become jumps between cases ($f.pc = N; continue $resume);
 //   `let`/`const` are hoisted to the function (renamed where two blocks use one name).
 //   Before that, a yield inside an expression is moved out where order allows:
@@ -268,6 +271,8 @@ function compilePointHelper(fnPath, name) {
   if (!obj || !w || !what || !then) throw new Unsupported('a one-point helper point without obj, w, what and then')
   const arrows = [then, ...(enabled ? [enabled] : [])]
   if (!arrows.every((a) => t.isArrowFunctionExpression(a) && a.params.length === 0)) throw new Unsupported('a one-point helper whose then/enabled is no arrow without parameters')
+  // Moved to the module's level, they would read another `this` and `arguments`.
+  for (const a of arrows) t.traverseFast(a.body, (x) => { if (t.isThisExpression(x) || t.isIdentifier(x, { name: 'arguments' })) throw new Unsupported('a one-point helper whose then/enabled reads this or arguments') })
   // Other returns (an early return of another point) are not this shape.
   let returns = 0
   fnPath.traverse({ Function(p) { p.skip() }, ReturnStatement() { returns++ } })
