@@ -19,6 +19,8 @@
 //   x = yield* E       -> $f.pc = N; $f.callee = E; return CALLS; case N: x = $in   (a call)
 //   return E           -> $f.ret = E; return DONE
 //   return yield* E    -> $f.callee = E; return TAIL          (a tail call: the callee replaces the frame)
+//   function* f(k, a) { S; return yield* E }  (no other yield or return) -> function f(k, a) { S; return E }
+//                         (no frame at all: the caller starts E itself)
 //   function h(k, l): SchedPoint { PRE; return { obj, w, what, enabled: () => E, then: () => { B } } }
 //                      -> function h(k, l) { PRE; return new SchedWaitThen(obj, w, .., $h$then, $h$enabled, l, me, k) }
 //                         with $h$then = (l, me, k) => { B } at the module's level (a one-point helper: no closure per call)
@@ -491,6 +493,28 @@ function compileBody(stmts, temps) {
   return cases.map((c) => t.switchCase(t.numericLiteral(c.label), c.body))
 }
 
+/**
+ * A generator whose only yield is its last statement, `return yield* E` (get_unused_fd_flags,
+ * fget_raw, sys_open...), with no other return: a plain function returning E, the callee itself
+ * (a KFrame, or a generator), instead of a frame of its own that would start, call E and give
+ * its place to it. Its statements before run when it is called rather than when its frame would
+ * have been started; a caller always starts what it calls at once (the compiled form's `CALLS`
+ * and `TAIL`, a generator's `yield*`), with nothing in between. false for any other generator.
+ */
+function compileTailOnly(fnPath) {
+  const body = fnPath.node.body.body
+  const last = body[body.length - 1]
+  if (!t.isReturnStatement(last) || !t.isYieldExpression(last.argument, { delegate: true })) return false
+  let yields = 0
+  let returns = 0
+  fnPath.traverse({ Function(p) { p.skip() }, YieldExpression() { yields++ }, ReturnStatement() { returns++ } })
+  if (yields !== 1 || returns !== 1) return false
+  last.argument = last.argument.argument
+  fnPath.node.generator = false
+  fnPath.node.returnType = null
+  return true
+}
+
 /** Compile the generator at @fnPath in place (a function returning a KFrame); throws Unsupported. */
 function compileGenerator(fnPath) {
   const body = fnPath.node.body
@@ -581,7 +605,7 @@ export function transform(code, rel) {
     if (p.isClassMethod()) { left.push(`${rel} ${name}: a generator class method`); continue }
     const saved = t.cloneNode(p.node, true)
     try {
-      compileGenerator(p)
+      if (!compileTailOnly(p)) compileGenerator(p)
       compiled++
     } catch (e) {
       if (!(e instanceof Unsupported)) throw new Error(`${rel} ${name}: ${e.stack}`)
