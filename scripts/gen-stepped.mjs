@@ -19,6 +19,11 @@
 //   x = yield* E       -> $f.pc = N; $f.callee = E; return CALLS; case N: x = $in   (a call)
 //   return E           -> $f.ret = E; return DONE
 //   return yield* E    -> $f.callee = E; return TAIL          (a tail call: the callee replaces the frame)
+//   function* f(k, a) { S; return yield* E }  (no other yield or return) -> function f(k, a) { S; return E }
+//                         (no frame at all: the caller starts E itself)
+//   function h(k, l): SchedPoint { PRE; return { obj, w, what, enabled: () => E, then: () => { B } } }
+//                      -> function h(k, l) { PRE; return new SchedWaitThen(obj, w, .., $h$then, $h$enabled, l, me, k) }
+//                         with $h$then = (l, me, k) => { B } at the module's level (a one-point helper: no closure per call)
 //   if / loops holding a yield become jumps between cases ($f.pc = N; continue $resume);
 //   `let`/`const` are hoisted to the function (renamed where two blocks use one name).
 //   Before that, a yield inside an expression is moved out where order allows:
@@ -245,6 +250,79 @@ function lazyWhat(arg) {
   return t.newExpression(t.identifier('SchedFmt'), [obj, w, t.cloneNode(id), ...what.expressions])
 }
 
+/**
+ * A one-point helper (sim/context.ts SchedPoint: `function spin_lock(k, lock): SchedPoint`, whose
+ * last statement returns `{ obj, w, what, enabled?: () => E, then: () => { BODY } }`) returns a
+ * point object of a class instead (sim/kframe.ts SchedThen, SchedWaitThen), so that a lock or
+ * unlock makes no closures: `then` and `enabled` become module-level functions of the helper's
+ * variables they read (at most 3: parameters and constants of the helper, taken when the point
+ * is made, as the closures would have seen them), and `what` a formatter as in lazyWhat.
+ * Throws Unsupported for any other shape (the helper is then left as it is).
+ */
+function compilePointHelper(fnPath, name) {
+  const body = fnPath.node.body.body
+  const last = body[body.length - 1]
+  if (!t.isReturnStatement(last) || !t.isObjectExpression(last.argument)) throw new Unsupported('a one-point helper whose last statement returns no object literal')
+  const byKey = {}
+  for (const pr of last.argument.properties) {
+    if (!t.isObjectProperty(pr) || pr.computed || !t.isIdentifier(pr.key)) throw new Unsupported('a one-point helper point with a computed or spread key')
+    byKey[pr.key.name] = pr.value
+  }
+  const { obj, w, what, enabled, then } = byKey
+  if (Object.keys(byKey).some((x) => !['obj', 'w', 'what', 'enabled', 'then'].includes(x))) throw new Unsupported('a one-point helper point with other keys')
+  if (!obj || !w || !what || !then) throw new Unsupported('a one-point helper point without obj, w, what and then')
+  const arrows = [then, ...(enabled ? [enabled] : [])]
+  if (!arrows.every((a) => t.isArrowFunctionExpression(a) && a.params.length === 0)) throw new Unsupported('a one-point helper whose then/enabled is no arrow without parameters')
+  // Moved to the module's level, they would read another `this` and `arguments`.
+  for (const a of arrows) t.traverseFast(a.body, (x) => { if (t.isThisExpression(x) || t.isIdentifier(x, { name: 'arguments' })) throw new Unsupported('a one-point helper whose then/enabled reads this or arguments') })
+  // Other returns (an early return of another point) are not this shape.
+  let returns = 0
+  fnPath.traverse({ Function(p) { p.skip() }, ReturnStatement() { returns++ } })
+  if (returns !== 1) throw new Unsupported('a one-point helper with more than one return')
+  // The helper's variables the closures read: its parameters and its own top-level constants.
+  const retPath = fnPath.get('body.body').at(-1)
+  const captured = []
+  const thenPaths = retPath.get('argument.properties').filter((pp) => ['then', 'enabled'].includes(pp.node.key.name)).map((pp) => pp.get('value'))
+  for (const ap of thenPaths) {
+    ap.traverse({
+      Identifier(q) {
+        if (!q.isReferencedIdentifier()) return
+        const b = q.scope.getBinding(q.node.name)
+        if (!b || b.scope !== fnPath.scope) return
+        if (!b.constant) throw new Unsupported(`a one-point helper whose closures read the variable ${q.node.name}, which changes`)
+        if (!captured.includes(q.node.name)) captured.push(q.node.name)
+      },
+    })
+  }
+  if (captured.length > 3) throw new Unsupported('a one-point helper whose closures read more than 3 variables')
+  const params = captured.map((c) => t.identifier(c))
+  const fnId = (kind) => t.identifier(`$${name}$${kind}`)
+  pointHelpers.push(t.variableDeclaration('const', [t.variableDeclarator(fnId('then'), t.arrowFunctionExpression(params.map((x) => t.cloneNode(x)), then.body))]))
+  if (enabled) pointHelpers.push(t.variableDeclaration('const', [t.variableDeclarator(fnId('enabled'), t.arrowFunctionExpression(params.map((x) => t.cloneNode(x)), enabled.body))]))
+  // `what`: a string as it is, or a template of one value made when read.
+  let text, fmt = t.identifier('undefined'), fa = t.identifier('undefined')
+  if (t.isStringLiteral(what)) text = what
+  else if (t.isTemplateLiteral(what) && what.expressions.length === 1) {
+    text = t.identifier('undefined')
+    const id = t.identifier(`$fmt${formatters.length}`)
+    formatters.push(t.variableDeclaration('const', [t.variableDeclarator(id, t.arrowFunctionExpression([t.identifier('$0')], t.templateLiteral(what.quasis, [t.identifier('$0')])))]))
+    fmt = t.cloneNode(id)
+    fa = what.expressions[0]
+  } else throw new Unsupported('a one-point helper whose what is neither a string nor a template of one value')
+  const args = [obj, w, text, fmt, fa, fnId('then'), ...(enabled ? [fnId('enabled')] : []), ...captured.map((c) => t.identifier(c))]
+  last.argument = t.newExpression(t.identifier(enabled ? 'SchedWaitThen' : 'SchedThen'), args)
+  fnPath.node.returnType = null
+}
+
+/** Module-level `then`/`enabled` functions of one-point helpers (compilePointHelper), per module being transformed. */
+let pointHelpers = []
+
+/** Whether @p is a one-point helper: a function declared to return SchedPoint. */
+function isPointHelper(p) {
+  const rt = p.node.returnType?.typeAnnotation
+  return p.isFunctionDeclaration() && !p.node.generator && t.isTSTypeReference(rt) && t.isIdentifier(rt.typeName, { name: 'SchedPoint' })
+}
+
 /** Compile a normalized, hoisted generator body (statements) into the cases of a resume function. */
 function compileBody(stmts, temps) {
   const cases = [] // { label, body: [] }
@@ -415,6 +493,28 @@ function compileBody(stmts, temps) {
   return cases.map((c) => t.switchCase(t.numericLiteral(c.label), c.body))
 }
 
+/**
+ * A generator whose only yield is its last statement, `return yield* E` (get_unused_fd_flags,
+ * fget_raw, sys_open...), with no other return: a plain function returning E, the callee itself
+ * (a KFrame, or a generator), instead of a frame of its own that would start, call E and give
+ * its place to it. Its statements before run when it is called rather than when its frame would
+ * have been started; a caller always starts what it calls at once (the compiled form's `CALLS`
+ * and `TAIL`, a generator's `yield*`), with nothing in between. false for any other generator.
+ */
+function compileTailOnly(fnPath) {
+  const body = fnPath.node.body.body
+  const last = body[body.length - 1]
+  if (!t.isReturnStatement(last) || !t.isYieldExpression(last.argument, { delegate: true })) return false
+  let yields = 0
+  let returns = 0
+  fnPath.traverse({ Function(p) { p.skip() }, YieldExpression() { yields++ }, ReturnStatement() { returns++ } })
+  if (yields !== 1 || returns !== 1) return false
+  last.argument = last.argument.argument
+  fnPath.node.generator = false
+  fnPath.node.returnType = null
+  return true
+}
+
 /** Compile the generator at @fnPath in place (a function returning a KFrame); throws Unsupported. */
 function compileGenerator(fnPath) {
   const body = fnPath.node.body
@@ -475,14 +575,29 @@ function addKfuncSites(ast) {
 /** The compiled form of module @code (engine-relative path @rel), and the generators left as they were. */
 export function transform(code, rel) {
   if (NOT_KERNEL_CODE.has(rel)) return { code, left: [] }
-  if (!/function\*|\*\w+\(/.test(code)) return { code, left: [] }
+  if (!/function\*|\*\w+\(|\): SchedPoint \{/.test(code)) return { code, left: [] }
   const ast = parse(code, { sourceType: 'module', plugins: ['typescript'] })
   formatters = []
+  pointHelpers = []
   const left = []
   let compiled = 0
+  let points = 0
   const gens = []
   traverse(ast, {
-    Function(p) { if (p.node.generator) gens.push(p) },
+    Function(p) {
+      if (p.node.generator) gens.push(p)
+      else if (isPointHelper(p)) {
+        const saved = t.cloneNode(p.node, true)
+        try {
+          compilePointHelper(p, p.node.id.name)
+          points++
+        } catch (e) {
+          if (!(e instanceof Unsupported)) throw new Error(`${rel} ${p.node.id.name}: ${e.stack}`)
+          p.replaceWith(saved)
+          left.push(`${rel} ${p.node.id.name}: ${e.message}`)
+        }
+      }
+    },
   })
   // Inner generators first (an outer one may then still compile around a compiled inner one).
   for (const p of gens.reverse()) {
@@ -490,7 +605,7 @@ export function transform(code, rel) {
     if (p.isClassMethod()) { left.push(`${rel} ${name}: a generator class method`); continue }
     const saved = t.cloneNode(p.node, true)
     try {
-      compileGenerator(p)
+      if (!compileTailOnly(p)) compileGenerator(p)
       compiled++
     } catch (e) {
       if (!(e instanceof Unsupported)) throw new Error(`${rel} ${name}: ${e.stack}`)
@@ -498,15 +613,18 @@ export function transform(code, rel) {
       left.push(`${rel} ${name}: ${e.message}`)
     }
   }
-  if (compiled === 0) return { code, left }
+  if (compiled === 0 && points === 0) return { code, left }
   addKfuncSites(ast)
   // kfunc, KFrame, CALLS and DONE come from the compiled form's kfunc (STEPPED_KFUNC); the other
   // helpers (kfuncSync, tracepoint, tracedStub...) are sim/kfunc's own.
   const up = relative(dirname(join(src, rel)), join(src, STEPPED_KFUNC)).replace(/\\/g, '/')
-  const names = ['KFrame', 'CALLS', 'DONE', 'TAIL', ...(formatters.length ? ['SchedFmt'] : [])]
-  // the formatters after the imports (they use none of the module's names)
+  const used = (n) => { let u = false; t.traverseFast(ast.program, (x) => { if (t.isIdentifier(x, { name: n })) u = true }); return u }
+  const names = ['KFrame', 'CALLS', 'DONE', 'TAIL', ...['SchedFmt', 'SchedThen', 'SchedWaitThen'].filter(used)]
+  // the formatters after the imports (they use none of the module's names); the one-point
+  // helpers' functions at the end (they use the module's names, read when they run)
   const firstNonImport = ast.program.body.findIndex((d) => !t.isImportDeclaration(d))
   ast.program.body.splice(firstNonImport < 0 ? ast.program.body.length : firstNonImport, 0, ...formatters)
+  ast.program.body.push(...pointHelpers)
   for (const d of ast.program.body) {
     if (!t.isImportDeclaration(d) || !/\/sim\/kfunc$/.test(d.source.value)) continue
     const i = d.specifiers.findIndex((sp) => t.isImportSpecifier(sp) && sp.imported.name === 'kfunc' && d.importKind !== 'type' && sp.importKind !== 'type')

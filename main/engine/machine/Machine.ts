@@ -318,23 +318,33 @@ export class Machine {
     if (th.gen === null) {
       if (th.user === null) { th.phase = 'body'; th.gen = frames(th.body!(k)) } else th.gen = frames(this.program(th, th.user))
     }
+    return this.landed(th, this.resume(th))
+  }
+
+  /** The thread's code run to its next scheduling point (or end), as it stands. */
+  private resume(th: Thread & Internal): IteratorResult<Sched, void | number> {
+    try {
+      return th.gen!.next()
+    } catch (e) {
+      if (th.phase === 'program') th.phase = 'body' // as a crashed generator: the thread ends at its next step, no do_exit
+      throw e
+    }
+  }
+
+  /**
+   * After a resume that gave @r: a program that ended (inside a system call, or by returning)
+   * gives way to what follows it (exec's new image, do_exit), run to its first scheduling point.
+   */
+  private landed(th: Thread & Internal, r: IteratorResult<Sched, void | number>): IteratorResult<Sched, void> {
     for (;;) {
-      let r: IteratorResult<Sched, void | number>
-      try {
-        r = th.gen!.next()
-      } catch (e) {
-        if (th.phase === 'program') th.phase = 'body' // as a crashed generator: the thread ends at its next step, no do_exit
-        throw e
-      }
       if (th.end !== null) {
         // The program ended inside a system call (user.ts): its generator is dropped, not resumed.
         const end = th.end
         th.end = null
         th.gen = frames('exec' in end ? this.program(th, end.exec) : this.exit(th, end.exit))
-        continue
-      }
-      if (!r.done || th.phase !== 'program') return r as IteratorResult<Sched, void>
-      th.gen = frames(this.exit(th, typeof r.value === 'number' ? r.value : 0))
+      } else if (!r.done || th.phase !== 'program') return r as IteratorResult<Sched, void>
+      else th.gen = frames(this.exit(th, typeof r.value === 'number' ? r.value : 0))
+      r = this.resume(th)
     }
   }
 
@@ -443,6 +453,32 @@ export class Machine {
    * thread switch (there is none) nor run()'s look at the other threads between its steps.
    */
   private runAlone(th: Thread & Internal, limit: number): void {
+    if (th.gen !== null && !this.invariantsOn) {
+      // microStep's work, with what does not change between the steps of one thread read once.
+      const k = this.k
+      const trace = k.trace
+      const task = th.task
+      const tid = th.tid
+      for (;;) {
+        const n = ++this.stepNo
+        k.current = task
+        trace.step = n
+        trace.tid = tid
+        let r = this.resume(th)
+        if (r.done === true || th.end !== null) {
+          r = this.landed(th, r)
+          if (r.done === true) {
+            th.done = true
+            th.pending = null
+            return
+          }
+        }
+        const p = r.value as Sched
+        th.pending = p
+        if (n >= limit) return
+        if (p.enabled !== undefined && !p.enabled()) return
+      }
+    }
     for (;;) {
       const r = this.microStep(th)
       if (r.done || this.stepNo >= limit) return

@@ -29,8 +29,12 @@ type Frame = Iterator<unknown, unknown, unknown> | KFrame
 export class Frames<R> implements Iterator<Sched, R, void> {
   /** Callers, bottom (the root) first; the running frame is the last. */
   private readonly stack: Frame[]
-  /** The `then` of the Sched returned last (a one-point helper's work after its point), run first at the next call. */
-  private then: (() => void) | undefined = undefined
+  /**
+   * The Sched returned last when it has a `then` (a one-point helper's work after its point), run
+   * first at the next call; called as the point's method (the compiled form's points are objects
+   * of a class, sim/kframe.ts SchedThen).
+   */
+  private point: Sched | undefined = undefined
   /** The result returned for a compiled frame's scheduling point (one per thread: read before the next call). */
   private readonly res: { value: Sched; done: false } = { value: undefined as unknown as Sched, done: false }
 
@@ -50,11 +54,11 @@ export class Frames<R> implements Iterator<Sched, R, void> {
     let input: unknown = undefined
     let failed = false
     let error: unknown = undefined
-    const then = this.then
-    if (then !== undefined) {
-      this.then = undefined
+    const point = this.point
+    if (point !== undefined) {
+      this.point = undefined
       try {
-        then()
+        point.then!()
       } catch (e) {
         failed = true
         error = e
@@ -99,7 +103,7 @@ export class Frames<R> implements Iterator<Sched, R, void> {
           top = stack[stack.length - 1]!
           continue
         }
-        this.then = out.then
+        if (out.then !== undefined) this.point = out
         const res = this.res
         res.value = out
         return res
@@ -152,7 +156,7 @@ export class Frames<R> implements Iterator<Sched, R, void> {
         input = undefined
         continue
       }
-      this.then = (r.value as Sched).then
+      if ((r.value as Sched).then !== undefined) this.point = r.value as Sched
       return r as IteratorResult<Sched, R>
     }
   }

@@ -17,6 +17,7 @@ import type { Task } from '../kernel/include/types'
 import { CLONE_VFORK, CLONE_VM } from '../kernel/include/flags'
 import type { SysArg } from '../kernel/syscalls'
 import type { KernelForm } from './kernelForm'
+import { KFrame, CALLS, DONE, TAIL } from '../sim/kframe'
 
 /** What a process or thread runs. Its return value is the exit status. */
 export type Program = (u: UserApi) => KGen<number | void>
@@ -118,30 +119,60 @@ interface SyscallEntries {
 
 const NO_ARGS: readonly TraceArg[] = Object.freeze([])
 
-/** A system call from user mode: the boundary step, the kernel entry, and what ends the program. */
-function* userSyscall(m: UserHost, th: UserThread, entries: SyscallEntries, name: string, args: (SysArg | Program | CloneRequest)[]): KGen<number> {
+/**
+ * A system call from user mode: the boundary step, the kernel entry, and what ends the program.
+ * Run at every system call, it is written as a resumable frame (sim/kframe.ts), not a generator:
+ * the thread driver runs it as it runs the compiled kernel's frames, and a program's `yield*`
+ * delegates to it as to any KFrame. Its steps, in order (the generator it replaces, in words):
+ *   0: a killed task ends its program; else the boundary step (the user-mode instruction that
+ *      enters the kernel, a scheduling point)
+ *   1: a task killed meanwhile ends its program; else the kernel entry (do_syscall, or
+ *      processSyscall for the calls that make, replace or end a program)
+ *   2: the result recorded; a task killed meanwhile ends its program; else the result returned
+ */
+function userSyscall(m: UserHost, th: UserThread, entries: SyscallEntries, name: string, args: (SysArg | Program | CloneRequest)[]): KGen<number> {
   const k = m.k
   const task = th.task
-  if (task.sigkill) return yield* endProgram(th, KILLED)
-  const targs = k.trace.on ? args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a))) : NO_ARGS
-  // The user-mode instruction that enters the kernel: a scheduling point at the boundary.
-  let entry = entries.byName.get(name)
-  if (entry === undefined) entries.byName.set(name, (entry = { obj: entries.obj, w: false, what: `syscall ${name}` }))
-  yield entry
-  if (task.sigkill) return yield* endProgram(th, KILLED)
-  let ret: number
-  switch (name) {
-    case 'fork': case 'vfork': case 'clone': case 'clone3': case 'execve': case 'exit': case 'exit_group':
-      // In a generator of their own: this one, run at every system call, stays small.
-      ret = yield* processSyscall(m, th, name, args, targs)
-      break
-    default:
-      const { do_syscall, sys_call } = m.form
-      ret = yield* do_syscall(k, name, targs, () => sys_call(k, name, args as SysArg[]))
-  }
-  th.results.push({ name, ret })
-  if (task.sigkill) return yield* endProgram(th, KILLED)
-  return ret
+  let targs: readonly TraceArg[] = NO_ARGS
+  return new KFrame((f, input) => {
+    switch (f.pc) {
+      case 0: {
+        if (task.sigkill) return endWith(f, th)
+        if (k.trace.on) targs = args.map((a) => (typeof a === 'function' ? 'program' : traceArg(a)))
+        let entry = entries.byName.get(name)
+        if (entry === undefined) entries.byName.set(name, (entry = { obj: entries.obj, w: false, what: `syscall ${name}` }))
+        f.pc = 1
+        return entry
+      }
+      case 1:
+        if (task.sigkill) return endWith(f, th)
+        f.pc = 2
+        switch (name) {
+          case 'fork': case 'vfork': case 'clone': case 'clone3': case 'execve': case 'exit': case 'exit_group':
+            // In a generator of their own: this frame, run at every system call, stays small.
+            f.callee = processSyscall(m, th, name, args, targs)
+            break
+          default: {
+            const { do_syscall, sys_call } = m.form
+            f.callee = do_syscall(k, name, targs, () => sys_call(k, name, args as SysArg[]))
+          }
+        }
+        return CALLS
+      default: {
+        const ret = input as number
+        th.results.push({ name, ret })
+        if (task.sigkill) return endWith(f, th)
+        f.ret = ret
+        return DONE
+      }
+    }
+  }) as unknown as KGen<number>
+}
+
+/** A killed task's program ends (endProgram) in the place of frame @f (a tail call). */
+function endWith(f: KFrame, th: UserThread): typeof TAIL {
+  f.callee = endProgram(th, KILLED)
+  return TAIL
 }
 
 /** The kernel half of the calls that make, replace or end a program (userSyscall): its result, unless the program ended. */

@@ -656,15 +656,7 @@ export function rlimit_nofile(k: Kernel): number {
  * @kernel fs/file.c get_unused_fd_flags()
  */
 export const get_unused_fd_flags = kfunc('get_unused_fd_flags', function (k: Kernel, flags: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = alloc_fd(k, 0, rlimit_nofile(k), flags);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return alloc_fd(k, 0, rlimit_nofile(k), flags);
 }, (__body, __traced) => function (k, flags) {
   return k.trace.on ? __traced(k, [flags]) : __body(k, flags);
 });
@@ -1196,15 +1188,7 @@ export const __fget_files = kfunc('__fget_files', function (k: Kernel, files: Fi
  * @kernel fs/file.c fget()
  */
 export const fget = kfunc('fget', function (k: Kernel, fd: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = __fget_files(k, k.current.files!, fd, FMODE_PATH);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return __fget_files(k, k.current.files!, fd, FMODE_PATH);
 }, (__body, __traced) => function (k, fd) {
   return k.trace.on ? __traced(k, [fd]) : __body(k, fd);
 });
@@ -1214,15 +1198,7 @@ export const fget = kfunc('fget', function (k: Kernel, fd: number) {
  * @kernel fs/file.c fget_raw()
  */
 export const fget_raw = kfunc('fget_raw', function (k: Kernel, fd: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = __fget_files(k, k.current.files!, fd, 0);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return __fget_files(k, k.current.files!, fd, 0);
 }, (__body, __traced) => function (k, fd) {
   return k.trace.on ? __traced(k, [fd]) : __body(k, fd);
 });
@@ -1329,15 +1305,7 @@ function makeFd(k: Kernel, file: File | null, flags: number): StructFd {
  * @kernel fs/file.c fdget()
  */
 export const fdget = kfunc('fdget', function (k: Kernel, fd: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = __fget_light(k, fd, FMODE_PATH, 'fdget');
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return __fget_light(k, fd, FMODE_PATH, 'fdget');
 }, (__body, __traced) => function (k, fd) {
   return k.trace.on ? __traced(k, [fd]) : __body(k, fd);
 });
@@ -1347,15 +1315,7 @@ export const fdget = kfunc('fdget', function (k: Kernel, fd: number) {
  * @kernel fs/file.c fdget_raw()
  */
 export const fdget_raw = kfunc('fdget_raw', function (k: Kernel, fd: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = __fget_light(k, fd, 0, 'fdget_raw');
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return __fget_light(k, fd, 0, 'fdget_raw');
 }, (__body, __traced) => function (k, fd) {
   return k.trace.on ? __traced(k, [fd]) : __body(k, fd);
 });
@@ -1761,15 +1721,7 @@ function sys_dup2_v6_18(k: Kernel, oldfd: number, newfd: number) {
  * @kernel fs/file.c SYSCALL_DEFINE3(dup3)
  */
 export const sys_dup3 = kfunc('sys_dup3', function (k: Kernel, oldfd: number, newfd: number, flags: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = ksys_dup3(k, oldfd, newfd, flags);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return ksys_dup3(k, oldfd, newfd, flags);
 }, (__body, __traced) => function (k, oldfd, newfd, flags) {
   return k.trace.on ? __traced(k, [oldfd, newfd, flags]) : __body(k, oldfd, newfd, flags);
 });

@@ -389,16 +389,8 @@ export const sys_pidfd_open = kfunc('sys_pidfd_open', function (k: Kernel, pid: 
  * @kernel kernel/fork.c pidfd_prepare()
  */
 export function pidfd_for_clone(k: Kernel, pid: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = anon_inode_getfd(k, '[pidfd]', pidfd_fops, {
-          pid
-        }, O_RDWR | O_CLOEXEC);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return anon_inode_getfd(k, '[pidfd]', pidfd_fops, {
+    pid
+  }, O_RDWR | O_CLOEXEC);
 }
 export { EPERM };

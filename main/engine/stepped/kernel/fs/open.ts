@@ -522,15 +522,7 @@ export const do_sys_openat2 = kfunc('do_sys_openat2', function (k: Kernel, dfd: 
  * @kernel fs/open.c SYSCALL_DEFINE4(openat)
  */
 export const sys_openat = kfunc('sys_openat', function (k: Kernel, dfd: number, filename: string, flags: number, mode: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = do_sys_openat2(k, dfd, filename, flags, mode);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return do_sys_openat2(k, dfd, filename, flags, mode);
 }, (__body, __traced) => function (k, dfd, filename, flags, mode) {
   return k.trace.on ? __traced(k, [dfd, filename, flags, mode]) : __body(k, dfd, filename, flags, mode);
 });
@@ -540,15 +532,7 @@ export const sys_openat = kfunc('sys_openat', function (k: Kernel, dfd: number, 
  * @kernel fs/open.c SYSCALL_DEFINE3(open)
  */
 export const sys_open = kfunc('sys_open', function (k: Kernel, filename: string, flags: number, mode: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = do_sys_openat2(k, AT_FDCWD, filename, flags, mode);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return do_sys_openat2(k, AT_FDCWD, filename, flags, mode);
 }, (__body, __traced) => function (k, filename, flags, mode) {
   return k.trace.on ? __traced(k, [filename, flags, mode]) : __body(k, filename, flags, mode);
 });
@@ -558,15 +542,7 @@ export const sys_open = kfunc('sys_open', function (k: Kernel, filename: string,
  * @kernel fs/open.c SYSCALL_DEFINE2(creat)
  */
 export const sys_creat = kfunc('sys_creat', function (k: Kernel, pathname: string, mode: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = do_sys_openat2(k, AT_FDCWD, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return do_sys_openat2(k, AT_FDCWD, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }, (__body, __traced) => function (k, pathname, mode) {
   return k.trace.on ? __traced(k, [pathname, mode]) : __body(k, pathname, mode);
 });

@@ -181,15 +181,7 @@ function rw(k: Kernel, fd: number, buf: Uint8Array | null, count: number, write:
  * @kernel fs/read_write.c ksys_read()
  */
 export const ksys_read = kfunc('ksys_read', function (k: Kernel, fd: number, buf: Uint8Array | null, count: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = rw(k, fd, buf, count, false);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return rw(k, fd, buf, count, false);
 }, (__body, __traced) => function (k, fd, buf, count) {
   return k.trace.on ? __traced(k, [fd, buf, count]) : __body(k, fd, buf, count);
 });
@@ -199,15 +191,7 @@ export const ksys_read = kfunc('ksys_read', function (k: Kernel, fd: number, buf
  * @kernel fs/read_write.c ksys_write()
  */
 export const ksys_write = kfunc('ksys_write', function (k: Kernel, fd: number, buf: Uint8Array | null, count: number) {
-  return new KFrame(($f, $in) => {
-    $resume: for (;;) switch ($f.pc) {
-      case 0:
-        $f.callee = rw(k, fd, buf, count, true);
-        return TAIL;
-        $f.ret = undefined;
-        return DONE;
-    }
-  });
+  return rw(k, fd, buf, count, true);
 }, (__body, __traced) => function (k, fd, buf, count) {
   return k.trace.on ? __traced(k, [fd, buf, count]) : __body(k, fd, buf, count);
 });
